@@ -1,0 +1,68 @@
+"""The email channel: multipart text + HTML over SMTP (plain, STARTTLS or SSL, optional auth).
+
+smtplib is blocking, so each send runs in a worker thread. SMTP and socket errors become
+``DeliveryError``; a 5xx refusal of the recipients is permanent, everything else is retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from monitor.alerts.render import AlertView, email_parts
+from monitor.config import ChannelConfig
+from monitor.errors import DeliveryError
+
+DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+
+
+class EmailChannel:
+    def __init__(self, cfg: ChannelConfig) -> None:
+        assert cfg.host and cfg.from_addr and cfg.to
+        self.name = cfg.name
+        self._cfg = cfg
+
+    def build_message(self, view: AlertView) -> EmailMessage:
+        subject, text, html = email_parts(view)
+        msg = EmailMessage()
+        msg["Subject"] = subject
+        msg["From"] = self._cfg.from_addr
+        msg["To"] = ", ".join(self._cfg.to)
+        msg["Date"] = formatdate(localtime=False)
+        msg["Message-ID"] = make_msgid(domain="monitor.local")
+        msg.set_content(text)
+        msg.add_alternative(html, subtype="html")
+        return msg
+
+    async def send(self, view: AlertView) -> None:
+        msg = self.build_message(view)
+        await asyncio.to_thread(self._send_blocking, msg)
+
+    def _send_blocking(self, msg: EmailMessage) -> None:
+        cfg = self._cfg
+        assert cfg.host is not None
+        port = cfg.port or DEFAULT_PORTS[cfg.security]
+        try:
+            smtp: smtplib.SMTP
+            if cfg.security == "ssl":
+                smtp = smtplib.SMTP_SSL(cfg.host, port, timeout=cfg.timeout,
+                                        context=ssl.create_default_context())
+            else:
+                smtp = smtplib.SMTP(cfg.host, port, timeout=cfg.timeout)
+            with smtp:
+                if cfg.security == "starttls":
+                    smtp.starttls(context=ssl.create_default_context())
+                if cfg.username and cfg.password:
+                    smtp.login(cfg.username, cfg.password.get_secret_value())
+                smtp.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            raise DeliveryError(self.name, f"recipients refused: {codes}",
+                                permanent=all(c >= 500 for c in codes)) from None
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryError(self.name, f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(self.name, f"{type(exc).__name__}: {exc}") from None

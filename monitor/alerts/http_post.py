@@ -1,0 +1,28 @@
+"""POST a JSON payload to a webhook URL and translate the outcome into ``DeliveryError``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from monitor.errors import DeliveryError
+from monitor.ingest.fetch import parse_retry_after
+
+
+async def post_json(http: httpx.AsyncClient, channel: str, url: str, payload: dict[str, Any],
+                    timeout: float) -> None:
+    try:
+        resp = await http.post(url, json=payload, timeout=timeout)
+    except httpx.HTTPError as exc:
+        # The URL is a secret (it carries the webhook token): never include it in the error.
+        raise DeliveryError(channel, f"{type(exc).__name__} while posting") from None
+    if resp.status_code < 300:
+        return
+    retry_after = parse_retry_after(resp.headers.get("retry-after"), datetime.now(UTC))
+    body = resp.text[:200].replace("\n", " ")
+    # 4xx other than 408/429 will not heal by retrying (bad token, channel gone, bad payload).
+    permanent = 400 <= resp.status_code < 500 and resp.status_code not in (408, 429)
+    raise DeliveryError(channel, f"HTTP {resp.status_code}: {body}", retry_after=retry_after,
+                        permanent=permanent)

@@ -1,0 +1,24 @@
+"""Retry decisions for the alert outbox. Pure: ``now`` and the random jitter are passed in.
+
+Attempt n (1-based) that failed is retried after ``base × 2^(n-1)`` seconds, capped at
+``max_seconds``, times a jitter factor in [0.5, 1.0] so that retries of many alerts spread out.
+A server's Retry-After is a floor. After ``max_attempts`` the alert is failed (None).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from monitor.config import RetryConfig
+
+
+def next_attempt(now: datetime, attempts: int, retry: RetryConfig, *, jitter: float,
+                 retry_after: float | None = None, permanent: bool = False) -> datetime | None:
+    """When to try again after the ``attempts``-th failure; None means give up."""
+    if permanent or attempts >= retry.max_attempts:
+        return None
+    delay = min(retry.base_seconds * 2 ** min(attempts - 1, 30), retry.max_seconds)
+    delay *= 0.5 + 0.5 * min(max(jitter, 0.0), 1.0)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return now + timedelta(seconds=delay)

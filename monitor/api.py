@@ -1,0 +1,195 @@
+"""The Python API behind every CLI command: each daemon job, runnable once.
+
+Functions take a loaded ``Config`` and return values; the CLI only parses arguments and prints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from monitor import pipeline, scheduler
+from monitor.app import open_app
+from monitor.config import Config
+from monitor.db import store
+from monitor.db.engine import current_revision, make_engine, upgrade
+from monitor.errors import StoreError
+from monitor.ingest.extract import extract_article
+from monitor.rules.catalogue import load_catalogue
+from monitor.rules.engine import Analysis, RuleEngine
+
+
+def upgrade_database(config: Config) -> str | None:
+    """Apply pending migrations; returns the revision the database is at."""
+    engine = make_engine(config.database.url)
+    try:
+        upgrade(engine)
+        return current_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def prepare_database(config: Config) -> None:
+    """Upgrade when ``database.auto_upgrade``; otherwise refuse to run on an old schema."""
+    if config.database.auto_upgrade:
+        upgrade_database(config)
+        return
+    engine = make_engine(config.database.url)
+    try:
+        from alembic.script import ScriptDirectory
+
+        from monitor.db.engine import alembic_config
+
+        head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+        if current_revision(engine) != head:
+            raise StoreError("database schema is not up to date: run `monitor db upgrade`")
+    finally:
+        engine.dispose()
+
+
+def run_daemon(config: Config) -> None:
+    """Run until SIGINT/SIGTERM."""
+    prepare_database(config)
+
+    async def main() -> None:
+        async with open_app(config) as app:
+            pipeline.sync_feeds(app, pipeline.utcnow())
+            await scheduler.run_forever(app)
+
+    asyncio.run(main())
+
+
+@dataclass
+class OnceReport:
+    cycle: pipeline.CycleReport
+    dispatch: pipeline.DispatchReport
+
+
+def poll_once(config: Config, out: TextIO | None = None,
+              workers: int | None = None) -> OnceReport:
+    """One poll cycle over every due feed, then one dispatch of the alerts that are due."""
+    prepare_database(config)
+
+    async def main() -> OnceReport:
+        async with open_app(config, out=out, workers=workers) as app:
+            now = pipeline.utcnow()
+            pipeline.sync_feeds(app, now)
+            cycle = await pipeline.poll_cycle(app, now, until_empty=True)
+            sent = await pipeline.dispatch_due(app, pipeline.utcnow())
+            return OnceReport(cycle, sent)
+
+    return asyncio.run(main())
+
+
+def dispatch_once(config: Config, out: TextIO | None = None) -> pipeline.DispatchReport:
+    prepare_database(config)
+
+    async def main() -> pipeline.DispatchReport:
+        async with open_app(config, out=out, workers=0) as app:
+            return await pipeline.dispatch_due(app, pipeline.utcnow())
+
+    return asyncio.run(main())
+
+
+def feeds_health(config: Config) -> list[dict[str, Any]]:
+    engine = make_engine(config.database.url)
+    try:
+        with store.unit_of_work(engine) as s:
+            counts = store.article_counts_by_feed(s)
+            return [{
+                "name": f.name, "url": f.url, "enabled": f.enabled, "status": f.last_status,
+                "last_error": f.last_error, "error_count": f.error_count,
+                "last_checked_at": _iso(f.last_checked_at), "next_check_at": _iso(f.next_check_at),
+                "articles": counts.get(f.id, 0),
+            } for f in store.list_feeds(s)]
+    finally:
+        engine.dispose()
+
+
+def recent_hits(config: Config, since: timedelta | None = None, rule: str | None = None,
+                now: datetime | None = None) -> list[dict[str, Any]]:
+    engine = make_engine(config.database.url)
+    now = now or pipeline.utcnow()
+    try:
+        with store.unit_of_work(engine) as s:
+            hits = store.list_hits(s, now - since if since else None, rule)
+            return [{
+                "id": h.id, "rule": h.rule, "severity": h.severity, "score": h.score,
+                "created_at": _iso(h.created_at), "title": h.article.title, "url": h.article.url,
+                "feeds": store.feeds_of_article(s, h.article_id), "evidence": h.evidence,
+            } for h in hits]
+    finally:
+        engine.dispose()
+
+
+def alerts(config: Config, status: str | None = None) -> list[dict[str, Any]]:
+    engine = make_engine(config.database.url)
+    try:
+        with store.unit_of_work(engine) as s:
+            return [{
+                "id": a.id, "channel": a.channel, "status": a.status, "attempts": a.attempts,
+                "next_attempt_at": _iso(a.next_attempt_at), "sent_at": _iso(a.sent_at),
+                "last_error": a.last_error, "rule": a.hit.rule, "title": a.hit.article.title,
+                "url": a.hit.article.url,
+            } for a in store.list_alerts(s, status)]
+    finally:
+        engine.dispose()
+
+
+def analyse_source(config: Config, source: str, stdin: TextIO | None = None
+                   ) -> tuple[str, Analysis]:
+    """Run the rules over a file (text or HTML), a URL or ``-``; returns (title, analysis)."""
+    if source == "-":
+        raw: bytes | str = (stdin or sys.stdin).read()
+    elif source.startswith(("http://", "https://")):
+        raw = _fetch_page(config, source)
+    else:
+        raw = Path(source).read_bytes()
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    title = ""
+    if text.lstrip()[:1] == "<":
+        extracted = extract_article(text, source if "://" in source else None)
+        title, text = extracted.title or "", extracted.text
+    engine = RuleEngine(config.rules, load_catalogue())
+    return title, engine.analyse(title, text)
+
+
+def _fetch_page(config: Config, url: str) -> bytes:
+    from monitor.ingest.fetch import fetch, make_client
+
+    async def get() -> bytes:
+        async with make_client(config.fetch) as client:
+            resp = await fetch(client, url, max_bytes=config.fetch.max_body_bytes,
+                               total_timeout=config.fetch.timeout * 2,
+                               allow_private=config.fetch.allow_private_addresses)
+            return resp.body
+
+    return asyncio.run(get())
+
+
+def analysis_json(analysis: Analysis) -> dict[str, Any]:
+    """The ``rules test --json`` document: every rule's verdict and every country's mentions."""
+    entities = analysis.catalogue.entities
+    countries: dict[str, Any] = {}
+    for code, score in analysis.countries.items():
+        countries[code] = {
+            "salience": score.salience, "about": score.about,
+            "mentions": [{"text": m.text, "field": m.field, "start": m.start, "end": m.end,
+                          "entities": [eid for eid in m.entity_ids
+                                       if entities[eid].country == code]}
+                         for m in analysis.mentions
+                         if any(entities[eid].country == code for eid in m.entity_ids)],
+        }
+    return {
+        "rules": {r.rule: {"matched": r.matched, "score": r.score, "severity": r.severity,
+                           "evidence": r.evidence} for r in analysis.results},
+        "countries": countries,
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None

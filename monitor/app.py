@@ -1,0 +1,81 @@
+"""Build and close the long-lived resources: engine, HTTP client, process pool, rules, channels.
+
+``open_app(config)`` is the only place they are created; everything else receives the ``App``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import sys
+from collections.abc import AsyncIterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+import httpx
+from sqlalchemy import Engine
+
+from monitor.alerts.channel import Channel, build_channels
+from monitor.config import Config
+from monitor.db.engine import make_engine
+from monitor.ingest.fetch import make_client
+from monitor.rules.catalogue import load_catalogue
+from monitor.rules.engine import RuleEngine
+
+
+@dataclass
+class App:
+    config: Config
+    engine: Engine
+    http: httpx.AsyncClient
+    pool: Executor  # CPU work: feed parsing and article extraction
+    rules: RuleEngine
+    channels: dict[str, Channel]
+    out: TextIO
+    fetch_slots: asyncio.Semaphore = field(init=False)
+    store_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Articles being built right now, by canonical URL, so two feeds carrying the same new
+    # story in one cycle fetch and extract it once.
+    inflight: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.fetch_slots = asyncio.Semaphore(self.config.fetch.concurrency)
+
+    @property
+    def channel_names(self) -> list[str]:
+        return list(self.channels)
+
+
+def _warm_worker() -> None:
+    """Import the heavy modules once per worker process rather than on its first task."""
+    import feedparser  # noqa: F401
+    import trafilatura  # noqa: F401
+
+
+def make_pool(workers: int | None) -> Executor:
+    """A process pool for CPU-bound work (``workers=0``: a single thread, for tiny runs)."""
+    if workers == 0:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-cpu")
+    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
+                               mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_warm_worker)
+
+
+@asynccontextmanager
+async def open_app(config: Config, out: TextIO | None = None,
+                   workers: int | None = None) -> AsyncIterator[App]:
+    engine = make_engine(config.database.url)
+    http = make_client(config.fetch)
+    pool = make_pool(config.fetch.extract_workers if workers is None else workers)
+    try:
+        rules = RuleEngine(config.rules, load_catalogue())
+        channels = build_channels(config.alerts.channels, http, out or sys.stdout)
+        yield App(config=config, engine=engine, http=http, pool=pool, rules=rules,
+                  channels=channels, out=out or sys.stdout)
+    finally:
+        await http.aclose()
+        pool.shutdown(wait=True, cancel_futures=True)
+        engine.dispose()

@@ -1,0 +1,253 @@
+"""The ``monitor`` command: parses arguments, loads the config once, calls one API function.
+
+Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from monitor import api
+from monitor.config import Config, default_config_path, load_config, parse_duration
+from monitor.errors import ConfigError, MonitorError
+from monitor.rules.engine import marked
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), stream=sys.stderr,
+                        format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
+    for noisy in ("httpx", "httpcore", "apscheduler", "trafilatura", "htmldate", "courlan",
+                  "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _config(ctx: click.Context) -> Config:
+    """Load the config on first use; a config error exits 2 with every problem listed."""
+    obj: dict[str, Any] = ctx.ensure_object(dict)
+    if "config" not in obj:
+        try:
+            obj["config"] = load_config(obj["config_path"])
+        except ConfigError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(2)
+    config: Config = obj["config"]
+    return config
+
+
+def runtime_errors(fn: F) -> F:
+    """Turn monitor's errors into a one-line message and exit code 1."""
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except MonitorError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+    return wrapper  # type: ignore[return-value]
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+@click.group()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Config file (default: $MONITOR_CONFIG or ./config.yaml).")
+@click.option("--log-level", default="INFO", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, log_level: str) -> None:
+    """monitor: polls news feeds and alerts on stories about Russia, China and the US."""
+    ctx.ensure_object(dict)["config_path"] = config_path or default_config_path()
+    _setup_logging(log_level)
+
+
+@cli.command()
+@click.pass_context
+@runtime_errors
+def run(ctx: click.Context) -> None:
+    """Run the daemon (upgrades the database first when database.auto_upgrade is on)."""
+    api.run_daemon(_config(ctx))
+
+
+@cli.command()
+@click.option("--once", is_flag=True, required=True,
+              help="Poll every due feed once, deliver due alerts, exit.")
+@click.pass_context
+@runtime_errors
+def poll(ctx: click.Context, once: bool) -> None:
+    """Run one poll cycle, then dispatch pending alerts."""
+    report = api.poll_once(_config(ctx))
+    c, d = report.cycle, report.dispatch
+    click.echo(f"polled {c.polled} feeds ({c.failed} failed): {c.total('new_entries')} new "
+               f"entries, {c.total('articles')} articles, {c.total('hits')} hits; alerts sent "
+               f"{d.sent}, retrying {d.retrying}, failed {d.failed}", err=True)
+
+
+@cli.command("check-config")
+@click.pass_context
+def check_config(ctx: click.Context) -> None:
+    """Validate the config: prints OK, or every problem with its key path (exit 2)."""
+    cfg = _config(ctx)
+    enabled = ", ".join(f"{c.name} ({c.type})" for c in cfg.alerts.enabled) or "none"
+    click.echo(f"OK: {len(cfg.feeds)} feeds, {len(cfg.rules)} rules, channels: {enabled}")
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@click.pass_context
+@runtime_errors
+def db_upgrade(ctx: click.Context) -> None:
+    """Apply pending migrations."""
+    rev = api.upgrade_database(_config(ctx))
+    click.echo(f"database at revision {rev}")
+
+
+@cli.command()
+@click.option("--keep", is_flag=True, help="Keep serving after the cycle (Ctrl-C to stop).")
+@runtime_errors
+def demo(keep: bool) -> None:
+    """Serve the bundled demo feed on 127.0.0.1, run one cycle, print hits with evidence."""
+    from monitor.demo import run_demo
+
+    run_demo(sys.stdout, keep_serving=keep)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.pass_context
+@runtime_errors
+def feeds(ctx: click.Context, as_json: bool) -> None:
+    """Each feed's health: status, errors, next check, articles."""
+    rows = api.feeds_health(_config(ctx))
+    if as_json:
+        _print_json(rows)
+        return
+    click.echo(f"{'FEED':<28} {'STATUS':>6} {'ERR':>4} {'ARTICLES':>8}  {'NEXT CHECK':<20} ERROR")
+    for r in rows:
+        nxt = (r["next_check_at"] or "-")[:19]
+        status = r["status"] if r["status"] is not None else "-"
+        name = r["name"] if r["enabled"] else r["name"] + " (off)"
+        click.echo(f"{name[:28]:<28} {status!s:>6} {r['error_count']:>4} {r['articles']:>8}  "
+                   f"{nxt:<20} {(r['last_error'] or '')[:60]}")
+
+
+def _duration(_ctx: click.Context, _param: click.Parameter, value: str | None
+              ) -> timedelta | None:
+    if value is None:
+        return None
+    try:
+        return timedelta(seconds=parse_duration(value))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@cli.command()
+@click.option("--since", callback=_duration, default=None, help="e.g. 24h, 7d")
+@click.option("--rule", default=None, help="Only this rule's hits.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@runtime_errors
+def hits(ctx: click.Context, since: timedelta | None, rule: str | None, as_json: bool) -> None:
+    """Recent hits with their evidence."""
+    rows = api.recent_hits(_config(ctx), since, rule)
+    if as_json:
+        _print_json(rows)
+        return
+    for h in rows:
+        about = ", ".join(h["evidence"].get("about", []))
+        click.echo(f"#{h['id']} {h['created_at'][:16]} [{h['rule']}] {h['title']}")
+        click.echo(f"    {h['url']}  ({about}; score {h['score']:g})")
+    if not rows:
+        click.echo("no hits")
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--status", type=click.Choice(["pending", "sent", "failed"]), default=None)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@runtime_errors
+def alerts(ctx: click.Context, status: str | None, as_json: bool) -> None:
+    """List alerts (the outbox), or run a subcommand."""
+    if ctx.invoked_subcommand is not None:
+        return
+    rows = api.alerts(_config(ctx), status)
+    if as_json:
+        _print_json(rows)
+        return
+    for a in rows:
+        err = f"  error: {a['last_error']}" if a["last_error"] else ""
+        click.echo(f"#{a['id']} {a['status']:<8} {a['channel']:<12} attempts={a['attempts']} "
+                   f"[{a['rule']}] {a['title'][:70]}{err}")
+    if not rows:
+        click.echo("no alerts")
+
+
+@alerts.command("dispatch")
+@click.pass_context
+@runtime_errors
+def alerts_dispatch(ctx: click.Context) -> None:
+    """Deliver the alerts that are due, once."""
+    report = api.dispatch_once(_config(ctx))
+    click.echo(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
+
+
+@cli.group()
+def rules() -> None:
+    """Try the rules."""
+
+
+@rules.command("test")
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@runtime_errors
+def rules_test(ctx: click.Context, source: str, as_json: bool) -> None:
+    """Run the rules on SOURCE: a text or HTML file, a URL, or - for standard input."""
+    try:
+        title, analysis = api.analyse_source(_config(ctx), source)
+    except OSError as exc:
+        click.echo(f"error: cannot read {source}: {exc.strerror or exc}", err=True)
+        sys.exit(2)
+    if as_json:
+        _print_json(api.analysis_json(analysis))
+        return
+    color = sys.stdout.isatty()
+    if title:
+        click.echo(f"title: {title}")
+    for code, score in sorted(analysis.countries.items(), key=lambda kv: -kv[1].salience):
+        ents = ", ".join(f"{analysis.catalogue.entities[e].name} ×{n}"
+                         for e, n in sorted(score.entities.items(), key=lambda kv: -kv[1]))
+        verdict = "ABOUT" if score.about else "mentioned"
+        click.echo(f"{code}: salience {score.salience:g} ({verdict}): {ents}")
+    for result in analysis.results:
+        mark = "MATCH" if result.matched else "no match"
+        if color and result.matched:
+            mark = click.style(mark, fg="green", bold=True)
+        click.echo(f"rule {result.rule}: {mark} — {result.evidence['clause']}")
+        for snip in result.evidence["snippets"]:
+            before, after = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
+            click.echo(f"  > {marked(snip, before, after)}")
+
+
+def main() -> None:
+    cli(obj={})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""The configuration schema and its loader: the only reader of ``config.yaml``.
+
+``load_config(path, env)`` reads YAML, substitutes ``${VAR}`` / ``${VAR:-default}`` from the
+environment, validates with pydantic and returns a frozen ``Config``. Every problem is reported
+with its key path (``alerts.channels.1.webhook_url``). Secrets are ``SecretStr`` so they never
+appear in logs or reprs. Durations are written ``90s``, ``5m``, ``6h``, ``2d``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from monitor.errors import ConfigError
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def parse_duration(value: Any) -> float:
+    """``"90s"`` → 90.0, ``"5m"`` → 300.0, ``45`` → 45.0 (seconds); raises ValueError."""
+    if isinstance(value, bool):
+        raise ValueError("expected a duration like 90s, 5m or 6h")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str) and (m := _DURATION.match(value)):
+        seconds = float(m.group(1)) * _UNIT_SECONDS[m.group(2) or "s"]
+    else:
+        raise ValueError(f"expected a duration like 90s, 5m or 6h, got {value!r}")
+    if seconds <= 0:
+        raise ValueError("a duration must be positive")
+    return seconds
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+
+
+def _split_list(value: Any) -> Any:
+    """Accept ``"a@x, b@y"`` (e.g. from one environment variable) as a list."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+StrList = Annotated[list[str], BeforeValidator(_split_list)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseConfig(_Model):
+    url: str = "sqlite:///monitor.db"
+    auto_upgrade: bool = True  # `monitor run` applies pending migrations at start
+
+
+class FetchConfig(_Model):
+    full_text: bool = True  # fetch each article page and extract its text
+    timeout: Duration = 20.0
+    user_agent: str = "monitor/0.1 (media monitor)"
+    allow_private_addresses: bool = False
+    max_body_bytes: int = Field(default=10_000_000, gt=0)
+    concurrency: int = Field(default=16, gt=0)
+    max_redirects: int = Field(default=5, ge=0)
+    # Processes for feed parsing and text extraction; None: one per core, 0: one thread.
+    extract_workers: int | None = Field(default=None, ge=0)
+
+
+class SchedulerConfig(_Model):
+    min_interval: Duration = 300.0
+    max_interval: Duration = 21600.0
+    default_interval: Duration = 900.0
+    tick: Duration = 30.0  # how often the scheduler looks for due feeds
+    dispatch_every: Duration = 10.0  # how often due alerts are delivered
+    batch_size: int = Field(default=100, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SchedulerConfig:
+        if self.min_interval > self.max_interval:
+            raise ValueError("min_interval must not exceed max_interval")
+        return self
+
+
+class FeedConfig(_Model):
+    name: str = Field(min_length=1)
+    url: str
+    interval: Duration | None = None
+    tags: list[str] = Field(default_factory=list)
+    full_text: bool | None = None  # None: use fetch.full_text
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if not re.match(r"^https?://[^\s/]+", v):
+            raise ValueError("must be an http:// or https:// URL")
+        return v
+
+
+Country = Literal["RU", "CN", "US"]
+COUNTRIES: tuple[Country, ...] = ("RU", "CN", "US")
+
+
+class CountryCondition(_Model):
+    at_least: int = Field(default=2, ge=1)
+    of: list[Country] = Field(default_factory=lambda: list(COUNTRIES))
+
+
+class RuleConfig(_Model):
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    countries: CountryCondition | None = None
+    min_salience: float | None = None  # overrides the catalogue's "about" threshold
+    severity: Literal["low", "medium", "high"] = "medium"
+    channels: list[str] | None = None  # None: every enabled channel
+
+    @model_validator(mode="after")
+    def _has_condition(self) -> RuleConfig:
+        if self.countries is None:
+            raise ValueError("a rule needs a condition (countries)")
+        return self
+
+
+class RetryConfig(_Model):
+    base_seconds: float = Field(default=30.0, gt=0)
+    max_seconds: float = Field(default=3600.0, gt=0)
+    max_attempts: int = Field(default=8, ge=1)
+
+
+class ChannelConfig(_Model):
+    name: str = Field(min_length=1)
+    type: Literal["console", "slack", "email", "webhook"]
+    # "auto": on when the settings it needs are present (e.g. ${SLACK_WEBHOOK_URL} is set).
+    enabled: bool | Literal["auto"] = "auto"
+    webhook_url: SecretStr | None = None  # slack, webhook
+    host: str | None = None  # email
+    port: int | None = Field(default=None, gt=0, lt=65536)
+    security: Literal["none", "starttls", "ssl"] = "starttls"
+    username: str | None = None
+    password: SecretStr | None = None
+    from_addr: str | None = None
+    to: StrList = Field(default_factory=list)
+    timeout: Duration = 20.0
+
+    def missing(self) -> list[str]:
+        """The settings this channel needs and lacks."""
+        need: dict[str, object] = {}
+        if self.type in ("slack", "webhook"):
+            need["webhook_url"] = self.webhook_url and self.webhook_url.get_secret_value()
+        if self.type == "email":
+            need.update(host=self.host, from_addr=self.from_addr, to=self.to)
+        return [key for key, value in need.items() if not value]
+
+    @property
+    def is_enabled(self) -> bool:
+        return self.enabled is True or (self.enabled == "auto" and not self.missing())
+
+    @model_validator(mode="after")
+    def _complete_when_enabled(self) -> ChannelConfig:
+        if self.enabled is True and (gaps := self.missing()):
+            raise ValueError(f"enabled {self.type} channel lacks {', '.join(gaps)}")
+        if self.type in ("slack", "webhook") and self.webhook_url is not None:
+            url = self.webhook_url.get_secret_value()
+            if url and not re.match(r"^https?://", url):
+                raise ValueError("webhook_url must be an http:// or https:// URL")
+        return self
+
+
+class AlertsConfig(_Model):
+    channels: list[ChannelConfig] = Field(
+        default_factory=lambda: [ChannelConfig(name="console", type="console")]
+    )
+    retry: RetryConfig = Field(default_factory=RetryConfig)
+
+    @field_validator("channels")
+    @classmethod
+    def _unique_names(cls, v: list[ChannelConfig]) -> list[ChannelConfig]:
+        names = [c.name for c in v]
+        if dupes := sorted({n for n in names if names.count(n) > 1}):
+            raise ValueError(f"duplicate channel names: {', '.join(dupes)}")
+        return v
+
+    @property
+    def enabled(self) -> list[ChannelConfig]:
+        return [c for c in self.channels if c.is_enabled]
+
+
+class Config(_Model):
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
+    scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
+    feeds: list[FeedConfig] = Field(default_factory=list)
+    rules: list[RuleConfig] = Field(default_factory=list)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Config:
+        for kind, names in (("feed", [f.name for f in self.feeds]),
+                            ("rule", [r.name for r in self.rules])):
+            if dupes := sorted({n for n in names if names.count(n) > 1}):
+                raise ValueError(f"duplicate {kind} names: {', '.join(dupes)}")
+        known = {c.name for c in self.alerts.channels}
+        for rule in self.rules:
+            for ch in rule.channels or []:
+                if ch not in known:
+                    raise ValueError(f"rule {rule.name!r} names unknown channel {ch!r}")
+        return self
+
+
+def interpolate(value: Any, env: Mapping[str, str]) -> Any:
+    """Replace ``${VAR}`` and ``${VAR:-default}`` in every string of a YAML tree."""
+    if isinstance(value, str):
+        return _ENV_REF.sub(lambda m: env.get(m.group(1)) or (m.group(2) or ""), value)
+    if isinstance(value, list):
+        return [interpolate(v, env) for v in value]
+    if isinstance(value, dict):
+        return {k: interpolate(v, env) for k, v in value.items()}
+    return value
+
+
+def _empty_to_none(value: Any) -> Any:
+    """An unset ``${VAR}`` leaves ``""``; treat it as "not given" so defaults apply."""
+    if isinstance(value, list):
+        return [_empty_to_none(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _empty_to_none(v) for k, v in value.items() if v != ""}
+    return value
+
+
+def parse_config(data: Any, env: Mapping[str, str] | None = None) -> Config:
+    """Validate an already-loaded YAML tree. Raises ``ConfigError`` listing every problem."""
+    env = os.environ if env is None else env
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError([("", "the top level must be a mapping of sections")])
+    data = _empty_to_none(interpolate(data, env))
+    if url := env.get("MONITOR_DATABASE_URL"):
+        data = {**data, "database": {**(data.get("database") or {}), "url": url}}
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            path = ".".join(str(p) for p in err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.append((path, msg))
+        raise ConfigError(problems) from None
+
+
+def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
+    """Read and validate ``path``. Raises ``ConfigError`` (with key paths) on any problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([("", f"cannot read {path}: {exc.strerror or exc}")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+        raise ConfigError([("", f"{path} is not valid YAML{at}: {exc}")]) from None
+    return parse_config(data, env)
+
+
+def default_config_path(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env.get("MONITOR_CONFIG") or "config.yaml")

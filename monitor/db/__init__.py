@@ -1,0 +1,1 @@
+"""Database: typed models (``models``), engine and migrations (``engine``), SQL (``store``)."""

@@ -1,0 +1,266 @@
+"""All SQL of monitor: feeds and their poll state, articles, hits and the alert outbox.
+
+Functions take a ``Session`` (or an ``Engine`` for whole units of work) and plain values, and
+return plain values or ORM rows. SQLAlchemy errors are translated to ``StoreError`` by
+``unit_of_work``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, joinedload
+
+from monitor.config import FeedConfig
+from monitor.db.models import Alert, Article, Feed, FeedEntry, Hit
+from monitor.errors import StoreError
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """A session committed on success, rolled back on error; DB errors become ``StoreError``."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except SQLAlchemyError as exc:
+        session.rollback()
+        raise StoreError(f"database error: {type(exc).__name__}: {exc.args[0] if exc.args else exc}"
+                         ) from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+# ---- feeds ------------------------------------------------------------------------------------
+
+def sync_feeds(session: Session, feeds: Sequence[FeedConfig], now: datetime) -> None:
+    """Make the feeds table match the config: add new feeds, update changed ones, disable the
+    ones no longer configured (their history stays)."""
+    existing = {f.name: f for f in session.scalars(select(Feed))}
+    for cfg in feeds:
+        row = existing.pop(cfg.name, None)
+        if row is None:
+            session.add(Feed(name=cfg.name, url=cfg.url, tags=list(cfg.tags),
+                             interval_seconds=cfg.interval, full_text=cfg.full_text,
+                             enabled=True, error_count=0, created_at=now, next_check_at=now))
+            continue
+        if row.url != cfg.url:
+            row.url, row.etag, row.last_modified, row.body_hash = cfg.url, None, None, None
+            row.next_check_at = now
+        row.tags, row.interval_seconds, row.full_text = list(cfg.tags), cfg.interval, cfg.full_text
+        if not row.enabled:
+            row.enabled, row.next_check_at = True, now
+    for row in existing.values():
+        row.enabled = False
+
+
+def due_feeds(session: Session, now: datetime, limit: int) -> list[Feed]:
+    """Enabled feeds whose next check has come, the longest-waiting first."""
+    stmt = (select(Feed)
+            .where(Feed.enabled.is_(True),
+                   (Feed.next_check_at.is_(None)) | (Feed.next_check_at <= now))
+            .order_by(Feed.next_check_at.asc().nulls_first(), Feed.id)
+            .limit(limit))
+    return list(session.scalars(stmt))
+
+
+def list_feeds(session: Session) -> list[Feed]:
+    return list(session.scalars(select(Feed).order_by(Feed.name)))
+
+
+def article_counts_by_feed(session: Session) -> dict[int, int]:
+    rows = session.execute(select(FeedEntry.feed_id, func.count()).group_by(FeedEntry.feed_id))
+    return {feed_id: n for feed_id, n in rows}
+
+
+@dataclass
+class FeedState:
+    """What a poll learned about a feed; written by ``record_poll``."""
+
+    status: int | None
+    error: str | None
+    next_check_at: datetime
+    checked_at: datetime
+    success: bool
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    url: str | None = None  # a permanent redirect's target
+    validators: bool = False  # whether etag/last_modified/body_hash are to be stored
+
+
+def record_poll(session: Session, feed_id: int, state: FeedState) -> None:
+    values: dict[str, Any] = {
+        "last_status": state.status,
+        "last_error": state.error,
+        "last_checked_at": state.checked_at,
+        "next_check_at": state.next_check_at,
+    }
+    if state.success:
+        values.update(error_count=0, last_success_at=state.checked_at)
+    else:
+        values["error_count"] = Feed.error_count + 1
+    if state.validators:
+        values.update(etag=state.etag, last_modified=state.last_modified,
+                      body_hash=state.body_hash)
+    if state.url:
+        values["url"] = state.url
+    session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
+
+
+# ---- entries and articles ---------------------------------------------------------------------
+
+def known_entry_keys(session: Session, feed_id: int, keys: Sequence[str]) -> set[str]:
+    known: set[str] = set()
+    for i in range(0, len(keys), 500):
+        chunk = keys[i:i + 500]
+        known.update(session.scalars(select(FeedEntry.entry_key).where(
+            FeedEntry.feed_id == feed_id, FeedEntry.entry_key.in_(chunk))))
+    return known
+
+
+def article_ids_by_url(session: Session, urls: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i in range(0, len(urls), 500):
+        chunk = urls[i:i + 500]
+        rows = session.execute(select(Article.canonical_url, Article.id)
+                               .where(Article.canonical_url.in_(chunk)))
+        found.update({url: aid for url, aid in rows})
+    return found
+
+
+@dataclass
+class NewHit:
+    rule: str
+    severity: str
+    score: float
+    evidence: dict[str, Any]
+    channels: list[str]
+
+
+@dataclass
+class NewArticle:
+    canonical_url: str
+    url: str
+    title: str
+    summary: str
+    text: str | None
+    text_source: str
+    published_at: datetime | None = None
+    author: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    hits: list[NewHit] = field(default_factory=list)
+
+
+@dataclass
+class EntryLink:
+    entry_key: str
+    canonical_url: str
+
+
+def store_entries(session: Session, feed_id: int, links: Sequence[EntryLink],
+                  articles: Sequence[NewArticle], now: datetime) -> tuple[int, int, int]:
+    """Store new articles (with their hits and outbox rows) and link every entry to its
+    article. An article that already exists (same canonical URL) is linked, not duplicated.
+    Returns (articles, hits, alerts) created."""
+    existing = article_ids_by_url(session, [a.canonical_url for a in articles])
+    n_articles = n_hits = n_alerts = 0
+    for new in articles:
+        if new.canonical_url in existing:
+            continue
+        art = Article(canonical_url=new.canonical_url, url=new.url, title=new.title,
+                      summary=new.summary, text=new.text, text_source=new.text_source,
+                      published_at=new.published_at, author=new.author,
+                      site_name=new.site_name, language=new.language, meta=new.meta,
+                      created_at=now)
+        session.add(art)
+        session.flush()
+        existing[new.canonical_url] = art.id
+        n_articles += 1
+        for h in new.hits:
+            hit = Hit(article_id=art.id, rule=h.rule, severity=h.severity, score=h.score,
+                      evidence=h.evidence, created_at=now)
+            session.add(hit)
+            session.flush()
+            n_hits += 1
+            for channel in h.channels:
+                session.add(Alert(hit_id=hit.id, channel=channel, status="pending", attempts=0,
+                                  next_attempt_at=now, created_at=now))
+                n_alerts += 1
+    missing = [ln.canonical_url for ln in links if ln.canonical_url not in existing]
+    existing.update(article_ids_by_url(session, missing))
+    seen_keys: set[str] = set()
+    for link in links:
+        if link.entry_key in seen_keys or link.canonical_url not in existing:
+            continue
+        seen_keys.add(link.entry_key)
+        session.add(FeedEntry(feed_id=feed_id, entry_key=link.entry_key,
+                              article_id=existing[link.canonical_url], seen_at=now))
+    session.flush()
+    return n_articles, n_hits, n_alerts
+
+
+# ---- hits and alerts --------------------------------------------------------------------------
+
+def list_hits(session: Session, since: datetime | None = None, rule: str | None = None,
+              limit: int = 200) -> list[Hit]:
+    stmt = select(Hit).options(joinedload(Hit.article)).order_by(Hit.created_at.desc(),
+                                                                   Hit.id.desc())
+    if since is not None:
+        stmt = stmt.where(Hit.created_at >= since)
+    if rule:
+        stmt = stmt.where(Hit.rule == rule)
+    return list(session.scalars(stmt.limit(limit)))
+
+
+def feeds_of_article(session: Session, article_id: int) -> list[str]:
+    stmt = (select(Feed.name).join(FeedEntry, FeedEntry.feed_id == Feed.id)
+            .where(FeedEntry.article_id == article_id).distinct().order_by(Feed.name))
+    return list(session.scalars(stmt))
+
+
+def list_alerts(session: Session, status: str | None = None, limit: int = 200) -> list[Alert]:
+    stmt = (select(Alert).options(joinedload(Alert.hit).joinedload(Hit.article))
+            .order_by(Alert.created_at.desc(), Alert.id.desc()))
+    if status:
+        stmt = stmt.where(Alert.status == status)
+    return list(session.scalars(stmt.limit(limit)))
+
+
+def due_alerts(session: Session, now: datetime, limit: int) -> list[Alert]:
+    stmt = (select(Alert).options(joinedload(Alert.hit).joinedload(Hit.article))
+            .where(Alert.status == "pending", Alert.next_attempt_at <= now)
+            .order_by(Alert.next_attempt_at, Alert.id).limit(limit))
+    return list(session.scalars(stmt))
+
+
+def mark_sent(session: Session, alert_id: int, now: datetime) -> None:
+    session.execute(update(Alert).where(Alert.id == alert_id).values(
+        status="sent", sent_at=now, attempts=Alert.attempts + 1, last_error=None))
+
+
+def mark_attempt_failed(session: Session, alert_id: int, error: str,
+                        next_attempt_at: datetime | None) -> None:
+    """Record a failed attempt: retry at ``next_attempt_at``, or ``failed`` for good if None."""
+    values: dict[str, Any] = {"attempts": Alert.attempts + 1, "last_error": error[:2000]}
+    if next_attempt_at is None:
+        values["status"] = "failed"
+    else:
+        values["next_attempt_at"] = next_attempt_at
+    session.execute(update(Alert).where(Alert.id == alert_id).values(**values))
+
+
+def alert_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Alert.status, func.count()).group_by(Alert.status))
+    return {status: n for status, n in rows}

@@ -1,0 +1,60 @@
+"""The one exception tree of monitor.
+
+Third-party errors (httpx, SQLAlchemy, smtplib, feedparser, pydantic) are translated into these
+where they enter the program, so callers only ever catch ``MonitorError`` subclasses.
+"""
+
+from __future__ import annotations
+
+
+class MonitorError(Exception):
+    """Base class of every error monitor raises on purpose."""
+
+
+class ConfigError(MonitorError):
+    """The configuration is invalid. ``problems`` lists ``(key.path, message)`` pairs."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        lines = [f"{path}: {msg}" if path else msg for path, msg in problems]
+        super().__init__("invalid configuration:\n  " + "\n  ".join(lines))
+
+
+class FetchError(MonitorError):
+    """An HTTP fetch failed (network, timeout, HTTP status, size limit, blocked address)."""
+
+    def __init__(self, url: str, reason: str, *, status: int | None = None,
+                 retry_after: float | None = None) -> None:
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.retry_after = retry_after
+        super().__init__(f"{reason} ({url})")
+
+
+class BlockedAddressError(FetchError):
+    """The URL resolves to a loopback, private or link-local address and those are not allowed."""
+
+
+class FeedParseError(MonitorError):
+    """A body could not be parsed as a feed (HTML page, garbage, empty)."""
+
+
+class StoreError(MonitorError):
+    """The database refused or could not be reached."""
+
+
+class DeliveryError(MonitorError):
+    """An alert could not be delivered; ``retry_after`` is the server's wish, if it said one."""
+
+    def __init__(self, channel: str, reason: str, *, retry_after: float | None = None,
+                 permanent: bool = False) -> None:
+        self.channel = channel
+        self.reason = reason
+        self.retry_after = retry_after
+        self.permanent = permanent
+        super().__init__(f"{channel}: {reason}")
+
+
+class RuleError(MonitorError):
+    """A rule or the entity catalogue is invalid."""

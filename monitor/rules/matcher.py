@@ -1,0 +1,121 @@
+"""One pass over an article's text for every alias in the catalogue (pyahocorasick).
+
+Returns ``Mention``s with their field (title, lead, body) and character positions. Aliases are
+matched case-sensitively and in ALL CAPS; in spaced scripts a match must be a whole word (a
+Russian stem may take up to 3 more Cyrillic letters); CJK aliases match anywhere. Overlapping
+matches keep the longest, so blockers ("Washington Post") hide the aliases inside them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from monitor.rules.catalogue import Alias, Catalogue
+
+FIELDS = ("title", "lead", "body")
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’»]?\s+")
+LEAD_SENTENCES = 2
+MAX_STEM_SUFFIX = 3
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity_ids: tuple[str, ...]
+    text: str  # the matched text as it appears
+    field: str  # title | lead | body
+    start: int  # position within the field's text
+    end: int
+
+
+@dataclass(frozen=True)
+class Fields:
+    title: str
+    lead: str
+    body: str
+
+    def get(self, name: str) -> str:
+        return str(getattr(self, name))
+
+
+def split_fields(title: str, text: str) -> Fields:
+    """Title, lead (first two sentences of the text) and the rest of the body."""
+    text = text.strip()
+    pos = 0
+    for _ in range(LEAD_SENTENCES):
+        m = _SENTENCE_END.search(text, pos)
+        if not m:
+            pos = len(text)
+            break
+        pos = m.end()
+    return Fields(title=title.strip(), lead=text[:pos].strip(), body=text[pos:].strip())
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+class Matcher:
+    """Built once from a catalogue; ``find`` is then pure and thread-safe."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._automaton = ahocorasick.Automaton()
+        keys: dict[str, Alias] = {}
+        for alias in catalogue.aliases:
+            for key in {alias.text, alias.text.upper()}:
+                # An ALL-CAPS variant only for aliases long enough not to become an acronym.
+                if key != alias.text and len(alias.text) <= 3:
+                    continue
+                prev = keys.get(key)
+                if prev is None or (not alias.entity_ids and prev.entity_ids):
+                    keys[key] = alias
+                elif alias.entity_ids and prev.entity_ids and key == alias.text:
+                    ids = tuple(dict.fromkeys(prev.entity_ids + alias.entity_ids))
+                    keys[key] = Alias(key, ids, prev.stem or alias.stem, prev.boundaries)
+        for key, alias in keys.items():
+            self._automaton.add_word(key, (len(key), alias))
+        self._automaton.make_automaton()
+
+    def find_in(self, text: str, field: str) -> list[Mention]:
+        """Mentions in one field, longest-first, without overlaps."""
+        if not text:
+            return []
+        found: list[tuple[int, int, Alias]] = []
+        n = len(text)
+        for end_idx, (length, alias) in self._automaton.iter(text):
+            start, end = end_idx - length + 1, end_idx + 1
+            if alias.boundaries:
+                if start > 0 and _is_word(text[start - 1]) and _is_word(text[start]):
+                    continue
+                if alias.stem:
+                    extra = 0
+                    while end < n and extra < MAX_STEM_SUFFIX and _is_cyrillic(text[end]):
+                        end += 1
+                        extra += 1
+                if end < n and _is_word(text[end]) and _is_word(text[end - 1]):
+                    continue
+            found.append((start, end, alias))
+        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        mentions: list[Mention] = []
+        last_end = -1
+        for start, end, alias in found:
+            if start < last_end:
+                continue
+            last_end = end
+            if alias.entity_ids:
+                mentions.append(Mention(alias.entity_ids, text[start:end], field, start, end))
+        return mentions
+
+    def find(self, fields: Fields) -> list[Mention]:
+        """Mentions in every field of an article."""
+        out: list[Mention] = []
+        for name in FIELDS:
+            out.extend(self.find_in(fields.get(name), name))
+        return out
