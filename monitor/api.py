@@ -69,28 +69,31 @@ class OnceReport:
     dispatch: pipeline.DispatchReport
 
 
-def poll_once(config: Config, out: TextIO | None = None,
-              workers: int | None = None) -> OnceReport:
-    """One poll cycle over every due feed, then one dispatch of the alerts that are due."""
+def poll_once(config: Config, out: TextIO | None = None, workers: int | None = None,
+              now: datetime | None = None) -> OnceReport:
+    """One poll cycle over every feed due at ``now`` (default: the current time), then one
+    dispatch of the alerts that are due."""
     prepare_database(config)
 
     async def main() -> OnceReport:
         async with open_app(config, out=out, workers=workers) as app:
-            now = pipeline.utcnow()
-            pipeline.sync_feeds(app, now)
-            cycle = await pipeline.poll_cycle(app, now, until_empty=True)
-            sent = await pipeline.dispatch_due(app, pipeline.utcnow())
+            at = now or pipeline.utcnow()
+            pipeline.sync_feeds(app, at)
+            cycle = await pipeline.poll_cycle(app, at, until_empty=True)
+            sent = await pipeline.dispatch_due(app, max(at, pipeline.utcnow()))
             return OnceReport(cycle, sent)
 
     return asyncio.run(main())
 
 
-def dispatch_once(config: Config, out: TextIO | None = None) -> pipeline.DispatchReport:
+def dispatch_once(config: Config, out: TextIO | None = None,
+                  now: datetime | None = None) -> pipeline.DispatchReport:
+    """Deliver the alerts due at ``now`` (default: the current time), once."""
     prepare_database(config)
 
     async def main() -> pipeline.DispatchReport:
         async with open_app(config, out=out, workers=0) as app:
-            return await pipeline.dispatch_due(app, pipeline.utcnow())
+            return await pipeline.dispatch_due(app, now or pipeline.utcnow())
 
     return asyncio.run(main())
 
