@@ -9,8 +9,8 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
-from email.policy import default
 from email.message import Message
+from email.policy import default
 from pathlib import Path
 from typing import Any
 

@@ -1,0 +1,212 @@
+"""Ingestion on real parts: feed parsing, identity, scheduling, and fetching from loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import gzip
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request
+from werkzeug import Response as WResponse
+
+from monitor import api
+from monitor.config import FetchConfig
+from monitor.errors import BlockedAddressError, FeedParseError, FetchError
+from monitor.ingest.extract import extract_article
+from monitor.ingest.feeds import Entry, parse_feed
+from monitor.ingest.fetch import Response, fetch, make_client, parse_retry_after
+from monitor.ingest.identity import article_key, canonical_url, entry_key
+from monitor.ingest.schedule import next_check
+from tests.conftest import shared
+from tests.helpers import make_config, rss
+
+NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+
+
+# ---- pure functions ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("url", "canonical"), [
+    ("https://www.Example.com/a/b?utm_source=rss&id=3#top", "https://www.example.com/a/b?id=3"),
+    ("http://example.com:80/story?fbclid=abc", "http://example.com/story"),
+    ("https://example.com/x?b=2&a=1", "https://example.com/x?a=1&b=2"),
+])
+def test_canonical_url(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+
+
+def _entry(guid: str | None = None, link: str | None = None, title: str = "t") -> Entry:
+    return Entry(guid=guid, link=link, title=title, summary="s", content="", published=None)
+
+
+@pytest.mark.parametrize(("entry", "key"), [
+    (_entry(guid="abc", link="http://x.org/1"), "guid:abc"),
+    (_entry(link="http://x.org/1?utm_medium=feed"), "url:http://x.org/1"),
+    (_entry(title="Only a title"), None),
+])
+def test_entry_identity(entry: Entry, key: str | None) -> None:
+    got = entry_key(entry)
+    if key is None:
+        assert got.startswith("hash:") and got == entry_key(_entry(title="Only a title"))
+        assert got != entry_key(_entry(title="Another title"))
+    else:
+        assert got == key
+
+
+def test_same_link_from_two_feeds_is_one_article() -> None:
+    a = _entry(guid="feed-a-1", link="https://news.example/story?utm_source=a")
+    b = _entry(guid="feed-b-77", link="https://NEWS.example/story?utm_campaign=b")
+    assert article_key(a) == article_key(b) == "https://news.example/story"
+
+
+@pytest.mark.parametrize(("interval", "failures", "retry_after", "wait"), [
+    (900, 0, None, 900),          # the feed's interval
+    (60, 0, None, 300),           # clamped up to min_interval
+    (86400, 0, None, 21600),      # clamped down to max_interval
+    (900, 1, None, 300),          # first failure: min_interval
+    (900, 3, None, 1200),         # doubles per failure
+    (900, 40, None, 86400),       # capped at a day, never given up
+    (900, 1, 3600, 3600),         # the server's Retry-After is a floor
+])
+def test_next_check(interval: float, failures: int, retry_after: float | None,
+                    wait: float) -> None:
+    got = next_check(NOW, interval=interval, min_interval=300, max_interval=21600,
+                     failures=failures, retry_after=retry_after)
+    assert got - NOW == timedelta(seconds=wait)
+
+
+@pytest.mark.parametrize(("value", "seconds"), [
+    ("120", 120.0), ("Mon, 05 Jan 2026 12:01:00 GMT", 60.0), ("garbage", None), (None, None),
+])
+def test_retry_after(value: str | None, seconds: float | None) -> None:
+    assert parse_retry_after(value, NOW) == seconds
+
+
+def test_html_page_is_not_a_feed() -> None:
+    with pytest.raises(FeedParseError, match="HTML page"):
+        parse_feed(b"<html><head><title>403 ERROR</title></head><body>denied</body></html>")
+    with pytest.raises(FeedParseError, match="empty"):
+        parse_feed(b"   ")
+
+
+def test_news_snapshots_parse() -> None:
+    """Every real snapshot parses to the entry count feedparser's manifest records."""
+    root = shared("feeds/news-snapshots")
+    with (root / "manifest.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    for row in rows[::10]:  # a sample here; the poller test below takes them all
+        body = (root / row["file"]).read_bytes()
+        if int(row["n_entries"]) == 0:
+            with pytest.raises(FeedParseError):
+                parse_feed(body)
+            continue
+        assert len(parse_feed(body).entries) == int(row["n_entries"]), row["file"]
+
+
+def test_extraction_of_a_real_page() -> None:
+    bench = shared("articles/extraction-benchmark")
+    page = gzip.decompress(next(iter(sorted((bench / "html").glob("*.html.gz")))).read_bytes())
+    got = extract_article(page)
+    assert got.error is None and len(got.text) > 500
+
+
+# ---- fetching from a real loopback server ----------------------------------------------------
+
+def _fetch(url: str, *, total: float = 3.0, etag: str | None = None,
+           allow_private: bool = True) -> Response:
+    async def go() -> Response:
+        async with make_client(FetchConfig(timeout=2)) as client:
+            return await fetch(client, url, max_bytes=100_000, total_timeout=total, etag=etag,
+                               allow_private=allow_private)
+    return asyncio.run(go())
+
+
+def test_conditional_get(web: HTTPServer) -> None:
+    def handler(req: Request) -> WResponse:
+        if req.headers.get("If-None-Match") == '"v1"':
+            return WResponse(status=304)
+        return WResponse(b"<rss/>", headers={"ETag": '"v1"'})
+    web.expect_request("/feed").respond_with_handler(handler)
+    first = _fetch(web.url_for("/feed"))
+    assert first.status == 200 and first.headers["etag"] == '"v1"'
+    again = _fetch(web.url_for("/feed"), etag='"v1"')
+    assert again.not_modified
+
+
+def test_body_limit_and_http_errors(web: HTTPServer) -> None:
+    web.expect_request("/big").respond_with_data(b"x" * 200_000)
+    web.expect_request("/gone").respond_with_data("gone", status=410)
+    web.expect_request("/busy").respond_with_data("slow down", status=429,
+                                                   headers={"Retry-After": "120"})
+    with pytest.raises(FetchError, match="limit"):
+        _fetch(web.url_for("/big"))
+    with pytest.raises(FetchError) as gone:
+        _fetch(web.url_for("/gone"))
+    assert gone.value.status == 410
+    with pytest.raises(FetchError) as busy:
+        _fetch(web.url_for("/busy"))
+    assert busy.value.status == 429 and busy.value.retry_after == 120
+
+
+def test_slow_server_is_cut_at_the_total_timeout(web: HTTPServer) -> None:
+    def slow(_req: Request) -> WResponse:
+        def drip() -> Iterator[bytes]:
+            for _ in range(50):
+                time.sleep(0.2)
+                yield b"x"
+        return WResponse(drip())
+    web.expect_request("/drip").respond_with_handler(slow)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="timed out"):
+        _fetch(web.url_for("/drip"), total=1.0)
+    assert time.monotonic() - started < 5  # bounded: the drip alone would take 10 s
+
+
+def test_private_addresses_are_refused_unless_allowed(web: HTTPServer) -> None:
+    web.expect_request("/page").respond_with_data("<html>hi</html>")
+    with pytest.raises(BlockedAddressError, match="non-public"):
+        _fetch(web.url_for("/page"), allow_private=False)
+    assert _fetch(web.url_for("/page"), allow_private=True).status == 200
+
+
+def test_article_links_into_the_network_are_not_fetched(sqlite_url: str,
+                                                        web: HTTPServer) -> None:
+    """With allow_private_addresses off, a feed linking to a loopback page keeps the feed's
+    own text and records why."""
+    web.expect_request("/feed.xml").respond_with_data(rss([{
+        "title": "Putin and Xi meet", "link": web.url_for("/internal"), "guid": "1",
+        "description": "The Kremlin hosted Beijing's leader; Washington objected."}]))
+    config = make_config(sqlite_url, [{"name": "f", "url": web.url_for("/feed.xml")}],
+                         extra={"fetch": {"allow_private_addresses": False}})
+    api.poll_once(config, now=NOW, workers=0)
+    assert all(req.path != "/internal" for req, _ in web.log)
+    (hit,) = api.recent_hits(config)
+    assert set(hit["evidence"]["about"]) == {"RU", "CN", "US"}
+
+
+# ---- the poller over every real snapshot --------------------------------------------------------
+
+def test_every_news_snapshot_goes_through_the_poller(sqlite_url: str, web: HTTPServer) -> None:
+    root = shared("feeds/news-snapshots")
+    with (root / "manifest.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    feeds = []
+    for i, row in enumerate(rows):
+        path = f"/snap/{i}.xml"
+        web.expect_request(path).respond_with_data((root / row["file"]).read_bytes(),
+                                                   content_type="application/xml")
+        feeds.append({"name": f"snap-{i}", "url": web.url_for(path)})
+    config = make_config(sqlite_url, feeds, full_text=False, extra={"fetch": {"concurrency": 4}})
+    report = api.poll_once(config, now=NOW, workers=2)
+    assert report.cycle.polled == len(rows)
+    health = {f["name"]: f for f in api.feeds_health(config)}
+    for i, row in enumerate(rows):
+        feed = health[f"snap-{i}"]
+        if int(row["n_entries"]) > 0:
+            assert feed["articles"] > 0 and feed["error_count"] == 0, (row["file"], feed)
+        else:
+            assert feed["error_count"] == 1 and "not a feed" in feed["last_error"], row["file"]

@@ -1,0 +1,108 @@
+"""The matcher, salience and the default rule, table-driven."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.config import RuleConfig
+from monitor.errors import RuleError
+from monitor.rules.catalogue import load_catalogue, parse_catalogue
+from monitor.rules.engine import RuleEngine, marked
+from monitor.rules.matcher import Matcher, split_fields
+from tests.conftest import shared
+
+CATALOGUE = load_catalogue()
+MATCHER = Matcher(CATALOGUE)
+RULE = RuleConfig(name="russia-china-us", countries={"at_least": 2})  # type: ignore[arg-type]
+ENGINE = RuleEngine([RULE], CATALOGUE)
+
+
+def countries_in(text: str) -> list[str]:
+    out = []
+    for m in MATCHER.find_in(text, "body"):
+        for eid in m.entity_ids:
+            out.append(CATALOGUE.entities[eid].country)
+    return out
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # case matters where it must
+    ("US officials met Chinese diplomats", ["US", "CN"]),
+    ("Tell us about it", []),
+    ("She collects fine china and silver", []),
+    ("CHINA AND RUSSIA SIGN PACT", ["CN", "RU"]),
+    # whole words only in spaced scripts
+    ("Prussia and Russian", ["RU"]),
+    ("the USAID budget", []),
+    ("Xiamen and Xi", ["CN"]),
+    # blockers: the longest match wins
+    ("The Washington Post reported", []),
+    ("Washington said", ["US"]),
+    ("We ate Chinese food", []),
+    ("Latin America trade", []),
+    # leaders, capitals, institutions
+    ("Putin met Xi in the Kremlin", ["RU", "CN", "RU"]),
+    ("The White House and the Pentagon", ["US", "US"]),
+    # Russian stems take case endings
+    ("Встреча Путина и Си Цзиньпина в Москве", ["RU", "CN", "RU"]),
+    ("Россия и Китай", ["RU", "CN"]),
+    # Chinese has no word boundaries
+    ("习近平会见普京", ["CN", "RU"]),
+    ("中俄关系", ["RU", "CN"]),
+    # other languages' country names
+    ("Russland, Vereinigte Staaten; la Chine", ["RU", "US", "CN"]),
+])
+def test_matcher(text: str, expected: list[str]) -> None:
+    assert countries_in(text) == expected
+
+
+def test_fields_split_title_lead_body() -> None:
+    f = split_fields("Title here", "First sentence. Second one! Third is body. Fourth too.")
+    assert (f.title, f.lead, f.body) == ("Title here", "First sentence. Second one!",
+                                         "Third is body. Fourth too.")
+
+
+@pytest.mark.parametrize(("title", "text", "about"), [
+    ("Putin hosts Xi in Moscow", "Talks went on for hours.", {"RU", "CN"}),
+    ("Local fair opens", "Visitors came. It was sunny. An American tourist won a prize.", set()),
+    ("Local fair opens", "Visitors came. It was sunny. Americans, Americans and the U.S. flag "
+     "everywhere; America loved it.", {"US"}),
+    ("Wheat prices", "The U.S. harvest was poor. Traders sold. Russia was mentioned once.",
+     {"US"}),
+])
+def test_salience_and_about(title: str, text: str, about: set[str]) -> None:
+    analysis = ENGINE.analyse(title, text)
+    assert {c for c, s in analysis.countries.items() if s.about} == about
+
+
+def test_seed_story_is_about_all_three_with_named_evidence() -> None:
+    text = shared("seed/seed-article.txt").read_text("utf-8")
+    analysis = ENGINE.analyse("", text)
+    assert {c for c, s in analysis.countries.items() if s.about} == {"RU", "CN", "US"}
+    (hit,) = analysis.hits
+    names = {e["name"] for c in hit.evidence["countries"].values() for e in c["entities"]}
+    assert {"Xi Jinping", "Vladimir Putin", "Moscow", "the White House", "John Kirby",
+            "Jake Sullivan"} <= names
+    assert 1 <= len(hit.evidence["snippets"]) <= 3
+    first = marked(hit.evidence["snippets"][0])
+    assert "[" in first and "]" in first
+
+
+def test_unrelated_story_does_not_fire() -> None:
+    analysis = ENGINE.analyse("Rain expected over the weekend",
+                              "Forecasters expect heavy rain. Farmers welcomed it.")
+    assert analysis.hits == [] and analysis.results[0].matched is False
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({}, "entities"),
+    ({"entities": [{"id": "x", "name": "X", "country": "FR", "aliases": {"en": ["X"]}}]},
+     "unknown country"),
+    ({"entities": [{"id": "x", "name": "X", "country": "RU"}]}, "missing"),
+    ({"entities": [{"id": "x", "name": "X", "country": "RU", "aliases": {"en": ["X"]}},
+                   {"id": "x", "name": "Y", "country": "RU", "aliases": {"en": ["Y"]}}]},
+     "duplicate"),
+])
+def test_catalogue_validation(data: dict[str, object], message: str) -> None:
+    with pytest.raises(RuleError, match=message):
+        parse_catalogue(data)
