@@ -80,7 +80,7 @@ def poll_once(config: Config, out: TextIO | None = None, workers: int | None = N
             at = now or pipeline.utcnow()
             pipeline.sync_feeds(app, at)
             cycle = await pipeline.poll_cycle(app, at, until_empty=True)
-            sent = await pipeline.dispatch_due(app, max(at, pipeline.utcnow()))
+            sent = await pipeline.dispatch_due(app, at)
             return OnceReport(cycle, sent)
 
     return asyncio.run(main())

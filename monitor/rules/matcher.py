@@ -102,15 +102,18 @@ class Matcher:
                 if end < n and _is_word(text[end]) and _is_word(text[end - 1]):
                     continue
             found.append((start, end, alias))
-        found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-        mentions: list[Mention] = []
-        last_end = -1
+        # The longest match wins; shorter ones overlapping it are dropped.
+        found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+        taken = bytearray(n)
+        kept: list[tuple[int, int, Alias]] = []
         for start, end, alias in found:
-            if start < last_end:
+            if any(taken[start:end]):
                 continue
-            last_end = end
-            if alias.entity_ids:
-                mentions.append(Mention(alias.entity_ids, text[start:end], field, start, end))
+            taken[start:end] = b"\x01" * (end - start)
+            kept.append((start, end, alias))
+        kept.sort(key=lambda m: m[0])
+        mentions = [Mention(alias.entity_ids, text[start:end], field, start, end)
+                    for start, end, alias in kept if alias.entity_ids]
         return mentions
 
     def find(self, fields: Fields) -> list[Mention]:
