@@ -55,11 +55,12 @@ class RuleEngine:
         fields = split_fields(title, text)
         mentions = self.matcher.find(fields)
         countries = country_scores(mentions, self.catalogue)
-        results = [self._evaluate(rule, fields, mentions, countries) for rule in self.rules]
+        shared = _Shared(self, fields, mentions, countries)
+        results = [self._evaluate(rule, countries, shared) for rule in self.rules]
         return Analysis(fields, mentions, countries, results, self.catalogue)
 
-    def _evaluate(self, rule: RuleConfig, fields: Fields, mentions: list[Mention],
-                  countries: dict[str, CountryScore]) -> RuleResult:
+    def _evaluate(self, rule: RuleConfig, countries: dict[str, CountryScore],
+                  shared: _Shared) -> RuleResult:
         cond = rule.countries
         assert cond is not None  # validated by the config schema
         threshold = rule.min_salience if rule.min_salience is not None else ABOUT_THRESHOLD
@@ -69,16 +70,8 @@ class RuleEngine:
             "clause": f"countries: at least {cond.at_least} of {', '.join(cond.of)} "
                       f"with salience >= {threshold:g}",
             "about": about,
-            "countries": {
-                code: {
-                    "name": COUNTRY_NAMES[code],
-                    "salience": score.salience,
-                    "about": score.salience >= threshold,
-                    "entities": self._entity_list(score),
-                }
-                for code, score in sorted(countries.items(), key=lambda kv: -kv[1].salience)
-            },
-            "snippets": snippets(fields, mentions) if matched else [],
+            "countries": shared.countries(threshold),
+            "snippets": shared.snippets() if matched else [],
         }
         score = round(sum(countries[c].salience for c in about), 3)
         return RuleResult(rule.name, matched, score, rule.severity, rule.channels, evidence)
@@ -87,6 +80,34 @@ class RuleEngine:
         ents = sorted(score.entities.items(), key=lambda kv: -kv[1])
         return [{"id": eid, "name": self.catalogue.entities[eid].name, "count": n}
                 for eid, n in ents]
+
+
+class _Shared:
+    """Evidence parts that many rules share, computed once per article."""
+
+    def __init__(self, engine: RuleEngine, fields: Fields, mentions: list[Mention],
+                 scores: dict[str, CountryScore]) -> None:
+        self._engine, self._fields, self._mentions, self._scores = engine, fields, mentions, scores
+        self._countries: dict[float, dict[str, Any]] = {}
+        self._snippets: list[dict[str, Any]] | None = None
+
+    def countries(self, threshold: float) -> dict[str, Any]:
+        if threshold not in self._countries:
+            self._countries[threshold] = {
+                code: {
+                    "name": COUNTRY_NAMES[code],
+                    "salience": score.salience,
+                    "about": score.salience >= threshold,
+                    "entities": self._engine._entity_list(score),
+                }
+                for code, score in sorted(self._scores.items(), key=lambda kv: -kv[1].salience)
+            }
+        return self._countries[threshold]
+
+    def snippets(self) -> list[dict[str, Any]]:
+        if self._snippets is None:
+            self._snippets = snippets(self._fields, self._mentions)
+        return self._snippets
 
 
 def snippets(fields: Fields, mentions: list[Mention]) -> list[dict[str, Any]]:

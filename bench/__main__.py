@@ -1,0 +1,13 @@
+"""Run every benchmark: ``python -m bench`` (what ``make bench`` calls)."""
+
+from __future__ import annotations
+
+from bench import rules_vs_extraction
+
+
+def main() -> None:
+    rules_vs_extraction.main()
+
+
+if __name__ == "__main__":
+    main()
