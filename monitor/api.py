@@ -183,9 +183,9 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
             "salience": score.salience, "about": score.about,
             "mentions": [{"text": m.text, "field": m.field, "start": m.start, "end": m.end,
                           "entities": [eid for eid in m.entity_ids
-                                       if entities[eid].country == code]}
+                                       if code in entities[eid].weights]}
                          for m in analysis.mentions
-                         if any(entities[eid].country == code for eid in m.entity_ids)],
+                         if any(code in entities[eid].weights for eid in m.entity_ids)],
         }
     return {
         "rules": {r.rule: {"matched": r.matched, "score": r.score, "severity": r.severity,

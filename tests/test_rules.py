@@ -34,7 +34,7 @@ def countries_in(text: str) -> list[str]:
     # whole words only in spaced scripts
     ("Prussia and Russian", ["RU"]),
     ("the USAID budget", []),
-    ("Xiamen and Xi", ["CN"]),
+    ("Xiaomi phones and Xi", ["CN"]),
     # blockers: the longest match wins
     ("The Washington Post reported", []),
     ("Washington said", ["US"]),
@@ -94,15 +94,25 @@ def test_unrelated_story_does_not_fire() -> None:
     assert analysis.hits == [] and analysis.results[0].matched is False
 
 
+def _group(**entity: object) -> dict[str, object]:
+    return {"groups": [{"country": "RU", "entities": [entity]}]}
+
+
 @pytest.mark.parametrize(("data", "message"), [
-    ({}, "entities"),
-    ({"entities": [{"id": "x", "name": "X", "country": "FR", "aliases": {"en": ["X"]}}]},
-     "unknown country"),
-    ({"entities": [{"id": "x", "name": "X", "country": "RU"}]}, "missing"),
-    ({"entities": [{"id": "x", "name": "X", "country": "RU", "aliases": {"en": ["X"]}},
-                   {"id": "x", "name": "Y", "country": "RU", "aliases": {"en": ["Y"]}}]},
-     "duplicate"),
+    ({}, "groups"),
+    (_group(id="x", name="X", country="FR"), "unknown country"),
+    ({"groups": [{"entities": [{"id": "x", "name": "X"}]}]}, "needs a country"),
+    (_group(id="x"), "missing 'name'"),
+    ({"groups": [{"country": "RU", "entities": [{"id": "x", "name": "X"},
+                                                {"id": "x", "name": "Y"}]}]}, "duplicate"),
+    (_group(id="x", name="X", en="X"), "must be a list"),
 ])
 def test_catalogue_validation(data: dict[str, object], message: str) -> None:
     with pytest.raises(RuleError, match=message):
         parse_catalogue(data)
+
+
+def test_every_entity_has_a_country_and_a_unique_id() -> None:
+    assert len(CATALOGUE.entities) > 250
+    for ent in CATALOGUE.entities.values():
+        assert ent.weights and set(ent.weights) <= {"RU", "CN", "US"}

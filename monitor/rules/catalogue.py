@@ -5,6 +5,8 @@ See the YAML file's header for the alias conventions (case, stems, CJK, blockers
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -21,8 +23,9 @@ COUNTRY_NAMES = {"RU": "Russia", "CN": "China", "US": "United States"}
 class Entity:
     id: str
     name: str
-    country: str
+    country: str | None  # the country it identifies; None for a related entity
     kind: str
+    weights: dict[str, float]  # country -> how much a mention counts towards it (1.0 for own)
 
 
 @dataclass(frozen=True)
@@ -43,35 +46,71 @@ def _is_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
 
 
+LANGUAGES = ("en", "de", "fr", "es", "ru", "zh")
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _entries(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every entity of the catalogue as (where, fields), group defaults applied."""
+    groups = data.get("groups")
+    if not isinstance(groups, list):
+        raise RuleError("catalogue: expected a mapping with a 'groups' list")
+    for g, group in enumerate(groups):
+        if not isinstance(group, dict):
+            raise RuleError(f"catalogue groups[{g}]: expected a mapping")
+        defaults = {"country": group.get("country"), "kind": group.get("kind", "")}
+        for e, raw in enumerate(group.get("entities") or []):
+            if not isinstance(raw, dict):
+                raise RuleError(f"catalogue groups[{g}].entities[{e}]: expected a mapping")
+            yield f"catalogue groups[{g}].entities[{e}]", {**defaults, **raw}
+        for n, name in enumerate(group.get("names") or []):
+            yield (f"catalogue groups[{g}].names[{n}]",
+                   {**defaults, "id": _slug(str(name)), "name": str(name)})
+    for r, raw in enumerate(data.get("related") or []):
+        if not isinstance(raw, dict):
+            raise RuleError(f"catalogue related[{r}]: expected a mapping")
+        yield f"catalogue related[{r}]", raw
+
+
 def parse_catalogue(data: Any) -> Catalogue:
     """Validate a catalogue tree (as loaded from YAML). Raises ``RuleError``."""
-    if not isinstance(data, dict) or not isinstance(data.get("entities"), list):
-        raise RuleError("catalogue: expected a mapping with an 'entities' list")
+    if not isinstance(data, dict):
+        raise RuleError("catalogue: expected a mapping with a 'groups' list")
     entities: dict[str, Entity] = {}
     by_alias: dict[tuple[str, bool], list[str]] = {}
-    for i, raw in enumerate(data["entities"]):
-        where = f"catalogue entities[{i}]"
-        try:
-            ent = Entity(id=str(raw["id"]), name=str(raw["name"]), country=str(raw["country"]),
-                         kind=str(raw.get("kind", "")))
-            alias_langs = raw["aliases"]
-        except (KeyError, TypeError) as exc:
-            raise RuleError(f"{where}: missing {exc}") from None
-        if ent.country not in COUNTRY_NAMES:
-            raise RuleError(f"{where} ({ent.id}): unknown country {ent.country!r}")
-        if ent.id in entities:
-            raise RuleError(f"{where}: duplicate id {ent.id}")
-        entities[ent.id] = ent
-        for lang, names in alias_langs.items():
-            for name in names:
-                text = str(name).strip()
+    for where, raw in _entries(data):
+        if "name" not in raw:
+            raise RuleError(f"{where}: missing 'name'")
+        name = str(raw["name"])
+        ent_id = str(raw.get("id") or _slug(name))
+        country = raw.get("country")
+        weights = {str(k): float(v) for k, v in (raw.get("related") or {}).items()}
+        if country is not None:
+            weights[str(country)] = 1.0
+        if not weights:
+            raise RuleError(f"{where} ({ent_id}): needs a country or related countries")
+        if unknown := sorted(set(weights) - set(COUNTRY_NAMES)):
+            raise RuleError(f"{where} ({ent_id}): unknown country {', '.join(unknown)}")
+        if ent_id in entities:
+            raise RuleError(f"{where}: duplicate id {ent_id}")
+        entities[ent_id] = Entity(id=ent_id, name=name, country=country,
+                                  kind=str(raw.get("kind", "")), weights=weights)
+        langs = {lang: raw[lang] for lang in LANGUAGES if lang in raw}
+        for lang, names in (langs or {"en": [name]}).items():
+            if not isinstance(names, list):
+                raise RuleError(f"{where} ({ent_id}): {lang} aliases must be a list")
+            for alias in names:
+                text = str(alias).strip()
                 stem = lang == "ru" and text.endswith("*")
                 text = text.rstrip("*")
                 if not text:
-                    raise RuleError(f"{where} ({ent.id}): empty alias in {lang}")
+                    raise RuleError(f"{where} ({ent_id}): empty alias in {lang}")
                 ids = by_alias.setdefault((text, stem), [])
-                if ent.id not in ids:
-                    ids.append(ent.id)
+                if ent_id not in ids:
+                    ids.append(ent_id)
     aliases = [Alias(text, tuple(ids), stem, not _is_cjk(text))
                for (text, stem), ids in by_alias.items()]
     aliases += [Alias(str(b), (), False, not _is_cjk(str(b))) for b in data.get("blockers", [])]

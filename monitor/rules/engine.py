@@ -15,7 +15,7 @@ from typing import Any
 from monitor.config import RuleConfig
 from monitor.rules.catalogue import COUNTRY_NAMES, Catalogue
 from monitor.rules.matcher import Fields, Matcher, Mention, split_fields
-from monitor.rules.salience import ABOUT_THRESHOLD, CountryScore, country_scores
+from monitor.rules.salience import DEFAULT_PARAMS, CountryScore, SalienceParams, country_scores
 
 MAX_SNIPPETS = 3
 MAX_SNIPPET_CHARS = 320
@@ -46,15 +46,17 @@ class Analysis:
 
 
 class RuleEngine:
-    def __init__(self, rules: list[RuleConfig], catalogue: Catalogue) -> None:
+    def __init__(self, rules: list[RuleConfig], catalogue: Catalogue,
+                 params: SalienceParams = DEFAULT_PARAMS) -> None:
         self.rules = rules
         self.catalogue = catalogue
+        self.params = params
         self.matcher = Matcher(catalogue)
 
     def analyse(self, title: str, text: str) -> Analysis:
         fields = split_fields(title, text)
         mentions = self.matcher.find(fields)
-        countries = country_scores(mentions, self.catalogue)
+        countries = country_scores(mentions, self.catalogue, self.params)
         shared = _Shared(self, fields, mentions, countries)
         results = [self._evaluate(rule, countries, shared) for rule in self.rules]
         return Analysis(fields, mentions, countries, results, self.catalogue)
@@ -63,8 +65,11 @@ class RuleEngine:
                   shared: _Shared) -> RuleResult:
         cond = rule.countries
         assert cond is not None  # validated by the config schema
-        threshold = rule.min_salience if rule.min_salience is not None else ABOUT_THRESHOLD
-        about = [c for c in cond.of if c in countries and countries[c].salience >= threshold]
+        threshold = rule.min_salience if rule.min_salience is not None else self.params.threshold
+        if rule.min_salience is None:
+            about = [c for c in cond.of if c in countries and countries[c].about]
+        else:
+            about = [c for c in cond.of if c in countries and countries[c].salience >= threshold]
         matched = len(about) >= cond.at_least
         evidence: dict[str, Any] = {
             "clause": f"countries: at least {cond.at_least} of {', '.join(cond.of)} "
@@ -97,7 +102,8 @@ class _Shared:
                 code: {
                     "name": COUNTRY_NAMES[code],
                     "salience": score.salience,
-                    "about": score.salience >= threshold,
+                    "about": score.about if threshold == self._engine.params.threshold
+                    else score.salience >= threshold,
                     "entities": self._engine._entity_list(score),
                 }
                 for code, score in sorted(self._scores.items(), key=lambda kv: -kv[1].salience)

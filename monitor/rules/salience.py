@@ -14,9 +14,24 @@ from dataclasses import dataclass, field
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Mention
 
-FIELD_WEIGHT = {"title": 3.0, "lead": 2.0, "body": 1.0}
-BODY_DECAY = 0.7  # the n-th body mention of a country weighs BODY_DECAY ** (n - 1)
-ABOUT_THRESHOLD = 2.0
+
+@dataclass(frozen=True)
+class SalienceParams:
+    title: float = 3.0
+    lead: float = 2.0
+    body: float = 1.0
+    body_decay: float = 0.7  # the n-th body mention of a country weighs body_decay ** (n - 1)
+    threshold: float = 2.0
+    # A country is about only if its salience is also at least this share of the most salient
+    # country's: one passing mention of Washington in a story about China is not about the US.
+    relative: float = 0.0
+
+    def field_weight(self, field_name: str) -> float:
+        return float(getattr(self, field_name))
+
+
+DEFAULT_PARAMS = SalienceParams()
+ABOUT_THRESHOLD = DEFAULT_PARAMS.threshold
 
 
 @dataclass
@@ -27,24 +42,30 @@ class CountryScore:
 
 
 def country_scores(mentions: list[Mention], catalogue: Catalogue,
-                   threshold: float = ABOUT_THRESHOLD) -> dict[str, CountryScore]:
+                   params: SalienceParams = DEFAULT_PARAMS) -> dict[str, CountryScore]:
     """Salience per country code (only countries that are mentioned)."""
     scores: dict[str, CountryScore] = {}
     body_seen: dict[str, int] = {}
     for mention in mentions:
-        countries = {catalogue.entities[eid].country for eid in mention.entity_ids}
-        for country in countries:
+        # A mention naming several entities (中俄: China and Russia) counts once per country,
+        # with the strongest link among them.
+        links: dict[str, float] = {}
+        for eid in mention.entity_ids:
+            for country, link in catalogue.entities[eid].weights.items():
+                links[country] = max(links.get(country, 0.0), link)
+        for country, link in links.items():
             score = scores.setdefault(country, CountryScore())
-            weight = FIELD_WEIGHT[mention.field]
+            weight = params.field_weight(mention.field) * link
             if mention.field == "body":
-                weight *= BODY_DECAY ** body_seen.get(country, 0)
+                weight *= params.body_decay ** body_seen.get(country, 0)
                 body_seen[country] = body_seen.get(country, 0) + 1
             score.salience += weight
-        for eid in mention.entity_ids:
-            country = catalogue.entities[eid].country
-            ents = scores[country].entities
-            ents[eid] = ents.get(eid, 0) + 1
+            for eid in mention.entity_ids:
+                if country in catalogue.entities[eid].weights:
+                    score.entities[eid] = score.entities.get(eid, 0) + 1
+    top = max((s.salience for s in scores.values()), default=0.0)
+    floor = max(params.threshold, params.relative * top)
     for score in scores.values():
+        score.about = score.salience >= floor
         score.salience = round(score.salience, 3)
-        score.about = score.salience >= threshold
     return scores
