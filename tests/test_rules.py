@@ -65,8 +65,13 @@ def test_fields_split_title_lead_body() -> None:
 @pytest.mark.parametrize(("title", "text", "about"), [
     ("Putin hosts Xi in Moscow", "Talks went on for hours.", {"RU", "CN"}),
     ("Local fair opens", "Visitors came. It was sunny. An American tourist won a prize.", set()),
+    # body mentions alone fade (each weighs half the one before): never enough on their own
     ("Local fair opens", "Visitors came. It was sunny. Americans, Americans and the U.S. flag "
-     "everywhere; America loved it.", {"US"}),
+     "everywhere; America loved it.", set()),
+    ("Local fair opens", "American visitors came. It was sunny.", {"US"}),  # the lead counts
+    # a passing mention beside a dominant country is below the relative floor
+    ("China's parliament meets", "China's premier spoke. Beijing and China's provinces "
+     "cheered. China, China. A U.S. diplomat attended.", {"CN"}),
     ("Wheat prices", "The U.S. harvest was poor. Traders sold. Russia was mentioned once.",
      {"US"}),
 ])
