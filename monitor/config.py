@@ -122,16 +122,23 @@ class CountryCondition(_Model):
 
 
 class RuleConfig(_Model):
+    """A rule fires when every condition it states holds (see README "Rules")."""
+
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     countries: CountryCondition | None = None
-    min_salience: float | None = None  # overrides the catalogue's "about" threshold
+    min_salience: float | None = Field(default=None, gt=0)  # overrides the "about" threshold
+    query: str | None = None  # boolean query, e.g. '@RU NEAR/20 @CN AND sanction*'
+    exclude: str | None = None  # the rule does not fire when this query matches
+    languages: list[str] | None = None  # article languages (unknown language passes)
+    feeds: list[str] | None = None  # only articles from these feeds
+    tags: list[str] | None = None  # only articles from feeds with one of these tags
     severity: Literal["low", "medium", "high"] = "medium"
     channels: list[str] | None = None  # None: every enabled channel
 
     @model_validator(mode="after")
     def _has_condition(self) -> RuleConfig:
-        if self.countries is None:
-            raise ValueError("a rule needs a condition (countries)")
+        if self.countries is None and not self.query:
+            raise ValueError("a rule needs a condition (countries or query)")
         return self
 
 
@@ -252,7 +259,7 @@ def parse_config(data: Any, env: Mapping[str, str] | None = None) -> Config:
     if url := env.get("MONITOR_DATABASE_URL"):
         data = {**data, "database": {**(data.get("database") or {}), "url": url}}
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -260,6 +267,31 @@ def parse_config(data: Any, env: Mapping[str, str] | None = None) -> Config:
             msg = err["msg"].removeprefix("Value error, ")
             problems.append((path, msg))
         raise ConfigError(problems) from None
+    _check_queries(config)
+    return config
+
+
+def _check_queries(config: Config) -> None:
+    """Compile every rule's queries once so a syntax error is a config error with its path."""
+    if not any(r.query or r.exclude for r in config.rules):
+        return
+    from monitor.errors import RuleError
+    from monitor.rules.catalogue import load_catalogue
+    from monitor.rules.query import parse_query
+
+    catalogue = load_catalogue()
+    problems = []
+    for i, rule in enumerate(config.rules):
+        for key in ("query", "exclude"):
+            text = getattr(rule, key)
+            if text is None:
+                continue
+            try:
+                parse_query(text, catalogue)
+            except RuleError as exc:
+                problems.append((f"rules.{i}.{key}", str(exc)))
+    if problems:
+        raise ConfigError(problems)
 
 
 def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:

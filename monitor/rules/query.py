@@ -1,0 +1,380 @@
+"""The rule query language: parse once, evaluate over an article's fields and entity mentions.
+
+    query    := or
+    or       := and ("OR" and)*
+    and      := not ("AND"? not)*            adjacent terms are ANDed
+    not      := "NOT" not | near
+    near     := atom ("NEAR/" N atom)*        both sides within N words, same field
+    atom     := "(" or ")" | FIELD ":" atom | term
+    term     := "a phrase" | word | prefix*   | @RU | @Q7747 | @entity-slug
+
+Words and phrases match case-insensitively on word boundaries; ``sanction*`` matches any word
+starting with ``sanction``; ``@RU`` matches a mention of any entity of Russia, ``@Q7747`` of
+that entity; ``title:``, ``lead:``, ``body:`` and ``text:`` (lead + body) scope a term. Chinese
+terms match as substrings. Parsing uses lark; a syntax error says the column. Pure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+
+from monitor.errors import RuleError
+from monitor.rules.catalogue import COUNTRY_NAMES, Catalogue
+from monitor.rules.matcher import FIELDS, Fields, Mention
+
+GRAMMAR = r"""
+?start: or_expr
+?or_expr: and_expr (_OR and_expr)*
+?and_expr: not_expr (_AND? not_expr)*
+?not_expr: _NOT not_expr -> not_
+         | near_expr
+?near_expr: atom (NEAR atom)*
+?atom: "(" or_expr ")"
+     | FIELD ":" atom -> scoped
+     | PHRASE -> phrase
+     | ENTITY -> entity
+     | PREFIX -> prefix
+     | WORD -> word
+
+_OR.2: "OR"
+_AND.2: "AND"
+_NOT.2: "NOT"
+NEAR.3: /NEAR\/[0-9]+/
+FIELD.2: /(title|lead|body|text)(?=:)/
+PHRASE: /"[^"]*"/
+ENTITY: /@[A-Za-z0-9_-]+/
+PREFIX.1: /[^\s"():*@]+\*/
+WORD: /[^\s"():*@]+/
+
+%import common.WS
+%ignore WS
+"""
+
+_PARSER = Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
+_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_CHARS = 2000
+
+
+class QuerySyntaxError(RuleError):
+    """A query string that does not parse; ``column`` is 1-based."""
+
+    def __init__(self, query: str, column: int, reason: str) -> None:
+        self.query = query
+        self.column = column
+        pointer = " " * (column - 1) + "^"
+        super().__init__(f"query syntax error at column {column}: {reason}\n  {query}\n  {pointer}")
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+# ---- the document a query runs over -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Span:
+    field: str
+    start: int  # token index
+    end: int  # token index, exclusive
+    char_start: int
+    char_end: int
+
+
+@dataclass
+class QueryDoc:
+    """An article prepared for queries: tokens per field and entity mentions."""
+
+    fields: Fields
+    mentions: Sequence[Mention]
+    catalogue: Catalogue
+    _tokens: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
+
+    def tokens(self, name: str) -> list[tuple[str, int, int]]:
+        """(casefolded word, char start, char end) of a field."""
+        if name not in self._tokens:
+            self._tokens[name] = [(m.group().casefold(), m.start(), m.end())
+                                  for m in _WORD.finditer(self.fields.get(name))]
+        return self._tokens[name]
+
+    def token_at(self, name: str, char: int) -> int:
+        toks = self.tokens(name)
+        lo, hi = 0, len(toks)
+        while lo < hi:  # first token ending after char
+            mid = (lo + hi) // 2
+            if toks[mid][2] <= char:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    @cached_property
+    def mention_spans(self) -> list[tuple[Mention, Span]]:
+        out = []
+        for m in self.mentions:
+            a = self.token_at(m.field, m.start)
+            b = max(a + 1, self.token_at(m.field, max(m.end - 1, m.start)) + 1)
+            out.append((m, Span(m.field, a, b, m.start, m.end)))
+        return out
+
+
+# ---- compiled nodes ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Result:
+    matched: bool
+    spans: tuple[Span, ...] = ()
+
+
+NO = Result(False)
+
+
+class Node:
+    def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
+        raise NotImplementedError
+
+    def positional(self) -> bool:
+        """Whether the node yields positions (usable beside NEAR)."""
+        return True
+
+
+@dataclass(frozen=True)
+class Terms(Node):
+    words: tuple[str, ...]  # casefolded; one word, or a phrase
+    prefix: bool = False
+    text: str = ""
+
+    def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
+        spans: list[Span] = []
+        for name in fields:
+            if _is_cjk(self.text):
+                hay = doc.fields.get(name)
+                for m in re.finditer(re.escape(self.text), hay):
+                    t = doc.token_at(name, m.start())
+                    spans.append(Span(name, t, t + 1, m.start(), m.end()))
+                continue
+            toks = doc.tokens(name)
+            n = len(self.words)
+            for i in range(len(toks) - n + 1):
+                ok = all(toks[i + k][0] == self.words[k] for k in range(n - 1))
+                last = toks[i + n - 1][0]
+                ok = ok and (last.startswith(self.words[-1]) if self.prefix
+                             else last == self.words[-1])
+                if ok:
+                    spans.append(Span(name, i, i + n, toks[i][1], toks[i + n - 1][2]))
+        return Result(bool(spans), tuple(spans))
+
+
+@dataclass(frozen=True)
+class EntityRef(Node):
+    ref: str  # a country code or an entity id
+
+    def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
+        spans = []
+        for mention, span in doc.mention_spans:
+            if span.field not in fields:
+                continue
+            for eid in mention.entity_ids:
+                ent = doc.catalogue.entities[eid]
+                if eid == self.ref or ent.country == self.ref:
+                    spans.append(span)
+                    break
+        return Result(bool(spans), tuple(spans))
+
+
+@dataclass(frozen=True)
+class Scoped(Node):
+    fields: tuple[str, ...]
+    child: Node
+
+    def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
+        return self.child.evaluate(doc, tuple(f for f in self.fields if f in fields))
+
+    def positional(self) -> bool:
+        return self.child.positional()
+
+
+@dataclass(frozen=True)
+class And(Node):
+    children: tuple[Node, ...]
+
+    def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
+        spans: list[Span] = []
+        for child in self.children:
+            r = child.evaluate(doc, fields)
+            if not r.matched:
+                return NO
+            spans.extend(r.spans)
+        return Result(True, tuple(spans))
+
+    def positional(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Or(Node):
+    children: tuple[Node, ...]
+
+    def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
+        spans: list[Span] = []
+        matched = False
+        for child in self.children:
+            r = child.evaluate(doc, fields)
+            if r.matched:
+                matched = True
+                spans.extend(r.spans)
+        return Result(matched, tuple(spans))
+
+    def positional(self) -> bool:
+        return all(c.positional() for c in self.children)
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    child: Node
+
+    def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
+        return Result(not self.child.evaluate(doc, fields).matched)
+
+    def positional(self) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Near(Node):
+    left: Node
+    right: Node
+    distance: int
+
+    def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
+        a = self.left.evaluate(doc, fields)
+        if not a.matched:
+            return NO
+        b = self.right.evaluate(doc, fields)
+        if not b.matched:
+            return NO
+        found: dict[Span, None] = {}
+        for x in a.spans:
+            for y in b.spans:
+                if x.field != y.field:
+                    continue
+                gap = max(y.start - x.end, x.start - y.end, 0)
+                if gap <= self.distance:
+                    found[x] = None
+                    found[y] = None
+        return Result(bool(found), tuple(found))
+
+
+# ---- parsing ----------------------------------------------------------------------------------
+
+_FIELD_SCOPES = {"title": ("title",), "lead": ("lead",), "body": ("body",),
+                 "text": ("lead", "body")}
+
+
+@v_args(inline=True)
+class _Build(Transformer[Token, Node]):
+    def __init__(self, catalogue: Catalogue) -> None:
+        super().__init__()
+        self.catalogue = catalogue
+
+    def word(self, tok: Token) -> Node:
+        words = tuple(w.casefold() for w in _WORD.findall(str(tok)))
+        if not words:
+            raise _Invalid(tok, f"{str(tok)!r} has no letters or digits")
+        return Terms(words, text=str(tok))
+
+    def prefix(self, tok: Token) -> Node:
+        stem = str(tok)[:-1]
+        words = tuple(w.casefold() for w in _WORD.findall(stem))
+        if not words:
+            raise _Invalid(tok, "a wildcard needs at least one letter before '*'")
+        return Terms(words, prefix=True, text=stem)
+
+    def phrase(self, tok: Token) -> Node:
+        inner = str(tok)[1:-1]
+        words = tuple(w.casefold() for w in _WORD.findall(inner))
+        if not words:
+            raise _Invalid(tok, "empty phrase")
+        return Terms(words, text=inner.strip())
+
+    def entity(self, tok: Token) -> Node:
+        ref = str(tok)[1:]
+        if ref not in COUNTRY_NAMES and ref not in self.catalogue.entities:
+            raise _Invalid(tok, f"unknown entity @{ref} (a country code or a catalogue id)")
+        return EntityRef(ref)
+
+    def scoped(self, name: Token, child: Node) -> Node:
+        return Scoped(_FIELD_SCOPES[str(name)], child)
+
+    def not_(self, child: Node) -> Node:
+        return Not(child)
+
+    def and_expr(self, *children: Node) -> Node:
+        return And(tuple(children))
+
+    def or_expr(self, *children: Node) -> Node:
+        return Or(tuple(children))
+
+    def near_expr(self, *items: Node | Token) -> Node:
+        node = items[0]
+        assert isinstance(node, Node)
+        for i in range(1, len(items), 2):
+            op, right = items[i], items[i + 1]
+            assert isinstance(op, Token) and isinstance(right, Node)
+            if not (node.positional() and right.positional()):
+                raise _Invalid(op, "NEAR joins words, phrases, entities or OR-groups of them")
+            node = Near(node, right, int(str(op).split("/", 1)[1]))
+        return node
+
+
+class _Invalid(Exception):
+    def __init__(self, tok: Token, reason: str) -> None:
+        self.column = int(getattr(tok, "column", 1) or 1)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    root: Node
+
+    def evaluate(self, doc: QueryDoc) -> Result:
+        return self.root.evaluate(doc, FIELDS)
+
+
+def parse_query(text: str, catalogue: Catalogue) -> Query:
+    """Compile a query string. Raises ``QuerySyntaxError`` (a ``RuleError``) with the column."""
+    if not text.strip():
+        raise QuerySyntaxError(text, 1, "empty query")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(text[:60] + "…", 1, f"longer than {MAX_QUERY_CHARS} characters")
+    try:
+        tree = _PARSER.parse(text)
+        root = _Build(catalogue).transform(tree)
+    except _Invalid as exc:
+        raise QuerySyntaxError(text, exc.column, exc.reason) from None
+    except UnexpectedEOF:
+        raise QuerySyntaxError(text, len(text) + 1, "the query ends too early") from None
+    except UnexpectedCharacters as exc:
+        pos = exc.pos_in_stream or 0
+        raise QuerySyntaxError(text, exc.column, f"unexpected {text[pos:pos + 1]!r}") from None
+    except UnexpectedInput as exc:
+        tok = getattr(exc, "token", None)
+        if tok is None or getattr(tok, "type", "") == "$END" or not str(tok):
+            raise QuerySyntaxError(text, len(text) + 1, "the query ends too early") from None
+        col = getattr(exc, "column", 1)
+        col = col if isinstance(col, int) and col > 0 else 1
+        raise QuerySyntaxError(text, col, f"unexpected {str(tok)!r}") from None
+    except LarkError as exc:  # a transformer error wraps _Invalid
+        inner = getattr(exc, "orig_exc", None)
+        if isinstance(inner, _Invalid):
+            raise QuerySyntaxError(text, inner.column, inner.reason) from None
+        raise QuerySyntaxError(text, 1, str(exc).splitlines()[0]) from None
+    if isinstance(root, Token):  # pragma: no cover - every terminal is transformed
+        raise QuerySyntaxError(text, 1, "not a query")
+    return Query(text, root)
