@@ -245,6 +245,51 @@ def rules_test(ctx: click.Context, source: str, as_json: bool) -> None:
             click.echo(f"  > {marked(snip, before, after)}")
 
 
+@rules.command("backtest")
+@click.option("--since", callback=_duration, default="30d", show_default=True)
+@click.option("--rule", default=None, help="Only this rule.")
+@click.option("--apply", is_flag=True, help="Store the new hits (no alerts are sent).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@runtime_errors
+def rules_backtest(ctx: click.Context, since: timedelta | None, rule: str | None, apply: bool,
+                   as_json: bool) -> None:
+    """Re-run the rules over stored articles and list what would fire."""
+    found = api.backtest(_config(ctx), since, rule, apply)
+    if as_json:
+        _print_json([vars(h) for h in found])
+        return
+    for h in found:
+        state = "stored" if h.stored else ("stored now" if apply else "new")
+        click.echo(f"[{h.rule}] {state:<10} {h.title[:80]}\n    {h.url}")
+    new = sum(1 for h in found if not h.stored)
+    click.echo(f"{len(found)} hits, {new} not stored before"
+               + ("; stored them" if apply and new else ""))
+
+
+@cli.command("eval")
+@click.option("--data", "data", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Labeled JSONL (id, title, body, countries).")
+@click.option("--split", type=click.Choice(["all", "tune", "holdout"]), default="all",
+              show_default=True, help="Evaluate on the tune or holdout part (by id hash).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@runtime_errors
+def eval_(ctx: click.Context, data: str, split: str, as_json: bool) -> None:
+    """Precision, recall and F1 of aboutness per country and of each rule."""
+    report = api.evaluate_file(_config(ctx), data, split)  # type: ignore[arg-type]
+    if as_json:
+        _print_json(report)
+        return
+    click.echo(f"{report['stories']} stories from {data} (split: {split})")
+    click.echo(f"{'':<22}{'precision':>10}{'recall':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}")
+    rows = [(f"about {c}", v) for c, v in report["countries"].items()]
+    rows += [(f"rule {r}", v) for r, v in report["rules"].items()]
+    for label, v in rows:
+        click.echo(f"{label:<22}{v['precision']:>10.3f}{v['recall']:>8.3f}{v['f1']:>8.3f}"
+                   f"{v['tp']:>6}{v['fp']:>6}{v['fn']:>6}")
+
+
 def main() -> None:
     cli(obj={})
 

@@ -12,7 +12,7 @@ import asyncio
 import hashlib
 import logging
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from monitor.alerts.outbox import next_attempt
@@ -26,6 +26,7 @@ from monitor.ingest.extract import Extracted, extract_article
 from monitor.ingest.feeds import Entry, ParsedFeed, parse_feed
 from monitor.ingest.fetch import fetch
 from monitor.ingest.identity import article_key, entry_key
+from monitor.rules.engine import Context
 
 log = logging.getLogger("monitor.pipeline")
 
@@ -157,7 +158,9 @@ async def poll_feed(app: App, feed: Feed, now: datetime) -> PollOutcome:
     links = [store.EntryLink(k, article_key(e)) for k, e in new.items()]
     to_build = {article_key(e): e for e in new.values() if article_key(e) not in existing}
     full_text = cfg.full_text if feed.full_text is None else feed.full_text
-    articles = await asyncio.gather(*(_article_once(app, url, e, full_text, parsed.title)
+    context = Context(feeds=(feed.name,), tags=tuple(feed.tags or ()))
+    articles = await asyncio.gather(*(_article_once(app, url, e, full_text, parsed.title,
+                                                    context)
                                       for url, e in to_build.items()))
     async with app.store_lock:
         with store.unit_of_work(app.engine) as s:
@@ -172,12 +175,12 @@ async def poll_feed(app: App, feed: Feed, now: datetime) -> PollOutcome:
 
 
 async def _article_once(app: App, url: str, entry: Entry, full_text: bool,
-                        feed_title: str) -> store.NewArticle:
+                        feed_title: str, context: Context) -> store.NewArticle:
     """Build an article, sharing the work when several feeds bring the same URL at once."""
     running = app.inflight.get(url)
     if running is not None:
         return await asyncio.shield(running)
-    task = asyncio.ensure_future(build_article(app, url, entry, full_text, feed_title))
+    task = asyncio.ensure_future(build_article(app, url, entry, full_text, feed_title, context))
     app.inflight[url] = task
     try:
         return await task
@@ -186,7 +189,8 @@ async def _article_once(app: App, url: str, entry: Entry, full_text: bool,
 
 
 async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,
-                        feed_title: str = "") -> store.NewArticle:
+                        feed_title: str = "", context: Context | None = None
+                        ) -> store.NewArticle:
     """Fetch and extract the page (when asked), fall back to the feed's text, run the rules."""
     feed_text = entry.content if len(entry.content) > len(entry.summary) else entry.summary
     extracted = Extracted(text="", error="full text not requested")
@@ -197,7 +201,8 @@ async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,
     else:
         text, source = feed_text, f"feed: {extracted.error}"
     title = entry.title or extracted.title or ""
-    analysis = app.rules.analyse(title, text)
+    ctx = replace(context or Context(), language=extracted.language)
+    analysis = app.rules.analyse(title, text, ctx)
     hits = [store.NewHit(rule=r.rule, severity=r.severity, score=r.score, evidence=r.evidence,
                          channels=[c for c in (r.channels or app.channel_names)
                                    if c in app.channels])

@@ -211,6 +211,46 @@ def store_entries(session: Session, feed_id: int, links: Sequence[EntryLink],
     return n_articles, n_hits, n_alerts
 
 
+def articles_since(session: Session, since: datetime | None, limit: int, after_id: int = 0
+                   ) -> list[Article]:
+    """Stored articles (oldest first) created at or after ``since``, in pages by id."""
+    stmt = select(Article).where(Article.id > after_id).order_by(Article.id).limit(limit)
+    if since is not None:
+        stmt = stmt.where(Article.created_at >= since)
+    return list(session.scalars(stmt))
+
+
+def feeds_and_tags(session: Session, article_ids: Sequence[int]
+                   ) -> dict[int, tuple[list[str], list[str]]]:
+    """For each article, the names and tags of the feeds that carried it."""
+    out: dict[int, tuple[list[str], list[str]]] = {}
+    if not article_ids:
+        return out
+    rows = session.execute(select(FeedEntry.article_id, Feed.name, Feed.tags)
+                           .join(Feed, Feed.id == FeedEntry.feed_id)
+                           .where(FeedEntry.article_id.in_(article_ids)))
+    for article_id, name, tags in rows:
+        names, all_tags = out.setdefault(article_id, ([], []))
+        if name not in names:
+            names.append(name)
+        all_tags.extend(t for t in tags or [] if t not in all_tags)
+    return out
+
+
+def existing_hits(session: Session, article_ids: Sequence[int]) -> set[tuple[int, str]]:
+    if not article_ids:
+        return set()
+    rows = session.execute(select(Hit.article_id, Hit.rule)
+                           .where(Hit.article_id.in_(article_ids)))
+    return {(a, r) for a, r in rows}
+
+
+def add_hit(session: Session, article_id: int, hit: NewHit, now: datetime) -> None:
+    """Store a hit without queueing alerts (used by backtest --apply)."""
+    session.add(Hit(article_id=article_id, rule=hit.rule, severity=hit.severity,
+                    score=hit.score, evidence=hit.evidence, created_at=now))
+
+
 # ---- hits and alerts --------------------------------------------------------------------------
 
 def list_hits(session: Session, since: datetime | None = None, rule: str | None = None,
