@@ -1,0 +1,142 @@
+"""The query language: table-driven matches, rule conditions, syntax errors, and a property
+test that no string crashes the parser."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.config import RuleConfig, parse_config
+from monitor.errors import ConfigError
+from monitor.rules.catalogue import load_catalogue
+from monitor.rules.engine import Context, RuleEngine
+from monitor.rules.matcher import Matcher, split_fields
+from monitor.rules.query import QueryDoc, QuerySyntaxError, parse_query
+
+CATALOGUE = load_catalogue()
+MATCHER = Matcher(CATALOGUE)
+TITLE = "Putin meets Xi as sanctions bite"
+TEXT = ("Russia faces new sanctions from the United States. China's foreign ministry objected. "
+        "The White House said the measures target Russian banks. Analysts in Moscow were calm.")
+
+
+def matches(query: str, title: str = TITLE, text: str = TEXT) -> bool:
+    fields = split_fields(title, text)
+    doc = QueryDoc(fields, MATCHER.find(fields), CATALOGUE)
+    return parse_query(query, CATALOGUE).evaluate(doc).matched
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("sanctions", True),
+    ("SANCTIONS", True),                      # case-insensitive words
+    ("sanction", False),                      # whole words only
+    ("sanction*", True),                      # suffix wildcard
+    ('"white house"', True),
+    ('"house white"', False),
+    ("oil OR gas", False),
+    ("oil OR banks", True),
+    ("sanctions AND banks", True),
+    ("sanctions banks", True),                # adjacent terms are ANDed
+    ("sanctions AND oil", False),
+    ("NOT oil", True),
+    ("sanctions NOT banks", False),
+    ("(oil OR banks) AND NOT (gas)", True),
+    ("title:sanctions", True),
+    ("title:banks", False),
+    ("text:banks", True),
+    ("lead:Moscow", False),                   # Moscow is in the body
+    ("body:Moscow", True),
+    ("@RU AND @CN AND @US", True),
+    ("@Q7747", True),                         # Vladimir Putin, by Wikidata id
+    ("@jake-sullivan", False),
+    ("title:@Q15031", True),                  # Xi Jinping in the title
+    ("@RU NEAR/3 @CN", True),                 # Putin ... Xi in the title
+    ("@US NEAR/1 sanctions", False),          # "sanctions from the United States": 2 between
+    ("@US NEAR/2 sanctions", True),
+    ('"foreign ministry" NEAR/1 China', True),
+    ("(sanctions OR measures) NEAR/2 banks", True),
+])
+def test_query_matches(query: str, expected: bool) -> None:
+    assert matches(query) is expected
+
+
+def test_chinese_terms_match_as_substrings() -> None:
+    assert matches("制裁", title="", text="美国对俄罗斯实施新的制裁。")
+    assert matches("@CN OR 制裁", title="", text="美国对俄罗斯实施新的制裁。")
+
+
+@pytest.mark.parametrize(("query", "column"), [
+    ("sanctions AND", 14),
+    ("(oil OR gas", 12),
+    ("oil) gas", 4),
+    ('"unclosed phrase', 1),
+    ("@XX", 1),
+    ("oil NEAR/3 (gas AND coal)", 5),
+    ("*", 1),
+    ("NOT", 4),
+    ("", 1),
+])
+def test_syntax_errors_point_at_the_column(query: str, column: int) -> None:
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_query(query, CATALOGUE)
+    assert info.value.column == column, str(info.value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(list('abc XYZ()"*:@/0123456789') +
+                                ["AND ", "OR ", "NOT ", "NEAR/3 ", "title:", "@RU", "@Q7747",
+                                 "中国", "\t", "'"]), max_size=25).map("".join))
+def test_arbitrary_queries_parse_or_raise_a_syntax_error(text: str) -> None:
+    try:
+        query = parse_query(text, CATALOGUE)
+    except QuerySyntaxError:
+        return
+    fields = split_fields(TITLE, TEXT)
+    query.evaluate(QueryDoc(fields, MATCHER.find(fields), CATALOGUE))  # evaluates without error
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_any_unicode_string_parses_or_raises_a_syntax_error(text: str) -> None:
+    try:
+        parse_query(text, CATALOGUE)
+    except QuerySyntaxError:
+        pass
+
+
+def _rule(**kw: object) -> RuleConfig:
+    return RuleConfig.model_validate({"name": "r", **kw})
+
+
+@pytest.mark.parametrize(("rule", "context", "expected"), [
+    (_rule(query="sanction* AND @RU"), Context(), True),
+    (_rule(countries={"at_least": 2}, query="oil"), Context(), False),
+    (_rule(countries={"at_least": 2}, exclude='title:"sanctions bite"'), Context(), False),
+    (_rule(query="@RU", languages=["en"]), Context(language="en"), True),
+    (_rule(query="@RU", languages=["ru"]), Context(language="en-GB"), False),
+    (_rule(query="@RU", languages=["ru"]), Context(), True),  # unknown language passes
+    (_rule(query="@RU", feeds=["tass"]), Context(feeds=("bbc",)), False),
+    (_rule(query="@RU", tags=["state"]), Context(feeds=("tass",), tags=("ru", "state")), True),
+    (_rule(countries={"at_least": 3}, min_salience=50), Context(), False),
+])
+def test_rule_conditions(rule: RuleConfig, context: Context, expected: bool) -> None:
+    (result,) = RuleEngine([rule], CATALOGUE).analyse(TITLE, TEXT, context).results
+    assert result.matched is expected
+    if expected:
+        assert result.evidence["snippets"] and result.evidence["clause"]
+
+
+def test_query_evidence_names_what_matched() -> None:
+    (result,) = RuleEngine([_rule(query="sanction* NEAR/5 @US")], CATALOGUE).analyse(
+        TITLE, TEXT).results
+    assert result.evidence["query_matches"] == ["United States", "sanctions"]
+    assert "query: sanction* NEAR/5 @US" in result.evidence["clause"]
+
+
+def test_query_syntax_error_is_a_config_error_with_its_path() -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config({"rules": [{"name": "ok", "query": "oil"},
+                                {"name": "bad", "query": "oil AND (gas"}]}, env={})
+    ((path, message),) = info.value.problems
+    assert path == "rules.1.query" and "column 13" in message
