@@ -3,6 +3,8 @@ test that no string crashes the parser."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -84,9 +86,7 @@ def test_syntax_errors_point_at_the_column(query: str, column: int) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(list('abc XYZ()"*:@/0123456789') +
-                                ["AND ", "OR ", "NOT ", "NEAR/3 ", "title:", "@RU", "@Q7747",
-                                 "中国", "\t", "'"]), max_size=25).map("".join))
+@given(st.lists(st.sampled_from([*list('abc XYZ()"*:@/0123456789'), "AND ", "OR ", "NOT ", "NEAR/3 ", "title:", "@RU", "@Q7747", "中国", "\t", "'"]), max_size=25).map("".join))
 def test_arbitrary_queries_parse_or_raise_a_syntax_error(text: str) -> None:
     try:
         query = parse_query(text, CATALOGUE)
@@ -99,10 +99,8 @@ def test_arbitrary_queries_parse_or_raise_a_syntax_error(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=60))
 def test_any_unicode_string_parses_or_raises_a_syntax_error(text: str) -> None:
-    try:
+    with contextlib.suppress(QuerySyntaxError):
         parse_query(text, CATALOGUE)
-    except QuerySyntaxError:
-        pass
 
 
 def _rule(**kw: object) -> RuleConfig:
