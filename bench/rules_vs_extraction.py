@@ -3,7 +3,7 @@
 Reproduce: ``.venv/bin/python -m bench.rules_vs_extraction`` (needs ../shared/data).
 Baseline: ``trafilatura.extract`` on each page of the extraction benchmark, one core.
 Measured: the full catalogue's matcher + salience + N rules on the text extracted from the
-same page, for N = 1, 50 and 500 country rules.
+same page, for N = 1, 50 and 500 rules (a mix of country conditions and queries).
 """
 
 from __future__ import annotations
@@ -23,10 +23,29 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "articles" / \
     "extraction-benchmark" / "html"
 
 
+COMBOS = [["RU", "CN"], ["RU", "US"], ["CN", "US"], ["RU", "CN", "US"]]
+WORDS = ["sanction*", '"trade war"', "oil", "gas", "missile*", "election*", "tariff*", "summit",
+         '"white house"', "nuclear", "grain", "wheat", "chip*", "bank*", "ceasefire", "troops",
+         "cyber*", "spy*", "Taiwan", "Ukraine", "Arctic", "satellite*", "dollar", "yuan"]
+REFS = ["@RU", "@CN", "@US", "@Q7747", "@Q15031", "@Q6279", "@Q35525", "@Q649", "@Q956"]
+
+
 def _rules(n: int) -> list[RuleConfig]:
-    combos = [["RU", "CN"], ["RU", "US"], ["CN", "US"], ["RU", "CN", "US"]]
-    return [RuleConfig.model_validate({"name": f"rule-{i}", "countries": {
-        "at_least": 2, "of": combos[i % len(combos)]}}) for i in range(n)]
+    """A realistic mix: a third country conditions, the rest queries with proximity, field
+    scopes, wildcards, exclusions and entity references."""
+    out = []
+    for i in range(n):
+        w, v = WORDS[i % len(WORDS)], WORDS[(i * 7 + 3) % len(WORDS)]
+        ref, ref2 = REFS[i % len(REFS)], REFS[(i * 5 + 1) % len(REFS)]
+        kind = i % 3
+        if kind == 0:
+            rule = {"countries": {"at_least": 2, "of": COMBOS[i % len(COMBOS)]}}
+        elif kind == 1:
+            rule = {"query": f"{ref} NEAR/{10 + i % 20} ({w} OR {v})", "exclude": "title:opinion"}
+        else:
+            rule = {"query": f"title:({w} OR {ref}) AND {ref2} AND NOT {v}"}
+        out.append(RuleConfig.model_validate({"name": f"rule-{i}", **rule}))
+    return out
 
 
 def main() -> None:

@@ -161,7 +161,7 @@ def analyse_source(config: Config, source: str, stdin: TextIO | None = None
         extracted = extract_article(text, source if "://" in source else None)
         title, text = extracted.title or "", extracted.text
     engine = RuleEngine(config.rules, load_catalogue())
-    return title, engine.analyse(title, text)
+    return title, engine.analyse(title, text, explain=True)
 
 
 def _fetch_page(config: Config, url: str) -> bytes:

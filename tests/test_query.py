@@ -123,17 +123,38 @@ def _rule(**kw: object) -> RuleConfig:
     (_rule(countries={"at_least": 3}, min_salience=50), Context(), False),
 ])
 def test_rule_conditions(rule: RuleConfig, context: Context, expected: bool) -> None:
-    (result,) = RuleEngine([rule], CATALOGUE).analyse(TITLE, TEXT, context).results
-    assert result.matched is expected
-    if expected:
-        assert result.evidence["snippets"] and result.evidence["clause"]
+    analysis = RuleEngine([rule], CATALOGUE).analyse(TITLE, TEXT, context)
+    assert analysis.matched("r") is expected
+    for hit in analysis.hits:
+        assert hit.evidence["snippets"] and hit.evidence["clause"]
+    (explained,) = RuleEngine([rule], CATALOGUE).analyse(TITLE, TEXT, context,
+                                                         explain=True).results
+    assert explained.matched is expected and explained.evidence["clause"]
 
 
 def test_query_evidence_names_what_matched() -> None:
     (result,) = RuleEngine([_rule(query="sanction* NEAR/5 @US")], CATALOGUE).analyse(
-        TITLE, TEXT).results
+        TITLE, TEXT).hits
     assert result.evidence["query_matches"] == ["United States", "sanctions"]
     assert "query: sanction* NEAR/5 @US" in result.evidence["clause"]
+
+
+def test_rules_that_cannot_fire_are_not_evaluated_but_never_missed() -> None:
+    """The trigger index only skips rules that cannot fire: over many rules and texts, the
+    indexed engine and a full evaluation (explain) agree on every verdict."""
+    rules = [_rule(name=f"r{i}", **kw) for i, kw in enumerate([
+        {"query": "sanction* AND @RU"}, {"query": "oil OR gas"}, {"query": "NOT oil"},
+        {"query": '"white house" NEAR/5 @CN'}, {"query": "title:@Q7747"},
+        {"countries": {"at_least": 1, "of": ["CN"]}}, {"query": "制裁"},
+        {"countries": {"at_least": 2}, "exclude": "banks"}, {"query": "@Q6279 OR Biden"},
+    ])]
+    engine = RuleEngine(rules, CATALOGUE)
+    texts = [(TITLE, TEXT), ("Oil prices", "Gas is cheap."), ("", "美国对俄罗斯实施新的制裁。"),
+             ("Biden speaks", "The president spoke."), ("Nothing", "at all")]
+    for title, text in texts:
+        fast = {r.rule for r in engine.analyse(title, text).hits}
+        full = {r.rule for r in engine.analyse(title, text, explain=True).hits}
+        assert fast == full, (title, fast, full)
 
 
 def test_query_syntax_error_is_a_config_error_with_its_path() -> None:

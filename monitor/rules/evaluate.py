@@ -78,14 +78,15 @@ def evaluate(rows: Iterable[dict[str, Any]], engine: RuleEngine, split: Split = 
         about = {c for c, s in analysis.countries.items() if s.about}
         for country in COUNTRIES:
             report.countries[country].add(country in about, country in gold)
-        for result in analysis.results:
-            cond = rules[result.rule].countries
+        fired = {r.rule for r in analysis.hits}
+        for name, rule in rules.items():
+            cond = rule.countries
             need, of = (cond.at_least, set(cond.of)) if cond else (2, set(COUNTRIES))
             gold_hit = len(gold & of) >= need
-            report.rules[result.rule].add(result.matched, gold_hit)
-            if result.matched != gold_hit and len(report.errors) < keep_errors:
-                report.errors.append({"id": row.get("id"), "rule": result.rule,
-                                      "predicted": result.matched, "gold": sorted(gold),
+            report.rules[name].add(name in fired, gold_hit)
+            if (name in fired) != gold_hit and len(report.errors) < keep_errors:
+                report.errors.append({"id": row.get("id"), "rule": name,
+                                      "predicted": name in fired, "gold": sorted(gold),
                                       "about": sorted(about), "title": row.get("title"),
                                       "salience": {c: s.salience for c, s
                                                    in analysis.countries.items()}})

@@ -57,8 +57,10 @@ WORD: /[^\s"():*@]+/
 """
 
 _PARSER = Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
-_WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_CHARS = 2000
+
+
+Trigger = tuple[str, str]
 
 
 class QuerySyntaxError(RuleError):
@@ -82,45 +84,145 @@ class Span:
     field: str
     start: int  # token index
     end: int  # token index, exclusive
-    char_start: int
-    char_end: int
+
+
+# Punctuation (anything but letters, digits, "_" and spaces) becomes a space, one for one, so
+# that str.split() tokenizes in C and char offsets stay valid.
+_PUNCT = re.compile(r"[^\w\s]")
+_TOKEN = re.compile(r"\S+")
+
+
+def _fold(text: str) -> str:
+    """Case-folded text of the same length (so char offsets stay valid)."""
+    folded = text.casefold()
+    if len(folded) == len(text):
+        return folded
+    return "".join(f if len(f := ch.casefold()) == 1 else ch for ch in text)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """A query term's words, tokenized exactly as documents are."""
+    return tuple(_PUNCT.sub(" ", _fold(text)).split())
 
 
 @dataclass
 class QueryDoc:
-    """An article prepared for queries: tokens per field and entity mentions."""
+    """An article prepared for queries: words per field (built on first use) and mentions."""
 
     fields: Fields
     mentions: Sequence[Mention]
     catalogue: Catalogue
-    _tokens: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
+    _plain: dict[str, str] = field(default_factory=dict)
+    _tokens: dict[str, list[str]] = field(default_factory=dict)
+    _offsets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    _index: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    _by_ref: dict[str, list[Span]] | None = None
+    # Leaf results per (node, fields): rules share terms, so each is looked up once per doc.
+    memo: dict[tuple[Node, tuple[str, ...]], Result] = field(default_factory=dict)
 
-    def tokens(self, name: str) -> list[tuple[str, int, int]]:
-        """(casefolded word, char start, char end) of a field."""
+    def plain(self, name: str) -> str:
+        """A field folded and with punctuation blanked: same length as the field."""
+        if name not in self._plain:
+            self._plain[name] = _PUNCT.sub(" ", _fold(self.fields.get(name)))
+        return self._plain[name]
+
+    def tokens(self, name: str) -> list[str]:
+        """The field's case-folded words."""
         if name not in self._tokens:
-            self._tokens[name] = [(m.group().casefold(), m.start(), m.end())
-                                  for m in _WORD.finditer(self.fields.get(name))]
+            self._tokens[name] = self.plain(name).split()
         return self._tokens[name]
 
-    def token_at(self, name: str, char: int) -> int:
-        toks = self.tokens(name)
-        lo, hi = 0, len(toks)
-        while lo < hi:  # first token ending after char
-            mid = (lo + hi) // 2
-            if toks[mid][2] <= char:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+    def offsets(self, name: str) -> list[tuple[int, int]]:
+        """Char (start, end) of each token; only needed for evidence."""
+        if name not in self._offsets:
+            self._offsets[name] = [m.span() for m in _TOKEN.finditer(self.plain(name))]
+        return self._offsets[name]
+
+    def index(self, name: str) -> dict[str, list[int]]:
+        """word -> token positions in a field (built once per field, so that hundreds of
+        rules cost a dictionary lookup each rather than a scan of the text)."""
+        if name not in self._index:
+            idx: dict[str, list[int]] = {}
+            for i, word in enumerate(self.tokens(name)):
+                idx.setdefault(word, []).append(i)
+            self._index[name] = idx
+        return self._index[name]
+
+    def char_range(self, span: Span) -> tuple[int, int]:
+        offs = self.offsets(span.field)
+        if not offs:
+            return 0, 0
+        start = offs[min(span.start, len(offs) - 1)][0]
+        end = offs[min(max(span.end - 1, span.start), len(offs) - 1)][1]
+        return start, end
+
+    def token_count(self, name: str, char: int) -> int:
+        """How many tokens start before ``char``."""
+        return len(self.plain(name)[:char].split())
 
     @cached_property
-    def mention_spans(self) -> list[tuple[Mention, Span]]:
-        out = []
+    def folded(self) -> str:
+        """All fields case-folded, for the cheap "could this match at all" test."""
+        return "\n".join(self.plain(f) for f in FIELDS)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every case-folded word of the article."""
+        return frozenset(self.folded.split())
+
+    @cached_property
+    def refs(self) -> frozenset[str]:
+        """Entity ids and country codes mentioned anywhere."""
+        out: set[str] = set()
         for m in self.mentions:
-            a = self.token_at(m.field, m.start)
-            b = max(a + 1, self.token_at(m.field, max(m.end - 1, m.start)) + 1)
-            out.append((m, Span(m.field, a, b, m.start, m.end)))
-        return out
+            for eid in m.entity_ids:
+                out.add(eid)
+                country = self.catalogue.entities[eid].country
+                if country:
+                    out.add(country)
+        return frozenset(out)
+
+    def spans_of(self, ref: str) -> list[Span]:
+        """Spans of the mentions of an entity id or of any entity of a country code."""
+        if self._by_ref is None:
+            by_ref: dict[str, list[Span]] = {}
+            for m, span in zip(self.mentions, self._mention_spans(), strict=True):
+                refs: set[str] = set()
+                for eid in m.entity_ids:
+                    refs.add(eid)
+                    country = self.catalogue.entities[eid].country
+                    if country:
+                        refs.add(country)
+                for ref_key in refs:
+                    by_ref.setdefault(ref_key, []).append(span)
+            self._by_ref = by_ref
+        return self._by_ref.get(ref, [])
+
+    def _mention_spans(self) -> list[Span]:
+        """Token spans of the mentions, counting tokens in one sweep per field."""
+        points = sorted({(m.field, c) for m in self.mentions for c in (m.start, m.end)})
+        counts: dict[tuple[str, int], int] = {}
+        field_name, prev, total = "", 0, 0
+        for name, char in points:
+            if name != field_name:
+                field_name, prev, total = name, 0, 0
+            plain = self.plain(name)
+            chunk = plain[prev:char]
+            n = len(chunk.split())
+            if n and prev > 0 and not plain[prev - 1].isspace() and not chunk[0].isspace():
+                n -= 1  # that token started before prev and was counted already
+            total += n
+            counts[(name, char)] = total
+            prev = char
+        spans = []
+        for m in self.mentions:
+            a = counts[(m.field, m.start)]
+            plain = self.plain(m.field)
+            if m.start > 0 and not plain[m.start - 1].isspace() and m.start < len(plain) \
+                    and not plain[m.start].isspace():
+                a -= 1  # the mention starts inside a token (CJK run)
+            spans.append(Span(m.field, a, max(a + 1, counts[(m.field, m.end)])))
+        return spans
 
 
 # ---- compiled nodes ---------------------------------------------------------------------------
@@ -138,6 +240,17 @@ class Node:
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
         raise NotImplementedError
 
+    def possible(self, doc: QueryDoc) -> bool:
+        """A cheap test that is False only when the node cannot match (no tokenizing), so
+        that hundreds of rules mostly stop here."""
+        return True
+
+    def triggers(self) -> frozenset[Trigger] | None:
+        """Atoms of which at least one must be in an article for the node to match: words
+        ("w", word) and entity refs ("r", ref); None when no such set exists (NOT, prefixes).
+        The engine indexes rules by them, so a rule is looked at only when it can fire."""
+        return None
+
     def positional(self) -> bool:
         """Whether the node yields positions (usable beside NEAR)."""
         return True
@@ -148,25 +261,53 @@ class Terms(Node):
     words: tuple[str, ...]  # casefolded; one word, or a phrase
     prefix: bool = False
     text: str = ""
+    cjk: bool = False  # Chinese: matched as a substring
+
+    def possible(self, doc: QueryDoc) -> bool:
+        return (self.text.casefold() if self.cjk else self.words[0]) in doc.folded
+
+    def triggers(self) -> frozenset[Trigger] | None:
+        if self.cjk or (self.prefix and len(self.words) == 1):
+            return None
+        return frozenset({("w", self.words[0])})
 
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
+        key = (self, fields)
+        if (hit := doc.memo.get(key)) is None:
+            hit = doc.memo[key] = self._find(doc, fields)
+        return hit
+
+    def _find(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
         spans: list[Span] = []
         for name in fields:
-            if _is_cjk(self.text):
-                hay = doc.fields.get(name)
-                for m in re.finditer(re.escape(self.text), hay):
-                    t = doc.token_at(name, m.start())
-                    spans.append(Span(name, t, t + 1, m.start(), m.end()))
+            if self.cjk:
+                plain = doc.plain(name)
+                needle = self.text.casefold()
+                for m in re.finditer(re.escape(needle), plain):
+                    p = m.start()
+                    t = doc.token_count(name, p)
+                    inside = p > 0 and not plain[p - 1].isspace()  # within a CJK run
+                    first = t - 1 if inside else t
+                    spans.append(Span(name, first, doc.token_count(name, m.end()) or first + 1))
                 continue
             toks = doc.tokens(name)
+            index = doc.index(name)
             n = len(self.words)
-            for i in range(len(toks) - n + 1):
-                ok = all(toks[i + k][0] == self.words[k] for k in range(n - 1))
-                last = toks[i + n - 1][0]
-                ok = ok and (last.startswith(self.words[-1]) if self.prefix
-                             else last == self.words[-1])
+            if n == 1 and self.prefix:
+                starts = sorted(i for word, pos in index.items()
+                                if word.startswith(self.words[0]) for i in pos)
+            else:
+                starts = index.get(self.words[0], [])
+            for i in starts:
+                if i + n > len(toks):
+                    continue
+                ok = all(toks[i + k] == self.words[k] for k in range(1, n - 1))
+                if n > 1:
+                    last = toks[i + n - 1]
+                    ok = ok and (last.startswith(self.words[-1]) if self.prefix
+                                 else last == self.words[-1])
                 if ok:
-                    spans.append(Span(name, i, i + n, toks[i][1], toks[i + n - 1][2]))
+                    spans.append(Span(name, i, i + n))
         return Result(bool(spans), tuple(spans))
 
 
@@ -174,17 +315,18 @@ class Terms(Node):
 class EntityRef(Node):
     ref: str  # a country code or an entity id
 
+    def possible(self, doc: QueryDoc) -> bool:
+        return self.ref in doc.refs
+
+    def triggers(self) -> frozenset[Trigger] | None:
+        return frozenset({("r", self.ref)})
+
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
-        spans = []
-        for mention, span in doc.mention_spans:
-            if span.field not in fields:
-                continue
-            for eid in mention.entity_ids:
-                ent = doc.catalogue.entities[eid]
-                if eid == self.ref or ent.country == self.ref:
-                    spans.append(span)
-                    break
-        return Result(bool(spans), tuple(spans))
+        key = (self, fields)
+        if (hit := doc.memo.get(key)) is None:
+            spans = tuple(s for s in doc.spans_of(self.ref) if s.field in fields)
+            hit = doc.memo[key] = Result(bool(spans), spans)
+        return hit
 
 
 @dataclass(frozen=True)
@@ -195,6 +337,12 @@ class Scoped(Node):
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
         return self.child.evaluate(doc, tuple(f for f in self.fields if f in fields))
 
+    def possible(self, doc: QueryDoc) -> bool:
+        return self.child.possible(doc)
+
+    def triggers(self) -> frozenset[Trigger] | None:
+        return self.child.triggers()
+
     def positional(self) -> bool:
         return self.child.positional()
 
@@ -202,6 +350,13 @@ class Scoped(Node):
 @dataclass(frozen=True)
 class And(Node):
     children: tuple[Node, ...]
+
+    def possible(self, doc: QueryDoc) -> bool:
+        return all(c.possible(doc) for c in self.children)
+
+    def triggers(self) -> frozenset[Trigger] | None:
+        known = [t for c in self.children if (t := c.triggers()) is not None]
+        return min(known, key=len) if known else None  # any child's set will do
 
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
         spans: list[Span] = []
@@ -219,6 +374,18 @@ class And(Node):
 @dataclass(frozen=True)
 class Or(Node):
     children: tuple[Node, ...]
+
+    def possible(self, doc: QueryDoc) -> bool:
+        return any(c.possible(doc) for c in self.children)
+
+    def triggers(self) -> frozenset[Trigger] | None:
+        out: set[Trigger] = set()
+        for child in self.children:
+            t = child.triggers()
+            if t is None:
+                return None
+            out |= t
+        return frozenset(out)
 
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
         spans: list[Span] = []
@@ -250,6 +417,12 @@ class Near(Node):
     left: Node
     right: Node
     distance: int
+
+    def possible(self, doc: QueryDoc) -> bool:
+        return self.left.possible(doc) and self.right.possible(doc)
+
+    def triggers(self) -> frozenset[Trigger] | None:
+        return And((self.left, self.right)).triggers()
 
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
         a = self.left.evaluate(doc, fields)
@@ -283,24 +456,24 @@ class _Build(Transformer[Token, Node]):
         self.catalogue = catalogue
 
     def word(self, tok: Token) -> Node:
-        words = tuple(w.casefold() for w in _WORD.findall(str(tok)))
+        words = _words(str(tok))
         if not words:
             raise _Invalid(tok, f"{str(tok)!r} has no letters or digits")
-        return Terms(words, text=str(tok))
+        return Terms(words, text=str(tok), cjk=_is_cjk(str(tok)))
 
     def prefix(self, tok: Token) -> Node:
         stem = str(tok)[:-1]
-        words = tuple(w.casefold() for w in _WORD.findall(stem))
+        words = _words(stem)
         if not words:
             raise _Invalid(tok, "a wildcard needs at least one letter before '*'")
-        return Terms(words, prefix=True, text=stem)
+        return Terms(words, prefix=True, text=stem, cjk=_is_cjk(stem))
 
     def phrase(self, tok: Token) -> Node:
         inner = str(tok)[1:-1]
-        words = tuple(w.casefold() for w in _WORD.findall(inner))
+        words = _words(inner)
         if not words:
             raise _Invalid(tok, "empty phrase")
-        return Terms(words, text=inner.strip())
+        return Terms(words, text=inner.strip(), cjk=_is_cjk(inner))
 
     def entity(self, tok: Token) -> Node:
         ref = str(tok)[1:]
@@ -344,6 +517,8 @@ class Query:
     root: Node
 
     def evaluate(self, doc: QueryDoc) -> Result:
+        if not self.root.possible(doc):
+            return NO
         return self.root.evaluate(doc, FIELDS)
 
 
