@@ -54,8 +54,8 @@ def main() -> None:
         print(f"tune_salience: skipped, no labeled data at {LABELED}", file=sys.stderr)
         return
     tune, holdout = load("tune"), load("holdout")
-    grid = itertools.product([2.0, 3.0, 4.0], [1.5, 2.0, 3.0], [1.0], [0.5, 0.7, 0.85],
-                             [1.5, 2.0, 3.0], [0.0, 0.1, 0.2, 0.3, 0.4])
+    grid = itertools.product([3.0, 4.0], [2.0, 3.0], [1.0], [0.5, 0.7, 1.0],
+                             [1.0, 1.5, 2.0, 3.0], [0.0, 0.1, 0.15, 0.2, 0.3])
     results = []
     for title, lead, body, decay, threshold, relative in grid:
         params = SalienceParams(title, lead, body, decay, threshold, relative)

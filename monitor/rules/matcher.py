@@ -1,7 +1,8 @@
 """One pass over an article's text for every alias in the catalogue (pyahocorasick).
 
 Returns ``Mention``s with their field (title, lead, body) and character positions. Aliases are
-matched case-sensitively and in ALL CAPS; in spaced scripts a match must be a whole word (a
+matched case-sensitively, in ALL CAPS, and capitalised when written in lower case; in spaced
+scripts a match must be a whole word (a
 Russian stem may take up to 3 more Cyrillic letters); CJK aliases match anywhere. Overlapping
 matches keep the longest, so blockers ("Washington Post") hide the aliases inside them.
 """
@@ -16,7 +17,14 @@ import ahocorasick
 from monitor.rules.catalogue import Alias, Catalogue
 
 FIELDS = ("title", "lead", "body")
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’»]?\s+")
+# A sentence ends at . ! ? (or their CJK forms), maybe closed by a quote, before a space; a
+# period after an abbreviation ("Mr.", "Gov.", "U.S.", "J.") does not end one.
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"'”’»]?\s+|(?<=[。！？])")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Lt|Sen|Rep|Gen|Col|Capt|Sgt|Adm|Maj|Cmdr|Gens|Reps|Sens|St|"
+    r"Jr|Sr|Inc|Corp|Co|Ltd|No|Vol|vs|etc|approx|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|"
+    r"Calif|Fla|Tex|Wash|Mass|Mich|Ariz|Conn|Ill|Ind|Kan|Minn|Penn|Tenn|Wis|Colo|Okla|Ore)"
+    r"|\b[A-Z]|(?:\b[A-Za-z]\.)+[A-Za-z])[.]$")
 LEAD_SENTENCES = 2
 MAX_STEM_SUFFIX = 3
 
@@ -43,13 +51,16 @@ class Fields:
 def split_fields(title: str, text: str) -> Fields:
     """Title, lead (first two sentences of the text) and the rest of the body."""
     text = text.strip()
-    pos = 0
-    for _ in range(LEAD_SENTENCES):
-        m = _SENTENCE_END.search(text, pos)
-        if not m:
-            pos = len(text)
+    pos, found = 0, 0
+    for m in _SENTENCE_END.finditer(text):
+        before = text[max(0, m.start() - 12):m.start()].rstrip("\"'”’»")
+        if _ABBREVIATION.search(before) and m.end() < len(text) and not text[m.end()].isdigit():
+            continue
+        pos, found = m.end(), found + 1
+        if found == LEAD_SENTENCES:
             break
-        pos = m.end()
+    else:
+        pos = len(text)
     return Fields(title=title.strip(), lead=text[:pos].strip(), body=text[pos:].strip())
 
 
@@ -69,9 +80,12 @@ class Matcher:
         self._automaton = ahocorasick.Automaton()
         keys: dict[str, Alias] = {}
         for alias in catalogue.aliases:
-            for key in {alias.text, alias.text.upper()}:
+            variants = {alias.text, alias.text.upper()}
+            if alias.text[:1].islower():  # "midterms" also opens a sentence or a headline
+                variants.add(alias.text[0].upper() + alias.text[1:])
+            for key in variants:
                 # An ALL-CAPS variant only for aliases long enough not to become an acronym.
-                if key != alias.text and len(alias.text) <= 3:
+                if key == alias.text.upper() != alias.text and len(alias.text) <= 3:
                     continue
                 prev = keys.get(key)
                 if prev is None or (not alias.entity_ids and prev.entity_ids):
