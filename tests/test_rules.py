@@ -88,6 +88,18 @@ def test_salience_and_about(title: str, text: str, about: set[str]) -> None:
     assert {c for c, s in analysis.countries.items() if s.about} == about
 
 
+@pytest.mark.parametrize(("title", "text", "us"), [
+    # "Congress" is weak: in a story about China's parliament it is not the US Congress...
+    ("China's parliament opens", "Premier Li Peng addressed the National People's Congress. "
+     "Delegates cheered. The Congress will sit for two weeks.", False),
+    # ...but beside an unambiguous US mention it counts.
+    ("Budget fight", "Congress passed the bill. The White House welcomed it.", True),
+])
+def test_weak_aliases_need_a_strong_mention(title: str, text: str, us: bool) -> None:
+    analysis = ENGINE.analyse(title, text)
+    assert ("US" in analysis.countries) is us
+
+
 def test_seed_story_is_about_all_three_with_named_evidence() -> None:
     text = shared("seed/seed-article.txt").read_text("utf-8")
     analysis = ENGINE.analyse("", text)

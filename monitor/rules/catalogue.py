@@ -26,6 +26,7 @@ class Entity:
     country: str | None  # the country it identifies; None for a related entity
     kind: str
     weights: dict[str, float]  # country -> how much a mention counts towards it (1.0 for own)
+    weak: bool = False  # ambiguous alone (Congress, Senate): counts only beside a strong mention
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ def _entries(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     for g, group in enumerate(groups):
         if not isinstance(group, dict):
             raise RuleError(f"catalogue groups[{g}]: expected a mapping")
-        defaults = {"country": group.get("country"), "kind": group.get("kind", "")}
+        defaults = {"country": group.get("country"), "kind": group.get("kind", ""),
+                    "weak": group.get("weak", False)}
         for e, raw in enumerate(group.get("entities") or []):
             if not isinstance(raw, dict):
                 raise RuleError(f"catalogue groups[{g}].entities[{e}]: expected a mapping")
@@ -97,7 +99,8 @@ def parse_catalogue(data: Any) -> Catalogue:
         if ent_id in entities:
             raise RuleError(f"{where}: duplicate id {ent_id}")
         entities[ent_id] = Entity(id=ent_id, name=name, country=country,
-                                  kind=str(raw.get("kind", "")), weights=weights)
+                                  kind=str(raw.get("kind", "")), weights=weights,
+                                  weak=bool(raw.get("weak", False)))
         langs = {lang: raw[lang] for lang in LANGUAGES if lang in raw}
         for lang, names in (langs or {"en": [name]}).items():
             if not isinstance(names, list):

@@ -55,7 +55,18 @@ def country_scores(mentions: list[Mention], catalogue: Catalogue,
     """Salience per country code (only countries that are mentioned)."""
     scores: dict[str, CountryScore] = {}
     body_seen: dict[str, int] = {}
+    # "One sense per discourse": an ambiguous (weak) alias such as Congress counts for a
+    # country only when the article also names that country unambiguously.
+    strong: set[str] = set()
     for mention in mentions:
+        for eid in mention.entity_ids:
+            ent = catalogue.entities[eid]
+            if not ent.weak and ent.country:
+                strong.add(ent.country)
+    for mention in mentions:
+        if all(catalogue.entities[e].weak for e in mention.entity_ids) and not any(
+                catalogue.entities[e].country in strong for e in mention.entity_ids):
+            continue
         # A mention naming several entities (中俄: China and Russia) counts once per country,
         # with the strongest link among them.
         links: dict[str, float] = {}
