@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from monitor import pipeline, scheduler
+from monitor import dispatch, pipeline, scheduler
 from monitor.app import open_app
 from monitor.config import Config, CountryCondition, RuleConfig
 from monitor.db import store
@@ -69,7 +69,7 @@ def run_daemon(config: Config) -> None:
 @dataclass
 class OnceReport:
     cycle: pipeline.CycleReport
-    dispatch: pipeline.DispatchReport
+    dispatch: dispatch.DispatchReport
 
 
 def poll_once(config: Config, out: TextIO | None = None, workers: int | None = None,
@@ -83,20 +83,20 @@ def poll_once(config: Config, out: TextIO | None = None, workers: int | None = N
             at = now or pipeline.utcnow()
             pipeline.sync_feeds(app, at)
             cycle = await pipeline.poll_cycle(app, at, until_empty=True)
-            sent = await pipeline.dispatch_due(app, at)
+            sent = await dispatch.dispatch_due(app, at)
             return OnceReport(cycle, sent)
 
     return asyncio.run(main())
 
 
 def dispatch_once(config: Config, out: TextIO | None = None,
-                  now: datetime | None = None) -> pipeline.DispatchReport:
+                  now: datetime | None = None) -> dispatch.DispatchReport:
     """Deliver the alerts due at ``now`` (default: the current time), once."""
     prepare_database(config)
 
-    async def main() -> pipeline.DispatchReport:
+    async def main() -> dispatch.DispatchReport:
         async with open_app(config, out=out, workers=0) as app:
-            return await pipeline.dispatch_due(app, now or pipeline.utcnow())
+            return await dispatch.dispatch_due(app, now or pipeline.utcnow())
 
     return asyncio.run(main())
 

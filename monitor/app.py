@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import socket
 import sys
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -21,7 +22,7 @@ from sqlalchemy import Engine
 from monitor.alerts.channel import Channel, build_channels
 from monitor.config import Config
 from monitor.db.engine import make_engine
-from monitor.ingest.fetch import make_client
+from monitor.ingest.fetch import HostGate, make_client
 from monitor.rules.catalogue import load_catalogue
 from monitor.rules.engine import RuleEngine
 
@@ -35,6 +36,8 @@ class App:
     rules: RuleEngine
     channels: dict[str, Channel]
     out: TextIO
+    gate: HostGate = field(init=False)  # per-host politeness
+    instance: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     fetch_slots: asyncio.Semaphore = field(init=False)
     store_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Articles being built right now, by canonical URL, so two feeds carrying the same new
@@ -43,6 +46,7 @@ class App:
 
     def __post_init__(self) -> None:
         self.fetch_slots = asyncio.Semaphore(self.config.fetch.concurrency)
+        self.gate = HostGate(self.config.fetch.per_host, self.config.fetch.host_spacing or 0.0)
 
     @property
     def channel_names(self) -> list[str]:

@@ -78,6 +78,8 @@ class FetchConfig(_Model):
     max_body_bytes: int = Field(default=10_000_000, gt=0)
     concurrency: int = Field(default=16, gt=0)
     max_redirects: int = Field(default=5, ge=0)
+    per_host: int = Field(default=2, gt=0)  # requests in flight to one host
+    host_spacing: Duration | None = None  # at least this between two requests to one host
     # Processes for feed parsing and text extraction; None: one per core, 0: one thread.
     extract_workers: int | None = Field(default=None, ge=0)
 

@@ -13,14 +13,12 @@ import hashlib
 import logging
 import random
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from monitor.alerts.outbox import next_attempt
-from monitor.alerts.render import AlertView
 from monitor.app import App
 from monitor.db import store
-from monitor.db.models import Alert, Feed
-from monitor.errors import BlockedAddressError, DeliveryError, FeedParseError, FetchError
+from monitor.db.models import Feed
+from monitor.errors import BlockedAddressError, FeedParseError, FetchError
 from monitor.ingest import schedule
 from monitor.ingest.extract import Extracted, extract_article
 from monitor.ingest.feeds import Entry, ParsedFeed, parse_feed
@@ -75,72 +73,112 @@ def sync_feeds(app: App, now: datetime) -> None:
 
 
 async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> CycleReport:
-    """Poll the feeds that are due at ``now`` (all of them in batches if ``until_empty``)."""
+    """Claim the feeds due at ``now`` and poll them (all of them, in batches, if
+    ``until_empty``). Failures are written after the batch: when every feed of a batch fails
+    to connect, the network is down and no feed is penalised for it."""
     report = CycleReport()
-    polled: set[int] = set()
+    sched = app.config.scheduler
     while True:
         with store.unit_of_work(app.engine) as s:
-            due = [f for f in store.due_feeds(s, now, app.config.scheduler.batch_size)
-                   if f.id not in polled]
+            due = store.claim_due_feeds(s, now, sched.batch_size, app.instance,
+                                        lease_seconds=app.config.fetch.timeout * 4 + 60)
         if not due:
             break
-        polled.update(f.id for f in due)
-        report.outcomes += await asyncio.gather(*(poll_feed(app, f, now) for f in due))
+        results = await asyncio.gather(*(poll_feed(app, f, now) for f in due))
+        outcomes = [o for o, _ in results]
+        failed = [(f, o, st) for f, (o, st) in zip(due, results, strict=True) if st is not None]
+        outage = len(due) >= 3 and len(failed) == len(due) and all(
+            o.status is None for _, o, _ in failed)
+        with store.unit_of_work(app.engine) as s:
+            for feed, outcome, state in failed:
+                assert state is not None
+                if outage:
+                    state.count_failure = False
+                    state.error = f"network outage? every feed failed: {state.error}"
+                    state.next_check_at = now + timedelta(seconds=sched.min_interval)
+                    outcome.error = state.error
+                store.record_poll(s, feed.id, state)
+        if outage:
+            log.error("every feed of the batch failed to connect; not counting it against "
+                      "them feeds=%d error=%r", len(due), failed[0][1].error)
+        report.outcomes += outcomes
         if not until_empty:
             break
     return report
 
 
-def _interval(app: App, feed: Feed) -> float:
-    return feed.interval_seconds or app.config.scheduler.default_interval
+def _limits(app: App) -> schedule.Limits:
+    return schedule.Limits(app.config.scheduler.min_interval, app.config.scheduler.max_interval)
 
 
-def _next(app: App, feed: Feed, now: datetime, failures: int = 0,
-          retry_after: float | None = None) -> datetime:
-    sched = app.config.scheduler
-    return schedule.next_check(now, interval=_interval(app, feed), min_interval=sched.min_interval,
-                               max_interval=sched.max_interval, failures=failures,
-                               retry_after=retry_after)
+def _success_next(app: App, feed: Feed, now: datetime, per_week: float | None,
+                  hint: float | None) -> datetime:
+    wait = schedule.success_interval(_limits(app), override=feed.interval_seconds,
+                                     per_week=per_week, hint=hint)
+    return schedule.jittered(now, wait, random.random())
 
 
-def _fail(app: App, feed: Feed, now: datetime, error: str, status: int | None = None,
-          retry_after: float | None = None) -> PollOutcome:
-    log.warning("poll failed feed=%s url=%s status=%s error=%r", feed.name, feed.url, status,
-                error)
+def _failure(app: App, feed: Feed, now: datetime, error: str, status: int | None = None,
+             retry_after: float | None = None) -> tuple[PollOutcome, store.FeedState]:
+    """The outcome and the state to record for a failed poll (written by poll_cycle)."""
+    limits = _limits(app)
+    throttled = status == 429 or (status == 503 and retry_after is not None)
+    dead = None if throttled else schedule.is_dead(status, feed.last_status, feed.error_count)
+    if throttled:
+        wait = schedule.throttled(retry_after, limits)
+        log.info("feed throttled feed=%s status=%s wait=%.0fs", feed.name, status, wait)
+    else:
+        wait = schedule.backoff(limits, feed.error_count + 1)
+        log.warning("poll failed feed=%s url=%s status=%s error=%r%s", feed.name, feed.url,
+                    status, error, f" dead={dead!r}" if dead else "")
     state = store.FeedState(status=status, error=error, checked_at=now, success=False,
-                            next_check_at=_next(app, feed, now, feed.error_count + 1, retry_after))
-    with store.unit_of_work(app.engine) as s:
-        store.record_poll(s, feed.id, state)
-    return PollOutcome(feed.name, ok=False, status=status, error=error)
+                            count_failure=not throttled, dead_reason=dead,
+                            next_check_at=schedule.jittered(now, wait, random.random()))
+    return PollOutcome(feed.name, ok=False, status=status, error=error), state
 
 
-async def poll_feed(app: App, feed: Feed, now: datetime) -> PollOutcome:
-    """Poll one feed and store what is new. Never raises for feed-side problems."""
+async def poll_feed(app: App, feed: Feed, now: datetime
+                    ) -> tuple[PollOutcome, store.FeedState | None]:
+    """Poll one feed and store what is new. Never raises for feed-side problems; a failure
+    is returned as the state to record."""
     cfg = app.config.fetch
     try:
         async with app.fetch_slots:
             resp = await fetch(app.http, feed.url, max_bytes=cfg.max_body_bytes,
                                total_timeout=cfg.timeout * 2, etag=feed.etag,
-                               last_modified=feed.last_modified, accept=FEED_ACCEPT)
+                               last_modified=feed.last_modified, accept=FEED_ACCEPT,
+                               max_redirects=cfg.max_redirects, gate=app.gate)
     except FetchError as exc:
-        return _fail(app, feed, now, exc.reason, exc.status, exc.retry_after)
+        return _failure(app, feed, now, exc.reason, exc.status, exc.retry_after)
 
+    hint = schedule.publisher_hint(headers=resp.headers, now=now)
     state = store.FeedState(status=resp.status, error=None, checked_at=now, success=True,
-                            next_check_at=_next(app, feed, now))
+                            url=resp.moved_to,
+                            next_check_at=_success_next(app, feed, now, feed.entries_per_week,
+                                                        hint))
+    if resp.moved_to:
+        log.info("feed moved permanently feed=%s from=%s to=%s", feed.name, feed.url,
+                 resp.moved_to)
     body_hash = hashlib.sha256(resp.body).hexdigest() if not resp.not_modified else None
     if resp.not_modified or body_hash == feed.body_hash:
         with store.unit_of_work(app.engine) as s:
             store.record_poll(s, feed.id, state)
         log.info("feed unchanged feed=%s status=%s", feed.name, resp.status)
-        return PollOutcome(feed.name, ok=True, status=resp.status)
+        return PollOutcome(feed.name, ok=True, status=resp.status), None
 
     loop = asyncio.get_running_loop()
     try:
         parsed: ParsedFeed = await loop.run_in_executor(
             app.pool, parse_feed, resp.body, resp.url, resp.headers.get("content-type"))
     except FeedParseError as exc:
-        return _fail(app, feed, now, f"not a feed: {exc}", resp.status)
+        return _failure(app, feed, now, f"not a feed: {exc}", resp.status)
 
+    per_week = schedule.entries_per_week((e.published for e in parsed.entries), now)
+    hint = max(filter(None, [hint, schedule.publisher_hint(
+        ttl_minutes=parsed.ttl_minutes, update_period=parsed.update_period,
+        update_frequency=parsed.update_frequency)]), default=None)
+    state.next_check_at = _success_next(app, feed, now, per_week, hint)
+    state.entries_per_week = per_week
     state.etag = resp.headers.get("etag")
     state.last_modified = resp.headers.get("last-modified")
     state.body_hash = body_hash
@@ -171,7 +209,7 @@ async def poll_feed(app: App, feed: Feed, now: datetime) -> PollOutcome:
     log.info("feed polled feed=%s entries=%d new=%d articles=%d hits=%d alerts=%d", feed.name,
              len(parsed.entries), len(new), n_art, n_hits, n_alerts)
     return PollOutcome(feed.name, ok=True, status=resp.status, entries=len(parsed.entries),
-                       new_entries=len(new), articles=n_art, hits=n_hits, alerts=n_alerts)
+                       new_entries=len(new), articles=n_art, hits=n_hits, alerts=n_alerts), None
 
 
 async def _article_once(app: App, url: str, entry: Entry, full_text: bool,
@@ -222,8 +260,9 @@ async def _fetch_and_extract(app: App, link: str) -> Extracted:
     try:
         async with app.fetch_slots:
             page = await fetch(app.http, link, max_bytes=cfg.max_body_bytes,
-                               total_timeout=cfg.timeout * 2,
+                               total_timeout=cfg.timeout * 2, gate=app.gate,
                                allow_private=cfg.allow_private_addresses,
+                               max_redirects=cfg.max_redirects,
                                accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
     except BlockedAddressError as exc:
         return Extracted(text="", error=f"not fetched: {exc.reason}")
@@ -233,68 +272,3 @@ async def _fetch_and_extract(app: App, link: str) -> Extracted:
     loop = asyncio.get_running_loop()
     result: Extracted = await loop.run_in_executor(app.pool, extract_article, page.body, page.url)
     return result
-
-
-# ---- alert dispatch ---------------------------------------------------------------------------
-
-@dataclass
-class DispatchReport:
-    sent: int = 0
-    retrying: int = 0
-    failed: int = 0
-
-
-def _view(alert: Alert, feeds: list[str]) -> AlertView:
-    hit, art = alert.hit, alert.hit.article
-    return AlertView(alert_id=alert.id, rule=hit.rule, severity=hit.severity, title=art.title,
-                     url=art.url, site=art.site_name, published_at=art.published_at,
-                     feeds=feeds, evidence=hit.evidence, score=hit.score)
-
-
-async def dispatch_due(app: App, now: datetime, limit: int = 500) -> DispatchReport:
-    """Deliver every alert that is due; channels work in parallel, alerts in order per channel.
-    Each outcome is written as soon as it is known, so a crash re-sends at most the alert that
-    was in flight (the one window for a duplicate)."""
-    with store.unit_of_work(app.engine) as s:
-        due = store.due_alerts(s, now, limit)
-        views = {a.id: _view(a, store.feeds_of_article(s, a.hit.article_id)) for a in due}
-    by_channel: dict[str, list[Alert]] = {}
-    for alert in due:
-        by_channel.setdefault(alert.channel, []).append(alert)
-    report = DispatchReport()
-    await asyncio.gather(*(_deliver(app, name, alerts, views, now, report)
-                           for name, alerts in by_channel.items()))
-    return report
-
-
-async def _deliver(app: App, name: str, alerts: list[Alert], views: dict[int, AlertView],
-                   now: datetime, report: DispatchReport) -> None:
-    channel = app.channels.get(name)
-    for alert in alerts:
-        try:
-            if channel is None:
-                raise DeliveryError(name, "channel is not configured or not enabled",
-                                    permanent=True)
-            await channel.send(views[alert.id])
-        except DeliveryError as exc:
-            attempts = alert.attempts + 1
-            retry_at = next_attempt(now, attempts, app.config.alerts.retry,
-                                    jitter=random.random(), retry_after=exc.retry_after,
-                                    permanent=exc.permanent)
-            log.warning("alert delivery failed alert=%d channel=%s attempt=%d error=%r "
-                        "retry_at=%s", alert.id, name, attempts, exc.reason,
-                        retry_at.isoformat() if retry_at else "never")
-            with store.unit_of_work(app.engine) as s:
-                store.mark_attempt_failed(s, alert.id, exc.reason, retry_at)
-            if retry_at is None:
-                report.failed += 1
-                continue
-            # The channel is struggling (down, throttling): leave its other alerts for the
-            # next round instead of hammering it; other channels carry on in parallel.
-            report.retrying += 1
-            break
-        with store.unit_of_work(app.engine) as s:
-            store.mark_sent(s, alert.id, utcnow())
-        report.sent += 1
-        log.info("alert sent alert=%d channel=%s rule=%s", alert.id, name,
-                 views[alert.id].rule)

@@ -12,7 +12,7 @@ import signal
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from monitor import pipeline
+from monitor import dispatch, pipeline
 from monitor.app import App
 from monitor.errors import MonitorError
 
@@ -32,7 +32,7 @@ async def poll_job(app: App) -> None:
 
 async def dispatch_job(app: App) -> None:
     try:
-        report = await pipeline.dispatch_due(app, pipeline.utcnow())
+        report = await dispatch.dispatch_due(app, pipeline.utcnow())
     except MonitorError as exc:
         log.error("dispatch failed error=%r", str(exc))
         return

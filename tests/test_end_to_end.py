@@ -74,8 +74,8 @@ def test_seed_story_alerts_once_on_slack_and_email(
         assert needle in parts["text/plain"], needle
         assert needle in parts["text/html"], needle
 
-    # A second cycle an hour later, with the feed re-served unchanged: nothing new is alerted.
-    second = api.poll_once(config, now=NOW + timedelta(hours=1))
+    # A second cycle once the feed is due again, re-served unchanged: nothing new is alerted.
+    second = api.poll_once(config, now=NOW + timedelta(hours=7))  # past max_interval
     assert second.cycle.polled == 1 and second.cycle.total("new_entries") == 0
     assert second.dispatch.sent == 0
     assert len(_slack_messages(slack)) == 1 and len(box.messages) == 1
@@ -95,7 +95,7 @@ def test_changed_feed_adds_only_new_entries(sqlite_url: str, web: HTTPServer,
     web.clear()
     _serve_story_feed(web, n_pages=23)  # the same items, and one more at the end
 
-    again = api.poll_once(config, now=NOW + timedelta(hours=1), workers=0)
+    again = api.poll_once(config, now=NOW + timedelta(hours=7), workers=0)
     assert again.cycle.total("new_entries") == 1
     assert again.cycle.total("articles") == 1
     assert len(api.recent_hits(config)) == 1

@@ -68,7 +68,8 @@ class Feed(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    url: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)  # where it is polled (follows permanent redirects)
+    config_url: Mapped[str | None] = mapped_column(Text)  # what the config says
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     interval_seconds: Mapped[float | None] = mapped_column(Float)
     full_text: Mapped[bool | None] = mapped_column(Boolean)
@@ -82,6 +83,11 @@ class Feed(Base):
     last_checked_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    dead_reason: Mapped[str | None] = mapped_column(Text)  # set: not polled until reset
+    entries_per_week: Mapped[float | None] = mapped_column(Float)
+    # A poller claims a feed by writing a lease; an expired lease may be taken over.
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
@@ -44,18 +44,20 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
 
 def sync_feeds(session: Session, feeds: Sequence[FeedConfig], now: datetime) -> None:
     """Make the feeds table match the config: add new feeds, update changed ones, disable the
-    ones no longer configured (their history stays)."""
+    ones no longer configured (their history stays). A feed whose stored URL came from a
+    permanent redirect keeps it while the config still names the old URL."""
     existing = {f.name: f for f in session.scalars(select(Feed))}
     for cfg in feeds:
         row = existing.pop(cfg.name, None)
         if row is None:
-            session.add(Feed(name=cfg.name, url=cfg.url, tags=list(cfg.tags),
+            session.add(Feed(name=cfg.name, url=cfg.url, config_url=cfg.url, tags=list(cfg.tags),
                              interval_seconds=cfg.interval, full_text=cfg.full_text,
                              enabled=True, error_count=0, created_at=now, next_check_at=now))
             continue
-        if row.url != cfg.url:
-            row.url, row.etag, row.last_modified, row.body_hash = cfg.url, None, None, None
-            row.next_check_at = now
+        if (row.config_url or row.url) != cfg.url:  # the user changed the URL
+            row.url, row.config_url = cfg.url, cfg.url
+            row.etag, row.last_modified, row.body_hash = None, None, None
+            row.next_check_at, row.dead_reason, row.error_count = now, None, 0
         row.tags, row.interval_seconds, row.full_text = list(cfg.tags), cfg.interval, cfg.full_text
         if not row.enabled:
             row.enabled, row.next_check_at = True, now
@@ -63,14 +65,33 @@ def sync_feeds(session: Session, feeds: Sequence[FeedConfig], now: datetime) -> 
         row.enabled = False
 
 
-def due_feeds(session: Session, now: datetime, limit: int) -> list[Feed]:
-    """Enabled feeds whose next check has come, the longest-waiting first."""
+def claim_due_feeds(session: Session, now: datetime, limit: int, owner: str,
+                    lease_seconds: float) -> list[Feed]:
+    """Claim up to ``limit`` feeds whose next check has come (the longest-waiting first) by
+    writing a lease; feeds leased by someone else are skipped until the lease expires. On
+    PostgreSQL the rows are locked with SKIP LOCKED so concurrent pollers never wait on or
+    take each other's feeds."""
     stmt = (select(Feed)
-            .where(Feed.enabled.is_(True),
-                   (Feed.next_check_at.is_(None)) | (Feed.next_check_at <= now))
+            .where(Feed.enabled.is_(True), Feed.dead_reason.is_(None),
+                   (Feed.next_check_at.is_(None)) | (Feed.next_check_at <= now),
+                   (Feed.lease_expires_at.is_(None)) | (Feed.lease_expires_at <= now))
             .order_by(Feed.next_check_at.asc().nulls_first(), Feed.id)
             .limit(limit))
-    return list(session.scalars(stmt))
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    feeds = list(session.scalars(stmt))
+    until = now + timedelta(seconds=lease_seconds)
+    for feed in feeds:
+        feed.lease_owner, feed.lease_expires_at = owner, until
+    session.flush()
+    return feeds
+
+
+def release_leases(session: Session, owner: str) -> int:
+    """Give back every lease ``owner`` holds (on shutdown)."""
+    result = session.execute(update(Feed).where(Feed.lease_owner == owner)
+                             .values(lease_owner=None, lease_expires_at=None))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def list_feeds(session: Session) -> list[Feed]:
@@ -91,24 +112,34 @@ class FeedState:
     next_check_at: datetime
     checked_at: datetime
     success: bool
+    count_failure: bool = True  # False for throttling and network outages
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None
     url: str | None = None  # a permanent redirect's target
     validators: bool = False  # whether etag/last_modified/body_hash are to be stored
+    dead_reason: str | None = None
+    entries_per_week: float | None = None
 
 
 def record_poll(session: Session, feed_id: int, state: FeedState) -> None:
+    """Write a poll's outcome and release the feed's lease."""
     values: dict[str, Any] = {
         "last_status": state.status,
         "last_error": state.error,
         "last_checked_at": state.checked_at,
         "next_check_at": state.next_check_at,
+        "lease_owner": None,
+        "lease_expires_at": None,
     }
     if state.success:
         values.update(error_count=0, last_success_at=state.checked_at)
-    else:
+    elif state.count_failure:
         values["error_count"] = Feed.error_count + 1
+    if state.dead_reason:
+        values["dead_reason"] = state.dead_reason
+    if state.entries_per_week is not None:
+        values["entries_per_week"] = state.entries_per_week
     if state.validators:
         values.update(etag=state.etag, last_modified=state.last_modified,
                       body_hash=state.body_hash)

@@ -42,6 +42,8 @@ class ParsedFeed:
     version: str
     entries: list[Entry] = field(default_factory=list)
     ttl_minutes: int | None = None
+    update_period: str | None = None  # sy:updatePeriod (hourly, daily, ...)
+    update_frequency: int | None = None  # sy:updateFrequency
     warning: str | None = None  # feedparser's "bozo" reason for a feed that still parsed
 
 
@@ -87,6 +89,13 @@ def _entry(raw: Any) -> Entry:
     )
 
 
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value).strip()) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
 def parse_feed(body: bytes, url: str = "", content_type: str | None = None) -> ParsedFeed:
     """Parse a feed body. Raises ``FeedParseError`` when the body is not a feed at all."""
     if not body.strip():
@@ -110,15 +119,12 @@ def parse_feed(body: bytes, url: str = "", content_type: str | None = None) -> P
         kind = "an HTML page" if b"<html" in body[:2048].lower() else "not a feed"
         raise FeedParseError(f"body is {kind}{reason}")
     feed = parsed.get("feed", {})
-    ttl = None
-    try:
-        ttl = int(feed.get("ttl")) if feed.get("ttl") else None
-    except (TypeError, ValueError):
-        ttl = None
     return ParsedFeed(
         title=html_to_text(feed.get("title") or ""),
         version=version,
         entries=[_entry(e) for e in parsed.entries],
-        ttl_minutes=ttl,
+        ttl_minutes=_int(feed.get("ttl")),
+        update_period=str(feed.get("sy_updateperiod") or "") or None,
+        update_frequency=_int(feed.get("sy_updatefrequency")),
         warning=f"{type(bozo).__name__}: {bozo}" if bozo else None,
     )
