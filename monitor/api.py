@@ -110,7 +110,8 @@ def feeds_health(config: Config) -> list[dict[str, Any]]:
                 "name": f.name, "url": f.url, "enabled": f.enabled, "status": f.last_status,
                 "last_error": f.last_error, "error_count": f.error_count,
                 "last_checked_at": _iso(f.last_checked_at), "next_check_at": _iso(f.next_check_at),
-                "articles": counts.get(f.id, 0),
+                "articles": counts.get(f.id, 0), "entries_per_week": f.entries_per_week,
+                "dead_reason": f.dead_reason,
             } for f in store.list_feeds(s)]
     finally:
         engine.dispose()

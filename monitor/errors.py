@@ -24,11 +24,12 @@ class FetchError(MonitorError):
     """An HTTP fetch failed (network, timeout, HTTP status, size limit, blocked address)."""
 
     def __init__(self, url: str, reason: str, *, status: int | None = None,
-                 retry_after: float | None = None) -> None:
+                 retry_after: float | None = None, unreachable: bool = False) -> None:
         self.url = url
         self.reason = reason
         self.status = status
         self.retry_after = retry_after
+        self.unreachable = unreachable  # could not connect at all (DNS, refused, no route)
         super().__init__(f"{reason} ({url})")
 
 

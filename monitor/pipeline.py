@@ -43,6 +43,7 @@ class PollOutcome:
     articles: int = 0
     hits: int = 0
     alerts: int = 0
+    unreachable: bool = False  # the host could not be reached at all
 
 
 @dataclass
@@ -88,7 +89,7 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
         outcomes = [o for o, _ in results]
         failed = [(f, o, st) for f, (o, st) in zip(due, results, strict=True) if st is not None]
         outage = len(due) >= 3 and len(failed) == len(due) and all(
-            o.status is None for _, o, _ in failed)
+            o.unreachable for _, o, _ in failed)
         with store.unit_of_work(app.engine) as s:
             for feed, outcome, state in failed:
                 assert state is not None
@@ -149,7 +150,9 @@ async def poll_feed(app: App, feed: Feed, now: datetime
                                last_modified=feed.last_modified, accept=FEED_ACCEPT,
                                max_redirects=cfg.max_redirects, gate=app.gate)
     except FetchError as exc:
-        return _failure(app, feed, now, exc.reason, exc.status, exc.retry_after)
+        outcome, state = _failure(app, feed, now, exc.reason, exc.status, exc.retry_after)
+        outcome.unreachable = exc.unreachable
+        return outcome, state
 
     hint = schedule.publisher_hint(headers=resp.headers, now=now)
     state = store.FeedState(status=resp.status, error=None, checked_at=now, success=True,

@@ -77,8 +77,9 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def web() -> Iterator[HTTPServer]:
-    """An HTTP server on 127.0.0.1 for feeds and pages."""
-    server = HTTPServer(host="127.0.0.1", port=0)
+    """An HTTP server on 127.0.0.1 for feeds and pages (threaded: a slow handler does not
+    hold up the others)."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     yield server
     server.clear()

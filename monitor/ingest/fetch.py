@@ -109,7 +109,7 @@ async def check_public(url: str) -> None:
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise FetchError(url, f"DNS lookup failed: {exc.strerror}") from None
+        raise FetchError(url, f"DNS lookup failed: {exc.strerror}", unreachable=True) from None
     for info in infos:
         if not is_public_address(str(info[4][0])):
             raise BlockedAddressError(url, f"{host} resolves to non-public address {info[4][0]}")
@@ -144,11 +144,13 @@ async def fetch(
         raise FetchError(url, f"timed out ({type(exc).__name__})") from None
     except httpx.DecodingError as exc:
         raise FetchError(url, f"undecodable body: {exc}") from None
-    except httpx.HTTPError as exc:
-        reason = str(exc) or type(exc).__name__
+    except httpx.ConnectError as exc:
+        reason = str(exc) or "connection failed"
         if "Name or service not known" in reason or "nodename nor servname" in reason:
             reason = "DNS lookup failed"
-        raise FetchError(url, f"{type(exc).__name__}: {reason}") from None
+        raise FetchError(url, f"ConnectError: {reason}", unreachable=True) from None
+    except httpx.HTTPError as exc:
+        raise FetchError(url, f"{type(exc).__name__}: {exc or 'request failed'}") from None
 
 
 async def _follow(client: httpx.AsyncClient, url: str, headers: dict[str, str], max_bytes: int,

@@ -1,0 +1,228 @@
+"""Polling against real local servers, with time passed in: throttling, failures, dead feeds,
+moved feeds, outages, conditional GET and adaptive intervals."""
+
+from __future__ import annotations
+
+import gzip
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from monitor import api
+from monitor.config import Config
+from tests.helpers import make_config, rss
+
+NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+ITEM = {"title": "Local news", "guid": "1", "link": "http://127.0.0.1:9/1",
+        "description": "Nothing to see."}
+
+
+def _health(config: Config) -> dict[str, dict[str, Any]]:
+    return {f["name"]: f for f in api.feeds_health(config)}
+
+
+def _next(feed: dict[str, Any]) -> timedelta:
+    return datetime.fromisoformat(feed["next_check_at"]) - NOW
+
+
+def _config(sqlite_url: str, feeds: dict[str, str], **extra: Any) -> Config:
+    return make_config(sqlite_url, [{"name": n, "url": u} for n, u in feeds.items()],
+                       full_text=False, extra=extra)
+
+
+def test_429_and_503_with_retry_after_are_waited_not_counted(sqlite_url: str,
+                                                            web: HTTPServer) -> None:
+    web.expect_request("/busy").respond_with_data("slow down", status=429,
+                                                  headers={"Retry-After": "1200"})
+    web.expect_request("/maint").respond_with_data("maintenance", status=503,
+                                                   headers={"Retry-After": "900"})
+    config = _config(sqlite_url, {"busy": web.url_for("/busy"), "maint": web.url_for("/maint")})
+    api.poll_once(config, now=NOW, workers=0)
+    health = _health(config)
+    for name, wait in (("busy", 1200), ("maint", 900)):
+        assert health[name]["error_count"] == 0, name
+        assert _next(health[name]) >= timedelta(seconds=wait * 0.9)
+
+
+def test_flapping_server_backs_off_then_recovers(sqlite_url: str, web: HTTPServer) -> None:
+    answers = [500, 502, 200]
+
+    def flap(_req: Request) -> Response:
+        status = answers.pop(0)
+        return Response(rss([ITEM]) if status == 200 else b"oops", status=status,
+                        content_type="application/rss+xml")
+
+    web.expect_request("/flap").respond_with_handler(flap)
+    config = _config(sqlite_url, {"flap": web.url_for("/flap")})
+    at = NOW
+    waits = []
+    for _ in range(3):
+        api.poll_once(config, now=at, workers=0)
+        feed = _health(config)["flap"]
+        waits.append((feed["error_count"], feed["status"]))
+        at = datetime.fromisoformat(feed["next_check_at"]) + timedelta(seconds=1)
+    assert waits == [(1, 500), (2, 502), (0, 200)]
+    assert _health(config)["flap"]["articles"] == 1
+
+
+def test_410_kills_a_feed_and_404_only_when_persistent(sqlite_url: str,
+                                                       web: HTTPServer) -> None:
+    web.expect_request("/gone").respond_with_data("gone", status=410)
+    web.expect_request("/missing").respond_with_data("not found", status=404)
+    config = _config(sqlite_url, {"gone": web.url_for("/gone"),
+                                  "missing": web.url_for("/missing")})
+    at = NOW
+    for _ in range(5):
+        api.poll_once(config, now=at, workers=0)
+        at += timedelta(days=2)  # past any back-off
+    health = _health(config)
+    assert "410" in health["gone"]["dead_reason"]
+    assert "404" in health["missing"]["dead_reason"]
+    gone_requests = sum(1 for req, _ in web.log if req.path == "/gone")
+    assert gone_requests == 1  # a dead feed is not polled again
+    # Changing the feed's URL in the config revives it.
+    revived = _config(sqlite_url, {"gone": web.url_for("/gone") + "?v=2",
+                                   "missing": web.url_for("/missing")})
+    api.poll_once(revived, now=at, workers=0)
+    assert _health(revived)["gone"]["error_count"] == 1  # polled again (and 410 again)
+
+
+def test_permanent_redirect_updates_the_url(sqlite_url: str, web: HTTPServer) -> None:
+    web.expect_request("/old").respond_with_data("", status=301,
+                                                 headers={"Location": "/new"})
+    web.expect_request("/temp").respond_with_data("", status=302,
+                                                  headers={"Location": "/new"})
+    web.expect_request("/new").respond_with_data(rss([ITEM]),
+                                                 content_type="application/rss+xml")
+    config = _config(sqlite_url, {"moved": web.url_for("/old"), "temp": web.url_for("/temp")})
+    api.poll_once(config, now=NOW, workers=0)
+    health = _health(config)
+    assert health["moved"]["url"] == web.url_for("/new")
+    assert health["temp"]["url"] == web.url_for("/temp")  # temporary: keep asking the old one
+    # The next poll goes straight to the new URL, although the config still names the old one.
+    web.clear_log()
+    api.poll_once(config, now=NOW + timedelta(hours=7), workers=0)
+    paths = [req.path for req, _ in web.log]
+    assert paths.count("/old") == 0 and paths.count("/temp") == 1
+
+
+def test_redirect_loop_and_too_many_redirects_fail_cleanly(sqlite_url: str,
+                                                          web: HTTPServer) -> None:
+    web.expect_request("/a").respond_with_data("", status=302, headers={"Location": "/b"})
+    web.expect_request("/b").respond_with_data("", status=302, headers={"Location": "/a"})
+    config = _config(sqlite_url, {"loop": web.url_for("/a")})
+    api.poll_once(config, now=NOW, workers=0)
+    feed = _health(config)["loop"]
+    assert "too many redirects" in feed["last_error"] and feed["error_count"] == 1
+
+
+def test_network_outage_does_not_penalise_feeds(sqlite_url: str) -> None:
+    # Nothing listens on these ports: every feed fails to connect, as when the network is down.
+    config = _config(sqlite_url, {f"f{i}": f"http://127.0.0.1:{9 + i}/feed" for i in range(4)})
+    report = api.poll_once(config, now=NOW, workers=0)
+    assert report.cycle.failed == 4
+    for feed in _health(config).values():
+        assert feed["error_count"] == 0 and "outage" in feed["last_error"]
+        assert _next(feed) == timedelta(minutes=5)
+
+
+def test_conditional_get_and_unchanged_body_skip_parsing(sqlite_url: str,
+                                                         web: HTTPServer) -> None:
+    body = rss([ITEM])
+
+    def etagged(req: Request) -> Response:
+        if req.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(body, headers={"ETag": '"v1"'}, content_type="application/rss+xml")
+
+    web.expect_request("/etag").respond_with_handler(etagged)
+    web.expect_request("/plain").respond_with_data(body, content_type="application/rss+xml")
+    config = _config(sqlite_url, {"etag": web.url_for("/etag"), "plain": web.url_for("/plain")})
+    api.poll_once(config, now=NOW, workers=0)
+    second = api.poll_once(config, now=NOW + timedelta(hours=7), workers=0)
+    statuses = sorted(o.status or 0 for o in second.cycle.outcomes)
+    assert statuses == [200, 304]
+    assert all(o.entries == 0 for o in second.cycle.outcomes)  # nothing parsed again
+    assert _health(config)["etag"]["status"] == 304
+
+
+def test_busy_feed_is_polled_more_often(sqlite_url: str, web: HTTPServer) -> None:
+    busy = [{"title": f"Story {i}", "guid": f"b{i}", "link": f"http://127.0.0.1:9/b{i}",
+             "pubDate": format_datetime(NOW - timedelta(hours=2 * i), usegmt=True)}
+            for i in range(70)]  # 70 entries in the last 6 days
+    web.expect_request("/busy").respond_with_data(rss(busy), content_type="application/rss+xml")
+    web.expect_request("/quiet").respond_with_data(rss([ITEM]),
+                                                   content_type="application/rss+xml")
+    config = _config(sqlite_url, {"busy": web.url_for("/busy"), "quiet": web.url_for("/quiet")})
+    api.poll_once(config, now=NOW, workers=0)
+    health = _health(config)
+    assert health["busy"]["entries_per_week"] == 70
+    assert timedelta(hours=2.1) <= _next(health["busy"]) <= timedelta(hours=2.7)
+    assert timedelta(hours=5.3) <= _next(health["quiet"]) <= timedelta(hours=6.7)
+
+
+# ---- hostile servers: each ends within its bound and the other feeds are still polled -----
+
+def _drip(_req: Request) -> Response:
+    def forever() -> Iterator[bytes]:
+        while True:
+            time.sleep(0.2)
+            yield b"<"
+    return Response(forever(), content_type="application/rss+xml")
+
+
+def _endless(_req: Request) -> Response:
+    def forever() -> Iterator[bytes]:
+        chunk = b"<item>" + b"x" * 65536 + b"</item>"
+        while True:
+            yield chunk
+    return Response(forever(), content_type="application/rss+xml")
+
+
+def _laughs() -> bytes:
+    """The billion-laughs document: nine levels of ten-fold entity expansion."""
+    defs = ['<!ENTITY lol "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 2 else "") + ";") * 10}">'
+        for i in range(2, 10)]
+    return (f'<?xml version="1.0"?><!DOCTYPE lolz [{"".join(defs)}]>'
+            '<rss version="2.0"><channel><title>&lol9;</title>'
+            "<item><title>&lol9;</title></item></channel></rss>").encode()
+
+
+def test_hostile_servers(sqlite_url: str, web: HTTPServer) -> None:
+    web.expect_request("/drip").respond_with_handler(_drip)
+    web.expect_request("/endless").respond_with_handler(_endless)
+    bomb = gzip.compress(b"<rss>" + b" " * (64 * 1024 * 1024), compresslevel=1)  # 64 MB inside
+    web.expect_request("/bomb").respond_with_data(
+        bomb, headers={"Content-Encoding": "gzip"}, content_type="application/rss+xml")
+    web.expect_request("/html").respond_with_data(
+        "<html><head><title>Welcome</title></head><body>Not a feed</body></html>",
+        content_type="text/html")
+    web.expect_request("/charset").respond_with_data(
+        rss([{**ITEM, "title": "Café Zürich – “quotes”"}]),
+        content_type="application/rss+xml; charset=iso-8859-1")  # bytes are UTF-8
+    web.expect_request("/laughs").respond_with_data(_laughs(), content_type="application/xml")
+    web.expect_request("/good").respond_with_data(rss([ITEM]),
+                                                  content_type="application/rss+xml")
+    names = ["drip", "endless", "bomb", "html", "charset", "laughs", "good"]
+    config = make_config(sqlite_url, [{"name": n, "url": web.url_for(f"/{n}")} for n in names],
+                         full_text=False, extra={"fetch": {"timeout": "2s",
+                                                           "max_body_bytes": 2_000_000}})
+    started = time.monotonic()
+    api.poll_once(config, now=NOW, workers=0)
+    elapsed = time.monotonic() - started
+    health = _health(config)
+    assert "timed out" in health["drip"]["last_error"]          # cut at 2 x 2 s
+    assert "limit" in health["endless"]["last_error"]           # cut at 2 MB
+    assert "limit" in health["bomb"]["last_error"]              # 2 MB after decompression
+    assert "not a feed" in health["html"]["last_error"]
+    assert health["charset"]["articles"] == 1                   # wrong charset: still parsed
+    laughs = health["laughs"]                                    # no entity expansion blow-up
+    assert laughs["articles"] <= 1 and (laughs["error_count"] or laughs["status"] == 200)
+    assert health["good"]["articles"] == 1 and health["good"]["error_count"] == 0
+    assert elapsed < 30  # the whole cycle is bounded by the slowest limit, not the servers
