@@ -69,8 +69,12 @@ def utcnow() -> datetime:
 # ---- polling ----------------------------------------------------------------------------------
 
 def sync_feeds(app: App, now: datetime) -> None:
+    """Bring the feeds table in line with the config. SQLite runs one instance, so leases
+    found at start-up belong to a poller that died: they are released at once."""
     with store.unit_of_work(app.engine) as s:
         store.sync_feeds(s, app.config.feeds, now)
+        if app.engine.dialect.name == "sqlite":
+            store.release_leases(s, None)
 
 
 async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> CycleReport:

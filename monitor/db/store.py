@@ -87,10 +87,12 @@ def claim_due_feeds(session: Session, now: datetime, limit: int, owner: str,
     return feeds
 
 
-def release_leases(session: Session, owner: str) -> int:
-    """Give back every lease ``owner`` holds (on shutdown)."""
-    result = session.execute(update(Feed).where(Feed.lease_owner == owner)
-                             .values(lease_owner=None, lease_expires_at=None))
+def release_leases(session: Session, owner: str | None) -> int:
+    """Give back every lease ``owner`` holds (on shutdown), or every lease (owner None)."""
+    stmt = update(Feed).where(Feed.lease_owner.is_not(None))
+    if owner is not None:
+        stmt = stmt.where(Feed.lease_owner == owner)
+    result = session.execute(stmt.values(lease_owner=None, lease_expires_at=None))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
