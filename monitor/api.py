@@ -111,10 +111,43 @@ def feeds_health(config: Config) -> list[dict[str, Any]]:
                 "last_error": f.last_error, "error_count": f.error_count,
                 "last_checked_at": _iso(f.last_checked_at), "next_check_at": _iso(f.next_check_at),
                 "articles": counts.get(f.id, 0), "entries_per_week": f.entries_per_week,
-                "dead_reason": f.dead_reason,
+                "dead_reason": f.dead_reason, "source": f.source, "tags": list(f.tags or []),
             } for f in store.list_feeds(s)]
     finally:
         engine.dispose()
+
+
+def import_opml(config: Config, path: str | Path) -> list[str]:
+    """Add the feeds of an OPML file (kept in the database beside the config's feeds)."""
+    from monitor.ingest.opml import read_opml
+
+    prepare_database(config)
+    feeds = read_opml(Path(path).read_bytes())
+    engine = make_engine(config.database.url)
+    try:
+        with store.unit_of_work(engine) as s:
+            return store.import_feeds(s, [(f.name, f.url, f.tags) for f in feeds],
+                                      pipeline.utcnow())
+    finally:
+        engine.dispose()
+
+
+def export_opml(config: Config) -> str:
+    """Every enabled feed (from the config and imported) as OPML."""
+    from monitor.ingest.opml import OpmlFeed, write_opml
+
+    prepare_database(config)
+    engine = make_engine(config.database.url)
+    try:
+        with store.unit_of_work(engine) as s:
+            listed = [OpmlFeed(f.name, f.url, list(f.tags or []))
+                              for f in store.list_feeds(s) if f.enabled]
+    finally:
+        engine.dispose()
+    known = {f.name for f in listed}
+    listed += [OpmlFeed(f.name, f.url, list(f.tags)) for f in config.feeds
+                       if f.name not in known]  # configured but never polled yet
+    return write_opml(listed)
 
 
 def recent_hits(config: Config, since: timedelta | None = None, rule: str | None = None,

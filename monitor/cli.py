@@ -128,23 +128,51 @@ def demo(keep: bool) -> None:
     run_demo(sys.stdout, keep_serving=keep)
 
 
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.pass_context
 @runtime_errors
 def feeds(ctx: click.Context, as_json: bool) -> None:
-    """Each feed's health: status, errors, next check, articles."""
+    """Each feed's health: status, errors, entries per week, next check (or a subcommand)."""
+    if ctx.invoked_subcommand is not None:
+        return
     rows = api.feeds_health(_config(ctx))
     if as_json:
         _print_json(rows)
         return
-    click.echo(f"{'FEED':<28} {'STATUS':>6} {'ERR':>4} {'ARTICLES':>8}  {'NEXT CHECK':<20} ERROR")
+    click.echo(f"{'FEED':<28} {'STATUS':>6} {'ERR':>4} {'/WEEK':>6} {'ARTICLES':>8}  "
+               f"{'NEXT CHECK':<16} ERROR")
     for r in rows:
-        nxt = (r["next_check_at"] or "-")[:19]
+        nxt = (r["next_check_at"] or "-")[:16].replace("T", " ")
         status = r["status"] if r["status"] is not None else "-"
         name = r["name"] if r["enabled"] else r["name"] + " (off)"
-        click.echo(f"{name[:28]:<28} {status!s:>6} {r['error_count']:>4} {r['articles']:>8}  "
-                   f"{nxt:<20} {(r['last_error'] or '')[:60]}")
+        per_week = f"{r['entries_per_week']:.0f}" if r["entries_per_week"] is not None else "-"
+        problem = f"DEAD: {r['dead_reason']}" if r["dead_reason"] else (r["last_error"] or "")
+        click.echo(f"{name[:28]:<28} {status!s:>6} {r['error_count']:>4} {per_week:>6} "
+                   f"{r['articles']:>8}  {nxt:<16} {problem[:70]}")
+
+
+@feeds.command("import")
+@click.argument("opml_file", type=click.Path(exists=True, dir_okay=False))
+@click.pass_context
+@runtime_errors
+def feeds_import(ctx: click.Context, opml_file: str) -> None:
+    """Add the feeds of an OPML file (the database keeps them beside config.yaml's)."""
+    added = api.import_opml(_config(ctx), opml_file)
+    click.echo(f"imported {len(added)} feeds" + (f": {', '.join(added)}" if added else ""))
+
+
+@feeds.command("export")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
+@click.pass_context
+@runtime_errors
+def feeds_export(ctx: click.Context, output: str | None) -> None:
+    """Write every enabled feed as OPML (to standard output by default)."""
+    text = api.export_opml(_config(ctx))
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text)
 
 
 def _duration(_ctx: click.Context, _param: click.Parameter, value: str | None

@@ -17,6 +17,8 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("feeds", schema=None) as batch_op:
         batch_op.add_column(sa.Column("config_url", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("source", sa.String(length=16), nullable=False,
+                                      server_default="config"))
         batch_op.add_column(sa.Column("dead_reason", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("entries_per_week", sa.Float(), nullable=True))
         batch_op.add_column(sa.Column("lease_owner", sa.String(length=100), nullable=True))
@@ -30,4 +32,5 @@ def downgrade() -> None:
         batch_op.drop_column("lease_owner")
         batch_op.drop_column("entries_per_week")
         batch_op.drop_column("dead_reason")
+        batch_op.drop_column("source")
         batch_op.drop_column("config_url")

@@ -59,10 +59,31 @@ def sync_feeds(session: Session, feeds: Sequence[FeedConfig], now: datetime) -> 
             row.etag, row.last_modified, row.body_hash = None, None, None
             row.next_check_at, row.dead_reason, row.error_count = now, None, 0
         row.tags, row.interval_seconds, row.full_text = list(cfg.tags), cfg.interval, cfg.full_text
+        row.source = "config"
         if not row.enabled:
             row.enabled, row.next_check_at = True, now
     for row in existing.values():
-        row.enabled = False
+        if row.source == "config":  # imported feeds are managed with `monitor feeds import`
+            row.enabled = False
+
+
+def import_feeds(session: Session, feeds: Sequence[tuple[str, str, list[str]]],
+                 now: datetime) -> list[str]:
+    """Add feeds (name, url, tags) not known by name or URL; returns the names added."""
+    rows = list(session.scalars(select(Feed)))
+    names = {f.name for f in rows}
+    urls = {u for f in rows for u in (f.url, f.config_url) if u}
+    added = []
+    for name, url, tags in feeds:
+        if name in names or url in urls:
+            continue
+        session.add(Feed(name=name, url=url, config_url=url, tags=list(tags), source="opml",
+                         enabled=True, error_count=0, created_at=now, next_check_at=now))
+        names.add(name)
+        urls.add(url)
+        added.append(name)
+    session.flush()
+    return added
 
 
 def claim_due_feeds(session: Session, now: datetime, limit: int, owner: str,
