@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bench import rules_vs_extraction
+from bench import pipeline_throughput, rules_vs_extraction
 
 
 def main() -> None:
     rules_vs_extraction.main()
+    pipeline_throughput.main()
 
 
 if __name__ == "__main__":
