@@ -31,10 +31,10 @@ from bench.common import SHARED, serve
 from monitor import api, pipeline
 from monitor.app import open_app
 from monitor.config import Config, parse_config
-from monitor.pipeline import CycleReport
 from monitor.db.engine import make_engine
 from monitor.db.models import Article
 from monitor.db.store import unit_of_work
+from monitor.pipeline import CycleReport
 
 BENCH = SHARED / "articles" / "extraction-benchmark"
 _WORD = re.compile(r"\w+")
