@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
+import aiohttp
 import httpx
+from httpx_aiohttp import AiohttpTransport
 
 from monitor.config import FetchConfig
 from monitor.errors import BlockedAddressError, FetchError
@@ -69,11 +71,14 @@ class HostGate:
 
 def make_client(cfg: FetchConfig) -> httpx.AsyncClient:
     """The shared HTTP client for all fetches (built once by the app)."""
+    limits = httpx.Limits(max_connections=cfg.concurrency * 2, max_keepalive_connections=100)
+    transport = AiohttpTransport(limits=limits) if cfg.transport == "aiohttp" else None
     return httpx.AsyncClient(
         follow_redirects=False,
         timeout=httpx.Timeout(cfg.timeout, connect=min(cfg.timeout, 10.0)),
         headers={"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"},
-        limits=httpx.Limits(max_connections=cfg.concurrency * 2, max_keepalive_connections=100),
+        limits=limits,
+        transport=transport,
     )
 
 
@@ -141,6 +146,9 @@ async def fetch(
     except TimeoutError:
         raise FetchError(url, f"timed out after {total_timeout:g}s") from None
     except httpx.TimeoutException as exc:
+        if isinstance(exc.__cause__, aiohttp.ClientConnectorError):
+            # httpx-aiohttp maps a refused connection to ConnectTimeout; it is not a timeout.
+            raise FetchError(url, f"ConnectError: {exc.__cause__}", unreachable=True) from None
         raise FetchError(url, f"timed out ({type(exc).__name__})") from None
     except httpx.DecodingError as exc:
         raise FetchError(url, f"undecodable body: {exc}") from None
