@@ -14,6 +14,7 @@ import logging
 import random
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from monitor.app import App
 from monitor.db import store
@@ -23,7 +24,7 @@ from monitor.ingest import schedule
 from monitor.ingest.extract import Extracted, extract_article
 from monitor.ingest.feeds import Entry, ParsedFeed, parse_feed
 from monitor.ingest.fetch import fetch
-from monitor.ingest.identity import article_key, entry_key
+from monitor.ingest.identity import article_key, canonical_url, entry_key
 from monitor.rules.engine import Context
 
 log = logging.getLogger("monitor.pipeline")
@@ -239,8 +240,15 @@ async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,
     """Fetch and extract the page (when asked), fall back to the feed's text, run the rules."""
     feed_text = entry.content if len(entry.content) > len(entry.summary) else entry.summary
     extracted = Extracted(text="", error="full text not requested")
+    url = entry.link or canonical
+    meta: dict[str, Any] = {}
     if full_text and entry.link:
-        extracted = await _fetch_and_extract(app, entry.link)
+        extracted, final = await _fetch_and_extract(app, entry.link)
+        if final and canonical_url(final) != canonical:
+            # A redirector (an aggregator such as Google News, a link shortener): the article
+            # is known by where the link led, so other feeds linking it directly share it.
+            meta["via"] = entry.link
+            url, canonical = final, canonical_url(final)
     if extracted.error is None:
         text, source = extracted.text, "full"
     else:
@@ -252,17 +260,20 @@ async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,
                          channels=[c for c in (r.channels or app.channel_names)
                                    if c in app.channels])
             for r in analysis.hits]
+    if extracted.date:
+        meta["date"] = extracted.date
+    if entry.tags:
+        meta["tags"] = list(entry.tags)
     return store.NewArticle(
-        canonical_url=canonical, url=entry.link or canonical, title=title,
+        canonical_url=canonical, url=url, title=title,
         summary=entry.summary[:5000], text=text, text_source=source,
         published_at=entry.published, author=entry.author or extracted.author,
         site_name=extracted.site_name or feed_title or None, language=extracted.language,
-        meta={"date": extracted.date, "tags": list(entry.tags)} if extracted.date or entry.tags
-        else {},
-        hits=hits)
+        meta=meta, hits=hits, link_key=article_key(entry))
 
 
-async def _fetch_and_extract(app: App, link: str) -> Extracted:
+async def _fetch_and_extract(app: App, link: str) -> tuple[Extracted, str | None]:
+    """The extracted page and the URL it was finally served from (None if not fetched)."""
     cfg = app.config.fetch
     try:
         async with app.fetch_slots:
@@ -272,10 +283,10 @@ async def _fetch_and_extract(app: App, link: str) -> Extracted:
                                max_redirects=cfg.max_redirects,
                                accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
     except BlockedAddressError as exc:
-        return Extracted(text="", error=f"not fetched: {exc.reason}")
+        return Extracted(text="", error=f"not fetched: {exc.reason}"), None
     except FetchError as exc:
         log.info("article fetch failed url=%s error=%r", link, exc.reason)
-        return Extracted(text="", error=f"page fetch failed: {exc.reason}")
+        return Extracted(text="", error=f"page fetch failed: {exc.reason}"), None
     loop = asyncio.get_running_loop()
     result: Extracted = await loop.run_in_executor(app.pool, extract_article, page.body, page.url)
-    return result
+    return result, page.url

@@ -226,3 +226,31 @@ def test_hostile_servers(sqlite_url: str, web: HTTPServer) -> None:
     assert laughs["articles"] <= 1 and (laughs["error_count"] or laughs["status"] == 200)
     assert health["good"]["articles"] == 1 and health["good"]["error_count"] == 0
     assert elapsed < 30  # the whole cycle is bounded by the slowest limit, not the servers
+
+
+def test_redirecting_links_are_one_article_with_the_direct_link(sqlite_url: str,
+                                                                web: HTTPServer) -> None:
+    """An aggregator's link (a redirect, Google News style) and a direct link to the same
+    story from another feed are one article carried by both feeds, stored under the real URL."""
+    page = ("<html><head><title>Putin meets Xi</title></head><body><article><h1>Putin meets "
+            "Xi</h1>" + "<p>The Kremlin and Beijing signed a long agreement today. " * 20
+            + "</p></article></body></html>")
+    web.expect_request("/go/123").respond_with_data(
+        "", status=302, headers={"Location": "/news/putin-xi.html?utm_source=aggregator"})
+    web.expect_request("/news/putin-xi.html").respond_with_data(page, content_type="text/html")
+    web.expect_request("/aggregator.xml").respond_with_data(rss([
+        {"title": "Putin meets Xi", "guid": "agg-1", "link": web.url_for("/go/123")}]),
+        content_type="application/rss+xml")
+    web.expect_request("/publisher.xml").respond_with_data(rss([
+        {"title": "Putin meets Xi", "guid": "pub-1", "link": web.url_for("/news/putin-xi.html")}]),
+        content_type="application/rss+xml")
+    config = make_config(sqlite_url, [{"name": "aggregator", "url": web.url_for("/aggregator.xml")},
+                                      {"name": "publisher", "url": web.url_for("/publisher.xml")}],
+                         extra={"scheduler": {"batch_size": 1}})  # one feed after the other
+    report = api.poll_once(config, now=NOW, workers=0)
+    assert report.cycle.total("articles") == 1
+    health = _health(config)
+    assert health["aggregator"]["articles"] == 1 and health["publisher"]["articles"] == 1
+    (hit,) = api.recent_hits(config)
+    assert hit["url"] == web.url_for("/news/putin-xi.html") + "?utm_source=aggregator"
+    assert sorted(hit["feeds"]) == ["aggregator", "publisher"]

@@ -215,6 +215,7 @@ class NewArticle:
     language: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     hits: list[NewHit] = field(default_factory=list)
+    link_key: str | None = None  # the entry's own canonical link, when a redirect changed it
 
 
 @dataclass
@@ -229,6 +230,8 @@ def store_entries(session: Session, feed_id: int, links: Sequence[EntryLink],
     article. An article that already exists (same canonical URL) is linked, not duplicated.
     Returns (articles, hits, alerts) created."""
     existing = article_ids_by_url(session, [a.canonical_url for a in articles])
+    aliases = {a.link_key: a.canonical_url for a in articles
+               if a.link_key and a.link_key != a.canonical_url}
     n_articles = n_hits = n_alerts = 0
     for new in articles:
         if new.canonical_url in existing:
@@ -252,15 +255,15 @@ def store_entries(session: Session, feed_id: int, links: Sequence[EntryLink],
                 session.add(Alert(hit_id=hit.id, channel=channel, status="pending", attempts=0,
                                   next_attempt_at=now, created_at=now))
                 n_alerts += 1
-    missing = [ln.canonical_url for ln in links if ln.canonical_url not in existing]
-    existing.update(article_ids_by_url(session, missing))
+    targets = [aliases.get(ln.canonical_url, ln.canonical_url) for ln in links]
+    existing.update(article_ids_by_url(session, [t for t in targets if t not in existing]))
     seen_keys: set[str] = set()
-    for link in links:
-        if link.entry_key in seen_keys or link.canonical_url not in existing:
+    for link, target in zip(links, targets, strict=True):
+        if link.entry_key in seen_keys or target not in existing:
             continue
         seen_keys.add(link.entry_key)
         session.add(FeedEntry(feed_id=feed_id, entry_key=link.entry_key,
-                              article_id=existing[link.canonical_url], seen_at=now))
+                              article_id=existing[target], seen_at=now))
     session.flush()
     return n_articles, n_hits, n_alerts
 
