@@ -1,4 +1,5 @@
-"""POST a JSON payload to a webhook URL and translate the outcome into ``DeliveryError``."""
+"""Channels that POST a JSON rendering of an alert to a URL (Slack webhooks, generic webhooks),
+and the translation of the outcome into ``DeliveryError``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from monitor.alerts.render import AlertView
+from monitor.config import ChannelConfig
 from monitor.errors import DeliveryError
 from monitor.ingest.fetch import parse_retry_after
 
@@ -26,3 +29,20 @@ async def post_json(http: httpx.AsyncClient, channel: str, url: str, payload: di
     permanent = 400 <= resp.status_code < 500 and resp.status_code not in (408, 429)
     raise DeliveryError(channel, f"HTTP {resp.status_code}: {body}", retry_after=retry_after,
                         permanent=permanent)
+
+
+class PostChannel:
+    """A channel that POSTs ``payload(view)`` as JSON to the configured ``webhook_url``."""
+
+    def __init__(self, cfg: ChannelConfig, http: httpx.AsyncClient) -> None:
+        assert cfg.webhook_url is not None
+        self.name = cfg.name
+        self._url = cfg.webhook_url.get_secret_value()
+        self._timeout = cfg.timeout
+        self._http = http
+
+    def payload(self, view: AlertView) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def send(self, view: AlertView) -> None:
+        await post_json(self._http, self.name, self._url, self.payload(view), self._timeout)

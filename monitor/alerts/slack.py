@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import httpx
+from typing import Any
 
-from monitor.alerts.http_post import post_json
+from monitor.alerts.http_post import PostChannel
 from monitor.alerts.render import AlertView, slack_payload
-from monitor.config import ChannelConfig
 
 
-class SlackChannel:
-    def __init__(self, cfg: ChannelConfig, http: httpx.AsyncClient) -> None:
-        assert cfg.webhook_url is not None
-        self.name = cfg.name
-        self._url = cfg.webhook_url.get_secret_value()
-        self._timeout = cfg.timeout
-        self._http = http
-
-    async def send(self, view: AlertView) -> None:
-        await post_json(self._http, self.name, self._url, slack_payload(view), self._timeout)
+class SlackChannel(PostChannel):
+    def payload(self, view: AlertView) -> dict[str, Any]:
+        return slack_payload(view)
