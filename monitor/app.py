@@ -14,17 +14,19 @@ from collections.abc import AsyncIterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, TextIO
 
 import httpx
 from sqlalchemy import Engine
 
 from monitor.alerts.channel import Channel, build_channels
-from monitor.config import Config
+from monitor.config import ChannelConfig, Config
 from monitor.db.engine import make_engine
 from monitor.ingest.fetch import HostGate, make_client
 from monitor.rules.catalogue import load_catalogue
 from monitor.rules.engine import RuleEngine
+from monitor.stories import StoryIndex
 
 
 @dataclass
@@ -36,6 +38,8 @@ class App:
     rules: RuleEngine
     channels: dict[str, Channel]
     out: TextIO
+    stories: StoryIndex = field(default_factory=StoryIndex)
+    last_sent: dict[str, float] = field(default_factory=dict)  # channel -> monotonic time
     gate: HostGate = field(init=False)  # per-host politeness
     instance: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     fetch_slots: asyncio.Semaphore = field(init=False)
@@ -51,6 +55,10 @@ class App:
     @property
     def channel_names(self) -> list[str]:
         return list(self.channels)
+
+    @property
+    def channel_configs(self) -> dict[str, ChannelConfig]:
+        return {c.name: c for c in self.config.alerts.channels}
 
 
 def _warm_worker() -> None:
@@ -77,8 +85,10 @@ async def open_app(config: Config, out: TextIO | None = None,
     try:
         rules = RuleEngine(config.rules, load_catalogue())
         channels = build_channels(config.alerts.channels, http, out or sys.stdout)
+        stories = StoryIndex(config.stories.threshold,
+                             timedelta(seconds=config.stories.window))
         yield App(config=config, engine=engine, http=http, pool=pool, rules=rules,
-                  channels=channels, out=out or sys.stdout)
+                  channels=channels, out=out or sys.stdout, stories=stories)
     finally:
         await http.aclose()
         pool.shutdown(wait=True, cancel_futures=True)

@@ -139,6 +139,7 @@ class RuleConfig(_Model):
     tags: list[str] | None = None  # only articles from feeds with one of these tags
     severity: Literal["low", "medium", "high"] = "medium"
     channels: list[str] | None = None  # None: every enabled channel
+    email_to: StrList | None = None  # this rule's recipients on email channels (default: `to`)
 
     @model_validator(mode="after")
     def _has_condition(self) -> RuleConfig:
@@ -158,7 +159,15 @@ class ChannelConfig(_Model):
     type: Literal["console", "slack", "email", "webhook"]
     # "auto": on when the settings it needs are present (e.g. ${SLACK_WEBHOOK_URL} is set).
     enabled: bool | Literal["auto"] = "auto"
-    webhook_url: SecretStr | None = None  # slack, webhook
+    webhook_url: SecretStr | None = None  # slack (incoming webhook), webhook
+    bot_token: SecretStr | None = None  # slack: a bot token, for thread replies to follow-ups
+    slack_channel: str | None = None  # slack with bot_token: the channel to post in
+    api_url: str = "https://slack.com/api/chat.postMessage"
+    # Messages to this channel at most this often; what comes faster is sent as one message
+    # listing the stories (Slack throttles webhooks at about one message a second).
+    min_gap: Duration = 1.0
+    digest: Literal["none", "hourly", "daily"] = "none"  # collect alerts into one message
+    digest_at: str = Field(default="08:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")  # UTC
     host: str | None = None  # email
     port: int | None = Field(default=None, gt=0, lt=65536)
     security: Literal["none", "starttls", "ssl"] = "starttls"
@@ -171,7 +180,9 @@ class ChannelConfig(_Model):
     def missing(self) -> list[str]:
         """The settings this channel needs and lacks."""
         need: dict[str, object] = {}
-        if self.type in ("slack", "webhook"):
+        if self.type == "slack" and self.bot_token and self.bot_token.get_secret_value():
+            need["slack_channel"] = self.slack_channel
+        elif self.type in ("slack", "webhook"):
             need["webhook_url"] = self.webhook_url and self.webhook_url.get_secret_value()
         if self.type == "email":
             need.update(host=self.host, from_addr=self.from_addr, to=self.to)
@@ -190,6 +201,11 @@ class ChannelConfig(_Model):
             if url and not re.match(r"^https?://", url):
                 raise ValueError("webhook_url must be an http:// or https:// URL")
         return self
+
+
+class StoriesConfig(_Model):
+    threshold: float = Field(default=0.5, gt=0, le=1)  # Jaccard of title + lead words
+    window: Duration = 172800.0  # articles join stories at most this old
 
 
 class AlertsConfig(_Model):
@@ -218,6 +234,7 @@ class Config(_Model):
     feeds: list[FeedConfig] = Field(default_factory=list)
     rules: list[RuleConfig] = Field(default_factory=list)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+    stories: StoriesConfig = Field(default_factory=StoriesConfig)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:

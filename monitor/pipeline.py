@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from monitor.alerts.outbox import next_digest
 from monitor.app import App
 from monitor.db import store
-from monitor.db.models import Feed
+from monitor.db.models import Article, Feed
 from monitor.errors import BlockedAddressError, FeedParseError, FetchError
 from monitor.ingest import schedule
 from monitor.ingest.extract import Extracted, extract_article
@@ -26,6 +27,7 @@ from monitor.ingest.feeds import Entry, ParsedFeed, parse_feed
 from monitor.ingest.fetch import fetch
 from monitor.ingest.identity import article_key, canonical_url, entry_key
 from monitor.rules.engine import Context
+from monitor.stories import Signature, signature
 
 log = logging.getLogger("monitor.pipeline")
 
@@ -76,6 +78,8 @@ def sync_feeds(app: App, now: datetime) -> None:
         store.sync_feeds(s, app.config.feeds, now)
         if app.engine.dialect.name == "sqlite":
             store.release_leases(s, None)
+    if not len(app.stories):
+        load_stories(app, now)
 
 
 async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> CycleReport:
@@ -208,16 +212,44 @@ async def poll_feed(app: App, feed: Feed, now: datetime
     articles = await asyncio.gather(*(_article_once(app, url, e, full_text, parsed.title,
                                                     context)
                                       for url, e in to_build.items()))
-    async with app.store_lock:
+    async with app.store_lock:  # stories are matched and stored one feed at a time
+        signatures = {id(a): story_signature(a) for a in articles}
+        for art in articles:
+            sig = signatures[id(art)]
+            art.story_id = app.stories.find(sig, now) if sig else None
         with store.unit_of_work(app.engine) as s:
-            n_art, n_hits, n_alerts = store.store_entries(s, feed.id, links, articles, now)
+            stored = store.store_entries(s, feed.id, links, articles, now,
+                                         due_at=lambda channel: _due_at(app, channel, now))
             # Validators are saved with the entries, in one transaction: a crash before the
             # commit loses both, and the next poll fetches the feed again.
             store.record_poll(s, feed.id, state)
+        for story_id, art in stored.new_articles:
+            if sig := signatures.get(id(art)):
+                app.stories.add(story_id, sig, now)
     log.info("feed polled feed=%s entries=%d new=%d articles=%d hits=%d alerts=%d", feed.name,
-             len(parsed.entries), len(new), n_art, n_hits, n_alerts)
+             len(parsed.entries), len(new), stored.articles, stored.hits, stored.alerts)
     return PollOutcome(feed.name, ok=True, status=resp.status, entries=len(parsed.entries),
-                       new_entries=len(new), articles=n_art, hits=n_hits, alerts=n_alerts), None
+                       new_entries=len(new), articles=stored.articles, hits=stored.hits,
+                       alerts=stored.alerts), None
+
+
+def story_signature(article: store.NewArticle | Article) -> Signature | None:
+    """What identifies an article's story: its title and lead."""
+    return signature(article.title, (article.text or article.summary or "")[:400])
+
+
+def _due_at(app: App, channel: str, now: datetime) -> datetime:
+    cfg = app.channel_configs.get(channel)
+    return next_digest(now, cfg.digest, cfg.digest_at) if cfg else now
+
+
+def load_stories(app: App, now: datetime) -> None:
+    """Fill the story index with the recent stories, so a restart keeps grouping."""
+    with store.unit_of_work(app.engine) as s:
+        recent = store.recent_story_articles(s, now - app.stories.window)
+    for art in recent:
+        if art.story_id is not None and (sig := story_signature(art)):
+            app.stories.add(art.story_id, sig, art.created_at)
 
 
 async def _article_once(app: App, url: str, entry: Entry, full_text: bool,

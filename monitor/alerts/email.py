@@ -12,7 +12,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from monitor.alerts.render import AlertView, email_parts
+from monitor.alerts.render import AlertView, email_batch_parts, email_parts
 from monitor.config import ChannelConfig
 from monitor.errors import DeliveryError
 
@@ -20,26 +20,38 @@ DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
 
 
 class EmailChannel:
+    threads = False
+
     def __init__(self, cfg: ChannelConfig) -> None:
         assert cfg.host and cfg.from_addr and cfg.to
         self.name = cfg.name
         self._cfg = cfg
 
     def build_message(self, view: AlertView) -> EmailMessage:
-        subject, text, html = email_parts(view)
+        return self._message(*email_parts(view), view.recipients or self._cfg.to)
+
+    def _message(self, subject: str, text: str, html: str, to: list[str]) -> EmailMessage:
         msg = EmailMessage()
         msg["Subject"] = subject
         msg["From"] = self._cfg.from_addr
-        msg["To"] = ", ".join(self._cfg.to)
+        msg["To"] = ", ".join(to)
         msg["Date"] = formatdate(localtime=False)
         msg["Message-ID"] = make_msgid(domain="monitor.local")
         msg.set_content(text)
         msg.add_alternative(html, subtype="html")
         return msg
 
-    async def send(self, view: AlertView) -> None:
+    async def send(self, view: AlertView, thread: str | None = None) -> str | None:
         msg = self.build_message(view)
         await asyncio.to_thread(self._send_blocking, msg)
+        return str(msg["Message-ID"])
+
+    async def send_many(self, views: list[AlertView], heading: str) -> str | None:
+        """A digest: the stories grouped, each with the other outlets that followed."""
+        to = list(dict.fromkeys(self._cfg.to + [r for v in views for r in v.recipients or []]))
+        msg = self._message(*email_batch_parts(views, heading), to)
+        await asyncio.to_thread(self._send_blocking, msg)
+        return str(msg["Message-ID"])
 
     def _send_blocking(self, msg: EmailMessage) -> None:
         cfg = self._cfg

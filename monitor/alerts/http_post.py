@@ -15,14 +15,14 @@ from monitor.ingest.fetch import parse_retry_after
 
 
 async def post_json(http: httpx.AsyncClient, channel: str, url: str, payload: dict[str, Any],
-                    timeout: float) -> None:
+                    timeout: float, headers: dict[str, str] | None = None) -> httpx.Response:
     try:
-        resp = await http.post(url, json=payload, timeout=timeout)
+        resp = await http.post(url, json=payload, timeout=timeout, headers=headers)
     except httpx.HTTPError as exc:
-        # The URL is a secret (it carries the webhook token): never include it in the error.
+        # The URL may be a secret (a webhook token): never include it in the error.
         raise DeliveryError(channel, f"{type(exc).__name__} while posting") from None
     if resp.status_code < 300:
-        return
+        return resp
     retry_after = parse_retry_after(resp.headers.get("retry-after"), datetime.now(UTC))
     body = resp.text[:200].replace("\n", " ")
     # 4xx other than 408/429 will not heal by retrying (bad token, channel gone, bad payload).
@@ -34,6 +34,8 @@ async def post_json(http: httpx.AsyncClient, channel: str, url: str, payload: di
 class PostChannel:
     """A channel that POSTs ``payload(view)`` as JSON to the configured ``webhook_url``."""
 
+    threads = False
+
     def __init__(self, cfg: ChannelConfig, http: httpx.AsyncClient) -> None:
         assert cfg.webhook_url is not None
         self.name = cfg.name
@@ -44,5 +46,14 @@ class PostChannel:
     def payload(self, view: AlertView) -> dict[str, Any]:
         raise NotImplementedError
 
-    async def send(self, view: AlertView) -> None:
+    def batch_payload(self, views: list[AlertView], heading: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    async def send(self, view: AlertView, thread: str | None = None) -> str | None:
         await post_json(self._http, self.name, self._url, self.payload(view), self._timeout)
+        return None
+
+    async def send_many(self, views: list[AlertView], heading: str) -> str | None:
+        await post_json(self._http, self.name, self._url, self.batch_payload(views, heading),
+                        self._timeout)
+        return None

@@ -22,3 +22,14 @@ def next_attempt(now: datetime, attempts: int, retry: RetryConfig, *, jitter: fl
     if retry_after is not None:
         delay = max(delay, retry_after)
     return now + timedelta(seconds=delay)
+
+
+def next_digest(now: datetime, digest: str, digest_at: str = "08:00") -> datetime:
+    """When a digest channel next sends: the next full hour, or the next ``digest_at`` (UTC)."""
+    if digest == "hourly":
+        return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if digest == "daily":
+        hour, minute = (int(x) for x in digest_at.split(":"))
+        at = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+        return at if at > now else at + timedelta(days=1)
+    return now

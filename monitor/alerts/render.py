@@ -29,6 +29,10 @@ class AlertView:
     evidence: dict[str, Any]
     score: float
     test: bool = False
+    story_id: int | None = None
+    kind: str = "alert"  # alert | followup
+    parent_id: int | None = None
+    recipients: list[str] | None = None  # this rule's email recipients, if it names them
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -138,8 +142,70 @@ def _html_parts(snippet: dict[str, Any]) -> list[tuple[str, bool]]:
 
 def webhook_payload(view: AlertView) -> dict[str, Any]:
     return {
-        "alert_id": view.alert_id, "rule": view.rule, "severity": view.severity,
+        "alert_id": view.alert_id, "kind": view.kind, "story_id": view.story_id,
+        "rule": view.rule, "severity": view.severity,
         "score": view.score, "title": view.title, "url": view.url, "site": view.site,
         "published_at": view.published_at.isoformat() if view.published_at else None,
         "feeds": view.feeds, "evidence": view.evidence, "test": view.test,
     }
+
+
+# ---- several alerts in one message (a burst, or a digest) ------------------------------------
+
+def group_by_story(views: list[AlertView]) -> list[tuple[AlertView, list[AlertView]]]:
+    """Each story's alert with the follow-ups (other outlets) that came after it."""
+    groups: dict[int, tuple[AlertView, list[AlertView]]] = {}
+    order: list[int] = []
+    for view in views:
+        key = view.parent_id if view.kind == "followup" and view.parent_id else view.alert_id
+        if key in groups:
+            groups[key][1].append(view)
+        else:
+            groups[key] = (view, [])
+            order.append(key)
+    return [groups[k] for k in order]
+
+
+def _follow_line(view: AlertView) -> str:
+    return f"also: {view.site or ', '.join(view.feeds) or '-'} — {view.title}"
+
+
+def console_batch_text(views: list[AlertView], heading: str) -> str:
+    parts = [heading]
+    for main, follow in group_by_story(views):
+        parts.append(console_text(main))
+        parts += [f"  {_follow_line(f)} ({f.url})" for f in follow]
+    return "\n".join(parts)
+
+
+def slack_batch_payload(views: list[AlertView], heading: str) -> dict[str, Any]:
+    """One message listing several stories: their headlines, outlets, countries and rule."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": heading[:150]}}]
+    for main, follow in group_by_story(views)[:40]:
+        link = main.url.replace(">", "%3E").replace("|", "%7C")
+        line = (f"*<{link}|{slack_escape(main.title or main.url)}>*\n"
+                f"{slack_escape(main.site or '')} · rule *{slack_escape(main.rule)}* · "
+                f"{slack_escape(_countries_line(main))}")
+        for f in follow[:5]:
+            flink = f.url.replace(">", "%3E").replace("|", "%7C")
+            line += f"\n   ↳ <{flink}|{slack_escape(f.site or f.title or f.url)}>"
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": line[:2900]}})
+    text = f"{heading}: " + "; ".join(slack_escape(v.title) for v in views[:10])
+    return {"text": text[:3000], "blocks": blocks, "unfurl_links": False}
+
+
+def email_batch_parts(views: list[AlertView], heading: str) -> tuple[str, str, str]:
+    groups = group_by_story(views)
+    ctx = {"heading": heading,
+           "groups": [{"v": main, "when": _when(main), "countries": _countries_line(main),
+                       "snippet": [_html_parts(s) for s in main.snippets[:1]],
+                       "plain_snippet": [marked(s, "[", "]") for s in main.snippets[:1]],
+                       "follow": follow} for main, follow in groups]}
+    subject = f"[monitor] {heading}"[:200]
+    return subject, _env.get_template("digest.txt").render(ctx), \
+        _env.get_template("digest.html").render(ctx)
+
+
+def webhook_batch_payload(views: list[AlertView], heading: str) -> dict[str, Any]:
+    return {"heading": heading, "alerts": [webhook_payload(v) for v in views]}

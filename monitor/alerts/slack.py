@@ -1,13 +1,64 @@
-"""The Slack channel: posts Block Kit messages to an incoming webhook."""
+"""Slack: an incoming webhook (one message per story, no threads), or a bot token with
+``chat.postMessage`` (follow-ups of a story become replies in its thread)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from monitor.alerts.http_post import PostChannel
-from monitor.alerts.render import AlertView, slack_payload
+import httpx
+
+from monitor.alerts.http_post import PostChannel, post_json
+from monitor.alerts.render import AlertView, slack_batch_payload, slack_payload
+from monitor.config import ChannelConfig
+from monitor.errors import DeliveryError
+
+# chat.postMessage answers HTTP 200 with {"ok": false, "error": ...}; these will not heal.
+PERMANENT_ERRORS = {"channel_not_found", "invalid_auth", "not_authed", "account_inactive",
+                    "token_revoked", "not_in_channel", "is_archived", "missing_scope",
+                    "invalid_blocks", "msg_too_long"}
 
 
 class SlackChannel(PostChannel):
     def payload(self, view: AlertView) -> dict[str, Any]:
         return slack_payload(view)
+
+    def batch_payload(self, views: list[AlertView], heading: str) -> dict[str, Any]:
+        return slack_batch_payload(views, heading)
+
+
+class SlackBotChannel:
+    threads = True
+
+    def __init__(self, cfg: ChannelConfig, http: httpx.AsyncClient) -> None:
+        assert cfg.bot_token is not None and cfg.slack_channel
+        self.name = cfg.name
+        self._token = cfg.bot_token.get_secret_value()
+        self._channel = cfg.slack_channel
+        self._url = cfg.api_url
+        self._timeout = cfg.timeout
+        self._http = http
+
+    async def _post(self, payload: dict[str, Any]) -> str | None:
+        payload = {**payload, "channel": self._channel}
+        resp = await post_json(self._http, self.name, self._url, payload, self._timeout,
+                               headers={"Authorization": f"Bearer {self._token}"})
+        try:
+            body = resp.json()
+        except ValueError:
+            raise DeliveryError(self.name, "Slack answered with something that is not JSON"
+                                ) from None
+        if not body.get("ok"):
+            error = str(body.get("error", "unknown error"))
+            raise DeliveryError(self.name, f"Slack error: {error}",
+                                permanent=error in PERMANENT_ERRORS)
+        ts = body.get("ts")
+        return str(ts) if ts else None
+
+    async def send(self, view: AlertView, thread: str | None = None) -> str | None:
+        payload = slack_payload(view)
+        if thread:
+            payload["thread_ts"] = thread
+        return await self._post(payload)
+
+    async def send_many(self, views: list[AlertView], heading: str) -> str | None:
+        return await self._post(slack_batch_payload(views, heading))

@@ -92,6 +92,16 @@ class Feed(Base):
     created_at: Mapped[datetime]
 
 
+class Story(Base):
+    """Articles that report the same story (near-duplicate title and lead, or the same URL)."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
 class Article(Base):
     """One article, whatever the number of feeds that carried it (keyed by canonical URL)."""
 
@@ -110,6 +120,8 @@ class Article(Base):
     # "full" (page extracted), "feed" (feed content/summary used) and why, e.g. "feed: http 403".
     text_source: Mapped[str] = mapped_column(Text, default="feed")
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    story_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stories.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
     entries: Mapped[list[FeedEntry]] = relationship(back_populates="article")
@@ -150,7 +162,11 @@ class Hit(Base):
 
 
 class Alert(Base):
-    """The outbox: one row per hit and channel, delivered at least once by the dispatcher."""
+    """The outbox: one row per hit and channel, delivered at least once by the dispatcher.
+
+    The first hit of a story for a rule and channel is its ``alert`` (``story_key`` makes it
+    unique); later articles of the same story are ``followup`` rows pointing at it (a thread
+    reply, a line in a digest, or ``folded`` where the channel can do neither)."""
 
     __tablename__ = "alerts"
     __table_args__ = (
@@ -161,7 +177,12 @@ class Alert(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hit_id: Mapped[int] = mapped_column(ForeignKey("hits.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending|sent|failed
+    kind: Mapped[str] = mapped_column(String(16), default="alert")  # alert | followup
+    story_key: Mapped[str | None] = mapped_column(String(300), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="SET NULL"))
+    remote_id: Mapped[str | None] = mapped_column(Text)  # e.g. the Slack message ts
+    # pending | sent | failed | folded (a follow-up the channel cannot show on its own)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -7,7 +7,7 @@ return plain values or ORM rows. SQLAlchemy errors are translated to ``StoreErro
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
 from monitor.config import FeedConfig
-from monitor.db.models import Alert, Article, Feed, FeedEntry, Hit
+from monitor.db.models import Alert, Article, Feed, FeedEntry, Hit, Story
 from monitor.errors import StoreError
 
 
@@ -216,6 +216,7 @@ class NewArticle:
     meta: dict[str, Any] = field(default_factory=dict)
     hits: list[NewHit] = field(default_factory=list)
     link_key: str | None = None  # the entry's own canonical link, when a redirect changed it
+    story_id: int | None = None  # the story it joins; None starts a new one
 
 
 @dataclass
@@ -224,37 +225,60 @@ class EntryLink:
     canonical_url: str
 
 
+@dataclass
+class Stored:
+    articles: int = 0
+    hits: int = 0
+    alerts: int = 0
+    new_articles: list[tuple[int, NewArticle]] = field(default_factory=list)  # (story, article)
+
+
 def store_entries(session: Session, feed_id: int, links: Sequence[EntryLink],
-                  articles: Sequence[NewArticle], now: datetime) -> tuple[int, int, int]:
-    """Store new articles (with their hits and outbox rows) and link every entry to its
-    article. An article that already exists (same canonical URL) is linked, not duplicated.
-    Returns (articles, hits, alerts) created."""
+                  articles: Sequence[NewArticle], now: datetime,
+                  due_at: Callable[[str], datetime] | None = None) -> Stored:
+    """Store new articles (with their stories, hits and outbox rows) and link every entry to
+    its article. An article that already exists (same canonical URL) is linked, not
+    duplicated. An article without ``story_id`` starts a story. The first hit of a story for
+    a rule and channel is queued as its alert; later ones as follow-ups of it. ``due_at``
+    says when a channel wants its rows (a digest's next send time)."""
     existing = article_ids_by_url(session, [a.canonical_url for a in articles])
     aliases = {a.link_key: a.canonical_url for a in articles
                if a.link_key and a.link_key != a.canonical_url}
-    n_articles = n_hits = n_alerts = 0
+    out = Stored()
     for new in articles:
         if new.canonical_url in existing:
             continue
+        if new.story_id is None:
+            story = Story(title=new.title, created_at=now)
+            session.add(story)
+            session.flush()
+            new.story_id = story.id
         art = Article(canonical_url=new.canonical_url, url=new.url, title=new.title,
                       summary=new.summary, text=new.text, text_source=new.text_source,
                       published_at=new.published_at, author=new.author,
                       site_name=new.site_name, language=new.language, meta=new.meta,
-                      created_at=now)
+                      story_id=new.story_id, created_at=now)
         session.add(art)
         session.flush()
         existing[new.canonical_url] = art.id
-        n_articles += 1
+        out.articles += 1
+        out.new_articles.append((new.story_id, new))
         for h in new.hits:
             hit = Hit(article_id=art.id, rule=h.rule, severity=h.severity, score=h.score,
                       evidence=h.evidence, created_at=now)
             session.add(hit)
             session.flush()
-            n_hits += 1
+            out.hits += 1
             for channel in h.channels:
+                key = f"{new.story_id}:{h.rule}:{channel}"
+                parent = session.scalar(select(Alert.id).where(Alert.story_key == key))
                 session.add(Alert(hit_id=hit.id, channel=channel, status="pending", attempts=0,
-                                  next_attempt_at=now, created_at=now))
-                n_alerts += 1
+                                  kind="followup" if parent else "alert",
+                                  story_key=None if parent else key, parent_id=parent,
+                                  next_attempt_at=due_at(channel) if due_at else now,
+                                  created_at=now))
+                session.flush()
+                out.alerts += 1
     targets = [aliases.get(ln.canonical_url, ln.canonical_url) for ln in links]
     existing.update(article_ids_by_url(session, [t for t in targets if t not in existing]))
     seen_keys: set[str] = set()
@@ -265,7 +289,14 @@ def store_entries(session: Session, feed_id: int, links: Sequence[EntryLink],
         session.add(FeedEntry(feed_id=feed_id, entry_key=link.entry_key,
                               article_id=existing[target], seen_at=now))
     session.flush()
-    return n_articles, n_hits, n_alerts
+    return out
+
+
+def recent_story_articles(session: Session, since: datetime) -> list[Article]:
+    """Articles of the stories started since ``since`` (to fill the story index at start)."""
+    stmt = (select(Article).join(Story, Story.id == Article.story_id)
+            .where(Story.created_at >= since).order_by(Article.id))
+    return list(session.scalars(stmt))
 
 
 def articles_since(session: Session, since: datetime | None, limit: int, after_id: int = 0
@@ -342,9 +373,44 @@ def due_alerts(session: Session, now: datetime, limit: int) -> list[Alert]:
     return list(session.scalars(stmt))
 
 
-def mark_sent(session: Session, alert_id: int, now: datetime) -> None:
+def mark_sent(session: Session, alert_id: int, now: datetime,
+              remote_id: str | None = None) -> None:
     session.execute(update(Alert).where(Alert.id == alert_id).values(
-        status="sent", sent_at=now, attempts=Alert.attempts + 1, last_error=None))
+        status="sent", sent_at=now, attempts=Alert.attempts + 1, last_error=None,
+        remote_id=remote_id))
+
+
+def mark_folded(session: Session, alert_id: int) -> None:
+    """A follow-up the channel cannot show on its own (no threads): kept, not sent."""
+    session.execute(update(Alert).where(Alert.id == alert_id).values(status="folded"))
+
+
+def postpone(session: Session, alert_id: int, until: datetime) -> None:
+    session.execute(update(Alert).where(Alert.id == alert_id).values(next_attempt_at=until))
+
+
+def alert_states(session: Session, ids: set[int]) -> dict[int, tuple[str, str | None]]:
+    """(status, remote id) of the given alerts."""
+    if not ids:
+        return {}
+    rows = session.execute(select(Alert.id, Alert.status, Alert.remote_id)
+                           .where(Alert.id.in_(ids)))
+    return {i: (st, remote) for i, st, remote in rows}
+
+
+def requeue(session: Session, now: datetime, alert_id: int | None = None,
+            failed: bool = False) -> int:
+    """Put alerts back in the queue: one by id, or every failed one."""
+    stmt = update(Alert)
+    if alert_id is not None:
+        stmt = stmt.where(Alert.id == alert_id)
+    elif failed:
+        stmt = stmt.where(Alert.status == "failed")
+    else:
+        return 0
+    result = session.execute(stmt.values(status="pending", attempts=0, next_attempt_at=now,
+                                         last_error=None))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def mark_attempt_failed(session: Session, alert_id: int, error: str,
