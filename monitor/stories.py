@@ -18,7 +18,11 @@ from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 64
 _WORD = re.compile(r"\w+", re.UNICODE)
-_STOP = frozenset(["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it", "its", "of", "on", "or", "says", "said", "that", "the", "their", "this", "to", "was", "were", "will", "with", "after", "over", "new"])
+_STOP = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
+    "it", "its", "of", "on", "or", "says", "said", "that", "the", "their", "this", "to", "was",
+    "were", "will", "with", "after", "over", "new"
+})
 
 
 @dataclass(frozen=True)
