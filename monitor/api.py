@@ -101,6 +101,44 @@ def dispatch_once(config: Config, out: TextIO | None = None,
     return asyncio.run(main())
 
 
+def send_test_alert(config: Config, channel: str, out: TextIO | None = None) -> None:
+    """Send a test message through one configured channel (raises ``DeliveryError``)."""
+    from monitor.alerts.render import AlertView
+
+    view = AlertView(
+        alert_id=0, rule="test", severity="low", title="monitor test alert: Xi and Putin meet "
+        "in Moscow", url="https://example.org/monitor-test", site="monitor",
+        published_at=pipeline.utcnow(), feeds=["test"], score=0.0, test=True,
+        evidence={"clause": "a test message, not a real hit", "about": ["RU", "CN"],
+                  "countries": {"RU": {"name": "Russia", "salience": 4.0, "entities": [
+                      {"id": "Q7747", "name": "Vladimir Putin", "count": 1}]},
+                      "CN": {"name": "China", "salience": 4.0, "entities": [
+                          {"id": "Q15031", "name": "Xi Jinping", "count": 1}]}},
+                  "snippets": [{"field": "title", "text": "Xi and Putin meet in Moscow",
+                                "spans": [[0, 2], [7, 12], [21, 27]]}]})
+
+    async def main() -> None:
+        async with open_app(config, out=out, workers=0) as app:
+            target = app.channels.get(channel)
+            if target is None:
+                known = ", ".join(app.channel_names) or "none"
+                raise MonitorError(f"no enabled channel named {channel!r} (enabled: {known})")
+            await target.send(view)
+
+    asyncio.run(main())
+
+
+def retry_alerts(config: Config, alert_id: int | None = None, failed: bool = False) -> int:
+    """Requeue one alert, or every failed one; returns how many."""
+    prepare_database(config)
+    engine = make_engine(config.database.url)
+    try:
+        with store.unit_of_work(engine) as s:
+            return store.requeue(s, pipeline.utcnow(), alert_id, failed)
+    finally:
+        engine.dispose()
+
+
 def feeds_health(config: Config) -> list[dict[str, Any]]:
     engine = make_engine(config.database.url)
     try:
@@ -172,6 +210,8 @@ def alerts(config: Config, status: str | None = None) -> list[dict[str, Any]]:
         with store.unit_of_work(engine) as s:
             return [{
                 "id": a.id, "channel": a.channel, "status": a.status, "attempts": a.attempts,
+                "kind": a.kind, "parent_id": a.parent_id,
+                "story_id": a.hit.article.story_id,
                 "next_attempt_at": _iso(a.next_attempt_at), "sent_at": _iso(a.sent_at),
                 "last_error": a.last_error, "rule": a.hit.rule, "title": a.hit.article.title,
                 "url": a.hit.article.url,

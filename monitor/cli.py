@@ -206,7 +206,8 @@ def hits(ctx: click.Context, since: timedelta | None, rule: str | None, as_json:
 
 
 @cli.group(invoke_without_command=True)
-@click.option("--status", type=click.Choice(["pending", "sent", "failed"]), default=None)
+@click.option("--status", type=click.Choice(["pending", "sent", "failed", "folded"]),
+              default=None)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @runtime_errors
@@ -220,10 +221,34 @@ def alerts(ctx: click.Context, status: str | None, as_json: bool) -> None:
         return
     for a in rows:
         err = f"  error: {a['last_error']}" if a["last_error"] else ""
+        kind = f" follow-up of #{a['parent_id']}" if a["kind"] == "followup" else ""
         click.echo(f"#{a['id']} {a['status']:<8} {a['channel']:<12} attempts={a['attempts']} "
-                   f"[{a['rule']}] {a['title'][:70]}{err}")
+                   f"[{a['rule']}] {a['title'][:70]}{kind}{err}")
     if not rows:
         click.echo("no alerts")
+
+
+@alerts.command("test")
+@click.argument("channel")
+@click.pass_context
+@runtime_errors
+def alerts_test(ctx: click.Context, channel: str) -> None:
+    """Send a test message through CHANNEL."""
+    api.send_test_alert(_config(ctx), channel)
+    click.echo(f"test message sent to {channel}")
+
+
+@alerts.command("retry")
+@click.argument("alert_id", type=int, required=False)
+@click.option("--failed", is_flag=True, help="Requeue every failed alert.")
+@click.pass_context
+@runtime_errors
+def alerts_retry(ctx: click.Context, alert_id: int | None, failed: bool) -> None:
+    """Requeue alert ALERT_ID, or every failed alert (--failed)."""
+    if (alert_id is None) == (not failed):
+        raise click.UsageError("give an alert id or --failed (not both)")
+    n = api.retry_alerts(_config(ctx), alert_id, failed)
+    click.echo(f"requeued {n} alert(s)")
 
 
 @alerts.command("dispatch")

@@ -20,7 +20,8 @@ import feedparser
 
 from monitor.errors import FeedParseError
 
-_TAG = re.compile(r"<[^>]+>")
+# Real HTML tags and comments only: "<!channel>" or "<@U123>" in a headline are text.
+_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>", re.S)
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _SPACE = re.compile(r"\s+")
 
