@@ -166,6 +166,7 @@ class ChannelConfig(_Model):
     # Messages to this channel at most this often; what comes faster is sent as one message
     # listing the stories (Slack throttles webhooks at about one message a second).
     min_gap: Duration = 1.0
+    batch_max: int = Field(default=10, ge=1)  # stories listed in one burst message at most
     digest: Literal["none", "hourly", "daily"] = "none"  # collect alerts into one message
     digest_at: str = Field(default="08:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")  # UTC
     host: str | None = None  # email

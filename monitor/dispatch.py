@@ -91,12 +91,12 @@ async def _deliver(app: App, name: str, alerts: list[Alert], views: dict[int, Al
         elif not await _send(app, channel, [alert], [views[alert.id]], None, now, report,
                              thread=remote):
             return  # the channel is struggling; the rest waits for the next round
-    if len(primaries) > 1:
-        heading = f"{len(primaries)} new stories"
-        await _send(app, channel, primaries, [views[a.id] for a in primaries], heading, now,
-                    report)
-    elif primaries:
-        await _send(app, channel, primaries, [views[primaries[0].id]], None, now, report)
+    for i in range(0, len(primaries), cfg.batch_max):
+        chunk = primaries[i:i + cfg.batch_max]
+        heading = f"{len(chunk)} new stories" if len(chunk) > 1 else None
+        if not await _send(app, channel, chunk, [views[a.id] for a in chunk], heading, now,
+                           report):
+            return
 
 
 async def _send(app: App, channel: Channel, alerts: list[Alert], views: list[AlertView],
