@@ -75,8 +75,8 @@ async def _deliver(app: App, name: str, alerts: list[Alert], views: dict[int, Al
                                            permanent=True), now, report)
         return
     if cfg.digest != "none":
-        heading = f"{len(alerts)} alert(s), {cfg.digest} digest"
-        await _send(app, channel, alerts, [views[a.id] for a in alerts], heading, now, report)
+        digest = f"{len(alerts)} alert(s), {cfg.digest} digest"
+        await _send(app, channel, alerts, [views[a.id] for a in alerts], digest, now, report)
         return
     primaries = [a for a in alerts if a.kind != "followup"]
     for alert in (a for a in alerts if a.kind == "followup"):
@@ -93,8 +93,8 @@ async def _deliver(app: App, name: str, alerts: list[Alert], views: dict[int, Al
             return  # the channel is struggling; the rest waits for the next round
     for i in range(0, len(primaries), cfg.batch_max):
         chunk = primaries[i:i + cfg.batch_max]
-        heading = f"{len(chunk)} new stories" if len(chunk) > 1 else None
-        if not await _send(app, channel, chunk, [views[a.id] for a in chunk], heading, now,
+        burst = f"{len(chunk)} new stories" if len(chunk) > 1 else None
+        if not await _send(app, channel, chunk, [views[a.id] for a in chunk], burst, now,
                            report):
             return
 
