@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bench import fetch_throughput, pipeline_throughput, rules_vs_extraction
+from bench import alert_latency, fetch_throughput, pipeline_throughput, rules_vs_extraction
 
 
 def main() -> None:
@@ -12,6 +12,7 @@ def main() -> None:
     rules_vs_extraction.main()
     pipeline_throughput.main()
     fetch_throughput.main()
+    alert_latency.main()
 
 
 if __name__ == "__main__":
