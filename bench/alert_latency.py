@@ -26,7 +26,19 @@ from monitor.app import open_app
 from monitor.config import parse_config
 
 INTERVAL = "2s"
-VOCABULARY = ["grain", "wheat", "oil", "gas", "pipeline", "arctic", "satellite", "rocket", "tariff", "chip", "bank", "bond", "yuan", "rouble", "dollar", "trade", "port", "ship", "navy", "drill", "border", "summit", "treaty", "sanction", "envoy", "minister", "court", "election", "vote", "census", "flood", "drought", "harvest", "fertiliser", "steel", "copper", "nickel", "aluminium", "lithium", "cobalt", "reactor", "uranium", "vaccine", "virus", "hospital", "school", "student", "visa", "tourist", "airline", "railway", "bridge", "tunnel", "highway", "dam", "river", "lake", "forest", "fire", "smoke", "quake", "storm", "typhoon", "festival", "museum", "film", "novel", "poet", "chess", "football", "hockey", "tennis", "marathon", "olympic", "athlete", "coach", "stadium", "league", "memo", "leak", "hacker", "spy", "drone", "radar", "missile", "tank", "brigade", "corps", "general", "admiral", "colonel", "pilot"]
+VOCABULARY = [
+    "grain", "wheat", "oil", "gas", "pipeline", "arctic", "satellite", "rocket", "tariff",
+    "chip", "bank", "bond", "yuan", "rouble", "dollar", "trade", "port", "ship", "navy",
+    "drill", "border", "summit", "treaty", "sanction", "envoy", "minister", "court",
+    "election", "vote", "census", "flood", "drought", "harvest", "fertiliser", "steel",
+    "copper", "nickel", "aluminium", "lithium", "cobalt", "reactor", "uranium", "vaccine",
+    "virus", "hospital", "school", "student", "visa", "tourist", "airline", "railway",
+    "bridge", "tunnel", "highway", "dam", "river", "lake", "forest", "fire", "smoke", "quake",
+    "storm", "typhoon", "festival", "museum", "film", "novel", "poet", "chess", "football",
+    "hockey", "tennis", "marathon", "olympic", "athlete", "coach", "stadium", "league", "memo",
+    "leak", "hacker", "spy", "drone", "radar", "missile", "tank", "brigade", "corps",
+    "general", "admiral", "colonel", "pilot",
+]
 
 
 def main() -> None:
