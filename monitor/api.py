@@ -96,6 +96,7 @@ def dispatch_once(config: Config, out: TextIO | None = None,
 
     async def main() -> dispatch.DispatchReport:
         async with open_app(config, out=out, workers=0) as app:
+            pipeline.release_stale_leases(app)
             return await dispatch.dispatch_due(app, now or pipeline.utcnow())
 
     return asyncio.run(main())

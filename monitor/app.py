@@ -10,11 +10,12 @@ import multiprocessing
 import os
 import socket
 import sys
+import time
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TextIO
 
 import httpx
@@ -26,6 +27,7 @@ from monitor.db.engine import make_engine
 from monitor.ingest.fetch import HostGate, make_client
 from monitor.rules.catalogue import load_catalogue
 from monitor.rules.engine import RuleEngine
+from monitor.metrics import Metrics
 from monitor.stories import StoryIndex
 
 
@@ -40,6 +42,9 @@ class App:
     out: TextIO
     stories: StoryIndex = field(default_factory=StoryIndex)
     last_sent: dict[str, float] = field(default_factory=dict)  # channel -> monotonic time
+    metrics: Metrics = field(default_factory=Metrics)
+    heartbeat: float = field(default_factory=time.monotonic)  # the scheduler's last tick
+    last_poll_ok: datetime | None = None
     gate: HostGate = field(init=False)  # per-host politeness
     instance: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     fetch_slots: asyncio.Semaphore = field(init=False)

@@ -94,6 +94,8 @@ class SchedulerConfig(_Model):
     tick: Duration = 30.0  # how often the scheduler looks for due feeds
     dispatch_every: Duration = 10.0  # how often due alerts are delivered
     batch_size: int = Field(default=100, gt=0)
+    lease: Duration = 300.0  # a claimed feed or alert is another instance's after this
+    shutdown_timeout: Duration = 20.0  # on SIGTERM, in-flight work gets this long to finish
 
     @model_validator(mode="after")
     def _ordered(self) -> SchedulerConfig:
@@ -204,6 +206,23 @@ class ChannelConfig(_Model):
         return self
 
 
+class ServerConfig(_Model):
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(default=9108, gt=0, lt=65536)
+
+
+class LoggingConfig(_Model):
+    format: Literal["text", "json"] = "text"  # text: key=value pairs; json: one object a line
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class RetentionConfig(_Model):
+    # Article text is dropped after this many days; titles, links, hits, evidence and alert
+    # records are kept. The scheduler prunes daily; `monitor db prune` does it now.
+    article_text_days: int = Field(default=30, ge=1)
+
+
 class StoriesConfig(_Model):
     threshold: float = Field(default=0.5, gt=0, le=1)  # Jaccard of title + lead words
     window: Duration = 172800.0  # articles join stories at most this old
@@ -236,6 +255,9 @@ class Config(_Model):
     rules: list[RuleConfig] = Field(default_factory=list)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     stories: StoriesConfig = Field(default_factory=StoriesConfig)
+    server: ServerConfig = Field(default_factory=ServerConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:

@@ -53,15 +53,21 @@ def _view(app: App, alert: Alert, feeds: list[str]) -> AlertView:
 async def dispatch_due(app: App, now: datetime, limit: int = 500) -> DispatchReport:
     """Deliver every alert that is due at ``now``."""
     with store.unit_of_work(app.engine) as s:
-        due = store.due_alerts(s, now, limit)
+        due = store.claim_due_alerts(s, now, limit, app.instance,
+                                     app.config.scheduler.lease)
         views = {a.id: _view(app, a, store.feeds_of_article(s, a.hit.article_id)) for a in due}
         parents = store.alert_states(s, {a.parent_id for a in due if a.parent_id})
     by_channel: dict[str, list[Alert]] = {}
     for alert in due:
         by_channel.setdefault(alert.channel, []).append(alert)
     report = DispatchReport()
-    await asyncio.gather(*(_deliver(app, name, alerts, views, parents, now, report)
-                           for name, alerts in by_channel.items()))
+    try:
+        await asyncio.gather(*(_deliver(app, name, alerts, views, parents, now, report)
+                               for name, alerts in by_channel.items()))
+    finally:
+        # What a channel left for its next round (it was struggling) is free to take again.
+        with store.unit_of_work(app.engine) as s:
+            store.release_alert_leases(s, app.instance)
     return report
 
 
@@ -85,6 +91,7 @@ async def _deliver(app: App, name: str, alerts: list[Alert], views: dict[int, Al
             with store.unit_of_work(app.engine) as s:
                 store.mark_folded(s, alert.id)
             report.folded += 1
+            app.metrics.alerts.labels(name, "folded").inc()
         elif remote is None:  # its story's alert is not out yet: reply once it is
             with store.unit_of_work(app.engine) as s:
                 store.postpone(s, alert.id, now + PARENT_WAIT)
@@ -118,6 +125,7 @@ async def _send(app: App, channel: Channel, alerts: list[Alert], views: list[Ale
         for alert in alerts:
             store.mark_sent(s, alert.id, utcnow(), remote)
     report.sent += len(alerts)
+    app.metrics.alerts.labels(channel.name, "sent").inc(len(alerts))
     log.info("alert sent alerts=%s channel=%s rule=%s", ",".join(str(a.id) for a in alerts),
              channel.name, ",".join(sorted({v.rule for v in views})))
     return True
@@ -148,3 +156,5 @@ def _failed(app: App, alerts: list[Alert], exc: DeliveryError, now: datetime,
                 report.failed += 1
             else:
                 report.retrying += 1
+            app.metrics.alerts.labels(alert.channel, "failed" if retry_at is None
+                                      else "retrying").inc()

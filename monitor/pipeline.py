@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import logging
 import random
+import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -72,14 +73,20 @@ def utcnow() -> datetime:
 # ---- polling ----------------------------------------------------------------------------------
 
 def sync_feeds(app: App, now: datetime) -> None:
-    """Bring the feeds table in line with the config. SQLite runs one instance, so leases
-    found at start-up belong to a poller that died: they are released at once."""
+    """Bring the feeds table in line with the config (at start-up)."""
     with store.unit_of_work(app.engine) as s:
         store.sync_feeds(s, app.config.feeds, now)
-        if app.engine.dialect.name == "sqlite":
-            store.release_leases(s, None)
+    release_stale_leases(app)
     if not len(app.stories):
         load_stories(app, now)
+
+
+def release_stale_leases(app: App) -> None:
+    """SQLite runs a single instance: any lease found at start-up is a dead process's."""
+    if app.engine.dialect.name == "sqlite":
+        with store.unit_of_work(app.engine) as s:
+            store.release_leases(s, None)
+            store.release_alert_leases(s, None)
 
 
 async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> CycleReport:
@@ -91,10 +98,10 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
     while True:
         with store.unit_of_work(app.engine) as s:
             due = store.claim_due_feeds(s, now, sched.batch_size, app.instance,
-                                        lease_seconds=app.config.fetch.timeout * 4 + 60)
+                                        lease_seconds=sched.lease)
         if not due:
             break
-        results = await asyncio.gather(*(poll_feed(app, f, now) for f in due))
+        results = await asyncio.gather(*(_timed_poll(app, f, now) for f in due))
         outcomes = [o for o, _ in results]
         failed = [(f, o, st) for f, (o, st) in zip(due, results, strict=True) if st is not None]
         outage = len(due) >= 3 and len(failed) == len(due) and all(
@@ -111,10 +118,27 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
         if outage:
             log.error("every feed of the batch failed to connect; not counting it against "
                       "them feeds=%d error=%r", len(due), failed[0][1].error)
+        for outcome in outcomes:
+            kind = ("ok" if outcome.ok else "outage" if outage
+                    else "throttled" if outcome.status in (429, 503) else "error")
+            app.metrics.polls.labels(kind).inc()
+            app.metrics.articles.inc(outcome.articles)
+        if any(o.ok for o in outcomes):
+            app.last_poll_ok = now
+            app.metrics.last_poll.set(time.time())
         report.outcomes += outcomes
         if not until_empty:
             break
     return report
+
+
+async def _timed_poll(app: App, feed: Feed, now: datetime
+                      ) -> tuple[PollOutcome, store.FeedState | None]:
+    started = time.perf_counter()
+    try:
+        return await poll_feed(app, feed, now)
+    finally:
+        app.metrics.poll_seconds.observe(time.perf_counter() - started)
 
 
 def _limits(app: App) -> schedule.Limits:
@@ -226,6 +250,8 @@ async def poll_feed(app: App, feed: Feed, now: datetime
         for story_id, art in stored.new_articles:
             if sig := signatures.get(id(art)):
                 app.stories.add(story_id, sig, now)
+            for hit in art.hits:
+                app.metrics.hits.labels(hit.rule).inc()
     log.info("feed polled feed=%s entries=%d new=%d articles=%d hits=%d alerts=%d", feed.name,
              len(parsed.entries), len(new), stored.articles, stored.hits, stored.alerts)
     return PollOutcome(feed.name, ok=True, status=resp.status, entries=len(parsed.entries),

@@ -15,7 +15,7 @@ def test_upgrade_head_and_no_drift(db_url: str) -> None:
     try:
         upgrade(engine)
         upgrade(engine)  # idempotent
-        assert current_revision(engine) == "0003"
+        assert current_revision(engine) == "0004"
         tables = set(inspect(engine).get_table_names())
         assert {"feeds", "articles", "feed_entries", "hits", "alerts"} <= tables
         with engine.connect() as conn:

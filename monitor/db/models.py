@@ -181,6 +181,8 @@ class Alert(Base):
     story_key: Mapped[str | None] = mapped_column(String(300), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id", ondelete="SET NULL"))
     remote_id: Mapped[str | None] = mapped_column(Text)  # e.g. the Slack message ts
+    lease_owner: Mapped[str | None] = mapped_column(String(100))  # the dispatcher sending it
+    lease_expires_at: Mapped[datetime | None]
     # pending | sent | failed | folded (a follow-up the channel cannot show on its own)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
@@ -366,27 +366,51 @@ def list_alerts(session: Session, status: str | None = None, limit: int = 200) -
     return list(session.scalars(stmt.limit(limit)))
 
 
-def due_alerts(session: Session, now: datetime, limit: int) -> list[Alert]:
+def claim_due_alerts(session: Session, now: datetime, limit: int, owner: str,
+                     lease_seconds: float) -> list[Alert]:
+    """Claim the alerts due at ``now`` with a lease, so that several dispatchers never send
+    the same row (SKIP LOCKED on PostgreSQL); an expired lease is taken over."""
+    ids_stmt = (select(Alert.id)
+                .where(Alert.status == "pending", Alert.next_attempt_at <= now,
+                       (Alert.lease_expires_at.is_(None)) | (Alert.lease_expires_at <= now))
+                .order_by(Alert.next_attempt_at, Alert.id).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        ids_stmt = ids_stmt.with_for_update(skip_locked=True)
+    ids = list(session.scalars(ids_stmt))
+    if not ids:
+        return []
+    session.execute(update(Alert).where(Alert.id.in_(ids)).values(
+        lease_owner=owner, lease_expires_at=now + timedelta(seconds=lease_seconds)))
     stmt = (select(Alert).options(joinedload(Alert.hit).joinedload(Hit.article))
-            .where(Alert.status == "pending", Alert.next_attempt_at <= now)
-            .order_by(Alert.next_attempt_at, Alert.id).limit(limit))
+            .where(Alert.id.in_(ids)).order_by(Alert.next_attempt_at, Alert.id)
+            .execution_options(populate_existing=True))
     return list(session.scalars(stmt))
+
+
+def release_alert_leases(session: Session, owner: str | None) -> int:
+    stmt = update(Alert).where(Alert.lease_owner.is_not(None))
+    if owner is not None:
+        stmt = stmt.where(Alert.lease_owner == owner)
+    result = session.execute(stmt.values(lease_owner=None, lease_expires_at=None))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def mark_sent(session: Session, alert_id: int, now: datetime,
               remote_id: str | None = None) -> None:
     session.execute(update(Alert).where(Alert.id == alert_id).values(
         status="sent", sent_at=now, attempts=Alert.attempts + 1, last_error=None,
-        remote_id=remote_id))
+        remote_id=remote_id, lease_owner=None, lease_expires_at=None))
 
 
 def mark_folded(session: Session, alert_id: int) -> None:
     """A follow-up the channel cannot show on its own (no threads): kept, not sent."""
-    session.execute(update(Alert).where(Alert.id == alert_id).values(status="folded"))
+    session.execute(update(Alert).where(Alert.id == alert_id).values(
+        status="folded", lease_owner=None, lease_expires_at=None))
 
 
 def postpone(session: Session, alert_id: int, until: datetime) -> None:
-    session.execute(update(Alert).where(Alert.id == alert_id).values(next_attempt_at=until))
+    session.execute(update(Alert).where(Alert.id == alert_id).values(
+        next_attempt_at=until, lease_owner=None, lease_expires_at=None))
 
 
 def alert_states(session: Session, ids: set[int]) -> dict[int, tuple[str, str | None]]:
@@ -416,12 +440,38 @@ def requeue(session: Session, now: datetime, alert_id: int | None = None,
 def mark_attempt_failed(session: Session, alert_id: int, error: str,
                         next_attempt_at: datetime | None) -> None:
     """Record a failed attempt: retry at ``next_attempt_at``, or ``failed`` for good if None."""
-    values: dict[str, Any] = {"attempts": Alert.attempts + 1, "last_error": error[:2000]}
+    values: dict[str, Any] = {"attempts": Alert.attempts + 1, "last_error": error[:2000],
+                              "lease_owner": None, "lease_expires_at": None}
     if next_attempt_at is None:
         values["status"] = "failed"
     else:
         values["next_attempt_at"] = next_attempt_at
     session.execute(update(Alert).where(Alert.id == alert_id).values(**values))
+
+
+def feeds_in_error(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Feed).where(
+        Feed.enabled.is_(True), (Feed.error_count > 0) | Feed.dead_reason.is_not(None))) or 0)
+
+
+def prune_article_text(session: Session, before: datetime) -> int:
+    """Drop the text of articles stored before ``before`` (titles, links, hits, evidence and
+    alerts stay). Returns how many articles were pruned."""
+    result = session.execute(update(Article).where(
+        Article.created_at < before, Article.text.is_not(None)).values(text=None))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def database_size(session: Session) -> int | None:
+    """Bytes on disk, where the database can tell."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return int(session.scalar(text("select pg_database_size(current_database())")) or 0)
+    if dialect == "sqlite":
+        pages = session.scalar(text("pragma page_count")) or 0
+        size = session.scalar(text("pragma page_size")) or 0
+        return int(pages) * int(size)
+    return None
 
 
 def alert_counts(session: Session) -> dict[str, int]:
