@@ -25,9 +25,9 @@ from monitor.alerts.channel import Channel, build_channels
 from monitor.config import ChannelConfig, Config
 from monitor.db.engine import make_engine
 from monitor.ingest.fetch import HostGate, make_client
+from monitor.metrics import Metrics
 from monitor.rules.catalogue import load_catalogue
 from monitor.rules.engine import RuleEngine
-from monitor.metrics import Metrics
 from monitor.stories import StoryIndex
 
 
@@ -45,6 +45,7 @@ class App:
     metrics: Metrics = field(default_factory=Metrics)
     heartbeat: float = field(default_factory=time.monotonic)  # the scheduler's last tick
     last_poll_ok: datetime | None = None
+    stopping: bool = False  # set on shutdown: claim no new work
     gate: HostGate = field(init=False)  # per-host politeness
     instance: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     fetch_slots: asyncio.Semaphore = field(init=False)

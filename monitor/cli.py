@@ -6,7 +6,6 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -16,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from monitor import api
+from monitor import api, logs, rules_api
 from monitor.config import Config, default_config_path, load_config, parse_duration
 from monitor.errors import ConfigError, MonitorError
 from monitor.rules.engine import marked
@@ -24,12 +23,6 @@ from monitor.rules.engine import marked
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _setup_logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(), stream=sys.stderr,
-                        format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
-    for noisy in ("httpx", "httpcore", "apscheduler", "trafilatura", "htmldate", "courlan",
-                  "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _config(ctx: click.Context) -> Config:
@@ -70,7 +63,8 @@ def _print_json(data: Any) -> None:
 def cli(ctx: click.Context, config_path: Path | None, log_level: str) -> None:
     """monitor: polls news feeds and alerts on stories about Russia, China and the US."""
     ctx.ensure_object(dict)["config_path"] = config_path or default_config_path()
-    _setup_logging(log_level)
+    ctx.obj["log_level"] = log_level
+    logs.setup(log_level)
 
 
 @cli.command()
@@ -78,7 +72,12 @@ def cli(ctx: click.Context, config_path: Path | None, log_level: str) -> None:
 @runtime_errors
 def run(ctx: click.Context) -> None:
     """Run the daemon (upgrades the database first when database.auto_upgrade is on)."""
-    api.run_daemon(_config(ctx))
+    config = _config(ctx)
+    source = ctx.find_root().get_parameter_source("log_level")
+    level = config.logging.level if source == click.core.ParameterSource.DEFAULT \
+        else ctx.obj["log_level"]
+    logs.setup(level, config.logging.format)
+    api.run_daemon(config)
 
 
 @cli.command()
@@ -116,6 +115,38 @@ def db_upgrade(ctx: click.Context) -> None:
     """Apply pending migrations."""
     rev = api.upgrade_database(_config(ctx))
     click.echo(f"database at revision {rev}")
+
+
+@db.command("prune")
+@click.pass_context
+@runtime_errors
+def db_prune(ctx: click.Context) -> None:
+    """Drop article text older than retention.article_text_days (hits and alerts stay)."""
+    n = api.prune(_config(ctx))
+    click.echo(f"pruned the text of {n} article(s)")
+
+
+@cli.command()
+@click.pass_context
+@runtime_errors
+def status(ctx: click.Context) -> None:
+    """One screen: feed health, the latest hits, the outbox and the database size."""
+    s = api.status(_config(ctx))
+    feeds = s["feeds"]
+    click.echo(f"feeds: {feeds['total']} ({feeds['enabled']} enabled), {feeds['in_error']} in "
+               f"error, {feeds['dead']} dead; last successful poll {feeds['last_success'] or '-'}")
+    for f in feeds["worst"]:
+        click.echo(f"  ! {f['name']}: {f['dead_reason'] or f['last_error']} "
+                   f"(errors: {f['error_count']})")
+    click.echo(f"articles: {s['articles']}; stories: {s['stories']}; hits (24h): "
+               f"{s['hits_24h']}")
+    for h in s["latest_hits"]:
+        click.echo(f"  #{h['id']} {h['created_at'][:16]} [{h['rule']}] {h['title'][:80]}")
+    outbox = ", ".join(f"{k} {v}" for k, v in sorted(s["outbox"].items())) or "empty"
+    click.echo(f"outbox: {outbox}")
+    size = s["database_bytes"]
+    click.echo(f"database: {s['database']} ({size / 1e6:.1f} MB)" if size is not None
+               else f"database: {s['database']}")
 
 
 @cli.command()
@@ -273,12 +304,12 @@ def rules() -> None:
 def rules_test(ctx: click.Context, source: str, as_json: bool) -> None:
     """Run the rules on SOURCE: a text or HTML file, a URL, or - for standard input."""
     try:
-        title, analysis = api.analyse_source(_config(ctx), source)
+        title, analysis = rules_api.analyse_source(_config(ctx), source)
     except OSError as exc:
         click.echo(f"error: cannot read {source}: {exc.strerror or exc}", err=True)
         sys.exit(2)
     if as_json:
-        _print_json(api.analysis_json(analysis))
+        _print_json(rules_api.analysis_json(analysis))
         return
     color = sys.stdout.isatty()
     if title:
@@ -308,7 +339,7 @@ def rules_test(ctx: click.Context, source: str, as_json: bool) -> None:
 def rules_backtest(ctx: click.Context, since: timedelta | None, rule: str | None, apply: bool,
                    as_json: bool) -> None:
     """Re-run the rules over stored articles and list what would fire."""
-    found = api.backtest(_config(ctx), since, rule, apply)
+    found = rules_api.backtest(_config(ctx), since, rule, apply)
     if as_json:
         _print_json([vars(h) for h in found])
         return
@@ -330,7 +361,7 @@ def rules_backtest(ctx: click.Context, since: timedelta | None, rule: str | None
 @runtime_errors
 def eval_(ctx: click.Context, data: str, split: str, as_json: bool) -> None:
     """Precision, recall and F1 of aboutness per country and of each rule."""
-    report = api.evaluate_file(_config(ctx), data, split)  # type: ignore[arg-type]
+    report = rules_api.evaluate_file(_config(ctx), data, split)  # type: ignore[arg-type]
     if as_json:
         _print_json(report)
         return

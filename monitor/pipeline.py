@@ -127,7 +127,7 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
             app.last_poll_ok = now
             app.metrics.last_poll.set(time.time())
         report.outcomes += outcomes
-        if not until_empty:
+        if not until_empty or app.stopping:
             break
     return report
 

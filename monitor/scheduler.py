@@ -1,7 +1,12 @@
-"""The daemon's clock: APScheduler jobs that poll due feeds and dispatch due alerts.
+"""The daemon's clock and lifecycle: APScheduler jobs that poll due feeds, dispatch due alerts,
+prune old text and beat the heart; graceful shutdown on SIGTERM/SIGINT.
 
 APScheduler 3.x only ticks; what is due lives in our tables (``feeds.next_check_at``,
-``alerts.next_attempt_at``), so a restart loses nothing. Each job runs at most once at a time.
+``alerts.next_attempt_at``) and is claimed with leases, so a restart loses nothing and several
+instances can share one PostgreSQL database. Each job runs at most once at a time. On a stop
+signal the jobs stop being started, in-flight work gets ``scheduler.shutdown_timeout`` to
+finish, what is still running is cancelled, and this instance's leases are released so that
+its feeds and alerts are picked up at once (by itself after a restart, or by the others).
 """
 
 from __future__ import annotations
@@ -9,17 +14,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from monitor import dispatch, pipeline
 from monitor.app import App
+from monitor.db import store
 from monitor.errors import MonitorError
+from monitor.server import serving
 
 log = logging.getLogger("monitor.scheduler")
 
 
 async def poll_job(app: App) -> None:
+    if app.stopping:
+        return
     try:
         report = await pipeline.poll_cycle(app, pipeline.utcnow())
     except MonitorError as exc:  # e.g. the database is unreachable: log, retry next tick
@@ -31,14 +43,36 @@ async def poll_job(app: App) -> None:
 
 
 async def dispatch_job(app: App) -> None:
+    if app.stopping:
+        return
     try:
         report = await dispatch.dispatch_due(app, pipeline.utcnow())
     except MonitorError as exc:
         log.error("dispatch failed error=%r", str(exc))
         return
     if report.sent or report.retrying or report.failed:
-        log.info("dispatch done sent=%d retrying=%d failed=%d", report.sent, report.retrying,
-                 report.failed)
+        log.info("dispatch done sent=%d retrying=%d failed=%d folded=%d", report.sent,
+                 report.retrying, report.failed, report.folded)
+
+
+async def prune_job(app: App) -> None:
+    try:
+        n = await asyncio.to_thread(prune, app)
+    except MonitorError as exc:
+        log.error("prune failed error=%r", str(exc))
+        return
+    log.info("pruned article text articles=%d", n)
+
+
+async def heartbeat_job(app: App) -> None:
+    app.heartbeat = time.monotonic()
+
+
+def prune(app: App) -> int:
+    """Drop article text older than ``retention.article_text_days``."""
+    before = pipeline.utcnow() - timedelta(days=app.config.retention.article_text_days)
+    with store.unit_of_work(app.engine) as s:
+        return store.prune_article_text(s, before)
 
 
 async def run_forever(app: App, stop: asyncio.Event | None = None) -> None:
@@ -47,20 +81,60 @@ async def run_forever(app: App, stop: asyncio.Event | None = None) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    sched_cfg = app.config.scheduler
+    running: set[asyncio.Task[None]] = set()
+
+    def tracked(job: Callable[[App], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            running.add(task)
+            try:
+                await job(app)
+            finally:
+                running.discard(task)
+        return run
+
+    cfg = app.config.scheduler
     scheduler = AsyncIOScheduler(timezone="UTC")
     now = pipeline.utcnow()
-    scheduler.add_job(poll_job, "interval", args=[app], seconds=sched_cfg.tick,
-                      next_run_time=now, max_instances=1, coalesce=True, id="poll")
-    scheduler.add_job(dispatch_job, "interval", args=[app], seconds=sched_cfg.dispatch_every,
-                      next_run_time=now, max_instances=1, coalesce=True, id="dispatch")
-    scheduler.start()
-    log.info("daemon started feeds=%d rules=%d channels=%s", len(app.config.feeds),
-             len(app.config.rules), ",".join(app.channel_names) or "none")
+    common = {"max_instances": 1, "coalesce": True, "next_run_time": now}
+    scheduler.add_job(tracked(poll_job), "interval", seconds=cfg.tick, id="poll", **common)
+    scheduler.add_job(tracked(dispatch_job), "interval", seconds=cfg.dispatch_every,
+                      id="dispatch", **common)
+    scheduler.add_job(tracked(heartbeat_job), "interval", seconds=min(cfg.tick, 10.0),
+                      id="heartbeat", **common)
+    scheduler.add_job(tracked(prune_job), "interval", hours=24, id="prune", **common)
+    async with serving(app) as url:
+        scheduler.start()
+        log.info("daemon started instance=%s feeds=%d rules=%d channels=%s endpoint=%s",
+                 app.instance, len(app.config.feeds), len(app.config.rules),
+                 ",".join(app.channel_names) or "none", url or "off")
+        try:
+            await stop.wait()
+        finally:
+            await _shutdown(app, scheduler, running, cfg.shutdown_timeout)
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+
+
+async def _shutdown(app: App, scheduler: AsyncIOScheduler, running: set[asyncio.Task[None]],
+                    timeout: float) -> None:
+    app.stopping = True
+    scheduler.shutdown(wait=False)
+    log.info("stopping: waiting for in-flight work jobs=%d timeout=%.0fs", len(running),
+             timeout)
+    if running:
+        _done, pending = await asyncio.wait(set(running), timeout=timeout)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=5)
+            log.warning("cancelled unfinished work jobs=%d", len(pending))
     try:
-        await stop.wait()
-    finally:
-        log.info("stopping")
-        scheduler.shutdown(wait=False)
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
+        with store.unit_of_work(app.engine) as s:
+            feeds = store.release_leases(s, app.instance)
+            alerts = store.release_alert_leases(s, app.instance)
+        log.info("stopped instance=%s released_feed_leases=%d released_alert_leases=%d",
+                 app.instance, feeds, alerts)
+    except MonitorError as exc:
+        log.error("could not release leases (they expire on their own) error=%r", str(exc))

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from pytest_httpserver import HTTPServer
 
-from monitor import api
+from monitor import api, rules_api
 from tests.helpers import make_config, rss
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -33,19 +33,19 @@ def test_backtest_lists_and_applies_without_alerting(db_url: str, web: HTTPServe
         {"name": "sanctions", "query": "sanction* AND @RU", "tags": ["state"]},
         {"name": "russia-china-us", "countries": {"at_least": 2}},
     ]})
-    found = api.backtest(second, timedelta(days=30), now=NOW + timedelta(hours=1))
+    found = rules_api.backtest(second, timedelta(days=30), now=NOW + timedelta(hours=1))
     by_rule = {(h.rule, h.title, h.stored) for h in found}
     assert by_rule == {("sanctions", "New sanctions on Russian banks", False),
                        ("russia-china-us", "Kremlin and Beijing agree gas deal", True)}
 
-    only = api.backtest(second, timedelta(days=30), rule="sanctions", apply=True,
+    only = rules_api.backtest(second, timedelta(days=30), rule="sanctions", apply=True,
                         now=NOW + timedelta(hours=1))
     assert [(h.rule, h.stored) for h in only] == [("sanctions", False)]
-    again = api.backtest(second, timedelta(days=30), rule="sanctions",
+    again = rules_api.backtest(second, timedelta(days=30), rule="sanctions",
                          now=NOW + timedelta(hours=2))
     assert [(h.rule, h.stored) for h in again] == [("sanctions", True)]
     assert {h["rule"] for h in api.recent_hits(second)} == {"sanctions", "russia-china-us"}
     assert api.alerts(second) == alerts_before  # backtest never alerts
 
     # --since excludes older articles.
-    assert api.backtest(second, timedelta(minutes=1), now=NOW + timedelta(days=2)) == []
+    assert rules_api.backtest(second, timedelta(minutes=1), now=NOW + timedelta(days=2)) == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from monitor import api
+from monitor import rules_api
 from monitor.cli import cli
 from monitor.config import parse_config
 from monitor.rules.evaluate import in_split
@@ -21,7 +21,7 @@ CONFIG = parse_config({"rules": [{"name": "russia-china-us", "countries": {"at_l
 
 
 def test_counts_on_a_small_labeled_file() -> None:
-    report = api.evaluate_file(CONFIG, MINI)
+    report = rules_api.evaluate_file(CONFIG, MINI)
     assert report["stories"] == 5
     # mini-1 and mini-3 are found; mini-4 (gold RU+US, no US named) is missed.
     assert report["rules"]["russia-china-us"] == {
@@ -62,6 +62,6 @@ BASELINE_F1 = {"reuters21578-dev.jsonl": 0.66, "nyt-rss-2022-dev.jsonl": 0.46}
 @pytest.mark.parametrize("split", ["tune", "holdout"])
 def test_flag_beats_the_keyword_baselines(name: str, split: str) -> None:
     path = shared(f"labeled/{name}")
-    report = api.evaluate_file(CONFIG, path, split)  # type: ignore[arg-type]
+    report = rules_api.evaluate_file(CONFIG, path, split)  # type: ignore[arg-type]
     f1 = report["rules"]["russia-china-us"]["f1"]
     assert f1 >= BASELINE_F1[name] + 0.04, (split, report["rules"])
