@@ -93,8 +93,7 @@ def test_health_metrics_and_clean_sigterm(tmp_path: Path, web: HTTPServer) -> No
         _wait_for(lambda: "monitor_hits_total" in _get(f"{base}/metrics")[1] and
                   'monitor_alerts_total{channel="console",status="sent"} 1.0'
                   in _get(f"{base}/metrics")[1], what="a hit delivered")
-        status, body = _get(f"{base}/healthz")
-        health = json.loads(body)
+        health = json.loads(_get(f"{base}/healthz")[1])
         assert health["database"]["reachable"] and health["scheduler"]["alive"]
         assert health["last_successful_poll"]
         metrics = _get(f"{base}/metrics")[1]
