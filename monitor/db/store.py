@@ -45,7 +45,10 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
 def sync_feeds(session: Session, feeds: Sequence[FeedConfig], now: datetime) -> None:
     """Make the feeds table match the config: add new feeds, update changed ones, disable the
     ones no longer configured (their history stays). A feed whose stored URL came from a
-    permanent redirect keeps it while the config still names the old URL."""
+    permanent redirect keeps it while the config still names the old URL. On PostgreSQL an
+    advisory lock serialises instances starting together."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("select pg_advisory_xact_lock(7310420001)"))
     existing = {f.name: f for f in session.scalars(select(Feed))}
     for cfg in feeds:
         row = existing.pop(cfg.name, None)
