@@ -4,6 +4,7 @@ and when one instance is killed its feeds are polled by the others once its leas
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -94,7 +95,7 @@ def test_three_instances_share_500_feeds(tmp_path: Path, web: HTTPServer, slack:
     # No feed was polled twice in one interval: two instances taking the same feed would show
     # as requests a moment apart. (The next check is counted from when the cycle claimed the
     # feed, ±10% jitter, while the request itself may come a little later under load.)
-    gaps = [b - a for times in polls.values() for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for times in polls.values() for a, b in itertools.pairwise(times)]
     assert min(gaps) >= INTERVAL * 0.5, sorted(gaps)[:5]
     assert sorted(gaps)[len(gaps) // 2] >= INTERVAL * 0.9  # typically a whole interval
     with psycopg.connect(pg_url) as conn:
