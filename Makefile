@@ -17,6 +17,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+## make install: the runtime only (what deploy/monitor.service runs)
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import sqlite3
 import subprocess
@@ -24,7 +25,7 @@ from pytest_httpserver import HTTPServer
 
 from monitor import api
 from monitor.config import load_config
-from tests.conftest import free_port
+from tests.conftest import ROOT, free_port
 from tests.helpers import rss
 from tests.proxy import TcpProxy
 
@@ -178,3 +179,30 @@ def test_database_going_away_and_coming_back(tmp_path: Path, web: HTTPServer,
         assert {a["status"] for a in api.alerts(final)} == {"sent"}
     finally:
         proxy.close()
+
+
+def test_the_systemd_unit_command_line_runs(tmp_path: Path, web: HTTPServer) -> None:
+    """deploy/monitor.service's ExecStart, with this checkout's paths, runs the daemon and stops
+    cleanly on the unit's KillSignal."""
+    unit = (ROOT / "deploy" / "monitor.service").read_text()
+    fields = dict(line.split("=", 1) for line in unit.splitlines()
+                  if "=" in line and not line.startswith("#"))
+    assert fields["KillSignal"] == "SIGTERM" and fields["Type"] == "simple"
+    web.expect_request("/feed.xml").respond_with_data(rss([STORY]),
+                                                      content_type="application/rss+xml")
+    port = free_port()
+    config = _write_config(tmp_path, f"sqlite:///{tmp_path / 'm.db'}", web.url_for("/feed.xml"),
+                           port)
+    command = (fields["ExecStart"]
+               .replace("/opt/monitor/.venv/bin/monitor", str(Path(sys.executable).parent /
+                                                               "monitor"))
+               .replace("${MONITOR_CONFIG}", str(config)))
+    proc = subprocess.Popen(shlex.split(command), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=tmp_path)
+    try:
+        _wait_for(lambda: _get(f"http://127.0.0.1:{port}/healthz")[0] == 200, what="healthy")
+        proc.send_signal(getattr(signal, fields["KillSignal"]))
+        assert proc.wait(timeout=int(fields["TimeoutStopSec"])) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
