@@ -3,8 +3,9 @@
 Reproduce: ``.venv/bin/python -m bench.soak [--feeds 10000] [--minutes 30]`` (or set
 ``BENCH_SOAK_MINUTES`` for ``make bench``). A local aiohttp server (its own process) serves the
 feeds: 70% answer 304 to their ETag, 10% gain one new story per request, 10% fail (500), 10%
-throttle (429). Feeds are due every minute. The daemon runs in this process with its real
-scheduler and a SQLite file; RSS of this process and of its workers is sampled every 30 s.
+throttle (429). Feeds are due every minute. The daemon runs as `monitor run` (a subprocess,
+with its process pool) on a SQLite file; the RSS of it and of its children is sampled every
+30 s.
 Growth is measured from the end of the first third (start-up and the first full cycles) to the
 end; stories are indexed for a window of 10 minutes here (2 days by default) so that the run
 reaches the steady state the window bounds. At the end article text is pruned and the
@@ -17,17 +18,20 @@ import argparse
 import asyncio
 import multiprocessing
 import os
+import signal
 import socket
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+import yaml
 from aiohttp import web
 
-from monitor import api, pipeline, scheduler
-from monitor.app import open_app
+from monitor import api
 from monitor.config import parse_config
 from monitor.db import store
 
@@ -90,21 +94,27 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-async def _soak(config: Any, minutes: float, server_pid: int) -> list[tuple[float, float, float]]:
-    samples: list[tuple[float, float, float]] = []  # (elapsed s, this process MB, workers MB)
-    stop = asyncio.Event()
-    async with open_app(config, workers=1) as app:
-        pipeline.sync_feeds(app, pipeline.utcnow())
-        daemon = asyncio.create_task(scheduler.run_forever(app, stop))
-        started = time.monotonic()
+def _tree_rss(pid: int) -> tuple[float, float]:
+    """RSS of the daemon and of its child processes (workers, resource tracker), in MB."""
+    return _rss_mb(pid), sum(_rss_mb(c) for c in _children(pid))
+
+
+def _run_daemon(config_path: Path, minutes: float) -> list[tuple[float, float, float]]:
+    samples: list[tuple[float, float, float]] = []  # (elapsed s, daemon MB, children MB)
+    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(config_path),
+                             "--log-level", "ERROR", "run"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started = time.monotonic()
+    try:
         while (elapsed := time.monotonic() - started) < minutes * 60:
-            workers = sum(_rss_mb(c) for c in _children(os.getpid()) if c != server_pid)
-            samples.append((elapsed, _rss_mb(os.getpid()), workers))
-            await asyncio.sleep(min(30.0, minutes * 2))
-        samples.append((time.monotonic() - started, _rss_mb(os.getpid()),
-                        sum(_rss_mb(c) for c in _children(os.getpid()) if c != server_pid)))
-        stop.set()
-        await daemon
+            samples.append((elapsed, *_tree_rss(proc.pid)))
+            time.sleep(min(30.0, minutes * 2))
+        samples.append((time.monotonic() - started, *_tree_rss(proc.pid)))
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
     return samples
 
 
@@ -125,7 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "soak.db"
-            config = parse_config({
+            data = {
                 "database": {"url": f"sqlite:///{db}"},
                 "fetch": {"full_text": False, "concurrency": 64, "per_host": 64},
                 "scheduler": {"min_interval": "1m", "tick": "5s", "dispatch_every": "5s",
@@ -135,9 +145,12 @@ def main(argv: list[str] | None = None) -> None:
                            "interval": "1m"} for i in range(args.feeds)],
                 "rules": [{"name": "russia-china-us", "countries": {"at_least": 2}}],
                 "alerts": {"channels": []},
-            }, env={})
+            }
+            config = parse_config(data, env={})
+            config_path = Path(tmp) / "config.yaml"
+            config_path.write_text(yaml.safe_dump(data))
             api.upgrade_database(config)
-            samples = asyncio.run(_soak(config, args.minutes, server.pid or -1))
+            samples = _run_daemon(config_path, args.minutes)
             engine_config = config
             stats = api.status(engine_config)
             before = db.stat().st_size
@@ -175,6 +188,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    import sys
-
     main(sys.argv[1:])

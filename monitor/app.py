@@ -6,13 +6,12 @@
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 import socket
 import sys
 import time
 from collections.abc import AsyncIterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,6 +24,7 @@ from monitor.alerts.channel import Channel, build_channels
 from monitor.config import ChannelConfig, Config
 from monitor.db.engine import make_engine
 from monitor.ingest.fetch import HostGate, make_client
+from monitor.ingest.workers import make_pool
 from monitor.metrics import Metrics
 from monitor.rules.catalogue import load_catalogue
 from monitor.rules.engine import RuleEngine
@@ -65,21 +65,6 @@ class App:
     @property
     def channel_configs(self) -> dict[str, ChannelConfig]:
         return {c.name: c for c in self.config.alerts.channels}
-
-
-def _warm_worker() -> None:
-    """Import the heavy modules once per worker process rather than on its first task."""
-    import feedparser  # noqa: F401
-    import trafilatura  # noqa: F401
-
-
-def make_pool(workers: int | None) -> Executor:
-    """A process pool for CPU-bound work (``workers=0``: a single thread, for tiny runs)."""
-    if workers == 0:
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-cpu")
-    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
-                               mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_warm_worker)
 
 
 @asynccontextmanager
