@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from bench import alert_latency, fetch_throughput, pipeline_throughput, rules_vs_extraction
+from bench import (
+    alert_latency,
+    fetch_throughput,
+    pipeline_throughput,
+    rules_vs_extraction,
+    soak,
+)
 
 
 def main() -> None:
@@ -13,6 +19,7 @@ def main() -> None:
     pipeline_throughput.main()
     fetch_throughput.main()
     alert_latency.main()
+    soak.main()  # 30 minutes; BENCH_SOAK_MINUTES=5 make bench for a shorter run
 
 
 if __name__ == "__main__":
