@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -41,3 +43,21 @@ def serve(route: Route) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def run_feed_server(handle: Callable[[Any], Awaitable[Any]], port: int, ready: Any) -> None:
+    """Serve ``GET /feed/{n}`` with an aiohttp handler on 127.0.0.1:``port`` until killed
+    (the target of a benchmark's server process); sets ``ready`` once listening."""
+    from aiohttp import web
+
+    app = web.Application()
+    app.router.add_get("/feed/{n}", handle)
+
+    async def main() -> None:
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port, backlog=4096).start()
+        ready.set()
+        await asyncio.Event().wait()
+
+    asyncio.run(main())

@@ -27,6 +27,7 @@ import aiohttp
 import feedparser
 from aiohttp import web
 
+from bench.common import run_feed_server
 from monitor import api, pipeline
 from monitor.app import open_app
 from monitor.config import FetchConfig, parse_config
@@ -69,17 +70,7 @@ def _serve(port: int, ready: Any) -> None:
             return web.Response(status=429, text="slow down", headers={"Retry-After": "60"})
         return web.Response(body=_body(n, 1), content_type="application/rss+xml")
 
-    app = web.Application()
-    app.router.add_get("/feed/{n}", handle)
-
-    async def main() -> None:
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port, backlog=4096).start()
-        ready.set()
-        await asyncio.Event().wait()
-
-    asyncio.run(main())
+    run_feed_server(handle, port, ready)
 
 
 def _free_port() -> int:

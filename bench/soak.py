@@ -15,7 +15,6 @@ database vacuumed, and its size reported.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import multiprocessing
 import os
 import signal
@@ -31,6 +30,7 @@ from typing import Any
 import yaml
 from aiohttp import web
 
+from bench.common import run_feed_server
 from monitor import api
 from monitor.config import parse_config
 from monitor.db import store
@@ -64,17 +64,7 @@ def _serve(port: int, ready: Any) -> None:
             return web.Response(status=500, text="oops")
         return web.Response(status=429, text="slow down", headers={"Retry-After": "60"})
 
-    app = web.Application()
-    app.router.add_get("/feed/{n}", handle)
-
-    async def main() -> None:
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", port, backlog=4096).start()
-        ready.set()
-        await asyncio.Event().wait()
-
-    asyncio.run(main())
+    run_feed_server(handle, port, ready)
 
 
 def _rss_mb(pid: int) -> float:

@@ -14,12 +14,25 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy.orm import Session
+
 from monitor import dispatch, pipeline, scheduler
 from monitor.app import open_app
 from monitor.config import Config
 from monitor.db import store
 from monitor.db.engine import current_revision, make_engine, normalise_url, upgrade
 from monitor.errors import MonitorError, StoreError
+
+
+@contextmanager
+def _session(config: Config) -> Iterator[Session]:
+    """A unit of work on the configured database, for one CLI command."""
+    engine = make_engine(config.database.url)
+    try:
+        with store.unit_of_work(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def upgrade_database(config: Config) -> str | None:
@@ -89,13 +102,9 @@ def single_instance(config: Config) -> Iterator[None]:
 
 def prune(config: Config) -> int:
     prepare_database(config)
-    engine = make_engine(config.database.url)
-    try:
-        before = pipeline.utcnow() - timedelta(days=config.retention.article_text_days)
-        with store.unit_of_work(engine) as s:
-            return store.prune_article_text(s, before)
-    finally:
-        engine.dispose()
+    before = pipeline.utcnow() - timedelta(days=config.retention.article_text_days)
+    with _session(config) as s:
+        return store.prune_article_text(s, before)
 
 
 def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
@@ -105,33 +114,29 @@ def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
     from monitor.db.models import Article, Story
 
     now = now or pipeline.utcnow()
-    engine = make_engine(config.database.url)
-    try:
-        with store.unit_of_work(engine) as s:
-            feeds = store.list_feeds(s)
-            bad = sorted((f for f in feeds if f.enabled and (f.error_count or f.dead_reason)),
-                         key=lambda f: -f.error_count)
-            last = max((f.last_success_at for f in feeds if f.last_success_at), default=None)
-            return {
-                "feeds": {"total": len(feeds), "enabled": sum(f.enabled for f in feeds),
-                          "in_error": sum(1 for f in bad if not f.dead_reason),
-                          "dead": sum(1 for f in bad if f.dead_reason),
-                          "last_success": _iso(last),
-                          "worst": [{"name": f.name, "error_count": f.error_count,
-                                     "last_error": f.last_error, "dead_reason": f.dead_reason}
-                                    for f in bad[:5]]},
-                "articles": s.scalar(select(func.count()).select_from(Article)),
-                "stories": s.scalar(select(func.count()).select_from(Story)),
-                "hits_24h": len(store.list_hits(s, now - timedelta(hours=24), limit=10_000)),
-                "latest_hits": [{"id": h.id, "rule": h.rule, "title": h.article.title,
-                                 "created_at": _iso(h.created_at)}
-                                for h in store.list_hits(s, limit=5)],
-                "outbox": store.alert_counts(s),
-                "database": engine.url.render_as_string(hide_password=True),
-                "database_bytes": store.database_size(s),
-            }
-    finally:
-        engine.dispose()
+    with _session(config) as s:
+        feeds = store.list_feeds(s)
+        bad = sorted((f for f in feeds if f.enabled and (f.error_count or f.dead_reason)),
+                     key=lambda f: -f.error_count)
+        last = max((f.last_success_at for f in feeds if f.last_success_at), default=None)
+        return {
+            "feeds": {"total": len(feeds), "enabled": sum(f.enabled for f in feeds),
+                      "in_error": sum(1 for f in bad if not f.dead_reason),
+                      "dead": sum(1 for f in bad if f.dead_reason),
+                      "last_success": _iso(last),
+                      "worst": [{"name": f.name, "error_count": f.error_count,
+                                 "last_error": f.last_error, "dead_reason": f.dead_reason}
+                                for f in bad[:5]]},
+            "articles": s.scalar(select(func.count()).select_from(Article)),
+            "stories": s.scalar(select(func.count()).select_from(Story)),
+            "hits_24h": len(store.list_hits(s, now - timedelta(hours=24), limit=10_000)),
+            "latest_hits": [{"id": h.id, "rule": h.rule, "title": h.article.title,
+                             "created_at": _iso(h.created_at)}
+                            for h in store.list_hits(s, limit=5)],
+            "outbox": store.alert_counts(s),
+            "database": s.get_bind().engine.url.render_as_string(hide_password=True),
+            "database_bytes": store.database_size(s),
+        }
 
 
 @dataclass
@@ -200,28 +205,20 @@ def send_test_alert(config: Config, channel: str, out: TextIO | None = None) -> 
 def retry_alerts(config: Config, alert_id: int | None = None, failed: bool = False) -> int:
     """Requeue one alert, or every failed one; returns how many."""
     prepare_database(config)
-    engine = make_engine(config.database.url)
-    try:
-        with store.unit_of_work(engine) as s:
-            return store.requeue(s, pipeline.utcnow(), alert_id, failed)
-    finally:
-        engine.dispose()
+    with _session(config) as s:
+        return store.requeue(s, pipeline.utcnow(), alert_id, failed)
 
 
 def feeds_health(config: Config) -> list[dict[str, Any]]:
-    engine = make_engine(config.database.url)
-    try:
-        with store.unit_of_work(engine) as s:
-            counts = store.article_counts_by_feed(s)
-            return [{
-                "name": f.name, "url": f.url, "enabled": f.enabled, "status": f.last_status,
-                "last_error": f.last_error, "error_count": f.error_count,
-                "last_checked_at": _iso(f.last_checked_at), "next_check_at": _iso(f.next_check_at),
-                "articles": counts.get(f.id, 0), "entries_per_week": f.entries_per_week,
-                "dead_reason": f.dead_reason, "source": f.source, "tags": list(f.tags or []),
-            } for f in store.list_feeds(s)]
-    finally:
-        engine.dispose()
+    with _session(config) as s:
+        counts = store.article_counts_by_feed(s)
+        return [{
+            "name": f.name, "url": f.url, "enabled": f.enabled, "status": f.last_status,
+            "last_error": f.last_error, "error_count": f.error_count,
+            "last_checked_at": _iso(f.last_checked_at), "next_check_at": _iso(f.next_check_at),
+            "articles": counts.get(f.id, 0), "entries_per_week": f.entries_per_week,
+            "dead_reason": f.dead_reason, "source": f.source, "tags": list(f.tags or []),
+        } for f in store.list_feeds(s)]
 
 
 def import_opml(config: Config, path: str | Path) -> list[str]:
@@ -230,13 +227,9 @@ def import_opml(config: Config, path: str | Path) -> list[str]:
 
     prepare_database(config)
     feeds = read_opml(Path(path).read_bytes())
-    engine = make_engine(config.database.url)
-    try:
-        with store.unit_of_work(engine) as s:
-            return store.import_feeds(s, [(f.name, f.url, f.tags) for f in feeds],
-                                      pipeline.utcnow())
-    finally:
-        engine.dispose()
+    with _session(config) as s:
+        return store.import_feeds(s, [(f.name, f.url, f.tags) for f in feeds],
+                                  pipeline.utcnow())
 
 
 def export_opml(config: Config) -> str:
@@ -244,13 +237,9 @@ def export_opml(config: Config) -> str:
     from monitor.ingest.opml import OpmlFeed, write_opml
 
     prepare_database(config)
-    engine = make_engine(config.database.url)
-    try:
-        with store.unit_of_work(engine) as s:
-            listed = [OpmlFeed(f.name, f.url, list(f.tags or []))
-                              for f in store.list_feeds(s) if f.enabled]
-    finally:
-        engine.dispose()
+    with _session(config) as s:
+        listed = [OpmlFeed(f.name, f.url, list(f.tags or []))
+                          for f in store.list_feeds(s) if f.enabled]
     known = {f.name for f in listed}
     listed += [OpmlFeed(f.name, f.url, list(f.tags)) for f in config.feeds
                        if f.name not in known]  # configured but never polled yet
@@ -274,19 +263,15 @@ def recent_hits(config: Config, since: timedelta | None = None, rule: str | None
 
 
 def alerts(config: Config, status: str | None = None) -> list[dict[str, Any]]:
-    engine = make_engine(config.database.url)
-    try:
-        with store.unit_of_work(engine) as s:
-            return [{
-                "id": a.id, "channel": a.channel, "status": a.status, "attempts": a.attempts,
-                "kind": a.kind, "parent_id": a.parent_id,
-                "story_id": a.hit.article.story_id,
-                "next_attempt_at": _iso(a.next_attempt_at), "sent_at": _iso(a.sent_at),
-                "last_error": a.last_error, "rule": a.hit.rule, "title": a.hit.article.title,
-                "url": a.hit.article.url,
-            } for a in store.list_alerts(s, status)]
-    finally:
-        engine.dispose()
+    with _session(config) as s:
+        return [{
+            "id": a.id, "channel": a.channel, "status": a.status, "attempts": a.attempts,
+            "kind": a.kind, "parent_id": a.parent_id,
+            "story_id": a.hit.article.story_id,
+            "next_attempt_at": _iso(a.next_attempt_at), "sent_at": _iso(a.sent_at),
+            "last_error": a.last_error, "rule": a.hit.rule, "title": a.hit.article.title,
+            "url": a.hit.article.url,
+        } for a in store.list_alerts(s, status)]
 
 
 def _iso(value: datetime | None) -> str | None:
