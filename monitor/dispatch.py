@@ -53,6 +53,7 @@ def _view(app: App, alert: Alert, feeds: list[str]) -> AlertView:
 async def dispatch_due(app: App, now: datetime, limit: int = 500) -> DispatchReport:
     """Deliver every alert that is due at ``now``."""
     with store.unit_of_work(app.engine) as s:
+        store.release_alert_leases(s, app.instance)  # left over by a failed round
         due = store.claim_due_alerts(s, now, limit, app.instance,
                                      app.config.scheduler.lease)
         views = {a.id: _view(app, a, store.feeds_of_article(s, a.hit.article_id)) for a in due}

@@ -95,6 +95,10 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
     to connect, the network is down and no feed is penalised for it."""
     report = CycleReport()
     sched = app.config.scheduler
+    with store.unit_of_work(app.engine) as s:
+        # Cycles do not overlap within an instance: a lease it still holds is left over from
+        # a cycle that failed half-way (the database went away); take it back now.
+        store.release_leases(s, app.instance)
     while True:
         with store.unit_of_work(app.engine) as s:
             due = store.claim_due_feeds(s, now, sched.batch_size, app.instance,

@@ -206,3 +206,29 @@ def test_the_systemd_unit_command_line_runs(tmp_path: Path, web: HTTPServer) -> 
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_sqlite_locked_by_another_writer(tmp_path: Path, web: HTTPServer) -> None:
+    web.expect_request("/feed.xml").respond_with_data(rss([STORY]),
+                                                      content_type="application/rss+xml")
+    port = free_port()
+    db = tmp_path / "m.db"
+    config = _write_config(tmp_path, f"sqlite:///{db}", web.url_for("/feed.xml"), port)
+    base = f"http://127.0.0.1:{port}"
+    with _daemon(config) as proc:
+        _wait_for(lambda: _get(f"{base}/healthz")[0] == 200, what="healthy")
+        other = sqlite3.connect(db, timeout=1, isolation_level=None)
+        other.execute("begin exclusive")  # another writer holds the database
+        try:
+            _wait_for(lambda: _get(f"{base}/healthz")[0] == 503, what="503 while locked")
+            assert proc.poll() is None
+        finally:
+            other.execute("rollback")
+            other.close()
+        _wait_for(lambda: _get(f"{base}/healthz")[0] == 200, timeout=60, what="recovery")
+        polls = len(web.log)
+        _wait_for(lambda: len(web.log) > polls, what="polling again")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    final = load_config(config, env={})
+    assert [h["title"] for h in api.recent_hits(final)] == [STORY["title"]]

@@ -16,6 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from alembic import command
 from monitor.errors import StoreError
 
+SQLITE_BUSY_SECONDS = 5.0
+
 # The repository's alembic/ folder (the package is installed editable from the clone).
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "alembic"
 
@@ -34,7 +36,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     try:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
-            engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+            # A locked database (another writer) makes a statement wait at most this long; the
+            # daemon's jobs then fail, log and retry at the next tick.
+            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, **kwargs)
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
             engine = create_engine(url, pool_pre_ping=True, **kwargs)
@@ -48,7 +52,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_SECONDS * 1000)}")
     cur.close()
 
 
