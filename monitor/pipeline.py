@@ -241,7 +241,7 @@ async def poll_feed(app: App, feed: Feed, now: datetime
                                                     context)
                                       for url, e in to_build.items()))
     async with app.store_lock:  # stories are matched and stored one feed at a time
-        signatures = {id(a): story_signature(a) for a in articles}
+        signatures = {id(a): story_signature(a, app) for a in articles}
         for art in articles:
             sig = signatures[id(art)]
             art.story_id = app.stories.find(sig, now) if sig else None
@@ -263,9 +263,14 @@ async def poll_feed(app: App, feed: Feed, now: datetime
                        alerts=stored.alerts), None
 
 
-def story_signature(article: store.NewArticle | Article) -> Signature | None:
-    """What identifies an article's story: its title and lead."""
-    return signature(article.title, (article.text or article.summary or "")[:400])
+def story_signature(article: store.NewArticle | Article, app: App) -> Signature | None:
+    """What identifies an article's story: the words of its title and lead, and the
+    catalogue entities they name (for other languages)."""
+    lead = (article.text or article.summary or "")[:400]
+    mentions = (app.rules.matcher.find_in(article.title, "title")
+                + app.rules.matcher.find_in(lead, "lead"))
+    entities = frozenset(e for m in mentions for e in m.entity_ids)
+    return signature(article.title, lead, entities, article.language)
 
 
 def _due_at(app: App, channel: str, now: datetime) -> datetime:
@@ -278,7 +283,7 @@ def load_stories(app: App, now: datetime) -> None:
     with store.unit_of_work(app.engine) as s:
         recent = store.recent_story_articles(s, now - app.stories.window)
     for art in recent:
-        if art.story_id is not None and (sig := story_signature(art)):
+        if art.story_id is not None and (sig := story_signature(art, app)):
             app.stories.add(art.story_id, sig, art.created_at)
 
 

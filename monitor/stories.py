@@ -38,6 +38,8 @@ _STOP = frozenset({
 class Signature:
     words: frozenset[str]
     minhash: tuple[int, ...]
+    entities: frozenset[str] = frozenset()  # catalogue ids named in the title and lead
+    language: str | None = None
 
     def bands(self) -> list[tuple[int, tuple[int, ...]]]:
         return [(b, self.minhash[b * ROWS:(b + 1) * ROWS]) for b in range(BANDS)]
@@ -47,23 +49,34 @@ def _hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def signature(title: str, lead: str) -> Signature | None:
-    """The words that identify a story; None when there are too few to compare."""
+def signature(title: str, lead: str, entities: frozenset[str] = frozenset(),
+              language: str | None = None) -> Signature | None:
+    """The words (and entities) that identify a story; None when there are too few."""
     words = frozenset(w for w in _WORD.findall(f"{title} {lead}".casefold())
                       if w not in _STOP and len(w) > 1)
     if len(words) < 4:
         return None
     hashes = [_hash(w) for w in words]
     minhash = tuple(min((a * h + b) % _PRIME for h in hashes) for a, b in _COEFFS)
-    return Signature(words, minhash)
+    return Signature(words, minhash, entities, language)
 
 
 class StoryIndex:
-    """Recent stories by signature; ``find`` returns the best matching story id."""
+    """Recent stories by signature; ``find`` returns the best matching story id.
 
-    def __init__(self, threshold: float = 0.5, window: timedelta = timedelta(days=2)) -> None:
+    Across languages words do not overlap, but who the story is about does: an article in
+    another language whose title and lead name the same set of at least ``MIN_ENTITIES``
+    catalogue entities, within ``cross_window``, joins the story (TASS in Russian and the BBC
+    in English on the same Xi-Putin meeting)."""
+
+    MIN_ENTITIES = 3
+
+    def __init__(self, threshold: float = 0.5, window: timedelta = timedelta(days=2),
+                 cross_window: timedelta = timedelta(hours=12)) -> None:
         self.threshold = threshold
         self.window = window
+        self.cross_window = cross_window
+        self._by_entities: dict[frozenset[str], list[tuple[datetime, int, str | None]]] = {}
         self._buckets: dict[tuple[int, tuple[int, ...]], set[int]] = {}
         self._entries: dict[int, tuple[int, Signature]] = {}  # entry -> (story, signature)
         self._added: deque[tuple[datetime, int]] = deque()
@@ -78,11 +91,20 @@ class StoryIndex:
         for band in sig.bands():
             self._buckets.setdefault(band, set()).add(entry)
         self._added.append((when, entry))
+        if len(sig.entities) >= self.MIN_ENTITIES:
+            self._by_entities.setdefault(sig.entities, []).append(
+                (when, story_id, sig.language))
 
     def expire(self, now: datetime) -> None:
         while self._added and self._added[0][0] < now - self.window:
             _when, entry = self._added.popleft()
             _story, sig = self._entries.pop(entry)
+            if sig.entities in self._by_entities:
+                kept = [e for e in self._by_entities[sig.entities] if e[0] >= now - self.window]
+                if kept:
+                    self._by_entities[sig.entities] = kept
+                else:
+                    del self._by_entities[sig.entities]
             for band in sig.bands():
                 bucket = self._buckets.get(band)
                 if bucket is not None:
@@ -102,4 +124,8 @@ class StoryIndex:
             score = len(other.words & sig.words) / len(other.words | sig.words)
             if score >= best_score:
                 best, best_score = story, score
+        if best is None and len(sig.entities) >= self.MIN_ENTITIES:
+            for when, story, language in reversed(self._by_entities.get(sig.entities, [])):
+                if when >= now - self.cross_window and language != sig.language:
+                    return story
         return best

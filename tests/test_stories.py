@@ -54,6 +54,21 @@ def test_story_index_groups_rewordings_not_other_stories() -> None:
     assert index.find(b, NOW + timedelta(days=3)) is None  # outside the window
 
 
+def test_the_same_story_in_another_language_joins_it() -> None:
+    ents = frozenset({"Q15031", "Q7747", "Q649"})  # Xi Jinping, Vladimir Putin, Moscow
+    english = signature(OUTLET_A["title"], OUTLET_A["description"], ents, "en")
+    russian = signature("Си Цзиньпин прибыл в Москву на переговоры с Путиным",
+                        "Председатель КНР встретился с президентом России в Кремле.", ents, "ru")
+    other = signature("Путин провел совещание в Москве с Си Цзиньпином по видеосвязи",
+                      "Обсуждались вопросы торговли.", ents | {"Q956"}, "ru")
+    assert english and russian and other
+    index = StoryIndex()
+    index.add(1, english, NOW)
+    assert index.find(russian, NOW + timedelta(hours=2)) == 1
+    assert index.find(other, NOW + timedelta(hours=2)) is None  # not the same people and places
+    assert index.find(russian, NOW + timedelta(hours=13)) is None  # too long after
+
+
 def test_two_outlets_one_slack_message_and_one_email(sqlite_url: str, web: HTTPServer,
                                                      slack: HTTPServer,
                                                      smtp: tuple[Mailbox, int]) -> None:

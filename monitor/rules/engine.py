@@ -116,11 +116,11 @@ class RuleEngine:
 
     def _candidates(self, shared: _Shared, countries: dict[str, CountryScore]) -> list[int]:
         doc = shared.doc
-        words = doc.words if self._word_triggers else frozenset()
+        text = doc.folded if self._word_triggers else ""
         refs = doc.refs
         found = set(self._always)
         for (kind, value), rules in self._by_trigger.items():
-            if (value in countries) if kind == "m" else (value in words) if kind == "w" \
+            if (value in countries) if kind == "m" else (value in text) if kind == "w" \
                     else (value in refs):
                 found.update(rules)
         return sorted(found)

@@ -162,13 +162,9 @@ class QueryDoc:
 
     @cached_property
     def folded(self) -> str:
-        """All fields case-folded, for the cheap "could this match at all" test."""
-        return "\n".join(self.plain(f) for f in FIELDS)
-
-    @cached_property
-    def words(self) -> frozenset[str]:
-        """Every case-folded word of the article."""
-        return frozenset(self.folded.split())
+        """All fields case-folded (not tokenized), for the cheap "could this match at all"
+        test: a substring test in C, a superset of what can match."""
+        return "\n".join(self.fields.get(f) for f in FIELDS).casefold()
 
     @cached_property
     def refs(self) -> frozenset[str]:
