@@ -21,6 +21,7 @@ from monitor.rules.query import Query, QueryDoc, Span, Trigger, parse_query
 from monitor.rules.salience import DEFAULT_PARAMS, CountryScore, SalienceParams, country_scores
 
 MAX_SNIPPETS = 3
+MAX_EVIDENCE_SPANS = 30
 MAX_SNIPPET_CHARS = 320
 _SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+[\"'”’»]?|\n|$)")
 
@@ -162,6 +163,7 @@ class RuleEngine:
         if not (matched or explain):
             return RuleResult(cfg.name, False, 0.0, cfg.severity, cfg.channels, {})
         threshold = cfg.min_salience if cfg.min_salience is not None else self.params.threshold
+        query_spans = query_spans[:MAX_EVIDENCE_SPANS]  # "bank*" may match a hundred words
         evidence: dict[str, Any] = {
             "clause": _clause(rule, threshold, about, excluded),
             "about": list(about),
