@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from monitor import dispatch, pipeline, scheduler
 from monitor.app import open_app
 from monitor.config import Config
-from monitor.db import store
+from monitor.db import outbox, store
 from monitor.db.engine import current_revision, make_engine, normalise_url, upgrade
 from monitor.errors import MonitorError, StoreError
 
@@ -133,7 +133,7 @@ def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
             "latest_hits": [{"id": h.id, "rule": h.rule, "title": h.article.title,
                              "created_at": _iso(h.created_at)}
                             for h in store.list_hits(s, limit=5)],
-            "outbox": store.alert_counts(s),
+            "outbox": outbox.alert_counts(s),
             "database": s.get_bind().engine.url.render_as_string(hide_password=True),
             "database_bytes": store.database_size(s),
         }
@@ -206,7 +206,7 @@ def retry_alerts(config: Config, alert_id: int | None = None, failed: bool = Fal
     """Requeue one alert, or every failed one; returns how many."""
     prepare_database(config)
     with _session(config) as s:
-        return store.requeue(s, pipeline.utcnow(), alert_id, failed)
+        return outbox.requeue(s, pipeline.utcnow(), alert_id, failed)
 
 
 def feeds_health(config: Config) -> list[dict[str, Any]]:
@@ -271,7 +271,7 @@ def alerts(config: Config, status: str | None = None) -> list[dict[str, Any]]:
             "next_attempt_at": _iso(a.next_attempt_at), "sent_at": _iso(a.sent_at),
             "last_error": a.last_error, "rule": a.hit.rule, "title": a.hit.article.title,
             "url": a.hit.article.url,
-        } for a in store.list_alerts(s, status)]
+        } for a in outbox.list_alerts(s, status)]
 
 
 def _iso(value: datetime | None) -> str | None:

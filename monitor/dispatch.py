@@ -23,7 +23,7 @@ from monitor.alerts.channel import Channel
 from monitor.alerts.outbox import next_attempt
 from monitor.alerts.render import AlertView
 from monitor.app import App
-from monitor.db import store
+from monitor.db import outbox, store
 from monitor.db.models import Alert
 from monitor.errors import DeliveryError
 from monitor.pipeline import utcnow
@@ -53,11 +53,11 @@ def _view(app: App, alert: Alert, feeds: list[str]) -> AlertView:
 async def dispatch_due(app: App, now: datetime, limit: int = 500) -> DispatchReport:
     """Deliver every alert that is due at ``now``."""
     with store.unit_of_work(app.engine) as s:
-        store.release_alert_leases(s, app.instance)  # left over by a failed round
-        due = store.claim_due_alerts(s, now, limit, app.instance,
+        outbox.release_alert_leases(s, app.instance)  # left over by a failed round
+        due = outbox.claim_due_alerts(s, now, limit, app.instance,
                                      app.config.scheduler.lease)
         views = {a.id: _view(app, a, store.feeds_of_article(s, a.hit.article_id)) for a in due}
-        parents = store.alert_states(s, {a.parent_id for a in due if a.parent_id})
+        parents = outbox.alert_states(s, {a.parent_id for a in due if a.parent_id})
     by_channel: dict[str, list[Alert]] = {}
     for alert in due:
         by_channel.setdefault(alert.channel, []).append(alert)
@@ -68,7 +68,7 @@ async def dispatch_due(app: App, now: datetime, limit: int = 500) -> DispatchRep
     finally:
         # What a channel left for its next round (it was struggling) is free to take again.
         with store.unit_of_work(app.engine) as s:
-            store.release_alert_leases(s, app.instance)
+            outbox.release_alert_leases(s, app.instance)
     return report
 
 
@@ -90,12 +90,12 @@ async def _deliver(app: App, name: str, alerts: list[Alert], views: dict[int, Al
         status, remote = parents.get(alert.parent_id or -1, ("missing", None))
         if not channel.threads or status in ("failed", "folded", "missing"):
             with store.unit_of_work(app.engine) as s:
-                store.mark_folded(s, alert.id)
+                outbox.mark_folded(s, alert.id)
             report.folded += 1
             app.metrics.alerts.labels(name, "folded").inc()
         elif remote is None:  # its story's alert is not out yet: reply once it is
             with store.unit_of_work(app.engine) as s:
-                store.postpone(s, alert.id, now + PARENT_WAIT)
+                outbox.postpone(s, alert.id, now + PARENT_WAIT)
         elif not await _send(app, channel, [alert], [views[alert.id]], None, now, report,
                              thread=remote):
             return  # the channel is struggling; the rest waits for the next round
@@ -124,7 +124,7 @@ async def _send(app: App, channel: Channel, alerts: list[Alert], views: list[Ale
         app.last_sent[channel.name] = time.monotonic()
     with store.unit_of_work(app.engine) as s:
         for alert in alerts:
-            store.mark_sent(s, alert.id, utcnow(), remote)
+            outbox.mark_sent(s, alert.id, utcnow(), remote)
     report.sent += len(alerts)
     app.metrics.alerts.labels(channel.name, "sent").inc(len(alerts))
     log.info("alert sent alerts=%s channel=%s rule=%s", ",".join(str(a.id) for a in alerts),
@@ -152,7 +152,7 @@ def _failed(app: App, alerts: list[Alert], exc: DeliveryError, now: datetime,
             log.warning("alert delivery failed alert=%d channel=%s attempt=%d error=%r "
                         "retry_at=%s", alert.id, alert.channel, attempts, exc.reason,
                         retry_at.isoformat() if retry_at else "never")
-            store.mark_attempt_failed(s, alert.id, exc.reason, retry_at)
+            outbox.mark_attempt_failed(s, alert.id, exc.reason, retry_at)
             if retry_at is None:
                 report.failed += 1
             else:

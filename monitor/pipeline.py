@@ -19,7 +19,7 @@ from typing import Any
 
 from monitor.alerts.outbox import next_digest
 from monitor.app import App
-from monitor.db import store
+from monitor.db import outbox, store
 from monitor.db.models import Article, Feed
 from monitor.errors import BlockedAddressError, FeedParseError, FetchError
 from monitor.ingest import schedule
@@ -86,7 +86,7 @@ def release_stale_leases(app: App) -> None:
     if app.engine.dialect.name == "sqlite":
         with store.unit_of_work(app.engine) as s:
             store.release_leases(s, None)
-            store.release_alert_leases(s, None)
+            outbox.release_alert_leases(s, None)
 
 
 async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> CycleReport:

@@ -22,7 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from monitor import dispatch, pipeline
 from monitor.app import App
-from monitor.db import store
+from monitor.db import outbox, store
 from monitor.errors import MonitorError
 from monitor.server import serving
 
@@ -133,7 +133,7 @@ async def _shutdown(app: App, scheduler: AsyncIOScheduler, running: set[asyncio.
     try:
         with store.unit_of_work(app.engine) as s:
             feeds = store.release_leases(s, app.instance)
-            alerts = store.release_alert_leases(s, app.instance)
+            alerts = outbox.release_alert_leases(s, app.instance)
         log.info("stopped instance=%s released_feed_leases=%d released_alert_leases=%d",
                  app.instance, feeds, alerts)
     except MonitorError as exc:

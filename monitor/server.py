@@ -17,7 +17,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from monitor.app import App
-from monitor.db import store
+from monitor.db import outbox, store
 from monitor.errors import StoreError
 
 DB_TIMEOUT = 5.0
@@ -39,7 +39,7 @@ def _database_ok(app: App) -> bool:
 
 def _refresh_gauges(app: App) -> None:
     with store.unit_of_work(app.engine) as s:
-        counts = store.alert_counts(s)
+        counts = outbox.alert_counts(s)
         app.metrics.outbox_depth.set(counts.get("pending", 0))
         app.metrics.alerts_failed.set(counts.get("failed", 0))
         app.metrics.feeds_in_error.set(store.feeds_in_error(s))

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from monitor.config import RuleConfig, parse_config
 from monitor.errors import ConfigError
 from monitor.rules.catalogue import load_catalogue
+from monitor.rules.document import QueryDoc
 from monitor.rules.engine import Context, RuleEngine
 from monitor.rules.matcher import Matcher, split_fields
-from monitor.rules.query import QueryDoc, QuerySyntaxError, parse_query
+from monitor.rules.query import QuerySyntaxError, parse_query
 
 CATALOGUE = load_catalogue()
 MATCHER = Matcher(CATALOGUE)

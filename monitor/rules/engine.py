@@ -16,8 +16,9 @@ from typing import Any
 
 from monitor.config import RuleConfig
 from monitor.rules.catalogue import COUNTRY_NAMES, Catalogue
+from monitor.rules.document import QueryDoc, Span
 from monitor.rules.matcher import Fields, Matcher, Mention, split_fields
-from monitor.rules.query import Query, QueryDoc, Span, Trigger, parse_query
+from monitor.rules.query import Query, Trigger, parse_query
 from monitor.rules.salience import DEFAULT_PARAMS, CountryScore, SalienceParams, country_scores
 
 MAX_SNIPPETS = 3

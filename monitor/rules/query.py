@@ -17,16 +17,15 @@ terms match as substrings. Parsing uses lark; a syntax error says the column. Pu
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from monitor.errors import RuleError
 from monitor.rules.catalogue import COUNTRY_NAMES, Catalogue
-from monitor.rules.matcher import FIELDS, Fields, Mention
+from monitor.rules.document import QueryDoc, Span, is_cjk, words_of
+from monitor.rules.matcher import FIELDS
 
 GRAMMAR = r"""
 ?start: or_expr
@@ -71,154 +70,6 @@ class QuerySyntaxError(RuleError):
         self.column = column
         pointer = " " * (column - 1) + "^"
         super().__init__(f"query syntax error at column {column}: {reason}\n  {query}\n  {pointer}")
-
-
-def _is_cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)
-
-
-# ---- the document a query runs over -----------------------------------------------------------
-
-@dataclass(frozen=True)
-class Span:
-    field: str
-    start: int  # token index
-    end: int  # token index, exclusive
-
-
-# Punctuation (anything but letters, digits, "_" and spaces) becomes a space, one for one, so
-# that str.split() tokenizes in C and char offsets stay valid.
-_PUNCT = re.compile(r"[^\w\s]")
-_TOKEN = re.compile(r"\S+")
-
-
-def _fold(text: str) -> str:
-    """Case-folded text of the same length (so char offsets stay valid)."""
-    folded = text.casefold()
-    if len(folded) == len(text):
-        return folded
-    return "".join(f if len(f := ch.casefold()) == 1 else ch for ch in text)
-
-
-def _words(text: str) -> tuple[str, ...]:
-    """A query term's words, tokenized exactly as documents are."""
-    return tuple(_PUNCT.sub(" ", _fold(text)).split())
-
-
-@dataclass
-class QueryDoc:
-    """An article prepared for queries: words per field (built on first use) and mentions."""
-
-    fields: Fields
-    mentions: Sequence[Mention]
-    catalogue: Catalogue
-    _plain: dict[str, str] = field(default_factory=dict)
-    _tokens: dict[str, list[str]] = field(default_factory=dict)
-    _offsets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    _index: dict[str, dict[str, list[int]]] = field(default_factory=dict)
-    _by_ref: dict[str, list[Span]] | None = None
-    # Leaf results per (node, fields): rules share terms, so each is looked up once per doc.
-    memo: dict[tuple[Node, tuple[str, ...]], Result] = field(default_factory=dict)
-
-    def plain(self, name: str) -> str:
-        """A field folded and with punctuation blanked: same length as the field."""
-        if name not in self._plain:
-            self._plain[name] = _PUNCT.sub(" ", _fold(self.fields.get(name)))
-        return self._plain[name]
-
-    def tokens(self, name: str) -> list[str]:
-        """The field's case-folded words."""
-        if name not in self._tokens:
-            self._tokens[name] = self.plain(name).split()
-        return self._tokens[name]
-
-    def offsets(self, name: str) -> list[tuple[int, int]]:
-        """Char (start, end) of each token; only needed for evidence."""
-        if name not in self._offsets:
-            self._offsets[name] = [m.span() for m in _TOKEN.finditer(self.plain(name))]
-        return self._offsets[name]
-
-    def index(self, name: str) -> dict[str, list[int]]:
-        """word -> token positions in a field (built once per field, so that hundreds of
-        rules cost a dictionary lookup each rather than a scan of the text)."""
-        if name not in self._index:
-            idx: dict[str, list[int]] = {}
-            for i, word in enumerate(self.tokens(name)):
-                idx.setdefault(word, []).append(i)
-            self._index[name] = idx
-        return self._index[name]
-
-    def char_range(self, span: Span) -> tuple[int, int]:
-        offs = self.offsets(span.field)
-        if not offs:
-            return 0, 0
-        start = offs[min(span.start, len(offs) - 1)][0]
-        end = offs[min(max(span.end - 1, span.start), len(offs) - 1)][1]
-        return start, end
-
-    def token_count(self, name: str, char: int) -> int:
-        """How many tokens start before ``char``."""
-        return len(self.plain(name)[:char].split())
-
-    @cached_property
-    def folded(self) -> str:
-        """All fields case-folded (not tokenized), for the cheap "could this match at all"
-        test: a substring test in C, a superset of what can match."""
-        return "\n".join(self.fields.get(f) for f in FIELDS).casefold()
-
-    @cached_property
-    def refs(self) -> frozenset[str]:
-        """Entity ids and country codes mentioned anywhere."""
-        out: set[str] = set()
-        for m in self.mentions:
-            for eid in m.entity_ids:
-                out.add(eid)
-                country = self.catalogue.entities[eid].country
-                if country:
-                    out.add(country)
-        return frozenset(out)
-
-    def spans_of(self, ref: str) -> list[Span]:
-        """Spans of the mentions of an entity id or of any entity of a country code."""
-        if self._by_ref is None:
-            by_ref: dict[str, list[Span]] = {}
-            for m, span in zip(self.mentions, self._mention_spans(), strict=True):
-                refs: set[str] = set()
-                for eid in m.entity_ids:
-                    refs.add(eid)
-                    country = self.catalogue.entities[eid].country
-                    if country:
-                        refs.add(country)
-                for ref_key in refs:
-                    by_ref.setdefault(ref_key, []).append(span)
-            self._by_ref = by_ref
-        return self._by_ref.get(ref, [])
-
-    def _mention_spans(self) -> list[Span]:
-        """Token spans of the mentions, counting tokens in one sweep per field."""
-        points = sorted({(m.field, c) for m in self.mentions for c in (m.start, m.end)})
-        counts: dict[tuple[str, int], int] = {}
-        field_name, prev, total = "", 0, 0
-        for name, char in points:
-            if name != field_name:
-                field_name, prev, total = name, 0, 0
-            plain = self.plain(name)
-            chunk = plain[prev:char]
-            n = len(chunk.split())
-            if n and prev > 0 and not plain[prev - 1].isspace() and not chunk[0].isspace():
-                n -= 1  # that token started before prev and was counted already
-            total += n
-            counts[(name, char)] = total
-            prev = char
-        spans = []
-        for m in self.mentions:
-            a = counts[(m.field, m.start)]
-            plain = self.plain(m.field)
-            if m.start > 0 and not plain[m.start - 1].isspace() and m.start < len(plain) \
-                    and not plain[m.start].isspace():
-                a -= 1  # the mention starts inside a token (CJK run)
-            spans.append(Span(m.field, a, max(a + 1, counts[(m.field, m.end)])))
-        return spans
 
 
 # ---- compiled nodes ---------------------------------------------------------------------------
@@ -452,24 +303,24 @@ class _Build(Transformer[Token, Node]):
         self.catalogue = catalogue
 
     def word(self, tok: Token) -> Node:
-        words = _words(str(tok))
+        words = words_of(str(tok))
         if not words:
             raise _Invalid(tok, f"{str(tok)!r} has no letters or digits")
-        return Terms(words, text=str(tok), cjk=_is_cjk(str(tok)))
+        return Terms(words, text=str(tok), cjk=is_cjk(str(tok)))
 
     def prefix(self, tok: Token) -> Node:
         stem = str(tok)[:-1]
-        words = _words(stem)
+        words = words_of(stem)
         if not words:
             raise _Invalid(tok, "a wildcard needs at least one letter before '*'")
-        return Terms(words, prefix=True, text=stem, cjk=_is_cjk(stem))
+        return Terms(words, prefix=True, text=stem, cjk=is_cjk(stem))
 
     def phrase(self, tok: Token) -> Node:
         inner = str(tok)[1:-1]
-        words = _words(inner)
+        words = words_of(inner)
         if not words:
             raise _Invalid(tok, "empty phrase")
-        return Terms(words, text=inner.strip(), cjk=_is_cjk(inner))
+        return Terms(words, text=inner.strip(), cjk=is_cjk(inner))
 
     def entity(self, tok: Token) -> Node:
         ref = str(tok)[1:]
