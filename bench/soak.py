@@ -128,8 +128,7 @@ def main(argv: list[str] | None = None) -> None:
             data = {
                 "database": {"url": f"sqlite:///{db}"},
                 "fetch": {"full_text": False, "concurrency": 64, "per_host": 64},
-                "scheduler": {"min_interval": "1m", "tick": "5s", "dispatch_every": "5s",
-                              "batch_size": 1000},
+                "scheduler": {"min_interval": "1m", "tick": "5s", "dispatch_every": "5s"},
                 "stories": {"window": "10m"},
                 "feeds": [{"name": f"f{i}", "url": f"http://127.0.0.1:{port}/feed/{i}",
                            "interval": "1m"} for i in range(args.feeds)],
