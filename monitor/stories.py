@@ -41,8 +41,19 @@ class Signature:
     entities: frozenset[str] = frozenset()  # catalogue ids named in the title and lead
     language: str | None = None
 
-    def bands(self) -> list[tuple[int, tuple[int, ...]]]:
-        return [(b, self.minhash[b * ROWS:(b + 1) * ROWS]) for b in range(BANDS)]
+    def bands(self) -> tuple[int, ...]:
+        """One bucket key per band (a hash of the band number and its rows)."""
+        return tuple(hash((b, *self.minhash[b * ROWS:(b + 1) * ROWS])) for b in range(BANDS))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What the index keeps of an article (not its MinHash: 16 band keys are enough)."""
+
+    story: int
+    words: frozenset[str]
+    bands: tuple[int, ...]
+    entities: frozenset[str]
 
 
 def _hash(word: str) -> int:
@@ -77,8 +88,8 @@ class StoryIndex:
         self.window = window
         self.cross_window = cross_window
         self._by_entities: dict[frozenset[str], list[tuple[datetime, int, str | None]]] = {}
-        self._buckets: dict[tuple[int, tuple[int, ...]], set[int]] = {}
-        self._entries: dict[int, tuple[int, Signature]] = {}  # entry -> (story, signature)
+        self._buckets: dict[int, set[int]] = {}
+        self._entries: dict[int, _Entry] = {}
         self._added: deque[tuple[datetime, int]] = deque()
         self._next = 0
 
@@ -87,8 +98,9 @@ class StoryIndex:
 
     def add(self, story_id: int, sig: Signature, when: datetime) -> None:
         entry, self._next = self._next, self._next + 1
-        self._entries[entry] = (story_id, sig)
-        for band in sig.bands():
+        bands = sig.bands()
+        self._entries[entry] = _Entry(story_id, sig.words, bands, sig.entities)
+        for band in bands:
             self._buckets.setdefault(band, set()).add(entry)
         self._added.append((when, entry))
         if len(sig.entities) >= self.MIN_ENTITIES:
@@ -98,14 +110,14 @@ class StoryIndex:
     def expire(self, now: datetime) -> None:
         while self._added and self._added[0][0] < now - self.window:
             _when, entry = self._added.popleft()
-            _story, sig = self._entries.pop(entry)
-            if sig.entities in self._by_entities:
-                kept = [e for e in self._by_entities[sig.entities] if e[0] >= now - self.window]
+            old = self._entries.pop(entry)
+            if (known := self._by_entities.get(old.entities)) is not None:
+                kept = [e for e in known if e[0] >= now - self.window]
                 if kept:
-                    self._by_entities[sig.entities] = kept
+                    self._by_entities[old.entities] = kept
                 else:
-                    del self._by_entities[sig.entities]
-            for band in sig.bands():
+                    del self._by_entities[old.entities]
+            for band in old.bands:
                 bucket = self._buckets.get(band)
                 if bucket is not None:
                     bucket.discard(entry)
@@ -120,10 +132,10 @@ class StoryIndex:
             candidates |= self._buckets.get(band, set())
         best, best_score = None, self.threshold
         for entry in candidates:
-            story, other = self._entries[entry]
+            other = self._entries[entry]
             score = len(other.words & sig.words) / len(other.words | sig.words)
             if score >= best_score:
-                best, best_score = story, score
+                best, best_score = other.story, score
         if best is None and len(sig.entities) >= self.MIN_ENTITIES:
             for when, story, language in reversed(self._by_entities.get(sig.entities, [])):
                 if when >= now - self.cross_window and language != sig.language:
