@@ -251,11 +251,13 @@ async def poll_feed(app: App, feed: Feed, now: datetime
             # Validators are saved with the entries, in one transaction: a crash before the
             # commit loses both, and the next poll fetches the feed again.
             store.record_poll(s, feed.id, state)
-        for story_id, art in stored.new_articles:
+        for story_id, article_id, art in stored.new_articles:
             if sig := signatures.get(id(art)):
                 app.stories.add(story_id, sig, now)
             for hit in art.hits:
                 app.metrics.hits.labels(hit.rule).inc()
+                log.info("hit stored feed=%s article=%d story=%d rule=%s score=%.1f",
+                         feed.name, article_id, story_id, hit.rule, hit.score)
     log.info("feed polled feed=%s entries=%d new=%d articles=%d hits=%d alerts=%d", feed.name,
              len(parsed.entries), len(new), stored.articles, stored.hits, stored.alerts)
     return PollOutcome(feed.name, ok=True, status=resp.status, entries=len(parsed.entries),

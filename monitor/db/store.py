@@ -233,7 +233,8 @@ class Stored:
     articles: int = 0
     hits: int = 0
     alerts: int = 0
-    new_articles: list[tuple[int, NewArticle]] = field(default_factory=list)  # (story, article)
+    # (story id, article id, article) of each article stored
+    new_articles: list[tuple[int, int, NewArticle]] = field(default_factory=list)
 
 
 def store_entries(session: Session, feed_id: int, links: Sequence[EntryLink],
@@ -265,7 +266,7 @@ def store_entries(session: Session, feed_id: int, links: Sequence[EntryLink],
         session.flush()
         existing[new.canonical_url] = art.id
         out.articles += 1
-        out.new_articles.append((new.story_id, new))
+        out.new_articles.append((new.story_id, art.id, new))
         for h in new.hits:
             hit = Hit(article_id=art.id, rule=h.rule, severity=h.severity, score=h.score,
                       evidence=h.evidence, created_at=now)
