@@ -33,7 +33,8 @@ async def poll_job(app: App) -> None:
     if app.stopping:
         return
     try:
-        report = await pipeline.poll_cycle(app, pipeline.utcnow())
+        # Every due feed, batch after batch (cycles never overlap; a stop ends it early).
+        report = await pipeline.poll_cycle(app, pipeline.utcnow(), until_empty=True)
     except MonitorError as exc:  # e.g. the database is unreachable: log, retry next tick
         log.error("poll cycle failed error=%r", str(exc))
         return
