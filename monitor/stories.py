@@ -81,6 +81,9 @@ class StoryIndex:
     in English on the same Xi-Putin meeting)."""
 
     MIN_ENTITIES = 3
+    # A story is represented by at most this many of its articles: enough wordings to match
+    # the next outlet, and a look-up stays small when an outlet repeats itself a thousand times.
+    PER_STORY = 8
 
     def __init__(self, threshold: float = 0.5, window: timedelta = timedelta(days=2),
                  cross_window: timedelta = timedelta(hours=12)) -> None:
@@ -92,11 +95,15 @@ class StoryIndex:
         self._entries: dict[int, _Entry] = {}
         self._added: deque[tuple[datetime, int]] = deque()
         self._next = 0
+        self._per_story: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def add(self, story_id: int, sig: Signature, when: datetime) -> None:
+        if self._per_story.get(story_id, 0) >= self.PER_STORY:
+            return
+        self._per_story[story_id] = self._per_story.get(story_id, 0) + 1
         entry, self._next = self._next, self._next + 1
         bands = sig.bands()
         self._entries[entry] = _Entry(story_id, sig.words, bands, sig.entities)
@@ -111,6 +118,11 @@ class StoryIndex:
         while self._added and self._added[0][0] < now - self.window:
             _when, entry = self._added.popleft()
             old = self._entries.pop(entry)
+            left = self._per_story.get(old.story, 1) - 1
+            if left > 0:
+                self._per_story[old.story] = left
+            else:
+                self._per_story.pop(old.story, None)
             if (known := self._by_entities.get(old.entities)) is not None:
                 kept = [e for e in known if e[0] >= now - self.window]
                 if kept:
