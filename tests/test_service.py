@@ -33,6 +33,11 @@ STORY = {"title": "Putin and Xi meet in Moscow", "guid": "1", "link": "http://12
          "description": "The Kremlin hosted Beijing's leader; the White House objected."}
 
 
+def _serve_story(web: HTTPServer) -> None:
+    web.expect_request("/feed.xml").respond_with_data(rss([STORY]),
+                                                      content_type="application/rss+xml")
+
+
 def _write_config(tmp_path: Path, db_url: str, feed_url: str, port: int | None = None,
                   **extra: Any) -> Path:
     data: dict[str, Any] = {
@@ -83,8 +88,7 @@ def _wait_for(predicate: Any, timeout: float = 30, what: str = "") -> None:
 
 
 def test_health_metrics_and_clean_sigterm(tmp_path: Path, web: HTTPServer) -> None:
-    web.expect_request("/feed.xml").respond_with_data(rss([STORY]),
-                                                      content_type="application/rss+xml")
+    _serve_story(web)
     port = free_port()
     db = tmp_path / "m.db"
     config = _write_config(tmp_path, f"sqlite:///{db}", web.url_for("/feed.xml"), port)
@@ -123,8 +127,7 @@ def test_health_metrics_and_clean_sigterm(tmp_path: Path, web: HTTPServer) -> No
 
 
 def test_json_logs(tmp_path: Path, web: HTTPServer) -> None:
-    web.expect_request("/feed.xml").respond_with_data(rss([STORY]),
-                                                      content_type="application/rss+xml")
+    _serve_story(web)
     config = _write_config(tmp_path, f"sqlite:///{tmp_path / 'm.db'}", web.url_for("/feed.xml"),
                            logging={"format": "json", "level": "INFO"})
     with _daemon(config) as proc:
@@ -138,8 +141,7 @@ def test_json_logs(tmp_path: Path, web: HTTPServer) -> None:
 
 
 def test_prune_drops_old_text_and_keeps_hits(tmp_path: Path, web: HTTPServer) -> None:
-    web.expect_request("/feed.xml").respond_with_data(rss([STORY]),
-                                                      content_type="application/rss+xml")
+    _serve_story(web)
     config = load_config(_write_config(tmp_path, f"sqlite:///{tmp_path / 'm.db'}",
                                        web.url_for("/feed.xml"),
                                        retention={"article_text_days": 7}), env={})
@@ -153,8 +155,7 @@ def test_prune_drops_old_text_and_keeps_hits(tmp_path: Path, web: HTTPServer) ->
 
 def test_database_going_away_and_coming_back(tmp_path: Path, web: HTTPServer,
                                              pg_url: str) -> None:
-    web.expect_request("/feed.xml").respond_with_data(rss([STORY]),
-                                                      content_type="application/rss+xml")
+    _serve_story(web)
     proxy = TcpProxy("127.0.0.1", 5432)
     try:
         url = pg_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
@@ -188,8 +189,7 @@ def test_the_systemd_unit_command_line_runs(tmp_path: Path, web: HTTPServer) -> 
     fields = dict(line.split("=", 1) for line in unit.splitlines()
                   if "=" in line and not line.startswith("#"))
     assert fields["KillSignal"] == "SIGTERM" and fields["Type"] == "simple"
-    web.expect_request("/feed.xml").respond_with_data(rss([STORY]),
-                                                      content_type="application/rss+xml")
+    _serve_story(web)
     port = free_port()
     config = _write_config(tmp_path, f"sqlite:///{tmp_path / 'm.db'}", web.url_for("/feed.xml"),
                            port)
@@ -209,8 +209,7 @@ def test_the_systemd_unit_command_line_runs(tmp_path: Path, web: HTTPServer) -> 
 
 
 def test_sqlite_locked_by_another_writer(tmp_path: Path, web: HTTPServer) -> None:
-    web.expect_request("/feed.xml").respond_with_data(rss([STORY]),
-                                                      content_type="application/rss+xml")
+    _serve_story(web)
     port = free_port()
     db = tmp_path / "m.db"
     config = _write_config(tmp_path, f"sqlite:///{db}", web.url_for("/feed.xml"), port)
