@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -11,6 +12,28 @@ from pathlib import Path
 from typing import Any
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+# Words for benchmark headlines. Real headlines differ from each other; "Feed 17 story 3" ones
+# all look alike, which makes every article a near duplicate of thousands of others and turns
+# story clustering into the bottleneck of a benchmark that is not about it.
+_WORDS_TEXT = """
+    talks summit minister sanctions grain gas oil pipeline trade tariffs chips export ports
+    shipping border troops drills navy missile ceasefire election parliament court ruling
+    protest strike bank rates inflation budget deal visit envoy embassy spy hackers outage
+    floods drought wildfire earthquake vaccine hospital school union workers farmers miners
+    steel coal wheat soybeans rare earths satellite launch rocket arctic pacific baltic
+    investment factory merger startup lawsuit regulator probe scandal resigns appoints warns
+    pledges rejects signs approves delays cancels expands cuts raises blocks seizes frees
+    opposition governor mayor senator general admiral spokesman analysts investors officials
+"""
+_WORDS = tuple(_WORDS_TEXT.split())
+
+
+def headline(seed: int, words: int = 9) -> str:
+    """A deterministic, varied headline for item ``seed``."""
+    rng = random.Random(seed)
+    return " ".join(rng.choice(_WORDS) for _ in range(words)).capitalize() + f" {seed % 997}"
+
 
 Route = Callable[[str], tuple[int, dict[str, str], bytes]]
 

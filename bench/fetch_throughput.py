@@ -27,7 +27,7 @@ import aiohttp
 import feedparser
 from aiohttp import web
 
-from bench.common import run_feed_server
+from bench.common import headline, run_feed_server
 from monitor import api, pipeline
 from monitor.app import open_app
 from monitor.config import FetchConfig, parse_config
@@ -39,7 +39,7 @@ LATENCY_MS = 50  # for the poll cycles and the sequential loop: a realistic time
 
 
 def _body(n: int, version: int) -> bytes:
-    items = "".join(f"<item><title>Feed {n} story {version}-{i}</title>"
+    items = "".join(f"<item><title>{headline(n * 100_003 + version * 7 + i)}</title>"
                     f"<guid>{n}-{version}-{i}</guid>"
                     f"<link>http://127.0.0.1:9/{n}/{version}/{i}</link></item>" for i in range(5))
     return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {n}</title>'

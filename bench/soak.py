@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 from aiohttp import web
 
-from bench.common import run_feed_server
+from bench.common import headline, run_feed_server
 from monitor import api
 from monitor.config import parse_config
 from monitor.db import store
@@ -41,8 +41,8 @@ def _serve(port: int, ready: Any) -> None:
 
     def body(n: int, version: int) -> bytes:
         items = "".join(
-            f"<item><title>Feed {n} report {v}: {['grain', 'gas', 'chips', 'ports'][v % 4]} "
-            f"talks in Moscow and Beijing {v * 7919 % 100003}</title><guid>{n}-{v}</guid>"
+            f"<item><title>{headline(n * 100_003 + v)} in Moscow and Beijing</title>"
+            f"<guid>{n}-{v}</guid>"
             f"<link>http://127.0.0.1:9/{n}/{v}</link></item>"
             for v in range(max(0, version - 4), version + 1))
         return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {n}</title>'

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from monitor.alerts.channel import Channel, build_channels
 from monitor.config import ChannelConfig, Config
 from monitor.db.engine import make_engine
+from monitor.db.writer import GroupWriter
 from monitor.ingest.fetch import HostGate, make_client
 from monitor.ingest.workers import make_pool
 from monitor.metrics import Metrics
@@ -49,13 +50,14 @@ class App:
     gate: HostGate = field(init=False)  # per-host politeness
     instance: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     fetch_slots: asyncio.Semaphore = field(init=False)
-    store_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    writer: GroupWriter = field(init=False)  # stores what feeds bring, in group commits
     # Articles being built right now, by canonical URL, so two feeds carrying the same new
     # story in one cycle fetch and extract it once.
     inflight: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.fetch_slots = asyncio.Semaphore(self.config.fetch.concurrency)
+        self.writer = GroupWriter(self.engine)
         self.gate = HostGate(self.config.fetch.per_host, self.config.fetch.host_spacing or 0.0)
 
     @property
@@ -73,14 +75,18 @@ async def open_app(config: Config, out: TextIO | None = None,
     engine = make_engine(config.database.url)
     http = make_client(config.fetch)
     pool = make_pool(config.fetch.extract_workers if workers is None else workers)
+    app: App | None = None
     try:
         rules = RuleEngine(config.rules, load_catalogue())
         channels = build_channels(config.alerts.channels, http, out or sys.stdout)
         stories = StoryIndex(config.stories.threshold,
                              timedelta(seconds=config.stories.window))
-        yield App(config=config, engine=engine, http=http, pool=pool, rules=rules,
+        app = App(config=config, engine=engine, http=http, pool=pool, rules=rules,
                   channels=channels, out=out or sys.stdout, stories=stories)
+        yield app
     finally:
+        if app is not None:
+            await app.writer.close()
         await http.aclose()
         pool.shutdown(wait=True, cancel_futures=True)
         engine.dispose()

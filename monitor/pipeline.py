@@ -17,10 +17,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from monitor.alerts.outbox import next_digest
 from monitor.app import App
 from monitor.db import outbox, store
 from monitor.db.models import Article, Feed
+from monitor.db.writer import Job
 from monitor.errors import BlockedAddressError, FeedParseError, FetchError
 from monitor.ingest import schedule
 from monitor.ingest.extract import Extracted, extract_article
@@ -91,8 +94,9 @@ def release_stale_leases(app: App) -> None:
 
 async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> CycleReport:
     """Claim the feeds due at ``now`` and poll them (all of them, in batches, if
-    ``until_empty``). Failures are written after the batch: when every feed of a batch fails
-    to connect, the network is down and no feed is penalised for it."""
+    ``until_empty``). Failures and unchanged feeds are written after the batch, in one
+    transaction: when every feed of a batch fails to connect, the network is down and no
+    feed is penalised for it."""
     report = CycleReport()
     sched = app.config.scheduler
     with store.unit_of_work(app.engine) as s:
@@ -107,21 +111,25 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
             break
         results = await asyncio.gather(*(_timed_poll(app, f, now) for f in due))
         outcomes = [o for o, _ in results]
-        failed = [(f, o, st) for f, (o, st) in zip(due, results, strict=True) if st is not None]
+        pending = [(f, o, st) for f, (o, st) in zip(due, results, strict=True)
+                   if st is not None]
+        failed = [o for _, o, _ in pending if not o.ok]
         outage = len(due) >= 3 and len(failed) == len(due) and all(
-            o.unreachable for _, o, _ in failed)
+            o.unreachable for o in failed)
+        records: list[tuple[int, store.FeedState]] = []
+        for feed, outcome, state in pending:
+            assert state is not None
+            if outage:
+                state.count_failure = False
+                state.error = f"network outage? every feed failed: {state.error}"
+                state.next_check_at = now + timedelta(seconds=sched.min_interval)
+                outcome.error = state.error
+            records.append((feed.id, state))
         with store.unit_of_work(app.engine) as s:
-            for feed, outcome, state in failed:
-                assert state is not None
-                if outage:
-                    state.count_failure = False
-                    state.error = f"network outage? every feed failed: {state.error}"
-                    state.next_check_at = now + timedelta(seconds=sched.min_interval)
-                    outcome.error = state.error
-                store.record_poll(s, feed.id, state)
+            store.record_polls(s, records)
         if outage:
             log.error("every feed of the batch failed to connect; not counting it against "
-                      "them feeds=%d error=%r", len(due), failed[0][1].error)
+                      "them feeds=%d error=%r", len(due), failed[0].error)
         for outcome in outcomes:
             kind = ("ok" if outcome.ok else "outage" if outage
                     else "throttled" if outcome.status in (429, 503) else "error")
@@ -177,8 +185,9 @@ def _failure(app: App, feed: Feed, now: datetime, error: str, status: int | None
 
 async def poll_feed(app: App, feed: Feed, now: datetime
                     ) -> tuple[PollOutcome, store.FeedState | None]:
-    """Poll one feed and store what is new. Never raises for feed-side problems; a failure
-    is returned as the state to record."""
+    """Poll one feed and store what is new. Never raises for feed-side problems. A failure
+    or an unchanged feed is returned as the state to record (poll_cycle writes those of a
+    batch in one transaction); a feed with new entries records its state with them."""
     cfg = app.config.fetch
     try:
         async with app.fetch_slots:
@@ -201,10 +210,8 @@ async def poll_feed(app: App, feed: Feed, now: datetime
                  resp.moved_to)
     body_hash = hashlib.sha256(resp.body).hexdigest() if not resp.not_modified else None
     if resp.not_modified or body_hash == feed.body_hash:
-        with store.unit_of_work(app.engine) as s:
-            store.record_poll(s, feed.id, state)
         log.info("feed unchanged feed=%s status=%s", feed.name, resp.status)
-        return PollOutcome(feed.name, ok=True, status=resp.status), None
+        return PollOutcome(feed.name, ok=True, status=resp.status), state  # written in a batch
 
     loop = asyncio.get_running_loop()
     try:
@@ -231,33 +238,49 @@ async def poll_feed(app: App, feed: Feed, now: datetime
     with store.unit_of_work(app.engine) as s:
         known = store.known_entry_keys(s, feed.id, list(by_key))
         new = {k: e for k, e in by_key.items() if k not in known}
-        existing = store.article_ids_by_url(s, [article_key(e) for e in new.values()])
+        urls = {k: article_key(e) for k, e in new.items()}
+        existing = store.article_ids_by_url(s, list(urls.values()))
 
-    links = [store.EntryLink(k, article_key(e)) for k, e in new.items()]
-    to_build = {article_key(e): e for e in new.values() if article_key(e) not in existing}
+    links = [store.EntryLink(k, urls[k]) for k in new]
+    to_build = {urls[k]: e for k, e in new.items() if urls[k] not in existing}
     full_text = cfg.full_text if feed.full_text is None else feed.full_text
     context = Context(feeds=(feed.name,), tags=tuple(feed.tags or ()))
     articles = await asyncio.gather(*(_article_once(app, url, e, full_text, parsed.title,
                                                     context)
                                       for url, e in to_build.items()))
-    async with app.store_lock:  # stories are matched and stored one feed at a time
-        signatures = {id(a): story_signature(a, app) for a in articles}
+    signatures = {id(a): story_signature(a, app) for a in articles}
+    staged: list[int] = []
+
+    def work(s: Session) -> store.Stored:
+        # In the writer's thread, one job at a time: stories are matched against everything
+        # stored before, including earlier jobs of the same transaction.
         for art in articles:
             sig = signatures[id(art)]
             art.story_id = app.stories.find(sig, now) if sig else None
-        with store.unit_of_work(app.engine) as s:
-            stored = store.store_entries(s, feed.id, links, articles, now,
-                                         due_at=lambda channel: _due_at(app, channel, now))
-            # Validators are saved with the entries, in one transaction: a crash before the
-            # commit loses both, and the next poll fetches the feed again.
-            store.record_poll(s, feed.id, state)
+        stored = store.store_entries(s, feed.id, links, articles, now,
+                                     due_at=lambda channel: _due_at(app, channel, now))
+        # Validators are saved with the entries, in one transaction: a crash before the
+        # commit loses both, and the next poll fetches the feed again.
+        store.record_poll(s, feed.id, state)
+        for story_id, _article_id, art in stored.new_articles:
+            if (sig := signatures.get(id(art))) and (
+                    entry := app.stories.add(story_id, sig, now)) is not None:
+                staged.append(entry)
+        return stored
+
+    def undo() -> None:
+        for entry in staged:
+            app.stories.remove(entry)
+        staged.clear()
+
+    def committed(stored: store.Stored) -> None:
         for story_id, article_id, art in stored.new_articles:
-            if sig := signatures.get(id(art)):
-                app.stories.add(story_id, sig, now)
             for hit in art.hits:
                 app.metrics.hits.labels(hit.rule).inc()
                 log.info("hit stored feed=%s article=%d story=%d rule=%s score=%.1f",
                          feed.name, article_id, story_id, hit.rule, hit.score)
+
+    stored = await app.writer.submit(Job(work, committed, undo))
     log.info("feed polled feed=%s entries=%d new=%d articles=%d hits=%d alerts=%d", feed.name,
              len(parsed.entries), len(new), stored.articles, stored.hits, stored.alerts)
     return PollOutcome(feed.name, ok=True, status=resp.status, entries=len(parsed.entries),

@@ -11,14 +11,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
 from monitor.config import FeedConfig
-from monitor.db.models import Alert, Article, Feed, FeedEntry, Hit, Story
+from monitor.db.models import Alert, Article, Base, Feed, FeedEntry, Hit, Story
 from monitor.errors import StoreError
 
 
@@ -150,28 +150,43 @@ class FeedState:
 
 def record_poll(session: Session, feed_id: int, state: FeedState) -> None:
     """Write a poll's outcome and release the feed's lease."""
-    values: dict[str, Any] = {
-        "last_status": state.status,
-        "last_error": state.error,
-        "last_checked_at": state.checked_at,
-        "next_check_at": state.next_check_at,
-        "lease_owner": None,
-        "lease_expires_at": None,
-    }
-    if state.success:
-        values.update(error_count=0, last_success_at=state.checked_at)
-    elif state.count_failure:
-        values["error_count"] = Feed.error_count + 1
-    if state.dead_reason:
-        values["dead_reason"] = state.dead_reason
-    if state.entries_per_week is not None:
-        values["entries_per_week"] = state.entries_per_week
-    if state.validators:
-        values.update(etag=state.etag, last_modified=state.last_modified,
-                      body_hash=state.body_hash)
-    if state.url:
-        values["url"] = state.url
-    session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
+    record_polls(session, [(feed_id, state)])
+
+
+def record_polls(session: Session, polls: Sequence[tuple[int, FeedState]]) -> None:
+    """Write the outcomes of many polls and release their leases: one executemany per shape
+    of update (a Core statement; the ORM's bulk UPDATE cost ~1 ms a feed in a profile)."""
+    groups: dict[tuple[tuple[str, ...], bool], list[dict[str, Any]]] = {}
+    for feed_id, state in polls:
+        values: dict[str, Any] = {
+            "last_status": state.status,
+            "last_error": state.error,
+            "last_checked_at": state.checked_at,
+            "next_check_at": state.next_check_at,
+            "lease_owner": None,
+            "lease_expires_at": None,
+        }
+        if state.success:
+            values.update(error_count=0, last_success_at=state.checked_at)
+        if state.dead_reason:
+            values["dead_reason"] = state.dead_reason
+        if state.entries_per_week is not None:
+            values["entries_per_week"] = state.entries_per_week
+        if state.validators:
+            values.update(etag=state.etag, last_modified=state.last_modified,
+                          body_hash=state.body_hash)
+        if state.url:
+            values["url"] = state.url
+        increment = not state.success and state.count_failure
+        groups.setdefault((tuple(sorted(values)), increment), []).append(
+            {"feed_id_": feed_id, **{f"{k}_": v for k, v in values.items()}})
+    table = _table(Feed)
+    for (keys, increment), rows in groups.items():
+        stmt = (update(table).where(table.c.id == bindparam("feed_id_"))
+                .values({k: bindparam(f"{k}_") for k in keys}))
+        if increment:
+            stmt = stmt.values(error_count=table.c.error_count + 1)
+        session.execute(stmt, rows)
 
 
 # ---- entries and articles ---------------------------------------------------------------------
@@ -249,51 +264,93 @@ def store_entries(session: Session, feed_id: int, links: Sequence[EntryLink],
     aliases = {a.link_key: a.canonical_url for a in articles
                if a.link_key and a.link_key != a.canonical_url}
     out = Stored()
+    fresh: dict[str, NewArticle] = {}
     for new in articles:
-        if new.canonical_url in existing:
-            continue
-        if new.story_id is None:
-            story = Story(title=new.title, created_at=now)
-            session.add(story)
-            session.flush()
-            new.story_id = story.id
-        art = Article(canonical_url=new.canonical_url, url=new.url, title=new.title,
-                      summary=new.summary, text=new.text, text_source=new.text_source,
-                      published_at=new.published_at, author=new.author,
-                      site_name=new.site_name, language=new.language, meta=new.meta,
-                      story_id=new.story_id, created_at=now)
-        session.add(art)
-        session.flush()
-        existing[new.canonical_url] = art.id
-        out.articles += 1
-        out.new_articles.append((new.story_id, art.id, new))
-        for h in new.hits:
-            hit = Hit(article_id=art.id, rule=h.rule, severity=h.severity, score=h.score,
-                      evidence=h.evidence, created_at=now)
-            session.add(hit)
-            session.flush()
-            out.hits += 1
-            for channel in h.channels:
-                key = f"{new.story_id}:{h.rule}:{channel}"
-                parent = session.scalar(select(Alert.id).where(Alert.story_key == key))
-                session.add(Alert(hit_id=hit.id, channel=channel, status="pending", attempts=0,
-                                  kind="followup" if parent else "alert",
-                                  story_key=None if parent else key, parent_id=parent,
-                                  next_attempt_at=due_at(channel) if due_at else now,
-                                  created_at=now))
-                session.flush()
-                out.alerts += 1
+        if new.canonical_url not in existing:
+            fresh.setdefault(new.canonical_url, new)
+    # Bulk INSERTs (Core, with RETURNING in parameter order for the ids), one per kind of
+    # row: the ORM's unit of work cost ~1 ms a row in a 10,000-feed profile.
+    starting = [new for new in fresh.values() if new.story_id is None]
+    for new, story_id in zip(starting, _insert(session, Story, [
+            {"title": new.title, "created_at": now} for new in starting]), strict=True):
+        new.story_id = story_id
+    article_ids = _insert(session, Article, [
+        {"canonical_url": new.canonical_url, "url": new.url, "title": new.title,
+         "summary": new.summary, "text": new.text, "text_source": new.text_source,
+         "published_at": new.published_at, "author": new.author, "site_name": new.site_name,
+         "language": new.language, "meta": new.meta, "story_id": new.story_id,
+         "created_at": now} for new in fresh.values()])
+    hits: list[tuple[NewArticle, NewHit, int]] = []
+    for new, article_id in zip(fresh.values(), article_ids, strict=True):
+        existing[new.canonical_url] = article_id
+        assert new.story_id is not None
+        out.new_articles.append((new.story_id, article_id, new))
+        hits += [(new, h, article_id) for h in new.hits]
+    hit_ids = _insert(session, Hit, [
+        {"article_id": article_id, "rule": h.rule, "severity": h.severity, "score": h.score,
+         "evidence": h.evidence, "created_at": now} for _, h, article_id in hits])
+    out.articles = len(fresh)
+    out.hits = len(hits)
+    out.alerts = _queue_alerts(session, [(new, h, hit_id) for (new, h, _), hit_id
+                                         in zip(hits, hit_ids, strict=True)], now, due_at)
     targets = [aliases.get(ln.canonical_url, ln.canonical_url) for ln in links]
     existing.update(article_ids_by_url(session, [t for t in targets if t not in existing]))
     seen_keys: set[str] = set()
+    entries = []
     for link, target in zip(links, targets, strict=True):
         if link.entry_key in seen_keys or target not in existing:
             continue
         seen_keys.add(link.entry_key)
-        session.add(FeedEntry(feed_id=feed_id, entry_key=link.entry_key,
-                              article_id=existing[target], seen_at=now))
-    session.flush()
+        entries.append({"feed_id": feed_id, "entry_key": link.entry_key,
+                        "article_id": existing[target], "seen_at": now})
+    if entries:
+        session.execute(insert(_table(FeedEntry)), entries)
     return out
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _insert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> list[int]:
+    """INSERT ``rows``; their new ids in the order of ``rows``."""
+    if not rows:
+        return []
+    table = _table(model)
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [int(row_id) for row_id in session.execute(stmt, rows).scalars()]
+
+
+def _queue_alerts(session: Session, hits: Sequence[tuple[NewArticle, NewHit, int]],
+                  now: datetime, due_at: Callable[[str], datetime] | None) -> int:
+    """Outbox rows for new hits: the first of a (story, rule, channel) is its alert, later
+    ones follow-ups pointing at it. Returns how many rows were queued."""
+    wanted = [(f"{new.story_id}:{h.rule}:{channel}", hit_id, channel)
+              for new, h, hit_id in hits for channel in h.channels]
+    keys = sorted({key for key, _, _ in wanted})
+    parents: dict[str, int] = {}
+    for i in range(0, len(keys), 500):
+        parents.update({k: aid for k, aid in session.execute(
+            select(Alert.story_key, Alert.id).where(Alert.story_key.in_(keys[i:i + 500])))
+            if k is not None})
+
+    def row(hit_id: int, channel: str, kind: str, key: str | None,
+            parent: int | None) -> dict[str, Any]:
+        return {"hit_id": hit_id, "channel": channel, "status": "pending", "attempts": 0,
+                "kind": kind, "story_key": key, "parent_id": parent,
+                "next_attempt_at": due_at(channel) if due_at else now, "created_at": now}
+
+    firsts: dict[str, dict[str, Any]] = {}
+    later: list[tuple[str, int, str]] = []
+    for key, hit_id, channel in wanted:
+        if key in parents or key in firsts:
+            later.append((key, hit_id, channel))
+        else:
+            firsts[key] = row(hit_id, channel, "alert", key, None)
+    parents.update(zip(firsts, _insert(session, Alert, list(firsts.values())), strict=True))
+    _insert(session, Alert, [row(hit_id, channel, "followup", None, parents[key])
+                             for key, hit_id, channel in later])
+    return len(wanted)
 
 
 def recent_story_articles(session: Session, since: datetime) -> list[Article]:
