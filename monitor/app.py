@@ -80,7 +80,8 @@ async def open_app(config: Config, out: TextIO | None = None,
         rules = RuleEngine(config.rules, load_catalogue())
         channels = build_channels(config.alerts.channels, http, out or sys.stdout)
         stories = StoryIndex(config.stories.threshold,
-                             timedelta(seconds=config.stories.window))
+                             timedelta(seconds=config.stories.window),
+                             capacity=config.stories.index_size)
         app = App(config=config, engine=engine, http=http, pool=pool, rules=rules,
                   channels=channels, out=out or sys.stdout, stories=stories)
         yield app

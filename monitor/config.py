@@ -226,6 +226,8 @@ class RetentionConfig(_Model):
 class StoriesConfig(_Model):
     threshold: float = Field(default=0.5, gt=0, le=1)  # Jaccard of title + lead words
     window: Duration = 172800.0  # articles join stories at most this old
+    # Articles held in memory to match new ones against (about 1 KB each); the oldest go first.
+    index_size: int = Field(default=50_000, ge=100)
 
 
 class AlertsConfig(_Model):

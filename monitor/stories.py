@@ -8,12 +8,18 @@ handled before this, by article identity. Stories older than the window are not 
 
 Written here rather than taken from datasketch: the same algorithm in some fifty lines,
 where datasketch brings numpy and scipy and was measured at +88 MB of resident memory per
-process (the soak benchmark's budget is 250 MB). 64 hash functions in 16 bands of 4 rows put
-the LSH threshold at about (1/16)^(1/4) = 0.5; candidates are then checked exactly. The 64
-functions are one 64-bit hash of the word XORed with 64 random masks: 3x cheaper in Python
-than the textbook (a*h + b) mod p (big-integer products), and as accurate here — over random
-20-word sets the estimate's bias was -0.002 and its spread 0.078 Jaccard, against a
-theoretical 0.06 for 64 ideal permutations. Candidates are checked exactly anyway.
+process (the soak benchmark's budget is 250 MB). 30 hash functions in 10 bands of 3 rows put
+the LSH threshold at about (1/10)^(1/3) = 0.46: a pair at Jaccard 0.5 becomes a candidate
+with probability 0.74, at 0.6 with 0.91, at 0.7 with 0.99 (16 bands of 4 rows, tried first,
+gave 0.64 / 0.89 / 0.99 with 60% more hashing and bucket memory); candidates are then
+checked exactly on the words. The hash functions are one 64-bit hash of the word XORed with
+random masks: 3x cheaper in Python than the textbook (a*h + b) mod p (big-integer products),
+and unbiased here (over random 20-word sets the estimate's bias was -0.002 Jaccard).
+
+Memory is what bounds the index (a 10,000-feed instance adds tens of thousands of articles a
+day): an indexed article keeps its word hashes and band keys in two arrays (about 1 KB with
+its buckets, against 5 KB as sets and tuples), and the index holds at most ``capacity``
+articles, dropping the oldest first.
 """
 
 from __future__ import annotations
@@ -21,14 +27,15 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from array import array
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
-NUM_PERM, BANDS = 64, 16
+NUM_PERM, BANDS = 30, 10
 ROWS = NUM_PERM // BANDS
-_MASKS = [random.Random(7 + i).getrandbits(64) for i in range(NUM_PERM)]
+_MASKS = [random.Random(7 + i).getrandbits(63) for i in range(NUM_PERM)]
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
@@ -39,7 +46,7 @@ _STOP = frozenset({
 
 @dataclass(frozen=True)
 class Signature:
-    words: frozenset[str]
+    words: frozenset[int]  # 64-bit hashes of the words
     minhash: tuple[int, ...]
     entities: frozenset[str] = frozenset()  # catalogue ids named in the title and lead
     language: str | None = None
@@ -50,31 +57,33 @@ class Signature:
         return tuple(hash((b, *self.minhash[b * ROWS:(b + 1) * ROWS])) for b in range(BANDS))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Entry:
-    """What the index keeps of an article (not its MinHash: 16 band keys are enough)."""
+    """What the index keeps of an article: its word hashes and band keys, compactly."""
 
     story: int
-    words: frozenset[str]
-    bands: tuple[int, ...]
+    words: array[int]
+    bands: array[int]
     entities: frozenset[str]
     when: datetime
 
 
 def _hash(word: str) -> int:
-    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big")
+    # Signed, so that it fits an array of type "q".
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big",
+                          signed=True)
 
 
 def signature(title: str, lead: str, entities: frozenset[str] = frozenset(),
               language: str | None = None) -> Signature | None:
     """The words (and entities) that identify a story; None when there are too few."""
-    words = frozenset(w for w in _WORD.findall(f"{title} {lead}".casefold())
-                      if w not in _STOP and len(w) > 1)
+    words = {w for w in _WORD.findall(f"{title} {lead}".casefold())
+             if w not in _STOP and len(w) > 1}
     if len(words) < 4:
         return None
-    hashes = [_hash(w) for w in words]
+    hashes = frozenset(_hash(w) for w in words)
     minhash = tuple(min(h ^ m for h in hashes) for m in _MASKS)
-    return Signature(words, minhash, entities, language)
+    return Signature(hashes, minhash, entities, language)
 
 
 class StoryIndex:
@@ -91,12 +100,16 @@ class StoryIndex:
     PER_STORY = 8
 
     def __init__(self, threshold: float = 0.5, window: timedelta = timedelta(days=2),
-                 cross_window: timedelta = timedelta(hours=12)) -> None:
+                 cross_window: timedelta = timedelta(hours=12),
+                 capacity: int = 50_000) -> None:
         self.threshold = threshold
+        self.capacity = capacity
         self.window = window
         self.cross_window = cross_window
         self._by_entities: dict[frozenset[str], list[tuple[datetime, int, str | None]]] = {}
-        self._buckets: dict[int, set[int]] = {}
+        # band key -> entry, or a list of entries once several share the bucket (most
+        # buckets hold one article: a set each cost 216 bytes)
+        self._buckets: dict[int, int | list[int]] = {}
         self._entries: dict[int, _Entry] = {}
         self._added: deque[tuple[datetime, int]] = deque()
         self._next = 0
@@ -112,11 +125,19 @@ class StoryIndex:
             return None
         self._per_story[story_id] = self._per_story.get(story_id, 0) + 1
         entry, self._next = self._next, self._next + 1
-        bands = sig.bands
-        self._entries[entry] = _Entry(story_id, sig.words, bands, sig.entities, when)
-        for band in bands:
-            self._buckets.setdefault(band, set()).add(entry)
+        self._entries[entry] = _Entry(story_id, array("q", sig.words), array("q", sig.bands),
+                                      sig.entities, when)
+        for band in sig.bands:
+            held = self._buckets.get(band)
+            if held is None:
+                self._buckets[band] = entry
+            elif isinstance(held, list):
+                held.append(entry)
+            else:
+                self._buckets[band] = [held, entry]
         self._added.append((when, entry))
+        while len(self._entries) > self.capacity:
+            self.remove(self._added.popleft()[1])
         if len(sig.entities) >= self.MIN_ENTITIES:
             self._by_entities.setdefault(sig.entities, []).append(
                 (when, story_id, sig.language))
@@ -139,11 +160,13 @@ class StoryIndex:
             else:
                 del self._by_entities[old.entities]
         for band in old.bands:
-            bucket = self._buckets.get(band)
-            if bucket is not None:
-                bucket.discard(entry)
-                if not bucket:
-                    del self._buckets[band]
+            held = self._buckets.get(band)
+            if held == entry:
+                del self._buckets[band]
+            elif isinstance(held, list) and entry in held:
+                held.remove(entry)
+                if len(held) == 1:
+                    self._buckets[band] = held[0]
 
     def expire(self, now: datetime) -> None:
         while self._added and self._added[0][0] < now - self.window:
@@ -155,11 +178,16 @@ class StoryIndex:
         self.expire(now)
         candidates: set[int] = set()
         for band in sig.bands:
-            candidates |= self._buckets.get(band, set())
+            held = self._buckets.get(band)
+            if isinstance(held, list):
+                candidates.update(held)
+            elif held is not None:
+                candidates.add(held)
         best, best_score = None, self.threshold
         for entry in candidates:
             other = self._entries[entry]
-            score = len(other.words & sig.words) / len(other.words | sig.words)
+            shared = len(sig.words.intersection(other.words))
+            score = shared / (len(sig.words) + len(other.words) - shared)
             if score >= best_score:
                 best, best_score = other.story, score
         if best is None and len(sig.entities) >= self.MIN_ENTITIES:

@@ -54,6 +54,28 @@ def test_story_index_groups_rewordings_not_other_stories() -> None:
     assert index.find(b, NOW + timedelta(days=3)) is None  # outside the window
 
 
+def test_index_forgets_the_oldest_past_its_capacity_and_takes_back_an_add() -> None:
+    index = StoryIndex(threshold=0.5, capacity=2)
+    a = signature(OUTLET_A["title"], OUTLET_A["description"])
+    b = signature(OUTLET_B["title"], OUTLET_B["description"])
+    c = signature("Kremlin and Beijing sign gas pipeline deal",
+                  "Gazprom and CNPC agreed prices for the Power of Siberia 2 pipeline.")
+    d = signature("Flood waters recede across the Rhine valley towns",
+                  "Residents returned home as the river fell below the warning level.")
+    assert a and b and c and d
+    index.add(1, a, NOW)
+    index.add(2, c, NOW)
+    assert index.find(b, NOW) == 1
+    entry = index.add(3, d, NOW)  # a third article: the oldest (story 1) goes
+    assert len(index) == 2
+    assert index.find(b, NOW) is None
+    assert index.find(d, NOW) == 3
+    assert entry is not None
+    index.remove(entry)  # its transaction was rolled back
+    assert index.find(d, NOW) is None
+    assert index.find(c, NOW) == 2
+
+
 def test_the_same_story_in_another_language_joins_it() -> None:
     ents = frozenset({"Q15031", "Q7747", "Q649"})  # Xi Jinping, Vladimir Putin, Moscow
     english = signature(OUTLET_A["title"], OUTLET_A["description"], ents, "en")

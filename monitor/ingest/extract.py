@@ -15,9 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import trafilatura
-from trafilatura.utils import load_html
-
 MIN_TEXT_CHARS = 200  # below this the page is treated as not extracted (paywall, stub, error)
 
 _META = {
@@ -60,6 +57,11 @@ def _metadata(tree: Any) -> dict[str, str | None]:
 
 def extract_article(html: bytes | str, url: str | None = None) -> Extracted:
     """Extract the main text and metadata of an article page."""
+    # Imported here: the daemon's own process never extracts (its workers do), and
+    # trafilatura with its dependencies is 26 MB of resident memory.
+    import trafilatura
+    from trafilatura.utils import load_html
+
     try:
         tree = load_html(html)
         if tree is None:

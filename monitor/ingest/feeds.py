@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import feedparser
-
 from monitor.errors import FeedParseError
 
 # Real HTML tags and comments only: "<!channel>" or "<@U123>" in a headline are text.
@@ -152,6 +150,8 @@ def parse_feed(body: bytes, url: str = "", content_type: str | None = None) -> P
         raise FeedParseError("empty body")
     if _looks_like_json(body, content_type) and body.lstrip()[:1] in (b"{", b"["):
         return parse_json_feed(body)
+    import feedparser  # here: the daemon's own process never parses (its workers do); 10 MB
+
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
