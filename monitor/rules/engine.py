@@ -216,6 +216,7 @@ class _Shared:
         self._countries: dict[float, dict[str, Any]] = {}
         self._snippets: dict[tuple[Span, ...], list[dict[str, Any]]] = {}
         self._doc: QueryDoc | None = None
+        self._span_texts: dict[Span, str] = {}
         self.about = [c for c, score in scores.items() if score.about]
 
     @property
@@ -225,8 +226,11 @@ class _Shared:
         return self._doc
 
     def span_text(self, span: Span) -> str:
-        start, end = self.doc.char_range(span)
-        return self._fields.get(span.field)[start:end]
+        text = self._span_texts.get(span)
+        if text is None:  # rules share terms, and so spans: each is cut once
+            start, end = self.doc.char_range(span)
+            text = self._span_texts[span] = self._fields.get(span.field)[start:end]
+        return text
 
     def countries(self, threshold: float) -> dict[str, Any]:
         if threshold not in self._countries:

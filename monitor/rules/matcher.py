@@ -1,10 +1,15 @@
-"""One pass over an article's text for every alias in the catalogue (pyahocorasick).
+"""One pass over an article's text for every alias in the catalogue (Aho-Corasick).
 
 Returns ``Mention``s with their field (title, lead, body) and character positions. Aliases are
 matched case-sensitively, in ALL CAPS, and capitalised when written in lower case; in spaced
 scripts a match must be a whole word (a
 Russian stem may take up to 3 more Cyrillic letters); CJK aliases match anywhere. Overlapping
 matches keep the longest, so blockers ("Washington Post") hide the aliases inside them.
+
+The automaton is ahocorasick-rs: on 77,000 characters of the extraction benchmark's texts it
+took 0.85 ms where pyahocorasick took 2.8 ms, and that scan was the largest part of matching
+an article (``python -m bench.rules_vs_extraction``). Its contiguous NFA, not its DFA: the DFA
+was twice as fast again but took 9.4 MB of memory against 1.2 MB, in every process.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import ahocorasick
+import ahocorasick_rs
 
 from monitor.rules.catalogue import Alias, Catalogue
 
@@ -77,7 +82,6 @@ class Matcher:
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
-        self._automaton = ahocorasick.Automaton()
         keys: dict[str, Alias] = {}
         for alias in catalogue.aliases:
             variants = {alias.text, alias.text.upper()}
@@ -93,9 +97,9 @@ class Matcher:
                 elif alias.entity_ids and prev.entity_ids and key == alias.text:
                     ids = tuple(dict.fromkeys(prev.entity_ids + alias.entity_ids))
                     keys[key] = Alias(key, ids, prev.stem or alias.stem, prev.boundaries)
-        for key, alias in keys.items():
-            self._automaton.add_word(key, (len(key), alias))
-        self._automaton.make_automaton()
+        self._aliases = list(keys.values())
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            list(keys), implementation=ahocorasick_rs.Implementation.ContiguousNFA)
 
     def find_in(self, text: str, field: str) -> list[Mention]:
         """Mentions in one field, longest-first, without overlaps."""
@@ -103,8 +107,9 @@ class Matcher:
             return []
         found: list[tuple[int, int, Alias]] = []
         n = len(text)
-        for end_idx, (length, alias) in self._automaton.iter(text):
-            start, end = end_idx - length + 1, end_idx + 1
+        aliases = self._aliases
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            alias = aliases[index]
             if alias.boundaries:
                 if start > 0 and _is_word(text[start - 1]) and _is_word(text[start]):
                     continue
