@@ -32,7 +32,7 @@ from monitor import api, pipeline
 from monitor.app import open_app
 from monitor.config import FetchConfig, parse_config
 from monitor.errors import FetchError
-from monitor.ingest.fetch import HostGate, fetch, make_client
+from monitor.ingest.fetch import Fetcher, HostGate, fetch
 
 CONCURRENCY = 64
 LATENCY_MS = 50  # for the poll cycles and the sequential loop: a realistic time to first byte
@@ -94,7 +94,7 @@ async def _project(urls: list[str], transport: str) -> float:
     cfg = FetchConfig(concurrency=CONCURRENCY, transport=transport)  # type: ignore[arg-type]
     gate = HostGate(per_host=CONCURRENCY)
     sem = asyncio.Semaphore(CONCURRENCY)
-    async with make_client(cfg) as client:
+    async with Fetcher(cfg) as client:
         async def one(url: str) -> None:
             async with sem:
                 with contextlib.suppress(FetchError):  # 500s and 429s are part of the mix

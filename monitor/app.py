@@ -24,7 +24,7 @@ from monitor.alerts.channel import Channel, build_channels
 from monitor.config import ChannelConfig, Config
 from monitor.db.engine import make_engine
 from monitor.db.writer import GroupWriter
-from monitor.ingest.fetch import HostGate, make_client
+from monitor.ingest.fetch import Fetcher, HostGate, make_client
 from monitor.ingest.workers import make_pool
 from monitor.metrics import Metrics
 from monitor.rules.catalogue import load_catalogue
@@ -36,7 +36,8 @@ from monitor.stories import StoryIndex
 class App:
     config: Config
     engine: Engine
-    http: httpx.AsyncClient
+    http: httpx.AsyncClient  # for the alert channels
+    fetcher: Fetcher  # for feeds and article pages
     pool: Executor  # CPU work: feed parsing and article extraction
     rules: RuleEngine
     channels: dict[str, Channel]
@@ -74,6 +75,7 @@ async def open_app(config: Config, out: TextIO | None = None,
                    workers: int | None = None) -> AsyncIterator[App]:
     engine = make_engine(config.database.url)
     http = make_client(config.fetch)
+    fetcher = Fetcher(config.fetch)
     pool = make_pool(config.fetch.extract_workers if workers is None else workers)
     app: App | None = None
     try:
@@ -82,12 +84,13 @@ async def open_app(config: Config, out: TextIO | None = None,
         stories = StoryIndex(config.stories.threshold,
                              timedelta(seconds=config.stories.window),
                              capacity=config.stories.index_size)
-        app = App(config=config, engine=engine, http=http, pool=pool, rules=rules,
+        app = App(config=config, engine=engine, http=http, fetcher=fetcher, pool=pool, rules=rules,
                   channels=channels, out=out or sys.stdout, stories=stories)
         yield app
     finally:
         if app is not None:
             await app.writer.close()
         await http.aclose()
+        await fetcher.aclose()
         pool.shutdown(wait=True, cancel_futures=True)
         engine.dispose()

@@ -191,7 +191,7 @@ async def poll_feed(app: App, feed: Feed, now: datetime
     cfg = app.config.fetch
     try:
         async with app.fetch_slots:
-            resp = await fetch(app.http, feed.url, max_bytes=cfg.max_body_bytes,
+            resp = await fetch(app.fetcher, feed.url, max_bytes=cfg.max_body_bytes,
                                total_timeout=cfg.timeout * 2, etag=feed.etag,
                                last_modified=feed.last_modified, accept=FEED_ACCEPT,
                                max_redirects=cfg.max_redirects, gate=app.gate)
@@ -369,7 +369,7 @@ async def _fetch_and_extract(app: App, link: str) -> tuple[Extracted, str | None
     cfg = app.config.fetch
     try:
         async with app.fetch_slots:
-            page = await fetch(app.http, link, max_bytes=cfg.max_body_bytes,
+            page = await fetch(app.fetcher, link, max_bytes=cfg.max_body_bytes,
                                total_timeout=cfg.timeout * 2, gate=app.gate,
                                allow_private=cfg.allow_private_addresses,
                                max_redirects=cfg.max_redirects,

@@ -46,10 +46,10 @@ def analyse_source(config: Config, source: str, stdin: TextIO | None = None
 
 
 def _fetch_page(config: Config, url: str) -> bytes:
-    from monitor.ingest.fetch import fetch, make_client
+    from monitor.ingest.fetch import Fetcher, fetch
 
     async def get() -> bytes:
-        async with make_client(config.fetch) as client:
+        async with Fetcher(config.fetch) as client:
             resp = await fetch(client, url, max_bytes=config.fetch.max_body_bytes,
                                total_timeout=config.fetch.timeout * 2,
                                allow_private=config.fetch.allow_private_addresses)

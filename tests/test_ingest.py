@@ -19,7 +19,7 @@ from monitor.config import FetchConfig
 from monitor.errors import BlockedAddressError, FeedParseError, FetchError
 from monitor.ingest.extract import extract_article
 from monitor.ingest.feeds import Entry, parse_feed
-from monitor.ingest.fetch import Response, fetch, make_client, parse_retry_after
+from monitor.ingest.fetch import Fetcher, Response, fetch, parse_retry_after
 from monitor.ingest.identity import article_key, canonical_url, entry_key
 from monitor.ingest.schedule import next_check
 from tests.conftest import shared
@@ -119,10 +119,33 @@ def test_extraction_of_a_real_page() -> None:
 def _fetch(url: str, *, total: float = 3.0, etag: str | None = None,
            allow_private: bool = True) -> Response:
     async def go() -> Response:
-        async with make_client(FetchConfig(timeout=2)) as client:
+        async with Fetcher(FetchConfig(timeout=2)) as client:
             return await fetch(client, url, max_bytes=100_000, total_timeout=total, etag=etag,
                                allow_private=allow_private)
     return asyncio.run(go())
+
+
+def test_no_cookie_is_kept_between_requests_and_headers_read_as_sent(web: HTTPServer) -> None:
+    """A poller visits thousands of sites for months: a shared cookie jar would track it
+    across them and grow without bound."""
+    seen: list[str | None] = []
+
+    def handler(req: Request) -> WResponse:
+        seen.append(req.headers.get("Cookie"))
+        resp = WResponse(b"<rss/>", headers={"Link": "<a>; rel=hub", "X-Note": "caf\u00e9"})
+        resp.headers.add("Link", "<b>; rel=self")
+        resp.set_cookie("session", "abc")
+        return resp
+    web.expect_request("/feed").respond_with_handler(handler)
+
+    async def twice() -> list[Response]:
+        async with Fetcher(FetchConfig(timeout=2)) as client:
+            return [await fetch(client, web.url_for("/feed"), max_bytes=1000,
+                                total_timeout=3) for _ in range(2)]
+    first, _second = asyncio.run(twice())
+    assert seen == [None, None]
+    assert first.headers["link"] == "<a>; rel=hub, <b>; rel=self"
+    assert "session=abc" in first.headers["set-cookie"]
 
 
 def test_conditional_get(web: HTTPServer) -> None:
