@@ -24,7 +24,7 @@ from monitor.app import App
 from monitor.db import outbox, store
 from monitor.db.models import Article, Feed
 from monitor.db.writer import Job
-from monitor.errors import BlockedAddressError, FeedParseError, FetchError
+from monitor.errors import BlockedAddressError, FeedParseError, FetchError, StoreError
 from monitor.ingest import schedule
 from monitor.ingest.extract import Extracted, extract_article
 from monitor.ingest.feeds import Entry, ParsedFeed, parse_feed
@@ -280,7 +280,18 @@ async def poll_feed(app: App, feed: Feed, now: datetime
                 log.info("hit stored feed=%s article=%d story=%d rule=%s score=%.1f",
                          feed.name, article_id, story_id, hit.rule, hit.score)
 
-    stored = await app.writer.submit(Job(work, committed, undo))
+    try:
+        stored = await app.writer.submit(Job(work, committed, undo))
+    except StoreError as exc:
+        # Another instance stored the same article a moment earlier (a unique constraint),
+        # or the database refused this feed's rows: nothing of it was kept, its validators
+        # included, so the next poll fetches it again. Not the feed's fault: not counted.
+        log.warning("storing failed feed=%s error=%r; polled again soon", feed.name, str(exc))
+        retry = store.FeedState(status=resp.status, error=f"not stored: {exc}", checked_at=now,
+                                success=False, count_failure=False,
+                                next_check_at=now + timedelta(
+                                    seconds=app.config.scheduler.min_interval))
+        return PollOutcome(feed.name, ok=False, status=resp.status, error=retry.error), retry
     log.info("feed polled feed=%s entries=%d new=%d articles=%d hits=%d alerts=%d", feed.name,
              len(parsed.entries), len(new), stored.articles, stored.hits, stored.alerts)
     return PollOutcome(feed.name, ok=True, status=resp.status, entries=len(parsed.entries),

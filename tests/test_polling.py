@@ -254,3 +254,33 @@ def test_redirecting_links_are_one_article_with_the_direct_link(sqlite_url: str,
     (hit,) = api.recent_hits(config)
     assert hit["url"] == web.url_for("/news/putin-xi.html") + "?utm_source=aggregator"
     assert sorted(hit["feeds"]) == ["aggregator", "publisher"]
+
+
+def test_a_feed_whose_rows_the_database_refuses_does_not_stop_the_others(
+        sqlite_url: str, web: HTTPServer) -> None:
+    """The database refuses one feed's article (here a trigger; in production a unique
+    constraint raced by another instance): that feed is retried without penalty, the others
+    are stored in the same cycle."""
+    import sqlite3
+
+    bad = {"title": "Poisoned story", "guid": "p1", "link": "http://127.0.0.1:9/p1",
+           "description": "The database will refuse this one."}
+    web.expect_request("/good").respond_with_data(rss([ITEM]), content_type="application/rss+xml")
+    web.expect_request("/bad").respond_with_data(rss([bad]), content_type="application/rss+xml")
+    config = _config(sqlite_url, {"good": web.url_for("/good"), "bad": web.url_for("/bad")})
+    api.upgrade_database(config)
+    path = sqlite_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        conn.execute("create trigger refuse before insert on articles when new.title like "
+                     "'Poisoned%' begin select raise(abort, 'refused by a trigger'); end")
+    report = api.poll_once(config, now=NOW, workers=0)
+    assert report.cycle.polled == 2 and report.cycle.failed == 1
+    health = _health(config)
+    assert health["good"]["articles"] == 1 and health["good"]["error_count"] == 0
+    assert health["bad"]["articles"] == 0 and health["bad"]["error_count"] == 0
+    assert "refused by a trigger" in health["bad"]["last_error"]
+    assert _next(health["bad"]) <= timedelta(minutes=5)
+    with sqlite3.connect(path) as conn:
+        conn.execute("drop trigger refuse")
+    api.poll_once(config, now=NOW + timedelta(minutes=6), workers=0)
+    assert _health(config)["bad"]["articles"] == 1

@@ -12,7 +12,11 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 
 
 def _warm_worker() -> None:
-    """Import the heavy modules once per worker process rather than on its first task."""
+    """Import what every worker needs before its first task: the feed parser. Trafilatura
+    (26 MB) is imported by the first extraction, so that workers of a daemon that only
+    polls feeds (``full_text: false``) never carry it."""
+    import feedparser  # noqa: F401
+
     import monitor.ingest.extract
     import monitor.ingest.feeds  # noqa: F401
 
