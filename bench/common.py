@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import socket
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -68,6 +69,12 @@ def serve(route: Route) -> Iterator[str]:
         server.server_close()
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def run_feed_server(handle: Callable[[Any], Awaitable[Any]], port: int, ready: Any) -> None:
     """Serve ``GET /feed/{n}`` with an aiohttp handler on 127.0.0.1:``port`` until killed
     (the target of a benchmark's server process); sets ``ready`` once listening."""
@@ -75,6 +82,12 @@ def run_feed_server(handle: Callable[[Any], Awaitable[Any]], port: int, ready: A
 
     app = web.Application()
     app.router.add_get("/feed/{n}", handle)
+    serve_app(app, port, ready)
+
+
+def serve_app(app: Any, port: int, ready: Any) -> None:
+    """Run an aiohttp application on 127.0.0.1:``port`` until killed; sets ``ready``."""
+    from aiohttp import web
 
     async def main() -> None:
         runner = web.AppRunner(app, access_log=None)

@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import multiprocessing
 import resource
-import socket
 import sys
 import tempfile
 import time
@@ -27,7 +26,7 @@ import aiohttp
 import feedparser
 from aiohttp import web
 
-from bench.common import headline, run_feed_server
+from bench.common import free_port, headline, run_feed_server
 from monitor import api, pipeline
 from monitor.app import open_app
 from monitor.config import FetchConfig, parse_config
@@ -73,12 +72,6 @@ def _serve(port: int, ready: Any) -> None:
     run_feed_server(handle, port, ready)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def _raw_aiohttp(urls: list[str]) -> float:
     sem = asyncio.Semaphore(CONCURRENCY)
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONCURRENCY)) as s:
@@ -119,7 +112,7 @@ async def _cycle(config: Any) -> tuple[float, float, int]:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 10_000
-    port = _free_port()
+    port = free_port()
     ready = multiprocessing.get_context("spawn").Event()
     server = multiprocessing.get_context("spawn").Process(target=_serve, args=(port, ready),
                                                           daemon=True)

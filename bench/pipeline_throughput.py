@@ -2,7 +2,8 @@
 trafilatura on all cores, and the extraction quality of the pipeline.
 
 Reproduce: ``.venv/bin/python -m bench.pipeline_throughput`` (needs ../shared/data).
-The 181 pages of the extraction benchmark are served on 127.0.0.1 and listed in one feed;
+The 181 pages of the extraction benchmark are served on 127.0.0.1 (by another process) and
+listed in one feed;
 ``monitor poll --once``'s API runs over it into a fresh SQLite file. Baseline, same run:
 ``trafilatura.extract`` over the same HTML on a process pool of all cores. Quality: mean
 bag-of-tokens F1 (``\\w+``, lower-cased) of each stored article against the reference text.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import multiprocessing
 import os
 import re
 import statistics
@@ -23,11 +25,12 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import trafilatura
 from sqlalchemy import select
 
-from bench.common import SHARED, serve
+from bench.common import SHARED, free_port, serve_app
 from monitor import api, pipeline
 from monitor.app import open_app
 from monitor.config import Config, parse_config
@@ -47,6 +50,33 @@ def f1(predicted: str, reference: str) -> float:
         return 0.0
     precision, recall = common / sum(p.values()), common / sum(r.values())
     return 2 * precision * recall / (precision + recall)
+
+
+def _serve_pages(port: int, ready: Any) -> None:
+    """The benchmark's pages and a feed listing them, from a process of their own (as the
+    web is: served in the pipeline's own process, the server took its CPU and GIL)."""
+    from aiohttp import web
+
+    truth = json.loads((BENCH / "ground-truth.json").read_text("utf-8"))
+    pages = {i: gzip.decompress((BENCH / "html" / f"{i}.html.gz").read_bytes()) for i in truth}
+    base = f"http://127.0.0.1:{port}"
+    items = "".join(f"<item><title>Article {i[:8]}</title><guid>{i}</guid>"
+                    f"<link>{escape(base)}/page/{i}</link></item>" for i in sorted(truth))
+    feed = f'<rss version="2.0"><channel><title>bench</title>{items}</channel></rss>'.encode()
+
+    async def feed_xml(_request: web.Request) -> web.Response:
+        return web.Response(body=feed, content_type="application/rss+xml")
+
+    async def page(request: web.Request) -> web.Response:
+        body = pages.get(request.match_info["id"])
+        if body is None:
+            return web.Response(status=404)
+        return web.Response(body=body, content_type="text/html", charset="utf-8")
+
+    app = web.Application()
+    app.router.add_get("/feed.xml", feed_xml)
+    app.router.add_get("/page/{id}", page)
+    serve_app(app, port, ready)
 
 
 def _extract(html: bytes) -> str:
@@ -81,31 +111,30 @@ def main() -> None:
         list(pool.map(_extract, pages.values()))
         bare = len(pages) / (time.perf_counter() - t0)
 
-    def route(path: str) -> tuple[int, dict[str, str], bytes]:
-        if path == "/feed.xml":
-            items = "".join(f"<item><title>Article {i[:8]}</title><guid>{i}</guid>"
-                            f"<link>{escape(base)}/page/{i}</link></item>" for i in ids)
-            body = f'<rss version="2.0"><channel><title>bench</title>{items}</channel></rss>'
-            return 200, {"Content-Type": "application/rss+xml"}, body.encode()
-        page_id = path.rsplit("/", 1)[-1]
-        if page_id in pages:
-            return 200, {"Content-Type": "text/html; charset=utf-8"}, pages[page_id]
-        return 404, {}, b""
-
-    with tempfile.TemporaryDirectory() as tmp, serve(route) as base:
-        config = parse_config({
-            "database": {"url": f"sqlite:///{Path(tmp) / 'bench.db'}"},
-            "fetch": {"allow_private_addresses": True, "concurrency": 16, "per_host": 16},
-            "feeds": [{"name": "bench", "url": f"{base}/feed.xml"}],
-            "rules": [{"name": "russia-china-us", "countries": {"at_least": 2}}],
-            "alerts": {"channels": []},
-        }, env={})
-        api.upgrade_database(config)
-        report, elapsed = asyncio.run(_timed_cycle(config, cores))
-        engine = make_engine(config.database.url)
-        with unit_of_work(engine) as s:
-            stored = {a.url.rsplit("/", 1)[-1]: a for a in s.scalars(select(Article))}
-        engine.dispose()
+    port = free_port()
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Event()
+    server = ctx.Process(target=_serve_pages, args=(port, ready), daemon=True)
+    server.start()
+    ready.wait(60)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            config = parse_config({
+                "database": {"url": f"sqlite:///{Path(tmp) / 'bench.db'}"},
+                "fetch": {"allow_private_addresses": True, "concurrency": 16, "per_host": 16},
+                "feeds": [{"name": "bench", "url": f"{base}/feed.xml"}],
+                "rules": [{"name": "russia-china-us", "countries": {"at_least": 2}}],
+                "alerts": {"channels": []},
+            }, env={})
+            api.upgrade_database(config)
+            report, elapsed = asyncio.run(_timed_cycle(config, cores))
+            engine = make_engine(config.database.url)
+            with unit_of_work(engine) as s:
+                stored = {a.url.rsplit("/", 1)[-1]: a for a in s.scalars(select(Article))}
+            engine.dispose()
+    finally:
+        server.terminate()
     ours = report.total("articles") / elapsed
     scores = [f1(stored[i].text or "", truth[i]["articleBody"]) if i in stored else 0.0
               for i in ids]
