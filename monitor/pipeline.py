@@ -94,11 +94,11 @@ def release_stale_leases(app: App) -> None:
 
 async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> CycleReport:
     """Claim the feeds due at ``now`` and poll them (all of them, in batches, if
-    ``until_empty``). Failures and unchanged feeds are written after the batch, in one
-    transaction: when every feed of a batch fails to connect, the network is down and no
-    feed is penalised for it."""
+    ``until_empty``). Failures are written after the batch, in one transaction: when every
+    feed of a batch fails to connect, the network is down and no feed is penalised for it."""
     report = CycleReport()
     sched = app.config.scheduler
+    started = time.monotonic()
     with store.unit_of_work(app.engine) as s:
         # Cycles do not overlap within an instance: a lease it still holds is left over from
         # a cycle that failed half-way (the database went away); take it back now.
@@ -109,7 +109,7 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
                                         lease_seconds=sched.lease)
         if not due:
             break
-        results = await asyncio.gather(*(_timed_poll(app, f, now) for f in due))
+        results = await asyncio.gather(*(_timed_poll(app, f, now, started) for f in due))
         outcomes = [o for o, _ in results]
         pending = [(f, o, st) for f, (o, st) in zip(due, results, strict=True)
                    if st is not None]
@@ -144,17 +144,26 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
     return report
 
 
-async def _timed_poll(app: App, feed: Feed, now: datetime
+async def _timed_poll(app: App, feed: Feed, now: datetime, cycle_started: float
                       ) -> tuple[PollOutcome, store.FeedState | None]:
     started = time.perf_counter()
     try:
-        return await poll_feed(app, feed, now)
+        return await poll_feed(app, feed, now, cycle_started)
     finally:
         app.metrics.poll_seconds.observe(time.perf_counter() - started)
 
 
 def _limits(app: App) -> schedule.Limits:
     return schedule.Limits(app.config.scheduler.min_interval, app.config.scheduler.max_interval)
+
+
+def _answered_at(cycle_now: datetime, cycle_started: float | None) -> datetime:
+    """When the feed answered, on the cycle's clock: the next check counts from then, not
+    from the start of a cycle that may have lasted longer than the feed's interval (another
+    instance would otherwise find it due again a moment after it was polled)."""
+    if cycle_started is None:
+        return cycle_now
+    return cycle_now + timedelta(seconds=time.monotonic() - cycle_started)
 
 
 def _success_next(app: App, feed: Feed, now: datetime, per_week: float | None,
@@ -183,11 +192,12 @@ def _failure(app: App, feed: Feed, now: datetime, error: str, status: int | None
     return PollOutcome(feed.name, ok=False, status=status, error=error), state
 
 
-async def poll_feed(app: App, feed: Feed, now: datetime
+async def poll_feed(app: App, feed: Feed, cycle_now: datetime, cycle_started: float | None = None
                     ) -> tuple[PollOutcome, store.FeedState | None]:
-    """Poll one feed and store what is new. Never raises for feed-side problems. A failure
-    or an unchanged feed is returned as the state to record (poll_cycle writes those of a
-    batch in one transaction); a feed with new entries records its state with them."""
+    """Poll one feed and store what is new. Never raises for feed-side problems. A failure is
+    returned as the state to record (poll_cycle writes those of a batch together, after
+    checking for a network outage); a success records its state through the group writer,
+    with the entries it brought."""
     cfg = app.config.fetch
     try:
         async with app.fetch_slots:
@@ -196,10 +206,12 @@ async def poll_feed(app: App, feed: Feed, now: datetime
                                last_modified=feed.last_modified, accept=FEED_ACCEPT,
                                max_redirects=cfg.max_redirects, gate=app.gate)
     except FetchError as exc:
+        now = _answered_at(cycle_now, cycle_started)
         outcome, state = _failure(app, feed, now, exc.reason, exc.status, exc.retry_after)
         outcome.unreachable = exc.unreachable
         return outcome, state
 
+    now = _answered_at(cycle_now, cycle_started)
     hint = schedule.publisher_hint(headers=resp.headers, now=now)
     state = store.FeedState(status=resp.status, error=None, checked_at=now, success=True,
                             url=resp.moved_to,
@@ -211,7 +223,10 @@ async def poll_feed(app: App, feed: Feed, now: datetime
     body_hash = hashlib.sha256(resp.body).hexdigest() if not resp.not_modified else None
     if resp.not_modified or body_hash == feed.body_hash:
         log.info("feed unchanged feed=%s status=%s", feed.name, resp.status)
-        return PollOutcome(feed.name, ok=True, status=resp.status), state  # written in a batch
+        # Recorded now (in the writer's next group commit), not at the end of the batch: the
+        # feed's lease is released as soon as it is done with.
+        await app.writer.submit(Job(lambda s: store.record_poll(s, feed.id, state)))
+        return PollOutcome(feed.name, ok=True, status=resp.status), None
 
     loop = asyncio.get_running_loop()
     try:
