@@ -192,7 +192,7 @@ def _failure(app: App, feed: Feed, now: datetime, error: str, status: int | None
     return PollOutcome(feed.name, ok=False, status=status, error=error), state
 
 
-async def poll_feed(app: App, feed: Feed, cycle_now: datetime, cycle_started: float | None = None
+async def poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | None = None
                     ) -> tuple[PollOutcome, store.FeedState | None]:
     """Poll one feed and store what is new. Never raises for feed-side problems. A failure is
     returned as the state to record (poll_cycle writes those of a batch together, after
@@ -206,17 +206,18 @@ async def poll_feed(app: App, feed: Feed, cycle_now: datetime, cycle_started: fl
                                last_modified=feed.last_modified, accept=FEED_ACCEPT,
                                max_redirects=cfg.max_redirects, gate=app.gate)
     except FetchError as exc:
-        now = _answered_at(cycle_now, cycle_started)
-        outcome, state = _failure(app, feed, now, exc.reason, exc.status, exc.retry_after)
+        answered = _answered_at(now, cycle_started)
+        outcome, state = _failure(app, feed, answered, exc.reason, exc.status, exc.retry_after)
         outcome.unreachable = exc.unreachable
         return outcome, state
 
-    now = _answered_at(cycle_now, cycle_started)
-    hint = schedule.publisher_hint(headers=resp.headers, now=now)
-    state = store.FeedState(status=resp.status, error=None, checked_at=now, success=True,
+    # The feed's schedule counts from when it answered; what it brings is stored at ``now``.
+    answered = _answered_at(now, cycle_started)
+    hint = schedule.publisher_hint(headers=resp.headers, now=answered)
+    state = store.FeedState(status=resp.status, error=None, checked_at=answered, success=True,
                             url=resp.moved_to,
-                            next_check_at=_success_next(app, feed, now, feed.entries_per_week,
-                                                        hint))
+                            next_check_at=_success_next(app, feed, answered,
+                                                        feed.entries_per_week, hint))
     if resp.moved_to:
         log.info("feed moved permanently feed=%s from=%s to=%s", feed.name, feed.url,
                  resp.moved_to)
@@ -233,13 +234,13 @@ async def poll_feed(app: App, feed: Feed, cycle_now: datetime, cycle_started: fl
         parsed: ParsedFeed = await loop.run_in_executor(
             app.pool, parse_feed, resp.body, resp.url, resp.headers.get("content-type"))
     except FeedParseError as exc:
-        return _failure(app, feed, now, f"not a feed: {exc}", resp.status)
+        return _failure(app, feed, answered, f"not a feed: {exc}", resp.status)
 
     per_week = schedule.entries_per_week((e.published for e in parsed.entries), now)
     hint = max(filter(None, [hint, schedule.publisher_hint(
         ttl_minutes=parsed.ttl_minutes, update_period=parsed.update_period,
         update_frequency=parsed.update_frequency)]), default=None)
-    state.next_check_at = _success_next(app, feed, now, per_week, hint)
+    state.next_check_at = _success_next(app, feed, answered, per_week, hint)
     state.entries_per_week = per_week
     state.etag = resp.headers.get("etag")
     state.last_modified = resp.headers.get("last-modified")
@@ -302,9 +303,9 @@ async def poll_feed(app: App, feed: Feed, cycle_now: datetime, cycle_started: fl
         # or the database refused this feed's rows: nothing of it was kept, its validators
         # included, so the next poll fetches it again. Not the feed's fault: not counted.
         log.warning("storing failed feed=%s error=%r; polled again soon", feed.name, str(exc))
-        retry = store.FeedState(status=resp.status, error=f"not stored: {exc}", checked_at=now,
-                                success=False, count_failure=False,
-                                next_check_at=now + timedelta(
+        retry = store.FeedState(status=resp.status, error=f"not stored: {exc}",
+                                checked_at=answered, success=False, count_failure=False,
+                                next_check_at=answered + timedelta(
                                     seconds=app.config.scheduler.min_interval))
         return PollOutcome(feed.name, ok=False, status=resp.status, error=retry.error), retry
     log.info("feed polled feed=%s entries=%d new=%d articles=%d hits=%d alerts=%d", feed.name,

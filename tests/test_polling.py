@@ -279,7 +279,7 @@ def test_a_feed_whose_rows_the_database_refuses_does_not_stop_the_others(
     assert health["good"]["articles"] == 1 and health["good"]["error_count"] == 0
     assert health["bad"]["articles"] == 0 and health["bad"]["error_count"] == 0
     assert "refused by a trigger" in health["bad"]["last_error"]
-    assert _next(health["bad"]) <= timedelta(minutes=5)
+    assert _next(health["bad"]) < timedelta(minutes=6)  # min_interval after it answered
     with sqlite3.connect(path) as conn:
         conn.execute("drop trigger refuse")
     api.poll_once(config, now=NOW + timedelta(minutes=6), workers=0)
