@@ -356,7 +356,9 @@ async def _article_once(app: App, url: str, entry: Entry, full_text: bool,
 async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,
                         feed_title: str = "", context: Context | None = None
                         ) -> store.NewArticle:
-    """Fetch and extract the page (when asked), fall back to the feed's text, run the rules."""
+    """Fetch and extract the page (when asked), fall back to the feed's text, run the rules.
+    ``canonical`` is the entry's article key (its canonical link)."""
+    link_key = canonical
     feed_text = entry.content if len(entry.content) > len(entry.summary) else entry.summary
     extracted = Extracted(text="", error="full text not requested")
     url = entry.link or canonical
@@ -388,7 +390,7 @@ async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,
         summary=entry.summary[:5000], text=text, text_source=source,
         published_at=entry.published, author=entry.author or extracted.author,
         site_name=extracted.site_name or feed_title or None, language=extracted.language,
-        meta=meta, hits=hits, link_key=article_key(entry))
+        meta=meta, hits=hits, link_key=link_key)
 
 
 async def _fetch_and_extract(app: App, link: str) -> tuple[Extracted, str | None]:
