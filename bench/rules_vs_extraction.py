@@ -27,6 +27,7 @@ COMBOS = [["RU", "CN"], ["RU", "US"], ["CN", "US"], ["RU", "CN", "US"]]
 WORDS = ["sanction*", '"trade war"', "oil", "gas", "missile*", "election*", "tariff*", "summit",
          '"white house"', "nuclear", "grain", "wheat", "chip*", "bank*", "ceasefire", "troops",
          "cyber*", "spy*", "Taiwan", "Ukraine", "Arctic", "satellite*", "dollar", "yuan"]
+ROUNDS = 3
 REFS = ["@RU", "@CN", "@US", "@Q7747", "@Q15031", "@Q6279", "@Q35525", "@Q649", "@Q956"]
 
 
@@ -54,27 +55,37 @@ def main() -> None:
         print(f"rules_vs_extraction: skipped, no pages at {DATA}", file=sys.stderr)
         return
     htmls = [gzip.decompress(p.read_bytes()) for p in pages]
-    extract_times, texts = [], []
+    texts = []
     for html in htmls:
-        t0 = time.perf_counter()
         got = extract_article(html)
-        extract_times.append(time.perf_counter() - t0)
         texts.append((got.title or "", got.text))
     catalogue = load_catalogue()
-    base = statistics.median(extract_times)
-    print("rules vs extraction (median per page, "
-          f"{len(pages)} pages; python -m bench.rules_vs_extraction)")
-    print(f"  trafilatura extract (baseline)      {base * 1000:8.2f} ms")
-    for n in (1, 50, 500):
-        engine = RuleEngine(_rules(n), catalogue)
+    engines = {n: RuleEngine(_rules(n), catalogue) for n in (1, 50, 500)}
+    # Each figure is the median over the pages, taken in each of ROUNDS rounds that alternate
+    # extraction and matching; the best round of each counts (a noisy machine slows rounds,
+    # it never speeds one up).
+    extract_med, match_med = float("inf"), dict.fromkeys(engines, float("inf"))
+    for _round in range(ROUNDS):
         times = []
-        for title, text in texts:
+        for html in htmls:
             t0 = time.perf_counter()
-            engine.analyse(title, text)
+            extract_article(html)
             times.append(time.perf_counter() - t0)
-        med = statistics.median(times)
+        extract_med = min(extract_med, statistics.median(times))
+        for n, engine in engines.items():
+            times = []
+            for title, text in texts:
+                t0 = time.perf_counter()
+                engine.analyse(title, text)
+                times.append(time.perf_counter() - t0)
+            match_med[n] = min(match_med[n], statistics.median(times))
+    print("rules vs extraction (median per page, "
+          f"{len(pages)} pages, best of {ROUNDS} rounds; python -m bench.rules_vs_extraction)")
+    print(f"  trafilatura extract (baseline)      {extract_med * 1000:8.2f} ms")
+    for n, med in match_med.items():
+        goal = "  (goal <= 2%)" if n == 50 else "  (goal: flat)" if n == 500 else ""
         print(f"  match + {n:>3} rules                   {med * 1000:8.2f} ms"
-              f"   = {med / base:6.1%} of extraction")
+              f"   = {med / extract_med:6.1%} of extraction{goal}")
 
 
 if __name__ == "__main__":
