@@ -284,3 +284,21 @@ def test_a_feed_whose_rows_the_database_refuses_does_not_stop_the_others(
         conn.execute("drop trigger refuse")
     api.poll_once(config, now=NOW + timedelta(minutes=6), workers=0)
     assert _health(config)["bad"]["articles"] == 1
+
+
+def test_the_next_check_counts_from_when_the_feed_answered(sqlite_url: str,
+                                                           web: HTTPServer) -> None:
+    """A cycle can outlast a feed's interval; counting from the cycle's start would make the
+    feed due again (for another instance) a moment after it was polled."""
+    def slow(_req: Request) -> Response:
+        time.sleep(1.5)
+        return Response(rss([ITEM]), content_type="application/rss+xml")
+
+    web.expect_request("/slow").respond_with_handler(slow)
+    config = make_config(sqlite_url, [{"name": "slow", "url": web.url_for("/slow"),
+                                       "interval": "10m"}], full_text=False)
+    api.poll_once(config, now=NOW, workers=0)
+    feed = _health(config)["slow"]
+    answered = datetime.fromisoformat(feed["last_checked_at"]) - NOW
+    assert timedelta(seconds=1.5) <= answered < timedelta(seconds=30)
+    assert _next(feed) >= answered + timedelta(minutes=9)  # 10 minutes ± 10% jitter
