@@ -226,7 +226,10 @@ async def poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | 
         log.info("feed unchanged feed=%s status=%s", feed.name, resp.status)
         # Recorded now (in the writer's next group commit), not at the end of the batch: the
         # feed's lease is released as soon as it is done with.
-        await app.writer.submit(Job(lambda s: store.record_poll(s, feed.id, state)))
+        try:
+            await app.writer.submit(Job(lambda s: store.record_poll(s, feed.id, state)))
+        except StoreError:
+            return PollOutcome(feed.name, ok=True, status=resp.status), state  # with the batch
         return PollOutcome(feed.name, ok=True, status=resp.status), None
 
     loop = asyncio.get_running_loop()
