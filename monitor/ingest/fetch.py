@@ -188,17 +188,22 @@ async def fetch(
     except httpx.TimeoutException as exc:
         if isinstance(exc.__cause__, aiohttp.ClientConnectorError):
             # httpx-aiohttp maps a refused connection to ConnectTimeout; it is not a timeout.
-            raise FetchError(url, f"ConnectError: {exc.__cause__}", unreachable=True) from None
+            raise FetchError(url, f"ConnectError: {_connect_reason(str(exc.__cause__))}",
+                             unreachable=True) from None
         raise FetchError(url, f"timed out ({type(exc).__name__})") from None
     except httpx.DecodingError as exc:
         raise FetchError(url, f"undecodable body: {exc}") from None
     except httpx.ConnectError as exc:
-        reason = str(exc) or "connection failed"
-        if "Name or service not known" in reason or "nodename nor servname" in reason:
-            reason = "DNS lookup failed"
-        raise FetchError(url, f"ConnectError: {reason}", unreachable=True) from None
+        raise FetchError(url, f"ConnectError: {_connect_reason(str(exc))}",
+                         unreachable=True) from None
     except httpx.HTTPError as exc:
         raise FetchError(url, f"{type(exc).__name__}: {exc or 'request failed'}") from None
+
+
+def _connect_reason(text: str) -> str:
+    if "Name or service not known" in text or "nodename nor servname" in text:
+        return "DNS lookup failed"
+    return text or "connection failed"
 
 
 async def _follow(client: Fetcher, url: str, headers: dict[str, str], max_bytes: int,
