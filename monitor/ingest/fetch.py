@@ -69,22 +69,29 @@ class HostGate:
             yield
 
 
-def _transport(cfg: FetchConfig, limits: httpx.Limits) -> httpx.AsyncBaseTransport:
+def _limits(cfg: FetchConfig) -> httpx.Limits:
+    return httpx.Limits(max_connections=cfg.concurrency * 2, max_keepalive_connections=100)
+
+
+def _transport(cfg: FetchConfig) -> httpx.AsyncBaseTransport:
     if cfg.transport == "aiohttp":
-        return AiohttpTransport(limits=limits)
-    return httpx.AsyncHTTPTransport(limits=limits)
+        return AiohttpTransport(limits=_limits(cfg))
+    return httpx.AsyncHTTPTransport(limits=_limits(cfg))
+
+
+def _headers(cfg: FetchConfig) -> dict[str, str]:
+    return {"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"}
+
+
+def _timeout(cfg: FetchConfig) -> httpx.Timeout:
+    return httpx.Timeout(cfg.timeout, connect=min(cfg.timeout, 10.0))
 
 
 def make_client(cfg: FetchConfig) -> httpx.AsyncClient:
     """The shared HTTP client for the alert channels (built once by the app)."""
-    limits = httpx.Limits(max_connections=cfg.concurrency * 2, max_keepalive_connections=100)
-    return httpx.AsyncClient(
-        follow_redirects=False,
-        timeout=httpx.Timeout(cfg.timeout, connect=min(cfg.timeout, 10.0)),
-        headers={"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"},
-        limits=limits,
-        transport=_transport(cfg, limits),
-    )
+    return httpx.AsyncClient(follow_redirects=False, timeout=_timeout(cfg),
+                             headers=_headers(cfg), limits=_limits(cfg),
+                             transport=_transport(cfg))
 
 
 class Fetcher:
@@ -97,10 +104,9 @@ class Fetcher:
     bound by that CPU. Requests, responses and errors are still httpx's."""
 
     def __init__(self, cfg: FetchConfig) -> None:
-        limits = httpx.Limits(max_connections=cfg.concurrency * 2, max_keepalive_connections=100)
-        self.transport = _transport(cfg, limits)
-        self.headers = {"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"}
-        self.timeout = httpx.Timeout(cfg.timeout, connect=min(cfg.timeout, 10.0)).as_dict()
+        self.transport = _transport(cfg)
+        self.headers = _headers(cfg)
+        self.timeout = _timeout(cfg).as_dict()
 
     @asynccontextmanager
     async def get(self, url: str, headers: dict[str, str]) -> AsyncIterator[httpx.Response]:
