@@ -5,8 +5,10 @@ APScheduler 3.x only ticks; what is due lives in our tables (``feeds.next_check_
 ``alerts.next_attempt_at``) and is claimed with leases, so a restart loses nothing and several
 instances can share one PostgreSQL database. Each job runs at most once at a time. On a stop
 signal the jobs stop being started, in-flight work gets ``scheduler.shutdown_timeout`` to
-finish, what is still running is cancelled, and this instance's leases are released so that
-its feeds and alerts are picked up at once (by itself after a restart, or by the others).
+finish, the alerts that work queued get one delivery round in what is left of that time (a
+story found just before the stop is not held back until the next start), what is still running
+is cancelled, and this instance's leases are released so that its feeds and alerts are picked
+up at once (by itself after a restart, or by the others).
 """
 
 from __future__ import annotations
@@ -124,6 +126,7 @@ async def _shutdown(app: App, scheduler: AsyncIOScheduler, running: set[asyncio.
     scheduler.shutdown(wait=False)
     log.info("stopping: waiting for in-flight work jobs=%d timeout=%.0fs", len(running),
              timeout)
+    deadline = time.monotonic() + timeout
     if running:
         _done, pending = await asyncio.wait(set(running), timeout=timeout)
         for task in pending:
@@ -131,6 +134,8 @@ async def _shutdown(app: App, scheduler: AsyncIOScheduler, running: set[asyncio.
         if pending:
             await asyncio.wait(pending, timeout=5)
             log.warning("cancelled unfinished work jobs=%d", len(pending))
+    if app.channels and (left := deadline - time.monotonic()) > 0:
+        await _last_dispatch(app, left)
     try:
         with store.unit_of_work(app.engine) as s:
             feeds = store.release_leases(s, app.instance)
@@ -139,3 +144,20 @@ async def _shutdown(app: App, scheduler: AsyncIOScheduler, running: set[asyncio.
                  app.instance, feeds, alerts)
     except MonitorError as exc:
         log.error("could not release leases (they expire on their own) error=%r", str(exc))
+
+
+async def _last_dispatch(app: App, timeout: float) -> None:
+    """One delivery round for what is due now, cut off after ``timeout`` seconds; what it
+    does not send stays in the outbox for the next start."""
+    try:
+        report = await asyncio.wait_for(dispatch.dispatch_due(app, pipeline.utcnow()),
+                                        timeout)
+    except TimeoutError:
+        log.warning("stopping: last dispatch round cut off after %.1fs; the rest stays queued",
+                    timeout)
+    except MonitorError as exc:
+        log.error("stopping: last dispatch round failed error=%r", str(exc))
+    else:
+        if report.sent or report.retrying or report.failed:
+            log.info("stopping: last dispatch round sent=%d retrying=%d failed=%d", report.sent,
+                     report.retrying, report.failed)

@@ -126,6 +126,35 @@ def test_health_metrics_and_clean_sigterm(tmp_path: Path, web: HTTPServer) -> No
                             ).fetchall() == [("sent", 1)]
 
 
+def test_a_story_found_just_before_sigterm_is_delivered_on_the_way_out(
+        tmp_path: Path, web: HTTPServer) -> None:
+    """The dispatch job runs once at start and then not for an hour: only the stop's last
+    delivery round can send the alert for the story the first poll finds."""
+    _serve_story(web)
+    db = tmp_path / "m.db"
+    config = _write_config(tmp_path, f"sqlite:///{db}", web.url_for("/feed.xml"),
+                           scheduler={"min_interval": "1s", "tick": "1s",
+                                      "dispatch_every": "1h", "shutdown_timeout": "5s"})
+
+    def hits() -> int:
+        try:
+            with sqlite3.connect(db) as conn:
+                return int(conn.execute("select count(*) from hits").fetchone()[0])
+        except sqlite3.Error:  # not created yet
+            return 0
+
+    with _daemon(config) as proc:
+        _wait_for(lambda: hits() == 1, what="the hit")
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0, err
+    assert "Putin and Xi meet in Moscow" in out  # the console channel's message
+    assert "last dispatch round sent=1" in err
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select status, count(*) from alerts group by status"
+                            ).fetchall() == [("sent", 1)]
+
+
 def test_json_logs(tmp_path: Path, web: HTTPServer) -> None:
     _serve_story(web)
     config = _write_config(tmp_path, f"sqlite:///{tmp_path / 'm.db'}", web.url_for("/feed.xml"),
