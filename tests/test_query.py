@@ -158,6 +158,34 @@ def test_rules_that_cannot_fire_are_not_evaluated_but_never_missed() -> None:
         assert fast == full, (title, fast, full)
 
 
+def test_rules_sharing_terms_and_queries_each_get_their_own_verdict() -> None:
+    """Equal subtrees are one object across rules (an article works each out once), yet a
+    term's result in one scope never stands in for another scope, and each rule's verdict is
+    the one it gets when it is the only rule."""
+    table: dict = {}
+    a = parse_query("sanctions AND (oil OR gas)", CATALOGUE, table)
+    b = parse_query("(oil OR gas) NEAR/3 Putin", CATALOGUE, table)
+    assert a.root.children[1] is b.root.left  # type: ignore[attr-defined]
+    rules = [_rule(name=f"r{i}", **kw) for i, kw in enumerate([
+        {"query": "Putin"}, {"query": "title:Putin"}, {"query": "body:Putin"},
+        {"query": "Putin", "exclude": "Xi"}, {"query": "Putin", "exclude": "title:oil"},
+        {"query": "title:(body:Putin)"}, {"query": "NOT title:(body:Putin)"},
+        {"countries": {"at_least": 2}}, {"countries": {"at_least": 2}, "min_salience": 50},
+        {"countries": {"at_least": 2}, "feeds": ["tass"]},
+        {"query": "Putin", "channels": ["slack"]}, {"query": "Putin", "severity": "high"},
+    ])]
+    engine = RuleEngine(rules, CATALOGUE)
+    for title, text in [(TITLE, TEXT), ("Oil", "Putin spoke."), ("Putin", "Oil and gas.")]:
+        together = {r.rule: r for r in engine.analyse(title, text, Context()).hits}
+        for rule in rules:
+            alone = RuleEngine([rule], CATALOGUE).analyse(title, text, Context()).hits
+            assert (rule.name in together) is bool(alone), (title, rule.name)
+            if alone:
+                assert together[rule.name].evidence == alone[0].evidence
+                assert together[rule.name].severity == rule.severity
+                assert together[rule.name].channels == rule.channels
+
+
 def test_query_syntax_error_is_a_config_error_with_its_path() -> None:
     with pytest.raises(ConfigError) as info:
         parse_config({"rules": [{"name": "ok", "query": "oil"},

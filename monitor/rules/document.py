@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import FIELDS, Fields, Mention
@@ -20,8 +20,7 @@ def is_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):  # a tuple: hashed in C, and spans are hashed a lot
     field: str
     start: int  # token index
     end: int  # token index, exclusive
@@ -58,8 +57,9 @@ class QueryDoc:
     _offsets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     _index: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     _by_ref: dict[str, list[Span]] | None = None
-    # Leaf results per (node, fields): rules share terms, so each is looked up once per doc.
-    memo: dict[tuple[Any, tuple[str, ...]], Any] = field(default_factory=dict)
+    # Results per (query node, fields or purpose): rules share terms and whole queries, so
+    # each is worked out once per doc.
+    memo: dict[tuple[Any, Any], Any] = field(default_factory=dict)
 
     def plain(self, name: str) -> str:
         """A field folded and with punctuation blanked: same length as the field."""

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from monitor.config import RuleConfig
 from monitor.rules.catalogue import COUNTRY_NAMES, Catalogue
 from monitor.rules.document import QueryDoc, Span
 from monitor.rules.matcher import Fields, Matcher, Mention, split_fields
-from monitor.rules.query import Query, Trigger, parse_query
+from monitor.rules.query import Interner, Query, Trigger, parse_query
 from monitor.rules.salience import DEFAULT_PARAMS, CountryScore, SalienceParams, country_scores
 
 MAX_SNIPPETS = 3
@@ -62,6 +63,9 @@ class Analysis:
         return any(r.matched for r in self.results if r.rule == rule)
 
 
+Condition = tuple[tuple[str, ...], int, float | None]  # countries of, at_least, min_salience
+
+
 @dataclass(frozen=True)
 class CompiledRule:
     config: RuleConfig
@@ -69,18 +73,25 @@ class CompiledRule:
     exclude: Query | None
 
     @property
-    def unfiltered(self) -> bool:
-        return not (self.config.languages or self.config.feeds or self.config.tags)
-
-    @property
     def name(self) -> str:
         return self.config.name
 
+    @cached_property
+    def unfiltered(self) -> bool:
+        return not (self.config.languages or self.config.feeds or self.config.tags)
+
+    @cached_property
+    def condition(self) -> Condition | None:
+        c = self.config.countries
+        return None if c is None else (tuple(c.of), c.at_least, self.config.min_salience)
+
 
 def compile_rules(rules: list[RuleConfig], catalogue: Catalogue) -> list[CompiledRule]:
-    """Parse every rule's queries (raises ``QuerySyntaxError``)."""
-    return [CompiledRule(r, parse_query(r.query, catalogue) if r.query else None,
-                         parse_query(r.exclude, catalogue) if r.exclude else None)
+    """Parse every rule's queries (raises ``QuerySyntaxError``). Equal subtrees are shared
+    across rules, so an article works out each distinct term and query once."""
+    interner: Interner = {}
+    return [CompiledRule(r, parse_query(r.query, catalogue, interner) if r.query else None,
+                         parse_query(r.exclude, catalogue, interner) if r.exclude else None)
             for r in rules]
 
 
@@ -129,31 +140,27 @@ class RuleEngine:
 
     def analyse(self, title: str, text: str, context: Context | None = None,
                 explain: bool = False) -> Analysis:
-        """Run the rules over one article. ``results`` holds the rules that could fire (the
-        others did not), with evidence for those that fire; with ``explain`` every rule is
-        listed with its evidence (``monitor rules test``)."""
+        """Run the rules over one article. ``results`` holds the rules that fire, with their
+        evidence; with ``explain`` every rule is listed, fired or not, with its evidence
+        (``monitor rules test``)."""
         fields = split_fields(title, text)
         mentions = self.matcher.find(fields)
         countries = country_scores(mentions, self.catalogue, self.params)
         shared = _Shared(self, fields, mentions, countries)
         ctx = context or Context()
         chosen = range(len(self.compiled)) if explain else self._candidates(shared, countries)
-        results = [self._evaluate(self.compiled[i], countries, shared, ctx, explain)
-                   for i in chosen]
+        results = [r for i in chosen
+                   if (r := self._evaluate(self.compiled[i], countries, shared, ctx, explain))]
         return Analysis(fields, mentions, countries, results, self.catalogue)
 
     def _evaluate(self, rule: CompiledRule, countries: dict[str, CountryScore],
-                  shared: _Shared, ctx: Context, explain: bool) -> RuleResult:
+                  shared: _Shared, ctx: Context, explain: bool) -> RuleResult | None:
+        """The rule's result, or None when it does not fire and ``explain`` is off."""
         cfg = rule.config
         matched = rule.unfiltered or _filters_pass(cfg, ctx)
         about = shared.about
-        if matched and cfg.countries is not None:
-            if cfg.min_salience is None:
-                about = [c for c in cfg.countries.of if c in about]
-            else:
-                about = [c for c in cfg.countries.of
-                         if c in countries and countries[c].salience >= cfg.min_salience]
-            matched = len(about) >= cfg.countries.at_least
+        if matched and rule.condition is not None:
+            matched, about = shared.country_condition(rule.condition)
         query_spans: tuple[Span, ...] = ()
         if matched and rule.query is not None:
             result = rule.query.evaluate(shared.doc)
@@ -162,7 +169,7 @@ class RuleEngine:
                     and rule.exclude.evaluate(shared.doc).matched)
         matched = matched and not excluded
         if not (matched or explain):
-            return RuleResult(cfg.name, False, 0.0, cfg.severity, cfg.channels, {})
+            return None
         threshold = cfg.min_salience if cfg.min_salience is not None else self.params.threshold
         query_spans = query_spans[:MAX_EVIDENCE_SPANS]  # "bank*" may match a hundred words
         evidence: dict[str, Any] = {
@@ -172,7 +179,7 @@ class RuleEngine:
             "snippets": shared.snippets(query_spans) if matched else [],
         }
         if rule.query is not None:
-            evidence["query_matches"] = sorted({shared.span_text(s) for s in query_spans})
+            evidence["query_matches"] = shared.query_matches(query_spans)
         score = round(sum(countries[c].salience for c in about if c in countries), 3)
         return RuleResult(cfg.name, matched, score, cfg.severity, cfg.channels, evidence)
 
@@ -217,13 +224,34 @@ class _Shared:
         self._snippets: dict[tuple[Span, ...], list[dict[str, Any]]] = {}
         self._doc: QueryDoc | None = None
         self._span_texts: dict[Span, str] = {}
+        self._conditions: dict[Condition, tuple[bool, list[str]]] = {}
+        self._query_matches: dict[tuple[Span, ...], list[str]] = {}
         self.about = [c for c, score in scores.items() if score.about]
+
+    def country_condition(self, key: Condition) -> tuple[bool, list[str]]:
+        """Whether ``at_least`` of the countries ``of`` are about (or reach ``min_salience``),
+        and which; worked out once per article for all the rules that state it."""
+        if (known := self._conditions.get(key)) is None:
+            of, at_least, min_salience = key
+            if min_salience is None:
+                about = [c for c in of if c in self.about]
+            else:
+                about = [c for c in of
+                         if c in self._scores and self._scores[c].salience >= min_salience]
+            known = self._conditions[key] = (len(about) >= at_least, about)
+        return known
 
     @property
     def doc(self) -> QueryDoc:
         if self._doc is None:
             self._doc = QueryDoc(self._fields, self._mentions, self._engine.catalogue)
         return self._doc
+
+    def query_matches(self, spans: tuple[Span, ...]) -> list[str]:
+        """The distinct texts a query matched (rules with the same query share them)."""
+        if (texts := self._query_matches.get(spans)) is None:
+            texts = self._query_matches[spans] = sorted({self.span_text(s) for s in spans})
+        return texts
 
     def span_text(self, span: Span) -> str:
         text = self._span_texts.get(span)

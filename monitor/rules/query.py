@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+from typing import Any
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
@@ -83,7 +85,12 @@ class Result:
 NO = Result(False)
 
 
+@dataclass(frozen=True, eq=False)
 class Node:
+    """A compiled query node. Nodes compare and hash by identity: ``parse_query`` interns
+    equal subtrees (across all rules when they share an ``Interner``), so that an article's
+    memo finds a term, or a whole query, that several rules use under one key."""
+
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
         raise NotImplementedError
 
@@ -103,7 +110,7 @@ class Node:
         return True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Terms(Node):
     words: tuple[str, ...]  # casefolded; one word, or a phrase
     prefix: bool = False
@@ -111,7 +118,11 @@ class Terms(Node):
     cjk: bool = False  # Chinese: matched as a substring
 
     def possible(self, doc: QueryDoc) -> bool:
-        return (self.text.casefold() if self.cjk else self.words[0]) in doc.folded
+        key = (self, "possible")
+        if (hit := doc.memo.get(key)) is None:
+            hit = doc.memo[key] = (self.text.casefold() if self.cjk else self.words[0]) \
+                in doc.folded
+        return bool(hit)
 
     def triggers(self) -> frozenset[Trigger] | None:
         if self.cjk or (self.prefix and len(self.words) == 1):
@@ -160,7 +171,7 @@ class Terms(Node):
         return Result(bool(spans), tuple(spans))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EntityRef(Node):
     ref: str  # a country code or an entity id
 
@@ -178,7 +189,7 @@ class EntityRef(Node):
         return hit
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Scoped(Node):
     fields: tuple[str, ...]
     child: Node
@@ -196,7 +207,7 @@ class Scoped(Node):
         return self.child.positional()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class And(Node):
     children: tuple[Node, ...]
 
@@ -220,7 +231,7 @@ class And(Node):
         return False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Or(Node):
     children: tuple[Node, ...]
 
@@ -250,7 +261,7 @@ class Or(Node):
         return all(c.positional() for c in self.children)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Not(Node):
     child: Node
 
@@ -261,7 +272,7 @@ class Not(Node):
         return False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Near(Node):
     left: Node
     right: Node
@@ -360,19 +371,42 @@ class _Invalid(Exception):
         self.reason = reason
 
 
+Interner = dict[tuple[Any, ...], Node]
+
+
+def _intern(node: Node, table: Interner) -> Node:
+    """The one node equal to ``node`` in ``table`` (children first, so that equal children
+    are the same object and a node's key can hold them by identity)."""
+    values: list[Any] = []
+    for f in dataclass_fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, Node):
+            value = _intern(value, table)
+        elif isinstance(value, tuple) and value and isinstance(value[0], Node):
+            value = tuple(_intern(v, table) for v in value)
+        values.append(value)
+    key = (type(node), *values)
+    if key not in table:
+        table[key] = type(node)(*values)
+    return table[key]
+
+
 @dataclass(frozen=True)
 class Query:
     text: str
     root: Node
 
     def evaluate(self, doc: QueryDoc) -> Result:
-        if not self.root.possible(doc):
-            return NO
-        return self.root.evaluate(doc, FIELDS)
+        key = (self.root, "query")  # rules with the same query share its result
+        if (hit := doc.memo.get(key)) is None:
+            hit = doc.memo[key] = (self.root.evaluate(doc, FIELDS) if self.root.possible(doc)
+                                   else NO)
+        return hit
 
 
-def parse_query(text: str, catalogue: Catalogue) -> Query:
-    """Compile a query string. Raises ``QuerySyntaxError`` (a ``RuleError``) with the column."""
+def parse_query(text: str, catalogue: Catalogue, interner: Interner | None = None) -> Query:
+    """Compile a query string. Raises ``QuerySyntaxError`` (a ``RuleError``) with the column.
+    Queries compiled with one ``interner`` share their equal subtrees."""
     if not text.strip():
         raise QuerySyntaxError(text, 1, "empty query")
     if len(text) > MAX_QUERY_CHARS:
@@ -401,4 +435,4 @@ def parse_query(text: str, catalogue: Catalogue) -> Query:
         raise QuerySyntaxError(text, 1, str(exc).splitlines()[0]) from None
     if isinstance(root, Token):  # pragma: no cover - every terminal is transformed
         raise QuerySyntaxError(text, 1, "not a query")
-    return Query(text, root)
+    return Query(text, _intern(root, {} if interner is None else interner))
