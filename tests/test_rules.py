@@ -48,6 +48,22 @@ def countries_in(text: str) -> list[str]:
     ("A Chinese-American family in Boston", ["US"]),  # a US story, not a Chinese one
     ("midterms: Midterms", ["US", "US"]),             # lower-case aliases also capitalised
     ("Latin America trade", []),
+    # a price in dollars, a place or company named after a country, a sports event
+    ("A loan of 300 mln U.S. Dlrs for Indonesia", []),
+    ("A LOAN OF 300 MLN U.S. DLRS", []),
+    ("Priced in US dollars", []),
+    ("A geothermal plant at China Lake", []),
+    ("Taiwan's Chinese Petroleum Corp", []),
+    ("Halep lost at the U.S. Open", []),
+    ("The South China Morning Post said", []),
+    # stock tickers: bare or .N/.O is a US quote; another suffix another exchange
+    ("EARTHWORM <WORM> ACCEPTS SOVIET INVITATION", ["US", "RU"]),
+    ("Lotus Development <LOTS.O> said", ["US"]),
+    ("British Petroleum <BP.L> said", []),
+    ("Exxon Mobil (NYSE: XOM) said", ["US"]),
+    # a hard-wrapped wire line still reads as one phrase
+    ("officials at the White\nHouse", ["US"]),
+    ("at Chinese\nPetroleum's refinery", []),
     # leaders, capitals, institutions
     ("Putin met Xi in the Kremlin", ["RU", "CN", "RU"]),
     ("The White House and the Pentagon", ["US", "US"]),
@@ -100,6 +116,17 @@ def test_weak_aliases_need_a_strong_mention(title: str, text: str, us: bool) -> 
     assert ("US" in analysis.countries) is us
 
 
+@pytest.mark.parametrize(("title", "text", "ru"), [
+    # "St. Petersburg" alone may be the Florida city...
+    ("Southwest adds flights", "Nonstops link Houston with Tampa and St. Petersburg.", False),
+    # ...it counts for Russia beside an unambiguous Russian mention; Leningrad always does.
+    ("Forum opens", "Russian officials gathered in St. Petersburg.", True),
+    ("Port reopens", "Ships reached Leningrad.", True),
+])
+def test_st_petersburg_needs_russia_named(title: str, text: str, ru: bool) -> None:
+    assert ("RU" in ENGINE.analyse(title, text).countries) is ru
+
+
 def test_seed_story_is_about_all_three_with_named_evidence() -> None:
     text = shared("seed/seed-article.txt").read_text("utf-8")
     analysis = ENGINE.analyse("", text)
@@ -131,6 +158,7 @@ def _group(**entity: object) -> dict[str, object]:
     ({"groups": [{"country": "RU", "entities": [{"id": "x", "name": "X"},
                                                 {"id": "x", "name": "Y"}]}]}, "duplicate"),
     (_group(id="x", name="X", en="X"), "must be a list"),
+    (_group(id="x", name="X", patterns=["<[A-Z"]), "bad pattern"),
 ])
 def test_catalogue_validation(data: dict[str, object], message: str) -> None:
     with pytest.raises(RuleError, match=message):

@@ -38,9 +38,18 @@ class Alias:
 
 
 @dataclass(frozen=True)
+class Pattern:
+    """A regular expression that identifies an entity where no fixed alias can (a ticker)."""
+
+    regex: re.Pattern[str]
+    entity_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Catalogue:
     entities: dict[str, Entity]
     aliases: list[Alias]
+    patterns: tuple[Pattern, ...] = ()
 
 
 def _is_cjk(text: str) -> bool:
@@ -83,6 +92,7 @@ def parse_catalogue(data: Any) -> Catalogue:
         raise RuleError("catalogue: expected a mapping with a 'groups' list")
     entities: dict[str, Entity] = {}
     by_alias: dict[tuple[str, bool], list[str]] = {}
+    patterns: list[Pattern] = []
     for where, raw in _entries(data):
         if "name" not in raw:
             raise RuleError(f"{where}: missing 'name'")
@@ -101,7 +111,14 @@ def parse_catalogue(data: Any) -> Catalogue:
         entities[ent_id] = Entity(id=ent_id, name=name, country=country,
                                   kind=str(raw.get("kind", "")), weights=weights,
                                   weak=bool(raw.get("weak", False)))
+        for regex in raw.get("patterns") or []:
+            try:
+                patterns.append(Pattern(re.compile(str(regex)), (ent_id,)))
+            except re.error as exc:
+                raise RuleError(f"{where} ({ent_id}): bad pattern {regex!r}: {exc}") from None
         langs = {lang: raw[lang] for lang in LANGUAGES if lang in raw}
+        if not langs and raw.get("patterns"):
+            continue  # matched by its patterns only
         for lang, names in (langs or {"en": [name]}).items():
             if not isinstance(names, list):
                 raise RuleError(f"{where} ({ent_id}): {lang} aliases must be a list")
@@ -117,7 +134,7 @@ def parse_catalogue(data: Any) -> Catalogue:
     aliases = [Alias(text, tuple(ids), stem, not _is_cjk(text))
                for (text, stem), ids in by_alias.items()]
     aliases += [Alias(str(b), (), False, not _is_cjk(str(b))) for b in data.get("blockers", [])]
-    return Catalogue(entities=entities, aliases=aliases)
+    return Catalogue(entities=entities, aliases=aliases, patterns=tuple(patterns))
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
