@@ -186,6 +186,16 @@ def test_rules_sharing_terms_and_queries_each_get_their_own_verdict() -> None:
                 assert together[rule.name].channels == rule.channels
 
 
+def test_terms_match_when_case_folding_changes_a_fields_length() -> None:
+    """"ß" folds to "ss": the fields are then folded one by one, not cut from the article."""
+    assert matches("putin", title="Große Rede", text="Putin sprach in der Straße.")
+    assert matches('title:"große rede"', title="Große Rede", text="Putin sprach.")
+    assert not matches("title:putin", title="Große Rede", text="Putin sprach.")
+    (hit,) = RuleEngine([_rule(query="body:straße")], CATALOGUE).analyse(
+        "Große Rede", "Er sprach. Dann ging er. Die Straße war leer.").hits
+    assert hit.evidence["query_matches"] == ["Straße"]
+
+
 def test_query_syntax_error_is_a_config_error_with_its_path() -> None:
     with pytest.raises(ConfigError) as info:
         parse_config({"rules": [{"name": "ok", "query": "oil"},

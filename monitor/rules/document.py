@@ -64,8 +64,18 @@ class QueryDoc:
     def plain(self, name: str) -> str:
         """A field folded and with punctuation blanked: same length as the field."""
         if name not in self._plain:
-            self._plain[name] = _PUNCT.sub(" ", _fold(self.fields.get(name)))
+            self._plain[name] = _PUNCT.sub(" ", self._folded_field(name))
         return self._plain[name]
+
+    def _folded_field(self, name: str) -> str:
+        """A field case-folded, cut from ``folded`` (one casefold per article)."""
+        start = 0
+        for f in FIELDS:
+            end = start + len(self.fields.get(f))
+            if f == name:
+                return self.folded[start:end]
+            start = end + 1
+        raise KeyError(name)
 
     def tokens(self, name: str) -> list[str]:
         """The field's case-folded words."""
@@ -105,7 +115,7 @@ class QueryDoc:
     def folded(self) -> str:
         """All fields case-folded (not tokenized), for the cheap "could this match at all"
         test: a substring test in C, a superset of what can match."""
-        return "\n".join(self.fields.get(f) for f in FIELDS).casefold()
+        return _fold("\n".join(self.fields.get(f) for f in FIELDS))  # offsets kept
 
     @cached_property
     def refs(self) -> frozenset[str]:
