@@ -169,3 +169,14 @@ def test_every_entity_has_a_country_and_a_unique_id() -> None:
     assert len(CATALOGUE.entities) > 250
     for ent in CATALOGUE.entities.values():
         assert ent.weights and set(ent.weights) <= {"RU", "CN", "US"}
+
+
+@pytest.mark.parametrize(("title", "text", "cn"), [
+    # state media cited as a source do not make a story Chinese...
+    ("Pyongyang welcomes talks", "North Korea welcomed contact with U.S. diplomats, the "
+     "official New China News Agency said.", False),
+    # ...beside China named, they count (and are evidence).
+    ("Beijing responds", "China rejected the report, Xinhua said.", True),
+])
+def test_state_media_alone_are_a_source_not_a_subject(title: str, text: str, cn: bool) -> None:
+    assert ("CN" in ENGINE.analyse(title, text).countries) is cn
