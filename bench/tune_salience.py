@@ -55,10 +55,11 @@ def main() -> None:
         return
     tune, holdout = load("tune"), load("holdout")
     grid = itertools.product([3.0, 4.0], [2.0, 3.0], [1.0], [0.5, 0.7, 1.0],
-                             [1.0, 1.5, 2.0, 3.0], [0.0, 0.1, 0.15, 0.2, 0.3])
+                             [1.0, 1.5, 2.0, 3.0], [0.0, 0.1, 0.2, 0.3],
+                             [2.5, 3.0, 4.0, float("inf")])
     results = []
-    for title, lead, body, decay, threshold, relative in grid:
-        params = SalienceParams(title, lead, body, decay, threshold, relative)
+    for title, lead, body, decay, threshold, relative, sure in grid:
+        params = SalienceParams(title, lead, body, decay, threshold, relative, sure)
         f1s = [flag_f1(tune[name], params) for name in FILES]
         results.append((sum(f1s) / len(f1s), f1s, params))
     results.sort(key=lambda r: -r[0])

@@ -98,6 +98,12 @@ def test_fields_split_title_lead_body() -> None:
      "cheered. China, China. A U.S. diplomat attended.", {"CN"}),
     ("Wheat prices", "The U.S. harvest was poor. Traders sold. Russia was mentioned once.",
      {"US"}),
+    # ...but a country named in the lead and again in the body is about, however dominant
+    # the other one is (here the US at 25, the Soviet Union at 3)
+    ("U.S. SENATORS SEEK TO EXPAND USDA EXPORT BONUS", "Leading U.S. farm state senators want "
+     "the U.S. Agriculture Department to widen its export bonus to traditional buyers of U.S. "
+     "farm products, including the Soviet Union. The White House has objected. Senators said "
+     "the Soviet Union bought little wheat this year.", {"US", "RU"}),
 ])
 def test_salience_and_about(title: str, text: str, about: set[str]) -> None:
     analysis = ENGINE.analyse(title, text)
