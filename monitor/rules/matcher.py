@@ -33,7 +33,7 @@ _ABBREVIATION = re.compile(
     r"|\b[A-Z]|(?:\b[A-Za-z]\.)+[A-Za-z])[.]$")
 # Line breaks, tabs and no-break spaces read as spaces, one for one (offsets stay valid), so
 # that "White\nHouse" in a hard-wrapped wire story matches "White House".
-_SPACES = re.compile("[\n\r\t\f\v\xa0\u2009\u202f]")  # re.sub: 12x str.translate's speed
+_SPACES = "\n\r\t\f\v\xa0\u2009\u202f"
 LEAD_SENTENCES = 2
 MAX_STEM_SUFFIX = 3
 
@@ -114,7 +114,10 @@ class Matcher:
         found: list[tuple[int, int, Alias]] = []
         n = len(text)
         aliases = self._aliases
-        scan = _SPACES.sub(" ", text)
+        scan = text
+        for space in _SPACES:  # str.replace: 20x re.sub's speed, 250x str.translate's
+            if space in scan:
+                scan = scan.replace(space, " ")
         for index, start, end in self._automaton.find_matches_as_indexes(scan, overlapping=True):
             alias = aliases[index]
             if alias.boundaries:
