@@ -11,6 +11,7 @@ them, and up to three snippets with the matched spans.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -222,6 +223,7 @@ class _Shared:
         self._engine, self._fields, self._mentions, self._scores = engine, fields, mentions, scores
         self._countries: dict[float, dict[str, Any]] = {}
         self._snippets: dict[tuple[Span, ...], list[dict[str, Any]]] = {}
+        self._sentences: dict[str, list[tuple[int, int]]] = {}  # per field, for snippets
         self._doc: QueryDoc | None = None
         self._span_texts: dict[Span, str] = {}
         self._conditions: dict[Condition, tuple[bool, list[str]]] = {}
@@ -279,7 +281,8 @@ class _Shared:
         if key not in self._snippets:
             extra = [Mention((), self.span_text(s), s.field, *self.doc.char_range(s))
                      for s in key]
-            self._snippets[key] = snippets(self._fields, _merge(self._mentions, extra))
+            self._snippets[key] = snippets(self._fields, _merge(self._mentions, extra),
+                                           self._sentences)
         return self._snippets[key]
 
 
@@ -300,37 +303,41 @@ class _Candidate:
     snippet: dict[str, Any] = field(default_factory=dict)
 
 
-def snippets(fields: Fields, mentions: list[Mention]) -> list[dict[str, Any]]:
-    """Up to three sentences with the most distinct matches, spans relative to the snippet."""
-    by_field: dict[str, list[Mention]] = {}
-    for m in mentions:
-        by_field.setdefault(m.field, []).append(m)
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a field, leading spaces left out."""
+    out = []
+    for sent in _SENTENCE.finditer(text):
+        s, e = sent.start(), sent.end()
+        s += len(sent.group()) - len(sent.group().lstrip())
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+def snippets(fields: Fields, mentions: list[Mention],
+             bounds: dict[str, list[tuple[int, int]]] | None = None) -> list[dict[str, Any]]:
+    """Up to three sentences with the most distinct matches, spans relative to the snippet.
+    ``bounds`` holds each field's ``sentences`` when the caller has them already."""
+    bounds = {} if bounds is None else bounds
+    by_sentence: dict[tuple[str, int], list[Mention]] = {}
+    for m in sorted(mentions, key=lambda m: (m.field, m.start)):
+        if m.field not in bounds:
+            bounds[m.field] = sentences(fields.get(m.field))
+        sents = bounds[m.field]
+        i = bisect_right(sents, (m.start, len(fields.get(m.field)) + 1)) - 1
+        if i >= 0 and m.end <= sents[i][1]:
+            by_sentence.setdefault((m.field, i), []).append(m)
     candidates: list[_Candidate] = []
-    for field_name, field_mentions in by_field.items():
-        text = fields.get(field_name)
-        field_mentions.sort(key=lambda m: m.start)
-        k = 0  # mentions are swept once, sentence by sentence
-        for sent in _SENTENCE.finditer(text):
-            s, e = sent.start(), sent.end()
-            while k < len(field_mentions) and field_mentions[k].start < s:
-                k += 1
-            inside = []
-            j = k
-            while j < len(field_mentions) and field_mentions[j].start < e:
-                if field_mentions[j].end <= e:
-                    inside.append(field_mentions[j])
-                j += 1
-            if not inside:
-                continue
-            s += len(sent.group()) - len(sent.group().lstrip())
-            chunk = text[s:e].rstrip()
-            if len(chunk) > MAX_SNIPPET_CHARS:
-                chunk = chunk[:MAX_SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
-            spans = [[m.start - s, m.end - s] for m in inside if m.end - s <= len(chunk)]
-            distinct = len({eid for m in inside for eid in m.entity_ids} |
-                           {m.text.casefold() for m in inside if not m.entity_ids})
-            candidates.append(_Candidate(distinct, len(candidates),
-                                         {"field": field_name, "text": chunk, "spans": spans}))
+    for (field_name, i), inside in by_sentence.items():
+        s, e = bounds[field_name][i]
+        chunk = fields.get(field_name)[s:e].rstrip()
+        if len(chunk) > MAX_SNIPPET_CHARS:
+            chunk = chunk[:MAX_SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+        spans = [[m.start - s, m.end - s] for m in inside if m.end - s <= len(chunk)]
+        distinct = len({eid for m in inside for eid in m.entity_ids} |
+                       {m.text.casefold() for m in inside if not m.entity_ids})
+        candidates.append(_Candidate(distinct, len(candidates),
+                                     {"field": field_name, "text": chunk, "spans": spans}))
     candidates.sort(key=lambda c: (-c.score, c.order))
     chosen: list[dict[str, Any]] = []
     for cand in candidates:
