@@ -56,7 +56,7 @@ class QueryDoc:
     _tokens: dict[str, list[str]] = field(default_factory=dict)
     _offsets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     _index: dict[str, dict[str, list[int]]] = field(default_factory=dict)
-    _by_ref: dict[str, list[Span]] | None = None
+    _by_ref: dict[str, list[Span]] = field(default_factory=dict)
     # Results per (query node, fields or purpose): rules share terms and whole queries, so
     # each is worked out once per doc.
     memo: dict[tuple[Any, Any], Any] = field(default_factory=dict)
@@ -64,10 +64,10 @@ class QueryDoc:
     def plain(self, name: str) -> str:
         """A field folded and with punctuation blanked: same length as the field."""
         if name not in self._plain:
-            self._plain[name] = _PUNCT.sub(" ", self._folded_field(name))
+            self._plain[name] = _PUNCT.sub(" ", self.folded_field(name))
         return self._plain[name]
 
-    def _folded_field(self, name: str) -> str:
+    def folded_field(self, name: str) -> str:
         """A field case-folded, cut from ``folded`` (one casefold per article)."""
         start = 0
         for f in FIELDS:
@@ -130,24 +130,18 @@ class QueryDoc:
         return frozenset(out)
 
     def spans_of(self, ref: str) -> list[Span]:
-        """Spans of the mentions of an entity id or of any entity of a country code."""
-        if self._by_ref is None:
-            by_ref: dict[str, list[Span]] = {}
-            for m, span in zip(self.mentions, self._mention_spans(), strict=True):
-                refs: set[str] = set()
-                for eid in m.entity_ids:
-                    refs.add(eid)
-                    country = self.catalogue.entities[eid].country
-                    if country:
-                        refs.add(country)
-                for ref_key in refs:
-                    by_ref.setdefault(ref_key, []).append(span)
-            self._by_ref = by_ref
-        return self._by_ref.get(ref, [])
+        """Spans of the mentions of an entity id or of any entity of a country code (worked
+        out per ref: tokens are counted only as far as that ref's last mention)."""
+        if (spans := self._by_ref.get(ref)) is None:
+            entities = self.catalogue.entities
+            spans = self._by_ref[ref] = self._mention_spans(
+                [m for m in self.mentions
+                 if any(eid == ref or entities[eid].country == ref for eid in m.entity_ids)])
+        return spans
 
-    def _mention_spans(self) -> list[Span]:
-        """Token spans of the mentions, counting tokens in one sweep per field."""
-        points = sorted({(m.field, c) for m in self.mentions for c in (m.start, m.end)})
+    def _mention_spans(self, mentions: list[Mention]) -> list[Span]:
+        """Token spans of mentions, counting tokens in one sweep per field."""
+        points = sorted({(m.field, c) for m in mentions for c in (m.start, m.end)})
         counts: dict[tuple[str, int], int] = {}
         field_name, prev, total = "", 0, 0
         for name, char in points:
@@ -162,7 +156,7 @@ class QueryDoc:
             counts[(name, char)] = total
             prev = char
         spans = []
-        for m in self.mentions:
+        for m in mentions:
             a = counts[(m.field, m.start)]
             plain = self.plain(m.field)
             if m.start > 0 and not plain[m.start - 1].isspace() and m.start < len(plain) \

@@ -148,7 +148,7 @@ class Terms(Node):
                     first = t - 1 if inside else t
                     spans.append(Span(name, first, doc.token_count(name, m.end()) or first + 1))
                 continue
-            if self.words[0] not in doc.plain(name):
+            if self.words[0] not in doc.folded_field(name):
                 continue  # a substring test in C spares most fields their word index
             toks = doc.tokens(name)
             index = doc.index(name)
@@ -285,10 +285,14 @@ class Near(Node):
         return And((self.left, self.right)).triggers()
 
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
-        a = self.left.evaluate(doc, fields)
+        # Words first: they often fail ("oil" was only in "soil"), and then the entity side
+        # never needs its token positions counted.
+        first, second = ((self.right, self.left) if isinstance(self.left, EntityRef)
+                         else (self.left, self.right))
+        a = first.evaluate(doc, fields)
         if not a.matched:
             return NO
-        b = self.right.evaluate(doc, fields)
+        b = second.evaluate(doc, fields)
         if not b.matched:
             return NO
         found: dict[Span, None] = {}
