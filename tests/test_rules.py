@@ -118,6 +118,11 @@ def test_salience_and_about(title: str, text: str, about: set[str]) -> None:
      "Delegates cheered. The Congress will sit for two weeks.", False),
     # ...but beside an unambiguous US mention it counts.
     ("Budget fight", "Congress passed the bill. The White House welcomed it.", True),
+    # the G.O.P. and Capitol Hill are American whatever else the story names; "Capitol" is not
+    ("G.O.P. Senator's Report", "Senator Richard Burr signed it; Republicans may win the House.",
+     True),
+    ("Hearing on Capitol Hill", "Senators questioned the witness.", True),
+    ("Capitol reopens", "The state Capitol in Havana reopened to visitors.", False),
 ])
 def test_weak_aliases_need_a_strong_mention(title: str, text: str, us: bool) -> None:
     analysis = ENGINE.analyse(title, text)
