@@ -61,6 +61,8 @@ def countries_in(text: str) -> list[str]:
     ("Lotus Development <LOTS.O> said", ["US"]),
     ("British Petroleum <BP.L> said", []),
     ("Exxon Mobil (NYSE: XOM) said", ["US"]),
+    ("Microsoft Corp (MSFT.O) said", ["US"]),
+    ("Toyota Motor Corp (7203.T) said", []),
     ("NY TRADERS SAY SOVIETS MADE LARGE SUGAR PURCHASE", ["US", "RU"]),  # NY: New York
     ("Tony and Anny", []),
     # a hard-wrapped wire line still reads as one phrase
