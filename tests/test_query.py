@@ -4,6 +4,7 @@ test that no string crashes the parser."""
 from __future__ import annotations
 
 import contextlib
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from monitor.config import RuleConfig, parse_config
 from monitor.errors import ConfigError
 from monitor.rules.catalogue import load_catalogue
-from monitor.rules.document import QueryDoc
+from monitor.rules.document import QueryDoc, blank_punctuation
 from monitor.rules.engine import Context, RuleEngine
 from monitor.rules.matcher import Matcher, split_fields
 from monitor.rules.query import QuerySyntaxError, parse_query
@@ -194,6 +195,14 @@ def test_terms_match_when_case_folding_changes_a_fields_length() -> None:
     (hit,) = RuleEngine([_rule(query="body:straße")], CATALOGUE).analyse(
         "Große Rede", "Er sprach. Dann ging er. Die Straße war leer.").hits
     assert hit.evidence["query_matches"] == ["Straße"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2040)) |
+       st.text(alphabet="abc XYZ_09.,;:!?'\"()-\n\t’‘“”—–…«»·•′″"))
+def test_blanking_punctuation_fast_path_agrees_with_the_regex(text: str) -> None:
+    """The byte-table path for ASCII text gives what the regular expression gives."""
+    assert blank_punctuation(text) == re.sub(r"[^\w\s]", " ", text)
 
 
 def test_query_syntax_error_is_a_config_error_with_its_path() -> None:

@@ -29,6 +29,22 @@ class Span(NamedTuple):  # a tuple: hashed in C, and spans are hashed a lot
 # Punctuation (anything but letters, digits, "_" and spaces) becomes a space, one for one, so
 # that str.split() tokenizes in C and char offsets stay valid.
 _PUNCT = re.compile(r"[^\w\s]")
+# The same for ASCII text, as a byte table (2.5x faster on the extraction benchmark's pages):
+# news text becomes ASCII once its typographic punctuation is blanked.
+_TYPOGRAPHIC = "’‘“”—–…«»·•′″"
+_ASCII_BLANKS = bytes(c if chr(c).isalnum() or chr(c) == "_" or chr(c).isspace() else 32
+                      for c in range(128)) + bytes(range(128, 256))
+
+
+def blank_punctuation(text: str) -> str:
+    """``text`` with every character that is neither a letter, a digit, "_" nor a space
+    replaced by a space (same length)."""
+    for ch in _TYPOGRAPHIC:
+        if ch in text:
+            text = text.replace(ch, " ")
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_BLANKS).decode("ascii")
+    return _PUNCT.sub(" ", text)
 _TOKEN = re.compile(r"\S+")
 
 
@@ -42,7 +58,7 @@ def _fold(text: str) -> str:
 
 def words_of(text: str) -> tuple[str, ...]:
     """A query term's words, tokenized exactly as documents are."""
-    return tuple(_PUNCT.sub(" ", _fold(text)).split())
+    return tuple(blank_punctuation(_fold(text)).split())
 
 
 @dataclass
@@ -64,7 +80,7 @@ class QueryDoc:
     def plain(self, name: str) -> str:
         """A field folded and with punctuation blanked: same length as the field."""
         if name not in self._plain:
-            self._plain[name] = _PUNCT.sub(" ", self.folded_field(name))
+            self._plain[name] = blank_punctuation(self.folded_field(name))
         return self._plain[name]
 
     def folded_field(self, name: str) -> str:
