@@ -33,18 +33,21 @@ REFS = ["@RU", "@CN", "@US", "@Q7747", "@Q15031", "@Q6279", "@Q35525", "@Q649", 
 
 def _rules(n: int) -> list[RuleConfig]:
     """A realistic mix: a third country conditions, the rest queries with proximity, field
-    scopes, wildcards, exclusions and entity references."""
+    scopes, wildcards, exclusions and entity references. No two rules state the same
+    conditions (the engine works out equal conditions once; this measures distinct ones)."""
     out = []
     for i in range(n):
         w, v = WORDS[i % len(WORDS)], WORDS[(i * 7 + 3) % len(WORDS)]
         ref, ref2 = REFS[i % len(REFS)], REFS[(i * 5 + 1) % len(REFS)]
         kind = i % 3
         if kind == 0:
-            rule = {"countries": {"at_least": 2, "of": COMBOS[i % len(COMBOS)]}}
+            rule: dict[str, object] = {
+                "countries": {"at_least": 2, "of": COMBOS[i % len(COMBOS)]},
+                "min_salience": 2 + i / 1000}
         elif kind == 1:
-            rule = {"query": f"{ref} NEAR/{10 + i % 20} ({w} OR {v})", "exclude": "title:opinion"}
+            rule = {"query": f"{ref} NEAR/{10 + i} ({w} OR {v})", "exclude": "title:opinion"}
         else:
-            rule = {"query": f"title:({w} OR {ref}) AND {ref2} AND NOT {v}"}
+            rule = {"query": f"title:({w} OR {ref}) AND {ref2} AND NOT {v} AND NOT x{i}"}
         out.append(RuleConfig.model_validate({"name": f"rule-{i}", **rule}))
     return out
 
