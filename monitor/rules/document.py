@@ -69,6 +69,7 @@ class QueryDoc:
     mentions: Sequence[Mention]
     catalogue: Catalogue
     _plain: dict[str, str] = field(default_factory=dict)
+    _folded: dict[str, str] = field(default_factory=dict)
     _tokens: dict[str, list[str]] = field(default_factory=dict)
     _offsets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     _index: dict[str, dict[str, list[int]]] = field(default_factory=dict)
@@ -85,13 +86,14 @@ class QueryDoc:
 
     def folded_field(self, name: str) -> str:
         """A field case-folded, cut from ``folded`` (one casefold per article)."""
-        start = 0
-        for f in FIELDS:
-            end = start + len(self.fields.get(f))
-            if f == name:
-                return self.folded[start:end]
-            start = end + 1
-        raise KeyError(name)
+        if (cut := self._folded.get(name)) is None:
+            start = 0
+            for f in FIELDS:
+                end = start + len(self.fields.get(f))
+                self._folded[f] = self.folded[start:end]
+                start = end + 1
+            cut = self._folded[name]
+        return cut
 
     def tokens(self, name: str) -> list[str]:
         """The field's case-folded words."""

@@ -307,13 +307,16 @@ class _Shared:
         return self._countries[threshold]
 
     def snippets(self, spans: tuple[Span, ...]) -> list[dict[str, Any]]:
-        key = tuple(sorted(set(spans), key=lambda s: (s.field, s.start, s.end)))
+        if (found := self._snippets.get(spans)) is not None:  # the same query's spans
+            return found
+        key = tuple(sorted(set(spans)))  # spans sort by field, start, end
         if key not in self._snippets:
             extra = [Mention((), self.span_text(s), s.field, *self.doc.char_range(s))
                      for s in key]
             self._snippets[key] = snippets(self._fields, _merge(self._mentions, extra),
                                            self._sentences)
-        return self._snippets[key]
+        found = self._snippets[spans] = self._snippets[key]
+        return found
 
 
 def _merge(mentions: list[Mention], extra: list[Mention]) -> list[Mention]:
