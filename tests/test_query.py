@@ -205,6 +205,20 @@ def test_blanking_punctuation_fast_path_agrees_with_the_regex(text: str) -> None
     assert blank_punctuation(text) == re.sub(r"[^\w\s]", " ", text)
 
 
+@pytest.mark.parametrize(("query", "title", "text", "expected"), [
+    # a weak mention that does not count for its country is not there for queries either
+    ("@US", "China's parliament opens", "The Congress will sit for two weeks.", False),
+    ("@US", "Budget fight", "Congress passed the bill. The White House welcomed it.", True),
+    ("@Q656", "Flights added", "Nonstops link Tampa and St. Petersburg.", False),
+    ("@Q656", "Forum opens", "Russian officials gathered in St. Petersburg.", True),
+    ("@Q656", "Port reopens", "Ships reached Leningrad.", True),
+])
+def test_entity_references_see_only_mentions_that_count(query: str, title: str, text: str,
+                                                          expected: bool) -> None:
+    engine = RuleEngine([_rule(query=query)], CATALOGUE)
+    assert engine.analyse(title, text).matched("r") is expected
+
+
 def test_query_syntax_error_is_a_config_error_with_its_path() -> None:
     with pytest.raises(ConfigError) as info:
         parse_config({"rules": [{"name": "ok", "query": "oil"},

@@ -174,6 +174,7 @@ def _group(**entity: object) -> dict[str, object]:
                                                 {"id": "x", "name": "Y"}]}]}, "duplicate"),
     (_group(id="x", name="X", en="X"), "must be a list"),
     (_group(id="x", name="X", patterns=["<[A-Z"]), "bad pattern"),
+    (_group(id="x", name="X", weak_aliases="X"), "weak_aliases must be a list"),
 ])
 def test_catalogue_validation(data: dict[str, object], message: str) -> None:
     with pytest.raises(RuleError, match=message):

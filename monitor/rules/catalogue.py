@@ -35,6 +35,7 @@ class Alias:
     entity_ids: tuple[str, ...]  # empty for a blocker
     stem: bool = False  # Russian stem: up to 3 more Cyrillic letters may follow
     boundaries: bool = True  # False for CJK
+    weak: bool = False  # this alias is ambiguous even where its entity is not
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def parse_catalogue(data: Any) -> Catalogue:
         raise RuleError("catalogue: expected a mapping with a 'groups' list")
     entities: dict[str, Entity] = {}
     by_alias: dict[tuple[str, bool], list[str]] = {}
+    weak_aliases: set[str] = set()
     patterns: list[Pattern] = []
     for where, raw in _entries(data):
         if "name" not in raw:
@@ -116,8 +118,17 @@ def parse_catalogue(data: Any) -> Catalogue:
                 patterns.append(Pattern(re.compile(str(regex)), (ent_id,)))
             except re.error as exc:
                 raise RuleError(f"{where} ({ent_id}): bad pattern {regex!r}: {exc}") from None
+        weak = raw.get("weak_aliases") or []
+        if not isinstance(weak, list):
+            raise RuleError(f"{where} ({ent_id}): weak_aliases must be a list")
+        for alias in weak:
+            text = str(alias).strip()
+            weak_aliases.add(text)
+            ids = by_alias.setdefault((text, False), [])
+            if ent_id not in ids:
+                ids.append(ent_id)
         langs = {lang: raw[lang] for lang in LANGUAGES if lang in raw}
-        if not langs and raw.get("patterns"):
+        if not langs and (raw.get("patterns") or weak):
             continue  # matched by its patterns only
         for lang, names in (langs or {"en": [name]}).items():
             if not isinstance(names, list):
@@ -131,7 +142,7 @@ def parse_catalogue(data: Any) -> Catalogue:
                 ids = by_alias.setdefault((text, stem), [])
                 if ent_id not in ids:
                     ids.append(ent_id)
-    aliases = [Alias(text, tuple(ids), stem, not _is_cjk(text))
+    aliases = [Alias(text, tuple(ids), stem, not _is_cjk(text), text in weak_aliases)
                for (text, stem), ids in by_alias.items()]
     aliases += [Alias(str(b), (), False, not _is_cjk(str(b))) for b in data.get("blockers", [])]
     return Catalogue(entities=entities, aliases=aliases, patterns=tuple(patterns))

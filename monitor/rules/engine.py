@@ -21,7 +21,13 @@ from monitor.rules.catalogue import COUNTRY_NAMES, Catalogue
 from monitor.rules.document import QueryDoc, Span
 from monitor.rules.matcher import Fields, Matcher, Mention, split_fields
 from monitor.rules.query import Interner, Query, Trigger, parse_query
-from monitor.rules.salience import DEFAULT_PARAMS, CountryScore, SalienceParams, country_scores
+from monitor.rules.salience import (
+    DEFAULT_PARAMS,
+    CountryScore,
+    SalienceParams,
+    counted,
+    country_scores,
+)
 
 MAX_SNIPPETS = 3
 MAX_EVIDENCE_SPANS = 30
@@ -168,7 +174,7 @@ class RuleEngine:
         evidence; with ``explain`` every rule is listed, fired or not, with its evidence
         (``monitor rules test``)."""
         fields = split_fields(title, text)
-        mentions = self.matcher.find(fields)
+        mentions = counted(self.matcher.find(fields), self.catalogue)
         countries = country_scores(mentions, self.catalogue, self.params)
         shared = _Shared(self, fields, mentions, countries)
         ctx = context or Context()

@@ -45,6 +45,7 @@ class Mention:
     field: str  # title | lead | body
     start: int  # position within the field's text
     end: int
+    weak: bool = False  # an alias ambiguous on its own (see the catalogue's weak_aliases)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ class Matcher:
                     keys[key] = alias
                 elif alias.entity_ids and prev.entity_ids and key == alias.text:
                     ids = tuple(dict.fromkeys(prev.entity_ids + alias.entity_ids))
-                    keys[key] = Alias(key, ids, prev.stem or alias.stem, prev.boundaries)
+                    keys[key] = Alias(key, ids, prev.stem or alias.stem, prev.boundaries,
+                                      prev.weak and alias.weak)
         self._aliases = list(keys.values())
         self._patterns = [(p.regex, Alias(p.regex.pattern, p.entity_ids, False, False))
                           for p in catalogue.patterns]
@@ -143,7 +145,7 @@ class Matcher:
             taken[start:end] = b"\x01" * (end - start)
             kept.append((start, end, alias))
         kept.sort(key=lambda m: m[0])
-        mentions = [Mention(alias.entity_ids, text[start:end], field, start, end)
+        mentions = [Mention(alias.entity_ids, text[start:end], field, start, end, alias.weak)
                     for start, end, alias in kept if alias.entity_ids]
         return mentions
 

@@ -56,23 +56,32 @@ class CountryScore:
     entities: dict[str, int] = field(default_factory=dict)  # entity id -> mention count
 
 
-def country_scores(mentions: list[Mention], catalogue: Catalogue,
-                   params: SalienceParams = DEFAULT_PARAMS) -> dict[str, CountryScore]:
-    """Salience per country code (only countries that are mentioned)."""
-    scores: dict[str, CountryScore] = {}
-    body_seen: dict[str, int] = {}
-    # "One sense per discourse": an ambiguous (weak) alias such as Congress counts for a
-    # country only when the article also names that country unambiguously.
+def counted(mentions: list[Mention], catalogue: Catalogue) -> list[Mention]:
+    """The mentions that count. "One sense per discourse": a weak mention (Congress, or "St.
+    Petersburg", which may be in Florida) counts for its country only when the article also
+    names that country unambiguously; otherwise it is dropped, for salience, for queries
+    (``@US``) and for evidence alike."""
+    entities = catalogue.entities
     strong: set[str] = set()
     for mention in mentions:
+        if mention.weak:
+            continue
         for eid in mention.entity_ids:
-            ent = catalogue.entities[eid]
+            ent = entities[eid]
             if not ent.weak and ent.country:
                 strong.add(ent.country)
-    for mention in mentions:
-        if all(catalogue.entities[e].weak for e in mention.entity_ids) and not any(
-                catalogue.entities[e].country in strong for e in mention.entity_ids):
-            continue
+    return [m for m in mentions
+            if not (m.weak or all(entities[e].weak for e in m.entity_ids))
+            or any(entities[e].country in strong for e in m.entity_ids)]
+
+
+def country_scores(mentions: list[Mention], catalogue: Catalogue,
+                   params: SalienceParams = DEFAULT_PARAMS) -> dict[str, CountryScore]:
+    """Salience per country code (only countries that are mentioned), from the mentions that
+    count (see ``counted``)."""
+    scores: dict[str, CountryScore] = {}
+    body_seen: dict[str, int] = {}
+    for mention in counted(mentions, catalogue):
         # A mention naming several entities (中俄: China and Russia) counts once per country,
         # with the strongest link among them.
         links: dict[str, float] = {}
