@@ -219,6 +219,26 @@ def test_entity_references_see_only_mentions_that_count(query: str, title: str, 
     assert engine.analyse(title, text).matched("r") is expected
 
 
+def test_hundreds_of_query_words_are_found_in_one_pass_with_the_same_verdicts() -> None:
+    """Past NEEDLE_SCAN_FROM words the engine finds them with one automaton pass; verdicts
+    are those of a small engine that searches word by word."""
+    real = [_rule(name=f"r{i}", **kw) for i, kw in enumerate([
+        {"query": "sanction* AND @RU"}, {"query": "oil OR gas"}, {"query": "NOT oil"},
+        {"query": '"white house" NEAR/5 @CN'}, {"query": "制裁"}, {"query": "bank* AND NOT soil"},
+    ])]
+    filler = [_rule(name=f"f{i}", query=f"zq{i}word OR title:zr{i}") for i in range(130)]
+    big = RuleEngine(filler + real, CATALOGUE)
+    small = RuleEngine(real, CATALOGUE)
+    assert big._needle_scan is not None and small._needle_scan is None
+    texts = [(TITLE, TEXT), ("Oil prices", "Gas is cheap. The soil is dry."),
+             ("", "美国对俄罗斯实施新的制裁。"), ("zq7word", "zr3 and zq12word"), ("Nothing", "")]
+    for title, text in texts:
+        want = {r.rule for r in small.analyse(title, text).hits}
+        got = {r.rule for r in big.analyse(title, text).hits}
+        assert got - {f.name for f in filler} == want, (title, got, want)
+    assert {r.rule for r in big.analyse("zq7word", "zr3 and zq12word").hits} >= {"f7", "f12"}
+
+
 def test_query_syntax_error_is_a_config_error_with_its_path() -> None:
     with pytest.raises(ConfigError) as info:
         parse_config({"rules": [{"name": "ok", "query": "oil"},

@@ -77,6 +77,19 @@ class QueryDoc:
     # Results per (query node, fields or purpose): rules share terms and whole queries, so
     # each is worked out once per doc.
     memo: dict[tuple[Any, Any], Any] = field(default_factory=dict)
+    # Needles (query terms' first words) found by one scan for all of them, and the needles
+    # that scan looked for; others are looked for one by one.
+    present: frozenset[str] = frozenset()
+    scanned: frozenset[str] = frozenset()
+    _contains: dict[str, bool] = field(default_factory=dict)
+
+    def contains(self, needle: str) -> bool:
+        """Whether the case-folded article contains ``needle`` (a cheap "could match" test)."""
+        if needle in self.scanned:
+            return needle in self.present
+        if (hit := self._contains.get(needle)) is None:
+            hit = self._contains[needle] = needle in self.folded
+        return hit
 
     def plain(self, name: str) -> str:
         """A field folded and with punctuation blanked: same length as the field."""

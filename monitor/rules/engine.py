@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import ahocorasick_rs
+
 from monitor.config import RuleConfig
 from monitor.rules.catalogue import COUNTRY_NAMES, Catalogue
 from monitor.rules.document import QueryDoc, Span
 from monitor.rules.matcher import Fields, Matcher, Mention, split_fields
-from monitor.rules.query import Interner, Query, Trigger, parse_query
+from monitor.rules.query import Interner, Query, Trigger, parse_query, terms_of
 from monitor.rules.salience import (
     DEFAULT_PARAMS,
     CountryScore,
@@ -30,6 +32,7 @@ from monitor.rules.salience import (
 )
 
 MAX_SNIPPETS = 3
+NEEDLE_SCAN_FROM = 250  # query words from which one automaton pass beats substring searches
 MAX_EVIDENCE_SPANS = 30
 MAX_SNIPPET_CHARS = 320
 _SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+[\"'”’»]?|\n|$)")
@@ -154,16 +157,35 @@ class RuleEngine:
             else:
                 for t in triggers:
                     self._by_trigger.setdefault(t, []).append(g)
-        self._word_triggers = any(kind == "w" for kind, _ in self._by_trigger)
+        # With hundreds of query words, one Aho-Corasick pass per article finds which are in
+        # it; with fewer, a substring search each is cheaper. Measured on the rules
+        # benchmark's pages: 33 words 0.20 ms (search) vs 0.23 ms (pass), 183 words 0.50 vs
+        # 0.52, 292 words 0.65 vs 0.58.
+        needles = sorted({t.needle for rule in self.compiled for q in (rule.query, rule.exclude)
+                          if q is not None for t in terms_of(q.root)})
+        if len(needles) < NEEDLE_SCAN_FROM:
+            needles = []
+        self._needles = needles
+        self._needle_set = frozenset(needles)
+        self._needle_scan = (ahocorasick_rs.AhoCorasick(
+            needles, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+            if needles else None)
+
+    def present(self, folded: str) -> frozenset[str]:
+        """The needles in an article's case-folded text."""
+        if self._needle_scan is None:
+            return frozenset()
+        needles = self._needles
+        return frozenset(needles[i] for i, _s, _e in
+                         self._needle_scan.find_matches_as_indexes(folded, overlapping=True))
 
     def _candidates(self, shared: _Shared, countries: dict[str, CountryScore]) -> list[int]:
         """The groups whose verdict can come out true."""
         doc = shared.doc
-        text = doc.folded if self._word_triggers else ""
         refs = doc.refs
         found = set(self._always)
         for (kind, value), groups in self._by_trigger.items():
-            if (value in countries) if kind == "m" else (value in text) if kind == "w" \
+            if (value in countries) if kind == "m" else doc.contains(value) if kind == "w" \
                     else (value in refs):
                 found.update(groups)
         return sorted(found)
@@ -282,7 +304,10 @@ class _Shared:
     @property
     def doc(self) -> QueryDoc:
         if self._doc is None:
-            self._doc = QueryDoc(self._fields, self._mentions, self._engine.catalogue)
+            doc = QueryDoc(self._fields, self._mentions, self._engine.catalogue)
+            doc.present = self._engine.present(doc.folded)
+            doc.scanned = self._engine._needle_set
+            self._doc = doc
         return self._doc
 
     def query_matches(self, spans: tuple[Span, ...]) -> list[str]:

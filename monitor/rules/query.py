@@ -17,6 +17,7 @@ terms match as substrings. Parsing uses lark; a syntax error says the column. Pu
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from typing import Any
@@ -117,12 +118,13 @@ class Terms(Node):
     text: str = ""
     cjk: bool = False  # Chinese: matched as a substring
 
+    @property
+    def needle(self) -> str:
+        """What must be in the case-folded text for the term to match (a substring)."""
+        return self.text.casefold() if self.cjk else self.words[0]
+
     def possible(self, doc: QueryDoc) -> bool:
-        key = (self, "possible")
-        if (hit := doc.memo.get(key)) is None:
-            hit = doc.memo[key] = (self.text.casefold() if self.cjk else self.words[0]) \
-                in doc.folded
-        return bool(hit)
+        return doc.contains(self.needle)
 
     def triggers(self) -> frozenset[Trigger] | None:
         if self.cjk or (self.prefix and len(self.words) == 1):
@@ -376,6 +378,18 @@ class _Invalid(Exception):
 
 
 Interner = dict[tuple[Any, ...], Node]
+
+
+def terms_of(node: Node) -> Iterator[Terms]:
+    """Every word or phrase term in a query tree."""
+    if isinstance(node, Terms):
+        yield node
+        return
+    for f in dataclass_fields(node):
+        value = getattr(node, f.name)
+        for child in value if isinstance(value, tuple) else (value,):
+            if isinstance(child, Node):
+                yield from terms_of(child)
 
 
 def _intern(node: Node, table: Interner) -> Node:
