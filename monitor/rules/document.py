@@ -85,10 +85,9 @@ class QueryDoc:
 
     def contains(self, needle: str) -> bool:
         """Whether the case-folded article contains ``needle`` (a cheap "could match" test)."""
-        if needle in self.scanned:
-            return needle in self.present
         if (hit := self._contains.get(needle)) is None:
-            hit = self._contains[needle] = needle in self.folded
+            hit = self._contains[needle] = (needle in self.present if needle in self.scanned
+                                            else needle in self.folded)
         return hit
 
     def plain(self, name: str) -> str:

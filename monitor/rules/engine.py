@@ -305,8 +305,9 @@ class _Shared:
     def doc(self) -> QueryDoc:
         if self._doc is None:
             doc = QueryDoc(self._fields, self._mentions, self._engine.catalogue)
-            doc.present = self._engine.present(doc.folded)
-            doc.scanned = self._engine._needle_set
+            if self._engine._needle_scan is not None:
+                doc.present = self._engine.present(doc.folded)
+                doc.scanned = self._engine._needle_set
             self._doc = doc
         return self._doc
 
