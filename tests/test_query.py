@@ -149,10 +149,13 @@ def test_rules_that_cannot_fire_are_not_evaluated_but_never_missed() -> None:
         {"query": '"white house" NEAR/5 @CN'}, {"query": "title:@Q7747"},
         {"countries": {"at_least": 1, "of": ["CN"]}}, {"query": "制裁"},
         {"countries": {"at_least": 2}, "exclude": "banks"}, {"query": "@Q6279 OR Biden"},
+        {"query": "title:oil AND @RU"}, {"query": "title:(sanctions OR @CN) AND @US"},
+        {"query": "title:Putin NEAR/3 title:meets"}, {"query": "title:(NOT oil) AND @RU"},
     ])]
     engine = RuleEngine(rules, CATALOGUE)
     texts = [(TITLE, TEXT), ("Oil prices", "Gas is cheap."), ("", "美国对俄罗斯实施新的制裁。"),
-             ("Biden speaks", "The president spoke."), ("Nothing", "at all")]
+             ("Biden speaks", "The president spoke."), ("Nothing", "at all"),
+             ("Oil and Russia", "Moscow said oil would flow."), ("Xi speaks", TEXT)]
     for title, text in texts:
         fast = {r.rule for r in engine.analyse(title, text).hits}
         full = {r.rule for r in engine.analyse(title, text, explain=True).hits}

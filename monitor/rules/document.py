@@ -150,8 +150,16 @@ class QueryDoc:
     @cached_property
     def refs(self) -> frozenset[str]:
         """Entity ids and country codes mentioned anywhere."""
+        return self._refs_in(self.mentions)
+
+    @cached_property
+    def title_refs(self) -> frozenset[str]:
+        """Entity ids and country codes mentioned in the title."""
+        return self._refs_in([m for m in self.mentions if m.field == "title"])
+
+    def _refs_in(self, mentions: Sequence[Mention]) -> frozenset[str]:
         out: set[str] = set()
-        for m in self.mentions:
+        for m in mentions:
             for eid in m.entity_ids:
                 out.add(eid)
                 country = self.catalogue.entities[eid].country

@@ -185,8 +185,17 @@ class RuleEngine:
         refs = doc.refs
         found = set(self._always)
         for (kind, value), groups in self._by_trigger.items():
-            if (value in countries) if kind == "m" else doc.contains(value) if kind == "w" \
-                    else (value in refs):
+            if kind == "m":
+                present = value in countries
+            elif kind == "w":
+                present = doc.contains(value)
+            elif kind == "r":
+                present = value in refs
+            elif kind == "wt":
+                present = value in doc.folded_field("title")
+            else:  # "rt"
+                present = value in doc.title_refs
+            if present:
                 found.update(groups)
         return sorted(found)
 
