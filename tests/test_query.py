@@ -151,6 +151,11 @@ def test_rules_that_cannot_fire_are_not_evaluated_but_never_missed() -> None:
         {"countries": {"at_least": 2}, "exclude": "banks"}, {"query": "@Q6279 OR Biden"},
         {"query": "title:oil AND @RU"}, {"query": "title:(sanctions OR @CN) AND @US"},
         {"query": "title:Putin NEAR/3 title:meets"}, {"query": "title:(NOT oil) AND @RU"},
+        {"countries": {"at_least": 2}, "min_salience": 3},
+        {"countries": {"at_least": 1, "of": ["RU"]}, "min_salience": 1},
+        {"countries": {"at_least": 2, "of": ["RU", "US"]}},
+        {"countries": {"at_least": 3}, "min_salience": 0.5},
+        {"countries": {"at_least": 1}, "min_salience": 4}, {"countries": {"at_least": 1}},
     ])]
     engine = RuleEngine(rules, CATALOGUE)
     texts = [(TITLE, TEXT), ("Oil prices", "Gas is cheap."), ("", "美国对俄罗斯实施新的制裁。"),

@@ -150,8 +150,26 @@ class RuleEngine:
         self._groups = list(groups.values())  # rule indices per verdict, in rule order
         self._always: list[int] = []
         self._by_trigger: dict[Trigger, list[int]] = {}
+        # Rules that are a country condition and nothing else are looked up by it: per
+        # (countries, at_least), the groups by min_salience, so that those that fire are
+        # found by bisection and the others cost nothing.
+        self._by_condition: dict[tuple[tuple[str, ...], int],
+                                 tuple[list[float], list[int]]] = {}
+        self._by_about: dict[tuple[tuple[str, ...], int], list[int]] = {}
         for g, members in enumerate(self._groups):
-            triggers = _rule_triggers(self.compiled[members[0]])
+            rule = self.compiled[members[0]]
+            if (rule.condition is not None and rule.query is None and rule.exclude is None
+                    and rule.unfiltered):
+                of, at_least, min_salience = rule.condition
+                if min_salience is None:  # "about" as salience decides it for the article
+                    self._by_about.setdefault((of, at_least), []).append(g)
+                    continue
+                levels, found = self._by_condition.setdefault((of, at_least), ([], []))
+                at = bisect_right(levels, min_salience)
+                levels.insert(at, min_salience)
+                found.insert(at, g)
+                continue
+            triggers = _rule_triggers(rule)
             if triggers is None:
                 self._always.append(g)
             else:
@@ -181,9 +199,17 @@ class RuleEngine:
 
     def _candidates(self, shared: _Shared, countries: dict[str, CountryScore]) -> list[int]:
         """The groups whose verdict can come out true."""
+        found = set(self._always)
+        for (of, at_least), (levels, groups) in self._by_condition.items():
+            reached = sorted((countries[c].salience for c in of if c in countries),
+                             reverse=True)
+            if len(reached) >= at_least:  # the at_least-th most salient sets the bar
+                found.update(groups[:bisect_right(levels, reached[at_least - 1])])
+        for (of, at_least), groups in self._by_about.items():
+            if sum(1 for c in of if c in countries and countries[c].about) >= at_least:
+                found.update(groups)
         doc = shared.doc
         refs = doc.refs
-        found = set(self._always)
         for (kind, value), groups in self._by_trigger.items():
             if kind == "m":
                 present = value in countries
