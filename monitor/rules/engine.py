@@ -133,9 +133,12 @@ def _verdict_key(rule: CompiledRule) -> tuple[Any, ...]:
 
 class RuleEngine:
     """Rules compiled once. Rules that state the same conditions share one verdict per
-    article, and verdicts are indexed by their triggers (a word, an entity, a mentioned
-    country), so an article costs one look-up per distinct trigger plus the verdicts that can
-    come out true, not a pass over every rule: 500 rules cost little more than 50 do."""
+    article. Verdicts are indexed: a rule that is only a country condition by that condition
+    (the levels of min_salience sorted), any other by its rarest required part (a title word,
+    a word, a person, a country), so an article costs one look-up per distinct trigger plus
+    the verdicts that can come out true, not a pass over every rule.
+    ``python -m bench.rules_vs_extraction``: 500 distinct rules cost 1.3x what 50 do.
+    """
 
     def __init__(self, rules: list[RuleConfig], catalogue: Catalogue,
                  params: SalienceParams = DEFAULT_PARAMS) -> None:
