@@ -345,7 +345,7 @@ def rules_test(ctx: click.Context, source: str, as_json: bool) -> None:
             mark = click.style(mark, fg="green", bold=True)
         click.echo(f"rule {result.rule}: {mark} — {result.evidence['clause']}")
         for snip in result.evidence["snippets"]:
-            from monitor.rules.engine import marked
+            from monitor.rules.evidence import marked
 
             before, after = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
             click.echo(f"  > {marked(snip, before, after)}")

@@ -7,7 +7,8 @@ import pytest
 from monitor.config import RuleConfig
 from monitor.errors import RuleError
 from monitor.rules.catalogue import load_catalogue, parse_catalogue
-from monitor.rules.engine import RuleEngine, marked
+from monitor.rules.engine import RuleEngine
+from monitor.rules.evidence import marked
 from monitor.rules.matcher import Matcher, split_fields
 from tests.conftest import shared
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from monitor.rules.engine import marked
+from monitor.rules.evidence import marked
 
 
 @dataclass(frozen=True)

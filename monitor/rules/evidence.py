@@ -1,0 +1,92 @@
+"""Evidence snippets: the sentences of an article that best show why a rule fired, with the
+matched spans marked. Pure.
+
+Mentions and query matches are merged (the longer span wins where they overlap), placed in
+their sentences, and the sentences with the most distinct matches win, up to three.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+from monitor.rules.matcher import Fields, Mention
+
+MAX_SNIPPETS = 3
+MAX_SNIPPET_CHARS = 320
+_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+[\"'”’»]?|\n|$)")
+
+
+def merge(mentions: list[Mention], extra: list[Mention]) -> list[Mention]:
+    """Mentions plus query matches, without overlaps (the longer span wins)."""
+    out: list[Mention] = []
+    for m in sorted(mentions + extra, key=lambda m: (m.field, m.start, -(m.end - m.start))):
+        if out and out[-1].field == m.field and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+@dataclass
+class _Candidate:
+    score: int
+    order: int
+    snippet: dict[str, Any] = field(default_factory=dict)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a field, leading spaces left out."""
+    out = []
+    for sent in _SENTENCE.finditer(text):
+        s, e = sent.start(), sent.end()
+        s += len(sent.group()) - len(sent.group().lstrip())
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+def snippets(fields: Fields, mentions: list[Mention],
+             bounds: dict[str, list[tuple[int, int]]] | None = None) -> list[dict[str, Any]]:
+    """Up to three sentences with the most distinct matches, spans relative to the snippet.
+    ``bounds`` holds each field's ``sentences`` when the caller has them already."""
+    bounds = {} if bounds is None else bounds
+    by_sentence: dict[tuple[str, int], list[Mention]] = {}
+    for m in sorted(mentions, key=lambda m: (m.field, m.start)):
+        if m.field not in bounds:
+            bounds[m.field] = sentences(fields.get(m.field))
+        sents = bounds[m.field]
+        i = bisect_right(sents, (m.start, len(fields.get(m.field)) + 1)) - 1
+        if i >= 0 and m.end <= sents[i][1]:
+            by_sentence.setdefault((m.field, i), []).append(m)
+    candidates: list[_Candidate] = []
+    for (field_name, i), inside in by_sentence.items():
+        s, e = bounds[field_name][i]
+        chunk = fields.get(field_name)[s:e].rstrip()
+        if len(chunk) > MAX_SNIPPET_CHARS:
+            chunk = chunk[:MAX_SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+        spans = [[m.start - s, m.end - s] for m in inside if m.end - s <= len(chunk)]
+        distinct = len({eid for m in inside for eid in m.entity_ids} |
+                       {m.text.casefold() for m in inside if not m.entity_ids})
+        candidates.append(_Candidate(distinct, len(candidates),
+                                     {"field": field_name, "text": chunk, "spans": spans}))
+    candidates.sort(key=lambda c: (-c.score, c.order))
+    chosen: list[dict[str, Any]] = []
+    for cand in candidates:
+        if all(cand.snippet["text"] != c["text"] for c in chosen):  # titles often open texts
+            chosen.append(cand.snippet)
+        if len(chosen) == MAX_SNIPPETS:
+            break
+    return chosen
+
+
+def marked(snippet: dict[str, Any], before: str = "[", after: str = "]") -> str:
+    """A snippet's text with its spans wrapped in markers (for plain text output)."""
+    text: str = snippet["text"]
+    out, pos = [], 0
+    for start, end in snippet["spans"]:
+        out += [text[pos:start], before, text[start:end], after]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
