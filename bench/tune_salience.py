@@ -16,7 +16,7 @@ from typing import Any
 from monitor.rules.catalogue import load_catalogue
 from monitor.rules.evaluate import Counts, in_split
 from monitor.rules.matcher import Matcher, Mention, split_fields
-from monitor.rules.salience import SalienceParams, country_scores
+from monitor.rules.salience import SalienceParams, counted, country_scores
 
 LABELED = Path(__file__).resolve().parents[2] / "shared" / "data" / "labeled"
 FILES = ("reuters21578-dev.jsonl", "nyt-rss-2022-dev.jsonl")
@@ -34,7 +34,8 @@ def load(split: str) -> dict[str, list[tuple[list[Mention], set[str]]]]:
                 if not in_split(row["id"], split):  # type: ignore[arg-type]
                     continue
                 fields = split_fields(row.get("title") or "", row.get("body") or "")
-                rows.append((matcher.find(fields), set(row.get("countries") or [])))
+                rows.append((counted(matcher.find(fields), catalogue),
+                             set(row.get("countries") or [])))
         out[name] = rows
     return out
 

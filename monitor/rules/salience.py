@@ -77,11 +77,11 @@ def counted(mentions: list[Mention], catalogue: Catalogue) -> list[Mention]:
 
 def country_scores(mentions: list[Mention], catalogue: Catalogue,
                    params: SalienceParams = DEFAULT_PARAMS) -> dict[str, CountryScore]:
-    """Salience per country code (only countries that are mentioned), from the mentions that
-    count (see ``counted``)."""
+    """Salience per country code (only countries that are mentioned). ``mentions`` are those
+    that count: pass the matcher's through ``counted`` first (once per article)."""
     scores: dict[str, CountryScore] = {}
     body_seen: dict[str, int] = {}
-    for mention in counted(mentions, catalogue):
+    for mention in mentions:
         # A mention naming several entities (中俄: China and Russia) counts once per country,
         # with the strongest link among them.
         links: dict[str, float] = {}
