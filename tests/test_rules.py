@@ -156,6 +156,16 @@ def test_seed_story_is_about_all_three_with_named_evidence() -> None:
     assert "[" in first and "]" in first
 
 
+def test_a_query_rules_first_snippet_shows_what_the_query_matched() -> None:
+    """Sentences richer in entities must not push out the one that says why the rule fired."""
+    text = shared("seed/seed-article.txt").read_text("utf-8")
+    engine = RuleEngine([RuleConfig.model_validate({"name": "q",
+                                                    "query": "sanction* NEAR/10 @RU"})],
+                        CATALOGUE)
+    (hit,) = engine.analyse("", text).hits
+    assert "[sanctions]" in marked(hit.evidence["snippets"][0])
+
+
 def test_unrelated_story_does_not_fire() -> None:
     analysis = ENGINE.analyse("Rain expected over the weekend",
                               "Forecasters expect heavy rain. Farmers welcomed it.")

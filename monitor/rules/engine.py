@@ -382,6 +382,6 @@ class _Shared:
             extra = [Mention((), self.span_text(s), s.field, *self.doc.char_range(s))
                      for s in key]
             self._snippets[key] = snippets(self._fields, merge(self._mentions, extra),
-                                           self._sentences)
+                                           self._sentences, focus=extra)
         found = self._snippets[spans] = self._snippets[key]
         return found

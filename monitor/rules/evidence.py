@@ -31,6 +31,7 @@ def merge(mentions: list[Mention], extra: list[Mention]) -> list[Mention]:
 
 @dataclass
 class _Candidate:
+    focus: int  # distinct query matches in the sentence: why a query rule fired comes first
     score: int
     order: int
     snippet: dict[str, Any] = field(default_factory=dict)
@@ -48,18 +49,28 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def snippets(fields: Fields, mentions: list[Mention],
-             bounds: dict[str, list[tuple[int, int]]] | None = None) -> list[dict[str, Any]]:
-    """Up to three sentences with the most distinct matches, spans relative to the snippet.
+             bounds: dict[str, list[tuple[int, int]]] | None = None,
+             focus: list[Mention] | None = None) -> list[dict[str, Any]]:
+    """Up to three sentences, those with the most distinct ``focus`` matches (a query's)
+    first, then those with the most distinct matches; spans relative to the snippet.
     ``bounds`` holds each field's ``sentences`` when the caller has them already."""
     bounds = {} if bounds is None else bounds
-    by_sentence: dict[tuple[str, int], list[Mention]] = {}
-    for m in sorted(mentions, key=lambda m: (m.field, m.start)):
+
+    def sentence_of(m: Mention) -> tuple[str, int] | None:
         if m.field not in bounds:
             bounds[m.field] = sentences(fields.get(m.field))
         sents = bounds[m.field]
         i = bisect_right(sents, (m.start, len(fields.get(m.field)) + 1)) - 1
-        if i >= 0 and m.end <= sents[i][1]:
-            by_sentence.setdefault((m.field, i), []).append(m)
+        return (m.field, i) if i >= 0 and m.end <= sents[i][1] else None
+
+    by_sentence: dict[tuple[str, int], list[Mention]] = {}
+    for m in sorted(mentions, key=lambda m: (m.field, m.start)):
+        if (where := sentence_of(m)) is not None:
+            by_sentence.setdefault(where, []).append(m)
+    focused: dict[tuple[str, int], set[str]] = {}
+    for m in focus or []:
+        if (where := sentence_of(m)) is not None:
+            focused.setdefault(where, set()).add(m.text.casefold())
     candidates: list[_Candidate] = []
     for (field_name, i), inside in by_sentence.items():
         s, e = bounds[field_name][i]
@@ -69,9 +80,10 @@ def snippets(fields: Fields, mentions: list[Mention],
         spans = [[m.start - s, m.end - s] for m in inside if m.end - s <= len(chunk)]
         distinct = len({eid for m in inside for eid in m.entity_ids} |
                        {m.text.casefold() for m in inside if not m.entity_ids})
-        candidates.append(_Candidate(distinct, len(candidates),
+        candidates.append(_Candidate(len(focused.get((field_name, i), ())), distinct,
+                                     len(candidates),
                                      {"field": field_name, "text": chunk, "spans": spans}))
-    candidates.sort(key=lambda c: (-c.score, c.order))
+    candidates.sort(key=lambda c: (-c.focus, -c.score, c.order))
     chosen: list[dict[str, Any]] = []
     for cand in candidates:
         if all(cand.snippet["text"] != c["text"] for c in chosen):  # titles often open texts
