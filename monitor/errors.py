@@ -37,6 +37,11 @@ class BlockedAddressError(FetchError):
     """The URL resolves to a loopback, private or link-local address and those are not allowed."""
 
 
+class InvalidURLError(FetchError):
+    """The URL cannot be requested: not http/https, whitespace or control characters in it,
+    or a host that is neither an IP address nor a valid DNS name."""
+
+
 class FeedParseError(MonitorError):
     """A body could not be parsed as a feed (HTML page, garbage, empty)."""
 

@@ -28,7 +28,7 @@ from monitor.errors import BlockedAddressError, FeedParseError, FetchError, Stor
 from monitor.ingest import schedule
 from monitor.ingest.extract import Extracted, extract_article
 from monitor.ingest.feeds import Entry, ParsedFeed, parse_feed
-from monitor.ingest.fetch import fetch
+from monitor.ingest.fetch import feed_may_be_private, fetch
 from monitor.ingest.identity import article_key, canonical_url, entry_key
 from monitor.rules.engine import Context
 from monitor.stories import Signature, signature
@@ -204,7 +204,8 @@ async def poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | 
             resp = await fetch(app.fetcher, feed.url, max_bytes=cfg.max_body_bytes,
                                total_timeout=cfg.timeout * 2, etag=feed.etag,
                                last_modified=feed.last_modified, accept=FEED_ACCEPT,
-                               max_redirects=cfg.max_redirects, gate=app.gate)
+                               max_redirects=cfg.max_redirects, gate=app.gate,
+                               allow_private=feed_may_be_private(feed.source, cfg))
     except FetchError as exc:
         answered = _answered_at(now, cycle_started)
         outcome, state = _failure(app, feed, answered, exc.reason, exc.status, exc.retry_after)

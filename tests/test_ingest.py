@@ -141,7 +141,7 @@ def test_no_cookie_is_kept_between_requests_and_headers_read_as_sent(web: HTTPSe
     async def twice() -> list[Response]:
         async with Fetcher(FetchConfig(timeout=2)) as client:
             return [await fetch(client, web.url_for("/feed"), max_bytes=1000,
-                                total_timeout=3) for _ in range(2)]
+                                total_timeout=3, allow_private=True) for _ in range(2)]
     first, _second = asyncio.run(twice())
     assert seen == [None, None]
     assert first.headers["link"] == "<a>; rel=hub, <b>; rel=self"

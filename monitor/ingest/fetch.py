@@ -4,30 +4,49 @@ the SSRF guard.
 The only module that talks HTTP for ingestion. Redirects are followed here, hop by hop, so
 that every hop is checked against the address policy, counted against the limit, and a chain
 of permanent redirects (301/308) is reported so the feed's URL can be updated. Bodies are read
-as a stream and cut at ``max_bytes`` *after* decompression (a gzip bomb stops there) and at
-``total_timeout`` (a server that drips bytes forever is cut). httpx errors become
-``FetchError`` with a readable reason, the HTTP status and any Retry-After.
+raw and decoded by ``decode`` layer by layer, each layer cut at ``max_bytes`` as it streams (a
+gzip bomb, even wrapped twice, stops there), and the whole download at ``total_timeout`` (a
+server that drips bytes forever is cut). Every URL, the first and each redirect hop, is
+validated first (``guard.validate_url``). Whatever the server or the URL can cause (httpx and
+aiohttp errors, ``ValueError``, ``UnicodeError``, OS errors) becomes a ``FetchError`` with a
+readable, truthful reason ("connection reset", "server closed the connection"; only real
+timeouts say "timed out"), the HTTP status and any Retry-After.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
-import ipaddress
+import errno
+import logging
 import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import aiohttp
 import httpx
 from httpx_aiohttp import AiohttpTransport
 
 from monitor.config import FetchConfig
-from monitor.errors import BlockedAddressError, FetchError
+from monitor.errors import BlockedAddressError, FetchError, InvalidURLError
+from monitor.ingest.decode import DecodeError, Decoder, TooLarge, encodings
+from monitor.ingest.guard import (
+    GlobalOnlyResolver,
+    blocked_in,
+    check_ip_literal,
+    feed_may_be_private,
+    is_public_address,
+    validate_url,
+)
+
+__all__ = ["Fetcher", "HostGate", "Response", "feed_may_be_private", "fetch",
+           "is_public_address", "make_client", "parse_retry_after"]
+
+log = logging.getLogger(__name__)
 
 REDIRECTS = (301, 302, 303, 307, 308)
 PERMANENT = (301, 308)
@@ -79,6 +98,20 @@ def _transport(cfg: FetchConfig) -> httpx.AsyncBaseTransport:
     return httpx.AsyncHTTPTransport(limits=_limits(cfg))
 
 
+def _guarded_transport(cfg: FetchConfig) -> httpx.AsyncBaseTransport:
+    """httpx-aiohttp's transport on a connector whose resolver keeps only public addresses
+    (the session is built lazily, inside the event loop, as httpx-aiohttp does its own)."""
+    limits = _limits(cfg)
+    ssl_context = httpx.create_ssl_context()
+
+    def session() -> aiohttp.ClientSession:
+        connector = aiohttp.TCPConnector(limit=limits.max_connections or 100,
+                                         keepalive_timeout=limits.keepalive_expiry,
+                                         ssl=ssl_context, resolver=GlobalOnlyResolver())
+        return aiohttp.ClientSession(connector=connector)
+    return AiohttpTransport(limits=limits, client=session)
+
+
 def _headers(cfg: FetchConfig) -> dict[str, str]:
     return {"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"}
 
@@ -104,15 +137,32 @@ class Fetcher:
     bound by that CPU. Requests, responses and errors are still httpx's."""
 
     def __init__(self, cfg: FetchConfig) -> None:
-        self.transport = _transport(cfg)
+        self.cfg = cfg
+        self.transport = _transport(cfg)  # for the operator's own feeds: may be on the LAN
+        self._guarded: httpx.AsyncBaseTransport | None = None  # public addresses only
         self.headers = _headers(cfg)
         self.timeout = _timeout(cfg).as_dict()
 
+    @property
+    def guarded(self) -> httpx.AsyncBaseTransport:
+        """The transport that connects to public addresses only: the address checked is the
+        one connected to. Its connection pool is its own, so a connection made for an
+        unguarded request is never reused for a guarded one."""
+        if self._guarded is None:
+            self._guarded = _guarded_transport(self.cfg)
+        return self._guarded
+
     @asynccontextmanager
-    async def get(self, url: str, headers: dict[str, str]) -> AsyncIterator[httpx.Response]:
+    async def get(self, url: str, headers: dict[str, str], *,
+                  allow_private: bool = False) -> AsyncIterator[httpx.Response]:
         request = httpx.Request("GET", url, headers={**self.headers, **headers},
                                 extensions={"timeout": self.timeout})
-        response = await self.transport.handle_async_request(request)
+        if allow_private:
+            transport = self.transport
+        else:
+            check_ip_literal(url, request.url.host)  # names are checked as they are resolved
+            transport = self.guarded
+        response = await transport.handle_async_request(request)
         try:
             yield response
         finally:
@@ -120,6 +170,8 @@ class Fetcher:
 
     async def aclose(self) -> None:
         await self.transport.aclose()
+        if self._guarded is not None:
+            await self._guarded.aclose()
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -133,8 +185,8 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return min(float(value), 1e9)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -142,28 +194,6 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - now).total_seconds())
-
-
-def is_public_address(ip: str) -> bool:
-    addr = ipaddress.ip_address(ip.split("%")[0])
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        addr = addr.ipv4_mapped
-    return not (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved
-                or addr.is_multicast or addr.is_unspecified)
-
-
-async def check_public(url: str) -> None:
-    """Raise ``BlockedAddressError`` if ``url``'s host resolves to a non-public address."""
-    host = urlsplit(url).hostname
-    if not host:
-        raise FetchError(url, "URL has no host")
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise FetchError(url, f"DNS lookup failed: {exc.strerror}", unreachable=True) from None
-    for info in infos:
-        if not is_public_address(str(info[4][0])):
-            raise BlockedAddressError(url, f"{host} resolves to non-public address {info[4][0]}")
 
 
 async def fetch(
@@ -174,12 +204,14 @@ async def fetch(
     total_timeout: float,
     etag: str | None = None,
     last_modified: str | None = None,
-    allow_private: bool = True,
+    allow_private: bool = False,
     accept: str = "*/*",
     max_redirects: int = 5,
     gate: HostGate | None = None,
 ) -> Response:
-    """GET ``url`` (conditionally when validators are given). Raises ``FetchError``."""
+    """GET ``url`` (conditionally when validators are given). Raises ``FetchError``, and
+    nothing else, for whatever the server or the URL can cause. Unless ``allow_private``,
+    only public addresses are connected to (``BlockedAddressError`` otherwise)."""
     headers = {"Accept": accept}
     if etag:
         headers["If-None-Match"] = etag
@@ -189,21 +221,86 @@ async def fetch(
         async with asyncio.timeout(total_timeout):
             return await _follow(client, url, headers, max_bytes, allow_private,
                                  max_redirects, gate)
-    except TimeoutError:
+    except FetchError:
+        raise
+    except TimeoutError as exc:
+        if isinstance(exc, aiohttp.ClientError):  # aiohttp's own timeouts are TimeoutErrors
+            raise _translate(url, exc) from None
         raise FetchError(url, f"timed out after {total_timeout:g}s") from None
-    except httpx.TimeoutException as exc:
-        if isinstance(exc.__cause__, aiohttp.ClientConnectorError):
-            # httpx-aiohttp maps a refused connection to ConnectTimeout; it is not a timeout.
-            raise FetchError(url, f"ConnectError: {_connect_reason(str(exc.__cause__))}",
-                             unreachable=True) from None
-        raise FetchError(url, f"timed out ({type(exc).__name__})") from None
-    except httpx.DecodingError as exc:
-        raise FetchError(url, f"undecodable body: {exc}") from None
-    except httpx.ConnectError as exc:
-        raise FetchError(url, f"ConnectError: {_connect_reason(str(exc))}",
-                         unreachable=True) from None
-    except httpx.HTTPError as exc:
-        raise FetchError(url, f"{type(exc).__name__}: {exc or 'request failed'}") from None
+    except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, aiohttp.ClientError,
+            OSError, ValueError, UnicodeError, LookupError) as exc:
+        raise _translate(url, exc) from None
+    except Exception as exc:  # a library raising something new must not stop a poll cycle
+        log.exception("unexpected error fetching url=%s", url)
+        raise FetchError(url, f"unexpected error: {type(exc).__name__}: {exc}"[:300]) from None
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what caused it, outermost first."""
+    out: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and all(cur is not seen for seen in out):
+        out.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return out
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
+
+
+def _translate(url: str, exc: BaseException) -> FetchError:
+    """The FetchError saying truthfully what happened: the innermost cause decides."""
+    chain = _chain(exc)
+    if (blocked := blocked_in(exc)) is not None:
+        return BlockedAddressError(url, str(blocked))
+    for cause in reversed(chain):  # innermost first
+        if isinstance(cause, aiohttp.ServerTimeoutError | socket.timeout):
+            return FetchError(url, f"timed out ({type(cause).__name__})")
+        if isinstance(cause, aiohttp.ClientConnectorDNSError | socket.gaierror):
+            return FetchError(url, "DNS lookup failed", unreachable=True)
+        if isinstance(cause, aiohttp.ClientSSLError):
+            return FetchError(url, f"TLS error: {_first_line(cause)}")
+        if isinstance(cause, aiohttp.ClientConnectorError):
+            return FetchError(url, f"connection failed: {_os_reason(cause.os_error)}",
+                              unreachable=True)
+        if isinstance(cause, ConnectionResetError) or getattr(cause, "errno", None) in (
+                errno.ECONNRESET, errno.EPIPE):
+            return FetchError(url, "connection reset by the server")
+        if isinstance(cause, aiohttp.ServerDisconnectedError):
+            return FetchError(url, "server closed the connection before the response was "
+                                   "complete")
+        if isinstance(cause, aiohttp.ClientPayloadError):
+            return FetchError(url, f"broken response body: {_first_line(cause)}")
+        if isinstance(cause, aiohttp.InvalidURL):
+            return InvalidURLError(url, f"invalid URL: {_first_line(cause)}")
+        if isinstance(cause, aiohttp.ClientResponseError):
+            return FetchError(url, f"invalid HTTP response: {cause.message or cause.status}"[:300])
+    if isinstance(exc, httpx.InvalidURL):
+        return InvalidURLError(url, f"invalid URL: {_first_line(exc)}")
+    if isinstance(exc, httpx.TimeoutException):
+        return FetchError(url, f"timed out ({type(exc).__name__})")
+    if isinstance(exc, httpx.ConnectError):
+        return FetchError(url, f"connection failed: {_connect_reason(str(exc))}",
+                          unreachable=True)
+    if isinstance(exc, httpx.RemoteProtocolError):
+        text = _first_line(exc)
+        if "disconnected" in text.lower() or "closed" in text.lower():
+            return FetchError(url, "server closed the connection before the response was "
+                                   "complete")
+        return FetchError(url, f"invalid HTTP response: {text}")
+    if isinstance(exc, httpx.DecodingError):
+        return FetchError(url, f"undecodable body: {_first_line(exc)}")
+    if isinstance(exc, OSError):
+        return FetchError(url, f"network error: {_os_reason(exc)}")
+    return FetchError(url, f"{type(exc).__name__}: {_first_line(exc)}")
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ECONNREFUSED:
+        return "connection refused"
+    return (exc.strerror or _first_line(exc)).lower()
 
 
 def _connect_reason(text: str) -> str:
@@ -212,33 +309,47 @@ def _connect_reason(text: str) -> str:
     return text or "connection failed"
 
 
+def _next_hop(url: str, current: str, location: str) -> str:
+    try:
+        return urljoin(current, location)
+    except ValueError as exc:
+        raise InvalidURLError(url, f"redirect to an unparseable URL: {exc}") from None
+
+
+def _validated(url: str, current: str) -> str:
+    try:
+        validate_url(current)
+    except InvalidURLError as exc:
+        if current == url:
+            raise
+        raise InvalidURLError(url, f"redirect to a bad URL ({current[:100]!r}): "
+                                   f"{exc.reason}") from None
+    return current
+
+
 async def _follow(client: Fetcher, url: str, headers: dict[str, str], max_bytes: int,
                   allow_private: bool, max_redirects: int, gate: HostGate | None) -> Response:
     current, permanent = url, True
     for _hop in range(max_redirects + 1):
-        if not current.startswith(("http://", "https://")):
-            raise FetchError(url, f"redirect to a non-HTTP URL: {current[:100]}")
-        if not allow_private:
-            await check_public(current)
-        host = urlsplit(current).hostname or ""
+        host = validate_url(_validated(url, current)).hostname or ""
         if gate is None:
-            result = await _get(client, current, headers, max_bytes)
+            result = await _get(client, current, headers, max_bytes, allow_private)
         else:
             async with gate.slot(host):
-                result = await _get(client, current, headers, max_bytes)
+                result = await _get(client, current, headers, max_bytes, allow_private)
         if isinstance(result, Response):
             moved = current if permanent and current != url else None
             return Response(result.url, result.status, result.headers, result.body, moved)
         status, location = result
         permanent = permanent and status in PERMANENT
-        current = urljoin(current, location)
+        current = _next_hop(url, current, location)
     raise FetchError(url, f"too many redirects (more than {max_redirects})")
 
 
-async def _get(client: Fetcher, url: str, headers: dict[str, str],
-               max_bytes: int) -> Response | tuple[int, str]:
+async def _get(client: Fetcher, url: str, headers: dict[str, str], max_bytes: int,
+               allow_private: bool) -> Response | tuple[int, str]:
     """One request: a Response, or (status, location) for a redirect to follow."""
-    async with client.get(url, headers) as resp:
+    async with client.get(url, headers, allow_private=allow_private) as resp:
         if resp.status_code in REDIRECTS and resp.headers.get("location"):
             return resp.status_code, resp.headers["location"]
         if resp.status_code == 304:
@@ -248,17 +359,35 @@ async def _get(client: Fetcher, url: str, headers: dict[str, str],
             raise FetchError(url, f"HTTP {resp.status_code}", status=resp.status_code,
                              retry_after=retry)
         declared = resp.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > max_bytes \
-                and not resp.headers.get("content-encoding"):
+        if declared and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
             raise FetchError(url, f"body of {declared} bytes exceeds the {max_bytes}-byte limit")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in resp.aiter_bytes():  # decompressed: a gzip bomb is cut here
-            size += len(chunk)
-            if size > max_bytes:
+        return Response(url, resp.status_code, _header_dict(resp),
+                        await _read_body(url, resp, max_bytes))
+
+
+async def _read_body(url: str, resp: httpx.Response, max_bytes: int) -> bytes:
+    """The body, decoded here layer by layer, every layer bounded by ``max_bytes``."""
+    try:
+        decoder = Decoder(encodings(resp.headers.get("content-encoding")), max_bytes)
+    except DecodeError as exc:
+        raise FetchError(url, f"undecodable body: {exc}") from None
+    chunks: list[bytes] = []
+    raw = size = 0
+    try:
+        async for chunk in resp.aiter_raw():
+            raw += len(chunk)
+            if raw > max_bytes:  # also the compressed size: nothing is read past the limit
                 raise FetchError(url, f"body exceeds the {max_bytes}-byte limit")
-            chunks.append(chunk)
-        return Response(url, resp.status_code, _header_dict(resp), b"".join(chunks))
+            for piece in decoder.decode(chunk):
+                size += len(piece)
+                if size > max_bytes:
+                    raise FetchError(url, f"body exceeds the {max_bytes}-byte limit")
+                chunks.append(piece)
+    except TooLarge as exc:
+        raise FetchError(url, f"body exceeds the {max_bytes}-byte limit ({exc})") from None
+    except DecodeError as exc:
+        raise FetchError(url, f"undecodable body: {exc}") from None
+    return b"".join(chunks)
 
 
 def _header_dict(resp: httpx.Response) -> dict[str, str]:
