@@ -245,9 +245,10 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return out
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:200]
+def _first_line(exc: BaseException | str) -> str:
+    """The message on one line (aiohttp's parser errors span several), at most 200 chars."""
+    text = " ".join(str(exc).split())
+    return (text or type(exc).__name__)[:200]
 
 
 def _translate(url: str, exc: BaseException) -> FetchError:
@@ -276,7 +277,8 @@ def _translate(url: str, exc: BaseException) -> FetchError:
         if isinstance(cause, aiohttp.InvalidURL):
             return InvalidURLError(url, f"invalid URL: {_first_line(cause)}")
         if isinstance(cause, aiohttp.ClientResponseError):
-            return FetchError(url, f"invalid HTTP response: {cause.message or cause.status}"[:300])
+            return FetchError(url, "invalid HTTP response: "
+                                   + _first_line(cause.message or str(cause.status)))
     if isinstance(exc, httpx.InvalidURL):
         return InvalidURLError(url, f"invalid URL: {_first_line(exc)}")
     if isinstance(exc, httpx.TimeoutException):
