@@ -26,7 +26,6 @@ from monitor import api
 from monitor.config import FetchConfig
 from monitor.errors import FetchError
 from monitor.ingest.fetch import Fetcher, Response, fetch
-from monitor.ingest.guard import blocked_in
 from tests.helpers import make_config, rss
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -258,6 +257,7 @@ def test_the_connection_itself_refuses_private_addresses(raw: RawServer) -> None
             await resp.aread()
     with pytest.raises(Exception) as caught:  # httpx's error, straight from the transport
         asyncio.run(go())
+    from monitor.ingest.guard import blocked_in
     blocked = blocked_in(caught.value)
     assert blocked is not None and "non-public" in str(blocked)
     assert raw.hits["/secret"] == 0
