@@ -221,15 +221,17 @@ def feeds_health(config: Config) -> list[dict[str, Any]]:
         } for f in store.list_feeds(s)]
 
 
-def import_opml(config: Config, path: str | Path) -> list[str]:
-    """Add the feeds of an OPML file (kept in the database beside the config's feeds)."""
-    from monitor.ingest.opml import read_opml
+def import_opml(config: Config, path: str | Path, allow_private: bool = False) -> list[str]:
+    """Add the feeds of an OPML file (kept in the database beside the config's feeds). They
+    are fetched from public addresses only (unless ``fetch.allow_private_addresses``), or
+    from any address with ``allow_private``."""
+    from monitor.ingest.opml import import_source, read_opml
 
     prepare_database(config)
     feeds = read_opml(Path(path).read_bytes())
     with _session(config) as s:
         return store.import_feeds(s, [(f.name, f.url, f.tags) for f in feeds],
-                                  pipeline.utcnow())
+                                  pipeline.utcnow(), source=import_source(allow_private))
 
 
 def export_opml(config: Config) -> str:

@@ -205,11 +205,13 @@ def feeds(ctx: click.Context, as_json: bool) -> None:
 
 @feeds.command("import")
 @click.argument("opml_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--allow-private", is_flag=True,
+              help="the feeds may be on private addresses (LAN, loopback)")
 @click.pass_context
 @runtime_errors
-def feeds_import(ctx: click.Context, opml_file: str) -> None:
+def feeds_import(ctx: click.Context, opml_file: str, allow_private: bool) -> None:
     """Add the feeds of an OPML file (the database keeps them beside config.yaml's)."""
-    added = api.import_opml(_config(ctx), opml_file)
+    added = api.import_opml(_config(ctx), opml_file, allow_private=allow_private)
     click.echo(f"imported {len(added)} feeds" + (f": {', '.join(added)}" if added else ""))
 
 

@@ -17,13 +17,14 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
 
 from monitor import api
-from monitor.config import FetchConfig
+from monitor.config import FetchConfig, load_config
 from monitor.errors import FetchError
 from monitor.ingest.fetch import Fetcher, Response, fetch
 from tests.helpers import make_config, rss
@@ -106,6 +107,7 @@ def _redirect(location: str) -> bytes:
 
 
 OK_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+FEED = rss([{"title": "Internal story", "guid": "1", "link": "http://127.0.0.1:9/1"}])
 
 # path -> (what the server does, words the recorded reason must contain)
 SERVER_FAULTS: dict[str, tuple[Action, str]] = {
@@ -333,3 +335,33 @@ def test_unknown_or_excessive_encodings_are_errors(web: HTTPServer, encoding: st
     web.expect_request("/enc").respond_with_data(data, headers={"Content-Encoding": encoding})
     with pytest.raises(FetchError, match=words):
         _fetch(web.url_for("/enc"))
+
+
+# ---- feeds imported from OPML go through the guard -------------------------------------------
+
+def test_imported_feeds_obey_the_guard_unless_imported_with_allow_private(
+        tmp_path: Path, raw: RawServer) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+    from monitor.ingest.opml import OpmlFeed, write_opml
+
+    raw.routes["/internal.xml"] = (OK_HEAD + b"Content-Length: %d\r\n\r\n" % len(FEED) + FEED)
+    raw.routes["/lan.xml"] = raw.routes["/internal.xml"]
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(json.dumps({"database": {"url": f"sqlite:///{tmp_path / 'm.db'}"},
+                               "fetch": {"full_text": False}}))  # JSON is YAML
+    runner = CliRunner()
+    for name, flags in (("internal", []), ("lan", ["--allow-private"])):
+        opml = tmp_path / f"{name}.opml"
+        opml.write_text(write_opml([OpmlFeed(name, raw.url(f"/{name}.xml"))]))
+        result = runner.invoke(cli, ["--config", str(cfg), "feeds", "import", *flags,
+                                     str(opml)], obj={})
+        assert result.exit_code == 0, result.output
+    config = load_config(cfg, env={})
+    api.poll_once(config, workers=0)
+    health = {f["name"]: f for f in api.feeds_health(config)}
+    assert health["internal"]["error_count"] == 1
+    assert "non-public" in health["internal"]["last_error"]
+    assert raw.hits["/internal.xml"] == 0  # never connected to
+    assert health["lan"]["error_count"] == 0 and health["lan"]["articles"] == 1

@@ -71,7 +71,9 @@ def test_import_poll_and_export(tmp_path: Path, web: HTTPServer) -> None:
     opml.write_text(write_opml([OpmlFeed("imported", web.url_for("/imported.xml"), ["misc"])]))
     cfg = tmp_path / "config.yaml"
     cfg.write_text(yaml.safe_dump({"database": {"url": f"sqlite:///{tmp_path / 'm.db'}"},
-                                   "fetch": {"full_text": False},
+                                   # imported feeds obey the SSRF guard; this one is on loopback
+                                   "fetch": {"full_text": False,
+                                             "allow_private_addresses": True},
                                    "feeds": [{"name": "configured",
                                               "url": "http://127.0.0.1:9/c.xml"}]}))
     runner = CliRunner()

@@ -71,7 +71,7 @@ def sync_feeds(session: Session, feeds: Sequence[FeedConfig], now: datetime) -> 
 
 
 def import_feeds(session: Session, feeds: Sequence[tuple[str, str, list[str]]],
-                 now: datetime) -> list[str]:
+                 now: datetime, source: str = "opml") -> list[str]:
     """Add feeds (name, url, tags) not known by name or URL; returns the names added."""
     rows = list(session.scalars(select(Feed)))
     names = {f.name for f in rows}
@@ -80,7 +80,7 @@ def import_feeds(session: Session, feeds: Sequence[tuple[str, str, list[str]]],
     for name, url, tags in feeds:
         if name in names or url in urls:
             continue
-        session.add(Feed(name=name, url=url, config_url=url, tags=list(tags), source="opml",
+        session.add(Feed(name=name, url=url, config_url=url, tags=list(tags), source=source,
                          enabled=True, error_count=0, created_at=now, next_check_at=now))
         names.add(name)
         urls.add(url)

@@ -22,12 +22,13 @@ from aiohttp.resolver import DefaultResolver
 
 from monitor.config import FetchConfig
 from monitor.errors import BlockedAddressError, InvalidURLError
+from monitor.ingest.opml import OPML_LAN
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Feed sources whose URLs the operator vouched for: config.yaml's, and OPML imported with
 # ``monitor feeds import --allow-private``.
-TRUSTED_SOURCES = ("config", "opml-lan")
+TRUSTED_SOURCES = ("config", OPML_LAN)
 
 # Special-purpose ranges that Python 3.11's ``is_global`` still calls global (IANA registry).
 _NOT_GLOBAL = tuple(ipaddress.ip_network(n) for n in (

@@ -2,6 +2,7 @@
 
 Reading takes every ``<outline>`` with an ``xmlUrl``; its name comes from ``title`` or
 ``text``, its tags from ``category`` and from the folders (parent outlines) it sits in.
+Imported feeds are fetched through the SSRF guard unless imported with ``--allow-private``.
 ElementTree is safe here: the expat bundled with Python 3.11 refuses entity-expansion bombs.
 """
 
@@ -58,6 +59,15 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
     body = root.find("body")
     walk(body if body is not None else root, [])
     return out
+
+
+OPML = "opml"  # imported: fetched through the SSRF guard
+OPML_LAN = "opml-lan"  # imported with --allow-private: may be on private addresses
+
+
+def import_source(allow_private: bool) -> str:
+    """The ``source`` imported feeds are stored with."""
+    return OPML_LAN if allow_private else OPML
 
 
 def write_opml(feeds: list[OpmlFeed], title: str = "monitor feeds") -> str:
