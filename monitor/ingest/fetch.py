@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urljoin
+from urllib.parse import SplitResult, urljoin
 
 import aiohttp
 import httpx
@@ -243,22 +243,22 @@ def _next_hop(url: str, current: str, location: str) -> str:
         raise InvalidURLError(url, f"redirect to an unparseable URL: {exc}") from None
 
 
-def _validated(url: str, current: str) -> str:
+def _validated(url: str, current: str) -> SplitResult:
+    """``current``'s parts; a bad URL reached by a redirect is reported as such."""
     try:
-        validate_url(current)
+        return validate_url(current)
     except InvalidURLError as exc:
         if current == url:
             raise
         raise InvalidURLError(url, f"redirect to a bad URL ({current[:100]!r}): "
                                    f"{exc.reason}") from None
-    return current
 
 
 async def _follow(client: Fetcher, url: str, headers: dict[str, str], max_bytes: int,
                   allow_private: bool, max_redirects: int, gate: HostGate | None) -> Response:
     current, permanent = url, True
     for _hop in range(max_redirects + 1):
-        host = validate_url(_validated(url, current)).hostname or ""
+        host = _validated(url, current).hostname or ""
         if gate is None:
             result = await _get(client, current, headers, max_bytes, allow_private)
         else:
