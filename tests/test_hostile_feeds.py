@@ -303,3 +303,63 @@ def test_store_sanitises_every_value_and_skips_only_a_refused_row(db_url: str) -
         published = rows[title].published_at
         assert published is not None and published.tzinfo is not None
         assert 1970 <= published.year <= 2100
+
+
+# ---- the last line of defence: whatever breaks for one feed is recorded on it ------------------
+
+def test_what_breaks_in_a_poll_is_recorded_on_the_feed_and_the_cycle_goes_on(
+        sqlite_url: str, web: HTTPServer) -> None:
+    """Real spawned parse workers: a hopeless body's FeedParseError comes back from the
+    worker and is recorded; then the worker process is killed (as the OOM killer would), the
+    pool breaks, and each feed that needed it records the failure with back-off instead of
+    the cycle raising."""
+    import asyncio
+    import os
+    import signal
+    import time
+
+    from monitor import pipeline
+    from monitor.app import open_app
+
+    deep = b'{"version": "' + JSON_FEED.encode() + b'", "items": [' + b"[" * 100_000
+    served = itertools.count()
+
+    def changing(_req: Request) -> Response:  # a new body each time: parsed every poll
+        return Response(rss([NORMAL]) + f"<!-- {next(served)} -->".encode(),
+                        content_type="application/rss+xml")
+
+    web.expect_request("/h.xml").respond_with_handler(changing)
+    web.expect_request("/o.xml").respond_with_handler(changing)
+    feeds = {"deep": _serve(web, "/deep.json", deep, "application/feed+json"),
+             "healthy": web.url_for("/h.xml"), "other": web.url_for("/o.xml")}
+    config = make_config(sqlite_url, [{"name": n, "url": u} for n, u in feeds.items()],
+                         full_text=False)
+    api.prepare_database(config)
+
+    async def main() -> list[str]:
+        async with open_app(config, workers=1) as app:
+            pipeline.sync_feeds(app, NOW)
+            first = await pipeline.poll_cycle(app, NOW, until_empty=True)
+            # Break the pool: kill its worker process, then poll the feeds again.
+            workers = list(getattr(app.pool, "_processes", {}).values())
+            assert workers, "the pool has no worker process"
+            for proc in workers:
+                os.kill(proc.pid, signal.SIGKILL)
+            deadline = time.monotonic() + 30
+            while any(p.is_alive() for p in workers) and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            later = NOW + timedelta(days=2)
+            second = await asyncio.wait_for(
+                pipeline.poll_cycle(app, later, until_empty=True), 60)
+            return [o.error or "" for o in first.outcomes + second.outcomes if not o.ok]
+
+    errors = asyncio.run(main())
+    counts = _counts(sqlite_url)
+    assert "not a feed" in (counts["deep"][2] or "") or any("not a feed" in e for e in errors)
+    assert counts["healthy"][0] == 1 and counts["other"][0] == 1  # the first poll's entries
+    for name in ("healthy", "other"):
+        _entries, error_count, last_error = counts[name]
+        assert error_count == 1, (name, last_error)
+        assert last_error and "internal error" in last_error, last_error
+    health = {f["name"]: f for f in api.feeds_health(config)}
+    assert datetime.fromisoformat(health["healthy"]["next_check_at"]) > NOW + timedelta(days=2)
