@@ -363,3 +363,36 @@ def test_what_breaks_in_a_poll_is_recorded_on_the_feed_and_the_cycle_goes_on(
         assert last_error and "internal error" in last_error, last_error
     health = {f["name"]: f for f in api.feeds_health(config)}
     assert datetime.fromisoformat(health["healthy"]["next_check_at"]) > NOW + timedelta(days=2)
+
+
+def test_long_rule_and_channel_names_still_give_one_alert_per_story(db_url: str) -> None:
+    """The outbox key (story, rule, channel) is longer than its column: it is cut with a
+    hash, and a later article of the same story is still its follow-up."""
+    from monitor.db.models import Alert
+    from monitor.db.store import NewHit
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with unit_of_work(engine) as s:
+        feed = Feed(name="f", url="http://127.0.0.1:9/f", tags=[], enabled=True,
+                    error_count=0, created_at=NOW)
+        s.add(feed)
+        s.flush()
+        feed_id = feed.id
+    rule, channel = "r" * 200, "c" * 200
+
+    def hit() -> NewHit:
+        return NewHit(rule=rule, severity="high", score=1.0, evidence={}, channels=[channel])
+
+    first = _article("http://127.0.0.1:9/first", hits=[hit()])
+    with unit_of_work(engine) as s:
+        stored = store_entries(s, feed_id, [EntryLink("guid:1", first.canonical_url)], [first],
+                               NOW)
+    story_id = stored.new_articles[0][0]
+    second = _article("http://127.0.0.1:9/second", hits=[hit()], story_id=story_id)
+    with unit_of_work(engine) as s:
+        store_entries(s, feed_id, [EntryLink("guid:2", second.canonical_url)], [second], NOW)
+    with unit_of_work(engine) as s:
+        kinds = sorted(s.scalars(select(Alert.kind)))
+    engine.dispose()
+    assert kinds == ["alert", "followup"]

@@ -289,8 +289,9 @@ def _queue_alerts(session: Session, hits: Sequence[tuple[NewArticle, NewHit, int
                   now: datetime, due_at: Callable[[str], datetime] | None) -> int:
     """Outbox rows for new hits: the first of a (story, rule, channel) is its alert, later
     ones follow-ups pointing at it. Returns how many rows were queued."""
-    wanted = [(f"{new.story_id}:{h.rule}:{channel}", hit_id, channel)
-              for new, h, hit_id in hits for channel in h.channels]
+    table = _table(Alert)
+    wanted = [(str(clean_value(table, "story_key", f"{new.story_id}:{h.rule}:{channel}")),
+               hit_id, channel) for new, h, hit_id in hits for channel in h.channels]
     keys = sorted({key for key, _, _ in wanted})
     parents: dict[str, int] = {}
     for i in range(0, len(keys), 500):
