@@ -396,3 +396,32 @@ def test_long_rule_and_channel_names_still_give_one_alert_per_story(db_url: str)
         kinds = sorted(s.scalars(select(Alert.kind)))
     engine.dispose()
     assert kinds == ["alert", "followup"]
+
+
+def test_a_row_the_database_refuses_costs_only_its_entry(pg_url: str, web: HTTPServer) -> None:
+    """PostgreSQL refuses one article (a trigger raising an error: what a check, an
+    extension or a bad value would do). Its siblings are stored, the refusal is recorded on
+    the feed, and the feed is not counted as failing."""
+    import psycopg
+
+    poison = {"title": "Poisoned story", "guid": "p1", "link": "http://127.0.0.1:9/p1",
+              "description": "The database will refuse this one."}
+    feeds = {"mixed": _serve(web, "/m.xml", rss([NORMAL, poison]), "application/rss+xml"),
+             "healthy": _serve(web, "/h.xml", rss([{**NORMAL, "guid": "h"}]),
+                               "application/rss+xml")}
+    config = make_config(pg_url, [{"name": n, "url": u} for n, u in feeds.items()],
+                         full_text=False)
+    api.upgrade_database(config)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("create function refuse() returns trigger language plpgsql as $$ begin "
+                     "if new.title like 'Poisoned%' then raise exception 'refused by a trigger';"
+                     " end if; return new; end $$")
+        conn.execute("create trigger refuse before insert on articles for each row "
+                     "execute function refuse()")
+    api.poll_once(config, now=NOW, workers=0)
+    counts = _counts(pg_url)
+    assert counts["healthy"][:2] == (1, 0)
+    entries, error_count, last_error = counts["mixed"]
+    assert (entries, error_count) == (1, 0), last_error
+    assert last_error and "not stored" in last_error and "refused by a trigger" in last_error
+    assert "Poisoned story" not in _titles(pg_url)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import (
     DataError,
     DBAPIError,
     InternalError,
+    ProgrammingError,
     SQLAlchemyError,
     StatementError,
 )
@@ -166,6 +167,7 @@ def _store_one_by_one(session: Session, feed_id: int, links: Sequence[EntryLink]
         groups.append(([new], own))
     groups.append(([], [ln for group in by_target.values() for ln in group]))
     out = Stored()
+    statement_errors: list[Exception] = []
     for group_articles, group_links in groups:
         try:
             with session.begin_nested():
@@ -174,10 +176,16 @@ def _store_one_by_one(session: Session, feed_id: int, links: Sequence[EntryLink]
         except REFUSALS as exc:
             if not _refused(exc):
                 raise
+            if isinstance(exc, ProgrammingError) and group_articles:
+                statement_errors.append(exc)
             what = group_articles[0].url if group_articles else "links to stored articles"
             log.error("the database refused an article feed=%d url=%s error=%r", feed_id,
                       what, _reason(exc))
             out.skipped.append(f"{what[:200]}: {_reason(exc)}")
+    if statement_errors and len(statement_errors) == len(groups) - 1:
+        # Every row refused, and not for its data (a missing table, a broken trigger): the
+        # database's fault, not the rows'. Nothing is kept: the feed is polled again.
+        raise statement_errors[0]
     return out
 
 
@@ -190,7 +198,8 @@ def _refused(exc: Exception) -> bool:
     """Whether the database refused these values (so other rows may still go in): bad data,
     a trigger, a value its driver cannot send. Not a unique constraint (another instance
     was faster: the caller retries) nor a lost or locked connection (nothing would go in)."""
-    if not isinstance(exc, SQLAlchemyError) or isinstance(exc, DataError | InternalError):
+    if not isinstance(exc, SQLAlchemyError) or isinstance(
+            exc, DataError | InternalError | ProgrammingError):  # PL/pgSQL RAISE: Programming
         return True
     return isinstance(exc, StatementError) and not isinstance(exc, DBAPIError)
 
