@@ -85,6 +85,14 @@ def test_hostile_json_feed_items_cost_only_themselves() -> None:
         assert _clean(article_key(entry)) and len(article_key(entry)) <= 2048
 
 
+def test_relative_json_feed_links_resolve_against_the_feed_url() -> None:
+    body = _json_feed([{"id": "1", "url": "/news/1"}, {"id": "2", "url": "item/2"},
+                       {"id": "3", "url": "http://127.0.0.1:9/abs?"}])
+    parsed = parse_feed(body, "http://127.0.0.1:9/feeds/main.json", "application/feed+json")
+    assert [e.link for e in parsed.entries] == [
+        "http://127.0.0.1:9/news/1", "http://127.0.0.1:9/feeds/item/2", "http://127.0.0.1:9/abs?"]
+
+
 @pytest.mark.parametrize("body", [
     b'{"version": "' + JSON_FEED.encode() + b'", "items": [{"id": 1, "title": '
     + b"[" * 100_000 + b"]" * 100_000 + b"}]}",

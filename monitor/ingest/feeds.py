@@ -30,6 +30,7 @@ from monitor.sanitize import clean_text, clean_url, plausible_date
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>", re.S)
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _SPACE = re.compile(r"\s+")
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # has a scheme (RFC 3986)
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ def _json_item(item: dict[str, Any], base: str) -> Entry:
     text_body = _str(item.get("content_text")) or html_to_text(html_body)
     link = next((u for u in (item.get("url"), item.get("external_url"))
                  if isinstance(u, str) and u), "")
-    if link and base:
+    if link and base and not _ABSOLUTE.match(link.strip()):
         with suppress(ValueError):  # "http://[::1/" is kept as it is: identity copes
             link = urljoin(base, clean_url(link))  # JSON Feed URLs may be relative
     tags = item.get("tags")
