@@ -433,3 +433,29 @@ def test_a_row_the_database_refuses_costs_only_its_entry(pg_url: str, web: HTTPS
     assert (entries, error_count) == (1, 0), last_error
     assert last_error and "not stored" in last_error and "refused by a trigger" in last_error
     assert "Poisoned story" not in _titles(pg_url)
+
+
+def test_an_article_redirected_to_an_overlong_url_is_stored(db_url: str,
+                                                           web: HTTPServer) -> None:
+    """Full text on: the entry's link redirects to a URL of 3,000 characters (longer than
+    the canonical URL column). The article is kept, under a key cut to the column with a
+    hash of the whole URL; its URL is kept whole."""
+    long_path = "/story/" + "s" * 3000
+    page = (b"<html lang='en'><head><title>Long</title></head><body><article><p>"
+            + b"A long enough paragraph of a story. " * 20 + b"</p></article></body></html>")
+    web.expect_request("/go").respond_with_data("", status=302,
+                                                headers={"Location": long_path})
+    web.expect_request(long_path).respond_with_data(page, content_type="text/html")
+    items = [{"title": "Redirected story", "guid": "r", "link": web.url_for("/go"),
+              "description": "Summary."}, {**NORMAL, "link": web.url_for("/missing")}]
+    feed_url = _serve(web, "/f.xml", rss(items), "application/rss+xml")
+    config = make_config(db_url, [{"name": "f", "url": feed_url}], full_text=True)
+    api.poll_once(config, now=NOW, workers=0)
+    counts = _counts(db_url)
+    assert counts["f"][:2] == (2, 0), counts["f"]
+    engine = make_engine(db_url)
+    with unit_of_work(engine) as s:
+        urls = {a.title: (a.canonical_url, a.url) for a in s.scalars(select(Article))}
+    engine.dispose()
+    canonical, url = urls["Redirected story"]
+    assert len(canonical) <= 2048 and url.endswith(long_path)
