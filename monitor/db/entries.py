@@ -126,7 +126,8 @@ def store_entries(session: Session, feed_id: int, links: Sequence[EntryLink],
     rows go in bulk, inside one savepoint; when the database refuses one (bad data, a
     trigger: not a unique constraint, which is raised, nor a lost connection), the articles
     are stored one by one, each in its own savepoint, and the refused ones are listed in
-    ``Stored.skipped`` instead of costing their siblings."""
+    ``Stored.skipped`` instead of costing their siblings. When every article is refused for
+    something other than its data (``_systemic``), the error is raised: nothing is kept."""
     for new in articles:
         _clean_article(new)
     links = [EntryLink(clean_value(_table(FeedEntry), "entry_key", ln.entry_key),
@@ -167,7 +168,7 @@ def _store_one_by_one(session: Session, feed_id: int, links: Sequence[EntryLink]
         groups.append(([new], own))
     groups.append(([], [ln for group in by_target.values() for ln in group]))
     out = Stored()
-    statement_errors: list[Exception] = []
+    systemic: list[Exception] = []
     for group_articles, group_links in groups:
         try:
             with session.begin_nested():
@@ -176,16 +177,16 @@ def _store_one_by_one(session: Session, feed_id: int, links: Sequence[EntryLink]
         except REFUSALS as exc:
             if not _refused(exc):
                 raise
-            if isinstance(exc, ProgrammingError) and group_articles:
-                statement_errors.append(exc)
+            if group_articles and _systemic(exc):
+                systemic.append(exc)
             what = group_articles[0].url if group_articles else "links to stored articles"
             log.error("the database refused an article feed=%d url=%s error=%r", feed_id,
                       what, _reason(exc))
             out.skipped.append(f"{what[:200]}: {_reason(exc)}")
-    if statement_errors and len(statement_errors) == len(groups) - 1:
-        # Every row refused, and not for its data (a missing table, a broken trigger): the
-        # database's fault, not the rows'. Nothing is kept: the feed is polled again.
-        raise statement_errors[0]
+    if systemic and len(systemic) == len(groups) - 1:
+        # Every article refused, and not for its data (a missing table, a trigger, a bug):
+        # not the rows' fault. Nothing is kept and the error raised: the feed is polled again.
+        raise systemic[0]
     return out
 
 
@@ -202,6 +203,15 @@ def _refused(exc: Exception) -> bool:
             exc, DataError | InternalError | ProgrammingError):  # PL/pgSQL RAISE: Programming
         return True
     return isinstance(exc, StatementError) and not isinstance(exc, DBAPIError)
+
+
+def _systemic(exc: Exception) -> bool:
+    """A refusal that may not be about the values: SQL the database would not run (which is
+    also how PostgreSQL reports a trigger's RAISE), or an error of the code, not the driver's
+    encoding."""
+    if isinstance(exc, SQLAlchemyError):
+        return isinstance(exc, ProgrammingError)
+    return not isinstance(exc, UnicodeError)
 
 
 def _reason(exc: Exception) -> str:
