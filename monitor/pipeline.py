@@ -194,10 +194,28 @@ def _failure(app: App, feed: Feed, now: datetime, error: str, status: int | None
 
 async def poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | None = None
                     ) -> tuple[PollOutcome, store.FeedState | None]:
-    """Poll one feed and store what is new. Never raises for feed-side problems. A failure is
+    """Poll one feed and store what is new. Never raises (but for cancellation): a failure is
     returned as the state to record (poll_cycle writes those of a batch together, after
     checking for a network outage); a success records its state through the group writer,
-    with the entries it brought."""
+    with the entries it brought. An error nobody foresaw (a bug) is logged with its
+    traceback and recorded on this feed, with back-off, instead of ending the cycle."""
+    try:
+        return await _poll_feed(app, feed, now, cycle_started)
+    except StoreError as exc:  # the database, not the feed: polled again soon, not counted
+        log.warning("poll not recorded feed=%s error=%r", feed.name, str(exc))
+        answered = _answered_at(now, cycle_started)
+        error = f"not stored: {exc}"
+        return PollOutcome(feed.name, ok=False, error=error), store.FeedState(
+            status=None, error=error, checked_at=answered, success=False, count_failure=False,
+            next_check_at=answered + timedelta(seconds=app.config.scheduler.min_interval))
+    except Exception as exc:
+        log.exception("poll failed unexpectedly feed=%s url=%s", feed.name, feed.url)
+        return _failure(app, feed, _answered_at(now, cycle_started),
+                        f"internal error: {type(exc).__name__}: {exc}")
+
+
+async def _poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | None
+                     ) -> tuple[PollOutcome, store.FeedState | None]:
     cfg = app.config.fetch
     try:
         async with app.fetch_slots:
@@ -233,6 +251,10 @@ async def poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | 
             return PollOutcome(feed.name, ok=True, status=resp.status), state  # with the batch
         return PollOutcome(feed.name, ok=True, status=resp.status), None
 
+    # Entries are known, and relative links and ids resolved, by the feed's own URL (or its
+    # permanent move), never by a temporary redirect's target: that may carry a token that
+    # changes with every request, and every entry would be new at every poll.
+    resp = replace(resp, url=resp.moved_to or feed.url)
     loop = asyncio.get_running_loop()
     try:
         parsed: ParsedFeed = await loop.run_in_executor(
@@ -250,7 +272,7 @@ async def poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | 
     state.last_modified = resp.headers.get("last-modified")
     state.body_hash = body_hash
     state.validators = True
-    state.error = f"parsed with warning: {parsed.warning}" if parsed.warning else None
+    warnings = [f"parsed with warning: {parsed.warning}"] if parsed.warning else []
 
     by_key: dict[str, Entry] = {}
     for entry in parsed.entries:
@@ -265,9 +287,12 @@ async def poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | 
     to_build = {urls[k]: e for k, e in new.items() if urls[k] not in existing}
     full_text = cfg.full_text if feed.full_text is None else feed.full_text
     context = Context(feeds=(feed.name,), tags=tuple(feed.tags or ()))
-    articles = await asyncio.gather(*(_article_once(app, url, e, full_text, parsed.title,
+    built = await asyncio.gather(*(_article_once(app, url, e, full_text, parsed.title,
+                                                 context)
+                                   for url, e in to_build.items()), return_exceptions=True)
+    articles, failed = await _articles_or_fallbacks(app, feed, to_build, built, parsed.title,
                                                     context)
-                                      for url, e in to_build.items()))
+    warnings += [f"{len(failed)} entries kept with the feed's text ({failed[0]})"] if failed else []
     signatures = {id(a): story_signature(a, app) for a in articles}
     staged: list[int] = []
 
@@ -279,6 +304,9 @@ async def poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | 
             art.story_id = app.stories.find(sig, now) if sig else None
         stored = store.store_entries(s, feed.id, links, articles, now,
                                      due_at=lambda channel: _due_at(app, channel, now))
+        refused = ([f"{len(stored.skipped)} entries not stored ({stored.skipped[0]})"]
+                   if stored.skipped else [])
+        state.error = "; ".join(warnings + refused)[:2000] or None
         # Validators are saved with the entries, in one transaction: a crash before the
         # commit loses both, and the next poll fetches the feed again.
         store.record_poll(s, feed.id, state)
@@ -317,6 +345,36 @@ async def poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | 
     return PollOutcome(feed.name, ok=True, status=resp.status, entries=len(parsed.entries),
                        new_entries=len(new), articles=stored.articles, hits=stored.hits,
                        alerts=stored.alerts), None
+
+
+async def _articles_or_fallbacks(app: App, feed: Feed, to_build: dict[str, Entry],
+                                 built: list[store.NewArticle | BaseException],
+                                 feed_title: str, context: Context
+                                 ) -> tuple[list[store.NewArticle], list[str]]:
+    """The articles built; one whose building raised (a bug, a link nothing foresaw) is
+    built again from the feed's own text, and dropped only if that fails too. Returns the
+    articles and what failed."""
+    articles: list[store.NewArticle] = []
+    failed: list[str] = []
+    for (url, entry), result in zip(to_build.items(), built, strict=True):
+        if isinstance(result, store.NewArticle):
+            articles.append(result)
+            continue
+        if not isinstance(result, Exception):  # cancelled, or the process is exiting
+            raise result
+        log.error("article failed feed=%s url=%s error=%r", feed.name, url, str(result),
+                  exc_info=result)
+        reason = f"{url[:200]}: {type(result).__name__}: {result}"
+        try:
+            art = await build_article(app, url, entry, False, feed_title, context)
+        except Exception as exc:
+            log.error("article dropped feed=%s url=%s", feed.name, url, exc_info=exc)
+            failed.append(reason + " (dropped)")
+            continue
+        art.text_source = f"feed: article failed: {type(result).__name__}"
+        articles.append(art)
+        failed.append(reason)
+    return articles, failed
 
 
 def story_signature(article: store.NewArticle | Article, app: App) -> Signature | None:

@@ -2,24 +2,39 @@
 
 Functions take a ``Session`` (or an ``Engine`` for whole units of work) and plain values, and
 return plain values or ORM rows. SQLAlchemy errors are translated to ``StoreError`` by
-``unit_of_work``.
+``unit_of_work``. Every value written is first made storable (``monitor.db.clean``): NUL and
+control characters stripped, lengths fitted to the columns, dates clamped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Engine, Table, bindparam, func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
 from monitor.config import FeedConfig
-from monitor.db.models import Alert, Article, Base, Feed, FeedEntry, Hit, Story
+from monitor.db.clean import clean_row
+from monitor.db.entries import (  # re-exported: callers know them as store.*
+    EntryLink,
+    NewArticle,
+    NewHit,
+    Stored,
+    article_ids_by_url,
+    known_entry_keys,
+    store_entries,
+)
+from monitor.db.models import Article, Base, Feed, FeedEntry, Hit, Story
 from monitor.errors import StoreError
+
+# Re-exported from monitor.db.entries (the functions defined here are public as well).
+__all__ = ["EntryLink", "NewArticle", "NewHit", "Stored", "article_ids_by_url",
+           "known_entry_keys", "store_entries"]
 
 
 @contextmanager
@@ -177,6 +192,7 @@ def record_polls(session: Session, polls: Sequence[tuple[int, FeedState]]) -> No
                           body_hash=state.body_hash)
         if state.url:
             values["url"] = state.url
+        values = clean_row(_table(Feed), values)
         increment = not state.success and state.count_failure
         groups.setdefault((tuple(sorted(values)), increment), []).append(
             {"feed_id_": feed_id, **{f"{k}_": v for k, v in values.items()}})
@@ -189,181 +205,11 @@ def record_polls(session: Session, polls: Sequence[tuple[int, FeedState]]) -> No
         session.execute(stmt, rows)
 
 
-# ---- entries and articles ---------------------------------------------------------------------
-
-def known_entry_keys(session: Session, feed_id: int, keys: Sequence[str]) -> set[str]:
-    """Which of ``keys`` the feed has brought before."""
-    return {str(key) for key, in _lookup(
-        session, "select entry_key from feed_entries where feed_id = {p} and entry_key in ({ps})",
-        (feed_id,), keys)}
-
-
-def article_ids_by_url(session: Session, urls: Sequence[str]) -> dict[str, int]:
-    """The ids of the stored articles among ``urls`` (canonical URLs)."""
-    return {str(url): int(aid) for url, aid in _lookup(
-        session, "select canonical_url, id from articles where canonical_url in ({ps})", (), urls)}
-
-
-def _lookup(session: Session, sql: str, params: tuple[Any, ...], values: Sequence[str]
-            ) -> list[tuple[Any, ...]]:
-    """Run ``sql`` with ``{p}`` bound to ``params`` and ``{ps}`` to chunks of ``values``.
-
-    Plain driver SQL, on purpose: these are the two look-ups made for every changed feed,
-    and SQLAlchemy's statement machinery (an expanding IN) cost 240 µs a query here against
-    35 µs for the driver (timeit, SQLite) — a fifth of the event loop's time in a
-    10,000-feed cycle. The SQL is portable; only the placeholder differs by driver."""
-    conn = session.connection()
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    rows: list[tuple[Any, ...]] = []
-    for i in range(0, len(values), 500):
-        chunk = tuple(values[i:i + 500])
-        query = sql.format(p=mark, ps=", ".join([mark] * len(chunk)))
-        rows += [tuple(r) for r in conn.exec_driver_sql(query, params + chunk)]
-    return rows
-
-
-@dataclass
-class NewHit:
-    rule: str
-    severity: str
-    score: float
-    evidence: dict[str, Any]
-    channels: list[str]
-
-
-@dataclass
-class NewArticle:
-    canonical_url: str
-    url: str
-    title: str
-    summary: str
-    text: str | None
-    text_source: str
-    published_at: datetime | None = None
-    author: str | None = None
-    site_name: str | None = None
-    language: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-    hits: list[NewHit] = field(default_factory=list)
-    link_key: str | None = None  # the entry's own canonical link, when a redirect changed it
-    story_id: int | None = None  # the story it joins; None starts a new one
-
-
-@dataclass
-class EntryLink:
-    entry_key: str
-    canonical_url: str
-
-
-@dataclass
-class Stored:
-    articles: int = 0
-    hits: int = 0
-    alerts: int = 0
-    # (story id, article id, article) of each article stored
-    new_articles: list[tuple[int, int, NewArticle]] = field(default_factory=list)
-
-
-def store_entries(session: Session, feed_id: int, links: Sequence[EntryLink],
-                  articles: Sequence[NewArticle], now: datetime,
-                  due_at: Callable[[str], datetime] | None = None) -> Stored:
-    """Store new articles (with their stories, hits and outbox rows) and link every entry to
-    its article. An article that already exists (same canonical URL) is linked, not
-    duplicated. An article without ``story_id`` starts a story. The first hit of a story for
-    a rule and channel is queued as its alert; later ones as follow-ups of it. ``due_at``
-    says when a channel wants its rows (a digest's next send time)."""
-    existing = article_ids_by_url(session, [a.canonical_url for a in articles])
-    aliases = {a.link_key: a.canonical_url for a in articles
-               if a.link_key and a.link_key != a.canonical_url}
-    out = Stored()
-    fresh: dict[str, NewArticle] = {}
-    for new in articles:
-        if new.canonical_url not in existing:
-            fresh.setdefault(new.canonical_url, new)
-    # Bulk INSERTs (Core, with RETURNING in parameter order for the ids), one per kind of
-    # row: the ORM's unit of work cost ~1 ms a row in a 10,000-feed profile.
-    starting = [new for new in fresh.values() if new.story_id is None]
-    for new, story_id in zip(starting, _insert(session, Story, [
-            {"title": new.title, "created_at": now} for new in starting]), strict=True):
-        new.story_id = story_id
-    article_ids = _insert(session, Article, [
-        {"canonical_url": new.canonical_url, "url": new.url, "title": new.title,
-         "summary": new.summary, "text": new.text, "text_source": new.text_source,
-         "published_at": new.published_at, "author": new.author, "site_name": new.site_name,
-         "language": new.language, "meta": new.meta, "story_id": new.story_id,
-         "created_at": now} for new in fresh.values()])
-    hits: list[tuple[NewArticle, NewHit, int]] = []
-    for new, article_id in zip(fresh.values(), article_ids, strict=True):
-        existing[new.canonical_url] = article_id
-        assert new.story_id is not None
-        out.new_articles.append((new.story_id, article_id, new))
-        hits += [(new, h, article_id) for h in new.hits]
-    hit_ids = _insert(session, Hit, [
-        {"article_id": article_id, "rule": h.rule, "severity": h.severity, "score": h.score,
-         "evidence": h.evidence, "created_at": now} for _, h, article_id in hits])
-    out.articles = len(fresh)
-    out.hits = len(hits)
-    out.alerts = _queue_alerts(session, [(new, h, hit_id) for (new, h, _), hit_id
-                                         in zip(hits, hit_ids, strict=True)], now, due_at)
-    targets = [aliases.get(ln.canonical_url, ln.canonical_url) for ln in links]
-    existing.update(article_ids_by_url(session, [t for t in targets if t not in existing]))
-    seen_keys: set[str] = set()
-    entries = []
-    for link, target in zip(links, targets, strict=True):
-        if link.entry_key in seen_keys or target not in existing:
-            continue
-        seen_keys.add(link.entry_key)
-        entries.append({"feed_id": feed_id, "entry_key": link.entry_key,
-                        "article_id": existing[target], "seen_at": now})
-    if entries:
-        session.execute(insert(_table(FeedEntry)), entries)
-    return out
-
-
 def _table(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
-def _insert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> list[int]:
-    """INSERT ``rows``; their new ids in the order of ``rows``."""
-    if not rows:
-        return []
-    table = _table(model)
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return [int(row_id) for row_id in session.execute(stmt, rows).scalars()]
-
-
-def _queue_alerts(session: Session, hits: Sequence[tuple[NewArticle, NewHit, int]],
-                  now: datetime, due_at: Callable[[str], datetime] | None) -> int:
-    """Outbox rows for new hits: the first of a (story, rule, channel) is its alert, later
-    ones follow-ups pointing at it. Returns how many rows were queued."""
-    wanted = [(f"{new.story_id}:{h.rule}:{channel}", hit_id, channel)
-              for new, h, hit_id in hits for channel in h.channels]
-    keys = sorted({key for key, _, _ in wanted})
-    parents: dict[str, int] = {}
-    for i in range(0, len(keys), 500):
-        parents.update({k: aid for k, aid in session.execute(
-            select(Alert.story_key, Alert.id).where(Alert.story_key.in_(keys[i:i + 500])))
-            if k is not None})
-
-    def row(hit_id: int, channel: str, kind: str, key: str | None,
-            parent: int | None) -> dict[str, Any]:
-        return {"hit_id": hit_id, "channel": channel, "status": "pending", "attempts": 0,
-                "kind": kind, "story_key": key, "parent_id": parent,
-                "next_attempt_at": due_at(channel) if due_at else now, "created_at": now}
-
-    firsts: dict[str, dict[str, Any]] = {}
-    later: list[tuple[str, int, str]] = []
-    for key, hit_id, channel in wanted:
-        if key in parents or key in firsts:
-            later.append((key, hit_id, channel))
-        else:
-            firsts[key] = row(hit_id, channel, "alert", key, None)
-    parents.update(zip(firsts, _insert(session, Alert, list(firsts.values())), strict=True))
-    _insert(session, Alert, [row(hit_id, channel, "followup", None, parents[key])
-                             for key, hit_id, channel in later])
-    return len(wanted)
-
+# ---- articles ---------------------------------------------------------------------------------
 
 def recent_story_articles(session: Session, since: datetime) -> list[Article]:
     """Articles of the stories started since ``since`` (to fill the story index at start)."""

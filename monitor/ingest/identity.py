@@ -3,6 +3,9 @@
 An entry is known by its GUID, else its canonical link, else a hash of title + content. An
 article is known by its canonical URL (courlan: lower-cased host, no fragment, tracking
 parameters such as ``utm_*`` stripped), so the same story carried by two feeds is one article.
+None of these raise, whatever the link: a URL courlan rejects is kept as written (cleaned of
+control characters and lone surrogates, so it can be stored), and a key longer than ``MAX_KEY``
+is cut and ends with a hash of the whole key.
 """
 
 from __future__ import annotations
@@ -13,18 +16,18 @@ from urllib.parse import urldefrag
 from courlan import normalize_url
 
 from monitor.ingest.feeds import Entry
+from monitor.sanitize import clean_text, clean_url
 
 MAX_KEY = 500
 
 
 def canonical_url(url: str) -> str:
-    """The URL normalised for identity; falls back to the stripped input if courlan rejects it."""
-    url = url.strip()
+    """The URL normalised for identity; falls back to the cleaned input if courlan rejects it."""
+    url = clean_url(url)
     try:
-        url = str(normalize_url(url))
-    except (ValueError, TypeError):
+        return clean_url(urldefrag(str(normalize_url(url))).url) or url
+    except Exception:  # courlan and urllib raise a range of errors on hostile URLs
         return url
-    return urldefrag(url).url
 
 
 def content_hash(*parts: str) -> str:
@@ -41,15 +44,18 @@ def _bounded(key: str) -> str:
 
 def entry_key(entry: Entry) -> str:
     """The entry's identity inside its feed."""
-    if entry.guid and entry.guid.strip():
-        return _bounded("guid:" + entry.guid.strip())
-    if entry.link:
-        return _bounded("url:" + canonical_url(entry.link))
+    guid = clean_text(entry.guid).strip() if entry.guid else ""
+    if guid:
+        return _bounded("guid:" + guid)
+    link = canonical_url(entry.link) if entry.link else ""
+    if link:
+        return _bounded("url:" + link)
     return "hash:" + content_hash(entry.title, entry.content or entry.summary)
 
 
 def article_key(entry: Entry) -> str:
     """The article's identity across feeds: its canonical URL, or a content-hash URN."""
-    if entry.link:
-        return _bounded(canonical_url(entry.link))
+    link = canonical_url(entry.link) if entry.link else ""
+    if link:
+        return _bounded(link)
     return "urn:monitor:" + content_hash(entry.title, entry.content or entry.summary)
