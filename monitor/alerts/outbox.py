@@ -2,7 +2,8 @@
 
 Attempt n (1-based) that failed is retried after ``base × 2^(n-1)`` seconds, capped at
 ``max_seconds``, times a jitter factor in [0.5, 1.0] so that retries of many alerts spread out.
-A server's Retry-After is a floor (at most a day). After ``max_attempts`` the alert is failed (None).
+A server's Retry-After is a floor (at most a day). After ``max_attempts`` the alert is failed
+(None).
 """
 
 from __future__ import annotations
