@@ -238,7 +238,7 @@ def slack_batch_payload(views: list[AlertView], heading: str) -> dict[str, Any]:
 
 
 def email_batch_parts(views: list[AlertView], heading: str) -> tuple[str, str, str]:
-    groups = group_by_story([clean(v) for v in views])
+    groups, heading = group_by_story([clean(v) for v in views]), one_line(heading)
     ctx = {"heading": heading,
            "groups": [{"v": main, "when": _when(main), "countries": _countries_line(main),
                        "snippet": [_html_parts(s) for s in main.snippets[:1]],

@@ -13,7 +13,7 @@ import re
 from datetime import UTC, datetime
 
 MAX_RETRY_AFTER = 86_400.0  # a day: the longest a server may make an alert wait
-_SECONDS = re.compile(r"[0-9]{1,32}", re.ASCII)
+_SECONDS = re.compile(r"[0-9]+", re.ASCII)
 
 
 def parse_retry_after(value: str | None, now: datetime,
@@ -25,7 +25,8 @@ def parse_retry_after(value: str | None, now: datetime,
     if not value or not value.isascii():
         return None
     if _SECONDS.fullmatch(value):
-        return min(float(int(value)), max_seconds)
+        digits = value.lstrip("0") or "0"
+        return max_seconds if len(digits) > 15 else min(float(int(digits)), max_seconds)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
