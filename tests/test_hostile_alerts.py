@@ -26,9 +26,16 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from monitor import api, scheduler
-from monitor.alerts.render import (AlertView, console_batch_text, console_text,
-                                   email_batch_parts, email_parts, slack_batch_payload,
-                                   slack_payload, webhook_payload)
+from monitor.alerts.render import (
+    AlertView,
+    console_batch_text,
+    console_text,
+    email_batch_parts,
+    email_parts,
+    slack_batch_payload,
+    slack_payload,
+    webhook_payload,
+)
 from monitor.alerts.retry_after import parse_retry_after
 from monitor.app import open_app
 from monitor.config import parse_config
@@ -409,3 +416,72 @@ def test_webhook_token_never_reaches_errors_or_logs(
     ours = [r for r in caplog.records if r.name.startswith("monitor")]
     assert ours
     _assert_no_token("\n".join(logging.Formatter().format(r) for r in ours))
+
+
+# ---- a slow channel -------------------------------------------------------------------------
+
+def _drip(conn: socket.socket) -> None:
+    """Headers at once, then the body one byte a second (never a read timeout)."""
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 600\r\n\r\n")
+    for _ in range(600):
+        time.sleep(1)
+        conn.sendall(b".")
+
+
+def test_a_dripping_webhook_does_not_hold_back_slack(sqlite_url: str, web: HTTPServer,
+                                                     slack: HTTPServer) -> None:
+    """The daemon's own scheduler: while the webhook drips its answer to the first story,
+    Slack still gets the stories that come after it."""
+    drip = RawServer(_drip)
+    stories = [{"title": f"{LEAD} on topic one", "guid": "1", "link": "http://127.0.0.1:9/1",
+                "description": "The Kremlin hosted Beijing's leader."}]
+    web.expect_request("/feed.xml").respond_with_handler(
+        lambda req: Response(rss(stories), content_type="application/rss+xml"))
+    on_slack: list[str] = []
+    slack.expect_request("/hook", method="POST").respond_with_handler(
+        lambda req: (on_slack.append(json.loads(req.get_data())["text"]), Response("ok"))[1])
+    config = parse_config({
+        "database": {"url": sqlite_url},
+        "fetch": {"allow_private_addresses": True, "full_text": False},
+        "scheduler": {"min_interval": "1s", "tick": "1s", "dispatch_every": "1s",
+                      "shutdown_timeout": "2s"},
+        "feeds": [{"name": "wire", "url": web.url_for("/feed.xml"), "interval": "1s"}],
+        "rules": [{"name": "russia-china-us", "countries": {"at_least": 2}}],
+        "alerts": {"channels": [
+            {"name": "slack", "type": "slack", "webhook_url": slack.url_for("/hook"),
+             "min_gap": "0.1s"},
+            {"name": "hook", "type": "webhook", "timeout": "120s",
+             "webhook_url": f"http://127.0.0.1:{drip.port}/hook"}]},
+    }, env={})
+    api.prepare_database(config)
+
+    async def until(what: str, cond: Any, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while not cond():
+            assert time.monotonic() < deadline, f"no {what} within {timeout:g}s"
+            await asyncio.sleep(0.1)
+
+    async def main() -> None:
+        async with open_app(config, workers=0) as app:
+            from monitor import pipeline
+            pipeline.sync_feeds(app, pipeline.utcnow())
+            stop = asyncio.Event()
+            daemon = asyncio.create_task(scheduler.run_forever(app, stop))
+            try:
+                await until("drip and first Slack message",
+                            lambda: drip.open == 1 and any("topic one" in t for t in on_slack))
+                stories.append({"title": "Xi Jinping receives Vladimir Putin at Zhongnanhai "
+                                "for talks on grain, topic two", "guid": "2",
+                                "link": "http://127.0.0.1:9/2",
+                                "description": "Beijing welcomed a Kremlin delegation."})
+                await until("second story on Slack",
+                            lambda: any("topic two" in t for t in on_slack))
+                assert drip.open == 1  # the webhook is still dripping its first answer
+            finally:
+                stop.set()
+                await asyncio.wait_for(daemon, 60)
+
+    try:
+        asyncio.run(main())
+    finally:
+        drip.close()
