@@ -163,6 +163,9 @@ def test_slack_messages_are_valid_and_ping_nobody(name: str) -> None:
     for payload in (slack_payload(view),
                     slack_batch_payload([view, follow, *[view] * 60], f"3 new {HOSTILE}")):
         assert block_kit_problems(payload) == []
+        headline = next(b for b in payload["blocks"] if b["type"] == "section")
+        assert "Putin and Xi meet" in headline["text"]["text"]  # the headline is shown
+        assert "Putin and Xi meet" in payload["text"]
         for text in mrkdwn_texts(payload):
             assert mrkdwn_problems(text) == [], text[:300]
 
@@ -170,7 +173,8 @@ def test_slack_messages_are_valid_and_ping_nobody(name: str) -> None:
 def test_a_truncated_slack_text_ends_in_an_ellipsis_and_keeps_whole_escapes() -> None:
     payload = slack_payload(HOSTILE_VIEWS["headline of & growing past 3000"])
     header = payload["blocks"][0]["text"]["text"]
-    assert len(header) <= 3000 and header.endswith("…")
+    assert len(header) <= 3000 and header.startswith("*<https://news.example/a?")
+    assert header.endswith("…>*")  # the headline cut with an ellipsis, still the link's label
     assert re.search(r"&(?!amp;)", header) is None  # no &am… left cut
 
 

@@ -21,6 +21,7 @@ CONTEXT_ELEMENTS = 10
 MAX_BLOCKS = 50
 MESSAGE_TEXT = 40_000  # the top-level ``text``
 LINK_URL = 1500  # longer URLs are shown as their host, not linked
+LABEL = 1000  # a headline in a link, or in bold, is cut at this length
 ELLIPSIS = "…"
 
 _LINK_URL_ESCAPES = {"<": "%3C", ">": "%3E", "|": "%7C", " ": "%20", '"': "%22"}
@@ -45,7 +46,7 @@ def _link_target(url: str) -> str:
 def link(url: str | None, label: str | None) -> str:
     """``<url|label>`` when the URL may be a link; otherwise the escaped label, followed by
     the host of an overlong http(s) URL (a non-http URL is not shown at all)."""
-    text = escape(label) or escape(url)
+    text = clip(escape(label) or escape(url), LABEL)
     safe = link_url(url)
     if safe is None:
         return text

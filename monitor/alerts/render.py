@@ -114,9 +114,11 @@ def slack_escape(text: str) -> str:
 def _slack_header(view: AlertView) -> str:
     """The headline in bold, linked to the article when its URL may be a link."""
     title = view.title or view.url
-    if link_url(view.url) is None:
-        shown = f"*{mrkdwn.escape(title)}*"
-        return shown if not view.url or title == view.url else f"{shown}\n{mrkdwn.escape(view.url)}"
+    if link_url(view.url) is None:  # javascript:, data:, …: shown as text, never linked
+        shown = f"*{mrkdwn.clip(mrkdwn.escape(title), mrkdwn.LABEL)}*"
+        if not view.url or title == view.url:
+            return shown
+        return f"{shown}\n{mrkdwn.clip(mrkdwn.escape(view.url), mrkdwn.LABEL)}"
     return f"*{mrkdwn.link(view.url, title)}*"
 
 
@@ -145,8 +147,9 @@ def slack_payload(view: AlertView) -> dict[str, Any]:
                           for s in view.snippets)
         blocks.append(_section(quote))
     url = link_url(view.url)
-    fallback = f"[{slack_escape(view.rule)}] {slack_escape(view.title or view.url)}"
-    if url:
+    fallback = (f"[{slack_escape(view.rule)}] "
+                f"{mrkdwn.clip(slack_escape(view.title or view.url), mrkdwn.LABEL)}")
+    if url and len(url) <= mrkdwn.LINK_URL:
         fallback += " " + slack_escape(url)
     return {"text": mrkdwn.clip(fallback, mrkdwn.SECTION_TEXT), "blocks": blocks,
             "unfurl_links": False}
