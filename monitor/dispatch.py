@@ -31,6 +31,7 @@ from monitor.alerts.channel import Channel
 from monitor.alerts.outbox import next_attempt
 from monitor.alerts.redact import redact, secrets_of
 from monitor.alerts.render import AlertView
+from monitor.alerts.safe_text import squeeze
 from monitor.app import App
 from monitor.config import ChannelConfig
 from monitor.db import outbox, store
@@ -214,9 +215,11 @@ async def _send(rnd: _Round, channel: Channel, cfg: ChannelConfig, alerts: list[
     except TimeoutError:
         error = DeliveryError(channel.name, f"no answer within {deadline:g}s")
     except Exception as exc:  # a channel's bug or an untranslated error: still an attempt
-        detail = redact(str(exc), secrets_of(cfg))[:300]
-        log.exception("channel raised an unexpected error channel=%s", channel.name)
+        # No traceback in the log: its last line is the error's text, which may hold a secret.
+        detail = squeeze(redact(str(exc), secrets_of(cfg)))[:300]
         error = DeliveryError(channel.name, f"unexpected {type(exc).__name__}: {detail}")
+        log.error("channel raised an unexpected error channel=%s error=%r", channel.name,
+                  error.reason)
     finally:
         app.last_sent[channel.name] = time.monotonic()
     if error is not None:

@@ -79,8 +79,8 @@ class EmailChannel:
             raise DeliveryError(self.name, f"recipients refused: {codes}",
                                 permanent=all(c >= 500 for c in codes)) from None
         except smtplib.SMTPResponseException as exc:
-            detail = redact(repr(exc.smtp_error), self.secrets)[:300]
+            detail = squeeze(redact(repr(exc.smtp_error), self.secrets))[:300]
             raise DeliveryError(self.name, f"SMTP {exc.smtp_code}: {detail}") from None
         except (smtplib.SMTPException, OSError, ValueError) as exc:
-            detail = redact(str(exc), self.secrets)[:300]
+            detail = squeeze(redact(str(exc), self.secrets))[:300]
             raise DeliveryError(self.name, f"{type(exc).__name__}: {detail}") from None

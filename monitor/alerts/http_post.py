@@ -15,9 +15,10 @@ from typing import Any
 
 import httpx
 
-from monitor.alerts.redact import redact, secrets_of
+from monitor.alerts.redact import redact, secrets_of, url_secrets
 from monitor.alerts.render import AlertView
 from monitor.alerts.retry_after import parse_retry_after
+from monitor.alerts.safe_text import squeeze
 from monitor.config import ChannelConfig
 from monitor.errors import DeliveryError
 
@@ -27,7 +28,7 @@ async def post_json(http: httpx.AsyncClient, channel: str, url: str, payload: di
                     secrets: list[str] | None = None) -> httpx.Response:
     """POST ``payload``; the whole exchange (connect, send, read the answer) gets ``timeout``
     seconds. Raises ``DeliveryError`` (redacted) unless the answer is 2xx."""
-    hide = secrets if secrets is not None else [url]
+    hide = secrets if secrets is not None else url_secrets(url)
     try:
         async with asyncio.timeout(timeout):
             resp = await http.post(url, json=payload, timeout=timeout, headers=headers)
@@ -35,13 +36,13 @@ async def post_json(http: httpx.AsyncClient, channel: str, url: str, payload: di
         raise DeliveryError(channel, f"no complete answer within {timeout:g}s") from None
     except Exception as exc:  # httpx, aiohttp (under httpx-aiohttp), h11, ssl…; not cancel
         # The URL may be a secret (a webhook token): never include it in the error.
-        detail = redact(str(exc), hide)[:300]
+        detail = squeeze(redact(str(exc), hide))[:300]
         raise DeliveryError(channel, f"{type(exc).__name__} while posting: {detail}"
                             ) from None
     if resp.status_code < 300:
         return resp
     retry_after = parse_retry_after(resp.headers.get("retry-after"), datetime.now(UTC))
-    body = redact(resp.text[:2000], hide)[:200].replace("\n", " ").replace("\r", " ")
+    body = squeeze(redact(resp.text[:2000], hide))[:200]
     # 4xx other than 408/429 will not heal by retrying (bad token, channel gone, bad payload).
     permanent = 400 <= resp.status_code < 500 and resp.status_code not in (408, 429)
     raise DeliveryError(channel, f"HTTP {resp.status_code}: {body}", retry_after=retry_after,

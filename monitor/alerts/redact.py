@@ -32,6 +32,16 @@ def _url_forms(url: str) -> set[str]:
     return forms
 
 
+def url_secrets(url: str) -> list[str]:
+    """The forms in which a secret URL (a webhook's) may be echoed, longest first."""
+    return _expand(_url_forms(url))
+
+
+def _expand(raw: set[str]) -> list[str]:
+    forms = {f for s in raw for f in (s, quote(s, safe="/:"), quote(s, safe=""), unquote(s))}
+    return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
+
+
 def secrets_of(cfg: ChannelConfig) -> list[str]:
     """Every secret of a channel, in the raw, percent-encoded and decoded forms, longest
     first (so that a URL is masked whole before its parts)."""
@@ -41,8 +51,7 @@ def secrets_of(cfg: ChannelConfig) -> list[str]:
     for secret in (cfg.bot_token, cfg.password):
         if secret and (value := secret.get_secret_value()):
             raw.add(value)
-    forms = {f for s in raw for f in (s, quote(s, safe="/:"), quote(s, safe=""), unquote(s))}
-    return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
+    return _expand(raw)
 
 
 def redact(text: str, secrets: list[str]) -> str:
