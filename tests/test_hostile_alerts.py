@@ -10,6 +10,8 @@ drip their answer a byte a second.
 from __future__ import annotations
 
 import asyncio
+import base64
+import contextlib
 import html as htmllib
 import json
 import logging
@@ -489,3 +491,58 @@ def test_a_dripping_webhook_does_not_hold_back_slack(sqlite_url: str, web: HTTPS
         asyncio.run(main())
     finally:
         drip.close()
+
+
+PASSWORD = "hunter2-Sm7p-pa55"
+
+
+def _smtp_echoing_credentials(conn: socket.socket) -> None:
+    """An SMTP server that refuses AUTH quoting what it got, decoded (as some do)."""
+    conn.sendall(b"220 smtp.test ESMTP\r\n")
+    f = conn.makefile("rb")
+    for raw in f:
+        line = raw.decode("latin-1").strip()
+        if line.upper().startswith(("EHLO", "HELO")):
+            conn.sendall(b"250-smtp.test\r\n250 AUTH PLAIN\r\n")
+        elif line.upper().startswith("AUTH PLAIN"):
+            creds = base64.b64decode(line.split()[-1]).decode("latin-1").replace("\0", " ")
+            conn.sendall(f"535 5.7.8 bad credentials: {creds}\r\n".encode("latin-1"))
+        elif line.upper().startswith("QUIT"):
+            conn.sendall(b"221 bye\r\n")
+            return
+        else:
+            conn.sendall(b"502 no\r\n")
+
+
+def test_smtp_password_never_reaches_errors_or_logs(sqlite_url: str, web: HTTPServer,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = server.accept()
+                with conn:
+                    _smtp_echoing_credentials(conn)
+
+    threading.Thread(target=serve, daemon=True).start()
+    config = make_config(sqlite_url, [{"name": "f", "url": _feed(web, LEAD)}], full_text=False,
+                         extra={"alerts": {"channels": [{
+                             "name": "email", "type": "email", "host": "127.0.0.1",
+                             "port": port, "security": "none", "username": "desk",
+                             "password": PASSWORD, "from_addr": "m@test", "to": ["d@test"]}]}})
+    caplog.set_level(logging.DEBUG)
+    try:
+        report = api.poll_once(config, now=NOW, workers=0)
+        with pytest.raises(DeliveryError) as err:
+            api.send_test_alert(config, "email")
+    finally:
+        server.close()
+    assert report.dispatch.retrying == 1
+    (alert,) = api.alerts(config)
+    assert alert["attempts"] == 1 and "535" in alert["last_error"]
+    ours = "\n".join(logging.Formatter().format(r) for r in caplog.records
+                     if r.name.startswith("monitor"))
+    for text in (alert["last_error"], str(err.value), ours):
+        assert PASSWORD not in text, text

@@ -2,12 +2,13 @@
 
 A webhook URL is itself a secret (its path carries the token), and servers and HTTP clients
 echo it back: in exception messages, in a 404 page that repeats the path. ``secrets_of``
-lists every form in which a channel's secrets may appear; ``redact`` removes them from a text
+lists every form in which a channel's secrets may appear (raw, percent-encoded, base64); ``redact`` removes them from a text
 before it becomes a ``DeliveryError`` reason, a log line or the outbox's ``last_error``.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 from urllib.parse import quote, unquote, urlsplit
 
@@ -51,6 +52,10 @@ def secrets_of(cfg: ChannelConfig) -> list[str]:
     for secret in (cfg.bot_token, cfg.password):
         if secret and (value := secret.get_secret_value()):
             raw.add(value)
+            raw.add(base64.b64encode(value.encode()).decode())
+    if cfg.password and (password := cfg.password.get_secret_value()):
+        plain = f"\0{cfg.username or ''}\0{password}"  # SMTP AUTH PLAIN, echoed by a server
+        raw.add(base64.b64encode(plain.encode()).decode())
     return _expand(raw)
 
 
