@@ -2,8 +2,9 @@
 
 A webhook URL is itself a secret (its path carries the token), and servers and HTTP clients
 echo it back: in exception messages, in a 404 page that repeats the path. ``secrets_of``
-lists every form in which a channel's secrets may appear (raw, percent-encoded, base64); ``redact`` removes them from a text
-before it becomes a ``DeliveryError`` reason, a log line or the outbox's ``last_error``.
+lists every form in which a channel's secrets may appear (raw, percent-encoded, base64);
+``redact`` removes them from a text before it becomes a ``DeliveryError`` reason, a log line
+or the outbox's ``last_error``.
 """
 
 from __future__ import annotations
