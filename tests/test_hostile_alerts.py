@@ -384,10 +384,10 @@ def garbage_server() -> Iterator[RawServer]:
     server.close()
 
 
-def _webhook_config(sqlite_url: str, feed_url: str, url: str) -> Any:
+def _webhook_config(sqlite_url: str, feed_url: str, url: str, timeout: str = "5s") -> Any:
     return make_config(sqlite_url, [{"name": "f", "url": feed_url}], full_text=False,
                        extra={"alerts": {"channels": [{"name": "hook", "type": "webhook",
-                                                       "webhook_url": url, "timeout": "5s"}],
+                                                       "webhook_url": url, "timeout": timeout}],
                                          "retry": {"base_seconds": 1, "max_seconds": 5,
                                                    "max_attempts": 3}}})
 
@@ -546,3 +546,31 @@ def test_smtp_password_never_reaches_errors_or_logs(sqlite_url: str, web: HTTPSe
                      if r.name.startswith("monitor"))
     for text in (alert["last_error"], str(err.value), ours):
         assert PASSWORD not in text, text
+
+
+def test_a_dripping_answer_is_cut_at_the_timeout_and_retried(sqlite_url: str,
+                                                             web: HTTPServer) -> None:
+    stop = threading.Event()
+
+    def drip(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 600\r\n\r\n")
+        while not stop.wait(1):
+            conn.sendall(b".")
+
+    server = RawServer(drip)
+    config = _webhook_config(sqlite_url, _feed(web, LEAD),
+                             f"http://127.0.0.1:{server.port}/hook", timeout="2s")
+    done: list[Any] = []
+    worker = threading.Thread(target=lambda: done.append(api.poll_once(config, now=NOW,
+                                                                       workers=0)))
+    worker.start()
+    worker.join(timeout=30)  # a guard, not a speed claim: unbounded, it drips for 10 minutes
+    finished_while_dripping = bool(done)
+    stop.set()
+    server.close()
+    worker.join(timeout=30)
+    assert finished_while_dripping, "the round still waited for the dripping answer after 30 s"
+    assert done[0].dispatch.retrying == 1
+    (alert,) = api.alerts(config)
+    assert alert["status"] == "pending" and alert["attempts"] == 1
+    assert "within 2s" in alert["last_error"]
