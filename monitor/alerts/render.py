@@ -1,8 +1,11 @@
 """What an alert says, in each channel's format. Pure.
 
 ``AlertView`` is built from a stored hit; ``console_text``, ``slack_payload``, ``email_parts``
-and ``webhook_payload`` render it. Text that comes from articles is escaped for its target:
-Slack's ``&``, ``<``, ``>`` (so a headline cannot ``<!channel>``), HTML via Jinja2 autoescape.
+and ``webhook_payload`` render it. Every string that comes from outside (title, URL, site, feed
+names, snippets, evidence) is made safe for its target: for Slack escaped (``&``, ``<``, ``>``:
+nothing can ``<!channel>``) and cut to Block Kit's limits (``mrkdwn``); for email and the
+console made one line (no CR/LF or terminal escapes, ``clean``) and, in HTML, escaped by
+Jinja2's autoescape. Only http(s) URLs become links. The webhook gets the strings as found.
 """
 
 from __future__ import annotations
