@@ -13,6 +13,7 @@ import asyncio
 import base64
 import contextlib
 import html as htmllib
+import io
 import json
 import logging
 import re
@@ -574,3 +575,20 @@ def test_a_dripping_answer_is_cut_at_the_timeout_and_retried(sqlite_url: str,
     (alert,) = api.alerts(config)
     assert alert["status"] == "pending" and alert["attempts"] == 1
     assert "within 2s" in alert["last_error"]
+
+
+def test_any_error_a_channel_raises_is_a_recorded_attempt(sqlite_url: str,
+                                                         web: HTTPServer) -> None:
+    """The last line of defence: the console's stream is closed (a broken pipe), so the
+    channel raises what no channel translates; the alert is tried, counted and retried."""
+    out = io.StringIO()
+    out.close()
+    config = make_config(sqlite_url, [{"name": "f", "url": _feed(web, LEAD)}], full_text=False,
+                         extra={"alerts": {"channels": [{"name": "console",
+                                                         "type": "console"}]}})
+    report = api.poll_once(config, out=out, now=NOW, workers=0)
+    assert report.dispatch.retrying == 1
+    (alert,) = api.alerts(config)
+    assert alert["status"] == "pending" and alert["attempts"] == 1
+    assert "ValueError" in alert["last_error"]
+    assert datetime.fromisoformat(alert["next_attempt_at"]) > NOW
