@@ -55,6 +55,7 @@ class App:
     # Articles being built right now, by canonical URL, so two feeds carrying the same new
     # story in one cycle fetch and extract it once.
     inflight: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
+    dispatching: dict[str, asyncio.Task[None]] = field(default_factory=dict)  # channel -> sender
 
     def __post_init__(self) -> None:
         self.fetch_slots = asyncio.Semaphore(self.config.fetch.concurrency)
@@ -89,6 +90,9 @@ async def open_app(config: Config, out: TextIO | None = None,
         yield app
     finally:
         if app is not None:
+            for task in list(app.dispatching.values()):  # a channel still sending: cut off
+                task.cancel()
+            await asyncio.gather(*app.dispatching.values(), return_exceptions=True)
             await app.writer.close()
         await http.aclose()
         await fetcher.aclose()

@@ -49,7 +49,8 @@ async def dispatch_job(app: App) -> None:
     if app.stopping:
         return
     try:
-        report = await dispatch.dispatch_due(app, pipeline.utcnow())
+        # Does not wait for a channel still sending: it must not hold back the others.
+        report = await dispatch.dispatch_due(app, pipeline.utcnow(), wait=False)
     except MonitorError as exc:
         log.error("dispatch failed error=%r", str(exc))
         return

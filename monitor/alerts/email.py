@@ -12,7 +12,9 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from monitor.alerts.redact import redact, secrets_of
 from monitor.alerts.render import AlertView, email_batch_parts, email_parts
+from monitor.alerts.safe_text import squeeze
 from monitor.config import ChannelConfig
 from monitor.errors import DeliveryError
 
@@ -26,15 +28,17 @@ class EmailChannel:
         assert cfg.host and cfg.from_addr and cfg.to
         self.name = cfg.name
         self._cfg = cfg
+        self.secrets = secrets_of(cfg)
 
     def build_message(self, view: AlertView) -> EmailMessage:
         return self._message(*email_parts(view), view.recipients or self._cfg.to)
 
     def _message(self, subject: str, text: str, html: str, to: list[str]) -> EmailMessage:
         msg = EmailMessage()
-        msg["Subject"] = subject
-        msg["From"] = self._cfg.from_addr
-        msg["To"] = ", ".join(to)
+        # Every header value is one line: a CR/LF from a headline cannot add a header.
+        msg["Subject"] = squeeze(subject)
+        msg["From"] = squeeze(self._cfg.from_addr or "")
+        msg["To"] = squeeze(", ".join(to))
         msg["Date"] = formatdate(localtime=False)
         msg["Message-ID"] = make_msgid(domain="monitor.local")
         msg.set_content(text)
@@ -75,6 +79,8 @@ class EmailChannel:
             raise DeliveryError(self.name, f"recipients refused: {codes}",
                                 permanent=all(c >= 500 for c in codes)) from None
         except smtplib.SMTPResponseException as exc:
-            raise DeliveryError(self.name, f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from None
-        except (smtplib.SMTPException, OSError) as exc:
-            raise DeliveryError(self.name, f"{type(exc).__name__}: {exc}") from None
+            detail = squeeze(redact(repr(exc.smtp_error), self.secrets))[:300]
+            raise DeliveryError(self.name, f"SMTP {exc.smtp_code}: {detail}") from None
+        except (smtplib.SMTPException, OSError, ValueError) as exc:
+            detail = squeeze(redact(str(exc), self.secrets))[:300]
+            raise DeliveryError(self.name, f"{type(exc).__name__}: {detail}") from None

@@ -1,30 +1,48 @@
 """Channels that POST a JSON rendering of an alert to a URL (Slack webhooks, generic webhooks),
-and the translation of the outcome into ``DeliveryError``."""
+and the translation of the outcome into ``DeliveryError``.
+
+This is the edge where the HTTP client's errors enter: every failure — an httpx or aiohttp
+exception, a server answering garbage, a body dripping past the deadline — becomes a
+``DeliveryError`` whose reason has the channel's secrets (the webhook URL and its token, a
+bot token) removed, including from any response body the server echoed.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
+from monitor.alerts.redact import redact, secrets_of, url_secrets
 from monitor.alerts.render import AlertView
+from monitor.alerts.retry_after import parse_retry_after
+from monitor.alerts.safe_text import squeeze
 from monitor.config import ChannelConfig
 from monitor.errors import DeliveryError
-from monitor.ingest.fetch import parse_retry_after
 
 
 async def post_json(http: httpx.AsyncClient, channel: str, url: str, payload: dict[str, Any],
-                    timeout: float, headers: dict[str, str] | None = None) -> httpx.Response:
+                    timeout: float, headers: dict[str, str] | None = None,
+                    secrets: list[str] | None = None) -> httpx.Response:
+    """POST ``payload``; the whole exchange (connect, send, read the answer) gets ``timeout``
+    seconds. Raises ``DeliveryError`` (redacted) unless the answer is 2xx."""
+    hide = secrets if secrets is not None else url_secrets(url)
     try:
-        resp = await http.post(url, json=payload, timeout=timeout, headers=headers)
-    except httpx.HTTPError as exc:
+        async with asyncio.timeout(timeout):
+            resp = await http.post(url, json=payload, timeout=timeout, headers=headers)
+    except TimeoutError:
+        raise DeliveryError(channel, f"no complete answer within {timeout:g}s") from None
+    except Exception as exc:  # httpx, aiohttp (under httpx-aiohttp), h11, ssl…; not cancel
         # The URL may be a secret (a webhook token): never include it in the error.
-        raise DeliveryError(channel, f"{type(exc).__name__} while posting") from None
+        detail = squeeze(redact(str(exc), hide))[:300]
+        raise DeliveryError(channel, f"{type(exc).__name__} while posting: {detail}"
+                            ) from None
     if resp.status_code < 300:
         return resp
     retry_after = parse_retry_after(resp.headers.get("retry-after"), datetime.now(UTC))
-    body = resp.text[:200].replace("\n", " ")
+    body = squeeze(redact(resp.text[:2000], hide))[:200]
     # 4xx other than 408/429 will not heal by retrying (bad token, channel gone, bad payload).
     permanent = 400 <= resp.status_code < 500 and resp.status_code not in (408, 429)
     raise DeliveryError(channel, f"HTTP {resp.status_code}: {body}", retry_after=retry_after,
@@ -42,6 +60,7 @@ class PostChannel:
         self._url = cfg.webhook_url.get_secret_value()
         self._timeout = cfg.timeout
         self._http = http
+        self.secrets = secrets_of(cfg)
 
     def payload(self, view: AlertView) -> dict[str, Any]:
         raise NotImplementedError
@@ -50,10 +69,11 @@ class PostChannel:
         raise NotImplementedError
 
     async def send(self, view: AlertView, thread: str | None = None) -> str | None:
-        await post_json(self._http, self.name, self._url, self.payload(view), self._timeout)
+        await post_json(self._http, self.name, self._url, self.payload(view), self._timeout,
+                        secrets=self.secrets)
         return None
 
     async def send_many(self, views: list[AlertView], heading: str) -> str | None:
         await post_json(self._http, self.name, self._url, self.batch_payload(views, heading),
-                        self._timeout)
+                        self._timeout, secrets=self.secrets)
         return None

@@ -2,13 +2,15 @@
 
 Attempt n (1-based) that failed is retried after ``base × 2^(n-1)`` seconds, capped at
 ``max_seconds``, times a jitter factor in [0.5, 1.0] so that retries of many alerts spread out.
-A server's Retry-After is a floor. After ``max_attempts`` the alert is failed (None).
+A server's Retry-After is a floor (at most a day). After ``max_attempts`` the alert is failed
+(None).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from monitor.alerts.retry_after import MAX_RETRY_AFTER
 from monitor.config import RetryConfig
 
 
@@ -19,8 +21,8 @@ def next_attempt(now: datetime, attempts: int, retry: RetryConfig, *, jitter: fl
         return None
     delay = min(retry.base_seconds * 2 ** min(attempts - 1, 30), retry.max_seconds)
     delay *= 0.5 + 0.5 * min(max(jitter, 0.0), 1.0)
-    if retry_after is not None:
-        delay = max(delay, retry_after)
+    if retry_after is not None and retry_after == retry_after:  # a floor, NaN ignored
+        delay = max(delay, min(max(retry_after, 0.0), MAX_RETRY_AFTER))
     return now + timedelta(seconds=delay)
 
 

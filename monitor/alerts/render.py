@@ -1,18 +1,23 @@
 """What an alert says, in each channel's format. Pure.
 
 ``AlertView`` is built from a stored hit; ``console_text``, ``slack_payload``, ``email_parts``
-and ``webhook_payload`` render it. Text that comes from articles is escaped for its target:
-Slack's ``&``, ``<``, ``>`` (so a headline cannot ``<!channel>``), HTML via Jinja2 autoescape.
+and ``webhook_payload`` render it. Every string that comes from outside (title, URL, site, feed
+names, snippets, evidence) is made safe for its target: for Slack escaped (``&``, ``<``, ``>``:
+nothing can ``<!channel>``) and cut to Block Kit's limits (``mrkdwn``); for email and the
+console made one line (no CR/LF or terminal escapes, ``clean``) and, in HTML, escaped by
+Jinja2's autoescape. Only http(s) URLs become links. The webhook gets the strings as found.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from monitor.alerts import mrkdwn
+from monitor.alerts.safe_text import link_url, one_line, squeeze
 from monitor.rules.evidence import marked
 
 
@@ -59,6 +64,27 @@ class AlertView:
 _env = Environment(loader=PackageLoader("monitor.alerts", "templates"),
                    autoescape=select_autoescape(["html"]), trim_blocks=True,
                    lstrip_blocks=True, keep_trailing_newline=True)
+_env.filters["link"] = link_url  # None unless the URL may be a link (http/https)
+
+
+def _one_lines(obj: Any) -> Any:
+    """Every string in a JSON-like value made one line (``one_line``: lengths kept)."""
+    if isinstance(obj, str):
+        return one_line(obj)
+    if isinstance(obj, list):
+        return [_one_lines(x) for x in obj]
+    if isinstance(obj, dict):
+        return {k: _one_lines(v) for k, v in obj.items()}
+    return obj
+
+
+def clean(view: AlertView) -> AlertView:
+    """The view with every string from outside made one line (no CR/LF, ESC, …): what the
+    console and email show. The offsets of the snippets' marked words stay valid."""
+    return replace(view, title=one_line(view.title), url=one_line(view.url),
+                   site=one_line(view.site) if view.site is not None else None,
+                   rule=one_line(view.rule), severity=one_line(view.severity),
+                   feeds=[one_line(f) for f in view.feeds], evidence=_one_lines(view.evidence))
 
 
 def _when(view: AlertView) -> str:
@@ -70,6 +96,7 @@ def _countries_line(view: AlertView) -> str:
 
 
 def console_text(view: AlertView) -> str:
+    view = clean(view)
     lines = [
         f"[{view.rule}] {view.title}",
         f"  link:      {view.url}",
@@ -84,45 +111,59 @@ def console_text(view: AlertView) -> str:
 
 def slack_escape(text: str) -> str:
     """Escape the three characters Slack's mrkdwn treats as control characters."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return mrkdwn.escape(text)
 
 
-def _slack_snippet(snippet: dict[str, Any]) -> str:
-    text: str = snippet["text"]
-    out, pos = [], 0
-    for start, end in snippet["spans"]:
-        out += [slack_escape(text[pos:start]), "*", slack_escape(text[start:end]), "*"]
-        pos = end
-    out.append(slack_escape(text[pos:]))
-    return "".join(out)
+def _slack_header(view: AlertView) -> str:
+    """The headline in bold, linked to the article when its URL may be a link."""
+    title = view.title or view.url
+    if link_url(view.url) is None:  # javascript:, data:, …: shown as text, never linked
+        shown = f"*{mrkdwn.clip(mrkdwn.escape(title), mrkdwn.LABEL)}*"
+        if not view.url or title == view.url:
+            return shown
+        return f"{shown}\n{mrkdwn.clip(mrkdwn.escape(view.url), mrkdwn.LABEL)}"
+    return f"*{mrkdwn.link(view.url, title)}*"
+
+
+def _section(text: str, limit: int = mrkdwn.SECTION_TEXT) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn.clip(text, limit)}}
 
 
 def slack_payload(view: AlertView) -> dict[str, Any]:
-    """An incoming-webhook message: Block Kit blocks plus a plain ``text`` fallback."""
-    title = slack_escape(view.title or view.url)
-    link = view.url.replace(">", "%3E").replace("|", "%7C")
-    header = f"*<{link}|{title}>*"
+    """An incoming-webhook message: Block Kit blocks plus a plain ``text`` fallback, every
+    string from the article escaped and each block within Slack's limits."""
     meta = (f"{slack_escape(view.site or '')} · {_when(view)} · rule *{slack_escape(view.rule)}*"
             f" · {slack_escape(view.severity)}")
+    fields = [("*Countries*\n", _countries_line(view)),
+              ("*Entities*\n", ", ".join(view.entities))]
     blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": header}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": meta}]},
+        _section(_slack_header(view)),
+        {"type": "context", "elements": [
+            {"type": "mrkdwn", "text": mrkdwn.clip(meta, mrkdwn.SECTION_TEXT)}]},
         {"type": "section", "fields": [
-            {"type": "mrkdwn", "text": "*Countries*\n" + slack_escape(_countries_line(view))},
-            {"type": "mrkdwn", "text": "*Entities*\n" + slack_escape(", ".join(view.entities))},
-        ]},
+            {"type": "mrkdwn", "text": mrkdwn.clip(label + slack_escape(value),
+                                                   mrkdwn.FIELD_TEXT)}
+            for label, value in fields]},
     ]
     if view.snippets:
-        quote = "\n".join("> " + _slack_snippet(s) for s in view.snippets)
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": quote[:2900]}})
-    fallback = f"[{view.rule}] {title} {view.url}"
-    return {"text": fallback, "blocks": blocks, "unfurl_links": False}
+        quote = "\n".join("> " + mrkdwn.quote_snippet(s["text"], s["spans"])
+                          for s in view.snippets)
+        blocks.append(_section(quote))
+    url = link_url(view.url)
+    fallback = (f"[{slack_escape(view.rule)}] "
+                f"{mrkdwn.clip(slack_escape(view.title or view.url), mrkdwn.LABEL)}")
+    if url and len(url) <= mrkdwn.LINK_URL:
+        fallback += " " + slack_escape(url)
+    return {"text": mrkdwn.clip(fallback, mrkdwn.SECTION_TEXT), "blocks": blocks,
+            "unfurl_links": False}
 
 
 def email_parts(view: AlertView) -> tuple[str, str, str]:
     """(subject, plain text, HTML) for one alert."""
-    subject = f"[{view.rule}] {view.title}".replace("\n", " ")[:200]
-    ctx = {"v": view, "when": _when(view), "countries": _countries_line(view),
+    view = clean(view)
+    subject = squeeze(f"[{view.rule}] {view.title}")[:200]
+    ctx = {"v": view, "link": link_url(view.url), "when": _when(view),
+           "countries": _countries_line(view),
            "snippets": [_html_parts(s) for s in view.snippets],
            "plain_snippets": [marked(s, "[", "]") for s in view.snippets]}
     return subject, _env.get_template("alert.txt").render(ctx), \
@@ -141,6 +182,14 @@ def _html_parts(snippet: dict[str, Any]) -> list[tuple[str, bool]]:
 
 
 def webhook_payload(view: AlertView) -> dict[str, Any]:
+    """The generic webhook's JSON body for one alert.
+
+    ``alert_id``, ``kind`` (``alert`` | ``followup``), ``story_id``, ``rule``, ``severity``,
+    ``score``, ``title``, ``url``, ``site``, ``published_at`` (ISO 8601 or null), ``feeds``,
+    ``evidence`` (as stored with the hit) and ``test``. The strings are the article's as
+    found, not escaped and not validated: ``title`` and ``site`` may hold markup, ``url`` may
+    be any scheme (``javascript:``…). A receiver that renders them must escape them and link
+    only http(s) URLs itself."""
     return {
         "alert_id": view.alert_id, "kind": view.kind, "story_id": view.story_id,
         "rule": view.rule, "severity": view.severity,
@@ -171,41 +220,41 @@ def _follow_line(view: AlertView) -> str:
 
 
 def console_batch_text(views: list[AlertView], heading: str) -> str:
-    parts = [heading]
+    parts = [one_line(heading)]
     for main, follow in group_by_story(views):
         parts.append(console_text(main))
-        parts += [f"  {_follow_line(f)} ({f.url})" for f in follow]
+        parts += [one_line(f"  {_follow_line(f)} ({f.url})") for f in follow]
     return "\n".join(parts)
 
 
 def slack_batch_payload(views: list[AlertView], heading: str) -> dict[str, Any]:
     """One message listing several stories: their headlines, outlets, countries and rule."""
-    blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": heading[:150]}}]
-    for main, follow in group_by_story(views)[:40]:
-        link = main.url.replace(">", "%3E").replace("|", "%7C")
-        line = (f"*<{link}|{slack_escape(main.title or main.url)}>*\n"
+    blocks: list[dict[str, Any]] = [{"type": "header", "text": {
+        "type": "plain_text", "text": mrkdwn.clip(one_line(heading), mrkdwn.HEADER_TEXT)}}]
+    for main, follow in group_by_story(views)[:mrkdwn.MAX_BLOCKS - 1]:
+        line = (f"{_slack_header(main)}\n"
                 f"{slack_escape(main.site or '')} · rule *{slack_escape(main.rule)}* · "
                 f"{slack_escape(_countries_line(main))}")
         for f in follow[:5]:
-            flink = f.url.replace(">", "%3E").replace("|", "%7C")
-            line += f"\n   ↳ <{flink}|{slack_escape(f.site or f.title or f.url)}>"
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": line[:2900]}})
-    text = f"{heading}: " + "; ".join(slack_escape(v.title) for v in views[:10])
-    return {"text": text[:3000], "blocks": blocks, "unfurl_links": False}
+            line += f"\n   ↳ {mrkdwn.link(f.url, f.site or f.title or f.url)}"
+        blocks.append(_section(line))
+    text = f"{slack_escape(heading)}: " + "; ".join(slack_escape(v.title) for v in views[:10])
+    return {"text": mrkdwn.clip(text, mrkdwn.SECTION_TEXT), "blocks": blocks,
+            "unfurl_links": False}
 
 
 def email_batch_parts(views: list[AlertView], heading: str) -> tuple[str, str, str]:
-    groups = group_by_story(views)
+    groups, heading = group_by_story([clean(v) for v in views]), one_line(heading)
     ctx = {"heading": heading,
            "groups": [{"v": main, "when": _when(main), "countries": _countries_line(main),
                        "snippet": [_html_parts(s) for s in main.snippets[:1]],
                        "plain_snippet": [marked(s, "[", "]") for s in main.snippets[:1]],
                        "follow": follow} for main, follow in groups]}
-    subject = f"[monitor] {heading}"[:200]
+    subject = squeeze(f"[monitor] {heading}")[:200]
     return subject, _env.get_template("digest.txt").render(ctx), \
         _env.get_template("digest.html").render(ctx)
 
 
 def webhook_batch_payload(views: list[AlertView], heading: str) -> dict[str, Any]:
+    """``{"heading": …, "alerts": [webhook_payload(view), …]}``."""
     return {"heading": heading, "alerts": [webhook_payload(v) for v in views]}

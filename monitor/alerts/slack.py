@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from monitor.alerts.http_post import PostChannel, post_json
+from monitor.alerts.redact import redact, secrets_of
 from monitor.alerts.render import AlertView, slack_batch_payload, slack_payload
 from monitor.config import ChannelConfig
 from monitor.errors import DeliveryError
@@ -37,18 +38,22 @@ class SlackBotChannel:
         self._url = cfg.api_url
         self._timeout = cfg.timeout
         self._http = http
+        self.secrets = secrets_of(cfg)
 
     async def _post(self, payload: dict[str, Any]) -> str | None:
         payload = {**payload, "channel": self._channel}
         resp = await post_json(self._http, self.name, self._url, payload, self._timeout,
-                               headers={"Authorization": f"Bearer {self._token}"})
+                               headers={"Authorization": f"Bearer {self._token}"},
+                               secrets=self.secrets)
         try:
             body = resp.json()
         except ValueError:
-            raise DeliveryError(self.name, "Slack answered with something that is not JSON"
-                                ) from None
-        if not body.get("ok"):
-            error = str(body.get("error", "unknown error"))
+            body = None
+        if not isinstance(body, dict):
+            raise DeliveryError(self.name, "Slack answered with something that is not a JSON "
+                                "object")
+        if body.get("ok") is not True:
+            error = redact(str(body.get("error", "unknown error")), self.secrets)[:200]
             raise DeliveryError(self.name, f"Slack error: {error}",
                                 permanent=error in PERMANENT_ERRORS)
         ts = body.get("ts")

@@ -1,11 +1,14 @@
 """SQL of the alert outbox: claiming due rows with leases, recording outcomes, listing.
 
 A row is claimed with a lease (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL) so several
-dispatchers never send the same one; every outcome clears the lease.
+dispatchers never send the same one; every outcome clears the lease. A dispatcher re-confirms
+its claim of the rows it is about to send (``confirm_claims``) and writes an outcome only for
+rows it still holds (``owner``): a claim that expired and was taken over is the other's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,13 +27,16 @@ def list_alerts(session: Session, status: str | None = None, limit: int = 200) -
 
 
 def claim_due_alerts(session: Session, now: datetime, limit: int, owner: str,
-                     lease_seconds: float) -> list[Alert]:
+                     lease_seconds: float, skip_channels: Collection[str] = ()) -> list[Alert]:
     """Claim the alerts due at ``now`` with a lease, so that several dispatchers never send
-    the same row (SKIP LOCKED on PostgreSQL); an expired lease is taken over."""
+    the same row (SKIP LOCKED on PostgreSQL); an expired lease is taken over. Rows of
+    ``skip_channels`` (still busy sending) are left alone."""
     ids_stmt = (select(Alert.id)
                 .where(Alert.status == "pending", Alert.next_attempt_at <= now,
                        (Alert.lease_expires_at.is_(None)) | (Alert.lease_expires_at <= now))
                 .order_by(Alert.next_attempt_at, Alert.id).limit(limit))
+    if skip_channels:
+        ids_stmt = ids_stmt.where(Alert.channel.not_in(list(skip_channels)))
     if session.get_bind().dialect.name == "postgresql":
         ids_stmt = ids_stmt.with_for_update(skip_locked=True)
     ids = list(session.scalars(ids_stmt))
@@ -44,29 +50,64 @@ def claim_due_alerts(session: Session, now: datetime, limit: int, owner: str,
     return list(session.scalars(stmt))
 
 
-def release_alert_leases(session: Session, owner: str | None) -> int:
+def release_alert_leases(session: Session, owner: str | None, *,
+                         ids: Collection[int] | None = None,
+                         keep_channels: Collection[str] = ()) -> int:
+    """Free the claims of ``owner`` (every owner if None): all of them, or only ``ids``, but
+    never those of ``keep_channels`` (still being sent)."""
     stmt = update(Alert).where(Alert.lease_owner.is_not(None))
     if owner is not None:
         stmt = stmt.where(Alert.lease_owner == owner)
+    if ids is not None:
+        stmt = stmt.where(Alert.id.in_(list(ids)))
+    if keep_channels:
+        stmt = stmt.where(Alert.channel.not_in(list(keep_channels)))
     result = session.execute(stmt.values(lease_owner=None, lease_expires_at=None))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def confirm_claims(session: Session, ids: Collection[int], owner: str,
+                   until: datetime) -> set[int]:
+    """Extend ``owner``'s claim of the pending rows ``ids`` to ``until``, in one UPDATE; the
+    ids it still held (and now holds until then). A row whose lease was taken over by
+    another dispatcher, or that is no longer pending, is not among them: do not send it."""
+    if not ids:
+        return set()
+    stmt = (update(Alert).where(Alert.id.in_(list(ids)), Alert.lease_owner == owner,
+                                Alert.status == "pending")
+            .values(lease_expires_at=until))
+    if session.get_bind().dialect.update_returning:
+        return set(session.scalars(stmt.returning(Alert.id)))
+    session.execute(stmt)
+    return set(session.scalars(select(Alert.id).where(
+        Alert.id.in_(list(ids)), Alert.lease_owner == owner, Alert.status == "pending",
+        Alert.lease_expires_at == until)))
+
+
+def _held(alert_id: int, owner: str | None) -> Any:
+    """The row, if ``owner`` still holds its claim (any row when ``owner`` is None)."""
+    cond = Alert.id == alert_id
+    return cond if owner is None else cond & (Alert.lease_owner == owner)
+
+
 def mark_sent(session: Session, alert_id: int, now: datetime,
-              remote_id: str | None = None) -> None:
-    session.execute(update(Alert).where(Alert.id == alert_id).values(
+              remote_id: str | None = None, owner: str | None = None) -> bool:
+    """Record the delivery; False if ``owner`` had lost the claim (nothing written)."""
+    result = session.execute(update(Alert).where(_held(alert_id, owner)).values(
         status="sent", sent_at=now, attempts=Alert.attempts + 1, last_error=None,
         remote_id=remote_id, lease_owner=None, lease_expires_at=None))
+    return bool(getattr(result, "rowcount", 0))
 
 
-def mark_folded(session: Session, alert_id: int) -> None:
+def mark_folded(session: Session, alert_id: int, owner: str | None = None) -> None:
     """A follow-up the channel cannot show on its own (no threads): kept, not sent."""
-    session.execute(update(Alert).where(Alert.id == alert_id).values(
+    session.execute(update(Alert).where(_held(alert_id, owner)).values(
         status="folded", lease_owner=None, lease_expires_at=None))
 
 
-def postpone(session: Session, alert_id: int, until: datetime) -> None:
-    session.execute(update(Alert).where(Alert.id == alert_id).values(
+def postpone(session: Session, alert_id: int, until: datetime,
+             owner: str | None = None) -> None:
+    session.execute(update(Alert).where(_held(alert_id, owner)).values(
         next_attempt_at=until, lease_owner=None, lease_expires_at=None))
 
 
@@ -95,7 +136,7 @@ def requeue(session: Session, now: datetime, alert_id: int | None = None,
 
 
 def mark_attempt_failed(session: Session, alert_id: int, error: str,
-                        next_attempt_at: datetime | None) -> None:
+                        next_attempt_at: datetime | None, owner: str | None = None) -> None:
     """Record a failed attempt: retry at ``next_attempt_at``, or ``failed`` for good if None."""
     values: dict[str, Any] = {"attempts": Alert.attempts + 1, "last_error": error[:2000],
                               "lease_owner": None, "lease_expires_at": None}
@@ -103,7 +144,7 @@ def mark_attempt_failed(session: Session, alert_id: int, error: str,
         values["status"] = "failed"
     else:
         values["next_attempt_at"] = next_attempt_at
-    session.execute(update(Alert).where(Alert.id == alert_id).values(**values))
+    session.execute(update(Alert).where(_held(alert_id, owner)).values(**values))
 
 
 def alert_counts(session: Session) -> dict[str, int]:

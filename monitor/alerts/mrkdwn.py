@@ -1,0 +1,85 @@
+"""Slack mrkdwn built safely from untrusted text, within Block Kit's limits. Pure.
+
+Every string that comes from outside is escaped (``&``, ``<``, ``>``) so it cannot
+``<!channel>``, ``<!here>`` or ``<@U…>``; a URL becomes a ``<url|label>`` link only when it is
+http(s) and not overlong, with the characters that would end or split the link markup
+percent-encoded. ``clip`` truncates escaped text with an ellipsis without cutting an escape
+(``&amp;``) or a link in half. The limits are Slack's documented Block Kit limits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from monitor.alerts.safe_text import host_of, keep_lines, link_url, one_line
+
+SECTION_TEXT = 3000  # a section's text, and a text object of a context block
+FIELD_TEXT = 2000  # each of a section's fields
+MAX_FIELDS = 10
+HEADER_TEXT = 150  # a header block's plain_text
+CONTEXT_ELEMENTS = 10
+MAX_BLOCKS = 50
+MESSAGE_TEXT = 40_000  # the top-level ``text``
+LINK_URL = 1500  # longer URLs are shown as their host, not linked
+LABEL = 1000  # a headline in a link, or in bold, is cut at this length
+ELLIPSIS = "…"
+
+_LINK_URL_ESCAPES = {"<": "%3C", ">": "%3E", "|": "%7C", " ": "%20", '"': "%22"}
+
+
+def escape(text: str | None) -> str:
+    """Untrusted text as mrkdwn: one line, the three control characters escaped."""
+    return escape_lines(one_line(text))
+
+
+def escape_lines(text: str) -> str:
+    """Like ``escape`` but keeping line feeds."""
+    text = keep_lines(text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _link_target(url: str) -> str:
+    out = "".join(_LINK_URL_ESCAPES.get(ch, ch) for ch in url)
+    return out.replace("&", "&amp;")
+
+
+def link(url: str | None, label: str | None) -> str:
+    """``<url|label>`` when the URL may be a link; otherwise the escaped label, followed by
+    the host of an overlong http(s) URL (a non-http URL is not shown at all)."""
+    text = clip(escape(label) or escape(url), LABEL)
+    safe = link_url(url)
+    if safe is None:
+        return text
+    target = _link_target(safe)
+    if len(target) > LINK_URL:
+        host = escape(host_of(safe))
+        return f"{text} ({host})" if host else text
+    return f"<{target}|{text}>"
+
+
+def quote_snippet(text: str, spans: list[list[int]] | list[tuple[int, int]]) -> str:
+    """A snippet with its matched words in bold, escaped."""
+    out, pos = [], 0
+    for start, end in spans:
+        if start < pos or end > len(text) or start >= end:
+            continue
+        out += [escape(text[pos:start]), "*", escape(text[start:end]), "*"]
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+_OPEN_ENTITY = re.compile(r"&[a-z]{0,4}$")
+
+
+def clip(text: str, limit: int) -> str:
+    """Escaped mrkdwn cut to at most ``limit`` characters, ending in an ellipsis when cut,
+    never inside an escape sequence or a ``<…>`` link."""
+    if len(text) <= limit:
+        return text
+    cut = text[:max(limit - len(ELLIPSIS), 0)]
+    if (m := _OPEN_ENTITY.search(cut)) is not None:
+        cut = cut[:m.start()]
+    if cut.rfind("<") > cut.rfind(">"):  # inside a link: drop it whole
+        cut = cut[:cut.rfind("<")]
+    return cut + ELLIPSIS
