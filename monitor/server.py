@@ -1,7 +1,8 @@
 """The HTTP endpoint of a running daemon: ``/healthz`` and ``/metrics`` (Prometheus).
 
-``/healthz`` answers 200 when the scheduler ticked recently and the database answers, 503
-otherwise, with a JSON body saying which and when a feed was last polled successfully.
+``/healthz`` answers 200 when the scheduler ticked recently, the database answers and the
+worker pool is not failing task after task (dead workers, overruns), 503 otherwise, with a
+JSON body saying which and when a feed was last polled successfully.
 Gauges that describe the database are refreshed before each ``/metrics`` scrape.
 """
 
@@ -53,11 +54,13 @@ async def health(app: App) -> tuple[bool, dict[str, object]]:
     except TimeoutError:
         db_ok = False
     app.metrics.up.set(1 if db_ok else 0)
-    ok = db_ok and beat_age < stale_after
+    extraction = app.pool.health
+    ok = db_ok and beat_age < stale_after and extraction.ok
     return ok, {
         "status": "ok" if ok else "unhealthy",
         "scheduler": {"alive": beat_age < stale_after, "last_tick_seconds_ago": round(beat_age, 1)},
         "database": {"reachable": db_ok},
+        "extraction": extraction.report(time.monotonic()),
         "last_successful_poll": app.last_poll_ok.isoformat() if app.last_poll_ok else None,
         "instance": app.instance,
     }
