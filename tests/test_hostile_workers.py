@@ -250,3 +250,107 @@ def _get(url: str, timeout: float = 10) -> int:
     except OSError:
         return 0
 
+
+
+# ---- NEAR over a huge entry -------------------------------------------------------------------
+
+NEAR_RULE = {"name": "sanctions-on-russia", "query": "sanction* NEAR/10 @RU"}
+
+
+def _dense_text(close_pair: bool) -> str:
+    """480 KB naming sanctions and Moscow 16,000 times each, never within 10 words of each
+    other, but (with ``close_pair``) once at the very end."""
+    block = "sanctions " * 10 + "lorem " * 12 + "Moscow " * 10 + "ipsum " * 12
+    body = "Officials spoke on Monday. " + block * 1_600
+    return body + ("Then new sanctions against Moscow." if close_pair else "The end.")
+
+
+def _near_result(text_: str) -> tuple[Any, Any]:
+    from monitor.rules.catalogue import load_catalogue
+    from monitor.rules.document import QueryDoc
+    from monitor.rules.matcher import Matcher, split_fields
+    from monitor.rules.query import parse_query
+
+    catalogue = load_catalogue()
+    fields = split_fields("Weekly briefing", text_)
+    doc = QueryDoc(fields, Matcher(catalogue).find(fields), catalogue)
+    return parse_query(NEAR_RULE["query"], catalogue).evaluate(doc), doc
+
+
+def test_near_over_a_huge_entry_is_evaluated_correctly() -> None:
+    """Both sides of the NEAR occur 16,000 times: only the one close pair matches, and the
+    evaluation finishes (a guard of 60 s; checking every pair took minutes)."""
+    import threading
+
+    got: dict[bool, Any] = {}
+
+    def work() -> None:
+        for close in (True, False):
+            got[close] = _near_result(_dense_text(close))
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "NEAR over 480 KB did not finish within 60 s"
+    (result, doc), (far, _doc) = got[True], got[False]
+    assert result.matched and not far.matched
+    (where,) = {s.field for s in result.spans}
+    field_text = doc.fields.get(where)
+    texts = sorted(field_text[slice(*doc.char_range(s))] for s in result.spans)
+    assert texts == ["Moscow", "sanctions"]
+    assert {doc.char_range(s)[0] for s in result.spans} == {
+        field_text.rfind("sanctions"), field_text.rfind("Moscow")}
+
+
+def test_health_answers_while_a_huge_entry_is_analysed(web: HTTPServer, sqlite_url: str
+                                                       ) -> None:
+    """The rules run off the event loop: /healthz answers (within 10 s each time) all
+    through the poll of a 480 KB entry, and the entry's hit is stored."""
+    import threading
+
+    from monitor.server import serving
+    from tests.conftest import free_port
+
+    web.expect_request("/feed.xml").respond_with_data(
+        rss([_item(1, "http://127.0.0.1:9/huge", _dense_text(True))]),
+        content_type="application/rss+xml")
+    port = free_port()
+    config = make_config(sqlite_url, [{"name": "wire", "url": web.url_for("/feed.xml")}],
+                         full_text=False, extra={"server": {"enabled": True, "port": port},
+                                                 "rules": [NEAR_RULE]})
+    answers: list[int] = []
+    done = threading.Event()
+
+    def probe() -> None:
+        while not done.is_set():
+            answers.append(_get(f"http://127.0.0.1:{port}/healthz", timeout=10))
+            time.sleep(0.3)
+
+    async def body(app: App) -> None:
+        async with serving(app):
+            prober = threading.Thread(target=probe, daemon=True)
+            prober.start()
+            try:
+                report = await asyncio.wait_for(pipeline.poll_cycle(app, pipeline.utcnow()),
+                                                180)
+            finally:
+                done.set()
+                await asyncio.to_thread(prober.join, 30)
+        assert report.outcomes[0].ok and report.outcomes[0].hits == 1
+        assert _scalar(app, "select rule from hits") == "sanctions-on-russia"
+
+    _run(config, body)
+    assert answers and all(a == 200 for a in answers), answers
+
+
+# ---- a rule nested too deep -------------------------------------------------------------------
+
+def test_a_rule_of_490_nots_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({
+        "feeds": [{"name": "wire", "url": "http://127.0.0.1:9/feed.xml"}],
+        "rules": [{"name": "deep", "query": "NOT " * 490 + "oil"}]}))
+    done = subprocess.run([sys.executable, "-m", "monitor", "--config", str(path),
+                           "check-config"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert "rules.0.query" in done.stderr and "nested deeper than 40 levels" in done.stderr
+    assert "Traceback" not in done.stderr
