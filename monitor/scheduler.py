@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import resource
 import signal
 import time
 from collections.abc import Awaitable, Callable
@@ -78,8 +79,25 @@ def prune(app: App) -> int:
         return store.prune_article_text(s, before)
 
 
+def raise_fd_limit() -> None:
+    """Raise the soft limit of open files to the hard one: a poller of thousands of feeds
+    holds many sockets, and the default soft limit (often 1024) is soon reached."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+    if soft == resource.RLIM_INFINITY or soft >= target:
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ValueError, OSError) as exc:
+        log.warning("could not raise the open files limit soft=%d hard=%d error=%r", soft,
+                    hard, str(exc))
+        return
+    log.info("open files limit raised from=%d to=%d", soft, target)
+
+
 async def run_forever(app: App, stop: asyncio.Event | None = None) -> None:
     """Run the jobs until SIGINT/SIGTERM (or ``stop`` is set), then shut down cleanly."""
+    raise_fd_limit()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -354,3 +354,46 @@ def test_a_rule_of_490_nots_is_a_config_error(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert "rules.0.query" in done.stderr and "nested deeper than 40 levels" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# ---- a flood of idle connections to the endpoint ----------------------------------------------
+
+def test_idle_connections_to_the_endpoint_do_not_stop_polling(tmp_path: Path,
+                                                              web: HTTPServer) -> None:
+    """1,100 idle connections to /healthz of a daemon allowed 256 open files: a story that
+    appears in the feed meanwhile is still fetched and stored, and /healthz answers a new
+    client."""
+    import socket
+    import sqlite3
+
+    from tests.conftest import free_port
+
+    web.expect_request("/feed.xml").respond_with_data(rss([]),
+                                                      content_type="application/rss+xml")
+    port = free_port()
+    config = _daemon_config(tmp_path, web.url_for("/feed.xml"), port)
+    base = f"http://127.0.0.1:{port}"
+
+    def stored() -> int:
+        with sqlite3.connect(tmp_path / "m.db") as conn:
+            return int(conn.execute("select count(*) from articles").fetchone()[0])
+
+    with _daemon(config, nofile=256) as proc:
+        _wait_for(lambda: _get(f"{base}/healthz") == 200, what="/healthz")
+        idle: list[socket.socket] = []
+        try:
+            for _ in range(1_100):
+                sock = socket.socket()
+                sock.setblocking(False)
+                sock.connect_ex(("127.0.0.1", port))
+                idle.append(sock)
+            time.sleep(2.0)  # the daemon accepts what it accepts
+            web.clear()
+            web.expect_request("/feed.xml").respond_with_data(
+                rss([_item(1, "http://127.0.0.1:9/1")]), content_type="application/rss+xml")
+            _wait_for(lambda: stored() == 1, timeout=40, what="the story stored")
+            assert _get(f"{base}/healthz") == 200
+        finally:
+            for sock in idle:
+                sock.close()
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
