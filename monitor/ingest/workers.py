@@ -185,7 +185,9 @@ class CpuPool(Executor):
         log.warning("replacing the worker pool reason=%r killed=%s", why, kill)
         if kill:
             _kill(old)
-        old.shutdown(wait=False, cancel_futures=True)
+        # Not cancel_futures: what was queued on it fails as BrokenProcessPool and is retried
+        # (a cancelled future would look like the waiting task being cancelled).
+        old.shutdown(wait=False)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._closed = True
