@@ -160,8 +160,9 @@ class CpuPool(Executor):
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def run_rules(self, fn: Callable[..., T], *args: Any) -> T:
-        """``fn(*args)`` in a rules thread (off the event loop; the engine is shared, not
-        copied: pickling it to a process would cost more than most analyses)."""
+        """``fn(*args)`` in a rules thread, off the event loop. A thread, not the process
+        pool: the engine's automata (ahocorasick-rs) cannot be pickled, and an article's
+        analysis takes milliseconds (6 ms for 6 KB), far less than sending it a process."""
         return await asyncio.get_running_loop().run_in_executor(self._rules, fn, *args)
 
     def _succeeded(self) -> None:
