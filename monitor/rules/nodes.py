@@ -16,6 +16,7 @@ from monitor.rules.catalogue import COUNTRY_NAMES
 from monitor.rules.document import QueryDoc, Span
 
 Trigger = tuple[str, str]
+PAIRWISE_UP_TO = 256  # NEAR sides with at most this many pairs are checked pair by pair
 
 
 @dataclass(frozen=True)
@@ -297,12 +298,25 @@ class _Side:
         return sorted(out)
 
 
+def _near_pairwise(a: tuple[Span, ...], b: tuple[Span, ...], distance: int
+                   ) -> tuple[Span, ...]:
+    found: dict[Span, None] = {}
+    for x in a:
+        for y in b:
+            if x.field == y.field and max(y.start - x.end, x.start - y.end, 0) <= distance:
+                found[x] = None
+                found[y] = None
+    return tuple(found)
+
+
 def near_spans(a: tuple[Span, ...], b: tuple[Span, ...], distance: int) -> tuple[Span, ...]:
     """The spans of ``a`` and of ``b`` that have one of the other side at most ``distance``
     tokens away in the same field, listed as a scan of every pair would (each span of ``a``
     that has a partner, then its partners not yet listed, in ``b``'s order), in
     O((|a| + |b|) log |b|) instead of |a| x |b| (a long article names Russia thousands of
-    times)."""
+    times). Few pairs (most articles) are simply all checked: that is cheaper there."""
+    if len(a) * len(b) <= PAIRWISE_UP_TO:
+        return _near_pairwise(a, b, distance)
     by_field: dict[str, list[tuple[int, int, int]]] = {}
     for i, y in enumerate(b):
         by_field.setdefault(y.field, []).append((y.start, y.end, i))
