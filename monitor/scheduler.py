@@ -7,8 +7,10 @@ instances can share one PostgreSQL database. Each job runs at most once at a tim
 signal the jobs stop being started, in-flight work gets ``scheduler.shutdown_timeout`` to
 finish, the alerts that work queued get one delivery round in what is left of that time (a
 story found just before the stop is not held back until the next start), what is still running
-is cancelled, and this instance's leases are released so that its feeds and alerts are picked
-up at once (by itself after a restart, or by the others).
+is cancelled (a pool worker still busy with it is killed when the app closes, two seconds
+later: ``ProcessPoolExecutor.shutdown`` would wait for it), and this instance's leases are
+released so that its feeds and alerts are picked up at once (by itself after a restart, or by
+the others). At start the open files soft limit is raised to the hard one.
 """
 
 from __future__ import annotations

@@ -126,7 +126,7 @@ def test_a_feed_that_parses_forever_times_out_and_the_others_are_stored(
         rss([_item(2, "http://127.0.0.1:9/good")]), content_type="application/rss+xml")
     config = make_config(sqlite_url, [{"name": "bad", "url": web.url_for("/bad.xml")},
                                       {"name": "good", "url": web.url_for("/good.xml")}],
-                         full_text=False, extra={"fetch": {"parse_timeout": "3s"}})
+                         full_text=False, extra={"fetch": {"parse_timeout": "5s"}})
 
     async def body(app: App) -> None:
         cycle = asyncio.ensure_future(pipeline.poll_cycle(app, pipeline.utcnow()))
@@ -137,7 +137,7 @@ def test_a_feed_that_parses_forever_times_out_and_the_others_are_stored(
         assert not cycle.done(), "the bad feed was already done"
         report = await asyncio.wait_for(cycle, 60)
         bad = next(o for o in report.outcomes if o.feed == "bad")
-        assert not bad.ok and "parse timed out after 3s" in (bad.error or "")
+        assert not bad.ok and "parse timed out after 5s" in (bad.error or "")
         assert "parse timed out" in _scalar(app, "select last_error from feeds where name='bad'")
 
     _run(config, body)
@@ -392,7 +392,8 @@ def test_idle_connections_to_the_endpoint_do_not_stop_polling(tmp_path: Path,
             web.expect_request("/feed.xml").respond_with_data(
                 rss([_item(1, "http://127.0.0.1:9/1")]), content_type="application/rss+xml")
             _wait_for(lambda: stored() == 1, timeout=40, what="the story stored")
-            assert _get(f"{base}/healthz") == 200
+            _wait_for(lambda: _get(f"{base}/healthz") == 200, timeout=15,
+                      what="/healthz answering a new client")
         finally:
             for sock in idle:
                 sock.close()
