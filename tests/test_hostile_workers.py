@@ -109,6 +109,7 @@ def test_a_killed_worker_does_not_stop_ingestion(web: HTTPServer, sqlite_url: st
         ok, report = await health(app)
         extraction: Any = report["extraction"]
         assert ok and extraction["ok"]
+        assert extraction["workers_replaced"] == 1  # once for the breakage, not per task
 
     _run(config, body)
 
