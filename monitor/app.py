@@ -11,7 +11,6 @@ import socket
 import sys
 import time
 from collections.abc import AsyncIterator
-from concurrent.futures import Executor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,11 +24,13 @@ from monitor.config import ChannelConfig, Config
 from monitor.db.engine import make_engine
 from monitor.db.writer import GroupWriter
 from monitor.ingest.fetch import Fetcher, HostGate, make_client
-from monitor.ingest.workers import make_pool
+from monitor.ingest.workers import CpuPool
 from monitor.metrics import Metrics
 from monitor.rules.catalogue import load_catalogue
 from monitor.rules.engine import RuleEngine
 from monitor.stories import StoryIndex
+
+POOL_GRACE = 2.0  # seconds a busy worker gets at close (the scheduler waited already)
 
 
 @dataclass
@@ -38,7 +39,7 @@ class App:
     engine: Engine
     http: httpx.AsyncClient  # for the alert channels
     fetcher: Fetcher  # for feeds and article pages
-    pool: Executor  # CPU work: feed parsing and article extraction
+    pool: CpuPool  # CPU work: feed parsing and article extraction (rule analysis beside it)
     rules: RuleEngine
     channels: dict[str, Channel]
     out: TextIO
@@ -77,7 +78,7 @@ async def open_app(config: Config, out: TextIO | None = None,
     engine = make_engine(config.database.url)
     http = make_client(config.fetch)
     fetcher = Fetcher(config.fetch)
-    pool = make_pool(config.fetch.extract_workers if workers is None else workers)
+    pool = CpuPool(config.fetch.extract_workers if workers is None else workers)
     app: App | None = None
     try:
         rules = RuleEngine(config.rules, load_catalogue())
@@ -96,5 +97,5 @@ async def open_app(config: Config, out: TextIO | None = None,
             await app.writer.close()
         await http.aclose()
         await fetcher.aclose()
-        pool.shutdown(wait=True, cancel_futures=True)
+        await pool.close(grace=POOL_GRACE)  # busy workers are killed after it
         engine.dispose()

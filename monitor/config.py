@@ -85,6 +85,8 @@ class FetchConfig(_Model):
     host_spacing: Duration | None = None  # at least this between two requests to one host
     # Processes for feed parsing and text extraction; None: one per core, 0: one thread.
     extract_workers: int | None = Field(default=None, ge=0)
+    parse_timeout: Duration = 20.0  # a feed parse running longer is killed (its worker replaced)
+    extract_timeout: Duration = 30.0  # likewise an extraction (the article keeps the feed text)
 
 
 class SchedulerConfig(_Model):

@@ -64,3 +64,11 @@ class DeliveryError(MonitorError):
 
 class RuleError(MonitorError):
     """A rule or the entity catalogue is invalid."""
+
+
+class WorkerError(MonitorError):
+    """A task in the CPU pool did not finish: its worker died (and died again on the retry)."""
+
+
+class WorkerTimeout(WorkerError):
+    """A task in the CPU pool overran its deadline; its worker was killed and replaced."""

@@ -26,10 +26,11 @@ from monitor.db.models import Article, Feed
 from monitor.db.writer import Job
 from monitor.errors import BlockedAddressError, FeedParseError, FetchError, StoreError
 from monitor.ingest import schedule
-from monitor.ingest.extract import Extracted, extract_article
-from monitor.ingest.feeds import Entry, ParsedFeed, parse_feed
+from monitor.ingest.extract import Extracted
+from monitor.ingest.feeds import Entry, ParsedFeed
 from monitor.ingest.fetch import feed_may_be_private, fetch
 from monitor.ingest.identity import article_key, canonical_url, entry_key
+from monitor.ingest.workers import extract_in_pool, parse_in_pool
 from monitor.rules.engine import Context
 from monitor.stories import Signature, signature
 
@@ -255,10 +256,9 @@ async def _poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float |
     # permanent move), never by a temporary redirect's target: that may carry a token that
     # changes with every request, and every entry would be new at every poll.
     resp = replace(resp, url=resp.moved_to or feed.url)
-    loop = asyncio.get_running_loop()
     try:
-        parsed: ParsedFeed = await loop.run_in_executor(
-            app.pool, parse_feed, resp.body, resp.url, resp.headers.get("content-type"))
+        parsed: ParsedFeed = await parse_in_pool(
+            app.pool, resp.body, resp.url, resp.headers.get("content-type"), cfg.parse_timeout)
     except FeedParseError as exc:
         return _failure(app, feed, answered, f"not a feed: {exc}", resp.status)
 
@@ -438,7 +438,7 @@ async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,
         text, source = feed_text, f"feed: {extracted.error}"
     title = entry.title or extracted.title or ""
     ctx = replace(context or Context(), language=extracted.language)
-    analysis = app.rules.analyse(title, text, ctx)
+    analysis = await app.pool.run_rules(app.rules.analyse, title, text, ctx)
     hits = [store.NewHit(rule=r.rule, severity=r.severity, score=r.score, evidence=r.evidence,
                          channels=[c for c in (r.channels or app.channel_names)
                                    if c in app.channels])
@@ -470,6 +470,5 @@ async def _fetch_and_extract(app: App, link: str) -> tuple[Extracted, str | None
     except FetchError as exc:
         log.info("article fetch failed url=%s error=%r", link, exc.reason)
         return Extracted(text="", error=f"page fetch failed: {exc.reason}"), None
-    loop = asyncio.get_running_loop()
-    result: Extracted = await loop.run_in_executor(app.pool, extract_article, page.body, page.url)
+    result = await extract_in_pool(app.pool, page.body, page.url, cfg.extract_timeout)
     return result, page.url

@@ -7,14 +7,17 @@ instances can share one PostgreSQL database. Each job runs at most once at a tim
 signal the jobs stop being started, in-flight work gets ``scheduler.shutdown_timeout`` to
 finish, the alerts that work queued get one delivery round in what is left of that time (a
 story found just before the stop is not held back until the next start), what is still running
-is cancelled, and this instance's leases are released so that its feeds and alerts are picked
-up at once (by itself after a restart, or by the others).
+is cancelled (a pool worker still busy with it is killed when the app closes, two seconds
+later: ``ProcessPoolExecutor.shutdown`` would wait for it), and this instance's leases are
+released so that its feeds and alerts are picked up at once (by itself after a restart, or by
+the others). At start the open files soft limit is raised to the hard one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import resource
 import signal
 import time
 from collections.abc import Awaitable, Callable
@@ -79,8 +82,25 @@ def prune(app: App) -> int:
         return store.prune_article_text(s, before)
 
 
+def raise_fd_limit() -> None:
+    """Raise the soft limit of open files to the hard one: a poller of thousands of feeds
+    holds many sockets, and the default soft limit (often 1024) is soon reached."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+    if soft == resource.RLIM_INFINITY or soft >= target:
+        return
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ValueError, OSError) as exc:
+        log.warning("could not raise the open files limit soft=%d hard=%d error=%r", soft,
+                    hard, str(exc))
+        return
+    log.info("open files limit raised from=%d to=%d", soft, target)
+
+
 async def run_forever(app: App, stop: asyncio.Event | None = None) -> None:
     """Run the jobs until SIGINT/SIGTERM (or ``stop`` is set), then shut down cleanly."""
+    raise_fd_limit()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

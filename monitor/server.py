@@ -1,7 +1,8 @@
 """The HTTP endpoint of a running daemon: ``/healthz`` and ``/metrics`` (Prometheus).
 
-``/healthz`` answers 200 when the scheduler ticked recently and the database answers, 503
-otherwise, with a JSON body saying which and when a feed was last polled successfully.
+``/healthz`` answers 200 when the scheduler ticked recently, the database answers and the
+worker pool is not failing task after task (dead workers, overruns), 503 otherwise, with a
+JSON body saying which and when a feed was last polled successfully.
 Gauges that describe the database are refreshed before each ``/metrics`` scrape.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +23,11 @@ from monitor.db import outbox, store
 from monitor.errors import StoreError
 
 DB_TIMEOUT = 5.0
+MAX_CONNECTIONS = 64  # open at once; a scraper needs one, a flood gets no more
+IDLE_TIMEOUT = 5.0  # a connection without a request in progress is closed after this
+MAX_LIFETIME = 60.0  # and any connection after this
+
+log = logging.getLogger("monitor.server")
 
 
 def _database_ok(app: App) -> bool:
@@ -53,11 +60,13 @@ async def health(app: App) -> tuple[bool, dict[str, object]]:
     except TimeoutError:
         db_ok = False
     app.metrics.up.set(1 if db_ok else 0)
-    ok = db_ok and beat_age < stale_after
+    extraction = app.pool.health
+    ok = db_ok and beat_age < stale_after and extraction.ok
     return ok, {
         "status": "ok" if ok else "unhealthy",
         "scheduler": {"alive": beat_age < stale_after, "last_tick_seconds_ago": round(beat_age, 1)},
         "database": {"reachable": db_ok},
+        "extraction": extraction.report(time.monotonic()),
         "last_successful_poll": app.last_poll_ok.isoformat() if app.last_poll_ok else None,
         "instance": app.instance,
     }
@@ -83,18 +92,95 @@ def make_web_app(app: App) -> web.Application:
     return web_app
 
 
+class _Refused(asyncio.Protocol):
+    """A connection beyond the cap when every open one is busy: closed at once."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport.close()
+
+
+class _Counted(asyncio.Protocol):
+    """aiohttp's protocol for one connection, known to the cap while it is open."""
+
+    def __init__(self, inner: asyncio.Protocol, cap: _Capped) -> None:
+        self.inner, self.cap = inner, cap
+        self.transport: asyncio.BaseTransport | None = None
+        self.spoke = False  # the client sent something: a request, not a held socket
+        self.expiry: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        # Whatever the client does, the connection ends after MAX_LIFETIME (a scraper
+        # opens another one).
+        self.expiry = asyncio.get_running_loop().call_later(MAX_LIFETIME, transport.close)
+        self.inner.connection_made(transport)
+
+    def data_received(self, data: bytes) -> None:
+        self.spoke = True
+        self.inner.data_received(data)
+
+    def eof_received(self) -> bool | None:
+        return self.inner.eof_received()
+
+    def pause_writing(self) -> None:
+        self.inner.pause_writing()
+
+    def resume_writing(self) -> None:
+        self.inner.resume_writing()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.cap.open.pop(self, None)
+        if self.expiry is not None:
+            self.expiry.cancel()
+        self.inner.connection_lost(exc)
+
+
+class _Capped:
+    """The protocol factory of the endpoint: at most ``limit`` connections are open, so that
+    idle clients cannot take the file descriptors the poller needs. A new connection beyond
+    that closes the oldest one that never sent a byte (a held socket), so that a new client
+    is still served; when every open one is talking, the new one is closed at once."""
+
+    def __init__(self, server: web.Server, limit: int) -> None:
+        self.server, self.limit, self.dropped = server, limit, 0
+        self.open: dict[_Counted, None] = {}  # oldest first
+
+    def __call__(self) -> asyncio.Protocol:
+        if len(self.open) >= self.limit:
+            self.dropped += 1
+            if self.dropped in (1, 10, 100) or self.dropped % 1000 == 0:
+                log.warning("endpoint at its connection limit open=%d dropped=%d",
+                            len(self.open), self.dropped)
+            silent = next((c for c in self.open if not c.spoke and c.transport), None)
+            if silent is None:
+                return _Refused()
+            del self.open[silent]
+            assert silent.transport is not None
+            silent.transport.close()
+        conn = _Counted(self.server(), self)
+        self.open[conn] = None
+        return conn
+
+
 @asynccontextmanager
 async def serving(app: App) -> AsyncIterator[str | None]:
-    """Serve the endpoint while the block runs, when ``server.enabled``; yields its URL."""
+    """Serve the endpoint while the block runs, when ``server.enabled``; yields its URL.
+    At most ``MAX_CONNECTIONS`` connections are open at once (see ``_Capped``), and one that
+    has no request in progress is closed after ``IDLE_TIMEOUT``
+    seconds, from its start too: a client that never completes its request is dropped (and
+    any connection after ``MAX_LIFETIME``)."""
     cfg = app.config.server
     if not cfg.enabled:
         yield None
         return
-    runner = web.AppRunner(make_web_app(app), access_log=None)
+    runner = web.AppRunner(make_web_app(app), access_log=None, keepalive_timeout=IDLE_TIMEOUT)
     await runner.setup()
-    site = web.TCPSite(runner, cfg.host, cfg.port)
-    await site.start()
+    assert runner.server is not None
+    listener = await asyncio.get_running_loop().create_server(
+        _Capped(runner.server, MAX_CONNECTIONS), cfg.host, cfg.port, reuse_address=True,
+        backlog=MAX_CONNECTIONS)
     try:
         yield f"http://{cfg.host}:{cfg.port}"
     finally:
+        listener.close()
         await runner.cleanup()

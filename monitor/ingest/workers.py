@@ -1,4 +1,16 @@
-"""The process pool for CPU-bound ingestion work (feed parsing, text extraction).
+"""The process pool for CPU-bound ingestion work (feed parsing, text extraction), kept working:
+every task has a deadline, a worker that overruns it or dies is replaced, and the pool says how
+it is doing (for ``/healthz``). Rule analysis runs beside it, in threads of its own, so that
+it never runs on the event loop.
+
+``ProcessPoolExecutor`` cannot cancel a task that is running, and one dead worker (the OOM
+killer, a segfault in lxml) breaks the executor for good: every later task fails with
+``BrokenProcessPool``. So ``CpuPool`` holds an executor and replaces it. On an overrun it kills
+the executor's processes (SIGKILL, through the executor's private ``_processes``: there is no
+public API for it) and builds a new executor; on a broken pool it builds a new one, once per
+breakage however many tasks notice it. The tasks that met the breakage (those that ran beside
+a killed worker included) are retried once on the new executor. A task is handed to the
+executor only when a worker is free, so its deadline counts its own run, not its wait.
 
 Kept in a module of its own with few imports: a spawned worker imports this module (for its
 initializer) and the ingest modules its tasks come from, not the whole application.
@@ -6,9 +18,32 @@ initializer) and the ingest modules its tasks come from, not the whole applicati
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+import time
+from collections.abc import Callable
+from concurrent.futures import (
+    BrokenExecutor,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+)
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from monitor.errors import FeedParseError, WorkerError, WorkerTimeout
+from monitor.ingest.extract import Extracted, extract_article
+from monitor.ingest.feeds import ParsedFeed, parse_feed
+
+log = logging.getLogger("monitor.workers")
+
+T = TypeVar("T")
+FAILING_AFTER = 3  # tasks failed in a row (crashes, overruns) after which health says so
+RULE_THREADS = 2
 
 
 def _warm_worker() -> None:
@@ -21,6 +56,10 @@ def _warm_worker() -> None:
     import monitor.ingest.feeds  # noqa: F401
 
 
+def _ready() -> None:
+    """A no-op task: done once its worker has started."""
+
+
 def make_pool(workers: int | None) -> Executor:
     """A process pool for CPU-bound work (``workers=0``: a single thread, for tiny runs)."""
     if workers == 0:
@@ -28,3 +67,173 @@ def make_pool(workers: int | None) -> Executor:
     return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
                                mp_context=multiprocessing.get_context("spawn"),
                                initializer=_warm_worker)
+
+
+@dataclass
+class PoolHealth:
+    """What the pool went through: the last success and failure, failures in a row."""
+
+    last_ok: float | None = None  # monotonic
+    last_error: str | None = None
+    last_error_at: float | None = None
+    failures_in_row: int = 0
+    replaced: int = 0  # executors replaced (worker deaths and overruns)
+
+    @property
+    def ok(self) -> bool:
+        return self.failures_in_row < FAILING_AFTER
+
+    def report(self, now: float) -> dict[str, object]:
+        def ago(t: float | None) -> float | None:
+            return None if t is None else round(now - t, 1)
+        return {"ok": self.ok, "last_error": self.last_error,
+                "last_error_seconds_ago": ago(self.last_error_at),
+                "last_success_seconds_ago": ago(self.last_ok),
+                "failures_in_row": self.failures_in_row, "workers_replaced": self.replaced}
+
+
+class CpuPool(Executor):
+    """The process pool (``workers=0``: one thread, which cannot be killed: an overrun there
+    only stops being waited for). ``run`` is the way in; ``submit`` hands a task to the
+    current executor as is (no deadline, no retry), for callers of ``run_in_executor``."""
+
+    def __init__(self, workers: int | None) -> None:
+        self.workers = workers
+        self.size = 1 if workers == 0 else workers or os.cpu_count() or 1
+        self.health = PoolHealth()
+        self._generation = 0
+        self._closed = False
+        self._slots = asyncio.Semaphore(self.size)
+        self._rules = ThreadPoolExecutor(max_workers=RULE_THREADS,
+                                         thread_name_prefix="monitor-rules")
+        self._executor, self._warming = self._new()
+
+    def _new(self) -> tuple[Executor, list[Future[None]]]:
+        executor = make_pool(self.workers)
+        if isinstance(executor, ProcessPoolExecutor):
+            # Start every worker now, so that no task's deadline pays for a process start.
+            return executor, [executor.submit(_ready) for _ in range(self.size)]
+        return executor, []
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        return self._executor.submit(fn, *args, **kwargs)
+
+    def pids(self) -> list[int]:
+        """The worker processes' ids (none for a thread)."""
+        procs = getattr(self._executor, "_processes", None) or {}
+        return [p.pid for p in procs.values() if p.pid is not None]
+
+    async def run(self, fn: Callable[..., T], *args: Any, deadline: float,
+                  what: str = "task") -> T:
+        """``fn(*args)`` in a worker, within ``deadline`` seconds of its start. Raises
+        ``WorkerTimeout`` on an overrun (the worker is killed and replaced) and
+        ``WorkerError`` when the pool broke under it twice; ``fn``'s own exceptions pass."""
+        async with self._slots:
+            for attempt in (1, 2):
+                executor, generation = self._executor, self._generation
+                try:
+                    for warming in self._warming:
+                        await asyncio.wrap_future(warming)
+                    future = asyncio.get_running_loop().run_in_executor(executor, fn, *args)
+                    result = await asyncio.wait_for(future, deadline)
+                except RuntimeError as exc:  # BrokenExecutor, or "shutdown" (just replaced)
+                    if self._closed or not (isinstance(exc, BrokenExecutor)
+                                            or "shutdown" in str(exc)):
+                        raise
+                    self._replace(generation, kill=False, why=f"a worker died: {exc}")
+                    if attempt == 2:
+                        self._failed(f"{what} failed: the worker died twice ({exc})")
+                        raise WorkerError(f"{what} failed: the worker died twice") from None
+                    log.warning("worker died; retrying on a new pool task=%s error=%r",
+                                what, str(exc))
+                    continue
+                except TimeoutError:
+                    self._replace(generation, kill=True, why=f"{what} overran {deadline:g}s")
+                    message = f"{what} timed out after {deadline:g}s"
+                    self._failed(message)
+                    raise WorkerTimeout(message) from None
+                except Exception:
+                    self._succeeded()  # the task's own error: the pool is fine
+                    raise
+                self._succeeded()
+                return result
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def run_rules(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in a rules thread, off the event loop. A thread, not the process
+        pool: the engine's automata (ahocorasick-rs) cannot be pickled, and an article's
+        analysis takes milliseconds (6 ms for 6 KB), far less than sending it a process."""
+        return await asyncio.get_running_loop().run_in_executor(self._rules, fn, *args)
+
+    def _succeeded(self) -> None:
+        self.health.last_ok = time.monotonic()
+        self.health.failures_in_row = 0
+
+    def _failed(self, message: str) -> None:
+        self.health.last_error = message
+        self.health.last_error_at = time.monotonic()
+        self.health.failures_in_row += 1
+
+    def _replace(self, generation: int, *, kill: bool, why: str) -> None:
+        """A new executor in place of the one of ``generation`` (once: later callers that
+        saw the same one find it already replaced)."""
+        if generation != self._generation or self._closed:
+            return
+        old = self._executor
+        self._generation += 1
+        self._executor, self._warming = self._new()
+        self.health.replaced += 1
+        log.warning("replacing the worker pool reason=%r killed=%s", why, kill)
+        if kill:
+            _kill(old)
+        # Not cancel_futures: what was queued on it fails as BrokenProcessPool and is retried
+        # (a cancelled future would look like the waiting task being cancelled).
+        old.shutdown(wait=False)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._closed = True
+        self._executor.shutdown(wait=wait, cancel_futures=cancel_futures)
+        self._rules.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+    async def close(self, grace: float) -> None:
+        """Stop: queued tasks are dropped, busy workers get ``grace`` seconds to finish their
+        task, then they are killed. Safe to call twice."""
+        if self._closed and not self.pids():
+            return
+        procs = list((getattr(self._executor, "_processes", None) or {}).values())
+        self._closed = True
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._rules.shutdown(wait=False, cancel_futures=True)
+        ends = time.monotonic() + grace
+        for proc in procs:
+            await asyncio.to_thread(proc.join, max(0.0, ends - time.monotonic()))
+        if alive := [p for p in procs if p.is_alive()]:
+            log.warning("killing busy workers at shutdown workers=%d", len(alive))
+            for proc in alive:
+                proc.kill()
+
+
+def _kill(executor: Executor) -> None:
+    for proc in list((getattr(executor, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, ValueError):  # already gone
+            proc.kill()
+
+
+async def parse_in_pool(pool: CpuPool, body: bytes, url: str, content_type: str | None,
+                        deadline: float) -> ParsedFeed:
+    """``parse_feed`` in the pool; an overrun or a worker that died twice is a
+    ``FeedParseError`` saying so (recorded on the feed)."""
+    try:
+        return await pool.run(parse_feed, body, url, content_type, deadline=deadline,
+                              what="parse")
+    except WorkerError as exc:
+        raise FeedParseError(str(exc)) from None
+
+
+async def extract_in_pool(pool: CpuPool, body: bytes, url: str, deadline: float) -> Extracted:
+    """``extract_article`` in the pool; an overrun or a worker that died twice is an
+    ``Extracted`` with the reason (the article falls back to the feed's text)."""
+    try:
+        return await pool.run(extract_article, body, url, deadline=deadline, what="extraction")
+    except WorkerError as exc:
+        return Extracted(text="", error=str(exc))

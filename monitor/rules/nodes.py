@@ -6,14 +6,17 @@ Built by ``monitor.rules.query.parse_query``. Pure.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
+from itertools import accumulate
 
 from monitor.rules.catalogue import COUNTRY_NAMES
 from monitor.rules.document import QueryDoc, Span
 
 Trigger = tuple[str, str]
+PAIRWISE_UP_TO = 256  # NEAR sides with at most this many pairs are checked pair by pair
 
 
 @dataclass(frozen=True)
@@ -255,16 +258,78 @@ class Near(Node):
         b = second.evaluate(doc, fields)
         if not b.matched:
             return NO
-        found: dict[Span, None] = {}
-        for x in a.spans:
-            for y in b.spans:
-                if x.field != y.field:
-                    continue
-                gap = max(y.start - x.end, x.start - y.end, 0)
-                if gap <= self.distance:
-                    found[x] = None
-                    found[y] = None
-        return Result(bool(found), tuple(found))
+        found = near_spans(a.spans, b.spans, self.distance)
+        return Result(bool(found), found)
+
+
+class _Side:
+    """One field's spans of a NEAR's second side, sorted by start, with the furthest end
+    reached so far, and which of them are listed already (skipped by path halving)."""
+
+    def __init__(self, spans: list[tuple[int, int, int]]) -> None:
+        spans.sort()
+        self.starts = [s for s, _e, _i in spans]
+        self.ends = [e for _s, e, _i in spans]
+        self.order = [i for _s, _e, i in spans]  # the span's index on its side
+        self.reach = list(accumulate(self.ends, max))
+        self.longest = max(e - s for s, e, _i in spans)
+        self.next = list(range(len(spans) + 1))  # the first unlisted position from here
+
+    def _unlisted(self, j: int) -> int:
+        nxt = self.next
+        while nxt[j] != j:
+            nxt[j] = nxt[nxt[j]]
+            j = nxt[j]
+        return j
+
+    def partners(self, x: Span, distance: int) -> list[int] | None:
+        """None if no span is within ``distance`` of ``x``; else the side indices of those
+        within it that were not listed before (now listed)."""
+        hi = bisect_right(self.starts, x.end + distance)  # those starting early enough
+        if hi == 0 or self.reach[hi - 1] < x.start - distance:
+            return None
+        out = []
+        j = self._unlisted(bisect_left(self.starts, x.start - distance - self.longest))
+        while j < hi:
+            if self.ends[j] >= x.start - distance:
+                out.append(self.order[j])
+                self.next[j] = j + 1
+            j = self._unlisted(j + 1)
+        return sorted(out)
+
+
+def _near_pairwise(a: tuple[Span, ...], b: tuple[Span, ...], distance: int
+                   ) -> tuple[Span, ...]:
+    found: dict[Span, None] = {}
+    for x in a:
+        for y in b:
+            if x.field == y.field and max(y.start - x.end, x.start - y.end, 0) <= distance:
+                found[x] = None
+                found[y] = None
+    return tuple(found)
+
+
+def near_spans(a: tuple[Span, ...], b: tuple[Span, ...], distance: int) -> tuple[Span, ...]:
+    """The spans of ``a`` and of ``b`` that have one of the other side at most ``distance``
+    tokens away in the same field, listed as a scan of every pair would (each span of ``a``
+    that has a partner, then its partners not yet listed, in ``b``'s order), in
+    O((|a| + |b|) log |b|) instead of |a| x |b| (a long article names Russia thousands of
+    times). Few pairs (most articles) are simply all checked: that is cheaper there."""
+    if len(a) * len(b) <= PAIRWISE_UP_TO:
+        return _near_pairwise(a, b, distance)
+    by_field: dict[str, list[tuple[int, int, int]]] = {}
+    for i, y in enumerate(b):
+        by_field.setdefault(y.field, []).append((y.start, y.end, i))
+    sides = {name: _Side(spans) for name, spans in by_field.items()}
+    found: dict[Span, None] = {}
+    for x in a:
+        side = sides.get(x.field)
+        if side is None or (partners := side.partners(x, distance)) is None:
+            continue
+        found[x] = None
+        for i in partners:
+            found[b[i]] = None
+    return tuple(found)
 
 
 def terms_of(node: Node) -> Iterator[Terms]:

@@ -16,11 +16,12 @@ terms match as substrings. Parsing uses lark; a syntax error says the column. Pu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
-from typing import Any
+from typing import Any, TypeVar
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from monitor.errors import RuleError
@@ -70,6 +71,7 @@ WORD: /[^\s"():*@]+/
 
 _PARSER = Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
 MAX_QUERY_CHARS = 2000
+MAX_QUERY_DEPTH = 40  # nesting (NOT NOT …, NEAR chains): evaluation recurses this deep
 
 
 
@@ -145,6 +147,32 @@ class _Build(Transformer[Token, Node]):
         return node
 
 
+class _TooDeep(Exception):
+    pass
+
+
+N = TypeVar("N")
+
+
+def _depth(root: N, children: Callable[[N], list[N]]) -> int:
+    """How deep a tree goes (without recursion: the point is to refuse what is too deep)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children(node))
+    return deepest
+
+
+def _children(node: Node) -> list[Node]:
+    out: list[Node] = []
+    for f in dataclass_fields(node):
+        value = getattr(node, f.name)
+        out += [c for c in (value if isinstance(value, tuple) else (value,))
+                if isinstance(c, Node)]
+    return out
+
+
 class _Invalid(Exception):
     def __init__(self, tok: Token, reason: str) -> None:
         self.column = int(getattr(tok, "column", 1) or 1)
@@ -193,7 +221,16 @@ def parse_query(text: str, catalogue: Catalogue, interner: Interner | None = Non
         raise QuerySyntaxError(text[:60] + "…", 1, f"longer than {MAX_QUERY_CHARS} characters")
     try:
         tree = _PARSER.parse(text)
+        if _depth(tree, lambda t: [c for c in t.children if isinstance(c, Tree)]) \
+                > MAX_QUERY_DEPTH:
+            raise _TooDeep
         root = _Build(catalogue).transform(tree)
+        if isinstance(root, Node) and _depth(root, _children) > MAX_QUERY_DEPTH:
+            raise _TooDeep  # NEAR chains: flat in the parse tree, nested once built
+    except (_TooDeep, RecursionError):
+        raise QuerySyntaxError(text[:60] + ("…" if len(text) > 60 else ""), 1,
+                               f"nested deeper than {MAX_QUERY_DEPTH} levels "
+                               "(NOT, NEAR, parentheses)") from None
     except _Invalid as exc:
         raise QuerySyntaxError(text, exc.column, exc.reason) from None
     except UnexpectedEOF:
