@@ -6,6 +6,7 @@ import logging
 
 from bench import (
     alert_latency,
+    eval_fulltext,
     fetch_throughput,
     pipeline_throughput,
     rules_vs_extraction,
@@ -16,6 +17,7 @@ from bench import (
 def main() -> None:
     logging.basicConfig(level=logging.ERROR)  # the benchmarks' own failing feeds are expected
     rules_vs_extraction.main()
+    eval_fulltext.main([])
     pipeline_throughput.main()
     fetch_throughput.main()
     alert_latency.main()
