@@ -228,3 +228,13 @@ def test_unlabeled_pages_are_reported_not_scored(tmp_path: Path) -> None:
     assert (report.labeled, report.unlabeled, report.missing) == (1, ["p2"], ["p9"])
     assert report.scores[("full", "all", "all")].rows == 1
     assert report.predictions["full"]["p1"] == frozenset({"CN", "RU"})
+
+
+def test_make_bench_skips_the_script_without_the_shared_data(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+        ) -> None:
+    monkeypatch.setattr(eval_fulltext, "DATA", tmp_path / "absent")
+    eval_fulltext.main([])  # the default folder is missing: skipped, not an error
+    assert "skipped, no pages at" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # a folder named on the command line must exist
+        eval_fulltext.main(["--data", str(tmp_path / "absent")])
