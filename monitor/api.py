@@ -20,8 +20,14 @@ from monitor import dispatch, pipeline, scheduler
 from monitor.app import open_app
 from monitor.config import Config
 from monitor.db import outbox, store
-from monitor.db.engine import current_revision, make_engine, normalise_url, upgrade
-from monitor.errors import MonitorError, StoreError
+from monitor.db.engine import (
+    check_schema,
+    current_revision,
+    make_engine,
+    normalise_url,
+    upgrade,
+)
+from monitor.errors import MonitorError
 
 
 @contextmanager
@@ -29,6 +35,7 @@ def _session(config: Config) -> Iterator[Session]:
     """A unit of work on the configured database, for one CLI command."""
     engine = make_engine(config.database.url)
     try:
+        check_schema(engine)  # a newer monitor's database: say so, not a column error
         with store.unit_of_work(engine) as session:
             yield session
     finally:
@@ -52,13 +59,7 @@ def prepare_database(config: Config) -> None:
         return
     engine = make_engine(config.database.url)
     try:
-        from alembic.script import ScriptDirectory
-
-        from monitor.db.engine import alembic_config
-
-        head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
-        if current_revision(engine) != head:
-            raise StoreError("database schema is not up to date: run `monitor db upgrade`")
+        check_schema(engine, require_head=True)
     finally:
         engine.dispose()
 
@@ -248,18 +249,14 @@ def export_opml(config: Config) -> str:
 
 def recent_hits(config: Config, since: timedelta | None = None, rule: str | None = None,
                 now: datetime | None = None) -> list[dict[str, Any]]:
-    engine = make_engine(config.database.url)
     now = now or pipeline.utcnow()
-    try:
-        with store.unit_of_work(engine) as s:
-            hits = store.list_hits(s, now - since if since else None, rule)
-            return [{
-                "id": h.id, "rule": h.rule, "severity": h.severity, "score": h.score,
-                "created_at": _iso(h.created_at), "title": h.article.title, "url": h.article.url,
-                "feeds": store.feeds_of_article(s, h.article_id), "evidence": h.evidence,
-            } for h in hits]
-    finally:
-        engine.dispose()
+    with _session(config) as s:
+        hits = store.list_hits(s, now - since if since else None, rule)
+        return [{
+            "id": h.id, "rule": h.rule, "severity": h.severity, "score": h.score,
+            "created_at": _iso(h.created_at), "title": h.article.title, "url": h.article.url,
+            "feeds": store.feeds_of_article(s, h.article_id), "evidence": h.evidence,
+        } for h in hits]
 
 
 def alerts(config: Config, status: str | None = None) -> list[dict[str, Any]]:

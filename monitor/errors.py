@@ -59,3 +59,7 @@ class DeliveryError(MonitorError):
 
 class RuleError(MonitorError):
     """A rule or the entity catalogue is invalid."""
+
+
+class SchemaVersionError(StoreError):
+    """The database's schema revision is not one this version of monitor can use."""

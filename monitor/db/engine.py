@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from alembic import command
-from monitor.errors import StoreError
+from monitor.errors import SchemaVersionError, StoreError
 
 SQLITE_BUSY_SECONDS = 5.0
 
@@ -67,15 +70,42 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to ``revision``; raises ``StoreError`` when the database refuses."""
+    """Apply migrations up to ``revision``; raises ``StoreError`` when the database refuses,
+    ``SchemaVersionError`` when it was migrated by a newer monitor."""
+    check_schema(engine)
     try:
         command.upgrade(alembic_config(engine), revision)
     except SQLAlchemyError as exc:
         raise StoreError(f"migration failed: {exc}") from exc
+    except CommandError as exc:
+        raise StoreError(f"migration failed: {exc}") from None
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot read the schema revision: {exc}") from exc
 
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+
+def head_revision(engine: Engine) -> str | None:
+    """The newest revision this version of monitor knows."""
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def check_schema(engine: Engine, *, require_head: bool = False) -> None:
+    """Raise ``SchemaVersionError`` for a database at a revision this code does not know (a
+    newer monitor migrated it: upgrading the database cannot help), and, with
+    ``require_head``, ``StoreError`` for one that is behind (``monitor db upgrade`` helps)."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    head = script.get_current_head()
+    current = current_revision(engine)
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is not None and current not in known:
+        raise SchemaVersionError(
+            f"the database is at revision {current}, which this version of monitor does not "
+            f"know (newest it knows: {head}): upgrade monitor")
+    if require_head and current != head:
+        raise StoreError(f"database schema is not up to date (at {current or 'none'}, this "
+                         f"version needs {head}): run `monitor db upgrade`")
