@@ -78,24 +78,49 @@ def run_daemon(config: Config) -> None:
         asyncio.run(main())
 
 
-@contextmanager
-def single_instance(config: Config) -> Iterator[None]:
-    """Hold an exclusive lock on ``<database>.lock`` for a SQLite database."""
+def _lock_path(config: Config) -> Path | None:
+    """``<database>.lock`` for a SQLite file database (None otherwise)."""
     from sqlalchemy.engine import make_url
 
     url = make_url(normalise_url(config.database.url))
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    name = url.database.removeprefix("file:") if url.query.get("uri") else url.database
+    path = Path(name).resolve()
+    return path.with_name(path.name + ".lock")
+
+
+def daemon_running(config: Config) -> bool:
+    """Whether a `monitor run` holds this SQLite database's lock file right now."""
+    path = _lock_path(config)
+    if path is None or not path.exists():
+        return False
+    try:
+        with path.open("r") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+    except OSError:
+        return False
+    return False
+
+
+@contextmanager
+def single_instance(config: Config) -> Iterator[None]:
+    """Hold an exclusive lock on ``<database>.lock`` for a SQLite database."""
+    path = _lock_path(config)
+    if path is None:
         yield
         return
-    path = Path(url.database).resolve()
-    lock = path.with_name(path.name + ".lock").open("a+")
+    lock = path.open("a+")
     try:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise MonitorError(
-                f"another `monitor run` is using {path}: SQLite mode runs a single instance; "
-                "use PostgreSQL (database.url) to run several") from None
+                f"another `monitor run` is using {path.with_suffix('')}: SQLite mode runs a "
+                "single instance; use PostgreSQL (database.url) to run several") from None
         yield
     finally:
         lock.close()
@@ -155,7 +180,7 @@ def poll_once(config: Config, out: TextIO | None = None, workers: int | None = N
     async def main() -> OnceReport:
         async with open_app(config, out=out, workers=workers) as app:
             at = now or pipeline.utcnow()
-            pipeline.sync_feeds(app, at)
+            pipeline.sync_feeds(app, at, daemon_running=daemon_running(config))
             cycle = await pipeline.poll_cycle(app, at, until_empty=True)
             sent = await dispatch.dispatch_due(app, at)
             return OnceReport(cycle, sent)
@@ -170,7 +195,7 @@ def dispatch_once(config: Config, out: TextIO | None = None,
 
     async def main() -> dispatch.DispatchReport:
         async with open_app(config, out=out, workers=0) as app:
-            pipeline.release_stale_leases(app)
+            pipeline.release_stale_leases(app, daemon_running=daemon_running(config))
             return await dispatch.dispatch_due(app, now or pipeline.utcnow())
 
     return asyncio.run(main())

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import random
+import socket
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -75,21 +77,48 @@ def utcnow() -> datetime:
 
 # ---- polling ----------------------------------------------------------------------------------
 
-def sync_feeds(app: App, now: datetime) -> None:
-    """Bring the feeds table in line with the config (at start-up)."""
+def sync_feeds(app: App, now: datetime, *, daemon_running: bool = False) -> None:
+    """Bring the feeds table in line with the config (at start-up). ``daemon_running``: a
+    one-shot command beside a running daemon (SQLite), which must leave its leases alone."""
     with store.unit_of_work(app.engine) as s:
         store.sync_feeds(s, app.config.feeds, now)
-    release_stale_leases(app)
+    release_stale_leases(app, daemon_running=daemon_running)
     if not len(app.stories):
         load_stories(app, now)
 
 
-def release_stale_leases(app: App) -> None:
-    """SQLite runs a single instance: any lease found at start-up is a dead process's."""
-    if app.engine.dialect.name == "sqlite":
-        with store.unit_of_work(app.engine) as s:
-            store.release_leases(s, None)
-            outbox.release_alert_leases(s, None)
+def release_stale_leases(app: App, *, daemon_running: bool = False) -> int:
+    """SQLite runs a single daemon: a lease found at start-up whose owner is no longer
+    running is a dead process's, and is given back. Nothing is released while a daemon runs
+    elsewhere (a one-shot command beside it), nor the leases of processes still alive on this
+    host (a one-shot command beside a daemon starting). Returns the owners released."""
+    if app.engine.dialect.name != "sqlite" or daemon_running:
+        return 0
+    released = 0
+    with store.unit_of_work(app.engine) as s:
+        for owner in store.lease_owners(s):
+            if owner != app.instance and _owner_alive(owner):
+                continue
+            store.release_leases(s, owner)
+            outbox.release_alert_leases(s, owner)
+            log.info("released stale leases owner=%s", owner)
+            released += 1
+    return released
+
+
+def _owner_alive(owner: str) -> bool:
+    """Whether the process an instance id (``host:pid``) names still runs on this host; an
+    owner from another host counts as gone (SQLite is one host's file)."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> CycleReport:

@@ -4,18 +4,27 @@ a PostgreSQL connection that goes silent."""
 
 from __future__ import annotations
 
+import os
+import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
 import yaml
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
 from sqlalchemy import text
+from werkzeug import Request, Response
 
 from monitor.cli import cli
 from monitor.db.engine import current_revision, make_engine, upgrade
+from tests.helpers import rss
 
 HEAD = "0004"
 
@@ -100,3 +109,94 @@ def test_an_old_schema_gets_the_upgrade_advice_and_the_upgrade_works(tmp_path: P
     assert code == 1 and "run `monitor db upgrade`" in err
     code, out, _err = _cli("--config", str(config), "db", "upgrade")
     assert code == 0 and f"database at revision {HEAD}" in out
+
+
+STORIES = [
+    ("Putin hosts Xi in Moscow for talks on energy", "The Kremlin rolled out the red carpet."),
+    ("Beijing and Washington trade barbs over steel tariffs", "Commerce officials met."),
+    ("Kremlin says White House sanctions target Russian banks", "Moscow vowed a response."),
+    ("Chinese navy drills near Taiwan alarm the Pentagon", "Warships sailed at dawn."),
+    ("Lavrov and Blinken clash at the Security Council", "Diplomats traded accusations."),
+    ("Gazprom deliveries to China rise on the Power of Siberia", "Exports hit a record."),
+    ("US Treasury warns Chinese firms over aid to Moscow", "Penalties were threatened."),
+    ("Xi Jinping tells Biden that Beijing opposes new chip curbs", "The call lasted an hour."),
+]
+
+
+@contextmanager
+def _daemon(config: Path) -> Iterator[subprocess.Popen[str]]:
+    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(config), "run"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=10)
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float = 60, what: str = "",
+              proc: subprocess.Popen[str] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            if proc is not None:
+                proc.kill()
+                raise AssertionError(f"timed out waiting for {what}: {proc.communicate()[1]}")
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def _count(db: Path, sql: str) -> int:
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            return int(conn.execute(sql).fetchone()[0])
+    except sqlite3.Error:  # not created yet, or busy
+        return -1
+
+
+def test_alerts_dispatch_beside_a_running_daemon_delivers_each_alert_once(
+        tmp_path: Path, web: HTTPServer) -> None:
+    items = [{"title": t, "guid": str(i), "link": f"http://127.0.0.1:9/{i}", "description": d}
+             for i, (t, d) in enumerate(STORIES)]
+    web.expect_request("/feed.xml").respond_with_data(rss(items),
+                                                      content_type="application/rss+xml")
+    received: list[str] = []
+    lock = threading.Lock()
+
+    def slow_slack(request: Request) -> Response:
+        time.sleep(1.0)  # a slow Slack: the daemon's round outlasts the one-shot command
+        with lock:
+            received.append(request.get_data(as_text=True))
+        return Response("ok")
+
+    slack = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    slack.expect_request("/hook").respond_with_handler(slow_slack)
+    slack.start()
+    db = tmp_path / "m.db"
+    try:
+        config = _config(
+            tmp_path, f"sqlite:///{db}",
+            feeds=[{"name": "wire", "url": web.url_for("/feed.xml"), "interval": "1h"}],
+            alerts={"channels": [{"name": "slack", "type": "slack", "min_gap": "0.1s",
+                                  "batch_max": 1, "webhook_url": slack.url_for("/hook")}]})
+        with _daemon(config) as proc:
+            _wait_for(lambda: _count(db, "select count(*) from alerts") == len(STORIES),
+                      what="the alerts", proc=proc)
+            _wait_for(lambda: len(received) >= 1, what="the daemon's first delivery")
+            one_shot = subprocess.run(
+                [sys.executable, "-m", "monitor", "--config", str(config), "alerts",
+                 "dispatch"], capture_output=True, text=True, timeout=120)
+            _wait_for(lambda: _count(db, "select count(*) from alerts where status = 'sent'")
+                      == len(STORIES), what="every alert sent")
+            time.sleep(2)  # anything sent twice would have arrived by now
+            proc.send_signal(signal.SIGTERM)
+            _out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err[-2000:]
+        assert one_shot.returncode == 0, one_shot.stderr[-2000:]
+    finally:
+        slack.stop()
+    for title, _ in STORIES:
+        assert sum(title in body for body in received) == 1, (title, len(received))
+    assert len(received) == len(STORIES)

@@ -120,6 +120,13 @@ def release_leases(session: Session, owner: str | None) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def lease_owners(session: Session) -> set[str]:
+    """Every instance holding a lease on a feed or an alert."""
+    feeds = session.scalars(select(Feed.lease_owner).where(Feed.lease_owner.is_not(None)))
+    alerts = session.scalars(select(Alert.lease_owner).where(Alert.lease_owner.is_not(None)))
+    return {o for o in (*feeds, *alerts) if o}
+
+
 def list_feeds(session: Session) -> list[Feed]:
     return list(session.scalars(select(Feed).order_by(Feed.name)))
 
