@@ -42,6 +42,9 @@ def run_migrations_online() -> None:
             if connection.dialect.name == "postgresql":
                 # Instances starting together on a fresh database take turns: the others wait
                 # here, then find the migrations applied (held until this transaction ends).
+                # No statement timeout here: a migration may rightly take long, and so may the
+                # wait for another instance's.
+                connection.execute(text("set local statement_timeout = 0"))
                 connection.execute(text("select pg_advisory_xact_lock(:key)"),
                                    {"key": MIGRATION_LOCK})
             context.run_migrations()

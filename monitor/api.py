@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from monitor import dispatch, pipeline, scheduler
@@ -25,15 +26,21 @@ from monitor.db.engine import (
     current_revision,
     make_engine,
     normalise_url,
+    timeouts_of,
     upgrade,
 )
 from monitor.errors import MonitorError
 
 
+def _engine(config: Config, *, read_only: bool = False) -> Engine:
+    return make_engine(config.database.url, timeouts_of(config.database), read_only=read_only)
+
+
 @contextmanager
-def _session(config: Config) -> Iterator[Session]:
-    """A unit of work on the configured database, for one CLI command."""
-    engine = make_engine(config.database.url)
+def _session(config: Config, *, read_only: bool = False) -> Iterator[Session]:
+    """A unit of work on the configured database, for one CLI command (``read_only``: for
+    commands that only look, which then work on a file they cannot write)."""
+    engine = _engine(config, read_only=read_only)
     try:
         check_schema(engine)  # a newer monitor's database: say so, not a column error
         with store.unit_of_work(engine) as session:
@@ -44,7 +51,7 @@ def _session(config: Config) -> Iterator[Session]:
 
 def upgrade_database(config: Config) -> str | None:
     """Apply pending migrations; returns the revision the database is at."""
-    engine = make_engine(config.database.url)
+    engine = _engine(config)
     try:
         upgrade(engine)
         return current_revision(engine)
@@ -57,7 +64,7 @@ def prepare_database(config: Config) -> None:
     if config.database.auto_upgrade:
         upgrade_database(config)
         return
-    engine = make_engine(config.database.url)
+    engine = _engine(config)
     try:
         check_schema(engine, require_head=True)
     finally:
@@ -140,7 +147,7 @@ def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
     from monitor.db.models import Article, Story
 
     now = now or pipeline.utcnow()
-    with _session(config) as s:
+    with _session(config, read_only=True) as s:
         feeds = store.list_feeds(s)
         bad = sorted((f for f in feeds if f.enabled and (f.error_count or f.dead_reason)),
                      key=lambda f: -f.error_count)
@@ -236,7 +243,7 @@ def retry_alerts(config: Config, alert_id: int | None = None, failed: bool = Fal
 
 
 def feeds_health(config: Config) -> list[dict[str, Any]]:
-    with _session(config) as s:
+    with _session(config, read_only=True) as s:
         counts = store.article_counts_by_feed(s)
         return [{
             "name": f.name, "url": f.url, "enabled": f.enabled, "status": f.last_status,
@@ -275,7 +282,7 @@ def export_opml(config: Config) -> str:
 def recent_hits(config: Config, since: timedelta | None = None, rule: str | None = None,
                 now: datetime | None = None) -> list[dict[str, Any]]:
     now = now or pipeline.utcnow()
-    with _session(config) as s:
+    with _session(config, read_only=True) as s:
         hits = store.list_hits(s, now - since if since else None, rule)
         return [{
             "id": h.id, "rule": h.rule, "severity": h.severity, "score": h.score,
@@ -285,7 +292,7 @@ def recent_hits(config: Config, since: timedelta | None = None, rule: str | None
 
 
 def alerts(config: Config, status: str | None = None) -> list[dict[str, Any]]:
-    with _session(config) as s:
+    with _session(config, read_only=True) as s:
         return [{
             "id": a.id, "channel": a.channel, "status": a.status, "attempts": a.attempts,
             "kind": a.kind, "parent_id": a.parent_id,

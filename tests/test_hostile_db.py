@@ -4,6 +4,7 @@ a PostgreSQL connection that goes silent."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
@@ -200,3 +202,49 @@ def test_alerts_dispatch_beside_a_running_daemon_delivers_each_alert_once(
     for title, _ in STORIES:
         assert sum(title in body for body in received) == 1, (title, len(received))
     assert len(received) == len(STORIES)
+
+
+@contextmanager
+def _immutable(*paths: Path) -> Iterator[None]:
+    """Make files and folders unwritable even for root (the tests run as root, which file
+    modes do not stop); skips where chattr is not allowed."""
+    done = subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True, text=True)
+    if done.returncode != 0:
+        subprocess.run(["chattr", "-i", *map(str, paths)], capture_output=True)
+        pytest.skip(f"chattr +i not allowed here: {done.stderr.strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", *map(str, paths)], check=True)
+
+
+def test_read_only_commands_work_on_a_read_only_database(tmp_path: Path,
+                                                          web: HTTPServer) -> None:
+    items = [{"title": t, "guid": str(i), "link": f"http://127.0.0.1:9/{i}", "description": d}
+             for i, (t, d) in enumerate(STORIES[:2])]
+    web.expect_request("/feed.xml").respond_with_data(rss(items),
+                                                      content_type="application/rss+xml")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "m.db"
+    config = _config(tmp_path, f"sqlite:///{db}",
+                     feeds=[{"name": "wire", "url": web.url_for("/feed.xml")}])
+    code, _out, err = _cli("--config", str(config), "poll", "--once")
+    assert code == 0, err
+    assert sorted(p.name for p in folder.iterdir()) == ["m.db"]  # WAL checkpointed and gone
+    with _immutable(db, folder):
+        code, out, err = _cli("--config", str(config), "status")
+        assert code == 0, err
+        assert "feeds: 1 (1 enabled)" in out and "hits (24h): 2" in out
+        code, out, err = _cli("--config", str(config), "feeds", "--json")
+        assert code == 0, err
+        assert [f["name"] for f in json.loads(out)] == ["wire"]
+        code, out, err = _cli("--config", str(config), "alerts", "--json")
+        assert code == 0, err
+        assert len(json.loads(out)) == 2
+        code, out, err = _cli("--config", str(config), "hits", "--json")
+        assert code == 0, err
+        assert {h["title"] for h in json.loads(out)} == {t for t, _ in STORIES[:2]}
+    with _immutable(db):  # the file alone read-only: its folder takes SQLite's side files
+        code, out, err = _cli("--config", str(config), "status")
+        assert code == 0 and "hits (24h): 2" in out, err
