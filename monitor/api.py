@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,10 +19,11 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from monitor import dispatch, pipeline, scheduler
-from monitor.app import open_app
+from monitor.app import App, open_app
 from monitor.config import Config
 from monitor.db import outbox, store
 from monitor.db.engine import (
+    abort_connections,
     check_schema,
     current_revision,
     make_engine,
@@ -30,6 +32,8 @@ from monitor.db.engine import (
     upgrade,
 )
 from monitor.errors import MonitorError
+
+log = logging.getLogger("monitor.api")
 
 
 def _engine(config: Config, *, read_only: bool = False) -> Engine:
@@ -79,8 +83,11 @@ def run_daemon(config: Config) -> None:
 
         async def main() -> None:
             async with open_app(config) as app:
-                pipeline.sync_feeds(app, pipeline.utcnow())
-                await scheduler.run_forever(app)
+                try:
+                    await asyncio.to_thread(pipeline.sync_feeds, app, pipeline.utcnow())
+                    await scheduler.run_forever(app)
+                finally:
+                    _abort_stuck_connections(app)
 
         asyncio.run(main())
 
@@ -111,6 +118,15 @@ def daemon_running(config: Config) -> bool:
     except OSError:
         return False
     return False
+
+
+def _abort_stuck_connections(app: App) -> None:
+    """At shutdown: close the idle connections, then cut those still in use by a thread
+    waiting on a database that stopped answering, so the process can exit."""
+    app.engine.dispose()
+    if aborted := abort_connections(app.engine):
+        log.warning("stopping: cut database connections that were not answering count=%d",
+                    aborted)
 
 
 @contextmanager

@@ -15,9 +15,10 @@ import os
 import random
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,7 @@ from monitor.rules.engine import Context
 from monitor.stories import Signature, signature
 
 log = logging.getLogger("monitor.pipeline")
+R = TypeVar("R")
 
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
@@ -128,14 +130,13 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
     report = CycleReport()
     sched = app.config.scheduler
     started = time.monotonic()
-    with store.unit_of_work(app.engine) as s:
-        # Cycles do not overlap within an instance: a lease it still holds is left over from
-        # a cycle that failed half-way (the database went away); take it back now.
-        store.release_leases(s, app.instance)
+    # Cycles do not overlap within an instance: a lease it still holds is left over from a
+    # cycle that failed half-way (the database went away); take it back now. The database
+    # work runs in a thread: a database that stops answering must not stop the event loop.
+    await asyncio.to_thread(_in_unit, app, store.release_leases, app.instance)
     while True:
-        with store.unit_of_work(app.engine) as s:
-            due = store.claim_due_feeds(s, now, sched.batch_size, app.instance,
-                                        lease_seconds=sched.lease)
+        due = await asyncio.to_thread(_in_unit, app, store.claim_due_feeds, now,
+                                      sched.batch_size, app.instance, sched.lease)
         if not due:
             break
         results = await asyncio.gather(*(_timed_poll(app, f, now, started) for f in due))
@@ -154,8 +155,7 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
                 state.next_check_at = now + timedelta(seconds=sched.min_interval)
                 outcome.error = state.error
             records.append((feed.id, state))
-        with store.unit_of_work(app.engine) as s:
-            store.record_polls(s, records)
+        await asyncio.to_thread(_in_unit, app, store.record_polls, records)
         if outage:
             log.error("every feed of the batch failed to connect; not counting it against "
                       "them feeds=%d error=%r", len(due), failed[0].error)
@@ -171,6 +171,12 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
         if not until_empty or app.stopping:
             break
     return report
+
+
+def _in_unit(app: App, fn: Callable[..., R], *args: Any) -> R:
+    """``fn(session, *args)`` in a unit of work of its own (run in a worker thread)."""
+    with store.unit_of_work(app.engine) as s:
+        return fn(s, *args)
 
 
 async def _timed_poll(app: App, feed: Feed, now: datetime, cycle_started: float

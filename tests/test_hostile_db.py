@@ -12,11 +12,14 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -26,7 +29,9 @@ from werkzeug import Request, Response
 
 from monitor.cli import cli
 from monitor.db.engine import current_revision, make_engine, upgrade
+from tests.conftest import free_port
 from tests.helpers import rss
+from tests.proxy import TcpProxy
 
 HEAD = "0004"
 
@@ -248,3 +253,75 @@ def test_read_only_commands_work_on_a_read_only_database(tmp_path: Path,
     with _immutable(db):  # the file alone read-only: its folder takes SQLite's side files
         code, out, err = _cli("--config", str(config), "status")
         assert code == 0 and "hits (24h): 2" in out, err
+
+
+def _get(url: str, timeout: float = 15) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return int(resp.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+    except OSError:
+        return 0  # no answer in time
+
+
+def _hit_titles(pg_url: str) -> list[str]:
+    with psycopg.connect(pg_url, connect_timeout=5) as conn:
+        rows = conn.execute("select a.title from hits h join articles a on a.id = h.article_id"
+                            " order by a.title").fetchall()
+    return [r[0] for r in rows]
+
+
+def _serve(web: HTTPServer, stories: list[tuple[str, str]]) -> None:
+    web.clear()
+    items = [{"title": t, "guid": str(i), "link": f"http://127.0.0.1:9/{i}", "description": d}
+             for i, (t, d) in enumerate(stories)]
+    web.expect_request("/feed.xml").respond_with_data(rss(items),
+                                                      content_type="application/rss+xml")
+
+
+def test_a_postgresql_connection_that_goes_silent_does_not_freeze_the_daemon(
+        tmp_path: Path, web: HTTPServer, pg_url: str) -> None:
+    _serve(web, STORIES[:1])
+    proxy = TcpProxy("127.0.0.1", 5432)
+    try:
+        url = pg_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+        port = free_port()
+        config = _config(
+            tmp_path, url,
+            server={"enabled": True, "port": port},
+            feeds=[{"name": "wire", "url": web.url_for("/feed.xml"), "interval": "1s"}],
+            scheduler={"min_interval": "1s", "tick": "1s", "dispatch_every": "1h",
+                       "shutdown_timeout": "5s"},
+            alerts={"channels": []})
+        health = f"http://127.0.0.1:{port}/healthz"
+        with _daemon(config) as proc:
+            _wait_for(lambda: _get(health) == 200 and len(_hit_titles(pg_url)) == 1,
+                      what="healthy with the first story", proc=proc)
+            proxy.freeze()  # the database goes silent: no FIN, no RST, no bytes
+            _wait_for(lambda: _get(health) == 503, timeout=30, what="503 while silent",
+                      proc=proc)
+            for _ in range(4):  # and it keeps answering, each time within a few seconds
+                assert _get(health, timeout=10) == 503
+            _serve(web, STORIES[:2])
+            proxy.thaw()
+            _wait_for(lambda: _get(health) == 200 and len(_hit_titles(pg_url)) == 2,
+                      timeout=90, what="recovery: the new story stored", proc=proc)
+
+            proxy.freeze()  # silent again, and the daemon is asked to stop meanwhile
+            _wait_for(lambda: _get(health) == 503, timeout=30, what="503 while silent",
+                      proc=proc)
+            started = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=5 + 40)  # shutdown_timeout + a generous margin
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                raise AssertionError(f"SIGTERM ignored: {proc.communicate()[1][-3000:]}"
+                                     ) from None
+            assert proc.returncode == 0, proc.communicate()[1][-3000:]
+            assert time.monotonic() - started < 45
+    finally:
+        proxy.thaw()
+        proxy.close()
+    assert _hit_titles(pg_url) == sorted(t for t, _ in STORIES[:2])
