@@ -87,6 +87,9 @@ def run_daemon(config: Config) -> None:
                     await asyncio.to_thread(pipeline.sync_feeds, app, pipeline.utcnow())
                     await scheduler.run_forever(app)
                 finally:
+                    # What polls handed to the writer is stored first; then what still waits
+                    # on a database that does not answer is cut off.
+                    await app.writer.close(timeout=config.scheduler.shutdown_timeout)
                     _abort_stuck_connections(app)
 
         asyncio.run(main())
