@@ -133,10 +133,10 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
     # Cycles do not overlap within an instance: a lease it still holds is left over from a
     # cycle that failed half-way (the database went away); take it back now. The database
     # work runs in a thread: a database that stops answering must not stop the event loop.
-    await asyncio.to_thread(_in_unit, app, store.release_leases, app.instance)
+    await _db(app, store.release_leases, app.instance)
     while True:
-        due = await asyncio.to_thread(_in_unit, app, store.claim_due_feeds, now,
-                                      sched.batch_size, app.instance, sched.lease)
+        due = await _db(app, store.claim_due_feeds, now, sched.batch_size, app.instance,
+                        sched.lease)
         if not due:
             break
         results = await asyncio.gather(*(_timed_poll(app, f, now, started) for f in due))
@@ -155,7 +155,7 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
                 state.next_check_at = now + timedelta(seconds=sched.min_interval)
                 outcome.error = state.error
             records.append((feed.id, state))
-        await asyncio.to_thread(_in_unit, app, store.record_polls, records)
+        await _db(app, store.record_polls, records)
         if outage:
             log.error("every feed of the batch failed to connect; not counting it against "
                       "them feeds=%d error=%r", len(due), failed[0].error)
@@ -173,8 +173,19 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
     return report
 
 
+async def _db(app: App, fn: Callable[..., R], *args: Any) -> R:
+    """``fn(session, *args)`` in a unit of work of its own, in a worker thread. A caller
+    cancelled meanwhile (shutdown) still waits for the transaction to end, so that a claim
+    never lands after the shutdown released this instance's leases."""
+    work = asyncio.ensure_future(asyncio.to_thread(_in_unit, app, fn, *args))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        await asyncio.wait({work})
+        raise
+
+
 def _in_unit(app: App, fn: Callable[..., R], *args: Any) -> R:
-    """``fn(session, *args)`` in a unit of work of its own (run in a worker thread)."""
     with store.unit_of_work(app.engine) as s:
         return fn(s, *args)
 
