@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from sqlalchemy import text
+
 from alembic import context
 
 from monitor.config import default_config_path, load_config
@@ -16,6 +18,7 @@ from monitor.db.engine import make_engine
 from monitor.db.models import Base
 
 target_metadata = Base.metadata
+MIGRATION_LOCK = 7310420002  # pg_advisory_xact_lock key serialising upgrades
 
 
 def _engine():  # type: ignore[no-untyped-def]
@@ -36,6 +39,14 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Instances starting together on a fresh database take turns: the others wait
+                # here, then find the migrations applied (held until this transaction ends).
+                # No statement timeout here: a migration may rightly take long, and so may the
+                # wait for another instance's.
+                connection.execute(text("set local statement_timeout = 0"))
+                connection.execute(text("select pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATION_LOCK})
             context.run_migrations()
 
 

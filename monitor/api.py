@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,21 +15,38 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from monitor import dispatch, pipeline, scheduler
-from monitor.app import open_app
+from monitor.app import App, open_app
 from monitor.config import Config
 from monitor.db import outbox, store
-from monitor.db.engine import current_revision, make_engine, normalise_url, upgrade
-from monitor.errors import MonitorError, StoreError
+from monitor.db.engine import (
+    abort_connections,
+    check_schema,
+    current_revision,
+    make_engine,
+    normalise_url,
+    timeouts_of,
+    upgrade,
+)
+from monitor.errors import MonitorError
+
+log = logging.getLogger("monitor.api")
+
+
+def _engine(config: Config, *, read_only: bool = False) -> Engine:
+    return make_engine(config.database.url, timeouts_of(config.database), read_only=read_only)
 
 
 @contextmanager
-def _session(config: Config) -> Iterator[Session]:
-    """A unit of work on the configured database, for one CLI command."""
-    engine = make_engine(config.database.url)
+def _session(config: Config, *, read_only: bool = False) -> Iterator[Session]:
+    """A unit of work on the configured database, for one CLI command (``read_only``: for
+    commands that only look, which then work on a file they cannot write)."""
+    engine = _engine(config, read_only=read_only)
     try:
+        check_schema(engine)  # a newer monitor's database: say so, not a column error
         with store.unit_of_work(engine) as session:
             yield session
     finally:
@@ -37,7 +55,7 @@ def _session(config: Config) -> Iterator[Session]:
 
 def upgrade_database(config: Config) -> str | None:
     """Apply pending migrations; returns the revision the database is at."""
-    engine = make_engine(config.database.url)
+    engine = _engine(config)
     try:
         upgrade(engine)
         return current_revision(engine)
@@ -50,15 +68,9 @@ def prepare_database(config: Config) -> None:
     if config.database.auto_upgrade:
         upgrade_database(config)
         return
-    engine = make_engine(config.database.url)
+    engine = _engine(config)
     try:
-        from alembic.script import ScriptDirectory
-
-        from monitor.db.engine import alembic_config
-
-        head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
-        if current_revision(engine) != head:
-            raise StoreError("database schema is not up to date: run `monitor db upgrade`")
+        check_schema(engine, require_head=True)
     finally:
         engine.dispose()
 
@@ -71,30 +83,70 @@ def run_daemon(config: Config) -> None:
 
         async def main() -> None:
             async with open_app(config) as app:
-                pipeline.sync_feeds(app, pipeline.utcnow())
-                await scheduler.run_forever(app)
+                try:
+                    await asyncio.to_thread(pipeline.sync_feeds, app, pipeline.utcnow())
+                    await scheduler.run_forever(app)
+                finally:
+                    # What polls handed to the writer is stored first; then what still waits
+                    # on a database that does not answer is cut off.
+                    await app.writer.close(timeout=config.scheduler.shutdown_timeout)
+                    _abort_stuck_connections(app)
 
         asyncio.run(main())
+
+
+def _lock_path(config: Config) -> Path | None:
+    """``<database>.lock`` for a SQLite file database (None otherwise)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(normalise_url(config.database.url))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    name = url.database.removeprefix("file:") if url.query.get("uri") else url.database
+    path = Path(name).resolve()
+    return path.with_name(path.name + ".lock")
+
+
+def daemon_running(config: Config) -> bool:
+    """Whether a `monitor run` holds this SQLite database's lock file right now."""
+    path = _lock_path(config)
+    if path is None or not path.exists():
+        return False
+    try:
+        with path.open("r") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+    except OSError:
+        return False
+    return False
+
+
+def _abort_stuck_connections(app: App) -> None:
+    """At shutdown: close the idle connections, then cut those still in use by a thread
+    waiting on a database that stopped answering, so the process can exit."""
+    app.engine.dispose()
+    if aborted := abort_connections(app.engine):
+        log.warning("stopping: cut database connections that were not answering count=%d",
+                    aborted)
 
 
 @contextmanager
 def single_instance(config: Config) -> Iterator[None]:
     """Hold an exclusive lock on ``<database>.lock`` for a SQLite database."""
-    from sqlalchemy.engine import make_url
-
-    url = make_url(normalise_url(config.database.url))
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+    path = _lock_path(config)
+    if path is None:
         yield
         return
-    path = Path(url.database).resolve()
-    lock = path.with_name(path.name + ".lock").open("a+")
+    lock = path.open("a+")
     try:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise MonitorError(
-                f"another `monitor run` is using {path}: SQLite mode runs a single instance; "
-                "use PostgreSQL (database.url) to run several") from None
+                f"another `monitor run` is using {path.with_suffix('')}: SQLite mode runs a "
+                "single instance; use PostgreSQL (database.url) to run several") from None
         yield
     finally:
         lock.close()
@@ -114,7 +166,7 @@ def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
     from monitor.db.models import Article, Story
 
     now = now or pipeline.utcnow()
-    with _session(config) as s:
+    with _session(config, read_only=True) as s:
         feeds = store.list_feeds(s)
         bad = sorted((f for f in feeds if f.enabled and (f.error_count or f.dead_reason)),
                      key=lambda f: -f.error_count)
@@ -154,7 +206,7 @@ def poll_once(config: Config, out: TextIO | None = None, workers: int | None = N
     async def main() -> OnceReport:
         async with open_app(config, out=out, workers=workers) as app:
             at = now or pipeline.utcnow()
-            pipeline.sync_feeds(app, at)
+            pipeline.sync_feeds(app, at, daemon_running=daemon_running(config))
             cycle = await pipeline.poll_cycle(app, at, until_empty=True)
             sent = await dispatch.dispatch_due(app, at)
             return OnceReport(cycle, sent)
@@ -169,7 +221,7 @@ def dispatch_once(config: Config, out: TextIO | None = None,
 
     async def main() -> dispatch.DispatchReport:
         async with open_app(config, out=out, workers=0) as app:
-            pipeline.release_stale_leases(app)
+            pipeline.release_stale_leases(app, daemon_running=daemon_running(config))
             return await dispatch.dispatch_due(app, now or pipeline.utcnow())
 
     return asyncio.run(main())
@@ -210,7 +262,7 @@ def retry_alerts(config: Config, alert_id: int | None = None, failed: bool = Fal
 
 
 def feeds_health(config: Config) -> list[dict[str, Any]]:
-    with _session(config) as s:
+    with _session(config, read_only=True) as s:
         counts = store.article_counts_by_feed(s)
         return [{
             "name": f.name, "url": f.url, "enabled": f.enabled, "status": f.last_status,
@@ -250,22 +302,18 @@ def export_opml(config: Config) -> str:
 
 def recent_hits(config: Config, since: timedelta | None = None, rule: str | None = None,
                 now: datetime | None = None) -> list[dict[str, Any]]:
-    engine = make_engine(config.database.url)
     now = now or pipeline.utcnow()
-    try:
-        with store.unit_of_work(engine) as s:
-            hits = store.list_hits(s, now - since if since else None, rule)
-            return [{
-                "id": h.id, "rule": h.rule, "severity": h.severity, "score": h.score,
-                "created_at": _iso(h.created_at), "title": h.article.title, "url": h.article.url,
-                "feeds": store.feeds_of_article(s, h.article_id), "evidence": h.evidence,
-            } for h in hits]
-    finally:
-        engine.dispose()
+    with _session(config, read_only=True) as s:
+        hits = store.list_hits(s, now - since if since else None, rule)
+        return [{
+            "id": h.id, "rule": h.rule, "severity": h.severity, "score": h.score,
+            "created_at": _iso(h.created_at), "title": h.article.title, "url": h.article.url,
+            "feeds": store.feeds_of_article(s, h.article_id), "evidence": h.evidence,
+        } for h in hits]
 
 
 def alerts(config: Config, status: str | None = None) -> list[dict[str, Any]]:
-    with _session(config) as s:
+    with _session(config, read_only=True) as s:
         return [{
             "id": a.id, "channel": a.channel, "status": a.status, "attempts": a.attempts,
             "kind": a.kind, "parent_id": a.parent_id,

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from monitor.alerts.channel import Channel, build_channels
 from monitor.config import ChannelConfig, Config
-from monitor.db.engine import make_engine
+from monitor.db.engine import make_engine, timeouts_of
 from monitor.db.writer import GroupWriter
 from monitor.ingest.fetch import Fetcher, HostGate, make_client
 from monitor.ingest.workers import CpuPool
@@ -75,7 +75,7 @@ class App:
 @asynccontextmanager
 async def open_app(config: Config, out: TextIO | None = None,
                    workers: int | None = None) -> AsyncIterator[App]:
-    engine = make_engine(config.database.url)
+    engine = make_engine(config.database.url, timeouts_of(config.database))
     http = make_client(config.fetch)
     fetcher = Fetcher(config.fetch)
     pool = CpuPool(config.fetch.extract_workers if workers is None else workers)

@@ -68,6 +68,12 @@ class _Model(BaseModel):
 class DatabaseConfig(_Model):
     url: str = "sqlite:///monitor.db"
     auto_upgrade: bool = True  # `monitor run` applies pending migrations at start
+    # PostgreSQL: how long to wait to connect, for one statement (server side), for data the
+    # server does not acknowledge (a silent connection), and for a free pooled connection.
+    connect_timeout: Duration = 10.0
+    statement_timeout: Duration = 30.0
+    tcp_user_timeout: Duration = 30.0
+    pool_timeout: Duration = 30.0
 
 
 class FetchConfig(_Model):

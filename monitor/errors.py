@@ -72,3 +72,7 @@ class WorkerError(MonitorError):
 
 class WorkerTimeout(WorkerError):
     """A task in the CPU pool overran its deadline; its worker was killed and replaced."""
+
+
+class SchemaVersionError(StoreError):
+    """The database's schema revision is not one this version of monitor can use."""

@@ -11,11 +11,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import random
+import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -35,6 +38,7 @@ from monitor.rules.engine import Context
 from monitor.stories import Signature, signature
 
 log = logging.getLogger("monitor.pipeline")
+R = TypeVar("R")
 
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
                "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
@@ -76,21 +80,48 @@ def utcnow() -> datetime:
 
 # ---- polling ----------------------------------------------------------------------------------
 
-def sync_feeds(app: App, now: datetime) -> None:
-    """Bring the feeds table in line with the config (at start-up)."""
+def sync_feeds(app: App, now: datetime, *, daemon_running: bool = False) -> None:
+    """Bring the feeds table in line with the config (at start-up). ``daemon_running``: a
+    one-shot command beside a running daemon (SQLite), which must leave its leases alone."""
     with store.unit_of_work(app.engine) as s:
         store.sync_feeds(s, app.config.feeds, now)
-    release_stale_leases(app)
+    release_stale_leases(app, daemon_running=daemon_running)
     if not len(app.stories):
         load_stories(app, now)
 
 
-def release_stale_leases(app: App) -> None:
-    """SQLite runs a single instance: any lease found at start-up is a dead process's."""
-    if app.engine.dialect.name == "sqlite":
-        with store.unit_of_work(app.engine) as s:
-            store.release_leases(s, None)
-            outbox.release_alert_leases(s, None)
+def release_stale_leases(app: App, *, daemon_running: bool = False) -> int:
+    """SQLite runs a single daemon: a lease found at start-up whose owner is no longer
+    running is a dead process's, and is given back. Nothing is released while a daemon runs
+    elsewhere (a one-shot command beside it), nor the leases of processes still alive on this
+    host (a one-shot command beside a daemon starting). Returns the owners released."""
+    if app.engine.dialect.name != "sqlite" or daemon_running:
+        return 0
+    released = 0
+    with store.unit_of_work(app.engine) as s:
+        for owner in store.lease_owners(s):
+            if owner != app.instance and _owner_alive(owner):
+                continue
+            store.release_leases(s, owner)
+            outbox.release_alert_leases(s, owner)
+            log.info("released stale leases owner=%s", owner)
+            released += 1
+    return released
+
+
+def _owner_alive(owner: str) -> bool:
+    """Whether the process an instance id (``host:pid``) names still runs on this host; an
+    owner from another host counts as gone (SQLite is one host's file)."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> CycleReport:
@@ -100,14 +131,13 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
     report = CycleReport()
     sched = app.config.scheduler
     started = time.monotonic()
-    with store.unit_of_work(app.engine) as s:
-        # Cycles do not overlap within an instance: a lease it still holds is left over from
-        # a cycle that failed half-way (the database went away); take it back now.
-        store.release_leases(s, app.instance)
+    # Cycles do not overlap within an instance: a lease it still holds is left over from a
+    # cycle that failed half-way (the database went away); take it back now. The database
+    # work runs in a thread: a database that stops answering must not stop the event loop.
+    await _db(app, store.release_leases, app.instance)
     while True:
-        with store.unit_of_work(app.engine) as s:
-            due = store.claim_due_feeds(s, now, sched.batch_size, app.instance,
-                                        lease_seconds=sched.lease)
+        due = await _db(app, store.claim_due_feeds, now, sched.batch_size, app.instance,
+                        sched.lease)
         if not due:
             break
         results = await asyncio.gather(*(_timed_poll(app, f, now, started) for f in due))
@@ -126,8 +156,7 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
                 state.next_check_at = now + timedelta(seconds=sched.min_interval)
                 outcome.error = state.error
             records.append((feed.id, state))
-        with store.unit_of_work(app.engine) as s:
-            store.record_polls(s, records)
+        await _db(app, store.record_polls, records)
         if outage:
             log.error("every feed of the batch failed to connect; not counting it against "
                       "them feeds=%d error=%r", len(due), failed[0].error)
@@ -143,6 +172,23 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
         if not until_empty or app.stopping:
             break
     return report
+
+
+async def _db(app: App, fn: Callable[..., R], *args: Any) -> R:
+    """``fn(session, *args)`` in a unit of work of its own, in a worker thread. A caller
+    cancelled meanwhile (shutdown) still waits for the transaction to end, so that a claim
+    never lands after the shutdown released this instance's leases."""
+    work = asyncio.ensure_future(asyncio.to_thread(_in_unit, app, fn, *args))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        await asyncio.wait({work})
+        raise
+
+
+def _in_unit(app: App, fn: Callable[..., R], *args: Any) -> R:
+    with store.unit_of_work(app.engine) as s:
+        return fn(s, *args)
 
 
 async def _timed_poll(app: App, feed: Feed, now: datetime, cycle_started: float

@@ -157,14 +157,19 @@ async def _shutdown(app: App, scheduler: AsyncIOScheduler, running: set[asyncio.
             log.warning("cancelled unfinished work jobs=%d", len(pending))
     if app.channels and (left := deadline - time.monotonic()) > 0:
         await _last_dispatch(app, left)
-    try:
-        with store.unit_of_work(app.engine) as s:
-            feeds = store.release_leases(s, app.instance)
-            alerts = outbox.release_alert_leases(s, app.instance)
+    try:  # in a thread, bounded: a database that stopped answering must not hold the exit
+        feeds, alerts = await asyncio.wait_for(asyncio.to_thread(_release_leases, app), 10)
         log.info("stopped instance=%s released_feed_leases=%d released_alert_leases=%d",
                  app.instance, feeds, alerts)
+    except TimeoutError:
+        log.error("could not release leases (they expire on their own) error='timed out'")
     except MonitorError as exc:
         log.error("could not release leases (they expire on their own) error=%r", str(exc))
+
+
+def _release_leases(app: App) -> tuple[int, int]:
+    with store.unit_of_work(app.engine) as s:
+        return store.release_leases(s, app.instance), outbox.release_alert_leases(s, app.instance)
 
 
 async def _last_dispatch(app: App, timeout: float) -> None:

@@ -17,6 +17,8 @@ class TcpProxy:
         self.port = self._listener.getsockname()[1]
         self._up = True
         self._closed = False
+        self._flowing = threading.Event()  # cleared: frozen
+        self._flowing.set()
         self._conns: list[socket.socket] = []
         self._lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -31,12 +33,22 @@ class TcpProxy:
                     conn.close()
             self._conns.clear()
 
+    def freeze(self) -> None:
+        """Stop forwarding without closing anything: connections stay open, new ones are
+        accepted, bytes are held (no FIN, no RST: a network that went silent)."""
+        self._flowing.clear()
+
+    def thaw(self) -> None:
+        """Forward again, held bytes first (the network came back)."""
+        self._flowing.set()
+
     def restore(self) -> None:
         with self._lock:
             self._up = True
 
     def close(self) -> None:
         self._closed = True
+        self._flowing.set()
         self.cut()
         self._listener.close()
 
@@ -59,10 +71,10 @@ class TcpProxy:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
+    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
         try:
             while data := src.recv(65536):
+                self._flowing.wait()
                 dst.sendall(data)
         except OSError:
             pass

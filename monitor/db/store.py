@@ -29,7 +29,7 @@ from monitor.db.entries import (  # re-exported: callers know them as store.*
     known_entry_keys,
     store_entries,
 )
-from monitor.db.models import Article, Base, Feed, FeedEntry, Hit, Story
+from monitor.db.models import Alert, Article, Base, Feed, FeedEntry, Hit, Story
 from monitor.errors import StoreError
 
 # Re-exported from monitor.db.entries (the functions defined here are public as well).
@@ -133,6 +133,13 @@ def release_leases(session: Session, owner: str | None) -> int:
         stmt = stmt.where(Feed.lease_owner == owner)
     result = session.execute(stmt.values(lease_owner=None, lease_expires_at=None))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def lease_owners(session: Session) -> set[str]:
+    """Every instance holding a lease on a feed or an alert."""
+    feeds = session.scalars(select(Feed.lease_owner).where(Feed.lease_owner.is_not(None)))
+    alerts = session.scalars(select(Alert.lease_owner).where(Alert.lease_owner.is_not(None)))
+    return {o for o in (*feeds, *alerts) if o}
 
 
 def list_feeds(session: Session) -> list[Feed]:

@@ -54,10 +54,16 @@ class GroupWriter:
             self._drainer = asyncio.ensure_future(self._drain())
         return await future
 
-    async def close(self) -> None:
-        """Wait for the jobs already submitted (at shutdown, before the engine goes)."""
-        while self._drainer is not None and not self._drainer.done():
-            await asyncio.shield(self._drainer)
+    async def close(self, timeout: float = 30.0) -> None:
+        """Wait for the jobs already submitted (at shutdown, before the engine goes), at most
+        ``timeout`` seconds: a database that stopped answering must not hold the exit."""
+        drainer = self._drainer
+        if drainer is None or drainer.done():
+            return
+        _done, pending = await asyncio.wait({drainer}, timeout=timeout)
+        if pending:
+            log.warning("stopping: writes still waiting on the database were given up "
+                        "jobs=%d timeout=%.0fs", len(self._pending) + 1, timeout)
 
     async def _drain(self) -> None:
         while self._pending:

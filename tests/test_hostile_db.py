@@ -1,0 +1,327 @@
+"""The database edge under hostile conditions: instances racing the migrations, a database
+from a newer version, a read-only SQLite file, one-shot commands beside a running daemon, and
+a PostgreSQL connection that goes silent."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+import yaml
+from click.testing import CliRunner
+from pytest_httpserver import HTTPServer
+from sqlalchemy import text
+from werkzeug import Request, Response
+
+from monitor.cli import cli
+from monitor.db.engine import current_revision, make_engine, upgrade
+from tests.conftest import free_port
+from tests.helpers import rss
+from tests.proxy import TcpProxy
+
+HEAD = "0004"
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), obj={})
+    # A handled error exits with a code; anything else would be a traceback.
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        result.exception)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _config(tmp_path: Path, db_url: str, **extra: Any) -> Path:
+    data: dict[str, Any] = {
+        "database": {"url": db_url},
+        "fetch": {"full_text": False, "timeout": "3s"},
+        "scheduler": {"min_interval": "1s", "tick": "1s", "dispatch_every": "1s",
+                      "shutdown_timeout": "5s"},
+        "feeds": [{"name": "wire", "url": "http://127.0.0.1:9/feed.xml"}],
+        "rules": [{"name": "russia-china-us", "countries": {"at_least": 2}}],
+        "alerts": {"channels": [{"name": "console", "type": "console"}]},
+    }
+    data.update(extra)
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+MIGRATE_AT = """
+import sys, time
+from monitor.db.engine import make_engine, upgrade
+engine = make_engine(sys.argv[1])
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # all start at once
+upgrade(engine)
+"""
+
+
+def test_instances_starting_together_take_turns_at_the_migrations(pg_url: str) -> None:
+    at = time.time() + 8  # after every process has imported monitor
+    procs = [subprocess.Popen([sys.executable, "-c", MIGRATE_AT, pg_url, str(at)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [err[-600:] for _out, err in results]
+    engine = make_engine(pg_url)
+    try:
+        assert current_revision(engine) == HEAD
+    finally:
+        engine.dispose()
+
+
+def test_a_database_from_a_newer_version_says_so_for_every_command(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        with engine.begin() as conn:
+            conn.execute(text("update alembic_version set version_num = '0099_future'"))
+    finally:
+        engine.dispose()
+    for auto_upgrade in (True, False):
+        config = _config(tmp_path, url, database={"url": url, "auto_upgrade": auto_upgrade})
+        for command in (["run"], ["db", "upgrade"], ["poll", "--once"], ["status"],
+                        ["feeds"], ["alerts"], ["hits"], ["alerts", "dispatch"],
+                        ["db", "prune"]):
+            code, _out, err = _cli("--config", str(config), *command)
+            assert code == 1, (command, err)
+            assert ("the database is at revision 0099_future, which this version of monitor "
+                    f"does not know (newest it knows: {HEAD}): upgrade monitor") in err, command
+            assert "db upgrade" not in err and "Traceback" not in err, (command, err)
+
+
+def test_an_old_schema_gets_the_upgrade_advice_and_the_upgrade_works(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    engine = make_engine(url)
+    try:
+        upgrade(engine, "0002")
+    finally:
+        engine.dispose()
+    config = _config(tmp_path, url, database={"url": url, "auto_upgrade": False})
+    code, _out, err = _cli("--config", str(config), "poll", "--once")
+    assert code == 1 and "run `monitor db upgrade`" in err
+    code, out, _err = _cli("--config", str(config), "db", "upgrade")
+    assert code == 0 and f"database at revision {HEAD}" in out
+
+
+STORIES = [
+    ("Putin hosts Xi in Moscow for talks on energy", "The Kremlin rolled out the red carpet."),
+    ("Beijing and Washington trade barbs over steel tariffs", "Commerce officials met."),
+    ("Kremlin says White House sanctions target Russian banks", "Moscow vowed a response."),
+    ("Chinese navy drills near Taiwan alarm the Pentagon", "Warships sailed at dawn."),
+    ("Lavrov and Blinken clash at the Security Council", "Diplomats traded accusations."),
+    ("Gazprom deliveries to China rise on the Power of Siberia", "Exports hit a record."),
+    ("US Treasury warns Chinese firms over aid to Moscow", "Penalties were threatened."),
+    ("Xi Jinping tells Biden that Beijing opposes new chip curbs", "The call lasted an hour."),
+]
+
+
+@contextmanager
+def _daemon(config: Path) -> Iterator[subprocess.Popen[str]]:
+    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(config), "run"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=10)
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float = 60, what: str = "",
+              proc: subprocess.Popen[str] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            if proc is not None:
+                proc.kill()
+                raise AssertionError(f"timed out waiting for {what}: {proc.communicate()[1]}")
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def _count(db: Path, sql: str) -> int:
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            return int(conn.execute(sql).fetchone()[0])
+    except sqlite3.Error:  # not created yet, or busy
+        return -1
+
+
+def test_alerts_dispatch_beside_a_running_daemon_delivers_each_alert_once(
+        tmp_path: Path, web: HTTPServer) -> None:
+    items = [{"title": t, "guid": str(i), "link": f"http://127.0.0.1:9/{i}", "description": d}
+             for i, (t, d) in enumerate(STORIES)]
+    web.expect_request("/feed.xml").respond_with_data(rss(items),
+                                                      content_type="application/rss+xml")
+    received: list[str] = []
+    lock = threading.Lock()
+
+    def slow_slack(request: Request) -> Response:
+        time.sleep(1.0)  # a slow Slack: the daemon's round outlasts the one-shot command
+        with lock:
+            received.append(request.get_data(as_text=True))
+        return Response("ok")
+
+    slack = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    slack.expect_request("/hook").respond_with_handler(slow_slack)
+    slack.start()
+    db = tmp_path / "m.db"
+    try:
+        config = _config(
+            tmp_path, f"sqlite:///{db}",
+            feeds=[{"name": "wire", "url": web.url_for("/feed.xml"), "interval": "1h"}],
+            alerts={"channels": [{"name": "slack", "type": "slack", "min_gap": "0.1s",
+                                  "batch_max": 1, "webhook_url": slack.url_for("/hook")}]})
+        with _daemon(config) as proc:
+            _wait_for(lambda: _count(db, "select count(*) from alerts") == len(STORIES),
+                      what="the alerts", proc=proc)
+            _wait_for(lambda: len(received) >= 1, what="the daemon's first delivery")
+            one_shot = subprocess.run(
+                [sys.executable, "-m", "monitor", "--config", str(config), "alerts",
+                 "dispatch"], capture_output=True, text=True, timeout=120)
+            _wait_for(lambda: _count(db, "select count(*) from alerts where status = 'sent'")
+                      == len(STORIES), what="every alert sent")
+            time.sleep(2)  # anything sent twice would have arrived by now
+            proc.send_signal(signal.SIGTERM)
+            _out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err[-2000:]
+        assert one_shot.returncode == 0, one_shot.stderr[-2000:]
+    finally:
+        slack.stop()
+    for title, _ in STORIES:
+        assert sum(title in body for body in received) == 1, (title, len(received))
+    assert len(received) == len(STORIES)
+
+
+@contextmanager
+def _immutable(*paths: Path) -> Iterator[None]:
+    """Make files and folders unwritable even for root (the tests run as root, which file
+    modes do not stop); skips where chattr is not allowed."""
+    done = subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True, text=True)
+    if done.returncode != 0:
+        subprocess.run(["chattr", "-i", *map(str, paths)], capture_output=True)
+        pytest.skip(f"chattr +i not allowed here: {done.stderr.strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", *map(str, paths)], check=True)
+
+
+def test_read_only_commands_work_on_a_read_only_database(tmp_path: Path,
+                                                          web: HTTPServer) -> None:
+    items = [{"title": t, "guid": str(i), "link": f"http://127.0.0.1:9/{i}", "description": d}
+             for i, (t, d) in enumerate(STORIES[:2])]
+    web.expect_request("/feed.xml").respond_with_data(rss(items),
+                                                      content_type="application/rss+xml")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = folder / "m.db"
+    config = _config(tmp_path, f"sqlite:///{db}",
+                     feeds=[{"name": "wire", "url": web.url_for("/feed.xml")}])
+    code, _out, err = _cli("--config", str(config), "poll", "--once")
+    assert code == 0, err
+    assert sorted(p.name for p in folder.iterdir()) == ["m.db"]  # WAL checkpointed and gone
+    with _immutable(db, folder):
+        code, out, err = _cli("--config", str(config), "status")
+        assert code == 0, err
+        assert "feeds: 1 (1 enabled)" in out and "hits (24h): 2" in out
+        code, out, err = _cli("--config", str(config), "feeds", "--json")
+        assert code == 0, err
+        assert [f["name"] for f in json.loads(out)] == ["wire"]
+        code, out, err = _cli("--config", str(config), "alerts", "--json")
+        assert code == 0, err
+        assert len(json.loads(out)) == 2
+        code, out, err = _cli("--config", str(config), "hits", "--json")
+        assert code == 0, err
+        assert {h["title"] for h in json.loads(out)} == {t for t, _ in STORIES[:2]}
+    with _immutable(db):  # the file alone read-only: its folder takes SQLite's side files
+        code, out, err = _cli("--config", str(config), "status")
+        assert code == 0 and "hits (24h): 2" in out, err
+
+
+def _get(url: str, timeout: float = 15) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return int(resp.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+    except OSError:
+        return 0  # no answer in time
+
+
+def _hit_titles(pg_url: str) -> list[str]:
+    with psycopg.connect(pg_url, connect_timeout=5) as conn:
+        rows = conn.execute("select a.title from hits h join articles a on a.id = h.article_id"
+                            " order by a.title").fetchall()
+    return [r[0] for r in rows]
+
+
+def _serve(web: HTTPServer, stories: list[tuple[str, str]]) -> None:
+    web.clear()
+    items = [{"title": t, "guid": str(i), "link": f"http://127.0.0.1:9/{i}", "description": d}
+             for i, (t, d) in enumerate(stories)]
+    web.expect_request("/feed.xml").respond_with_data(rss(items),
+                                                      content_type="application/rss+xml")
+
+
+def test_a_postgresql_connection_that_goes_silent_does_not_freeze_the_daemon(
+        tmp_path: Path, web: HTTPServer, pg_url: str) -> None:
+    _serve(web, STORIES[:1])
+    proxy = TcpProxy("127.0.0.1", 5432)
+    try:
+        url = pg_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+        port = free_port()
+        config = _config(
+            tmp_path, url,
+            server={"enabled": True, "port": port},
+            feeds=[{"name": "wire", "url": web.url_for("/feed.xml"), "interval": "1s"}],
+            scheduler={"min_interval": "1s", "tick": "1s", "dispatch_every": "1h",
+                       "shutdown_timeout": "5s"},
+            alerts={"channels": []})
+        health = f"http://127.0.0.1:{port}/healthz"
+        with _daemon(config) as proc:
+            _wait_for(lambda: _get(health) == 200 and len(_hit_titles(pg_url)) == 1,
+                      what="healthy with the first story", proc=proc)
+            proxy.freeze()  # the database goes silent: no FIN, no RST, no bytes
+            _wait_for(lambda: _get(health) == 503, timeout=30, what="503 while silent",
+                      proc=proc)
+            for _ in range(4):  # and it keeps answering, each time within a few seconds
+                assert _get(health, timeout=10) == 503
+            _serve(web, STORIES[:2])
+            proxy.thaw()
+            _wait_for(lambda: _get(health) == 200 and len(_hit_titles(pg_url)) == 2,
+                      timeout=90, what="recovery: the new story stored", proc=proc)
+
+            proxy.freeze()  # silent again, and the daemon is asked to stop meanwhile
+            _wait_for(lambda: _get(health) == 503, timeout=30, what="503 while silent",
+                      proc=proc)
+            started = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=5 + 40)  # shutdown_timeout + a generous margin
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                raise AssertionError(f"SIGTERM ignored: {proc.communicate()[1][-3000:]}"
+                                     ) from None
+            assert proc.returncode == 0, proc.communicate()[1][-3000:]
+            assert time.monotonic() - started < 45
+    finally:
+        proxy.thaw()
+        proxy.close()
+    assert _hit_titles(pg_url) == sorted(t for t, _ in STORIES[:2])
