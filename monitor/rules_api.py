@@ -18,6 +18,7 @@ from monitor.db import store
 from monitor.db.engine import make_engine
 from monitor.errors import MonitorError
 from monitor.ingest.extract import extract_article
+from monitor.rules.baseline import BASELINE_ALIASES
 from monitor.rules.catalogue import load_catalogue
 from monitor.rules.engine import Analysis, Context, RuleEngine
 from monitor.rules.evaluate import Split, evaluate
@@ -82,9 +83,12 @@ DEFAULT_FLAG_RULE = RuleConfig(name="russia-china-us",
                                countries=CountryCondition(at_least=2, of=["RU", "CN", "US"]))
 
 
-def evaluate_file(config: Config, path: str | Path, split: Split = "all") -> dict[str, Any]:
-    """Precision/recall/F1 of aboutness and of every rule on a labeled JSONL file; the
-    russia-china-us rule is added with its defaults when the config has none."""
+def evaluate_file(config: Config, path: str | Path, split: Split = "all", errors: int = 0,
+                  baseline: bool = False) -> dict[str, Any]:
+    """Precision/recall/F1 of aboutness, of the flag and of every rule on a labeled JSONL file
+    (all rows, clear rows, per language); the russia-china-us rule is added with its defaults
+    when the config has none. ``errors``: that many worst-scored stories with their evidence;
+    ``baseline``: the keyword baseline scored in the same run."""
     rules = list(config.rules)
     if not any(r.name == DEFAULT_FLAG_RULE.name for r in rules):
         rules.append(DEFAULT_FLAG_RULE)
@@ -96,12 +100,18 @@ def evaluate_file(config: Config, path: str | Path, split: Split = "all") -> dic
                 if not line.strip():
                     continue
                 try:
-                    yield json.loads(line)
+                    row = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise MonitorError(f"{path}:{n}: not JSON: {exc.msg}") from None
+                if not isinstance(row, dict):
+                    raise MonitorError(f"{path}:{n}: expected a JSON object")
+                yield row
 
-    report = evaluate(rows(), engine, split)
-    return {"data": str(path), "split": split, **report.as_dict()}
+    report = evaluate(rows(), engine, split, keep_errors=errors, baseline=baseline)
+    doc = {"data": str(path), "split": split, **report.as_dict()}
+    if baseline:
+        doc["baseline"]["keywords"] = BASELINE_ALIASES
+    return doc
 
 
 @dataclass
