@@ -401,6 +401,32 @@ def eval_(ctx: click.Context, data: str, split: str, errors: int, baseline: bool
         click.echo(line)
 
 
+@cli.command("entities")
+@click.argument("query", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@runtime_errors
+def entities(ctx: click.Context, query: str | None, as_json: bool) -> None:
+    """Find catalogue entities (and their @id for queries) by id, name or any alias; the
+    config's `entities:` are included. Without QUERY, list them all."""
+    found = rules_api.entities(_config(ctx), query)
+    if as_json:
+        _print_json(found)
+        sys.exit(0 if found else 1)
+    for e in found:
+        links = ", ".join(f"{c} {w:g}" for c, w in e["related"].items())
+        country = e["country"] or f"related: {links}"
+        extra = "".join(f", {flag}" for flag in ("weak", "user") if e[flag])
+        click.echo(f"{e['ref']:<28} {e['name']} ({country}, {e['kind']}{extra})")
+        if e["matched"]:
+            click.echo(f"    matched: {', '.join(e['matched'][:8])}")
+        aliases = ", ".join(e["aliases"][:12]) + (" …" if len(e["aliases"]) > 12 else "")
+        click.echo(f"    aliases: {aliases or '(its patterns only)'}")
+    if not found:
+        click.echo(f"no entity matches {query!r}" if query else "no entities")
+        sys.exit(1)
+
+
 def main() -> None:
     cli(obj={})
 

@@ -19,9 +19,9 @@ from monitor.db.engine import make_engine
 from monitor.errors import MonitorError
 from monitor.ingest.extract import extract_article
 from monitor.rules.baseline import BASELINE_ALIASES
-from monitor.rules.catalogue import load_catalogue
 from monitor.rules.engine import Analysis, Context, RuleEngine
 from monitor.rules.evaluate import Split, evaluate
+from monitor.rules.user_entities import catalogue_for, entity_id, find_entities
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -42,7 +42,7 @@ def analyse_source(config: Config, source: str, stdin: TextIO | None = None
     if text.lstrip()[:1] == "<":
         extracted = extract_article(text, source if "://" in source else None)
         title, text = extracted.title or "", extracted.text
-    engine = RuleEngine(config.rules, load_catalogue())
+    engine = RuleEngine(config.rules, catalogue_for(config))
     return title, engine.analyse(title, text, explain=True)
 
 
@@ -92,7 +92,7 @@ def evaluate_file(config: Config, path: str | Path, split: Split = "all", errors
     rules = list(config.rules)
     if not any(r.name == DEFAULT_FLAG_RULE.name for r in rules):
         rules.append(DEFAULT_FLAG_RULE)
-    engine = RuleEngine(rules, load_catalogue())
+    engine = RuleEngine(rules, catalogue_for(config))
 
     def rows() -> Iterator[dict[str, Any]]:
         with Path(path).open(encoding="utf-8") as f:
@@ -114,6 +114,13 @@ def evaluate_file(config: Config, path: str | Path, split: Split = "all", errors
     return doc
 
 
+def entities(config: Config, query: str | None = None) -> list[dict[str, Any]]:
+    """Catalogue entities (the packaged ones and the config's) whose id, name or an alias
+    contains ``query``, exact matches first; ``user`` marks those the config adds to."""
+    user = frozenset(entity_id(e) for e in config.entities)
+    return find_entities(catalogue_for(config), query, user)
+
+
 @dataclass
 class BacktestHit:
     article_id: int
@@ -132,7 +139,7 @@ def backtest(config: Config, since: timedelta | None, rule: str | None = None,
     rules = [r for r in config.rules if rule is None or r.name == rule]
     if rule is not None and not rules:
         raise MonitorError(f"no rule named {rule!r} in the config")
-    engine = RuleEngine(rules, load_catalogue())
+    engine = RuleEngine(rules, catalogue_for(config))
     now = now or pipeline.utcnow()
     db = make_engine(config.database.url)
     out: list[BacktestHit] = []
