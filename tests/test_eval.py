@@ -69,8 +69,8 @@ def test_flag_beats_the_keyword_baselines(name: str, split: str) -> None:
 
 # --- the report an analyst reads: clear rows, languages, rule labels, errors, baseline -------
 
-def _rows(tmp_path: Path, rows: list[dict[str, object]]) -> Path:
-    path = tmp_path / "labeled.jsonl"
+def _rows(tmp_path: Path, rows: list[dict[str, object]], name: str = "labeled") -> Path:
+    path = tmp_path / f"{name}.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return path
 
@@ -160,6 +160,13 @@ def test_errors_lists_the_worst_stories_with_their_evidence(tmp_path: Path) -> N
     assert first["countries"]["RU"]["mentions"][0] == {"text": "Kremlin", "field": "title"}
     assert first["countries"]["US"] == {"salience": 0.0, "about": False, "gold": True,
                                         "entities": [], "mentions": []}
+    clause = first["evidence"]["russia-china-us"]["clause"]
+    assert "at least 2 of RU, CN, US" in clause and clause.endswith("(RU)")
+    fired = rules_api.evaluate_file(RULES_CONFIG, _rows(tmp_path, [
+        {"id": "fp", **PUTIN_XI, "countries": ["RU"]}], "fp"), errors=1)["errors"][0]
+    assert fired["flag"] == {"predicted": True, "gold": False}
+    assert "[Putin] and [Xi] sign energy pact in [Moscow]" in \
+        fired["evidence"]["russia-china-us"]["snippets"]
     code = CliRunner().invoke(cli, ["--config", str(ROOT / "config.yaml"), "eval", "--data",
                                     str(data), "--errors", "1"], obj={})
     assert code.exit_code == 0, code.output
@@ -179,7 +186,9 @@ def test_text_report_shows_clear_rows_and_languages(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].endswith("(split: all): 5 clear, 1 borderline")
     assert "clear rows (not borderline) (5 stories)" in lines
-    assert any(line.startswith("de") and line.split()[1] == "3" for line in lines)
+    (de,) = [line.split() for line in lines if line.startswith("de ")]
+    assert de[:2] == ["de", "3"]
+    assert de[6] == "-"  # CN: no gold and no prediction in German, so no F1 (not 0.000)
     assert "rule never-labeled" not in result.stdout  # not in the shipped config
 
 

@@ -9,6 +9,11 @@ from monitor.rules.evaluate import COUNTRIES, FLAG_RULE
 _HEAD = f"{'':<28}{'precision':>10}{'recall':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"
 
 
+def _f1(v: dict[str, Any], width: int) -> str:
+    """F1, or "-" where it is undefined (no gold positive and no prediction)."""
+    return f"{v['f1']:>{width}.3f}" if v["tp"] + v["fp"] + v["fn"] else f"{'-':>{width}}"
+
+
 def _line(label: str, v: dict[str, Any], base: dict[str, Any] | None = None) -> str:
     text = (f"{label:<28}{v['precision']:>10.3f}{v['recall']:>8.3f}{v['f1']:>8.3f}"
             f"{v['tp']:>6}{v['fp']:>6}{v['fn']:>6}")
@@ -37,10 +42,10 @@ def _languages(report: dict[str, Any], base: dict[str, Any] | None) -> list[str]
         m, f = s["micro"], s["flag"]
         counts = f"{f['tp']}/{f['fp']}/{f['fn']}"
         line = (f"{lang:<6}{s['stories']:>8}{m['precision']:>9.3f}{m['recall']:>7.3f}"
-                f"{m['f1']:>7.3f}" + "".join(f"{s['countries'][c]['f1']:>7.3f}" for c in COUNTRIES)
-                + f"{f['f1']:>9.3f}{counts:>15}")
+                f"{_f1(m, 7)}" + "".join(_f1(s["countries"][c], 7) for c in COUNTRIES)
+                + f"{_f1(f, 9)}{counts:>15}")
         if base is not None:
-            line += f"{base['languages'][lang]['micro']['f1']:>9.3f}"
+            line += _f1(base["languages"][lang]["micro"], 9)
         lines.append(line)
     return lines
 
@@ -63,6 +68,9 @@ def _error(n: int, e: dict[str, Any]) -> list[str]:
         lines.append(f" {mark} {code}: salience {c['salience']:g}, {state}"
                      f" (analyst: {'yes' if c['gold'] else 'no'}): {ents}"
                      + (f"; at {where}" if where else ""))
+    for rule, ev in e["evidence"].items():
+        lines.append(f"   rule {rule}: {ev['clause']}")
+        lines += [f"     > {snip}" for snip in ev["snippets"]]
     for r in e["wrong_rules"]:
         lines.append(f"   rule {r['rule']}: {'fired' if r['fired'] else 'did not fire'}, "
                      f"label says it should {'' if r['label'] else 'not '}fire")

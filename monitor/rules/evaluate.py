@@ -29,6 +29,7 @@ from typing import Any, Literal
 from monitor.config import RuleConfig
 from monitor.rules.baseline import baseline_about
 from monitor.rules.engine import Analysis, Context, RuleEngine
+from monitor.rules.evidence import marked
 
 COUNTRIES = ("RU", "CN", "US")
 FLAG_RULE = "russia-china-us"
@@ -213,9 +214,22 @@ def evaluate(rows: Iterable[dict[str, Any]], engine: RuleEngine, split: Split = 
                     heapq.heapreplace(worst, item)
     report.unscored = [name for name, n in labeled.items() if n == 0]
     name_of: Callable[[str], str] = lambda eid: engine.catalogue.entities[eid].name  # noqa: E731
-    report.errors = [_error(info, analysis, name_of)
+    report.errors = [{**_error(info, analysis, name_of), "evidence": _explained(engine, info)}
                      for _k, _n, info, analysis in sorted(worst, reverse=True)]
     return report
+
+
+def _explained(engine: RuleEngine, info: dict[str, Any]) -> dict[str, Any]:
+    """The engine's own account of the flag and the wrongly scored rules on the row: each
+    rule's clause (what it needs, what the story had) and, where it fired, its sentences."""
+    row = info["row"]
+    lang = row.get("lang")
+    analysis = engine.analyse(row.get("title") or "", row.get("body") or "",
+                              Context(language=str(lang) if lang else None), explain=True)
+    names = {FLAG_RULE, *(r["rule"] for r in info["wrong_rules"])}
+    return {r.rule: {"clause": r.evidence["clause"],
+                     "snippets": [marked(snip) for snip in r.evidence["snippets"]]}
+            for r in analysis.results if r.rule in names}
 
 
 def _badness(row: dict[str, Any], about: set[str], gold: set[str], flag_wrong: bool,
