@@ -51,6 +51,8 @@ def run(config: dict[str, Any], tmp_path: Path, *args: str, input: str | None = 
      "Q649 is RU in the catalogue, not US"),
     ([ACME, {**ACME, "aliases": {"en": ["Acme Corp"]}}], "entities.1.id",
      "already given at entities.0"),
+    ([{"id": "Q649", "weak": True}], "entities.0.weak", "only aliases, weak_aliases"),
+    ([{"id": "Q7184", "related": {"US": 1.0}}], "entities.0.related", "only aliases"),
 ])
 def test_bad_entities_are_config_errors_with_their_key_path(
         tmp_path: Path, entities: list[dict[str, Any]], path: str, message: str) -> None:

@@ -160,8 +160,9 @@ def load_catalogue(path: str | Path | None = None,
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise RuleError(f"catalogue is not valid YAML: {exc}") from None
+    catalogue = parse_catalogue(data)
     if extra:
-        from monitor.rules.user_entities import merge_groups
+        from monitor.rules.user_entities import merge_catalogue
 
-        data = merge_groups(data, extra)
-    return parse_catalogue(data)
+        catalogue = merge_catalogue(catalogue, extra)
+    return catalogue

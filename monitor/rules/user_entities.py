@@ -1,5 +1,5 @@
 """User entities: ``entities:`` in config.yaml merged into the packaged catalogue, and finding
-an entity (and its ``@id``) by any alias. Pure but for reading the packaged catalogue file.
+an entity (and its ``@id``) by any alias. Pure but for reading the packaged catalogue.
 
 A user entity whose id is already in the catalogue adds its aliases (and weak aliases,
 patterns) to that entity; its country may be restated but not changed. Any other id is a new
@@ -8,39 +8,17 @@ entity and needs a name and a country (or related countries), as in the catalogu
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterator, Mapping, Sequence
-from functools import cache
-from importlib import resources
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from monitor.rules.catalogue import LANGUAGES, Catalogue, _slug, load_catalogue
+from monitor.rules.catalogue import Alias, Catalogue, _slug, load_catalogue, parse_catalogue
 
 if TYPE_CHECKING:
     from monitor.config import Config, EntityConfig
 
 MERGED_LISTS = ("weak_aliases", "patterns")
-
-
-@cache
-def _packaged_text() -> str:
-    return resources.files("monitor.rules").joinpath("data/entities.yaml").read_text("utf-8")
-
-
-def _raw_entities(data: dict[str, Any]) -> Iterator[tuple[str, str | None, dict[str, Any] | None,
-                                                          dict[str, Any], str | None]]:
-    """Every entity of a raw catalogue tree as (id, country, raw entry or None for a
-    ``names:`` shorthand, its group or the tree, the shorthand's name)."""
-    for group in data.get("groups") or []:
-        for raw in group.get("entities") or []:
-            yield (str(raw.get("id") or _slug(str(raw.get("name", "")))),
-                   raw.get("country", group.get("country")), raw, group, None)
-        for name in group.get("names") or []:
-            yield _slug(str(name)), group.get("country"), None, group, str(name)
-    for raw in data.get("related") or []:
-        yield str(raw.get("id") or _slug(str(raw.get("name", "")))), None, raw, data, None
+FIXED = ("related", "kind", "weak")  # what a user entry cannot change on a catalogue entity
 
 
 def entity_id(entity: EntityConfig) -> str:
@@ -60,46 +38,43 @@ def as_group(entity: EntityConfig) -> dict[str, Any]:
     return {"country": entity.country, "kind": entity.kind, "entities": [raw]}
 
 
-def _merge_into(target: dict[str, Any], raw: dict[str, Any]) -> None:
-    """Add ``raw``'s aliases, weak aliases and patterns to a catalogue entry."""
-    if not any(lang in target for lang in LANGUAGES) and not any(
-            target.get(key) for key in MERGED_LISTS):
-        target["en"] = [target["name"]]  # it was matched by its name: keep that
-    for key in (*LANGUAGES, *MERGED_LISTS):
-        if key in raw:
-            known = list(target.get(key) or [])
-            target[key] = known + [a for a in raw[key] if a not in known]
+def _alone(raw: Mapping[str, Any], group: Mapping[str, Any], base: Catalogue
+           ) -> dict[str, Any]:
+    """An extra entity as a group that parses on its own: an entry for a catalogue id takes
+    that entity's name, country, kind and links."""
+    ent_id = str(raw.get("id") or _slug(str(raw.get("name", ""))))
+    ent = base.entities.get(ent_id)
+    if ent is None:
+        return {**group, "entities": [dict(raw)]}
+    links = {c: w for c, w in ent.weights.items() if c != ent.country}
+    entry = {**raw, "id": ent_id, "name": ent.name, "weak": ent.weak,
+             **({"related": links} if links else {})}
+    return {"country": ent.country, "kind": ent.kind, "entities": [entry]}
 
 
-def merge_groups(data: Any, extra: Sequence[Mapping[str, Any]]) -> Any:
-    """The raw catalogue tree with ``extra`` groups merged in: an entity whose id exists gets
-    its aliases added; the others are appended as new groups. ``data`` is not changed."""
-    if not isinstance(data, dict):
-        return data
-    data = copy.deepcopy(data)
-    for group in extra:
-        fresh = []
-        for raw in group.get("entities") or []:
-            ent_id = str(raw.get("id") or _slug(str(raw.get("name", ""))))
-            found = next((e for e in _raw_entities(data) if e[0] == ent_id), None)
-            if found is None:
-                fresh.append(dict(raw))
-                continue
-            _id, _country, target, parent, shorthand = found
-            if target is None:  # a `names:` shorthand becomes an entry of its group
-                parent["names"] = [n for n in parent["names"] if str(n) != shorthand]
-                target = {"id": ent_id, "name": shorthand}
-                parent.setdefault("entities", []).append(target)
-            _merge_into(target, raw)
-        if fresh:
-            data.setdefault("groups", []).append({**group, "entities": fresh})
-    return data
+def merge_catalogue(base: Catalogue, extra: Sequence[Mapping[str, Any]]) -> Catalogue:
+    """``base`` with the ``extra`` groups merged in: an entity whose id ``base`` has gets
+    their aliases (and patterns) added, the others are new. Extra aliases are parsed by the
+    catalogue's own rules (stems, scripts); one equal to a catalogue alias names both."""
+    groups = [_alone(raw, group, base) for group in extra for raw in group.get("entities") or []]
+    more = parse_catalogue({"groups": groups})
+    merged: dict[tuple[str, bool], Alias] = {}
+    for alias in (*base.aliases, *more.aliases):
+        key = (alias.text, alias.stem)
+        if (known := merged.get(key)) is None:
+            merged[key] = alias
+        else:
+            ids = known.entity_ids + tuple(e for e in alias.entity_ids
+                                           if e not in known.entity_ids)
+            merged[key] = replace(known, entity_ids=ids)
+    return replace(base, entities={**more.entities, **base.entities},
+                   aliases=list(merged.values()), patterns=base.patterns + more.patterns)
 
 
 def check_entities(entities: Sequence[EntityConfig]) -> list[tuple[str, str]]:
     """What is wrong with the user entities against the packaged catalogue, as (key path,
     message) pairs; empty when they merge."""
-    known = {eid: country for eid, country, *_ in _raw_entities(yaml.safe_load(_packaged_text()))}
+    known = load_catalogue().entities
     problems: list[tuple[str, str]] = []
     seen: dict[str, int] = {}
     for i, entity in enumerate(entities):
@@ -109,11 +84,14 @@ def check_entities(entities: Sequence[EntityConfig]) -> list[tuple[str, str]]:
                                             f"{seen[ent_id]} (put its aliases there)"))
             continue
         seen[ent_id] = i
-        if ent_id in known:
-            if entity.country is not None and entity.country != known[ent_id]:
+        if (ent := known.get(ent_id)) is not None:
+            if entity.country is not None and entity.country != ent.country:
                 problems.append((f"{where}.country", f"{ent_id} is "
-                                 f"{known[ent_id] or 'a related entity'} in the catalogue, "
+                                 f"{ent.country or 'a related entity'} in the catalogue, "
                                  f"not {entity.country}"))
+            problems += [(f"{where}.{key}", f"{ent_id} is in the catalogue: only aliases, "
+                          "weak_aliases and patterns can be added to it")
+                         for key in FIXED if key in entity.model_fields_set]
             continue
         if entity.name is None:
             problems.append((f"{where}.name", f"no catalogue entity has id {ent_id}: a new "
