@@ -5,6 +5,7 @@ test` and queries), and `monitor entities QUERY` finds an entity's @id by any al
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +166,15 @@ def test_entities_text_output(tmp_path: Path) -> None:
     assert code == 1 and "no entity matches 'no such thing anywhere'" in out
     code, out, _ = run({}, tmp_path, "entities", "NATO")
     assert code == 0 and out.startswith("@Q7184") and "related: US 0.3, RU 0.2" in out
+
+
+def test_the_readme_entities_example_is_valid() -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = re.search(r"```yaml\n(entities:.*?)```", readme, re.S)
+    assert block, "README has an entities example"
+    config = parse_config(yaml.safe_load(block.group(1)), env={})
+    assert _about([e.model_dump(exclude_unset=True) for e in config.entities],
+                  "Acme Rockets opens in the Russian capital") == {
+        "US": {"acme-rockets": 1}, "RU": {"Q649": 1}}
