@@ -226,3 +226,23 @@ def test_eval_rejects_a_line_that_is_not_an_object(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--config", str(ROOT / "config.yaml"), "eval", "--data",
                                       str(bad)], obj={})
     assert result.exit_code == 1 and "bad.jsonl:2: expected a JSON object" in result.stderr
+
+
+# The data READMEs' counts: flag positives on all and on clear rows, stories per language.
+@pytest.mark.parametrize(("name", "positives", "clear_positives"), [
+    ("reuters21578-dev-analyst.jsonl", 111, 89),
+    ("nyt-rss-2022-dev-analyst.jsonl", 55, 34),
+    ("multilingual-dev.jsonl", 20, None),
+])
+def test_slices_count_what_the_data_readmes_say(name: str, positives: int,
+                                                clear_positives: int | None) -> None:
+    report = rules_api.evaluate_file(CONFIG, shared(f"labeled/{name}"))
+    flag = report["slices"]["all"]["flag"]
+    assert flag["tp"] + flag["fn"] == positives
+    if clear_positives is not None:
+        clear = report["slices"]["clear"]["flag"]
+        assert clear["tp"] + clear["fn"] == clear_positives
+    if name.startswith("multilingual"):
+        langs = report["languages"]
+        assert len(langs) == 15 and langs["ru"]["stories"] == 63 and langs["hi"]["stories"] == 39
+        assert report["slices"]["borderline"]["stories"] == 125
