@@ -413,15 +413,10 @@ def entities(ctx: click.Context, query: str | None, as_json: bool) -> None:
     if as_json:
         _print_json(found)
         sys.exit(0 if found else 1)
-    for e in found:
-        links = ", ".join(f"{c} {w:g}" for c, w in e["related"].items())
-        country = e["country"] or f"related: {links}"
-        extra = "".join(f", {flag}" for flag in ("weak", "user") if e[flag])
-        click.echo(f"{e['ref']:<28} {e['name']} ({country}, {e['kind']}{extra})")
-        if e["matched"]:
-            click.echo(f"    matched: {', '.join(e['matched'][:8])}")
-        aliases = ", ".join(e["aliases"][:12]) + (" …" if len(e["aliases"]) > 12 else "")
-        click.echo(f"    aliases: {aliases or '(its patterns only)'}")
+    from monitor.rules.user_entities import entity_lines
+
+    for line in entity_lines(found):
+        click.echo(line)
     if not found:
         click.echo(f"no entity matches {query!r}" if query else "no entities")
         sys.exit(1)

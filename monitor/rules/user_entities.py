@@ -145,3 +145,19 @@ def find_entities(catalogue: Catalogue, query: str | None = None,
             "matched": [n for n in hits if n not in (eid, ent.name)] if needle else [],
         }))
     return [doc for *_key, doc in sorted(found, key=lambda f: (f[0], f[1]))]
+
+
+def entity_lines(found: list[dict[str, Any]]) -> list[str]:
+    """``find_entities``' result for a terminal: the @id, name, country and kind, what
+    matched, the aliases."""
+    lines = []
+    for e in found:
+        links = ", ".join(f"{c} {w:g}" for c, w in e["related"].items())
+        country = e["country"] or f"related: {links}"
+        flags = "".join(f", {flag}" for flag in ("weak", "user") if e[flag])
+        lines.append(f"{e['ref']:<28} {e['name']} ({country}, {e['kind']}{flags})")
+        if e["matched"]:
+            lines.append(f"    matched: {', '.join(e['matched'][:8])}")
+        aliases = ", ".join(e["aliases"][:12]) + (" …" if len(e["aliases"]) > 12 else "")
+        lines.append(f"    aliases: {aliases or '(its patterns only)'}")
+    return lines
