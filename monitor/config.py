@@ -384,11 +384,15 @@ def _check_entities(config: Config) -> Catalogue | None:
     key path; returns the merged catalogue (None when there are no user entities)."""
     if not config.entities:
         return None
+    from monitor.errors import RuleError
     from monitor.rules.user_entities import check_entities, merged_catalogue
 
     if problems := check_entities(config.entities):
         raise ConfigError(problems)
-    return merged_catalogue(config.entities)
+    try:
+        return merged_catalogue(config.entities)
+    except RuleError as exc:
+        raise ConfigError([("entities", str(exc))]) from None
 
 
 def _check_queries(config: Config, catalogue: Catalogue | None = None) -> None:
