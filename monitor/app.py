@@ -26,8 +26,8 @@ from monitor.db.writer import GroupWriter
 from monitor.ingest.fetch import Fetcher, HostGate, make_client
 from monitor.ingest.workers import CpuPool
 from monitor.metrics import Metrics
-from monitor.rules.catalogue import load_catalogue
 from monitor.rules.engine import RuleEngine
+from monitor.rules.user_entities import catalogue_for
 from monitor.stories import StoryIndex
 
 POOL_GRACE = 2.0  # seconds a busy worker gets at close (the scheduler waited already)
@@ -81,7 +81,7 @@ async def open_app(config: Config, out: TextIO | None = None,
     pool = CpuPool(config.fetch.extract_workers if workers is None else workers)
     app: App | None = None
     try:
-        rules = RuleEngine(config.rules, load_catalogue())
+        rules = RuleEngine(config.rules, catalogue_for(config))
         channels = build_channels(config.alerts.channels, http, out or sys.stdout)
         stories = StoryIndex(config.stories.threshold,
                              timedelta(seconds=config.stories.window),

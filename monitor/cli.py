@@ -377,25 +377,49 @@ def rules_backtest(ctx: click.Context, since: timedelta | None, rule: str | None
 
 @cli.command("eval")
 @click.option("--data", "data", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Labeled JSONL (id, title, body, countries).")
+              help="Labeled JSONL (id, title, body, countries; optional borderline, lang, rules).")
 @click.option("--split", type=click.Choice(["all", "tune", "holdout"]), default="all",
               show_default=True, help="Evaluate on the tune or holdout part (by id hash).")
+@click.option("--errors", "errors", type=click.IntRange(min=0), default=0, metavar="N",
+              help="List the N worst-scored stories with their evidence.")
+@click.option("--baseline", is_flag=True, help="Score the keyword baseline beside the monitor.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @runtime_errors
-def eval_(ctx: click.Context, data: str, split: str, as_json: bool) -> None:
-    """Precision, recall and F1 of aboutness per country and of each rule."""
-    report = rules_api.evaluate_file(_config(ctx), data, split)  # type: ignore[arg-type]
+def eval_(ctx: click.Context, data: str, split: str, errors: int, baseline: bool,
+          as_json: bool) -> None:
+    """Precision, recall and F1 of the flag, of aboutness per country and of each rule: on all
+    rows, on clear rows, per language."""
+    from monitor.rules.eval_text import report_lines
+
+    report = rules_api.evaluate_file(_config(ctx), data, split,  # type: ignore[arg-type]
+                                     errors=errors, baseline=baseline)
     if as_json:
         _print_json(report)
         return
-    click.echo(f"{report['stories']} stories from {data} (split: {split})")
-    click.echo(f"{'':<22}{'precision':>10}{'recall':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}")
-    rows = [(f"about {c}", v) for c, v in report["countries"].items()]
-    rows += [(f"rule {r}", v) for r, v in report["rules"].items()]
-    for label, v in rows:
-        click.echo(f"{label:<22}{v['precision']:>10.3f}{v['recall']:>8.3f}{v['f1']:>8.3f}"
-                   f"{v['tp']:>6}{v['fp']:>6}{v['fn']:>6}")
+    for line in report_lines(report):
+        click.echo(line)
+
+
+@cli.command("entities")
+@click.argument("query", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@runtime_errors
+def entities(ctx: click.Context, query: str | None, as_json: bool) -> None:
+    """Find catalogue entities (and their @id for queries) by id, name or any alias; the
+    config's `entities:` are included. Without QUERY, list them all."""
+    found = rules_api.entities(_config(ctx), query)
+    if as_json:
+        _print_json(found)
+        sys.exit(0 if found else 1)
+    from monitor.rules.user_entities import entity_lines
+
+    for line in entity_lines(found):
+        click.echo(line)
+    if not found:
+        click.echo(f"no entity matches {query!r}" if query else "no entities")
+        sys.exit(1)
 
 
 def main() -> None:

@@ -12,10 +12,11 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -27,6 +28,9 @@ from pydantic import (
 )
 
 from monitor.errors import ConfigError
+
+if TYPE_CHECKING:
+    from monitor.rules.catalogue import Catalogue
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -158,6 +162,57 @@ class RuleConfig(_Model):
         return self
 
 
+def _alias_text(value: str) -> str:
+    text = value.strip()
+    if len(text.rstrip("*")) < 2 and not any(ord(ch) > 0x2E7F for ch in text):
+        raise ValueError("an alias needs at least 2 characters (CJK: 1)")
+    return text
+
+
+def _alias_language(value: str) -> str:
+    from monitor.rules.catalogue import LANGUAGES
+
+    if value not in LANGUAGES:
+        raise ValueError(f"unknown language {value!r} (aliases can be in {', '.join(LANGUAGES)})")
+    return value
+
+
+AliasText = Annotated[str, AfterValidator(_alias_text)]
+AliasLanguage = Annotated[str, AfterValidator(_alias_language)]
+
+
+class EntityConfig(_Model):
+    """A user entity (``entities:``), or aliases added to a catalogue entity by its id. The
+    fields are the catalogue's (see rules/data/entities.yaml), with aliases per language under
+    ``aliases``."""
+
+    id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]+$")  # default: name's slug
+    name: str | None = Field(default=None, min_length=1)
+    country: Country | None = None
+    related: dict[Country, Annotated[float, Field(gt=0, le=1)]] = Field(default_factory=dict)
+    kind: str = "user"
+    weak: bool = False  # counts only beside its country named outright
+    aliases: dict[AliasLanguage, list[AliasText]] = Field(default_factory=dict)
+    weak_aliases: list[AliasText] = Field(default_factory=list)
+    patterns: list[str] = Field(default_factory=list)
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, v: list[str]) -> list[str]:
+        for pattern in v:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"bad pattern {pattern!r}: {exc}") from None
+        return v
+
+    @model_validator(mode="after")
+    def _named(self) -> EntityConfig:
+        if self.id is None and self.name is None:
+            raise ValueError("an entity needs an id (to add to a catalogue entity) or a name")
+        return self
+
+
 class RetryConfig(_Model):
     base_seconds: float = Field(default=30.0, gt=0)
     max_seconds: float = Field(default=3600.0, gt=0)
@@ -268,6 +323,8 @@ class Config(_Model):
     server: ServerConfig = Field(default_factory=ServerConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    # Entities and aliases added to the packaged catalogue (rules/user_entities.py merges them).
+    entities: list[EntityConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
@@ -318,15 +375,33 @@ def parse_config(data: Any, env: Mapping[str, str] | None = None) -> Config:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            path = ".".join(str(p) for p in err["loc"])
+            path = ".".join(str(p) for p in err["loc"] if p != "[key]")
             msg = err["msg"].removeprefix("Value error, ")
             problems.append((path, msg))
         raise ConfigError(problems) from None
-    _check_queries(config)
+    catalogue = _check_entities(config)
+    _check_queries(config, catalogue)
     return config
 
 
-def _check_queries(config: Config) -> None:
+def _check_entities(config: Config) -> Catalogue | None:
+    """Merge ``entities:`` into the packaged catalogue once, so that a problem (a new entity
+    without a country, a country that contradicts the catalogue's) is a config error with its
+    key path; returns the merged catalogue (None when there are no user entities)."""
+    if not config.entities:
+        return None
+    from monitor.errors import RuleError
+    from monitor.rules.user_entities import check_entities, merged_catalogue
+
+    if problems := check_entities(config.entities):
+        raise ConfigError(problems)
+    try:
+        return merged_catalogue(config.entities)
+    except RuleError as exc:
+        raise ConfigError([("entities", str(exc))]) from None
+
+
+def _check_queries(config: Config, catalogue: Catalogue | None = None) -> None:
     """Compile every rule's queries once so a syntax error is a config error with its path."""
     if not any(r.query or r.exclude for r in config.rules):
         return
@@ -334,7 +409,7 @@ def _check_queries(config: Config) -> None:
     from monitor.rules.catalogue import load_catalogue
     from monitor.rules.query import parse_query
 
-    catalogue = load_catalogue()
+    catalogue = catalogue or load_catalogue()
     problems = []
     for i, rule in enumerate(config.rules):
         for key in ("query", "exclude"):

@@ -18,9 +18,10 @@ from monitor.db import store
 from monitor.db.engine import make_engine
 from monitor.errors import MonitorError
 from monitor.ingest.extract import extract_article
-from monitor.rules.catalogue import load_catalogue
+from monitor.rules.baseline import BASELINE_ALIASES
 from monitor.rules.engine import Analysis, Context, RuleEngine
 from monitor.rules.evaluate import Split, evaluate
+from monitor.rules.user_entities import catalogue_for, entity_id, find_entities
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -41,7 +42,7 @@ def analyse_source(config: Config, source: str, stdin: TextIO | None = None
     if text.lstrip()[:1] == "<":
         extracted = extract_article(text, source if "://" in source else None)
         title, text = extracted.title or "", extracted.text
-    engine = RuleEngine(config.rules, load_catalogue())
+    engine = RuleEngine(config.rules, catalogue_for(config))
     return title, engine.analyse(title, text, explain=True)
 
 
@@ -82,13 +83,16 @@ DEFAULT_FLAG_RULE = RuleConfig(name="russia-china-us",
                                countries=CountryCondition(at_least=2, of=["RU", "CN", "US"]))
 
 
-def evaluate_file(config: Config, path: str | Path, split: Split = "all") -> dict[str, Any]:
-    """Precision/recall/F1 of aboutness and of every rule on a labeled JSONL file; the
-    russia-china-us rule is added with its defaults when the config has none."""
+def evaluate_file(config: Config, path: str | Path, split: Split = "all", errors: int = 0,
+                  baseline: bool = False) -> dict[str, Any]:
+    """Precision/recall/F1 of aboutness, of the flag and of every rule on a labeled JSONL file
+    (all rows, clear rows, per language); the russia-china-us rule is added with its defaults
+    when the config has none. ``errors``: that many worst-scored stories with their evidence;
+    ``baseline``: the keyword baseline scored in the same run."""
     rules = list(config.rules)
     if not any(r.name == DEFAULT_FLAG_RULE.name for r in rules):
         rules.append(DEFAULT_FLAG_RULE)
-    engine = RuleEngine(rules, load_catalogue())
+    engine = RuleEngine(rules, catalogue_for(config))
 
     def rows() -> Iterator[dict[str, Any]]:
         with Path(path).open(encoding="utf-8") as f:
@@ -96,12 +100,25 @@ def evaluate_file(config: Config, path: str | Path, split: Split = "all") -> dic
                 if not line.strip():
                     continue
                 try:
-                    yield json.loads(line)
+                    row = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise MonitorError(f"{path}:{n}: not JSON: {exc.msg}") from None
+                if not isinstance(row, dict):
+                    raise MonitorError(f"{path}:{n}: expected a JSON object")
+                yield row
 
-    report = evaluate(rows(), engine, split)
-    return {"data": str(path), "split": split, **report.as_dict()}
+    report = evaluate(rows(), engine, split, keep_errors=errors, baseline=baseline)
+    doc = {"data": str(path), "split": split, **report.as_dict()}
+    if baseline:
+        doc["baseline"]["keywords"] = BASELINE_ALIASES
+    return doc
+
+
+def entities(config: Config, query: str | None = None) -> list[dict[str, Any]]:
+    """Catalogue entities (the packaged ones and the config's) whose id, name or an alias
+    contains ``query``, exact matches first; ``user`` marks those the config adds to."""
+    user = frozenset(entity_id(e) for e in config.entities)
+    return find_entities(catalogue_for(config), query, user)
 
 
 @dataclass
@@ -122,7 +139,7 @@ def backtest(config: Config, since: timedelta | None, rule: str | None = None,
     rules = [r for r in config.rules if rule is None or r.name == rule]
     if rule is not None and not rules:
         raise MonitorError(f"no rule named {rule!r} in the config")
-    engine = RuleEngine(rules, load_catalogue())
+    engine = RuleEngine(rules, catalogue_for(config))
     now = now or pipeline.utcnow()
     db = make_engine(config.database.url)
     out: list[BacktestHit] = []

@@ -6,7 +6,7 @@ See the YAML file's header for the alias conventions (case, stems, CJK, blockers
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -148,13 +148,21 @@ def parse_catalogue(data: Any) -> Catalogue:
     return Catalogue(entities=entities, aliases=aliases, patterns=tuple(patterns))
 
 
-def load_catalogue(path: str | Path | None = None) -> Catalogue:
-    """The catalogue shipped in the package, or the one at ``path``."""
+def load_catalogue(path: str | Path | None = None,
+                   extra: Sequence[Mapping[str, Any]] = ()) -> Catalogue:
+    """The catalogue shipped in the package, or the one at ``path``; ``extra`` groups (the
+    config's ``entities:``, see rules/user_entities.py) are merged in."""
     if path is None:
         text = resources.files("monitor.rules").joinpath("data/entities.yaml").read_text("utf-8")
     else:
         text = Path(path).read_text("utf-8")
     try:
-        return parse_catalogue(yaml.safe_load(text))
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise RuleError(f"catalogue is not valid YAML: {exc}") from None
+    catalogue = parse_catalogue(data)
+    if extra:
+        from monitor.rules.user_entities import merge_catalogue
+
+        catalogue = merge_catalogue(catalogue, extra)
+    return catalogue
