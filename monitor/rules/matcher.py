@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import ahocorasick_rs
 
 from monitor.rules.catalogue import Alias, Catalogue
-from monitor.rules.morphology import end_of, is_word, script_of, start_ok
+from monitor.rules.morphology import ARABIC, end_of, is_word, script_of, start_ok
 
 FIELDS = ("title", "lead", "body")
 # A sentence ends at . ! ? (or their CJK forms), maybe closed by a quote, before a space; a
@@ -81,8 +81,11 @@ def split_fields(title: str, text: str) -> Fields:
 
 
 def _spellings(text: str) -> set[str]:
-    """The alias and its other encodings (Indic letters with a nukta)."""
+    """The alias and its other encodings (Indic letters with a nukta); an Arabic name with
+    the article also as written after the preposition ل (الصين -> للصين: ل + لصين)."""
     out = {text}
+    if text.startswith("ال") and script_of(text) == ARABIC:
+        out.add(text[1:])
     for one, two in _TWIN_LETTERS:
         out |= {t.replace(one, two) for t in out} | {t.replace(two, one) for t in out}
     return out
