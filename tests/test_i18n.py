@@ -166,6 +166,10 @@ PORTUGUESE = [
     ("O presidente norte-americano", US),
     ("Pequim responde a Washington", CN_US),
     ("dólar americano sobe", NONE),
+    ("o exército russo avança", RU),
+    # Lower-case adjectives do not match capitalised: Russo is a surname.
+    ("Alison Russo, Stabbed NYC EMT", US),
+    ("RUSSO SAYS IT ACTED AS BROKER", NONE),
 ]
 FRENCH = [
     ("Poutine reçu à Pékin", RU_CN),

@@ -41,6 +41,7 @@ class Alias:
     stem: bool = False  # a stem: up to 3 more letters of its script may follow
     boundaries: bool = True  # False for CJK (Han and kana)
     weak: bool = False  # this alias is ambiguous even where its entity is not
+    exact: bool = False  # matched only as written: no capitalised or ALL-CAPS form
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ def parse_catalogue(data: Any, translations: list[Any] | None = None) -> Catalog
     entities: dict[str, Entity] = {}
     by_alias: dict[tuple[str, bool], list[str]] = {}
     weak_aliases: set[str] = set()
+    exact_aliases: set[str] = set()  # written "=russo": the capitalised form is a surname
     patterns: list[Pattern] = []
     for where, raw in _entries(data):
         if "name" not in raw:
@@ -209,11 +211,16 @@ def parse_catalogue(data: Any, translations: list[Any] | None = None) -> Catalog
             for alias in names:
                 if not str(alias).strip().rstrip("*"):
                     raise RuleError(f"{where} ({ent_id}): empty alias in {lang}")
-                for text, stem in _forms(str(alias).strip()):
+                written = str(alias).strip()
+                if written.startswith("="):
+                    written = written[1:]
+                    exact_aliases.update(text for text, _s in _forms(written))
+                for text, stem in _forms(written):
                     ids = by_alias.setdefault((text, stem), [])
                     if ent_id not in ids:
                         ids.append(ent_id)
-    aliases = [Alias(text, tuple(ids), stem, not _is_cjk(text), text in weak_aliases)
+    aliases = [Alias(text, tuple(ids), stem, not _is_cjk(text), text in weak_aliases,
+                     text in exact_aliases)
                for (text, stem), ids in by_alias.items()]
     aliases += [Alias(text, (), stem, not _is_cjk(text))
                 for b in data.get("blockers", []) for text, stem in _forms(str(b))]

@@ -98,8 +98,8 @@ class Matcher:
         self.catalogue = catalogue
         keys: dict[str, Alias] = {}
         for alias in catalogue.aliases:
-            variants = _spellings(alias.text) | {alias.text.upper()}
-            if alias.text[:1].islower():  # "midterms" also opens a sentence or a headline
+            variants = _spellings(alias.text) | (set() if alias.exact else {alias.text.upper()})
+            if alias.text[:1].islower() and not alias.exact:  # "midterms" also opens a sentence or a headline
                 variants.add(alias.text[0].upper() + alias.text[1:])
             for key in variants:
                 # An ALL-CAPS variant only for aliases long enough not to become an acronym.
