@@ -60,6 +60,7 @@ RUSSIAN = [
     ("Латинской Америки экспорт растёт", NONE),
     ("Цена в долларах США выросла", NONE),
     ("«Нью-Йорк таймс» сообщила", NONE),
+    ("Американская актриса вышла замуж", NONE),
 ]
 UKRAINIAN = [
     ("Росії загрожують санкції", RU),
@@ -160,6 +161,8 @@ SPANISH = [
     ("Pekín responde", CN),
     ("América Latina crece", NONE),
     ("500 dólares estadounidenses", NONE),
+    ("El actor estadounidense murió", NONE),
+    ("los separatistas prorrusos", NONE),
 ]
 PORTUGUESE = [
     ("Rússia e China", RU_CN),
@@ -176,6 +179,9 @@ FRENCH = [
     ("Les Américains votent", US),
     ("Maison-Blanche", US),
     ("Amérique latine", NONE),
+    # "pro-Russian" is a label, and an American actor is not the United States.
+    ("Géorgie : victoire du parti pro-russe", NONE),
+    ("L'actrice américaine est morte", NONE),
 ]
 GERMAN = [
     ("Russische Truppen", RU),
@@ -185,6 +191,9 @@ GERMAN = [
     ("im Weißen Haus", US),
     ("Preis in US-Dollar", NONE),
     ("America's Cup", NONE),
+    ("US-Schauspieler James van der Beek", NONE),
+    ("US-Schauspielerin erkrankt", NONE),
+    ("pro-russische Partei gewinnt", NONE),
 ]
 
 TABLES = {"ru": RUSSIAN, "uk": UKRAINIAN, "zh": CHINESE, "ja": JAPANESE, "ko": KOREAN,
