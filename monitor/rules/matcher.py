@@ -99,7 +99,8 @@ class Matcher:
         keys: dict[str, Alias] = {}
         for alias in catalogue.aliases:
             variants = _spellings(alias.text) | (set() if alias.exact else {alias.text.upper()})
-            if alias.text[:1].islower() and not alias.exact:  # "midterms" also opens a sentence or a headline
+            # "midterms" also opens a sentence or a headline
+            if alias.text[:1].islower() and not alias.exact:
                 variants.add(alias.text[0].upper() + alias.text[1:])
             for key in variants:
                 # An ALL-CAPS variant only for aliases long enough not to become an acronym.

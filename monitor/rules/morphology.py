@@ -23,7 +23,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-LATIN, CYRILLIC, ARABIC, INDIC, HANGUL, CJK = "latin", "cyrillic", "arabic", "indic", "hangul", "cjk"
+LATIN, CYRILLIC, ARABIC, INDIC = "latin", "cyrillic", "arabic", "indic"
+HANGUL, CJK = "hangul", "cjk"
 MAX_STEM_SUFFIX = 3
 
 # Case endings an inner "*" of a Slavic alias stands for (Russian and Ukrainian nouns and
@@ -44,7 +45,7 @@ ARABIC_PREFIXES = frozenset(c + p + a for c in _AR_CONJ for p in _AR_PREP for a 
 # ... and after it: nisba adjectives, plurals, duals, pronoun suffixes, Persian ezafe/plural.
 ARABIC_SUFFIXES = frozenset({
     "ي", "ية", "يين", "يون", "يان", "يتين", "ه", "ها", "هم", "ة", "ات", "ان", "ين", "ون",
-    "ی", "یی", "ای", "های", "ها", "یان", "ییان", "ایی"})
+    "ی", "یی", "ای", "های", "یان", "ییان", "ایی"})
 
 # Bengali and Devanagari: case and number suffixes written onto the noun, with an emphatic
 # ও / ই (also) that may follow. য় is listed in both encodings (U+09DF and য + nukta).
