@@ -103,6 +103,7 @@ KOREAN = [
     ("북러 군사 협력", RU),
     ("미·중 갈등 격화", CN_US),
     ("트럼프가 승리했다", US),
+    ("시 주석은 방미", CN_US),
     # A name inside another word is not the name.
     ("러시아워 교통 체증", NONE),
     ("뉴욕타임스 보도", NONE),
@@ -127,6 +128,7 @@ PERSIAN = [
     ("چینی‌ها", CN),
     ("آمریکای لاتین", NONE),
     ("صدای آمریکا گزارش داد", NONE),
+    ("کرم ضد چین و چروک", NONE),  # چین is also a wrinkle
 ]
 HINDI = [
     ("रूसी राष्ट्रपति पुतिन", RU),
@@ -134,6 +136,8 @@ HINDI = [
     ("चीन और अमेरिका", CN_US),
     ("अमेरिकी डॉलर मजबूत", NONE),
     ("लैटिन अमेरिका", NONE),
+    ("चीनी के दाम बढ़े", NONE),  # चीनी is also sugar
+    ("चीनी सेना की घुसपैठ", CN),
 ]
 BENGALI = [
     # Attached case suffixes: -র (of), -কে (to), -য় (in), with ও (also).
@@ -144,6 +148,7 @@ BENGALI = [
     ("আমেরিকাও", US),
     ("ট্রাম্প জিতেছেন", US),
     ("লাতিন আমেরিকা", NONE),
+    ("চিনির দাম বাড়ল", NONE),  # চিনি is sugar: চিন + a vowel sign is not a case suffix
 ]
 TURKISH = [
     # Suffixes after an apostrophe.
@@ -154,6 +159,7 @@ TURKISH = [
     ("Rusça kursu", NONE),
     ("Latin Amerika ülkeleri", NONE),
     ("ABD doları yükseldi", NONE),
+    ("Rus salatası tarifi", NONE),  # Russian salad
 ]
 SPANISH = [
     ("Rusia y China", RU_CN),
