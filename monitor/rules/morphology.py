@@ -122,6 +122,11 @@ def start_ok(text: str, start: int, script: str) -> bool:
     return False
 
 
+def _is_harakah(ch: str) -> bool:
+    """An Arabic vowel mark or shadda (أميركيّة), or the tatweel: not a letter of the word."""
+    return "\u064b" <= ch <= "\u065f" or ch in "\u0670\u0640"
+
+
 def end_of(text: str, start: int, end: int, script: str, stem: bool) -> int | None:
     """Where a match of an alias of ``script`` ending at ``end`` really ends (its affixes
     taken in), or None when it ends inside another word."""
@@ -130,17 +135,20 @@ def end_of(text: str, start: int, end: int, script: str, stem: bool) -> int | No
         return end
     if stem and script in (CYRILLIC, LATIN, ARABIC):
         extra = 0
-        while (end < n and extra < MAX_STEM_SUFFIX and text[end].isalpha()
-               and script_of(text[end]) == script):
+        while end < n and (_is_harakah(text[end]) or (
+                extra < MAX_STEM_SUFFIX and text[end].isalpha()
+                and script_of(text[end]) == script)):
+            extra += not _is_harakah(text[end])
             end += 1
-            extra += 1
     if end >= n or not is_word(text[end]) or not is_word(text[end - 1]):
         return end
     if script in (ARABIC, INDIC, HANGUL):
         word_end = _word_end(text, end, script)
         if word_end < n and is_word(text[word_end]):
             return None  # runs into a word of another script
-        rest = text[end:word_end]
+        rest = "".join(ch for ch in text[end:word_end] if not _is_harakah(ch))
+        if not rest:
+            return word_end
         allowed = {ARABIC: ARABIC_SUFFIXES, INDIC: INDIC_SUFFIXES}.get(script)
         if (allowed is not None and rest in allowed) or (script == HANGUL and _korean_ok(rest)):
             return word_end
