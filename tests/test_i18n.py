@@ -1,7 +1,9 @@
 """Every language the feeds speak: names, morphology and disambiguation, one table per language.
 
 Each row is a headline-sized text and the countries (RU, CN, US) its names identify — after
-the catalogue's weak-alias rule, as salience sees them. The morphology rows use inflected
+the catalogue's weak-alias rule, as salience sees them. Rows naming a country failed before
+the translations (the name or its inflection was unknown); rows naming none guard the new
+names against what contains them, and fail without their blockers. The morphology rows use inflected
 forms that the catalogue does not list (the script's rule must find them); the blocker rows
 are names inside something that is not the country (a newspaper, a club, a continent).
 """
@@ -44,10 +46,9 @@ RU, CN, US, NONE = {"RU"}, {"CN"}, {"US"}, set[str]()
 
 RUSSIAN = [
     # Slavic case endings on stems, and lower-case adjectives.
-    ("Путиным и Байденом обсуждено", RU_US),
     ("Поставки российских вооружений", RU),
-    ("Сделка китайских и американских компаний", CN_US),
-    ("Встреча в Белом доме", US),
+    ("Встреча с Белым домом", US),
+    ("Москвичи и американцы", RU_US),
     ("Удар по Курской области", RU),
     ("Центробанк снизил ставку", RU),
     # Clubs named after a city, sports teams, namesakes, newspapers, continents.
@@ -72,10 +73,9 @@ UKRAINIAN = [
 ]
 CHINESE = [
     # Simplified and traditional; no word boundaries.
-    ("习近平会见普京", RU_CN),
-    ("習近平與拜登會晤", CN_US),
-    ("川普稱將對中國加徵關稅", CN_US),
-    ("美方回应", US),
+    ("拜習會登場", CN_US),
+    ("華府回應賀錦麗", US),
+    ("普丁與習主席通話", RU_CN),
     ("我国经济稳中向好", CN),
     # Newspapers, regions and idioms that contain a country's name.
     ("纽约时报报道", NONE),
@@ -157,16 +157,15 @@ TURKISH = [
     ("Rusya'nın açıklaması", RU),
     ("ABD’nin yaptırımları", US),
     ("Çin'e ihracat", CN),
-    ("Putin ve Biden görüştü", RU_US),
+    ("Moskova'da Pekin'in büyükelçisi", RU_CN),
     ("Rusça kursu", NONE),
     ("Latin Amerika ülkeleri", NONE),
     ("ABD doları yükseldi", NONE),
     ("Rus salatası tarifi", NONE),  # Russian salad
 ]
 SPANISH = [
-    ("Rusia y China", RU_CN),
-    ("El gobierno estadounidense", US),
-    ("Pekín responde", CN),
+    ("los rusos y los chinos", RU_CN),
+    ("Casa Blanca y Pentágono", US),
     ("América Latina crece", NONE),
     ("500 dólares estadounidenses", NONE),
     ("El actor estadounidense murió", NONE),
@@ -174,6 +173,7 @@ SPANISH = [
 ]
 PORTUGUESE = [
     ("Rússia e China", RU_CN),
+    ("Moscovo e Pequim", RU_CN),
     ("O presidente norte-americano", US),
     ("Pequim responde a Washington", CN_US),
     ("dólar americano sobe", NONE),
@@ -192,8 +192,7 @@ FRENCH = [
     ("L'actrice américaine est morte", NONE),
 ]
 GERMAN = [
-    ("Russische Truppen", RU),
-    ("der russischen Armee", RU),
+    ("Russlands Truppen und Chinas Flotte", RU_CN),
     ("Lawrow in Peking", RU_CN),
     ("Das Weiße Haus", US),
     ("im Weißen Haus", US),
