@@ -87,7 +87,7 @@ def script_of(text: str) -> str:
 
 def is_word(ch: str) -> bool:
     """A letter, digit, or a combining mark (Indic vowel signs are marks, not letters)."""
-    return ch.isalnum() or ch == "_" or unicodedata.category(ch)[0] == "M"
+    return ch.isalnum() or ch == "_" or (not ch.isascii() and unicodedata.category(ch)[0] == "M")
 
 
 @lru_cache(maxsize=65536)
