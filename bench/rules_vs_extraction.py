@@ -3,21 +3,29 @@
 Reproduce: ``.venv/bin/python -m bench.rules_vs_extraction`` (needs ../shared/data).
 Baseline: ``trafilatura.extract`` on each page of the extraction benchmark, one core.
 Measured: the full catalogue's matcher + salience + N rules on the text extracted from the
-same page, for N = 1, 50 and 500 rules (a mix of country conditions and queries).
+same page, for N = 1, 50 and 500 rules (a mix of country conditions and queries). Also the
+memory the matcher (its automaton and alias table) takes in each process, with the catalogue
+in every language beside entities.yaml alone: the growth of resident memory while building
+``COPIES`` matchers, divided by ``COPIES``.
 """
 
 from __future__ import annotations
 
+import gc
 import gzip
+import resource
 import statistics
 import sys
 import time
 from pathlib import Path
 
+import yaml
+
 from monitor.config import RuleConfig
 from monitor.ingest.extract import extract_article
-from monitor.rules.catalogue import load_catalogue
+from monitor.rules.catalogue import Catalogue, load_catalogue, parse_catalogue
 from monitor.rules.engine import RuleEngine
+from monitor.rules.matcher import Matcher
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "articles" / \
     "extraction-benchmark" / "html"
@@ -28,6 +36,7 @@ WORDS = ["sanction*", '"trade war"', "oil", "gas", "missile*", "election*", "tar
          '"white house"', "nuclear", "grain", "wheat", "chip*", "bank*", "ceasefire", "troops",
          "cyber*", "spy*", "Taiwan", "Ukraine", "Arctic", "satellite*", "dollar", "yuan"]
 ROUNDS = 3
+COPIES = 5
 REFS = ["@RU", "@CN", "@US", "@Q7747", "@Q15031", "@Q6279", "@Q35525", "@Q649", "@Q956"]
 
 
@@ -52,7 +61,40 @@ def _rules(n: int) -> list[RuleConfig]:
     return out
 
 
+def _rss_bytes() -> int:
+    """Resident memory now (Linux /proc), else the peak (getrusage, kilobytes on Linux)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def matcher_memory(catalogue: Catalogue) -> tuple[float, int]:
+    """MB of resident memory one matcher of ``catalogue`` takes, and its number of keys."""
+    gc.collect()
+    before = _rss_bytes()
+    matchers = [Matcher(catalogue) for _ in range(COPIES)]
+    gc.collect()
+    grown = _rss_bytes() - before
+    return grown / COPIES / 1e6, len(matchers[0]._aliases)
+
+
+def print_memory() -> None:
+    english = parse_catalogue(yaml.safe_load(
+        (Path(__file__).resolve().parents[1] / "monitor" / "rules" / "data" / "entities.yaml")
+        .read_text("utf-8")))
+    print(f"matcher memory per process (resident growth over {COPIES} copies)")
+    for label, catalogue in (("entities.yaml alone", english),
+                             ("every language (shipped)", load_catalogue())):
+        mb, keys = matcher_memory(catalogue)
+        print(f"  {label:<28} {keys:6d} keys {mb:8.2f} MB")
+
+
 def main() -> None:
+    print_memory()
     pages = sorted(DATA.glob("*.html.gz"))
     if not pages:
         print(f"rules_vs_extraction: skipped, no pages at {DATA}", file=sys.stderr)

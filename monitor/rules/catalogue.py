@@ -1,6 +1,10 @@
 """The entity catalogue: load and validate ``rules/data/entities.yaml`` into ``Catalogue``.
 
-See the YAML file's header for the alias conventions (case, stems, CJK, blockers).
+See the YAML file's header for the alias conventions (case, stems, CJK, blockers). The
+shipped catalogue also merges the names of the other languages the feeds speak, kept apart
+and keyed by entity id: ``country-names.yaml`` (generated from CLDR by
+``bench/gen_country_names.py``) and ``entities-i18n.yaml`` (typed: demonyms, leaders,
+institutions, state media, blockers).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 import yaml
 
 from monitor.errors import RuleError
+from monitor.rules.morphology import CJK, CYRILLIC, SLAVIC_ENDINGS, script_of
 
 COUNTRY_NAMES = {"RU": "Russia", "CN": "China", "US": "United States"}
 
@@ -33,9 +38,10 @@ class Entity:
 class Alias:
     text: str
     entity_ids: tuple[str, ...]  # empty for a blocker
-    stem: bool = False  # Russian stem: up to 3 more Cyrillic letters may follow
-    boundaries: bool = True  # False for CJK
+    stem: bool = False  # a stem: up to 3 more letters of its script may follow
+    boundaries: bool = True  # False for CJK (Han and kana)
     weak: bool = False  # this alias is ambiguous even where its entity is not
+    exact: bool = False  # matched only as written: no capitalised or ALL-CAPS form
 
 
 @dataclass(frozen=True)
@@ -54,10 +60,27 @@ class Catalogue:
 
 
 def _is_cjk(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+    return script_of(text) == CJK
 
 
-LANGUAGES = ("en", "de", "fr", "es", "ru", "zh")
+LANGUAGES = ("en", "de", "fr", "es", "ru", "zh", "uk", "ar", "fa", "pt", "tr", "hi", "bn", "ja",
+             "ko")
+TRANSLATIONS = ("country-names.yaml", "entities-i18n.yaml")
+Translations = Mapping[str, Mapping[str, Any]]
+
+
+def _forms(text: str) -> list[tuple[str, bool]]:
+    """An alias as (text, stem) keys: a final "*" makes a stem; in Cyrillic an inner "*"
+    (``сборн* России``) stands for each Slavic case ending."""
+    stem = text.endswith("*")
+    text = text.rstrip("*")
+    if "*" not in text:
+        return [(text, stem)]
+    if script_of(text) != CYRILLIC:
+        raise RuleError(f"alias {text!r}: an inner '*' is for Slavic aliases only")
+    head, _, tail = text.partition("*")
+    return [(form, s) for ending in SLAVIC_ENDINGS for form, s in _forms(head + ending + tail
+                                                                        + ("*" if stem else ""))]
 
 
 def _slug(name: str) -> str:
@@ -87,13 +110,61 @@ def _entries(data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         yield f"catalogue related[{r}]", raw
 
 
-def parse_catalogue(data: Any) -> Catalogue:
-    """Validate a catalogue tree (as loaded from YAML). Raises ``RuleError``."""
+def _translated(data: dict[str, Any], translations: list[Any]) -> dict[str, Any]:
+    """The catalogue tree with the translation files merged in: their entities that the tree
+    lacks become a group each, and their blockers are added."""
+    known = {str(raw.get("id") or _slug(str(raw.get("name", "")))) for _w, raw in _entries(data)}
+    groups = list(data.get("groups") or [])
+    blockers = list(data.get("blockers") or [])
+    for t, doc in enumerate(translations):
+        if not isinstance(doc, dict):
+            raise RuleError(f"catalogue translations[{t}]: expected a mapping")
+        for raw in doc.get("entities") or []:
+            if not isinstance(raw, dict) or "id" not in raw:
+                raise RuleError(f"catalogue translations[{t}]: an entity needs an id")
+            if str(raw["id"]) not in known:
+                groups.append({"entities": [raw]})
+                known.add(str(raw["id"]))
+        for lang_blockers in (doc.get("blockers") or {}).values():
+            blockers.extend(lang_blockers or [])
+    return {**data, "groups": groups, "blockers": blockers}
+
+
+def _merge(translations: list[Any], key: str) -> dict[str, dict[str, list[Any]]]:
+    """entity id -> language -> names, over every translation file's ``key`` section."""
+    out: dict[str, dict[str, list[Any]]] = {}
+    for doc in translations:
+        section = doc.get(key) or {} if isinstance(doc, dict) else {}
+        if not isinstance(section, dict):
+            raise RuleError(f"catalogue translations: '{key}' must map entity ids to languages")
+        for ent_id, langs in section.items():
+            if not isinstance(langs, dict):
+                raise RuleError(f"catalogue translations {key}.{ent_id}: expected languages")
+            for lang, names in langs.items():
+                if not isinstance(names, list):
+                    raise RuleError(f"catalogue translations {key}.{ent_id}.{lang}: a list")
+                out.setdefault(str(ent_id), {}).setdefault(str(lang), []).extend(names)
+    return out
+
+
+def parse_catalogue(data: Any, translations: list[Any] | None = None) -> Catalogue:
+    """Validate a catalogue tree (as loaded from YAML), with the aliases of ``translations``
+    (trees of the translation files' form) merged in. Raises ``RuleError``."""
     if not isinstance(data, dict):
         raise RuleError("catalogue: expected a mapping with a 'groups' list")
+    translations = translations or []
+    if translations:
+        data = _translated(data, translations)
+    extra = _merge(translations, "aliases")
+    extra_weak = _merge(translations, "weak_aliases")
+    if unknown := sorted((set(extra) | set(extra_weak))
+                         - {str(raw.get("id") or _slug(str(raw.get("name", ""))))
+                            for _w, raw in _entries(data)}):
+        raise RuleError(f"catalogue translations: unknown entity ids {', '.join(unknown)}")
     entities: dict[str, Entity] = {}
     by_alias: dict[tuple[str, bool], list[str]] = {}
     weak_aliases: set[str] = set()
+    exact_aliases: set[str] = set()  # written "=russo": the capitalised form is a surname
     patterns: list[Pattern] = []
     for where, raw in _entries(data):
         if "name" not in raw:
@@ -121,46 +192,56 @@ def parse_catalogue(data: Any) -> Catalogue:
         weak = raw.get("weak_aliases") or []
         if not isinstance(weak, list):
             raise RuleError(f"{where} ({ent_id}): weak_aliases must be a list")
+        weak = weak + [a for names in extra_weak.get(ent_id, {}).values() for a in names]
         for alias in weak:
-            text = str(alias).strip()
-            weak_aliases.add(text)
-            ids = by_alias.setdefault((text, False), [])
-            if ent_id not in ids:
-                ids.append(ent_id)
-        langs = {lang: raw[lang] for lang in LANGUAGES if lang in raw}
-        if not langs and (raw.get("patterns") or weak):
-            continue  # matched by its patterns only
-        for lang, names in (langs or {"en": [name]}).items():
-            if not isinstance(names, list):
-                raise RuleError(f"{where} ({ent_id}): {lang} aliases must be a list")
-            for alias in names:
-                text = str(alias).strip()
-                stem = lang == "ru" and text.endswith("*")
-                text = text.rstrip("*")
-                if not text:
-                    raise RuleError(f"{where} ({ent_id}): empty alias in {lang}")
+            for text, stem in _forms(str(alias).strip()):
+                weak_aliases.add(text)
                 ids = by_alias.setdefault((text, stem), [])
                 if ent_id not in ids:
                     ids.append(ent_id)
-    aliases = [Alias(text, tuple(ids), stem, not _is_cjk(text), text in weak_aliases)
+        langs = {lang: raw[lang] for lang in LANGUAGES if lang in raw}
+        if not langs and (raw.get("patterns") or weak) and ent_id not in extra:
+            continue  # matched by its patterns only
+        langs = langs or ({} if raw.get("patterns") or weak else {"en": [name]})
+        for lang, names in extra.get(ent_id, {}).items():
+            langs = {**langs, lang: [*langs.get(lang, []), *names]}
+        for lang, names in langs.items():
+            if not isinstance(names, list):
+                raise RuleError(f"{where} ({ent_id}): {lang} aliases must be a list")
+            for alias in names:
+                if not str(alias).strip().rstrip("*"):
+                    raise RuleError(f"{where} ({ent_id}): empty alias in {lang}")
+                written = str(alias).strip()
+                if written.startswith("="):
+                    written = written[1:]
+                    exact_aliases.update(text for text, _s in _forms(written))
+                for text, stem in _forms(written):
+                    ids = by_alias.setdefault((text, stem), [])
+                    if ent_id not in ids:
+                        ids.append(ent_id)
+    aliases = [Alias(text, tuple(ids), stem, not _is_cjk(text), text in weak_aliases,
+                     text in exact_aliases)
                for (text, stem), ids in by_alias.items()]
-    aliases += [Alias(str(b), (), False, not _is_cjk(str(b))) for b in data.get("blockers", [])]
+    aliases += [Alias(text, (), stem, not _is_cjk(text))
+                for b in data.get("blockers", []) for text, stem in _forms(str(b))]
     return Catalogue(entities=entities, aliases=aliases, patterns=tuple(patterns))
 
 
 def load_catalogue(path: str | Path | None = None,
                    extra: Sequence[Mapping[str, Any]] = ()) -> Catalogue:
-    """The catalogue shipped in the package, or the one at ``path``; ``extra`` groups (the
-    config's ``entities:``, see rules/user_entities.py) are merged in."""
+    """The catalogue shipped in the package (with its translations), or the one at ``path``;
+    ``extra`` groups (the config's ``entities:``, see rules/user_entities.py) are merged in."""
+    data = resources.files("monitor.rules").joinpath("data")
     if path is None:
-        text = resources.files("monitor.rules").joinpath("data/entities.yaml").read_text("utf-8")
+        text = data.joinpath("entities.yaml").read_text("utf-8")
+        translations = [data.joinpath(name).read_text("utf-8") for name in TRANSLATIONS]
     else:
-        text = Path(path).read_text("utf-8")
+        text, translations = Path(path).read_text("utf-8"), []
     try:
-        data = yaml.safe_load(text)
+        catalogue = parse_catalogue(yaml.safe_load(text),
+                                    [yaml.safe_load(t) for t in translations])
     except yaml.YAMLError as exc:
         raise RuleError(f"catalogue is not valid YAML: {exc}") from None
-    catalogue = parse_catalogue(data)
     if extra:
         from monitor.rules.user_entities import merge_catalogue
 

@@ -2,7 +2,8 @@
 
 Returns ``Mention``s with their field (title, lead, body) and character positions. Aliases are
 matched case-sensitively, in ALL CAPS, and capitalised when written in lower case; in spaced
-scripts a match must be a whole word (a Russian stem may take up to 3 more Cyrillic letters);
+scripts a match must be a whole word, give or take the affixes its script attaches to names
+(``rules/morphology.py``: Slavic stems, Arabic prefixes, Indic suffixes, Korean particles);
 CJK aliases match anywhere. The catalogue's few patterns (stock tickers) are regular
 expressions run beside the automaton. Overlapping matches keep the longest, so blockers
 ("Washington Post") hide the aliases inside them.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 import ahocorasick_rs
 
 from monitor.rules.catalogue import Alias, Catalogue
+from monitor.rules.morphology import ARABIC, end_of, is_word, script_of, start_ok
 
 FIELDS = ("title", "lead", "body")
 # A sentence ends at . ! ? (or their CJK forms), maybe closed by a quote, before a space; a
@@ -35,7 +37,11 @@ _ABBREVIATION = re.compile(
 # that "White\nHouse" in a hard-wrapped wire story matches "White House".
 _SPACES = "\n\r\t\f\v\xa0\u2009\u202f"
 LEAD_SENTENCES = 2
-MAX_STEM_SUFFIX = 3
+# Letters with two encodings in Unicode (Bengali য় as one code point or য + nukta, the same for
+# Devanagari's nukta letters): an alias matches either.
+_TWIN_LETTERS = (("\u09df", "\u09af\u09bc"), ("\u09dc", "\u09a1\u09bc"), ("\u09dd", "\u09a2\u09bc"),
+                 ("\u0958", "\u0915\u093c"), ("\u095b", "\u091c\u093c"), ("\u095c", "\u0921\u093c"),
+                 ("\u095e", "\u092b\u093c"))
 
 
 @dataclass(frozen=True)
@@ -74,12 +80,15 @@ def split_fields(title: str, text: str) -> Fields:
     return Fields(title=title.strip(), lead=text[:pos].strip(), body=text[pos:].strip())
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
-def _is_cyrillic(ch: str) -> bool:
-    return "\u0400" <= ch <= "\u04ff"
+def _spellings(text: str) -> set[str]:
+    """The alias and its other encodings (Indic letters with a nukta); an Arabic name with
+    the article also as written after the preposition ل (الصين -> للصين: ل + لصين)."""
+    out = {text}
+    if text.startswith("ال") and script_of(text) == ARABIC:
+        out.add(text[1:])
+    for one, two in _TWIN_LETTERS:
+        out |= {t.replace(one, two) for t in out} | {t.replace(two, one) for t in out}
+    return out
 
 
 class Matcher:
@@ -89,8 +98,9 @@ class Matcher:
         self.catalogue = catalogue
         keys: dict[str, Alias] = {}
         for alias in catalogue.aliases:
-            variants = {alias.text, alias.text.upper()}
-            if alias.text[:1].islower():  # "midterms" also opens a sentence or a headline
+            variants = _spellings(alias.text) | (set() if alias.exact else {alias.text.upper()})
+            # "midterms" also opens a sentence or a headline
+            if alias.text[:1].islower() and not alias.exact:
                 variants.add(alias.text[0].upper() + alias.text[1:])
             for key in variants:
                 # An ALL-CAPS variant only for aliases long enough not to become an acronym.
@@ -104,6 +114,7 @@ class Matcher:
                     keys[key] = Alias(key, ids, prev.stem or alias.stem, prev.boundaries,
                                       prev.weak and alias.weak)
         self._aliases = list(keys.values())
+        self._scripts = [script_of(alias.text) for alias in self._aliases]
         self._patterns = [(p.regex, Alias(p.regex.pattern, p.entity_ids, False, False))
                           for p in catalogue.patterns]
         self._automaton = ahocorasick_rs.AhoCorasick(
@@ -115,7 +126,7 @@ class Matcher:
             return []
         found: list[tuple[int, int, Alias]] = []
         n = len(text)
-        aliases = self._aliases
+        aliases, scripts = self._aliases, self._scripts
         scan = text
         for space in _SPACES:  # str.replace: 20x re.sub's speed, 250x str.translate's
             if space in scan:
@@ -123,15 +134,14 @@ class Matcher:
         for index, start, end in self._automaton.find_matches_as_indexes(scan, overlapping=True):
             alias = aliases[index]
             if alias.boundaries:
-                if start > 0 and _is_word(text[start - 1]) and _is_word(text[start]):
+                script = scripts[index]
+                if start > 0 and is_word(text[start - 1]) and not start_ok(text, start, script):
                     continue
-                if alias.stem:
-                    extra = 0
-                    while end < n and extra < MAX_STEM_SUFFIX and _is_cyrillic(text[end]):
-                        end += 1
-                        extra += 1
-                if end < n and _is_word(text[end]) and _is_word(text[end - 1]):
-                    continue
+                if end < n and (alias.stem or is_word(text[end])):
+                    real_end = end_of(text, start, end, script, alias.stem)
+                    if real_end is None:
+                        continue
+                    end = real_end
             found.append((start, end, alias))
         for pattern, alias in self._patterns:
             found.extend((m.start(), m.end(), alias) for m in pattern.finditer(scan))

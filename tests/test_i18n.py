@@ -1,0 +1,341 @@
+"""Every language the feeds speak: names, morphology and disambiguation, one table per language.
+
+Each row is a headline-sized text and the countries (RU, CN, US) its names identify — after
+the catalogue's weak-alias rule, as salience sees them. Rows naming a country failed before
+the translations (the name or its inflection was unknown); rows naming none guard the new
+names against what contains them, and fail without their blockers. The morphology rows use inflected
+forms that the catalogue does not list (the script's rule must find them); the blocker rows
+are names inside something that is not the country (a newspaper, a club, a continent).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+
+from monitor.config import RuleConfig
+from monitor.errors import RuleError
+from monitor.rules.catalogue import Catalogue, load_catalogue, parse_catalogue
+from monitor.rules.engine import RuleEngine
+from monitor.rules.evaluate import in_split
+from monitor.rules.matcher import Matcher
+from monitor.rules.salience import counted
+from tests.conftest import shared
+
+CATALOGUE = load_catalogue()
+MATCHER = Matcher(CATALOGUE)
+
+
+def named(text: str, catalogue: Catalogue = CATALOGUE, matcher: Matcher = MATCHER) -> set[str]:
+    """The countries the text's names identify (own entities, weak ones only beside a strong)."""
+    mentions = counted(matcher.find_in(text, "title"), catalogue)
+    return {c for m in mentions for e in m.entity_ids
+            if (c := catalogue.entities[e].country) is not None}
+
+
+def _table(rows: list[tuple[str, set[str]]]) -> list[object]:
+    return [pytest.param(text, want, id=text[:40]) for text, want in rows]
+
+
+RU_US, RU_CN, CN_US = {"RU", "US"}, {"RU", "CN"}, {"CN", "US"}
+RU, CN, US, NONE = {"RU"}, {"CN"}, {"US"}, set[str]()
+
+RUSSIAN = [
+    # Slavic case endings on stems, and lower-case adjectives.
+    ("Поставки российских вооружений", RU),
+    ("Встреча с Белым домом", US),
+    ("Москвичи и американцы", RU_US),
+    ("Удар по Курской области", RU),
+    ("Центробанк снизил ставку", RU),
+    # Clubs named after a city, sports teams, namesakes, newspapers, continents.
+    ("«Вашингтон» обыграл «Рейнджерс», Овечкин забил", NONE),
+    ("«Вашингтона» не хватило на третий период", NONE),
+    ("Ставки на матч «Краснодар» — «Спартак»", NONE),
+    ("В Краснодаре прошёл митинг", RU),
+    ("Даниил Медведев вышел в финал", NONE),
+    ("Медведев выиграл турнир в Пекине", CN),
+    ("Медведев пригрозил Западу, Кремль промолчал", RU),
+    ("Сборная России по хоккею", NONE),
+    ("Латинской Америки экспорт растёт", NONE),
+    ("Цена в долларах США выросла", NONE),
+    ("«Нью-Йорк таймс» сообщила", NONE),
+    ("Американская актриса вышла замуж", NONE),
+]
+UKRAINIAN = [
+    ("Росії загрожують санкції", RU),
+    ("Удар російських військ", RU),
+    ("путін заявив", RU),
+    ("Зустріч у Білому домі", US),
+    ("Сполучені Штати та Китай", CN_US),
+    ("Збірна США з баскетболу", NONE),
+]
+CHINESE = [
+    # Simplified and traditional; no word boundaries.
+    ("拜習會登場", CN_US),
+    ("華府回應賀錦麗", US),
+    ("普丁與習主席通話", RU_CN),
+    ("我国经济稳中向好", CN),
+    # Newspapers, regions and idioms that contain a country's name.
+    ("纽约时报报道", NONE),
+    ("據紐約時報報導", NONE),
+    ("华盛顿邮报称", NONE),
+    ("中美洲移民", NONE),
+    ("这是美中不足", NONE),
+    ("中国选手郑钦文夺冠", NONE),
+    ("北京时间10月25日", NONE),
+]
+JAPANESE = [
+    ("ロシアはウクライナに侵攻", RU),
+    ("米中首脳会談", CN_US),
+    ("プーチン大統領が訪中", RU_CN),
+    ("トランプ氏が勝利", US),
+    ("中国地方で大雨", NONE),
+    ("中国電力の決算", NONE),
+    ("全米オープンで優勝", NONE),
+    ("アメリカンフットボールの試合", NONE),
+    ("NBA＝アメリカプロバスケットボール", NONE),
+]
+KOREAN = [
+    # Particles attached to the name, chained.
+    ("러시아는 북한과 협력", RU),
+    ("미국의 대선 결과", US),
+    ("중국과의 무역", CN),
+    ("북러 군사 협력", RU),
+    ("미·중 갈등 격화", CN_US),
+    ("트럼프가 승리했다", US),
+    ("시 주석은 방미", CN_US),
+    # A name inside another word is not the name.
+    ("러시아워 교통 체증", NONE),
+    ("뉴욕타임스 보도", NONE),
+]
+ARABIC = [
+    # Attached prefixes (و ب ل ال) and nisba suffixes.
+    ("والصين تدعو إلى الحوار", CN),
+    ("بالصين", CN),
+    ("للصين", CN),
+    ("وللولايات المتحدة", US),
+    ("القوات الروسية", RU),
+    ("الأمريكيين", US),
+    # Vowel marks and the shadda are not letters: الأميركيّة is الأميركية.
+    ("الانتخابات الأميركيّة", US),
+    ("وبوتين", RU),
+    ("ترامب وبايدن", US),
+    ("أمريكا اللاتينية", NONE),
+    ("بالدولار الأمريكي", NONE),
+]
+PERSIAN = [
+    ("روسیه و چین", RU_CN),
+    ("نیروهای آمریکایی", US),
+    ("کاخ سفید", US),
+    ("چینی‌ها", CN),
+    ("آمریکای لاتین", NONE),
+    ("صدای آمریکا گزارش داد", NONE),
+    ("کرم ضد چین و چروک", NONE),  # چین is also a wrinkle
+]
+HINDI = [
+    ("रूसी राष्ट्रपति पुतिन", RU),
+    ("अमेरिकियों ने वोट दिया", US),
+    ("चीन और अमेरिका", CN_US),
+    ("अमेरिकी डॉलर मजबूत", NONE),
+    ("लैटिन अमेरिका", NONE),
+    ("चीनी के दाम बढ़े", NONE),  # चीनी is also sugar
+    ("चीनी सेना की घुसपैठ", CN),
+]
+BENGALI = [
+    # Attached case suffixes: -র (of), -কে (to), -য় (in), with ও (also).
+    ("রাশিয়ার প্রেসিডেন্ট", RU),
+    ("রাশিয়াকে নিষেধাজ্ঞা", RU),
+    ("চীনের সঙ্গে বাণিজ্য", CN),
+    ("মার্কিন যুক্তরাষ্ট্রের নির্বাচন", US),
+    ("আমেরিকাও", US),
+    ("ট্রাম্প জিতেছেন", US),
+    ("লাতিন আমেরিকা", NONE),
+    ("চিনির দাম বাড়ল", NONE),  # চিনি is sugar: চিন + a vowel sign is not a case suffix
+]
+TURKISH = [
+    # Suffixes after an apostrophe.
+    ("Rusya'nın açıklaması", RU),
+    ("ABD’nin yaptırımları", US),
+    ("Çin'e ihracat", CN),
+    ("Moskova'da Pekin'in büyükelçisi", RU_CN),
+    ("Rusça kursu", NONE),
+    ("Latin Amerika ülkeleri", NONE),
+    ("ABD doları yükseldi", NONE),
+    ("Rus salatası tarifi", NONE),  # Russian salad
+]
+SPANISH = [
+    ("los rusos y los chinos", RU_CN),
+    ("Casa Blanca y Pentágono", US),
+    ("América Latina crece", NONE),
+    ("500 dólares estadounidenses", NONE),
+    ("El actor estadounidense murió", NONE),
+    ("los separatistas prorrusos", NONE),
+]
+PORTUGUESE = [
+    ("Rússia e China", RU_CN),
+    ("Moscovo e Pequim", RU_CN),
+    ("O presidente norte-americano", US),
+    ("Pequim responde a Washington", CN_US),
+    ("dólar americano sobe", NONE),
+    ("o exército russo avança", RU),
+    # Lower-case adjectives do not match capitalised: Russo is a surname.
+    ("Alison Russo, Stabbed NYC EMT", US),
+    ("RUSSO SAYS IT ACTED AS BROKER", NONE),
+]
+FRENCH = [
+    ("Poutine reçu à Pékin", RU_CN),
+    ("Les Américains votent", US),
+    ("Maison-Blanche", US),
+    ("Amérique latine", NONE),
+    # "pro-Russian" is a label, and an American actor is not the United States.
+    ("Géorgie : victoire du parti pro-russe", NONE),
+    ("L'actrice américaine est morte", NONE),
+]
+GERMAN = [
+    ("Russlands Truppen und Chinas Flotte", RU_CN),
+    ("Lawrow in Peking", RU_CN),
+    ("Das Weiße Haus", US),
+    ("im Weißen Haus", US),
+    ("Preis in US-Dollar", NONE),
+    ("America's Cup", NONE),
+    ("US-Schauspieler James van der Beek", NONE),
+    ("US-Schauspielerin erkrankt", NONE),
+    ("pro-russische Partei gewinnt", NONE),
+]
+
+TABLES = {"ru": RUSSIAN, "uk": UKRAINIAN, "zh": CHINESE, "ja": JAPANESE, "ko": KOREAN,
+          "ar": ARABIC, "fa": PERSIAN, "hi": HINDI, "bn": BENGALI, "tr": TURKISH,
+          "es": SPANISH, "pt": PORTUGUESE, "fr": FRENCH, "de": GERMAN}
+
+
+@pytest.mark.parametrize(("text", "want"), _table(RUSSIAN))
+def test_russian(text: str, want: set[str]) -> None:
+    assert named(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), _table(UKRAINIAN))
+def test_ukrainian(text: str, want: set[str]) -> None:
+    assert named(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), _table(CHINESE))
+def test_chinese(text: str, want: set[str]) -> None:
+    assert named(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), _table(JAPANESE))
+def test_japanese(text: str, want: set[str]) -> None:
+    assert named(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), _table(KOREAN))
+def test_korean(text: str, want: set[str]) -> None:
+    assert named(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), _table(ARABIC))
+def test_arabic(text: str, want: set[str]) -> None:
+    assert named(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), _table(PERSIAN))
+def test_persian(text: str, want: set[str]) -> None:
+    assert named(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), _table(HINDI))
+def test_hindi(text: str, want: set[str]) -> None:
+    assert named(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), _table(BENGALI))
+def test_bengali(text: str, want: set[str]) -> None:
+    assert named(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), _table(TURKISH))
+def test_turkish(text: str, want: set[str]) -> None:
+    assert named(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), _table(SPANISH + PORTUGUESE + FRENCH + GERMAN))
+def test_spanish_portuguese_french_german(text: str, want: set[str]) -> None:
+    assert named(text) == want
+
+
+def test_a_bengali_letter_in_either_encoding_matches() -> None:
+    """য় is one code point (U+09DF) or য + nukta; feeds use both."""
+    assert named("রা\u09b6ি\u09df\u09be") == RU
+    assert named("রা\u09b6ি\u09af\u09bc\u09be") == RU
+
+
+def test_a_mark_after_an_indic_name_is_part_of_the_word() -> None:
+    """Vowel signs are combining marks, not letters: चीनी is not चीन + a boundary unless its
+    suffix is a case suffix; रूस inside another word is not Russia."""
+    assert named("रूसो") == NONE  # Rousseau
+    assert named("रूसी") == RU
+
+
+def _tiny(**translation: object) -> tuple[Catalogue, Matcher]:
+    base = {"groups": [{"country": "RU", "kind": "country",
+                        "entities": [{"id": "Q159", "name": "Russia", "en": ["Russia"]}]}]}
+    catalogue = parse_catalogue(base, [translation])
+    return catalogue, Matcher(catalogue)
+
+
+def test_translations_merge_by_entity_id_and_add_missing_entities() -> None:
+    catalogue, matcher = _tiny(
+        aliases={"Q159": {"ru": ["Росси*"]}},
+        entities=[{"id": "Q159", "name": "dup ignored", "country": "US"},
+                  {"id": "new-one", "name": "New", "country": "RU", "ko": ["새이름"]}],
+        blockers={"ru": ["сборн* России"]})
+    assert catalogue.entities["Q159"].country == "RU"  # the main catalogue's entity wins
+    assert named("Россией", catalogue, matcher) == RU
+    assert named("새이름은", catalogue, matcher) == RU
+    assert named("сборной России", catalogue, matcher) == NONE
+
+
+def test_translations_of_an_unknown_entity_are_rejected() -> None:
+    with pytest.raises(RuleError, match="unknown entity ids nobody"):
+        _tiny(aliases={"nobody": {"ru": ["Никто"]}})
+
+
+def test_generated_country_names_are_in_sync_with_cldr() -> None:
+    pytest.importorskip("babel")
+    from bench.gen_country_names import OUT, generate
+
+    assert yaml.safe_load(OUT.read_text("utf-8")) == {"aliases": generate()}
+
+
+def _per_language(split: str) -> dict[str, float]:
+    path = shared("labeled/multilingual-dev.jsonl")
+    engine = RuleEngine([RuleConfig.model_validate(
+        {"name": "r", "countries": {"at_least": 2, "of": ["RU", "CN", "US"]}})], CATALOGUE)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for line in Path(path).read_text("utf-8").splitlines():
+        row = json.loads(line)
+        if not in_split(row["id"], split):  # type: ignore[arg-type]
+            continue
+        about = {c for c, s in engine.analyse(row["title"] or "", row["body"] or "")
+                 .countries.items() if s.about}
+        gold = set(row["countries"])
+        for c in ("RU", "CN", "US"):
+            cell = counts[row["lang"]]
+            cell[0] += c in about and c in gold
+            cell[1] += c in about and c not in gold
+            cell[2] += c in gold and c not in about
+    return {lang: 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+            for lang, (tp, fp, fn) in counts.items()}
+
+
+def test_every_language_of_the_multilingual_set_is_read() -> None:
+    """Per-country micro-F1 (RU, CN, US pooled) in each of the 15 languages: none is blind.
+    (Before the translations, Arabic, Persian and Bengali scored 0-0.1.)"""
+    scores = _per_language("all")
+    assert len(scores) == 15
+    low = {lang: round(f1, 2) for lang, f1 in scores.items() if f1 < 0.6}
+    assert not low, f"languages below 0.60 micro-F1: {low}"
