@@ -592,3 +592,43 @@ def test_any_error_a_channel_raises_is_a_recorded_attempt(sqlite_url: str,
     assert alert["status"] == "pending" and alert["attempts"] == 1
     assert "ValueError" in alert["last_error"]
     assert datetime.fromisoformat(alert["next_attempt_at"]) > NOW
+
+
+def test_a_dripping_smtp_server_is_cut_at_the_timeout_and_sends_nothing_late(
+        sqlite_url: str, web: HTTPServer) -> None:
+    """smtplib's timeout bounds each read, not the session: a server that answers EHLO with an
+    endless reply, one byte at a time, held the send (and its thread) for ever, and a message
+    handed over later would arrive after the attempt was given up. The session ends at the
+    channel's timeout: the attempt is recorded, and the client hangs up."""
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    hung_up = threading.Event()
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.sendall(b"220 smtp.test ESMTP\r\n")
+            conn.recv(1024)  # EHLO
+            conn.sendall(b"250-")
+            try:
+                for _ in range(3000):  # ten minutes of a reply that never ends
+                    time.sleep(0.2)
+                    conn.sendall(b"x")
+            except OSError:  # the client shut the connection
+                hung_up.set()
+
+    threading.Thread(target=serve, daemon=True).start()
+    config = make_config(sqlite_url, [{"name": "f", "url": _feed(web, LEAD)}], full_text=False,
+                         extra={"alerts": {"channels": [{
+                             "name": "email", "type": "email", "host": "127.0.0.1",
+                             "port": port, "security": "none", "timeout": "2s",
+                             "from_addr": "m@test", "to": ["d@test"]}]}})
+    try:
+        report = api.poll_once(config, now=NOW, workers=0)
+        assert hung_up.wait(30), "the client never hung up: the SMTP session outlived its timeout"
+    finally:
+        server.close()
+    assert report.dispatch.retrying == 1
+    (alert,) = api.alerts(config)
+    assert alert["attempts"] == 1 and alert["status"] == "pending"
+    assert "SMTP session cut after 2s" in alert["last_error"]

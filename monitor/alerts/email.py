@@ -2,13 +2,20 @@
 
 smtplib is blocking, so each send runs in a worker thread. SMTP and socket errors become
 ``DeliveryError``; a 5xx refusal of the recipients is permanent, everything else is retried.
+smtplib's timeout bounds each socket operation, not the session: a server that drips its
+replies could hold a send for ever and deliver it after the attempt was given up (a duplicate
+on the retry). A watchdog shuts the socket at the channel's ``timeout``, so the whole session
+ends then, in its thread too.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import smtplib
+import socket
 import ssl
+import threading
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -61,13 +68,16 @@ class EmailChannel:
         cfg = self._cfg
         assert cfg.host is not None
         port = cfg.port or DEFAULT_PORTS[cfg.security]
+        smtp: smtplib.SMTP
+        if cfg.security == "ssl":
+            smtp = smtplib.SMTP_SSL(timeout=cfg.timeout, context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(timeout=cfg.timeout)
+        watchdog = threading.Timer(cfg.timeout, _cut, (smtp,))
+        watchdog.daemon = True
+        watchdog.start()
         try:
-            smtp: smtplib.SMTP
-            if cfg.security == "ssl":
-                smtp = smtplib.SMTP_SSL(cfg.host, port, timeout=cfg.timeout,
-                                        context=ssl.create_default_context())
-            else:
-                smtp = smtplib.SMTP(cfg.host, port, timeout=cfg.timeout)
+            smtp.connect(cfg.host, port)
             with smtp:
                 if cfg.security == "starttls":
                     smtp.starttls(context=ssl.create_default_context())
@@ -82,5 +92,18 @@ class EmailChannel:
             detail = squeeze(redact(repr(exc.smtp_error), self.secrets))[:300]
             raise DeliveryError(self.name, f"SMTP {exc.smtp_code}: {detail}") from None
         except (smtplib.SMTPException, OSError, ValueError) as exc:
+            if not watchdog.is_alive():
+                raise DeliveryError(self.name, f"SMTP session cut after {cfg.timeout:g}s "
+                                    "(the server answered too slowly)") from None
             detail = squeeze(redact(str(exc), self.secrets))[:300]
             raise DeliveryError(self.name, f"{type(exc).__name__}: {detail}") from None
+        finally:
+            watchdog.cancel()
+
+
+def _cut(smtp: smtplib.SMTP) -> None:
+    """The session's deadline: shut its socket, so whatever smtplib waits for fails now."""
+    sock = getattr(smtp, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):  # already closed
+            sock.shutdown(socket.SHUT_RDWR)
