@@ -20,10 +20,13 @@ figures.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from monitor.rules.catalogue import Catalogue
-from monitor.rules.matcher import Mention
+from monitor.rules.matcher import Fields, Mention
+from monitor.rules.roles import Role, roles
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,20 @@ class SalienceParams:
     # in the title): a story about a US farm bill that discusses grain sales to the Soviet
     # Union at length is about both, however many US officials it quotes.
     sure: float = 3.0
+    # A mention that only tells the story (see rules/roles.py) weighs this share of a plain one.
+    source: float = 0.1
+    venue: float = 0.1
+    person: float = 0.25
+    # A related entity (Ukraine for Russia, NATO for the US) counts only where the country is
+    # also named itself: Ukraine alone is not a Russian story.
+    related_alone: bool = False
+    # The whole article counts: a country discussed through the body (named in at least
+    # ``spread_min`` of its paragraphs, or sentences when it has one paragraph, and in at least
+    # ``spread_cover`` of them) adds ``spread`` times its share of the body's country mentions.
+    # A passing mention, or two, adds nothing.
+    spread: float = 3.0
+    spread_min: int = 3
+    spread_cover: float = 0.3
 
     def field_weight(self, field_name: str) -> float:
         return float(getattr(self, field_name))
@@ -75,29 +92,85 @@ def counted(mentions: list[Mention], catalogue: Catalogue) -> list[Mention]:
             or any(entities[e].country in strong for e in m.entity_ids)]
 
 
+_ROLE_FACTOR = {Role.SOURCE: "source", Role.VENUE: "venue", Role.PERSON: "person"}
+# Paragraphs: a line break, or a run of spaces as in wire copy; sentences within one.
+_PARAGRAPH = re.compile(r"\s*\n\s*|\s{4,}")
+_SENTENCE = re.compile(r"(?<=[.!?])[\"'”’»]?\s+(?=[\"“«]?[A-Z0-9])|(?<=[。！？])")
+
+
+def _units(body: str) -> list[int]:
+    """Start offsets of the body's paragraphs, or of its sentences if it has one paragraph."""
+    cuts = [m.end() for m in _PARAGRAPH.finditer(body) if 0 < m.start() < len(body)]
+    if not cuts:
+        cuts = [m.end() for m in _SENTENCE.finditer(body) if m.end() < len(body)]
+    return [0, *cuts]
+
+
+def _factors(mentions: list[Mention], fields: Fields | None, catalogue: Catalogue,
+             params: SalienceParams) -> list[float]:
+    if fields is None:
+        return [1.0] * len(mentions)
+    return [params.field_weight(_ROLE_FACTOR[r]) if r in _ROLE_FACTOR else 1.0
+            for r in roles(mentions, fields, catalogue)]
+
+
+def _links(mention: Mention, catalogue: Catalogue) -> dict[str, tuple[float, bool]]:
+    """country -> (strongest link, whether it is the country's own entity)."""
+    links: dict[str, tuple[float, bool]] = {}
+    for eid in mention.entity_ids:
+        ent = catalogue.entities[eid]
+        for country, link in ent.weights.items():
+            own = ent.country == country
+            prev = links.get(country, (0.0, False))
+            links[country] = (max(prev[0], link), prev[1] or own)
+    return links
+
+
 def country_scores(mentions: list[Mention], catalogue: Catalogue,
-                   params: SalienceParams = DEFAULT_PARAMS) -> dict[str, CountryScore]:
+                   params: SalienceParams = DEFAULT_PARAMS,
+                   fields: Fields | None = None) -> dict[str, CountryScore]:
     """Salience per country code (only countries that are mentioned). ``mentions`` are those
-    that count: pass the matcher's through ``counted`` first (once per article)."""
+    that count: pass the matcher's through ``counted`` first (once per article). With the
+    article's ``fields``, each mention is weighed by its role (rules/roles.py) and the body's
+    spread term is added."""
     scores: dict[str, CountryScore] = {}
     body_seen: dict[str, int] = {}
-    for mention in mentions:
+    own: set[str] = set()  # countries named by one of their own entities, as a subject
+    related: dict[str, float] = {}
+    body_units: dict[str, set[int]] = {}
+    body_count: dict[str, float] = {}
+    units = _units(fields.body) if fields is not None else [0]
+    for mention, factor in zip(mentions, _factors(mentions, fields, catalogue, params),
+                               strict=True):
         # A mention naming several entities (中俄: China and Russia) counts once per country,
         # with the strongest link among them.
-        links: dict[str, float] = {}
-        for eid in mention.entity_ids:
-            for country, link in catalogue.entities[eid].weights.items():
-                links[country] = max(links.get(country, 0.0), link)
-        for country, link in links.items():
+        for country, (link, is_own) in _links(mention, catalogue).items():
             score = scores.setdefault(country, CountryScore())
-            weight = params.field_weight(mention.field) * link
+            weight = params.field_weight(mention.field) * link * factor
             if mention.field == "body":
                 weight *= params.body_decay ** body_seen.get(country, 0)
                 body_seen[country] = body_seen.get(country, 0) + 1
-            score.salience += weight
+                if is_own and factor == 1.0:
+                    body_count[country] = body_count.get(country, 0.0) + 1.0
+                    body_units.setdefault(country, set()).add(
+                        bisect_right(units, mention.start) - 1)
+            if is_own and factor == 1.0:
+                own.add(country)
+            if is_own:
+                score.salience += weight
+            else:
+                related[country] = related.get(country, 0.0) + weight
             for eid in mention.entity_ids:
                 if country in catalogue.entities[eid].weights:
                     score.entities[eid] = score.entities.get(eid, 0) + 1
+    for country, weight in related.items():
+        if params.related_alone or country in own:
+            scores[country].salience += weight
+    total = sum(body_count.values())
+    for country, count in body_count.items():
+        named_in = len(body_units[country])
+        if named_in >= params.spread_min and named_in >= params.spread_cover * len(units):
+            scores[country].salience += params.spread * count / total
     top = max((s.salience for s in scores.values()), default=0.0)
     floor = max(params.threshold, min(params.relative * top, params.sure))
     for score in scores.values():
