@@ -81,8 +81,8 @@ def main() -> None:
         grid += [dataclasses.replace(default, relative=r, sure=s, source=src, spread=sp,
                                      spread_cover=cov)
                  for r, s, src, sp, cov in itertools.product(
-                     [0.2, 0.3], [3.0, 4.0], [0.0, 0.1, 0.25], [2.0, 3.0, 4.0],
-                     [0.2, 0.3, 0.5])]
+                     [0.2, 0.3, 0.35, 0.4, 0.5], [3.0, 4.0], [0.0, 0.1, 0.25], [2.0, 3.0],
+                     [0.3])]
     results = []
     for params in grid:
         f1s = [float(score(tune[name], params, catalogue).clear.scores()["f1"])

@@ -53,7 +53,12 @@ def role_of(title: str, text: str, mention: str) -> Role:
     # a demonym naming a person or an audience
     ("Life in wartime", "An American in Kyiv tells her story.", "American", Role.PERSON),
     ("Museum reopens", "Chinese tourists queued for hours.", "Chinese", Role.PERSON),
-    ("Concert review", "The Russian-born pianist played Chopin.", "Russian", Role.PERSON),
+    # where a person or a thing comes from
+    ("Concert review", "The Russian-born pianist played Chopin.", "Russian", Role.ORIGIN),
+    ("Gulf tension", "Iran deployed Chinese-built missiles.", "Chinese", Role.ORIGIN),
+    ("Ballet", "She is the first principal dancer from China in the company.", "China",
+     Role.ORIGIN),
+    ("Trade", "Imports from China rose.", "China", Role.SUBJECT),
     # ...but the plain subject stays a subject
     ("Sanctions", "The U.S. imposed sanctions on Iran.", "U.S.", Role.SUBJECT),
     ("Troops", "Russian troops crossed the border.", "Russian troops", Role.SUBJECT),

@@ -4,7 +4,8 @@ A desk analyst does not count a country that only *tells* the story: the source 
 ("U.S. officials said", "according to Xinhua", "CHINA PORK OUTPUT SEEN LOWER -- USDA"), the
 place a story is filed from or held at (a "MOSCOW, March 3 -" dateline, "at the U.N. in New
 York", "the U.S. agriculture counselor in Moscow said"), or a demonym that names a person or an
-audience ("an American in Kyiv", "Chinese tourists", "a Russian-born pianist"). Each such
+audience ("an American in Kyiv", "Chinese tourists"), or where a person or a thing comes from
+("a Russian-born pianist", "Chinese-built missiles", "a dancer from China"). Each such
 mention keeps its place in the evidence but weighs only a fraction of a plain one, so that it
 never makes a country *about* on its own; the country's other mentions decide.
 
@@ -27,6 +28,7 @@ class Role(Enum):
     SOURCE = "source"  # who says or measures it
     VENUE = "venue"  # where it is filed from or held
     PERSON = "person"  # a demonym naming a person or an audience
+    ORIGIN = "origin"  # where a person or a product comes from ("Chinese-built", "from China")
 
 
 _VERBS = (r"(?:said|says|say|told|tells|reported|reports|report|estimated|estimates|estimate|"
@@ -80,7 +82,10 @@ _PEOPLE = (r"(?:tourists?|students?|citizens?|nationals?|travell?ers?|dancers?|"
            r"immigrants?|[eé]migr[eé]s?|refugees?|volunteers?|climbers?|friends?|"
            r"grand(?:mother|father|parent)s?|husband|wife|mother|father|son|daughter|"
            r"champion|star|stars|model|models|billionaire|heiress|influencers?|YouTuber)")
-_PERSON_AFTER = re.compile(r"^(?:-born|-raised|(?:\s+[a-z]+)?\s+" + _PEOPLE + r"\b)")
+_PERSON_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s+" + _PEOPLE + r"\b")
+_ORIGIN_AFTER = re.compile(r"^-(?:born|raised|bred|made|built|designed|supplied|manufactured)\b")
+_ORIGIN_BEFORE = re.compile(r"\b" + _PEOPLE + r"\s+(?:(?:who\s+)?(?:came|comes|fled)\s+)?"
+                            r"(?:from|of)\s+(?:the\s+)?$")
 _PERSON_AROUND = re.compile(r"\b(?:an?|one)\s+$", re.IGNORECASE)  # "an American in Kyiv"
 _IN_AFTER = re.compile(r"^\s+(?:in|at|from|living|who|named)\b")
 
@@ -102,27 +107,39 @@ def _kinds(mention: Mention, catalogue: Catalogue) -> set[str]:
     return {catalogue.entities[e].kind for e in mention.entity_ids}
 
 
+_ATTRIBUTIONS = ("according", "citing", "cited", "quoted", "said", "told", "reported")
+_WINDOW_AFTER, _WINDOW_BEFORE = 90, 60
+
+
 def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Catalogue,
             tail_start: int | None) -> Role:
     """The part one mention plays (``chain_end`` is the last mention of its noun phrase;
     ``tail_start`` where the title's closing attribution starts, if it has one)."""
     text = fields.get(mention.field)
-    after = text[chain_end.end:chain_end.end + 90]
-    before = text[max(0, mention.start - 60):mention.start]
-    kinds = _kinds(mention, catalogue) | _kinds(chain_end, catalogue)
     if mention.field == "title" and tail_start is not None and mention.start >= tail_start:
         return Role.SOURCE
-    if _SOURCE_AFTER.match(after) or _ACCORDING_BEFORE.search(before):
+    kinds = _kinds(mention, catalogue) | _kinds(chain_end, catalogue)
+    start = max(0, mention.start - _WINDOW_BEFORE)
+    before = text[start:mention.start]
+    after = text[chain_end.end:chain_end.end + _WINDOW_AFTER]
+    if _SOURCE_AFTER.match(after) or (kinds & _AGENCY_KINDS and _AGENCY_AFTER.match(after)):
         return Role.SOURCE
-    if kinds & _AGENCY_KINDS and _AGENCY_AFTER.match(after):
+    # A cheap test first (a word of attribution before the mention), the pattern after.
+    folded = before.lower()
+    if any(w in folded for w in _ATTRIBUTIONS) and _ACCORDING_BEFORE.search(before):
         return Role.SOURCE
     own = text[mention.end:mention.end + 60]
     if kinds & _PLACE_KINDS:
-        at_start = text[:mention.start].strip() == "" or before.endswith("\n")
+        at_start = mention.start <= 3 and not text[:mention.start].strip()
         if (at_start and _DATELINE_AFTER.match(own)) or _DATELINE_AFTER_DATE.match(own):
             return Role.VENUE
-        if _VENUE_BEFORE.search(before):
+        if before.endswith((" in ", " at ")) and _VENUE_BEFORE.search(before):
             return Role.VENUE
+    if own[:1] == "-" and _ORIGIN_AFTER.match(own):
+        return Role.ORIGIN
+    if (kinds & {"country"} and before.endswith(("from ", "of ", "the "))
+            and _ORIGIN_BEFORE.search(before)):
+        return Role.ORIGIN
     if mention.text in _DEMONYMS and (
             _PERSON_AFTER.match(own)
             or (_PERSON_AROUND.search(before) and _IN_AFTER.match(own))):
@@ -132,6 +149,8 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
 
 def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> list[Role]:
     """The role of each mention, in order."""
+    if not mentions:
+        return []
     last = _chains(mentions, fields)
     tail = _TITLE_TAIL.search(fields.title)
     tail_start = tail.start(1) if tail and len(tail.group(1).split()) <= 4 else None

@@ -47,6 +47,7 @@ class SalienceParams:
     source: float = 0.1
     venue: float = 0.1
     person: float = 0.25
+    origin: float = 0.25
     # A related entity (Ukraine for Russia, NATO for the US) counts only where the country is
     # also named itself: Ukraine alone is not a Russian story.
     related_alone: bool = False
@@ -92,18 +93,25 @@ def counted(mentions: list[Mention], catalogue: Catalogue) -> list[Mention]:
             or any(entities[e].country in strong for e in m.entity_ids)]
 
 
-_ROLE_FACTOR = {Role.SOURCE: "source", Role.VENUE: "venue", Role.PERSON: "person"}
-# Paragraphs: a line break, or a run of spaces as in wire copy; sentences within one.
-_PARAGRAPH = re.compile(r"\s*\n\s*|\s{4,}")
-_SENTENCE = re.compile(r"(?<=[.!?])[\"'”’»]?\s+(?=[\"“«]?[A-Z0-9])|(?<=[。！？])")
+_ROLE_FACTOR = {Role.SOURCE: "source", Role.VENUE: "venue", Role.PERSON: "person",
+                Role.ORIGIN: "origin"}
+_WIRE_PARAGRAPH = re.compile(r" {4,}")  # wire copy indents paragraphs with spaces
+_SENTENCE = re.compile(r"[.!?。！？][\"'”’»]?\s+")
 
 
 def _units(body: str) -> list[int]:
-    """Start offsets of the body's paragraphs, or of its sentences if it has one paragraph."""
-    cuts = [m.end() for m in _PARAGRAPH.finditer(body) if 0 < m.start() < len(body)]
-    if not cuts:
-        cuts = [m.end() for m in _SENTENCE.finditer(body) if m.end() < len(body)]
-    return [0, *cuts]
+    """Start offsets of the body's paragraphs (lines, or wire copy's indented paragraphs), or
+    of its sentences if it has one paragraph."""
+    if "\n" in body:
+        cuts, at = [], body.find("\n")
+        while at != -1:
+            cuts.append(at + 1)
+            at = body.find("\n", at + 1)
+    elif "    " in body:
+        cuts = [m.end() for m in _WIRE_PARAGRAPH.finditer(body)]
+    else:
+        cuts = [m.end() for m in _SENTENCE.finditer(body)]
+    return [0, *(c for c in cuts if c < len(body))]
 
 
 def _factors(mentions: list[Mention], fields: Fields | None, catalogue: Catalogue,
@@ -126,6 +134,17 @@ def _links(mention: Mention, catalogue: Catalogue) -> dict[str, tuple[float, boo
     return links
 
 
+def _add_spread(scores: dict[str, CountryScore], body_starts: dict[str, list[int]],
+                units: list[int], params: SalienceParams) -> None:
+    """The body term: a country named in enough of the body's paragraphs gets ``spread``
+    times its share of the body's country mentions."""
+    total = sum(len(v) for v in body_starts.values())
+    for country, starts in body_starts.items():
+        named_in = len({bisect_right(units, s) for s in starts})
+        if named_in >= params.spread_min and named_in >= params.spread_cover * len(units):
+            scores[country].salience += params.spread * len(starts) / total
+
+
 def country_scores(mentions: list[Mention], catalogue: Catalogue,
                    params: SalienceParams = DEFAULT_PARAMS,
                    fields: Fields | None = None) -> dict[str, CountryScore]:
@@ -137,9 +156,7 @@ def country_scores(mentions: list[Mention], catalogue: Catalogue,
     body_seen: dict[str, int] = {}
     own: set[str] = set()  # countries named by one of their own entities, as a subject
     related: dict[str, float] = {}
-    body_units: dict[str, set[int]] = {}
-    body_count: dict[str, float] = {}
-    units = _units(fields.body) if fields is not None else [0]
+    body_starts: dict[str, list[int]] = {}
     for mention, factor in zip(mentions, _factors(mentions, fields, catalogue, params),
                                strict=True):
         # A mention naming several entities (中俄: China and Russia) counts once per country,
@@ -151,9 +168,7 @@ def country_scores(mentions: list[Mention], catalogue: Catalogue,
                 weight *= params.body_decay ** body_seen.get(country, 0)
                 body_seen[country] = body_seen.get(country, 0) + 1
                 if is_own and factor == 1.0:
-                    body_count[country] = body_count.get(country, 0.0) + 1.0
-                    body_units.setdefault(country, set()).add(
-                        bisect_right(units, mention.start) - 1)
+                    body_starts.setdefault(country, []).append(mention.start)
             if is_own and factor == 1.0:
                 own.add(country)
             if is_own:
@@ -166,11 +181,8 @@ def country_scores(mentions: list[Mention], catalogue: Catalogue,
     for country, weight in related.items():
         if params.related_alone or country in own:
             scores[country].salience += weight
-    total = sum(body_count.values())
-    for country, count in body_count.items():
-        named_in = len(body_units[country])
-        if named_in >= params.spread_min and named_in >= params.spread_cover * len(units):
-            scores[country].salience += params.spread * count / total
+    if fields is not None and any(len(v) >= params.spread_min for v in body_starts.values()):
+        _add_spread(scores, body_starts, _units(fields.body), params)
     top = max((s.salience for s in scores.values()), default=0.0)
     floor = max(params.threshold, min(params.relative * top, params.sure))
     for score in scores.values():
