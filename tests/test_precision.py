@@ -53,6 +53,8 @@ def role_of(title: str, text: str, mention: str) -> Role:
     # a demonym naming a person or an audience
     ("Life in wartime", "An American in Kyiv tells her story.", "American", Role.PERSON),
     ("Museum reopens", "Chinese tourists queued for hours.", "Chinese", Role.PERSON),
+    ("Basketball", "The U.S. men's team beat Serbia.", "U.S.", Role.PERSON),
+    ("Figure skating", "Russian Olympic skaters were banned.", "Russian", Role.PERSON),
     # where a person or a thing comes from
     ("Concert review", "The Russian-born pianist played Chopin.", "Russian", Role.ORIGIN),
     ("Gulf tension", "Iran deployed Chinese-built missiles.", "Chinese", Role.ORIGIN),
@@ -67,6 +69,29 @@ def role_of(title: str, text: str, mention: str) -> Role:
 ])
 def test_role_of_a_mention(title: str, text: str, mention: str, role: Role) -> None:
     assert role_of(title, text, mention) is role
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # sports teams named after a US city or state
+    ("The Washington Capitals beat the Boston Bruins.", []),
+    ("The Chicago Cubs and the Texas Rangers", []),
+    ("Washington said the talks in Chicago went well.", ["US", "US"]),
+    # price benchmarks and currency units
+    ("U.S. crude rose 2 percent; West Texas Intermediate hit $90.", []),
+    ("Shares priced at 40 U.S. cents", []),
+    # companies named after a place they are not of; Bank of China and Air China are Chinese
+    ("Hongkong and Shanghai Banking Corp raised its prime rate.", []),
+    ("China Light and Power will build a plant.", []),
+    ("Bank of China and Air China signed a deal.", ["CN", "CN"]),
+    # an athlete who shares a leader's name
+    ("Daniil Medvedev won in straight sets.", []),
+    ("Dmitry Medvedev threatened Kyiv.", ["RU"]),
+])
+def test_blockers(text: str, expected: list[str]) -> None:
+    out = []
+    for m in ENGINE.matcher.find_in(text, "body"):
+        out += [CATALOGUE.entities[e].country for e in m.entity_ids]
+    assert [c for c in out if c] == expected
 
 
 @pytest.mark.parametrize(("title", "text", "countries"), [

@@ -4,7 +4,7 @@ A desk analyst does not count a country that only *tells* the story: the source 
 ("U.S. officials said", "according to Xinhua", "CHINA PORK OUTPUT SEEN LOWER -- USDA"), the
 place a story is filed from or held at (a "MOSCOW, March 3 -" dateline, "at the U.N. in New
 York", "the U.S. agriculture counselor in Moscow said"), or a demonym that names a person or an
-audience ("an American in Kyiv", "Chinese tourists"), or where a person or a thing comes from
+audience ("an American in Kyiv", "Chinese tourists", "the U.S. men's team"), or where a person or a thing comes from
 ("a Russian-born pianist", "Chinese-built missiles", "a dancer from China"). Each such
 mention keeps its place in the evidence but weighs only a fraction of a plain one, so that it
 never makes a country *about* on its own; the country's other mentions decide.
@@ -83,6 +83,9 @@ _PEOPLE = (r"(?:tourists?|students?|citizens?|nationals?|travell?ers?|dancers?|"
            r"grand(?:mother|father|parent)s?|husband|wife|mother|father|son|daughter|"
            r"champion|star|stars|model|models|billionaire|heiress|influencers?|YouTuber)")
 _PERSON_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s+" + _PEOPLE + r"\b")
+# A national team is its players: "the U.S. men's team", "Russian Olympic skaters".
+_TEAM_AFTER = re.compile(r"^\s+(?:men['’]s|women['’]s|national\s+(?:team|side|squad)|Olympic|"
+                         r"Davis\s+Cup|Ryder\s+Cup|World\s+Cup|team)\b", re.IGNORECASE)
 _ORIGIN_AFTER = re.compile(r"^-(?:born|raised|bred|made|built|designed|supplied|manufactured)\b")
 _ORIGIN_BEFORE = re.compile(r"\b" + _PEOPLE + r"\s+(?:(?:who\s+)?(?:came|comes|fled)\s+)?"
                             r"(?:from|of)\s+(?:the\s+)?$")
@@ -140,6 +143,8 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
     if (kinds & {"country"} and before.endswith(("from ", "of ", "the "))
             and _ORIGIN_BEFORE.search(before)):
         return Role.ORIGIN
+    if kinds & {"country"} and _TEAM_AFTER.match(own):
+        return Role.PERSON
     if mention.text in _DEMONYMS and (
             _PERSON_AFTER.match(own)
             or (_PERSON_AROUND.search(before) and _IN_AFTER.match(own))):
