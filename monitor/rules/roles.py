@@ -3,9 +3,10 @@
 A desk analyst does not count a country that only *tells* the story: the source of a claim
 ("U.S. officials said", "according to Xinhua", "CHINA PORK OUTPUT SEEN LOWER -- USDA"), the
 place a story is filed from or held at (a "MOSCOW, March 3 -" dateline, "at the U.N. in New
-York", "the U.S. agriculture counselor in Moscow said"), or a demonym that names a person or an
-audience ("an American in Kyiv", "Chinese tourists", "the U.S. men's team"), or where a person or a thing comes from
-("a Russian-born pianist", "Chinese-built missiles", "a dancer from China"). Each such
+York", "the U.S. agriculture counselor in Moscow said"), a demonym that names a person or an
+audience ("an American in Kyiv", "Chinese tourists", "the U.S. men's team"), or where a person
+or a thing comes from ("a Russian-born pianist", "Chinese-built missiles", "a dancer from
+China"). Each such
 mention keeps its place in the evidence but weighs only a fraction of a plain one, so that it
 never makes a country *about* on its own; the country's other mentions decide.
 
