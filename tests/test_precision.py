@@ -50,6 +50,11 @@ def role_of(title: str, text: str, mention: str) -> Role:
      Role.VENUE),
     ("Iran grain", "Iran bought wheat, the agriculture counselor at the embassy in Moscow said.",
      "Moscow", Role.VENUE),
+    # a ticker of a company that is not American: New York is only where it also trades
+    ("NORTHERN TELECOM <NT> IN PACT", "Northern Telecom Ltd signed a contract.", "<NT>",
+     Role.VENUE),
+    ("LOTUS <LOTS> IN PACT", "Lotus Development Corp signed a contract.", "<LOTS>",
+     Role.SUBJECT),
     # a demonym naming a person or an audience
     ("Life in wartime", "An American in Kyiv tells her story.", "American", Role.PERSON),
     ("Museum reopens", "Chinese tourists queued for hours.", "Chinese", Role.PERSON),

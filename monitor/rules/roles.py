@@ -94,6 +94,26 @@ _PERSON_AROUND = re.compile(r"\b(?:an?|one)\s+$", re.IGNORECASE)  # "an American
 _IN_AFTER = re.compile(r"^\s+(?:in|at|from|living|who|named)\b")
 
 
+TICKER = "us-listed-company"
+_FOREIGN_FORM = re.compile(r"\s+(?:Ltd|Limited|PLC|Plc|plc|AG|NV|N\.V\.|SA|S\.A\.|SpA|S\.p\.A\.|"
+                           r"GmbH|AB|ASA|Oyj|BV|B\.V\.|KK|K\.K\.|Bhd|Pty)\b")
+_NAME_BEFORE = re.compile(r"([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})\s*$")
+
+
+def _listed_abroad(mention: Mention, fields: Fields) -> bool:
+    """Whether a ticker's company is, by its legal form elsewhere in the story, not American
+    ("Northern Telecom <NT>" beside "Northern Telecom Ltd"): New York is then only where its
+    shares also trade."""
+    text = fields.get(mention.field)
+    name = _NAME_BEFORE.search(text[max(0, mention.start - 60):mention.start])
+    if name is None:
+        return False
+    words = name.group(1).split()[-2:]
+    pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, words)) + _FOREIGN_FORM.pattern,
+                         re.IGNORECASE)
+    return any(pattern.search(fields.get(f)) for f in ("title", "lead", "body"))
+
+
 def _chains(mentions: Sequence[Mention], fields: Fields) -> list[int]:
     """For each mention, the index of the last mention of its chain: mentions separated only
     by spaces or "'s" ("the U.S. Agriculture Department") read as one noun phrase."""
@@ -122,6 +142,8 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
     text = fields.get(mention.field)
     if mention.field == "title" and tail_start is not None and mention.start >= tail_start:
         return Role.SOURCE
+    if TICKER in mention.entity_ids:
+        return Role.VENUE if _listed_abroad(mention, fields) else Role.SUBJECT
     kinds = _kinds(mention, catalogue) | _kinds(chain_end, catalogue)
     start = max(0, mention.start - _WINDOW_BEFORE)
     before = text[start:mention.start]
