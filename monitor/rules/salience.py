@@ -3,8 +3,18 @@
 A mention's weight depends on where it stands: in the title it says most about the story, in
 the lead (first two sentences) a lot, in the body less, and each further body mention of the
 same country adds less than the one before (a story about French wine that names "American"
-buyers five times is not about the United States). An entity related to a country (Ukraine to
-Russia, NATO to the US) counts with its link weight from the catalogue.
+buyers five times is not about the United States). It depends too on the part the mention
+plays (``rules/roles.py``): the source of a claim, a dateline or venue, a demonym naming a
+person, where a thing comes from weigh a tenth or a quarter of a plain mention, so that they
+never make a country about on their own. An entity related to a country (Ukraine to Russia,
+NATO and "the West" to the US) adds its link weight only where the country is also named
+itself as a subject (``related_alone`` = 0): Ukraine alone is not a Russian story, NATO alone
+not an American one, as the analyst labels have it.
+
+The whole article counts: a country discussed through the body (named as a subject in at
+least three of its paragraphs, or sentences when it has one paragraph, and in at least 30% of
+them) adds three times its share of the body's country mentions, so a country that the body
+discusses after the lead reaches the threshold; one or two passing body mentions add nothing.
 
 A country is *about* when its salience reaches ``threshold`` (one lead mention) and also a
 share (``relative``) of the most salient country's: a single mention of Congress in a long
@@ -12,10 +22,12 @@ story about China's budget does not make it a US story. A country that reaches `
 about whatever the others score.
 
 How the numbers were chosen: ``python -m bench.tune_salience`` searches a grid on the tune part
-(4/5, by id hash) of both labeled dev files and keeps the best mean F1 of the russia-china-us
-flag; the holdout part (1/5) checks it. Title weighing twice a lead mention, fast decay in the
-body (0.5), a relative floor of 0.2 and ``sure`` at 3 won; see the closing notes for the
-figures.
+(4/5, by id hash) of both analyst-labeled dev files and keeps the best mean flag F1 on clear
+(not borderline) rows; the holdout part (1/5) checks it. Title weighing twice a lead mention,
+fast decay in the body (0.5), a relative floor of 0.25 and ``sure`` at 3 won; the role factors
+(0 to 0.1 for sources) and the body term's weights (2 to 3, cover 0.2 to 0.4) scored alike on
+these headline and wire texts, so the body term was set by principle and by the constructed
+full-text cases in tests/test_precision.py.
 """
 
 from __future__ import annotations
@@ -38,7 +50,7 @@ class SalienceParams:
     threshold: float = 2.0
     # A country is about only if its salience is also at least this share of the most salient
     # country's: one passing mention of Washington in a story about China is not about the US.
-    relative: float = 0.2
+    relative: float = 0.25
     # ... unless it reaches this much on its own (named in the lead and again in the body, or
     # in the title): a story about a US farm bill that discusses grain sales to the Soviet
     # Union at length is about both, however many US officials it quotes.
@@ -48,9 +60,11 @@ class SalienceParams:
     venue: float = 0.1
     person: float = 0.25
     origin: float = 0.25
-    # A related entity (Ukraine for Russia, NATO for the US) counts only where the country is
-    # also named itself: Ukraine alone is not a Russian story.
-    related_alone: bool = False
+    # A related entity (Ukraine for Russia, NATO for the US) counts in full where the country
+    # is also named itself as a subject, and this share of its weight where it is not:
+    # Ukraine alone is not a Russian story (the editors' tags of the NYT file say otherwise:
+    # 0.7 matches them better, at a cost in precision against the analyst labels).
+    related_alone: float = 0.0
     # The whole article counts: a country discussed through the body (named in at least
     # ``spread_min`` of its paragraphs, or sentences when it has one paragraph, and in at least
     # ``spread_cover`` of them) adds ``spread`` times its share of the body's country mentions.
@@ -179,8 +193,7 @@ def country_scores(mentions: list[Mention], catalogue: Catalogue,
                 if country in catalogue.entities[eid].weights:
                     score.entities[eid] = score.entities.get(eid, 0) + 1
     for country, weight in related.items():
-        if params.related_alone or country in own:
-            scores[country].salience += weight
+        scores[country].salience += weight * (1.0 if country in own else params.related_alone)
     if fields is not None and any(len(v) >= params.spread_min for v in body_starts.values()):
         _add_spread(scores, body_starts, _units(fields.body), params)
     top = max((s.salience for s in scores.values()), default=0.0)
