@@ -65,6 +65,7 @@ def role_of(title: str, text: str, mention: str) -> Role:
     ("Gulf tension", "Iran deployed Chinese-built missiles.", "Chinese", Role.ORIGIN),
     ("Ballet", "She is the first principal dancer from China in the company.", "China",
      Role.ORIGIN),
+    ("Cars", "It has NASA-inspired seats.", "NASA", Role.ORIGIN),
     ("Trade", "Imports from China rose.", "China", Role.SUBJECT),
     # ...but the plain subject stays a subject
     ("Sanctions", "The U.S. imposed sanctions on Iran.", "U.S.", Role.SUBJECT),

@@ -87,7 +87,8 @@ _PERSON_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s+" + _PEOPLE + r"\b")
 # A national team is its players: "the U.S. men's team", "Russian Olympic skaters".
 _TEAM_AFTER = re.compile(r"^\s+(?:men['’]s|women['’]s|national\s+(?:team|side|squad)|Olympic|"
                          r"Davis\s+Cup|Ryder\s+Cup|World\s+Cup|team)\b", re.IGNORECASE)
-_ORIGIN_AFTER = re.compile(r"^-(?:born|raised|bred|made|built|designed|supplied|manufactured)\b")
+_ORIGIN_AFTER = re.compile(r"^-(?:born|raised|bred|made|built|designed|supplied|manufactured|"
+                           r"inspired|style|themed)\b")
 _ORIGIN_BEFORE = re.compile(r"\b" + _PEOPLE + r"\s+(?:(?:who\s+)?(?:came|comes|fled)\s+)?"
                             r"(?:from|of)\s+(?:the\s+)?$")
 _PERSON_AROUND = re.compile(r"\b(?:an?|one)\s+$", re.IGNORECASE)  # "an American in Kyiv"
