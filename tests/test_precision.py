@@ -168,3 +168,11 @@ def test_a_body_of_one_paragraph_counts_by_sentences() -> None:
     text = ("China's exports fell. Beijing was worried. The U.S. cut its orders. Factories "
             "closed. Washington raised tariffs. Prices rose. American importers went elsewhere.")
     assert about("China's exports fall", text) == {"CN", "US"}
+
+
+def test_a_source_stays_in_the_evidence_though_it_is_not_about() -> None:
+    analysis = ENGINE.analyse("Soviet grain crop forecast", "Soviet wheat output will reach 90 "
+                              "mln tonnes, the U.S. Agriculture Department said.")
+    us = analysis.countries["US"]
+    assert not us.about and 0 < us.salience < 1
+    assert set(us.entities) == {"Q30", "usda"}
