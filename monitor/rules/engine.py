@@ -233,7 +233,7 @@ class RuleEngine:
         (``monitor rules test``)."""
         fields = split_fields(title, text)
         mentions = counted(self.matcher.find(fields), self.catalogue)
-        countries = country_scores(mentions, self.catalogue, self.params)
+        countries = country_scores(mentions, self.catalogue, self.params, fields)
         shared = _Shared(self, fields, mentions, countries)
         ctx = context or Context()
         chosen = range(len(self._groups)) if explain else self._candidates(shared, countries)

@@ -1,0 +1,187 @@
+"""What part a mention plays in its sentence, as a weight factor for salience. Pure.
+
+A desk analyst does not count a country that only *tells* the story: the source of a claim
+("U.S. officials said", "according to Xinhua", "CHINA PORK OUTPUT SEEN LOWER -- USDA"), the
+place a story is filed from or held at (a "MOSCOW, March 3 -" dateline, "at the U.N. in New
+York", "the U.S. agriculture counselor in Moscow said"), a demonym that names a person or an
+audience ("an American in Kyiv", "Chinese tourists", "the U.S. men's team"), or where a person
+or a thing comes from ("a Russian-born pianist", "Chinese-built missiles", "a dancer from
+China"). Each such
+mention keeps its place in the evidence but weighs only a fraction of a plain one, so that it
+never makes a country *about* on its own; the country's other mentions decide.
+
+English only: other languages' mentions keep the plain weight (factor 1). The patterns are
+read from the text around each mention (a few words either side), never from the whole story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from enum import Enum
+
+from monitor.rules.catalogue import Catalogue
+from monitor.rules.matcher import Fields, Mention
+
+
+class Role(Enum):
+    SUBJECT = "subject"  # the plain case: the story is (partly) about it
+    SOURCE = "source"  # who says or measures it
+    VENUE = "venue"  # where it is filed from or held
+    PERSON = "person"  # a demonym naming a person or an audience
+    ORIGIN = "origin"  # where a person or a product comes from ("Chinese-built", "from China")
+
+
+_VERBS = (r"(?:said|says|say|told|tells|reported|reports|report|estimated|estimates|estimate|"
+          r"forecast|forecasts|projected|projects|predicted|predicts|showed|shows|noted|notes|"
+          r"stated|added|quoted|wrote|believes?|according)")
+# Nouns for who or what gives information (not who acts).
+_TELLERS = (r"(?:officials?|sources?|diplomats?|spokes(?:man|woman|person|men|women)|director|"
+            r"counsel+ors?|attach[eé]s?|officers?|analysts?|experts?|intelligence|reports?|data|"
+            r"figures|statistics|survey|study|studies|media|newspapers?|press|agency|"
+            r"departments?|embassy|consulate|facility|newsletter|television|radio|"
+            r"correspondents?|observers?|monitors?|researchers?|scientists?|economists?|"
+            r"traders|dealers|brokers|census|bureau|service|authorities)")
+_IN_PLACE = r"(?:\s+(?:in|at)\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)?"
+# After the mention (and the mentions chained to it): "... officials said", "... Department's
+# officer in Peking said", "... REPORT" at the end of a wire headline.
+_SOURCE_AFTER = re.compile(
+    r"^(?:['’]s)?(?:\s+[\w.&-]+){0,3}?\s+" + _TELLERS + _IN_PLACE + r",?\s+" + _VERBS + r"\b",
+    re.IGNORECASE)
+# An agency or state medium itself followed by a verb of reporting or estimating.
+_AGENCY_AFTER = re.compile(r"^(?:['’]s)?" + _IN_PLACE + r",?\s+" + _VERBS + r"\b",
+                           re.IGNORECASE)
+_AGENCY_KINDS = frozenset({"institution", "state media", "market"})
+_ACCORDING_BEFORE = re.compile(
+    r"\b(?:according\s+to|citing|cited\s+by|quoted\s+by|(?:said|told|reported)\s+(?:by|to))"
+    r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w.'’-]+\s+){0,6}$", re.IGNORECASE)
+# A wire headline's closing attribution: "... SEEN LOWER -- USDA", "...SHAPE-U.S. REPORT".
+_TITLE_TAIL = re.compile(r"(?:\s(?:--?|—|–)\s*|(?<=[A-Z])-(?=[A-Z]))([^-—–]{1,40})$")
+# A place named as where the speaker or a meeting is: "the embassy in", "at the U.N. in".
+_VENUE_BEFORE = re.compile(
+    r"\b(?:U\.N\.|UN|United\s+Nations|headquarters|embassy|embassies|consulate|"
+    r"correspondents?|bureau|attach[eé]s?|counsel+ors?|officers?|diplomats?|envoys?|"
+    r"delegates?|delegation|ambassadors?|reporters?|officials?|General\s+Assembly|"
+    r"Security\s+Council|talks|conference|summit|forum|meeting|session)"
+    r"(?:\s+[\w.'’-]+){0,2}?\s+(?:in|at)\s+$")
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DATELINE_AFTER = re.compile(
+    r"^(?:,\s*[A-Z][\w.]*)?(?:,?\s+" + _MONTHS + r"\s+\d{1,2})?\s*(?:\([A-Za-z .]+\))?\s*"
+    r"(?:--?|—|–)\s")
+_DATELINE_AFTER_DATE = re.compile(r"^,\s+" + _MONTHS + r"\s+\d{1,2}\b")
+_PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
+_DEMONYMS = frozenset({"American", "Americans", "Chinese", "Russian", "Russians", "Soviet",
+                       "AMERICAN", "CHINESE", "RUSSIAN"})
+_PEOPLE = (r"(?:tourists?|students?|citizens?|nationals?|travell?ers?|dancers?|"
+           r"ballerinas?|players?|athletes?|skaters?|swimmers?|gymnasts?|boxers?|golfers?|"
+           r"runners?|singers?|actors?|actress(?:es)?|artists?|painters?|writers?|novelists?|"
+           r"poets?|authors?|musicians?|pianists?|violinists?|composers?|conductors?|"
+           r"scientists?|researchers?|academics?|scholars?|doctors?|journalists?|reporters?|"
+           r"photographers?|filmmakers?|directors?|chefs?|teachers?|fans?|audiences?|viewers?|"
+           r"readers?|listeners?|buyers?|consumers?|shoppers?|families|family|couples?|"
+           r"wom[ae]n|m[ae]n|girls?|boys?|children|kids|teenagers?|expats?|expatriates?|"
+           r"immigrants?|[eé]migr[eé]s?|refugees?|volunteers?|climbers?|friends?|"
+           r"grand(?:mother|father|parent)s?|husband|wife|mother|father|son|daughter|"
+           r"champion|star|stars|model|models|billionaire|heiress|influencers?|YouTuber)")
+_PERSON_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s+" + _PEOPLE + r"\b")
+# A national team is its players: "the U.S. men's team", "Russian Olympic skaters".
+_TEAM_AFTER = re.compile(r"^\s+(?:men['’]s|women['’]s|national\s+(?:team|side|squad)|Olympic|"
+                         r"Davis\s+Cup|Ryder\s+Cup|World\s+Cup|team)\b", re.IGNORECASE)
+_ORIGIN_AFTER = re.compile(r"^-(?:born|raised|bred|made|built|designed|supplied|manufactured|"
+                           r"inspired|style|themed)\b")
+_ORIGIN_BEFORE = re.compile(r"\b" + _PEOPLE + r"\s+(?:(?:who\s+)?(?:came|comes|fled)\s+)?"
+                            r"(?:from|of)\s+(?:the\s+)?$")
+_PERSON_AROUND = re.compile(r"\b(?:an?|one)\s+$", re.IGNORECASE)  # "an American in Kyiv"
+_IN_AFTER = re.compile(r"^\s+(?:in|at|from|living|who|named)\b")
+
+
+TICKER = "us-listed-company"
+_FOREIGN_FORM = re.compile(r"\s+(?:Ltd|Limited|PLC|Plc|plc|AG|NV|N\.V\.|SA|S\.A\.|SpA|S\.p\.A\.|"
+                           r"GmbH|AB|ASA|Oyj|BV|B\.V\.|KK|K\.K\.|Bhd|Pty)\b")
+_NAME_BEFORE = re.compile(r"([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})\s*$")
+
+
+def _listed_abroad(mention: Mention, fields: Fields) -> bool:
+    """Whether a ticker's company is, by its legal form elsewhere in the story, not American
+    ("Northern Telecom <NT>" beside "Northern Telecom Ltd"): New York is then only where its
+    shares also trade."""
+    text = fields.get(mention.field)
+    name = _NAME_BEFORE.search(text[max(0, mention.start - 60):mention.start])
+    if name is None:
+        return False
+    words = name.group(1).split()[-2:]
+    pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, words)) + _FOREIGN_FORM.pattern,
+                         re.IGNORECASE)
+    return any(pattern.search(fields.get(f)) for f in ("title", "lead", "body"))
+
+
+def _chains(mentions: Sequence[Mention], fields: Fields) -> list[int]:
+    """For each mention, the index of the last mention of its chain: mentions separated only
+    by spaces or "'s" ("the U.S. Agriculture Department") read as one noun phrase."""
+    last = list(range(len(mentions)))
+    for i in range(len(mentions) - 2, -1, -1):
+        a, b = mentions[i], mentions[i + 1]
+        if a.field == b.field:
+            gap = fields.get(a.field)[a.end:b.start]
+            if len(gap) <= 3 and gap.strip(" '’s") == "":
+                last[i] = last[i + 1]
+    return last
+
+
+def _kinds(mention: Mention, catalogue: Catalogue) -> set[str]:
+    return {catalogue.entities[e].kind for e in mention.entity_ids}
+
+
+_ATTRIBUTIONS = ("according", "citing", "cited", "quoted", "said", "told", "reported")
+_WINDOW_AFTER, _WINDOW_BEFORE = 90, 60
+
+
+def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Catalogue,
+            tail_start: int | None) -> Role:
+    """The part one mention plays (``chain_end`` is the last mention of its noun phrase;
+    ``tail_start`` where the title's closing attribution starts, if it has one)."""
+    text = fields.get(mention.field)
+    if mention.field == "title" and tail_start is not None and mention.start >= tail_start:
+        return Role.SOURCE
+    if TICKER in mention.entity_ids:
+        return Role.VENUE if _listed_abroad(mention, fields) else Role.SUBJECT
+    kinds = _kinds(mention, catalogue) | _kinds(chain_end, catalogue)
+    start = max(0, mention.start - _WINDOW_BEFORE)
+    before = text[start:mention.start]
+    after = text[chain_end.end:chain_end.end + _WINDOW_AFTER]
+    if _SOURCE_AFTER.match(after) or (kinds & _AGENCY_KINDS and _AGENCY_AFTER.match(after)):
+        return Role.SOURCE
+    # A cheap test first (a word of attribution before the mention), the pattern after.
+    folded = before.lower()
+    if any(w in folded for w in _ATTRIBUTIONS) and _ACCORDING_BEFORE.search(before):
+        return Role.SOURCE
+    own = text[mention.end:mention.end + 60]
+    if kinds & _PLACE_KINDS:
+        at_start = mention.start <= 3 and not text[:mention.start].strip()
+        if (at_start and _DATELINE_AFTER.match(own)) or _DATELINE_AFTER_DATE.match(own):
+            return Role.VENUE
+        if before.endswith((" in ", " at ")) and _VENUE_BEFORE.search(before):
+            return Role.VENUE
+    if own[:1] == "-" and _ORIGIN_AFTER.match(own):
+        return Role.ORIGIN
+    if (kinds & {"country"} and before.endswith(("from ", "of ", "the "))
+            and _ORIGIN_BEFORE.search(before)):
+        return Role.ORIGIN
+    if kinds & {"country"} and _TEAM_AFTER.match(own):
+        return Role.PERSON
+    if mention.text in _DEMONYMS and (
+            _PERSON_AFTER.match(own)
+            or (_PERSON_AROUND.search(before) and _IN_AFTER.match(own))):
+        return Role.PERSON
+    return Role.SUBJECT
+
+
+def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> list[Role]:
+    """The role of each mention, in order."""
+    if not mentions:
+        return []
+    last = _chains(mentions, fields)
+    tail = _TITLE_TAIL.search(fields.title)
+    tail_start = tail.start(1) if tail and len(tail.group(1).split()) <= 4 else None
+    return [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
+            for i, m in enumerate(mentions)]

@@ -1,0 +1,178 @@
+"""English precision: who only *tells* a story is not what it is about, and the whole article
+counts. Table-driven; each row is a story a desk analyst would judge as stated."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.config import RuleConfig
+from monitor.rules.catalogue import load_catalogue
+from monitor.rules.engine import RuleEngine
+from monitor.rules.matcher import split_fields
+from monitor.rules.roles import Role, roles
+
+CATALOGUE = load_catalogue()
+RULE = RuleConfig(name="russia-china-us", countries={"at_least": 2})  # type: ignore[arg-type]
+ENGINE = RuleEngine([RULE], CATALOGUE)
+
+
+def about(title: str, text: str) -> set[str]:
+    return {c for c, s in ENGINE.analyse(title, text).countries.items() if s.about}
+
+
+def role_of(title: str, text: str, mention: str) -> Role:
+    analysis = ENGINE.analyse(title, text)
+    for m, role in zip(analysis.mentions, roles(analysis.mentions, analysis.fields, CATALOGUE),
+                       strict=True):
+        if m.text == mention:
+            return role
+    raise AssertionError(f"{mention!r} not found in {[m.text for m in analysis.mentions]}")
+
+
+@pytest.mark.parametrize(("title", "text", "mention", "role"), [
+    # the source of a claim or of figures
+    ("Rice crop seen lower", "Vietnam's rice crop will shrink, U.S. officials said.", "U.S.",
+     Role.SOURCE),
+    ("Rice crop seen lower", "Vietnam's crop will shrink, the U.S. Agriculture Department said.",
+     "Agriculture Department", Role.SOURCE),
+    ("Rice crop seen lower", "Vietnam's crop will shrink, the U.S. Agriculture Department said.",
+     "U.S.", Role.SOURCE),  # chained to the agency: one noun phrase
+    ("Floods in China", "Dozens died, according to Xinhua.", "Xinhua", Role.SOURCE),
+    ("Floods in Laos", "Dozens died, according to a report by the CIA.", "CIA", Role.SOURCE),
+    ("Sudan talks", "The CIA director told senators the talks had failed.", "CIA", Role.SOURCE),
+    ("INDIA WHEAT CROP SEEN LOWER -- USDA", "India's wheat crop will fall.", "USDA", Role.SOURCE),
+    ("KENYA COFFEE EXPORTS UP-U.S. REPORT", "Kenya exported more.", "U.S.", Role.SOURCE),
+    ("USDA ESTIMATES EGYPT WHEAT IMPORTS", "Egypt will buy more.", "USDA", Role.SOURCE),
+    # a dateline, a venue
+    ("Pakistan bonds", "MOSCOW, March 3 (Reuters) - Pakistan sold bonds. Dealers were calm.",
+     "MOSCOW", Role.VENUE),
+    ("Sudan vote", "Delegates voted at the U.N. in New York on Tuesday.", "New York",
+     Role.VENUE),
+    ("Iran grain", "Iran bought wheat, the agriculture counselor at the embassy in Moscow said.",
+     "Moscow", Role.VENUE),
+    # a ticker of a company that is not American: New York is only where it also trades
+    ("NORTHERN TELECOM <NT> IN PACT", "Northern Telecom Ltd signed a contract.", "<NT>",
+     Role.VENUE),
+    ("LOTUS <LOTS> IN PACT", "Lotus Development Corp signed a contract.", "<LOTS>",
+     Role.SUBJECT),
+    # a demonym naming a person or an audience
+    ("Life in wartime", "An American in Kyiv tells her story.", "American", Role.PERSON),
+    ("Museum reopens", "Chinese tourists queued for hours.", "Chinese", Role.PERSON),
+    ("Basketball", "The U.S. men's team beat Serbia.", "U.S.", Role.PERSON),
+    ("Figure skating", "Russian Olympic skaters were banned.", "Russian", Role.PERSON),
+    # where a person or a thing comes from
+    ("Concert review", "The Russian-born pianist played Chopin.", "Russian", Role.ORIGIN),
+    ("Gulf tension", "Iran deployed Chinese-built missiles.", "Chinese", Role.ORIGIN),
+    ("Ballet", "She is the first principal dancer from China in the company.", "China",
+     Role.ORIGIN),
+    ("Cars", "It has NASA-inspired seats.", "NASA", Role.ORIGIN),
+    ("Trade", "Imports from China rose.", "China", Role.SUBJECT),
+    # ...but the plain subject stays a subject
+    ("Sanctions", "The U.S. imposed sanctions on Iran.", "U.S.", Role.SUBJECT),
+    ("Troops", "Russian troops crossed the border.", "Russian troops", Role.SUBJECT),
+    ("Talks", "Putin told reporters he was ready.", "Putin", Role.SUBJECT),
+    ("Budget", "China's economy grew 5 percent, officials said.", "China's", Role.SUBJECT),
+])
+def test_role_of_a_mention(title: str, text: str, mention: str, role: Role) -> None:
+    assert role_of(title, text, mention) is role
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # sports teams named after a US city or state
+    ("The Washington Capitals beat the Boston Bruins.", []),
+    ("The Chicago Cubs and the Texas Rangers", []),
+    ("Washington said the talks in Chicago went well.", ["US", "US"]),
+    # price benchmarks and currency units
+    ("U.S. crude rose 2 percent; West Texas Intermediate hit $90.", []),
+    ("Shares priced at 40 U.S. cents", []),
+    # companies named after a place they are not of; Bank of China and Air China are Chinese
+    ("Hongkong and Shanghai Banking Corp raised its prime rate.", []),
+    ("China Light and Power will build a plant.", []),
+    ("Bank of China and Air China signed a deal.", ["CN", "CN"]),
+    # an athlete who shares a leader's name
+    ("Daniil Medvedev won in straight sets.", []),
+    ("Dmitry Medvedev threatened Kyiv.", ["RU"]),
+])
+def test_blockers(text: str, expected: list[str]) -> None:
+    out = []
+    for m in ENGINE.matcher.find_in(text, "body"):
+        out += [CATALOGUE.entities[e].country for e in m.entity_ids]
+    assert [c for c in out if c] == expected
+
+
+@pytest.mark.parametrize(("title", "text", "countries"), [
+    # a country that only tells the story is not what it is about
+    ("CHINESE PORK OUTPUT SEEN LOWER -- USDA", "High feed prices will make Chinese farmers "
+     "cut hog herds this year, the U.S. Agriculture Department said. Pork output will fall.",
+     {"CN"}),
+    ("Soviet grain imports seen higher", "The Soviet Union will import more wheat this year, "
+     "U.S. officials said. Soviet buyers have been active.", {"RU"}),
+    ("Soviet grain crop forecast", "Soviet wheat output will reach 90 mln tonnes, according "
+     "to the U.S. Agriculture Department. The Soviet crop was larger last year.", {"RU"}),
+    # Ukraine alone is not Russia; NATO or the West alone not the US
+    ("Blinken visits Ukraine", "The secretary of state pledged more aid to Ukraine.", {"US"}),
+    ("Ukraine's harvest", "Ukraine's farmers brought in the grain. Kyiv welcomed it.", set()),
+    ("The West's illusions about Gorbachev", "Mikhail Gorbachev dreamed of a common European "
+     "home. It never came.", {"RU"}),
+    ("NATO ministers meet", "NATO defense ministers met in Brussels. The West is united.",
+     set()),
+    # ...but with the country named, they count towards it
+    ("Russia shells Ukraine", "Russian forces shelled Kharkiv. Ukraine asked NATO for help.",
+     {"RU"}),
+    # a dateline or a venue alone
+    ("Pakistan sells bonds", "MOSCOW, March 3 (Reuters) - Pakistan sold bonds. Dealers were "
+     "calm.", set()),
+    ("Sudan vote", "Delegates voted at the U.N. in New York. Sudan's envoy objected.", set()),
+    # a demonym naming a person or an audience
+    ("Life in wartime Kyiv", "An American in Kyiv tells her story. Sirens sound at night.",
+     set()),
+    # the story this product exists for still is about all three
+    ("Xi and Putin meet in Moscow", "China's leader met Russia's president. U.S. officials "
+     "said they were concerned, and the White House warned Beijing.", {"RU", "CN", "US"}),
+])
+def test_who_the_story_is_about(title: str, text: str, countries: set[str]) -> None:
+    assert about(title, text) == countries
+
+
+def _article(lead: str, paragraphs: list[str]) -> str:
+    return "\n".join([lead, *paragraphs])
+
+
+# A full article (as trafilatura gives it): title and lead about China's economy.
+LEAD = "China's economy slowed in the third quarter. Beijing promised more support."
+FILLER = ["Factories in the south reported weaker orders.", "Retail sales grew slowly.",
+          "Property developers struggled to pay their debts.", "Economists expect more cuts."]
+
+
+@pytest.mark.parametrize(("paragraphs", "us"), [
+    # the United States discussed through the body, after the lead: about
+    (["Exports to the United States fell 12 percent.", FILLER[0],
+      "Washington raised tariffs on Chinese steel in May.", FILLER[1],
+      "The Biden administration said more curbs were coming.", FILLER[2],
+      "American buyers of Chinese goods have turned to Vietnam and Mexico."], True),
+    # a single passing body mention: not
+    ([*FILLER[:2], "Some analysts compared it with the U.S. in 2008.", *FILLER[2:]], False),
+    # two passing mentions in a long article: still not
+    ([FILLER[0], "A U.S. bank cut its forecast.", *FILLER[1:], FILLER[0], FILLER[1],
+      "Shares rose in New York.", *FILLER[2:]], False),
+])
+def test_the_whole_article_counts(paragraphs: list[str], us: bool) -> None:
+    countries = about("China's growth slows", _article(LEAD, paragraphs))
+    assert "CN" in countries
+    assert ("US" in countries) is us
+
+
+def test_a_body_of_one_paragraph_counts_by_sentences() -> None:
+    fields = split_fields("t", "a. b. c")
+    assert fields.body == "c"
+    text = ("China's exports fell. Beijing was worried. The U.S. cut its orders. Factories "
+            "closed. Washington raised tariffs. Prices rose. American importers went elsewhere.")
+    assert about("China's exports fall", text) == {"CN", "US"}
+
+
+def test_a_source_stays_in_the_evidence_though_it_is_not_about() -> None:
+    analysis = ENGINE.analyse("Soviet grain crop forecast", "Soviet wheat output will reach 90 "
+                              "mln tonnes, the U.S. Agriculture Department said.")
+    us = analysis.countries["US"]
+    assert not us.about and 0 < us.salience < 1
+    assert set(us.entities) == {"Q30", "usda"}
