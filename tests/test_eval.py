@@ -54,17 +54,20 @@ def test_holdout_split_is_a_stable_fifth() -> None:
     assert all(not in_split(i, "tune") for i in held)
 
 
-# The data README's keyword baselines for the flag (best of its two keyword lists).
-BASELINE_F1 = {"reuters21578-dev.jsonl": 0.66, "nyt-rss-2022-dev.jsonl": 0.46}
+# The flag against the analyst's labels (the target; editors' tags are reference only), on
+# clear rows, beside the keyword baseline scored in the same run, and above a floor that the
+# measured figures clear with room (tune/holdout: Reuters 0.95/0.93, NYT 0.97/1.0).
+ANALYST_FILES = ["reuters21578-dev-analyst.jsonl", "nyt-rss-2022-dev-analyst.jsonl"]
 
 
-@pytest.mark.parametrize("name", sorted(BASELINE_F1))
+@pytest.mark.parametrize("name", ANALYST_FILES)
 @pytest.mark.parametrize("split", ["tune", "holdout"])
-def test_flag_beats_the_keyword_baselines(name: str, split: str) -> None:
+def test_flag_beats_the_keyword_baseline_on_analyst_labels(name: str, split: str) -> None:
     path = shared(f"labeled/{name}")
-    report = rules_api.evaluate_file(CONFIG, path, split)  # type: ignore[arg-type]
-    f1 = report["rules"]["russia-china-us"]["f1"]
-    assert f1 >= BASELINE_F1[name] + 0.04, (split, report["rules"])
+    report = rules_api.evaluate_file(CONFIG, path, split, baseline=True)  # type: ignore[arg-type]
+    ours = report["slices"]["clear"]["flag"]
+    keywords = report["baseline"]["slices"]["clear"]["flag"]
+    assert ours["f1"] > keywords["f1"] and ours["f1"] >= 0.85, (split, ours, keywords)
 
 
 # --- the report an analyst reads: clear rows, languages, rule labels, errors, baseline -------
