@@ -1,16 +1,24 @@
 """The email channel: multipart text + HTML over SMTP (plain, STARTTLS or SSL, optional auth).
 
-smtplib is blocking, so each send runs in a worker thread. SMTP and socket errors become
-``DeliveryError``; a 5xx refusal of the recipients is permanent, everything else is retried.
+smtplib is blocking, so each send runs in a worker thread, and the whole exchange gets the
+channel's timeout: smtplib's own timeout is per read, so a server dripping its greeting a byte
+at a time would hold the thread (and the process's exit) for ever; at the deadline the socket
+is shut down, which ends the thread. SMTP and socket errors become ``DeliveryError`` (the
+server's text decoded, then the secrets removed); a 5xx refusal of the recipients is
+permanent, everything else is retried.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import smtplib
+import socket
 import ssl
+import threading
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any, cast
 
 from monitor.alerts.redact import redact, secrets_of
 from monitor.alerts.render import AlertView, email_batch_parts, email_parts
@@ -19,6 +27,57 @@ from monitor.config import ChannelConfig
 from monitor.errors import DeliveryError
 
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+
+
+class _Abort:
+    """Lets the event loop end a blocked smtplib exchange: the socket is shut down (which
+    wakes a read blocked in another thread, as closing it does not)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._smtp: smtplib.SMTP | None = None
+        self._sock: socket.socket | None = None
+        self.aborted = False
+
+    def watch(self, smtp: smtplib.SMTP, sock: socket.socket) -> None:
+        with self._lock:
+            self._smtp, self._sock = smtp, sock
+            if self.aborted:
+                raise TimeoutError("the SMTP exchange was given up")
+
+    def abort(self) -> None:
+        with self._lock:
+            self.aborted = True
+            current = getattr(self._smtp, "sock", None) or self._sock
+        if current is not None:
+            with contextlib.suppress(OSError):
+                current.shutdown(socket.SHUT_RDWR)
+
+
+class _SMTP(smtplib.SMTP):
+    abort: _Abort
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        sock: socket.socket = super()._get_socket(host, port, timeout)  # type: ignore[misc]
+        self.abort.watch(self, sock)
+        return sock
+
+
+class _SMTP_SSL(smtplib.SMTP_SSL):
+    abort: _Abort
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        sock: socket.socket = super()._get_socket(host, port, timeout)  # type: ignore[misc]
+        self.abort.watch(self, sock)
+        return sock
+
+
+def _reply_text(reply: bytes | str) -> str:
+    """A server's reply as text (decoded, not a bytes repr that escapes what redaction
+    must find)."""
+    if isinstance(reply, bytes):
+        return reply.decode("utf-8", "replace")
+    return str(reply)
 
 
 class EmailChannel:
@@ -47,27 +106,40 @@ class EmailChannel:
 
     async def send(self, view: AlertView, thread: str | None = None) -> str | None:
         msg = self.build_message(view)
-        await asyncio.to_thread(self._send_blocking, msg)
+        await self._deliver(msg)
         return str(msg["Message-ID"])
 
     async def send_many(self, views: list[AlertView], heading: str) -> str | None:
         """A digest: the stories grouped, each with the other outlets that followed."""
         to = list(dict.fromkeys(self._cfg.to + [r for v in views for r in v.recipients or []]))
         msg = self._message(*email_batch_parts(views, heading), to)
-        await asyncio.to_thread(self._send_blocking, msg)
+        await self._deliver(msg)
         return str(msg["Message-ID"])
 
-    def _send_blocking(self, msg: EmailMessage) -> None:
+    async def _deliver(self, msg: EmailMessage) -> None:
+        """The blocking exchange in a thread, all of it within the channel's timeout."""
+        abort = _Abort()
+        try:
+            async with asyncio.timeout(self._cfg.timeout):
+                await asyncio.to_thread(self._send_blocking, msg, abort)
+        except TimeoutError:
+            abort.abort()
+            raise DeliveryError(self.name, "no complete SMTP exchange within "
+                                           f"{self._cfg.timeout:g}s") from None
+
+    def _send_blocking(self, msg: EmailMessage, abort: _Abort) -> None:
         cfg = self._cfg
         assert cfg.host is not None
         port = cfg.port or DEFAULT_PORTS[cfg.security]
         try:
-            smtp: smtplib.SMTP
+            smtp: _SMTP | _SMTP_SSL
             if cfg.security == "ssl":
-                smtp = smtplib.SMTP_SSL(cfg.host, port, timeout=cfg.timeout,
-                                        context=ssl.create_default_context())
+                smtp = _SMTP_SSL(timeout=cfg.timeout, context=ssl.create_default_context())
             else:
-                smtp = smtplib.SMTP(cfg.host, port, timeout=cfg.timeout)
+                smtp = _SMTP(timeout=cfg.timeout)
+            smtp.abort = abort
+            cast(Any, smtp)._host = cfg.host  # as __init__ sets it when it connects: TLS uses it
+            smtp.connect(cfg.host, port)
             with smtp:
                 if cfg.security == "starttls":
                     smtp.starttls(context=ssl.create_default_context())
@@ -79,7 +151,7 @@ class EmailChannel:
             raise DeliveryError(self.name, f"recipients refused: {codes}",
                                 permanent=all(c >= 500 for c in codes)) from None
         except smtplib.SMTPResponseException as exc:
-            detail = squeeze(redact(repr(exc.smtp_error), self.secrets))[:300]
+            detail = squeeze(redact(_reply_text(exc.smtp_error), self.secrets))[:300]
             raise DeliveryError(self.name, f"SMTP {exc.smtp_code}: {detail}") from None
         except (smtplib.SMTPException, OSError, ValueError) as exc:
             detail = squeeze(redact(str(exc), self.secrets))[:300]
