@@ -1,0 +1,287 @@
+"""The independent adversarial run repeated with variants: siblings of issue 10's examples
+that the first tests did not cover. Each test states what a user relies on; each was seen to
+fail before its fix unless its docstring says it is a regression guard that passed already.
+
+Real servers on 127.0.0.1: raw sockets that write exact bytes (a Latin-1 reason phrase, a
+Retry-After past year 9999, an SMTP server that echoes credentials or drips its greeting),
+pytest-httpserver for feeds, real SQLite files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from monitor import api
+from monitor.alerts.render import slack_payload
+from monitor.config import FetchConfig
+from monitor.errors import DeliveryError, FetchError
+from monitor.ingest.feeds import parse_feed
+from monitor.ingest.fetch import Fetcher, fetch, parse_retry_after
+from monitor.logs import JsonFormatter, TextFormatter
+from tests.helpers import make_config, rss
+from tests.test_hostile_alerts import (
+    LEAD,
+    _feed,
+    _smtp_echoing_credentials,
+    _view,
+    block_kit_problems,
+    mrkdwn_problems,
+    mrkdwn_texts,
+)
+from tests.test_hostile_fetch import RawServer
+
+NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+FEED = rss([{"title": "Local story", "guid": "1", "link": "http://127.0.0.1:9/1"}])
+
+
+@pytest.fixture
+def raw() -> Iterator[RawServer]:
+    server = RawServer()
+    yield server
+    server.close()
+
+
+def _fetch(url: str) -> Any:
+    async def go() -> Any:
+        async with Fetcher(FetchConfig(timeout=5)) as client:
+            return await fetch(client, url, max_bytes=100_000, total_timeout=10,
+                               allow_private=True)
+    return asyncio.run(go())
+
+
+# ---- HTTP framing: a reason phrase that is not UTF-8 ----------------------------------------
+
+LATIN1_OK = b"HTTP/1.1 200 Tr\xe8s bien\r\n"
+
+
+def test_a_feed_whose_reason_phrase_is_latin1_is_read(sqlite_url: str, raw: RawServer) -> None:
+    """'HTTP/1.1 200 Très bien' in Latin-1 (or any bytes) is a good answer, as for browsers:
+    the feed is stored, not failed with a UnicodeEncodeError."""
+    raw.routes["/feed"] = (LATIN1_OK + b"Content-Type: application/rss+xml\r\n"
+                           b"Content-Length: %d\r\n\r\n" % len(FEED) + FEED)
+    raw.routes["/binary"] = (b"HTTP/1.1 200 \xff\xfe\x80\r\nContent-Length: %d\r\n\r\n"
+                             % len(FEED) + FEED)
+    assert _fetch(raw.url("/binary")).body == FEED
+    config = make_config(sqlite_url, [{"name": "fr", "url": raw.url("/feed")}],
+                         full_text=False)
+    api.poll_once(config, now=NOW, workers=0)
+    (feed,) = api.feeds_health(config)
+    assert feed["error_count"] == 0 and feed["articles"] == 1, feed
+
+
+def test_a_webhook_answering_a_latin1_reason_phrase_gets_the_alert_once(
+        sqlite_url: str, web: HTTPServer, raw: RawServer) -> None:
+    """The webhook took the message (200) with a Latin-1 reason phrase: the alert is sent,
+    not retried (which would deliver it again)."""
+    raw.routes["/hook"] = LATIN1_OK + b"Content-Length: 2\r\n\r\nok"
+    config = make_config(sqlite_url, [{"name": "f", "url": _feed(web, LEAD)}],
+                         full_text=False, extra={"alerts": {"channels": [
+                             {"name": "hook", "type": "webhook",
+                              "webhook_url": raw.url("/hook")}]}})
+    api.poll_once(config, now=NOW, workers=0)
+    (alert,) = api.alerts(config)
+    assert alert["status"] == "sent", alert
+    assert raw.hits["/hook"] == 1
+
+
+# ---- Retry-After: a date Python cannot represent ---------------------------------------------
+
+HUGE_DATE = "Mon, 01 Jan 99999999999999 00:00:00 GMT"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (HUGE_DATE, None), ("Fri, 31 Dec 9999 23:59:59 -2359", 1e9), ("9" * 5000, 1e9),
+    ("Mon, 32 Jan 2026 00:00:00 GMT", None), ("\u00b2", None), ("120", 120.0),
+])
+def test_feed_retry_after_is_parsed_without_raising(value: str, expected: float | None) -> None:
+    assert parse_retry_after(value, NOW) == expected
+
+
+def test_a_429_with_a_retry_after_past_year_9999_is_still_a_429(raw: RawServer) -> None:
+    """The status decides how the feed is treated (throttled, not failed): an odd
+    Retry-After must not turn the answer into an 'unexpected error' without a status."""
+    raw.routes["/slow"] = (f"HTTP/1.1 429 Too Many\r\nRetry-After: {HUGE_DATE}\r\n"
+                           "Content-Length: 0\r\n\r\n").encode()
+    with pytest.raises(FetchError) as caught:
+        _fetch(raw.url("/slow"))
+    assert caught.value.status == 429 and caught.value.reason == "HTTP 429", caught.value
+
+
+# ---- feeds: character references, a byte order mark --------------------------------------------
+
+BAD_REFS = ["&#1114112;", "&#x110000;", "&#99999999999999999999;", "&#x" + "f" * 30 + ";",
+            "&#xD800;", "&#55296;", "&#xDFFF;"]
+
+
+@pytest.mark.parametrize("ref", BAD_REFS)
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_a_character_reference_outside_unicode_costs_nothing_else(ref: str, kind: str) -> None:
+    """A reference to no character (past U+10FFFF, a surrogate) is a replacement character;
+    the feed and the entry's siblings are read."""
+    if kind == "rss":
+        body = (f'<rss version="2.0"><channel><title>t</title><item><title>a{ref}b</title>'
+                f"<guid>g{ref}</guid></item><item><title>ok</title><guid>2</guid></item>"
+                "</channel></rss>").encode()
+    else:
+        body = (f'<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry>'
+                f"<id>{ref}</id><title>a{ref}b</title></entry><entry><id>2</id>"
+                "<title>ok</title></entry></feed>").encode()
+    parsed = parse_feed(body, "http://127.0.0.1/feed")
+    titles = [e.title for e in parsed.entries]
+    assert titles == ["a\ufffdb", "ok"], titles
+    for entry in parsed.entries:
+        (entry.title + (entry.guid or "")).encode("utf-8")  # storable
+
+
+@pytest.mark.parametrize("content_type", [None, "application/feed+json"])
+def test_a_json_feed_with_a_byte_order_mark_is_read(content_type: str | None) -> None:
+    body = b"\xef\xbb\xbf" + json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": "BOM",
+        "items": [{"id": "1", "title": "With a BOM", "url": "http://127.0.0.1:9/1"}]}).encode()
+    parsed = parse_feed(body, "http://127.0.0.1/feed.json", content_type)
+    assert [e.title for e in parsed.entries] == ["With a BOM"]
+
+
+# ---- log forging through Unicode line breaks ---------------------------------------------------
+
+FORGED = 'x\u2028{"level": "info", "event": "all-clear"}\u2029y\x85z\x1cw\r\nv'
+
+
+@pytest.mark.parametrize("template", ["poll failed feed=%s", "feed %s failed"])
+def test_a_log_record_is_one_line_whatever_the_feed_sends(template: str) -> None:
+    """Log shippers split lines on U+2028, U+2029 and NEL too (Python's splitlines does):
+    a feed name or entry title carrying them stays inside its record, in both formats."""
+    record = logging.LogRecord("monitor.pipeline", logging.WARNING, __file__, 1, template,
+                               (FORGED,), None)
+    line = JsonFormatter().format(record)
+    assert len(line.splitlines()) == 1, line
+    doc = json.loads(line)
+    assert doc.get("feed") == FORGED or FORGED in doc["event"], doc
+    assert doc["level"] == "warning" and doc["logger"] == "monitor.pipeline"
+    assert len(TextFormatter().format(record).splitlines()) == 1
+
+
+# ---- Slack mentions in other spellings (regression guards: these passed already) -------------
+
+@pytest.mark.parametrize("hostile", [
+    "<!subteam^S0123|@desk>", "<!everyone>", "<\u200b!channel>", "<!channel\u200b>",
+    "&lt;!channel&gt;", "<!date^1392734382^{date}|x>", "<#C024BE7LR>", "<@W123|bob>",
+    "<mailto:x@evil.example|click>", "\u2028<!here>",
+])
+def test_other_mention_spellings_ping_nobody(hostile: str) -> None:
+    view = _view(title=f"{LEAD} {hostile}", url=f"https://news.example/{hostile}",
+                 text=hostile)
+    payload = slack_payload(view)
+    problems = [p for t in mrkdwn_texts(payload) for p in mrkdwn_problems(t)]
+    assert problems + block_kit_problems(payload) == []
+
+
+# ---- SMTP: credentials echoed with escapes, a server that drips --------------------------------
+
+def _smtp_server(handler: Callable[[socket.socket], None]) -> Iterator[int]:
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = server.accept()
+                threading.Thread(target=_guarded, args=(handler, conn), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        server.close()
+
+
+def _guarded(handler: Callable[[socket.socket], None], conn: socket.socket) -> None:
+    with conn, contextlib.suppress(OSError):
+        handler(conn)
+
+
+def _email_config(sqlite_url: str, port: int, password: str | None = None,
+                  timeout: str = "5s") -> Any:
+    channel: dict[str, Any] = {"name": "email", "type": "email", "host": "127.0.0.1",
+                               "port": port, "security": "none", "from_addr": "m@test",
+                               "to": ["d@test"], "timeout": timeout}
+    if password:
+        channel |= {"username": "desk", "password": password}
+    return make_config(sqlite_url, [], full_text=False,
+                       extra={"alerts": {"channels": [channel]}})
+
+
+@pytest.fixture
+def echoing_smtp() -> Iterator[int]:
+    yield from _smtp_server(_smtp_echoing_credentials)
+
+
+@pytest.mark.parametrize("password", ['pa\\ss"wo\'rd-Sm7p', "tab\tand\\x41-secret"])
+def test_an_echoed_password_with_escapable_characters_is_redacted(
+        sqlite_url: str, echoing_smtp: int, password: str) -> None:
+    """A 535 quoting the password: no form of it (raw, nor as Python would escape it)
+    reaches the error an operator sees."""
+    config = _email_config(sqlite_url, echoing_smtp, password)
+    with pytest.raises(DeliveryError) as err:
+        api.send_test_alert(config, "email")
+    text = str(err.value)
+    assert "535" in text
+    for form in (password, repr(password)[1:-1], repr(password.encode())[2:-1]):
+        for piece in (form[:6], form[-6:]):
+            assert piece not in text, (piece, text)
+
+
+def _drip_greeting(conn: socket.socket) -> None:
+    """Greets one byte every 0.2 s, a multi-line greeting that never ends (for 2 minutes)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        for byte in b"220-smtp.test slowly\r\n":
+            conn.sendall(bytes([byte]))
+            time.sleep(0.2)
+
+
+def _silent(conn: socket.socket) -> None:
+    """Accepts the connection and never greets (for 2 minutes, or until closed)."""
+    conn.settimeout(120)
+    with contextlib.suppress(OSError):
+        conn.recv(1)
+
+
+@pytest.mark.parametrize("server", [_drip_greeting, _silent], ids=["drip", "silent"])
+def test_an_smtp_server_that_never_finishes_greeting_is_cut_at_the_timeout(
+        sqlite_url: str, server: Callable[[socket.socket], None]) -> None:
+    """``alerts test email`` (and every send) ends within the channel's timeout with an
+    error, however slowly the server talks: smtplib's timeout is per read, so a server
+    dripping a byte at a time would hold the send (and the process's exit) for ever."""
+    outcome: list[BaseException | None] = []
+    ports = _smtp_server(server)
+    port = next(ports)
+    config = _email_config(sqlite_url, port, timeout="2s")
+
+    def run() -> None:
+        try:
+            api.send_test_alert(config, "email")
+            outcome.append(None)
+        except BaseException as exc:  # reported below
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=30)  # a guard, not a speed claim
+    with contextlib.suppress(StopIteration):
+        next(ports)
+    assert not worker.is_alive(), "the send was still waiting for the SMTP greeting"
+    (exc,) = outcome
+    assert isinstance(exc, DeliveryError), exc
+    assert "timed out" in exc.reason or "within" in exc.reason, exc.reason
