@@ -285,3 +285,41 @@ def test_an_smtp_server_that_never_finishes_greeting_is_cut_at_the_timeout(
     (exc,) = outcome
     assert isinstance(exc, DeliveryError), exc
     assert "timed out" in exc.reason or "within" in exc.reason, exc.reason
+
+
+# ---- secrets in other error paths ---------------------------------------------------------------
+
+TOKEN = "Zq7T0KENsecret"
+
+
+def _hook_config(sqlite_url: str, feed_url: str, hook_url: str) -> Any:
+    return make_config(sqlite_url, [{"name": "f", "url": feed_url}], full_text=False,
+                       extra={"alerts": {"channels": [
+                           {"name": "hook", "type": "webhook", "webhook_url": hook_url}]}})
+
+
+def test_an_unparseable_webhook_url_is_a_recorded_error_not_a_crash(
+        sqlite_url: str, web: HTTPServer, caplog: pytest.LogCaptureFixture) -> None:
+    """A webhook URL the config accepts but urlsplit cannot read (``http://[::1/…``): the
+    poll still stores its articles, the alert records an error, and the token is nowhere."""
+    config = _hook_config(sqlite_url, _feed(web, LEAD), f"http://[::1/hooks/{TOKEN}")
+    caplog.set_level(logging.DEBUG)
+    api.poll_once(config, now=NOW, workers=0)  # must not raise
+    (feed,) = api.feeds_health(config)
+    assert feed["articles"] == 1
+    (alert,) = api.alerts(config)
+    assert alert["attempts"] == 1 and alert["last_error"], alert
+    ours = "\n".join(logging.Formatter().format(r) for r in caplog.records
+                     if r.name.startswith("monitor"))
+    for text in (alert["last_error"], ours):
+        assert TOKEN.lower() not in text.lower(), text
+
+
+def test_a_token_in_the_webhook_host_is_redacted_from_url_errors(sqlite_url: str) -> None:
+    """Some services put the token in a subdomain; the HTTP client quotes the host in its
+    own way (here an IDNA error, before any connection): the token never reaches the error."""
+    config = _hook_config(sqlite_url, "http://127.0.0.1:9/feed",
+                          f"http://{TOKEN}\u00ad.hooks.example/catch")
+    with pytest.raises(DeliveryError) as err:
+        api.send_test_alert(config, "hook")
+    assert TOKEN.lower() not in str(err.value).lower(), err.value
