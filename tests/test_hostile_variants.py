@@ -323,3 +323,22 @@ def test_a_token_in_the_webhook_host_is_redacted_from_url_errors(sqlite_url: str
     with pytest.raises(DeliveryError) as err:
         api.send_test_alert(config, "hook")
     assert TOKEN.lower() not in str(err.value).lower(), err.value
+
+
+# ---- OPML ---------------------------------------------------------------------------------------
+
+def test_an_opml_file_nested_thousands_deep_is_a_clear_error(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(json.dumps({"database": {"url": f"sqlite:///{tmp_path / 'm.db'}"}}))
+    opml = tmp_path / "deep.opml"
+    opml.write_bytes(b'<opml version="2.0"><body>' + b'<outline text="f">' * 5000
+                     + b'<outline text="x" xmlUrl="http://127.0.0.1:9/x"/>'
+                     + b"</outline>" * 5000 + b"</body></opml>")
+    result = CliRunner().invoke(cli, ["--config", str(cfg), "feeds", "import", str(opml)],
+                                obj={})
+    assert not isinstance(result.exception, RecursionError), result.exception
+    assert result.exit_code in (1, 2) and "nested too deeply" in result.output, result.output
