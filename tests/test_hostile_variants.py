@@ -26,7 +26,7 @@ from pytest_httpserver import HTTPServer
 from monitor import api
 from monitor.alerts.render import slack_payload
 from monitor.config import FetchConfig
-from monitor.errors import DeliveryError, FetchError
+from monitor.errors import DeliveryError, FeedParseError, FetchError
 from monitor.ingest.feeds import parse_feed
 from monitor.ingest.fetch import Fetcher, fetch, parse_retry_after
 from monitor.logs import JsonFormatter, TextFormatter
@@ -342,3 +342,30 @@ def test_an_opml_file_nested_thousands_deep_is_a_clear_error(tmp_path: Any) -> N
                                 obj={})
     assert not isinstance(result.exception, RecursionError), result.exception
     assert result.exit_code in (1, 2) and "nested too deeply" in result.output, result.output
+
+
+def test_an_element_with_a_hundred_thousand_attributes_is_refused_at_once() -> None:
+    """feedparser's attribute handling is quadratic: 100,000 attributes in a 1 MB item kept
+    a worker busy for minutes (until the parse deadline killed it, at every poll). It is a
+    clear error instead, and ordinary long attributes still parse."""
+    body = (b'<rss version="2.0"><channel><item '
+            + b" ".join(b'a%d="x"' % i for i in range(100_000))
+            + b"><title>t</title><guid>1</guid></item></channel></rss>")
+    done: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            parse_feed(body, "http://127.0.0.1/feed")
+            done.append(None)
+        except BaseException as exc:  # reported below
+            done.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=20)  # a guard, not a speed claim
+    assert done, "the parse was still running"
+    assert isinstance(done[0], FeedParseError) and "attributes" in str(done[0]), done
+    long_value = (b'<rss version="2.0"><channel><item><title>t</title><guid>1</guid>'
+                  b'<enclosure url="http://127.0.0.1:9/a" type="audio/mpeg" length="1" x="'
+                  + b"v" * 1_000_000 + b'"/></item></channel></rss>')
+    assert [e.title for e in parse_feed(long_value).entries] == ["t"]
