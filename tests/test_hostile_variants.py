@@ -369,3 +369,83 @@ def test_an_element_with_a_hundred_thousand_attributes_is_refused_at_once() -> N
                   b'<enclosure url="http://127.0.0.1:9/a" type="audio/mpeg" length="1" x="'
                   + b"v" * 1_000_000 + b'"/></item></channel></rss>')
     assert [e.title for e in parse_feed(long_value).entries] == ["t"]
+
+
+# ---- regression guards: framings, encodings and address spellings that passed already ----------
+
+H = b"HTTP/1.1 200 OK\r\n"
+
+
+def _moved(location: bytes) -> bytes:
+    return b"HTTP/1.1 302 Found\r\nLocation: " + location + b"\r\nContent-Length: 0\r\n\r\n"
+
+
+FRAMINGS: dict[str, tuple[bytes, str]] = {
+    "/two-lengths": (H + b"Content-Length: 6\r\nContent-Length: 7\r\n\r\n<rss/>x",
+                     "invalid HTTP response"),
+    "/negative-length": (H + b"Content-Length: -1\r\n\r\n<rss/>", "invalid HTTP response"),
+    "/length-overflow": (H + b"Content-Length: " + b"9" * 400 + b"\r\n\r\n<rss/>",
+                         "invalid HTTP response"),
+    "/te-and-length": (H + b"Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"
+                       b"6\r\n<rss/>\r\n0\r\n\r\n", "invalid HTTP response"),
+    "/chunk-overflow": (H + b"Transfer-Encoding: chunked\r\n\r\n" + b"f" * 40
+                        + b"\r\n<rss/>\r\n0\r\n\r\n", "invalid HTTP response"),
+    "/huge-trailer": (H + b"Transfer-Encoding: chunked\r\n\r\n6\r\n<rss/>\r\n0\r\n"
+                      + b"".join(b"T%d: v\r\n" % i for i in range(20_000)) + b"\r\n",
+                      "invalid HTTP response"),
+    "/no-colon": (H + b"garbage line\r\nContent-Length: 6\r\n\r\n<rss/>",
+                  "invalid HTTP response"),
+    "/status-1000": (b"HTTP/1.1 1000 Weird\r\nContent-Length: 0\r\n\r\n", "invalid HTTP"),
+    "/http-0.9": (b"<rss version='2.0'><channel></channel></rss>", "invalid HTTP response"),
+    "/http2-frame": (b"\x00\x00\x12\x04\x00\x00\x00\x00\x00", "invalid HTTP response"),
+    "/only-100-continue": (b"HTTP/1.1 100 Continue\r\n\r\n", "server closed the connection"),
+    "/gzip-not-gzip": (H + b"Content-Encoding: gzip\r\nContent-Length: 6\r\n\r\n<rss/>",
+                       "undecodable body"),
+    "/zstd": (H + b"Content-Encoding: zstd\r\nContent-Length: 4\r\n\r\nxxxx", "unsupported"),
+    "/to-file": (_moved(b"file:///etc/passwd"), "not an HTTP URL"),
+    "/to-ftp": (_moved(b"ftp://127.0.0.1/feed"), "not an HTTP URL"),
+    "/to-gopher": (_moved(b"gopher://127.0.0.1:6379/_FLUSHALL"), "not an HTTP URL"),
+    "/to-v4-in-brackets": (_moved(b"http://[127.0.0.1]/"), "unparseable URL"),
+    "/to-bidi-host": (_moved("http://\u202e.example/".encode()), "invalid host name"),
+    "/to-octal": (_moved(b"http://0177.0.0.1/"), "not a valid IP address"),
+    "/to-huge-location": (_moved(b"http://127.0.0.1/" + b"a" * 60_000),
+                          "invalid HTTP response"),
+}
+
+
+@pytest.mark.parametrize("path", list(FRAMINGS))
+def test_other_framings_are_fetch_errors_with_a_truthful_reason(raw: RawServer,
+                                                                path: str) -> None:
+    raw.routes[path], words = FRAMINGS[path]
+    with pytest.raises(FetchError) as caught:
+        _fetch(raw.url(path))
+    assert words in caught.value.reason, caught.value.reason
+    assert "timed out" not in caught.value.reason and "unexpected" not in caught.value.reason
+
+
+@pytest.mark.parametrize("encoding", ["GZIP", "x-gzip", ",,gzip,,", "gzip, identity"])
+def test_other_spellings_of_gzip_are_decoded(raw: RawServer, encoding: str) -> None:
+    import gzip
+    packed = gzip.compress(FEED)
+    raw.routes["/enc"] = (H + f"Content-Encoding: {encoding}\r\n".encode()
+                          + b"Content-Length: %d\r\n\r\n" % len(packed) + packed)
+    assert _fetch(raw.url("/enc")).body == FEED
+
+
+@pytest.mark.parametrize("url", [
+    "http://127\u30020\u30020\u30021/", "http://[::1%25lo]/", "http://good@127.0.0.1/",
+    "http://[0:0:0:0:0:ffff:127.0.0.1]/", "http://[::ffff:0:127.0.0.1]/",
+    "http://127.0.0.1%2e/", "http://evil.example\\@127.0.0.1/", "http://[::]/",
+    "http://0/", "http://0177.0.0.1/", "http://\uff11\uff12\uff17.0.0.1/",
+    "http://127.0.0.1\u200b/", "http://[fe80::1%25eth0]/", "http://[::ffff:a9fe:a9fe]/",
+])
+def test_other_spellings_of_private_addresses_are_refused(url: str) -> None:
+    """Without any DNS: each spelling is refused as invalid or non-public, never fetched."""
+    async def go() -> None:
+        async with Fetcher(FetchConfig(timeout=5)) as client:
+            await fetch(client, url, max_bytes=1000, total_timeout=10,
+                        allow_private=False)
+    with pytest.raises(FetchError) as caught:
+        asyncio.run(go())
+    assert "non-public" in caught.value.reason or "invalid" in caught.value.reason.lower() \
+        or "not a valid" in caught.value.reason, caught.value.reason
