@@ -449,3 +449,24 @@ def test_other_spellings_of_private_addresses_are_refused(url: str) -> None:
         asyncio.run(go())
     assert "non-public" in caught.value.reason or "invalid" in caught.value.reason.lower() \
         or "not a valid" in caught.value.reason, caught.value.reason
+
+
+# ---- a channel's answer is bounded like a feed's body -------------------------------------------
+
+def test_a_webhook_answering_a_gzip_bomb_costs_no_memory(sqlite_url: str, raw: RawServer) -> None:
+    """A 300 KB gzip of 300 MB of zeros in answer to a POST: read up to a small bound, the
+    error recorded with its status (it took 900 MB of memory when decoded whole)."""
+    import resource
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    block = b"\0" * (1 << 20)
+    bomb = b"".join(packer.compress(block) for _ in range(300)) + packer.flush()
+    raw.routes["/hook"] = (b"HTTP/1.1 500 Oops\r\nContent-Encoding: gzip\r\n"
+                           b"Content-Length: %d\r\n\r\n" % len(bomb) + bomb)
+    config = _hook_config(sqlite_url, "http://127.0.0.1:9/feed", raw.url("/hook"))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    with pytest.raises(DeliveryError, match="HTTP 500"):
+        api.send_test_alert(config, "hook")
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 100, f"peak memory grew by {grown_mb:.0f} MB"
