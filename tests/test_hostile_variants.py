@@ -470,3 +470,23 @@ def test_a_webhook_answering_a_gzip_bomb_costs_no_memory(sqlite_url: str, raw: R
         api.send_test_alert(config, "hook")
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 100, f"peak memory grew by {grown_mb:.0f} MB"
+
+
+# ---- what a Slack API answer may leave in the database -----------------------------------------
+
+@pytest.mark.parametrize("ts", ["1700000000.1234\u0000", {"nested": [1]}, "9" * 100_000])
+def test_a_slack_ts_the_database_cannot_store_does_not_resend_the_alert(
+        pg_url: str, web: HTTPServer, slack: HTTPServer, ts: Any) -> None:
+    """chat.postMessage said ok with a ts PostgreSQL refuses (a NUL) or that is no ts at
+    all: the alert is recorded as sent and posted once, not retried into a duplicate."""
+    slack.expect_request("/api/chat.postMessage").respond_with_json({"ok": True, "ts": ts})
+    config = make_config(pg_url, [{"name": "f", "url": _feed(web, LEAD)}], full_text=False,
+                         extra={"alerts": {"channels": [{
+                             "name": "bot", "type": "slack", "bot_token": "xoxb-test-token",
+                             "slack_channel": "C123",
+                             "api_url": slack.url_for("/api/chat.postMessage")}]}})
+    api.poll_once(config, now=NOW, workers=0)
+    api.dispatch_once(config)  # a retry, if the first round had not recorded it
+    (alert,) = api.alerts(config)
+    assert alert["status"] == "sent", alert
+    assert len(slack.log) == 1

@@ -6,7 +6,7 @@ exception, a server answering garbage, a body dripping past the deadline — bec
 ``DeliveryError`` whose reason has the channel's secrets (the webhook URL and its token, a
 bot token) removed, including from any response body the server echoed.
 
-An answer is read as a stream and only its first ``MAX_ANSWER`` bytes are kept, every
+An answer is read as a stream and only its first ``MAX_ANSWER`` bytes (1 MiB) are kept, every
 Content-Encoding layer bounded as it decodes (``monitor.ingest.decode``): a webhook answering
 a 300 KB gzip of zeros no longer costs a gigabyte of memory.
 """
@@ -29,7 +29,9 @@ from monitor.config import ChannelConfig
 from monitor.errors import DeliveryError
 from monitor.ingest.decode import DecodeError, Decoder, TooLarge, encodings
 
-MAX_ANSWER = 64 * 1024  # bytes of an answer kept (decoded): Slack's answers are tiny
+# Bytes of an answer kept (decoded): chat.postMessage echoes the message, 50 blocks of up to
+# 3,000 characters, well under this.
+MAX_ANSWER = 1024 * 1024
 
 
 @dataclass(frozen=True)
