@@ -81,7 +81,7 @@ def split(record: logging.LogRecord) -> Parts:
     positional = list(args) if isinstance(args, tuple) else ([] if args is None else [args])
     parts = Parts(event="")
     if not args:
-        return _literal_only(template)
+        return _literal_only(template, pairs=record.name.split(".")[0] == "monitor")
     event: list[str] = []
     event_text: list[str] = []
     pos, index, in_event = 0, 0, True
@@ -141,7 +141,13 @@ def _safe(conv: str, arg: Any, text: str) -> str:
     return _render(text, quote=True)
 
 
-def _literal_only(template: str) -> Parts:
+def _literal_only(template: str, *, pairs: bool) -> Parts:
+    """A message without arguments. Its ``key=value`` pairs are fields only when the message
+    is monitor's own (written in code); another library's may be text it formatted itself
+    from data (a URL carrying ``feed=…``), so it stays the event, quoted where needed."""
+    if not pairs:
+        text = template.strip()
+        return Parts(event=text, event_text=_render(text, quote="=" in text))
     first = _LITERAL_PAIR.search(template)
     event = (template[:first.start()] if first else template).strip()
     parts = Parts(event=event, event_text=_render(event, quote=False))

@@ -490,3 +490,16 @@ def test_a_slack_ts_the_database_cannot_store_does_not_resend_the_alert(
     (alert,) = api.alerts(config)
     assert alert["status"] == "sent", alert
     assert len(slack.log) == 1
+
+
+def test_another_librarys_preformatted_message_adds_no_fields() -> None:
+    """A library that formats a URL into its message itself: ``feed=forged`` in the URL is
+    text of that message, never a field of the record (JSON) nor a bare pair (text)."""
+    record = logging.LogRecord("trafilatura.downloads", logging.WARNING, __file__, 1,
+                               "download failed: http://x.example/a feed=forged "
+                               "level=debug event=all-clear", None, None)
+    doc = json.loads(JsonFormatter().format(record))
+    assert set(doc) == {"ts", "level", "logger", "event"}, doc
+    assert doc["level"] == "warning" and "feed=forged" in doc["event"]
+    text = TextFormatter().format(record)
+    assert ' "download failed: http://x.example/a feed=forged' in text, text
