@@ -503,3 +503,16 @@ def test_another_librarys_preformatted_message_adds_no_fields() -> None:
     assert doc["level"] == "warning" and "feed=forged" in doc["event"]
     text = TextFormatter().format(record)
     assert ' "download failed: http://x.example/a feed=forged' in text, text
+
+
+def test_a_slack_answer_nested_too_deeply_is_a_delivery_error(sqlite_url: str,
+                                                              slack: HTTPServer) -> None:
+    """A 200 whose body is 100,000 nested arrays: json raises RecursionError, which is not
+    a ValueError; it is a DeliveryError like any answer that is not a JSON object."""
+    slack.expect_request("/api/chat.postMessage").respond_with_data(
+        "[" * 100_000 + "]" * 100_000, content_type="application/json")
+    config = make_config(sqlite_url, [], full_text=False, extra={"alerts": {"channels": [{
+        "name": "bot", "type": "slack", "bot_token": "xoxb-test-token", "slack_channel": "C1",
+        "api_url": slack.url_for("/api/chat.postMessage")}]}})
+    with pytest.raises(DeliveryError, match="not a JSON object"):
+        api.send_test_alert(config, "bot")

@@ -53,7 +53,7 @@ class SlackBotChannel:
                                secrets=self.secrets)
         try:
             body = resp.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, cut at the bound, nested too deep
             body = None
         if not isinstance(body, dict):
             raise DeliveryError(self.name, "Slack answered with something that is not a JSON "
