@@ -516,3 +516,29 @@ def test_a_slack_answer_nested_too_deeply_is_a_delivery_error(sqlite_url: str,
         "api_url": slack.url_for("/api/chat.postMessage")}]}})
     with pytest.raises(DeliveryError, match="not a JSON object"):
         api.send_test_alert(config, "bot")
+
+
+def _endless_greeting(conn: socket.socket) -> None:
+    """A greeting of 8 KB continuation lines, as fast as the socket takes them (for 10 s)."""
+    block = (b"220-" + b"x" * 8000 + b"\r\n") * 100
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        conn.sendall(block)
+
+
+def test_an_endless_smtp_reply_is_refused_without_eating_memory(sqlite_url: str) -> None:
+    """smtplib bounds a reply's lines, not their number: one server streaming continuation
+    lines took 1.7 GB in 5 s. A reply past a small bound ends the send with an error."""
+    import resource
+
+    ports = _smtp_server(_endless_greeting)
+    config = _email_config(sqlite_url, next(ports), timeout="5s")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    try:
+        with pytest.raises(DeliveryError):
+            api.send_test_alert(config, "email")
+    finally:
+        with contextlib.suppress(StopIteration):
+            next(ports)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 200, f"peak memory grew by {grown_mb:.0f} MB"
