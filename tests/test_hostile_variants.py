@@ -542,3 +542,30 @@ def test_an_endless_smtp_reply_is_refused_without_eating_memory(sqlite_url: str)
             next(ports)
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 200, f"peak memory grew by {grown_mb:.0f} MB"
+
+
+# ---- validators a server sent that cannot be sent back ------------------------------------------
+
+@pytest.mark.parametrize(("etag", "last_modified"), [
+    (b'"\x85\x01"', b"Mon, 05 Jan 2026 12:00:00 GMT"),
+    (b'"abc"', b"lun., 05 d\xe9c. 2026 12:00:00"),
+    (b'"' + b"e" * 8000 + b'"', None),
+])
+def test_a_validator_that_cannot_be_sent_back_does_not_poison_the_feed(
+        raw: RawServer, etag: bytes, last_modified: bytes | None) -> None:
+    """The feed's next poll sends back what the last answer said (If-None-Match,
+    If-Modified-Since); a value with bytes a request header cannot carry made every later
+    poll fail for ever. It is left out: the poll is unconditional and succeeds."""
+    head = b"HTTP/1.1 200 OK\r\nETag: " + etag + b"\r\n"
+    if last_modified:
+        head += b"Last-Modified: " + last_modified + b"\r\n"
+    raw.routes["/f"] = head + b"Content-Length: %d\r\n\r\n" % len(FEED) + FEED
+
+    async def two_polls() -> Any:
+        async with Fetcher(FetchConfig(timeout=5)) as client:
+            first = await fetch(client, raw.url("/f"), max_bytes=100_000, total_timeout=10,
+                                allow_private=True)
+            return await fetch(client, raw.url("/f"), max_bytes=100_000, total_timeout=10,
+                               allow_private=True, etag=first.headers.get("etag"),
+                               last_modified=first.headers.get("last-modified"))
+    assert asyncio.run(two_polls()).body == FEED

@@ -223,6 +223,15 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     return min(max(0.0, wait), MAX_RETRY_AFTER)
 
 
+def _validator(value: str | None) -> str | None:
+    """A stored ETag or Last-Modified if it can be sent back as it came: printable ASCII,
+    at most 1,024 characters. One a server sent with other bytes (a Latin-1 date, a control
+    character) would make every later request fail; the request goes unconditional instead."""
+    if value and len(value) <= 1024 and value.isascii() and value.isprintable():
+        return value
+    return None
+
+
 async def fetch(
     client: Fetcher,
     url: str,
@@ -240,9 +249,9 @@ async def fetch(
     nothing else, for whatever the server or the URL can cause. Unless ``allow_private``,
     only public addresses are connected to (``BlockedAddressError`` otherwise)."""
     headers = {"Accept": accept}
-    if etag:
+    if etag := _validator(etag):
         headers["If-None-Match"] = etag
-    if last_modified:
+    if last_modified := _validator(last_modified):
         headers["If-Modified-Since"] = last_modified
     try:
         async with asyncio.timeout(total_timeout):
