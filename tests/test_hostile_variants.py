@@ -569,3 +569,28 @@ def test_a_validator_that_cannot_be_sent_back_does_not_poison_the_feed(
                                allow_private=True, etag=first.headers.get("etag"),
                                last_modified=first.headers.get("last-modified"))
     assert asyncio.run(two_polls()).body == FEED
+
+
+# ---- a compressed body cut short ----------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "gzip, gzip"])
+def test_a_compressed_body_cut_short_is_an_error_not_a_partial_feed(raw: RawServer,
+                                                                    encoding: str) -> None:
+    """A gzip stream that stops before its end (the Content-Length matching the cut): a
+    truncated feed or page would be stored with cut titles and text, for good (its entries
+    are then known). It is a fetch error, retried at the next poll."""
+    import gzip
+    import zlib
+
+    body = rss([{"title": f"Story {i}", "guid": str(i)} for i in range(200)])
+    packed = body
+    for layer in reversed([e.strip() for e in encoding.split(",")]):
+        packed = gzip.compress(packed) if layer == "gzip" else zlib.compress(packed)
+    cut = packed[:len(packed) // 2]
+    raw.routes["/cut"] = (H + f"Content-Encoding: {encoding}\r\n".encode()
+                          + b"Content-Length: %d\r\n\r\n" % len(cut) + cut)
+    with pytest.raises(FetchError, match="truncated"):
+        _fetch(raw.url("/cut"))
+    raw.routes["/whole"] = (H + f"Content-Encoding: {encoding}\r\n".encode()
+                            + b"Content-Length: %d\r\n\r\n" % len(packed) + packed)
+    assert _fetch(raw.url("/whole")).body == body

@@ -345,6 +345,7 @@ async def _read_body(url: str, resp: httpx.Response, max_bytes: int) -> bytes:
                 if size > max_bytes:
                     raise FetchError(url, f"body exceeds the {max_bytes}-byte limit")
                 chunks.append(piece)
+        decoder.finish()
     except TooLarge as exc:
         raise FetchError(url, f"body exceeds the {max_bytes}-byte limit ({exc})") from None
     except DecodeError as exc:
