@@ -6,8 +6,10 @@ re-parsed from the formatted text: the *template*'s ``key=%s`` conversions are p
 record's arguments, so a value from a feed ("x level=debug event=all-clear", a newline) stays
 inside its own field. ``extra={"fields": {...}}`` adds fields too. The JSON formatter writes
 ``{"ts", "level", "logger", "event", "feed", "new", ...}`` with numbers kept as numbers; the text
-formatter quotes and escapes any value holding spaces, quotes or control characters, so one
-call is always one line. Fields can never overwrite ``ts``, ``level``, ``logger`` or ``event``.
+formatter quotes and escapes any value holding spaces, quotes or control characters, and the
+JSON one escapes U+2028, U+2029 and NEL as well, so one call is always one line (also for a
+reader that splits on Unicode line breaks). Fields can never overwrite ``ts``, ``level``,
+``logger`` or ``event``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ _KEY_BEFORE = re.compile(r"(?:^|\s)(?P<key>\w+)=$")
 _LITERAL_PAIR = re.compile(r"(?:^|\s)(\w+)=([^\s%]+)(?=\s|$)")
 _UNIT = re.compile(r"[^\s%]+")
 _BARE = re.compile(r"[^\s\"'\\]+")
+# What line-oriented readers also take for a line break (Python's splitlines does), written
+# as JSON escapes: json.dumps(ensure_ascii=False) leaves them raw.
+_JSON_BREAKS = str.maketrans({ch: f"\\u{ord(ch):04x}" for ch in "\x85\u2028\u2029"})
 
 
 @dataclass
@@ -76,7 +81,7 @@ def split(record: logging.LogRecord) -> Parts:
     positional = list(args) if isinstance(args, tuple) else ([] if args is None else [args])
     parts = Parts(event="")
     if not args:
-        return _literal_only(template)
+        return _literal_only(template, pairs=record.name.split(".")[0] == "monitor")
     event: list[str] = []
     event_text: list[str] = []
     pos, index, in_event = 0, 0, True
@@ -136,7 +141,13 @@ def _safe(conv: str, arg: Any, text: str) -> str:
     return _render(text, quote=True)
 
 
-def _literal_only(template: str) -> Parts:
+def _literal_only(template: str, *, pairs: bool) -> Parts:
+    """A message without arguments. Its ``key=value`` pairs are fields only when the message
+    is monitor's own (written in code); another library's may be text it formatted itself
+    from data (a URL carrying ``feed=…``), so it stays the event, quoted where needed."""
+    if not pairs:
+        text = template.strip()
+        return Parts(event=text, event_text=_render(text, quote="=" in text))
     first = _LITERAL_PAIR.search(template)
     event = (template[:first.start()] if first else template).strip()
     parts = Parts(event=event, event_text=_render(event, quote=False))
@@ -205,7 +216,7 @@ class JsonFormatter(logging.Formatter):
             doc["detail"] = "".join(parts.detail).strip()
         if record.exc_info:
             doc["exception"] = self.formatException(record.exc_info)
-        return json.dumps(doc, ensure_ascii=False, default=str)
+        return json.dumps(doc, ensure_ascii=False, default=str).translate(_JSON_BREAKS)
 
 
 class TextFormatter(logging.Formatter):

@@ -631,4 +631,4 @@ def test_a_dripping_smtp_server_is_cut_at_the_timeout_and_sends_nothing_late(
     assert report.dispatch.retrying == 1
     (alert,) = api.alerts(config)
     assert alert["attempts"] == 1 and alert["status"] == "pending"
-    assert "SMTP session cut after 2s" in alert["last_error"]
+    assert "no complete SMTP exchange within 2s" in alert["last_error"]

@@ -5,11 +5,17 @@ This is the edge where the HTTP client's errors enter: every failure — an http
 exception, a server answering garbage, a body dripping past the deadline — becomes a
 ``DeliveryError`` whose reason has the channel's secrets (the webhook URL and its token, a
 bot token) removed, including from any response body the server echoed.
+
+An answer is read as a stream and only its first ``MAX_ANSWER`` bytes (1 MiB) are kept, every
+Content-Encoding layer bounded as it decodes (``monitor.ingest.decode``): a webhook answering
+a 300 KB gzip of zeros no longer costs a gigabyte of memory.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,17 +27,59 @@ from monitor.alerts.retry_after import parse_retry_after
 from monitor.alerts.safe_text import squeeze
 from monitor.config import ChannelConfig
 from monitor.errors import DeliveryError
+from monitor.ingest.decode import DecodeError, Decoder, TooLarge, encodings
+
+# Bytes of an answer kept (decoded): chat.postMessage echoes the message, 50 blocks of up to
+# 3,000 characters, well under this.
+MAX_ANSWER = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the server answered: its status, headers and the start of its body."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        """The body as JSON; raises ``ValueError`` when it is not (or was cut)."""
+        return json.loads(self.content)
+
+
+async def _read_answer(resp: httpx.Response) -> bytes:
+    """At most ``MAX_ANSWER`` decoded bytes of the body; the rest is not read."""
+    try:
+        decoder = Decoder(encodings(resp.headers.get("content-encoding")), MAX_ANSWER)
+    except DecodeError:
+        return b""
+    out = bytearray()
+    try:
+        async for chunk in resp.aiter_raw():
+            for piece in decoder.decode(chunk):
+                out += piece
+            if len(out) >= MAX_ANSWER:
+                break
+    except (TooLarge, DecodeError):
+        pass
+    return bytes(out[:MAX_ANSWER])
 
 
 async def post_json(http: httpx.AsyncClient, channel: str, url: str, payload: dict[str, Any],
                     timeout: float, headers: dict[str, str] | None = None,
-                    secrets: list[str] | None = None) -> httpx.Response:
+                    secrets: list[str] | None = None) -> Answer:
     """POST ``payload``; the whole exchange (connect, send, read the answer) gets ``timeout``
     seconds. Raises ``DeliveryError`` (redacted) unless the answer is 2xx."""
     hide = secrets if secrets is not None else url_secrets(url)
     try:
-        async with asyncio.timeout(timeout):
-            resp = await http.post(url, json=payload, timeout=timeout, headers=headers)
+        async with asyncio.timeout(timeout), http.stream(
+                "POST", url, json=payload, timeout=timeout, headers=headers) as streamed:
+            resp = Answer(streamed.status_code, streamed.headers,
+                          await _read_answer(streamed))
     except TimeoutError:
         raise DeliveryError(channel, f"no complete answer within {timeout:g}s") from None
     except Exception as exc:  # httpx, aiohttp (under httpx-aiohttp), h11, ssl…; not cancel

@@ -20,17 +20,31 @@ _MIN_PART = 6  # path segments and query values this long or longer are treated 
 
 
 def _url_forms(url: str) -> set[str]:
-    parts = urlsplit(url)
-    forms = {url, url.split("?", 1)[0]}
-    if parts.path not in ("", "/"):
-        forms.add(parts.path)
-    forms |= {seg for seg in parts.path.split("/") if len(seg) >= _MIN_PART}
-    for pair in parts.query.split("&"):
+    """The URL, its path, and its parts that may be tokens: long path segments and query
+    values, the host (some services put the token in a subdomain) and the userinfo. Never
+    raises: an unparseable URL (``http://[::1/…``) is cut at its separators by hand."""
+    forms = {url, url.split("?", 1)[0], url.split("#", 1)[0]}
+    try:
+        parts = urlsplit(url)
+        netloc, path, query = parts.netloc, parts.path, parts.query
+        names = [parts.hostname, parts.username, parts.password]
+    except ValueError:
+        rest = url.split("://", 1)[-1]
+        netloc, _, tail = rest.partition("/")
+        path, _, query = ("/" + tail).partition("?")
+        names = [netloc]
+    if path not in ("", "/"):
+        forms.add(path)
+    forms |= {seg for seg in path.split("/") if len(seg) >= _MIN_PART}
+    for pair in query.split("#", 1)[0].split("&"):
         value = pair.split("=", 1)[-1]
         if len(value) >= _MIN_PART:
             forms.add(value)
-    if parts.password:
-        forms.add(parts.password)
+    if "#" in url and len(fragment := url.split("#", 1)[1]) >= _MIN_PART:
+        forms.add(fragment)
+    forms |= {netloc.rsplit("@", 1)[0]} if "@" in netloc else set()
+    for name in filter(None, names):  # whole, and label by label (errors quote them oddly)
+        forms |= {p for p in (name, *re.split(r"[^A-Za-z0-9_-]+", name)) if len(p) >= _MIN_PART}
     return forms
 
 

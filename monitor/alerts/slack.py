@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -12,6 +13,11 @@ from monitor.alerts.redact import redact, secrets_of
 from monitor.alerts.render import AlertView, slack_batch_payload, slack_payload
 from monitor.config import ChannelConfig
 from monitor.errors import DeliveryError
+
+# A message's ts as Slack writes it ("1700000000.123456"): anything else is not kept, so a
+# NUL or a megabyte from the answer never reaches the outbox (where PostgreSQL would refuse
+# it after the message was posted, and the alert would be sent again).
+_TS = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,20})?", re.ASCII)
 
 # chat.postMessage answers HTTP 200 with {"ok": false, "error": ...}; these will not heal.
 PERMANENT_ERRORS = {"channel_not_found", "invalid_auth", "not_authed", "account_inactive",
@@ -47,7 +53,7 @@ class SlackBotChannel:
                                secrets=self.secrets)
         try:
             body = resp.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, cut at the bound, nested too deep
             body = None
         if not isinstance(body, dict):
             raise DeliveryError(self.name, "Slack answered with something that is not a JSON "
@@ -57,7 +63,7 @@ class SlackBotChannel:
             raise DeliveryError(self.name, f"Slack error: {error}",
                                 permanent=error in PERMANENT_ERRORS)
         ts = body.get("ts")
-        return str(ts) if ts else None
+        return ts if isinstance(ts, str) and _TS.fullmatch(ts) else None
 
     async def send(self, view: AlertView, thread: str | None = None) -> str | None:
         payload = slack_payload(view)

@@ -45,6 +45,7 @@ class _Layer:
         self.kind = kind
         self.limit = limit
         self.produced = 0
+        self.fed = False
         self._raw_deflate_tried = kind != "deflate"
         self._d = self._new()
 
@@ -54,6 +55,7 @@ class _Layer:
         return zlib.decompressobj(-zlib.MAX_WBITS if raw else zlib.MAX_WBITS)
 
     def feed(self, data: bytes) -> Iterator[bytes]:
+        self.fed = self.fed or bool(data)
         while True:
             if self._d.eof:
                 rest = self._d.unused_data + data
@@ -86,6 +88,13 @@ class _Layer:
         yield out
 
 
+    def finish(self) -> None:
+        """Raise ``DecodeError`` when the stream stopped before its end (a cut body)."""
+        if self.fed and not self._d.eof:
+            raise DecodeError(f"truncated {self.kind} data: the stream ends before its end "
+                              "marker")
+
+
 def _through(layer: _Layer, pieces: Iterable[bytes]) -> Iterator[bytes]:
     for piece in pieces:
         yield from layer.feed(piece)
@@ -103,3 +112,10 @@ class Decoder:
         for layer in self._layers:
             pieces = _through(layer, pieces)
         yield from pieces
+
+    def finish(self) -> None:
+        """Check that every layer reached its end once the body is read: a gzip cut short
+        (its Content-Length or last chunk matching the cut) is an error, not a partial text
+        stored for good."""
+        for layer in self._layers:
+            layer.finish()

@@ -31,6 +31,14 @@ _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>", re.S)
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _SPACE = re.compile(r"\s+")
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # has a scheme (RFC 3986)
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));")
+_REPLACEMENT_REF = b"&#xFFFD;"
+_BOM = b"\xef\xbb\xbf"
+# feedparser looks each attribute up by a linear scan (quadratic in one element's attributes:
+# 100,000 of them in a 1 MB item took minutes); an element this long is checked by count.
+_LONG_TAG = re.compile(rb"<[A-Za-z][^<>]{4000,}>")
+_ATTRIBUTE = re.compile(rb"""[^\s=<>"']+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""")
+MAX_ATTRIBUTES = 1000
 
 
 @dataclass(frozen=True)
@@ -132,8 +140,40 @@ def _int(value: Any) -> int | None:
     return int(text)
 
 
+def _start(body: bytes) -> bytes:
+    """The first character of the body, past white space and a UTF-8 byte order mark."""
+    return body.lstrip().removeprefix(_BOM).lstrip()[:1]
+
+
 def _looks_like_json(body: bytes, content_type: str | None) -> bool:
-    return body.lstrip()[:1] == b"{" or "json" in (content_type or "").lower()
+    return _start(body) == b"{" or "json" in (content_type or "").lower()
+
+
+def _charref(match: re.Match[bytes]) -> bytes:
+    """A numeric character reference, or U+FFFD's when it names no character (past
+    U+10FFFF, a surrogate): feedparser's loose parser raises on those, losing the feed."""
+    hexa, decimal = match.group(1), match.group(2)
+    digits = (hexa if hexa is not None else decimal).lstrip(b"0")
+    if len(digits) > 7:
+        return _REPLACEMENT_REF
+    value = int(digits or b"0", 16 if hexa is not None else 10)
+    if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        return _REPLACEMENT_REF
+    return match.group(0)
+
+
+def _check_attributes(body: bytes) -> None:
+    """Raise ``FeedParseError`` for an element with more than ``MAX_ATTRIBUTES``
+    attributes, which would keep the parser busy for minutes."""
+    for tag in _LONG_TAG.finditer(body):
+        count = sum(1 for _ in _ATTRIBUTE.finditer(tag.group()))
+        if count > MAX_ATTRIBUTES:
+            raise FeedParseError(f"an element has {count} attributes (at most "
+                                 f"{MAX_ATTRIBUTES} are read)")
+
+
+def _safe_charrefs(body: bytes) -> bytes:
+    return _CHARREF.sub(_charref, body) if b"&#" in body else body
 
 
 def _json_date(item: dict[str, Any]) -> datetime | None:
@@ -235,16 +275,17 @@ def parse_feed(body: bytes, url: str = "", content_type: str | None = None) -> P
 def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
     if not body.strip():
         raise FeedParseError("empty body")
-    if _looks_like_json(body, content_type) and body.lstrip()[:1] in (b"{", b"["):
+    if _looks_like_json(body, content_type) and _start(body) in (b"{", b"["):
         return parse_json_feed(body, url)
     import feedparser  # here: the daemon's own process never parses (its workers do); 10 MB
 
+    _check_attributes(body)
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
     try:
         parsed = feedparser.parse(
-            body,
+            _safe_charrefs(body),
             response_headers=headers,
             sanitize_html=False,
             resolve_relative_uris=False,

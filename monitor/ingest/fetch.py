@@ -27,6 +27,8 @@ from urllib.parse import SplitResult, urljoin
 
 import aiohttp
 import httpx
+from aiohttp.abc import AbstractResolver
+from aiohttp.connector import Connection
 from httpx_aiohttp import AiohttpTransport
 
 from monitor.config import FetchConfig
@@ -46,6 +48,7 @@ __all__ = ["Fetcher", "HostGate", "Response", "feed_may_be_private", "fetch",
 
 log = logging.getLogger(__name__)
 
+MAX_RETRY_AFTER = 1e9  # seconds; the scheduler clamps it further
 REDIRECTS = (301, 302, 303, 307, 308)
 PERMANENT = (301, 308)
 
@@ -92,22 +95,43 @@ def _limits(cfg: FetchConfig) -> httpx.Limits:
 
 def _transport(cfg: FetchConfig) -> httpx.AsyncBaseTransport:
     if cfg.transport == "aiohttp":
-        return AiohttpTransport(limits=_limits(cfg))
+        return _aiohttp_transport(cfg, None)
     return httpx.AsyncHTTPTransport(limits=_limits(cfg))
 
 
-def _guarded_transport(cfg: FetchConfig) -> httpx.AsyncBaseTransport:
-    """httpx-aiohttp's transport on a connector whose resolver keeps only public addresses
-    (the session is built lazily, inside the event loop, as httpx-aiohttp does its own)."""
+class _ClientResponse(aiohttp.ClientResponse):
+    """aiohttp's response with a reason phrase that encodes: a server's Latin-1 or binary
+    reason ("HTTP/1.1 200 Tr\xe8s bien") reaches aiohttp as surrogate escapes, which
+    httpx-aiohttp cannot encode (a UnicodeEncodeError for a response that was fine, and a
+    webhook's delivered message taken for a failure)."""
+
+    async def start(self, connection: Connection) -> aiohttp.ClientResponse:
+        response = await super().start(connection)
+        if self.reason:
+            self.reason = self.reason.encode("utf-8", "surrogateescape").decode(
+                "utf-8", "replace")
+        return response
+
+
+def _aiohttp_transport(cfg: FetchConfig,
+                       resolver: AbstractResolver | None) -> httpx.AsyncBaseTransport:
+    """httpx-aiohttp's transport on our own connector and response class (the session is
+    built lazily, inside the event loop, as httpx-aiohttp does its own); with ``resolver``
+    (``GlobalOnlyResolver``) only public addresses are connected to."""
     limits = _limits(cfg)
     ssl_context = httpx.create_ssl_context()
 
     def session() -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(limit=limits.max_connections or 100,
                                          keepalive_timeout=limits.keepalive_expiry,
-                                         ssl=ssl_context, resolver=GlobalOnlyResolver())
-        return aiohttp.ClientSession(connector=connector)
+                                         ssl=ssl_context, resolver=resolver)
+        return aiohttp.ClientSession(connector=connector, response_class=_ClientResponse)
     return AiohttpTransport(limits=limits, client=session)
+
+
+def _guarded_transport(cfg: FetchConfig) -> httpx.AsyncBaseTransport:
+    """The transport whose resolver keeps only public addresses."""
+    return _aiohttp_transport(cfg, GlobalOnlyResolver())
 
 
 def _headers(cfg: FetchConfig) -> dict[str, str]:
@@ -182,19 +206,30 @@ class Fetcher:
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Retry-After as seconds: either a number or an HTTP date. Pure."""
+    """Retry-After as seconds in ``[0, MAX_RETRY_AFTER]``: either ASCII digits or an HTTP
+    date; anything else (a date past year 9999, ``"\u00b2"``, garbage) is None. Pure."""
     if not value:
         return None
     value = value.strip()
     if value.isascii() and value.isdigit():
-        return min(float(value), 1e9)
+        return min(float(value), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        wait = (when - now).total_seconds()
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
+    return min(max(0.0, wait), MAX_RETRY_AFTER)
+
+
+def _validator(value: str | None) -> str | None:
+    """A stored ETag or Last-Modified if it can be sent back as it came: printable ASCII,
+    at most 1,024 characters. One a server sent with other bytes (a Latin-1 date, a control
+    character) would make every later request fail; the request goes unconditional instead."""
+    if value and len(value) <= 1024 and value.isascii() and value.isprintable():
+        return value
+    return None
 
 
 async def fetch(
@@ -214,9 +249,9 @@ async def fetch(
     nothing else, for whatever the server or the URL can cause. Unless ``allow_private``,
     only public addresses are connected to (``BlockedAddressError`` otherwise)."""
     headers = {"Accept": accept}
-    if etag:
+    if etag := _validator(etag):
         headers["If-None-Match"] = etag
-    if last_modified:
+    if last_modified := _validator(last_modified):
         headers["If-Modified-Since"] = last_modified
     try:
         async with asyncio.timeout(total_timeout):
@@ -310,6 +345,7 @@ async def _read_body(url: str, resp: httpx.Response, max_bytes: int) -> bytes:
                 if size > max_bytes:
                     raise FetchError(url, f"body exceeds the {max_bytes}-byte limit")
                 chunks.append(piece)
+        decoder.finish()
     except TooLarge as exc:
         raise FetchError(url, f"body exceeds the {max_bytes}-byte limit ({exc})") from None
     except DecodeError as exc:

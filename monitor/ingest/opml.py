@@ -57,7 +57,10 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
             walk(child, [*folders, label] if not url and label else folders)
 
     body = root.find("body")
-    walk(body if body is not None else root, [])
+    try:
+        walk(body if body is not None else root, [])
+    except RecursionError:  # thousands of nested folders: a clear error, not a traceback
+        raise MonitorError("not an OPML file we can read: outlines nested too deeply") from None
     return out
 
 
