@@ -339,3 +339,23 @@ def test_every_language_of_the_multilingual_set_is_read() -> None:
     assert len(scores) == 15
     low = {lang: round(f1, 2) for lang, f1 in scores.items() if f1 < 0.6}
     assert not low, f"languages below 0.60 micro-F1: {low}"
+
+
+# Arabic script is folded in the text and the aliases alike: Arabic ي/ك in Persian text (and
+# Persian ی/ک in Arabic), hamza seats, vowel marks and the tatweel inside a name, the ZWNJ.
+ARABIC_SCRIPT_FOLDING = [
+    ("بـوتين يلتقي", RU),  # tatweel inside the name
+    ("الصّين", CN),  # shadda inside the name
+    ("وَالصين", CN),  # a vowel mark on the attached prefix
+    ("پوتين گفت", RU),  # Persian text with Arabic yeh
+    ("کاخ سفيد", US),
+    ("آمريكايي‌ها", US),
+    ("شي جين‌پينگ", CN),  # Arabic yeh, and a ZWNJ where the catalogue has none
+    ("سفارت آمريكا در تهران", US),
+    ("کرم ضد چين و چروک", NONE),  # a guard: the wrinkle blocker holds in either spelling
+]
+
+
+@pytest.mark.parametrize(("text", "want"), _table(ARABIC_SCRIPT_FOLDING))
+def test_arabic_script_is_folded(text: str, want: set[str]) -> None:
+    assert named(text) == want
