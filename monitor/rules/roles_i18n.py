@@ -53,7 +53,7 @@ _TELLERS_AFTER = re.compile(
     r"によると|によれば|が報じ|は報じ|が伝え|は伝え|の報道|メディア|当局者|高官|関係者)"
     r"|^[^\s.,]{0,3}\s?(?:당국자|관리|관계자|언론|매체|정보당국|소식통|전문가|신문)"
     r"|^[^\s.,]{0,3}\s?(?:[^\s.,]+\s)?(?:에 따르면|에따르면)"
-    r"|^\S{0,4}\s+(?:अधिकारियों|अधिकारी|मीडिया|सूत्रों|रिपोर्ट|विशेषज्ञ|अखबार|सংবাদমাধ্যম|"
+    r"|^\S{0,4}\s+(?:अधिकारियों|अधिकारी|मीडिया|सूत्रों|रिपोर्ट|विशेषज्ञ|अखबार|সংবাদমাধ্যম|"
     r"সংবাদ মাধ্যম|গণমাধ্যম|মিডিয়া|কর্মকর্তা|সূত্র|প্রতিবেদন|বিশেষজ্ঞ)"
     r"|^\S{0,4}\s+(?:के अनुसार|के मुताबिक|अनुयायी|অনুযায়ী|সূত্রে)"
     r"|^\S*\s+(?:\S+\s+){0,3}zufolge\b")
@@ -66,7 +66,8 @@ _TELLERS_BEFORE = re.compile(
     r"мнени\w+|источник\w*|разведк\w+|СМИ|джерел\w*|розвідк\w+|ЗМІ)"
     r"\s+(?:(?:de|des|du|la|los|las|da|do|dos|das|в|из|у|з)\s+)?$"
     r"|(?:مسؤول\w*|مصادر|مصدر|وسائل الإعلام|وسائل إعلام|صحيفة|صحف|تقارير|خبراء|محللون|"
-    r"استخبارات|الاستخبارات|مقامات|منابع|رسانه‌های|رسانه های|رسانه|کارشناسان|روزنامه)\s+$")
+    r"استخبارات|الاستخبارات|مقامات|منابع|رسانه‌های|رسانه های|رسانه|کارشناسان|روزنامه)\s+$",
+    re.IGNORECASE)
 
 # Where something is held, or a correspondent works: "саммит в Казани", "Gipfel in Peking".
 _VENUE_BEFORE = re.compile(
@@ -81,7 +82,7 @@ _VENUE_BEFORE = re.compile(
     r"nos|nas|de|do|dos|des)\s+$"
     r"|(?:قمة|مؤتمر|محكمة|سفارة|مراسل|اجتماع|منتدى|بطولة|مباراة|ملعب|لقاء|محادثات|دادگاه|"
     r"نشست|اجلاس|کنفرانس|سفارت|خبرنگار|دانشگاه|مسابقه|مسابقات|دیدار|مذاکرات|همایش)\S*"
-    r"(?:\s+\S+){0,3}?\s+(?:في|ب|در)\s*$")
+    r"(?:\s+\S+){0,3}?\s+(?:في|ب|در)\s*$", re.IGNORECASE)
 # Chinese: "在 X 举行" (held in X), the place between a preposition and the event.
 _ZH_HELD = re.compile(
     r"^[^\s。，,；]{0,8}?(?:举行|舉行|召开|召開|峰会|峰會|会议|會議|会谈|會談|开幕|開幕|法院|举办|"
@@ -107,11 +108,11 @@ _PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
 _PERSON_AFTER = re.compile(
     r"^\s+(?:турист|студент|гражданин|гражданк|журналист|актер|актёр|актрис|певиц|певец|"
     r"спортсмен|болельщик|блогер|бизнесмен|рэпер|Tourist|Student|Journalist|Schauspieler|"
-    r"Sänger|Sportler|Staatsbürger)\w*")
+    r"Sänger|Sportler|Staatsbürger)\w*", re.IGNORECASE)
 _PERSON_BEFORE = re.compile(
     r"(?<!\w)(?:touristes?|étudiants?|étudiantes?|journalistes?|ressortissants?|citoyens?|"
     r"turistas?|estudiantes?|periodistas?|ciudadanos?|ciudadanas?|cidadãos?|cidadãs?|"
-    r"jornalistas?|estudantes?)\s+$")
+    r"jornalistas?|estudantes?)\s+$", re.IGNORECASE)
 
 
 def _kinds(mention: Mention, catalogue: Catalogue) -> set[str]:
