@@ -356,6 +356,30 @@ ARABIC_SCRIPT_FOLDING = [
 ]
 
 
+# Labels of a stance ("pro-Russian", "anti-American") name no country, in every language;
+# China's provinces and cities are China; Russian-language media name Russia's forces
+# "occupiers" as Ukrainian ones do.
+LABELS_AND_PLACES = [
+    ("친러 성향의 정당", NONE),
+    ("반미 시위가 열렸다", NONE),
+    ("亲俄罗斯势力", NONE),
+    ("親ロシア派の武装勢力", NONE),
+    ("القوات الموالية لروسيا", NONE),
+    ("Rus yanlısı ayrılıkçılar", NONE),
+    ("रूस समर्थक अलगाववादी", NONE),
+    ("他东躲西藏多年", NONE),
+    ("吉林长春市新增感染者", CN),
+    ("廣東省發布暴雨警報", CN),
+    ("Оккупанты запустили ракеты", RU),
+    ("중러 협력 강화", RU_CN),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), _table(LABELS_AND_PLACES))
+def test_labels_and_places(text: str, want: set[str]) -> None:
+    assert named(text) == want
+
+
 @pytest.mark.parametrize(("text", "want"), _table(ARABIC_SCRIPT_FOLDING))
 def test_arabic_script_is_folded(text: str, want: set[str]) -> None:
     assert named(text) == want

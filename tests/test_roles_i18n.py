@@ -76,6 +76,14 @@ ROWS = [
     ("ABD basınına göre görüşme ertelendi.", "ABD", SOURCE),
     ("Moskova'da düzenlenen zirveye katıldı.", "Moskova", VENUE),
     ("ABD yaptırımları genişletti.", "ABD", S),
+    # A country or a city in a sentence about a match: a national team, a club.
+    ("Im Turnier blieben die Favoriten USA und Kanada unbesiegt.", "USA", PERSON),
+    ("نبرد نابرابر والیبال ایران در شیکاگو", "شیکاگو", PERSON),
+    ("فازت روسيا على المنتخب الإسباني في المباراة", "روسيا", PERSON),
+    ("Чикаго обыграл Бостон в овертайме", "Чикаго", PERSON),
+    # A model or a comparison is where an idea comes from, not a subject.
+    ("um novo sistema, inspirado no modelo norte-americano", "norte-americano", Role.ORIGIN),
+    ("eine Reform nach amerikanischem Vorbild", "amerikanischem", Role.ORIGIN),
 ]
 
 
@@ -83,6 +91,11 @@ ROWS = [
                          [pytest.param(t, n, w, id=t[:40]) for t, n, w in ROWS])
 def test_role_of_a_mention_in_another_language(text: str, name: str, want: Role) -> None:
     assert role_in(text, name) is want
+
+
+def test_english_text_is_left_to_the_english_patterns() -> None:
+    """Latin-script words of other languages ("match", "modelo") do not re-read English."""
+    assert role_in("The match between the U.S. and Canada was a trade talk.", "U.S.") is S
 
 
 def test_a_source_alone_does_not_make_a_country_about() -> None:

@@ -9,10 +9,13 @@ languages the feeds speak, from the text around the mention (a few words either 
 - a venue: a place named as where a summit, a court, a conference or a match is held, or
   where a correspondent works ("саммит в Казани", "دادگاهی در واشنگتن", "GP dos Estados
   Unidos", "워싱턴 특파원", "रूस में होने वाले शिखर सम्मेलन");
-- a team: a city in a sentence about a match ("Вашингтон обыграл «Рейнджерс»": a club);
+- a team: a city or a country in a sentence about a match ("Вашингтон обыграл «Рейнджерс»":
+  a club; "the favourites USA, Canada and Germany" of a tournament: national teams);
 - a person: a demonym naming a tourist, a student, an actor ("американский турист").
 
-``foreign_role`` returns the role's value ("source", "venue", "person") or None (a subject);
+- an origin: a model or a comparison ("inspirado no modelo norte-americano").
+
+``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
 it never decides for English, whose words it does not list.
 """
 
@@ -22,6 +25,7 @@ import re
 
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
+from monitor.rules.morphology import LATIN, script_of
 
 _WINDOW_BEFORE, _WINDOW_AFTER = 90, 60
 _WORDS = r"(?:[^\s,;:.!?،؛。，、]+\s+){0,7}"  # a few words, not across a comma or a stop
@@ -97,10 +101,25 @@ _VENUE_AFTER = re.compile(
     r"düzenlenecek|yapılacak)\b")
 _CJK_AT = re.compile(r"(?:在|于|於)$")
 
-# A city in a sentence about a match is a club ("Вашингтон обыграл «Рейнджерс»").
+# A city or a country in a sentence about a match is a club or a national team ("Вашингтон
+# обыграл «Рейнджерс»", "die Favoriten USA, Kanada und Deutschland" of a tournament).
 _MATCH = re.compile(
-    r"НХЛ|КХЛ|НБА|МЛБ|НФЛ|шайб|обыгра|уступил|забросил|забил|плей-офф|овертайм|буллит|"
-    r"счётом|счетом|матч|вратар|хоккеист|NHL|NBA|MLB|NFL")
+    r"НХЛ|КХЛ|НБА|МЛБ|НФЛ|шайб|обыгра|забросил|плей-офф|овертайм|буллит|матч|вратар|"
+    r"хоккеист|футболист|баскетбол|олимпийск|NHL|NBA|MLB|NFL|UEFA|FIFA|"
+    r"Basketball|Fußball|Olympi|Turnier|Vorrunde|Halbfinale|Viertelfinale|"
+    r"\bmatch\b|tournoi|basket-ball|football|olympique|"
+    r"partido|torneo|fútbol|futebol|baloncesto|basquete|Fórmula 1|F1\b|Copa|"
+    r"\bmaç|turnuva|basketbol|futbol|"
+    r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
+    r"比赛|比賽|球队|球隊|联赛|聯賽|奥运|奧運|世界杯|世界盃|試合|五輪|大リーグ|"
+    r"경기|올림픽|월드컵|"
+    r"मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")
+# A comparison or a model: "inspirado no modelo norte-americano", "nach amerikanischem Vorbild".
+_MODEL_BEFORE = re.compile(
+    r"(?<!\w)(?:modelo|estilo|modèle|style|Vorbild|por el ejemplo|à l['’]image|по образцу|"
+    r"по примеру|как в|wie in|comme aux|comme en|como en|como nos|como na)"
+    r"\s+(?:(?:de|da|do|dos|das|des|du|la|el|los|der|des|)\s*)?$", re.IGNORECASE)
+_MODEL_AFTER = re.compile(r"^\w*\s+(?:Vorbild|Modell|Art)\b")
 _SENTENCE_STOP = re.compile(r"[.!?。！？]\s")
 _PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
 
@@ -126,13 +145,20 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[stops[-1] if stops else 0:after.start() if after else len(text)]
 
 
+# English words: a Latin-script mention among them is English, read by rules/roles.py alone.
+_ENGLISH = re.compile(r"\b(?:the|The|and|of|to|is|was|were|for|that|with|from|has|have)\b")
+
+
 def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
                  catalogue: Catalogue) -> str | None:
-    """The role of a mention read by this module's patterns ("source", "venue", "person"),
-    or None when it reads as a subject (``chain_end`` ends the mention's noun phrase)."""
+    """The role of a mention read by this module's patterns ("source", "venue", "person",
+    "origin"), or None when it reads as a subject (``chain_end`` ends the mention's noun
+    phrase). A Latin-script mention in English text is left to rules/roles.py."""
     text = fields.get(mention.field)
     before = text[max(0, mention.start - _WINDOW_BEFORE):mention.start]
     after = text[chain_end.end:chain_end.end + _WINDOW_AFTER]
+    if script_of(mention.text) == LATIN and len(_ENGLISH.findall(before + " " + after)) >= 2:
+        return None
     if (_ACCORDING.search(before) or _TELLERS_AFTER.match(after)
             or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙"))):
         return "source"
@@ -141,8 +167,11 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
             _VENUE_BEFORE.search(before) or _VENUE_AFTER.match(after)
             or (_CJK_AT.search(before) and _ZH_HELD.match(after))):
         return "venue"
-    if kinds & _PLACE_KINDS and _MATCH.search(_sentence(text, mention.start, mention.end)):
+    if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(
+            _sentence(text, mention.start, mention.end)):
         return "person"
+    if _MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after):
+        return "origin"
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before):
         return "person"
     return None
