@@ -78,6 +78,7 @@ _AR_LETTERS = str.maketrans({"\u06cc": "\u064a", "\u0649": "\u064a", "\u06a9": "
                              "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627",
                              "\u0671": "\u0627"})
 _AR_SKIP = re.compile("[\u064b-\u065f\u0670\u0640\u200c]")
+_AR_LEAD_BYTES = (b"\xd8", b"\xd9", b"\xda", b"\xdb")
 _AR_FOLD = re.compile("[\u064b-\u065f\u0670\u0640\u200c\u06cc\u0649\u06a9\u0623\u0625"
                       "\u0622\u0671]")
 
@@ -90,7 +91,9 @@ def fold_arabic(text: str) -> str:
 def arabic_folded(text: str) -> tuple[str, list[int] | None]:
     """``text`` folded, and for each of its characters the offset in ``text`` it came from;
     (``text``, None) when there is nothing to fold."""
-    if _AR_FOLD.search(text) is None:
+    # Arabic script is U+0600-U+06FF, lead bytes D8-DB in UTF-8: memchr beats a regex.
+    raw = text.encode("utf-8", "surrogatepass")
+    if not any(lead in raw for lead in _AR_LEAD_BYTES) or _AR_FOLD.search(text) is None:
         return text, None
     letters = text.translate(_AR_LETTERS)
     if _AR_SKIP.search(letters) is None:

@@ -22,7 +22,7 @@ from enum import Enum
 
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
-from monitor.rules.roles_i18n import foreign_role
+from monitor.rules.roles_i18n import foreign_role, reads_english
 
 
 class Role(Enum):
@@ -187,6 +187,8 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     out = [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
            for i, m in enumerate(mentions)]
     # The other languages' patterns (rules/roles_i18n.py) read what English ones left a subject.
+    if reads_english(fields):
+        return out
     return [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
                                                                catalogue)) else r
             for i, (r, m) in enumerate(zip(out, mentions, strict=True))]

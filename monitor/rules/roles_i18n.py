@@ -120,6 +120,7 @@ _MODEL_BEFORE = re.compile(
     r"по примеру|как в|wie in|comme aux|comme en|como en|como nos|como na)"
     r"\s+(?:(?:de|da|do|dos|das|des|du|la|el|los|der|des|)\s*)?$", re.IGNORECASE)
 _MODEL_AFTER = re.compile(r"^\w*\s+(?:Vorbild|Modell|Art)\b")
+_SENTENCE_REACH = 200
 _SENTENCE_STOP = re.compile(r"[.!?。！？]\s")
 _PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
 
@@ -139,21 +140,32 @@ def _kinds(mention: Mention, catalogue: Catalogue) -> set[str]:
 
 
 def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence around ``text[start:end]``."""
-    stops = [m.end() for m in _SENTENCE_STOP.finditer(text, 0, start)]
-    after = _SENTENCE_STOP.search(text, end)
-    return text[stops[-1] if stops else 0:after.start() if after else len(text)]
+    """The sentence around ``text[start:end]`` (at most ``_SENTENCE_REACH`` characters either
+    side)."""
+    head = max(0, start - _SENTENCE_REACH)
+    stops = [m.end() for m in _SENTENCE_STOP.finditer(text, head, start)]
+    after = _SENTENCE_STOP.search(text, end, end + _SENTENCE_REACH)
+    return text[stops[-1] if stops else head:after.start() if after else end + _SENTENCE_REACH]
 
 
 # English words: a Latin-script mention among them is English, read by rules/roles.py alone.
 _ENGLISH = re.compile(r"\b(?:the|The|and|of|to|is|was|were|for|that|with|from|has|have)\b")
+_SAMPLE = 400
+
+
+def reads_english(fields: Fields) -> bool:
+    """Whether the article reads as English (its title and first few hundred characters):
+    then rules/roles.py's patterns alone decide."""
+    sample = fields.title + " " + (fields.lead[:_SAMPLE] + " " + fields.body[:_SAMPLE])[:_SAMPLE]
+    return len(_ENGLISH.findall(sample)) >= 3
 
 
 def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
                  catalogue: Catalogue) -> str | None:
     """The role of a mention read by this module's patterns ("source", "venue", "person",
     "origin"), or None when it reads as a subject (``chain_end`` ends the mention's noun
-    phrase). A Latin-script mention in English text is left to rules/roles.py."""
+    phrase). A Latin-script mention among English words is left to rules/roles.py, and so is
+    an article that ``reads_english``."""
     text = fields.get(mention.field)
     before = text[max(0, mention.start - _WINDOW_BEFORE):mention.start]
     after = text[chain_end.end:chain_end.end + _WINDOW_AFTER]
