@@ -375,6 +375,11 @@ LABELS_AND_PLACES = [
     ("Саратовские власти отчитались", RU),
     ("курский губернатор", RU),
     ("중러 협력 강화", RU_CN),
+    # US officials of the 2024 news in every script; namesakes inside longer words.
+    ("前中共高官女爆與華茲情史", CN_US),
+    ("اجتماع بنّاء لهوكشتاين", US),
+    ("월즈 후보", US),
+    ("霍格華茲魔法學校", NONE),
 ]
 
 
