@@ -74,16 +74,25 @@ _TELLERS_BEFORE = re.compile(
     re.IGNORECASE)
 
 # Where something is held, or a correspondent works: "саммит в Казани", "Gipfel in Peking".
+_EVENTS = (
+    r"саммит|встреч|переговор|конференци|форум|суд(?=[аеуо]?\s)|судебн|посольств|"
+    r"корреспондент|собкор|турнир|матч|чемпионат|олимпиад|саміт|зустріч|конференці|"
+    r"кореспондент|турнір|Gipfel|Treffen|Konferenz|Gespräch|Verhandlung|Gericht|Botschaft|"
+    r"Korrespondent|Turnier|Spiel|Olympi|Sitzung|sommet|réunion|rencontre|conférence|"
+    r"tribunal|ambassade|correspondant|tournoi|match|forum|cumbre|reunión|encuentro|"
+    r"conferencia|corte|embajada|corresponsal|torneo|foro|cúpula|reunião|encontro|"
+    r"conferência|embaixada|correspondente|[Gg]ran [Pp]remio|GP|Grande Prêmio|Grand Prix")
+_AT = r"(?:в|во|на|у|in|im|bei|auf|à|en|au|aux|em|no|na|nos|nas|de|do|dos|des)"
+# Verbs of holding between the event and the place: "la conferencia que se celebrará el 18
+# de junio en Nueva York", "le sommet qui aura lieu à Kazan".
+_HELD = (r"(?:se celebr\w*|se realiz\w*|tendrá lugar|tuvo lugar|aura lieu|a eu lieu|"
+         r"se tiendra|se tient|s['’]est tenu\w*|se dérouler\w*|se déroule\w*|será realizad\w*|"
+         r"acontecer\w*|acontece|ocorrer\w*|ocorre|состоится|состоялс\w*|пройд[её]т|"
+         r"відбудеться|відбул\w*|stattfinde\w*|tagt\w*)")
 _VENUE_BEFORE = re.compile(
-    r"(?<!\w)(?:саммит|встреч|переговор|конференци|форум|суд|посольств|корреспондент|собкор|"
-    r"турнир|матч|чемпионат|олимпиад|саміт|зустріч|конференці|кореспондент|турнір|"
-    r"Gipfel|Treffen|Konferenz|Gespräch|Verhandlung|Gericht|Botschaft|Korrespondent|Turnier|"
-    r"Spiel|Olympi|Sitzung|sommet|réunion|rencontre|conférence|tribunal|cour|ambassade|"
-    r"correspondant|tournoi|match|forum|se tient|s['’]est tenu|se tiendra|cumbre|reunión|"
-    r"encuentro|conferencia|corte|embajada|corresponsal|torneo|partido|foro|cúpula|reunião|"
-    r"encontro|conferência|embaixada|correspondente|[Gg]ran [Pp]remio|GP|Grande Prêmio|"
-    r"Grand Prix)\w*(?:\s+[^\s,.]+){0,3}?\s+(?:в|во|на|у|in|im|bei|auf|à|en|au|aux|em|no|na|"
-    r"nos|nas|de|do|dos|des)\s+$"
+    r"(?<!\w)(?:" + _EVENTS + r")\w*(?:\s+[^\s,.]+){0,3}?\s+" + _AT + r"\s+$"
+    r"|(?<!\w)(?:" + _EVENTS + r")\w*(?:\s+[^\s,.]+){0,5}?\s+(?:que\s+|qui\s+|которы\w+\s+)?"
+    + _HELD + r"(?:\s+[^\s,.]+){0,5}?\s+" + _AT + r"\s+$"
     r"|(?:قمة|مؤتمر|محكمة|سفارة|مراسل|اجتماع|منتدى|بطولة|مباراة|ملعب|لقاء|محادثات|دادگاه|"
     r"نشست|اجلاس|کنفرانس|سفارت|خبرنگار|دانشگاه|مسابقه|مسابقات|دیدار|مذاکرات|همایش)\S*"
     r"(?:\s+\S+){0,3}?\s+(?:في|ب|در)\s*$", re.IGNORECASE)
@@ -108,7 +117,7 @@ _MATCH = re.compile(
     r"хоккеист|футболист|баскетбол|олимпийск|NHL|NBA|MLB|NFL|UEFA|FIFA|"
     r"Basketball|Fußball|Olympi|Turnier|Vorrunde|Halbfinale|Viertelfinale|"
     r"\bmatch\b|tournoi|basket-ball|football|olympique|"
-    r"partido|torneo|fútbol|futebol|baloncesto|basquete|Fórmula 1|F1\b|Copa|"
+    r"torneo|fútbol|futebol|baloncesto|basquete|Fórmula 1|F1\b|Copa|"
     r"\bmaç|turnuva|basketbol|futbol|"
     r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
     r"比赛|比賽|球队|球隊|联赛|聯賽|奥运|奧運|世界杯|世界盃|試合|五輪|大リーグ|"
