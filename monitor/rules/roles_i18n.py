@@ -6,6 +6,7 @@ languages the feeds speak, from the text around the mention (a few words either 
 - the source of a claim: "по данным США", "laut US-Medien", "selon des responsables
   américains", "según fuentes estadounidenses", "据美国有线电视新闻网报道", "米紙によると",
   "미국 언론에 따르면", "به گزارش رسانه‌های آمریکایی", "وفقا لمسؤولين أمريكيين";
+- a dateline: "МОСКВА, 3 марта — РИА Новости", "PEKÍN, 5 ene (EFE).-", "新华社北京10月4日电";
 - a venue: a place named as where a summit, a court, a conference or a match is held, or
   where a correspondent works ("саммит в Казани", "دادگاهی در واشنگتن", "GP dos Estados
   Unidos", "워싱턴 특파원", "रूस में होने वाले शिखर सम्मेलन");
@@ -109,6 +110,14 @@ _VENUE_AFTER = re.compile(
     r"|^['’](?:da|de|ta|te|daki|deki)\s+(?:düzenlenen|yapılan|gerçekleştirilen|toplanan|"
     r"düzenlenecek|yapılacak)\b")
 _CJK_AT = re.compile(r"(?:在|于|於)$")
+# A dateline: the place a wire story is filed from, at the start of a field ("МОСКВА, 3 марта
+# — РИА Новости", "PEKÍN, 5 ene (EFE).-", "Berlin (dpa) -") or in a Chinese agency's opening
+# ("新华社北京10月4日电").
+_DATELINE_AFTER = re.compile(
+    r"^(?:[,.]\s*\d{1,2}\.?\s+\w+\.?(?:\s+\d{4})?\s*(?:\([^)]{1,30}\))?\s*\.?\s*[—–-]"
+    r"|\s*\((?:AFP|EFE|dpa|AP|Reuters|ANSA|APA|KNA|Europa Press|Lusa|AA|DHA|İHA|РИА|ТАСС|"
+    r"Интерфакс|УНІАН|Укрінформ)[^)]{0,20}\)\s*\.?\s*[—–:-])")
+_ZH_DATELINE = re.compile(r"^\d{1,2}月\d{1,2}日(?:电|電|讯|訊)")
 
 # A city or a country in a sentence about a match is a club or a national team ("Вашингтон
 # обыграл «Рейнджерс»", "die Favoriten USA, Kanada und Deutschland" of a tournament).
@@ -184,6 +193,10 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
             or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙"))):
         return "source"
     kinds = _kinds(mention, catalogue) | _kinds(chain_end, catalogue)
+    if kinds & _PLACE_KINDS and (
+            (mention.start <= 3 and not text[:mention.start].strip(" «\"")
+             and _DATELINE_AFTER.match(after)) or _ZH_DATELINE.match(after)):
+        return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and (
             _VENUE_BEFORE.search(before) or _VENUE_AFTER.match(after)
             or (_CJK_AT.search(before) and _ZH_HELD.match(after))):
