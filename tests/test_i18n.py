@@ -339,3 +339,55 @@ def test_every_language_of_the_multilingual_set_is_read() -> None:
     assert len(scores) == 15
     low = {lang: round(f1, 2) for lang, f1 in scores.items() if f1 < 0.6}
     assert not low, f"languages below 0.60 micro-F1: {low}"
+
+
+# Arabic script is folded in the text and the aliases alike: Arabic ي/ك in Persian text (and
+# Persian ی/ک in Arabic), hamza seats, vowel marks and the tatweel inside a name, the ZWNJ.
+ARABIC_SCRIPT_FOLDING = [
+    ("بـوتين يلتقي", RU),  # tatweel inside the name
+    ("الصّين", CN),  # shadda inside the name
+    ("وَالصين", CN),  # a vowel mark on the attached prefix
+    ("پوتين گفت", RU),  # Persian text with Arabic yeh
+    ("کاخ سفيد", US),
+    ("آمريكايي‌ها", US),
+    ("شي جين‌پينگ", CN),  # Arabic yeh, and a ZWNJ where the catalogue has none
+    ("سفارت آمريكا در تهران", US),
+    ("کرم ضد چين و چروک", NONE),  # a guard: the wrinkle blocker holds in either spelling
+]
+
+
+# Labels of a stance ("pro-Russian", "anti-American") name no country, in every language;
+# China's provinces and cities are China; Russian-language media name Russia's forces
+# "occupiers" as Ukrainian ones do.
+LABELS_AND_PLACES = [
+    ("친러 성향의 정당", NONE),
+    ("반미 시위가 열렸다", NONE),
+    ("亲俄罗斯势力", NONE),
+    ("親ロシア派の武装勢力", NONE),
+    ("القوات الموالية لروسيا", NONE),
+    ("Rus yanlısı ayrılıkçılar", NONE),
+    ("रूस समर्थक अलगाववादी", NONE),
+    ("他东躲西藏多年", NONE),
+    ("吉林长春市新增感染者", CN),
+    ("廣東省發布暴雨警報", CN),
+    ("Оккупанты запустили ракеты", RU),
+    ("Для сыктывкарских посёлков купят суда", RU),  # a city's adjective, in lower case
+    ("Саратовские власти отчитались", RU),
+    ("курский губернатор", RU),
+    ("중러 협력 강화", RU_CN),
+    # US officials of the 2024 news in every script; namesakes inside longer words.
+    ("前中共高官女爆與華茲情史", CN_US),
+    ("اجتماع بنّاء لهوكشتاين", US),
+    ("월즈 후보", US),
+    ("霍格華茲魔法學校", NONE),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), _table(LABELS_AND_PLACES))
+def test_labels_and_places(text: str, want: set[str]) -> None:
+    assert named(text) == want
+
+
+@pytest.mark.parametrize(("text", "want"), _table(ARABIC_SCRIPT_FOLDING))
+def test_arabic_script_is_folded(text: str, want: set[str]) -> None:
+    assert named(text) == want

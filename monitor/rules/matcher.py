@@ -22,7 +22,15 @@ from dataclasses import dataclass
 import ahocorasick_rs
 
 from monitor.rules.catalogue import Alias, Catalogue
-from monitor.rules.morphology import ARABIC, end_of, is_word, script_of, start_ok
+from monitor.rules.morphology import (
+    ARABIC,
+    arabic_folded,
+    end_of,
+    fold_arabic,
+    is_word,
+    script_of,
+    start_ok,
+)
 
 FIELDS = ("title", "lead", "body")
 # A sentence ends at . ! ? (or their CJK forms), maybe closed by a quote, before a space; a
@@ -98,6 +106,9 @@ class Matcher:
         self.catalogue = catalogue
         keys: dict[str, Alias] = {}
         for alias in catalogue.aliases:
+            if script_of(alias.text) == ARABIC:
+                alias = Alias(fold_arabic(alias.text), alias.entity_ids, alias.stem,
+                              alias.boundaries, alias.weak, alias.exact)
             variants = _spellings(alias.text) | (set() if alias.exact else {alias.text.upper()})
             # "midterms" also opens a sentence or a headline
             if alias.text[:1].islower() and not alias.exact:
@@ -131,8 +142,15 @@ class Matcher:
         for space in _SPACES:  # str.replace: 20x re.sub's speed, 250x str.translate's
             if space in scan:
                 scan = scan.replace(space, " ")
+        # Arabic script: one letter for Arabic and Persian yeh and kaf, hamza seats dropped,
+        # vowel marks, tatweel and ZWNJ skipped; ``at`` maps the folded text back.
+        at: list[int] | None = None
+        if not scan.isascii():
+            scan, at = arabic_folded(scan)
         for index, start, end in self._automaton.find_matches_as_indexes(scan, overlapping=True):
             alias = aliases[index]
+            if at is not None:
+                start, end = at[start], at[end - 1] + 1
             if alias.boundaries:
                 script = scripts[index]
                 if start > 0 and is_word(text[start - 1]) and not start_ok(text, start, script):
@@ -143,6 +161,10 @@ class Matcher:
                         continue
                     end = real_end
             found.append((start, end, alias))
+        if at is not None:
+            scan = text
+            for space in _SPACES:
+                scan = scan.replace(space, " ")
         for pattern, alias in self._patterns:
             found.extend((m.start(), m.end(), alias) for m in pattern.finditer(scan))
         # The longest match wins; shorter ones overlapping it are dropped.

@@ -14,12 +14,17 @@ affixes its language attaches to names, and nothing else:
 - Latin (Turkish suffixes after an apostrophe, Rusya'nın): the apostrophe already ends the
   word, so the plain word-boundary rule holds; a Latin stem (``russisch*``) takes up to three
   letters;
+- Arabic script is folded before matching, in the text and the aliases alike
+  (``fold_arabic``): the Persian and Arabic forms of yeh and kaf (ی ي ى, ک ك) are one
+  letter, hamza seats (أ إ آ) are bare alef, and vowel marks, the shadda, the tatweel and the
+  zero-width non-joiner are skipped (بـوتين, الصّين, روس‌ها are بوتين, الصين, روسها);
 - Han and kana (Chinese, Japanese): no boundaries at all; names match anywhere, and blockers
   (纽约时报) hide the names inside longer words.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -65,6 +70,36 @@ KOREAN_PARTICLES = frozenset({
     "인", "인들", "군", "발", "행", "계", "간", "식", "이랑", "랑", "한테", "께", "뿐", "마저",
     "조차", "이란", "란", "대로", "만큼"})
 KOREAN_CHAIN = 3
+
+
+# Arabic script folding: letters written two ways become one (same length), and marks that
+# are not letters are skipped.
+_AR_LETTERS = str.maketrans({"\u06cc": "\u064a", "\u0649": "\u064a", "\u06a9": "\u0643",
+                             "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627",
+                             "\u0671": "\u0627"})
+_AR_SKIP = re.compile("[\u064b-\u065f\u0670\u0640\u200c]")
+_AR_LEAD_BYTES = (b"\xd8", b"\xd9", b"\xda", b"\xdb")
+_AR_FOLD = re.compile("[\u064b-\u065f\u0670\u0640\u200c\u06cc\u0649\u06a9\u0623\u0625"
+                      "\u0622\u0671]")
+
+
+def fold_arabic(text: str) -> str:
+    """Arabic-script text as the matcher compares it (see the module's docstring)."""
+    return _AR_SKIP.sub("", text.translate(_AR_LETTERS))
+
+
+def arabic_folded(text: str) -> tuple[str, list[int] | None]:
+    """``text`` folded, and for each of its characters the offset in ``text`` it came from;
+    (``text``, None) when there is nothing to fold."""
+    # Arabic script is U+0600-U+06FF, lead bytes D8-DB in UTF-8: memchr beats a regex.
+    raw = text.encode("utf-8", "surrogatepass")
+    if not any(lead in raw for lead in _AR_LEAD_BYTES) or _AR_FOLD.search(text) is None:
+        return text, None
+    letters = text.translate(_AR_LETTERS)
+    if _AR_SKIP.search(letters) is None:
+        return letters, list(range(len(text)))
+    at = [i for i, ch in enumerate(letters) if not _AR_SKIP.match(ch)]
+    return "".join(letters[i] for i in at), at
 
 
 def script_of(text: str) -> str:
@@ -114,17 +149,20 @@ def start_ok(text: str, start: int, script: str) -> bool:
         return True
     if script == ARABIC:
         begin = start
-        while begin > 0 and is_word(text[begin - 1]) and start - begin <= 4:
+        while begin > 0 and is_word(text[begin - 1]) and start - begin <= 8:
             begin -= 1
         if begin > 0 and is_word(text[begin - 1]):
             return False
-        return text[begin:start] in ARABIC_PREFIXES
+        return fold_arabic(text[begin:start]) in ARABIC_PREFIXES
     return False
 
 
 def _is_harakah(ch: str) -> bool:
     """An Arabic vowel mark or shadda (أميركيّة), or the tatweel: not a letter of the word."""
     return "\u064b" <= ch <= "\u065f" or ch in "\u0670\u0640"
+
+
+_ARABIC_SUFFIXES_FOLDED = frozenset(map(fold_arabic, ARABIC_SUFFIXES))
 
 
 def end_of(text: str, start: int, end: int, script: str, stem: bool) -> int | None:
@@ -149,10 +187,13 @@ def end_of(text: str, start: int, end: int, script: str, stem: bool) -> int | No
         rest = "".join(ch for ch in text[end:word_end] if not _is_harakah(ch))
         if not rest:
             return word_end
-        allowed = {ARABIC: ARABIC_SUFFIXES, INDIC: INDIC_SUFFIXES}.get(script)
+        if script == ARABIC:
+            rest = fold_arabic(rest)
+        allowed = {ARABIC: _ARABIC_SUFFIXES_FOLDED, INDIC: INDIC_SUFFIXES}.get(script)
         if (allowed is not None and rest in allowed) or (script == HANGUL and _korean_ok(rest)):
             return word_end
     return None
 
 
-__all__ = ["SLAVIC_ENDINGS", "end_of", "is_word", "script_of", "start_ok"]
+__all__ = ["SLAVIC_ENDINGS", "arabic_folded", "end_of", "fold_arabic", "is_word", "script_of",
+           "start_ok"]

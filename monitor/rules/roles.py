@@ -22,6 +22,7 @@ from enum import Enum
 
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
+from monitor.rules.roles_i18n import foreign_role, reads_english
 
 
 class Role(Enum):
@@ -183,5 +184,11 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     last = _chains(mentions, fields)
     tail = _TITLE_TAIL.search(fields.title)
     tail_start = tail.start(1) if tail and len(tail.group(1).split()) <= 4 else None
-    return [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
-            for i, m in enumerate(mentions)]
+    out = [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
+           for i, m in enumerate(mentions)]
+    # The other languages' patterns (rules/roles_i18n.py) read what English ones left a subject.
+    if reads_english(fields):
+        return out
+    return [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
+                                                               catalogue)) else r
+            for i, (r, m) in enumerate(zip(out, mentions, strict=True))]

@@ -1,0 +1,211 @@
+"""What part a mention plays in its sentence, in the languages other than English. Pure.
+
+``rules/roles.py`` reads the English patterns; this module reads the same roles in the other
+languages the feeds speak, from the text around the mention (a few words either side):
+
+- the source of a claim: "по данным США", "laut US-Medien", "selon des responsables
+  américains", "según fuentes estadounidenses", "据美国有线电视新闻网报道", "米紙によると",
+  "미국 언론에 따르면", "به گزارش رسانه‌های آمریکایی", "وفقا لمسؤولين أمريكيين";
+- a dateline: "МОСКВА, 3 марта — РИА Новости", "PEKÍN, 5 ene (EFE).-", "新华社北京10月4日电";
+- a venue: a place named as where a summit, a court, a conference or a match is held, or
+  where a correspondent works ("саммит в Казани", "دادگاهی در واشنگتن", "GP dos Estados
+  Unidos", "워싱턴 특파원", "रूस में होने वाले शिखर सम्मेलन");
+- a team: a city or a country in a sentence about a match ("Вашингтон обыграл «Рейнджерс»":
+  a club; "the favourites USA, Canada and Germany" of a tournament: national teams);
+- a person: a demonym naming a tourist, a student, an actor ("американский турист").
+
+- an origin: a model or a comparison ("inspirado no modelo norte-americano").
+
+``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
+it never decides for English, whose words it does not list.
+"""
+
+from __future__ import annotations
+
+import re
+
+from monitor.rules.catalogue import Catalogue
+from monitor.rules.matcher import Fields, Mention
+from monitor.rules.morphology import LATIN, script_of
+
+_WINDOW_BEFORE, _WINDOW_AFTER = 90, 60
+_WORDS = r"(?:[^\s,;:.!?،؛。，、]+\s+){0,7}"  # a few words, not across a comma or a stop
+
+# "According to ..." before the mention (which is then the source, or names it).
+_ACCORDING = re.compile(
+    r"(?<!\w)(?:"
+    r"[Пп]о данным|[Пп]о словам|[Пп]о сообщени\w+|[Пп]о информации|[Пп]о оценк\w+|"
+    r"со ссылкой на|[Сс]огласно|как сообща\w+|как пиш\w+|[Зз]а даними|[Зз]а словами|"
+    r"[Зз]а інформацією|[Зз]а оцінк\w+|з посиланням на|як повідомля\w+|[Зз]гідно з|"
+    r"[Ll]aut|nach Angaben|nach Einschätzung|nach Informationen|nach Berichten|"
+    r"unter Berufung auf|[Ss]elon|[Dd]['’]après|citant|[Ss]egún|[Dd]e acuerdo con|citando|"
+    r"[Ss]egundo|[Dd]e acordo com|[Cc]onforme"
+    r")\s+" + _WORDS + r"$"
+    r"|(?:وفقا ل|وفقاً ل|بحسب|حسب|نقلا عن|نقلاً عن|طبقا ل|به گزارش|به نقل از|به گفته|"
+    r"بنا بر|بنابر)\s*" + _WORDS + r"$"
+    r"|(?:据|據|根据|根據|援引|引述|引用)[^\s。，,；！？]{0,12}$")
+# The mention, then who tells: "американские СМИ", "US-Medien", "美国官员称", "米政府高官".
+_TELLERS_AFTER = re.compile(
+    r"^(?:\s+[^\s,.]+)?\s+(?:чиновник|официальн\w* лиц|источник|СМИ|издани|газет|разведк|"
+    r"эксперт|аналитик|посадовц|посадов\w+ ос|джерел|ЗМІ|видання|розвідк|експерт|медіа|"
+    r"телеканал)"
+    r"|^(?:-|\s+)(?:Medien|Experten|Beamte|Regierungskreise|Geheimdienst|Sender|Zeitung|"
+    r"Kreise|Quellen|Angaben|Berichte|Analysten|Denkfabrik|Nachrichtenagentur)"
+    r"|^(?:['’]\w*)?\s+(?:basın|medya|yetkili|kaynak|istihbarat|uzman|gazete)"
+    r"|^(?:['’]\w*)\s+göre\b"
+    r"|^[^\s。，,；]{0,6}?(?:官员|官員|媒体|媒體|消息人士|情报|情報|专家|專家|分析师|分析師|"
+    r"智库|智庫|报纸|報紙|网站|網站|电视台|電視台|有线电视|有線電視|知情人士|"
+    r"によると|によれば|が報じ|は報じ|が伝え|は伝え|の報道|メディア|当局者|高官|関係者)"
+    r"|^[^\s.,]{0,3}\s?(?:당국자|관리|관계자|언론|매체|정보당국|소식통|전문가|신문)"
+    r"|^[^\s.,]{0,3}\s?(?:[^\s.,]+\s)?(?:에 따르면|에따르면)"
+    r"|^\S{0,4}\s+(?:अधिकारियों|अधिकारी|मीडिया|सूत्रों|रिपोर्ट|विशेषज्ञ|अखबार|সংবাদমাধ্যম|"
+    r"সংবাদ মাধ্যম|গণমাধ্যম|মিডিয়া|কর্মকর্তা|সূত্র|প্রতিবেদন|বিশেষজ্ঞ)"
+    r"|^\S{0,4}\s+(?:के अनुसार|के मुताबिक|अनुयायी|অনুযায়ী|সূত্রে)"
+    r"|^\S*\s+(?:\S+\s+){0,3}zufolge\b")
+# Who tells, then the mention (Romance, Arabic and Persian adjectives follow the noun):
+# "des responsables américains", "fuentes estadounidenses", "مصادر أمريكية".
+_TELLERS_BEFORE = re.compile(
+    r"(?<!\w)(?:responsables?|officiels?|médias|sources?|experts?|analystes|renseignements?|"
+    r"presse|quotidien|funcionarios?|fuentes?|medios|prensa|expertos?|analistas|"
+    r"inteligencia|diario|fontes?|mídia|imprensa|especialistas|jornal|"
+    r"мнени\w+|источник\w*|разведк\w+|СМИ|джерел\w*|розвідк\w+|ЗМІ)"
+    r"\s+(?:(?:de|des|du|la|los|las|da|do|dos|das|в|из|у|з)\s+)?$"
+    r"|(?:مسؤول\w*|مصادر|مصدر|وسائل الإعلام|وسائل إعلام|صحيفة|صحف|تقارير|خبراء|محللون|"
+    r"استخبارات|الاستخبارات|مقامات|منابع|رسانه‌های|رسانه های|رسانه|کارشناسان|روزنامه)\s+$",
+    re.IGNORECASE)
+
+# Where something is held, or a correspondent works: "саммит в Казани", "Gipfel in Peking".
+_EVENTS = (
+    r"саммит|встреч|переговор|конференци|форум|суд(?=[аеуо]?\s)|судебн|посольств|"
+    r"корреспондент|собкор|турнир|матч|чемпионат|олимпиад|саміт|зустріч|конференці|"
+    r"кореспондент|турнір|Gipfel|Treffen|Konferenz|Gespräch|Verhandlung|Gericht|Botschaft|"
+    r"Korrespondent|Turnier|Spiel|Olympi|Sitzung|sommet|réunion|rencontre|conférence|"
+    r"tribunal|ambassade|correspondant|tournoi|match|forum|cumbre|reunión|encuentro|"
+    r"conferencia|corte|embajada|corresponsal|torneo|foro|cúpula|reunião|encontro|"
+    r"conferência|embaixada|correspondente|[Gg]ran [Pp]remio|GP|Grande Prêmio|Grand Prix")
+_AT = r"(?:в|во|на|у|in|im|bei|auf|à|en|au|aux|em|no|na|nos|nas|de|do|dos|des)"
+# Verbs of holding between the event and the place: "la conferencia que se celebrará el 18
+# de junio en Nueva York", "le sommet qui aura lieu à Kazan".
+_HELD = (r"(?:se celebr\w*|se realiz\w*|tendrá lugar|tuvo lugar|aura lieu|a eu lieu|"
+         r"se tiendra|se tient|s['’]est tenu\w*|se dérouler\w*|se déroule\w*|será realizad\w*|"
+         r"acontecer\w*|acontece|ocorrer\w*|ocorre|состоится|состоялс\w*|пройд[её]т|"
+         r"відбудеться|відбул\w*|stattfinde\w*|tagt\w*)")
+_VENUE_BEFORE = re.compile(
+    r"(?<!\w)(?:" + _EVENTS + r")\w*(?:\s+[^\s,.]+){0,3}?\s+" + _AT + r"\s+$"
+    r"|(?<!\w)(?:" + _EVENTS + r")\w*(?:\s+[^\s,.]+){0,5}?\s+(?:que\s+|qui\s+|которы\w+\s+)?"
+    + _HELD + r"(?:\s+[^\s,.]+){0,5}?\s+" + _AT + r"\s+$"
+    r"|(?:قمة|مؤتمر|محكمة|سفارة|مراسل|اجتماع|منتدى|بطولة|مباراة|ملعب|لقاء|محادثات|دادگاه|"
+    r"نشست|اجلاس|کنفرانس|سفارت|خبرنگار|دانشگاه|مسابقه|مسابقات|دیدار|مذاکرات|همایش)\S*"
+    r"(?:\s+\S+){0,3}?\s+(?:في|ب|در)\s*$", re.IGNORECASE)
+# Chinese: "在 X 举行" (held in X), the place between a preposition and the event.
+_ZH_HELD = re.compile(
+    r"^[^\s。，,；]{0,8}?(?:举行|舉行|召开|召開|峰会|峰會|会议|會議|会谈|會談|开幕|開幕|法院|举办|"
+    r"舉辦)")
+_VENUE_AFTER = re.compile(
+    r"^(?:で(?:開か|開催|行わ|の会談|の首脳)|特派員|支局)"
+    r"|^\S{0,2}\s?(?:특파원|에서 열린|에서 열리는|에서 개최|에서 진행)"
+    r"|^\S{0,3}\s+(?:में\s+)?(?:होने वाले|होने वाली|हुए|हुई|आयोजित|चल रहे)\s+(?:\S+\s+){0,3}?"
+    r"(?:शिखर|सम्मेलन|बैठक|वार्ता)"
+    r"|^\S{0,3}\s+(?:অনুষ্ঠিত|আয়োজিত)"
+    r"|^['’](?:da|de|ta|te|daki|deki)\s+(?:düzenlenen|yapılan|gerçekleştirilen|toplanan|"
+    r"düzenlenecek|yapılacak)\b")
+_CJK_AT = re.compile(r"(?:在|于|於)$")
+# A dateline: the place a wire story is filed from, at the start of a field ("МОСКВА, 3 марта
+# — РИА Новости", "PEKÍN, 5 ene (EFE).-", "Berlin (dpa) -") or in a Chinese agency's opening
+# ("新华社北京10月4日电").
+_DATELINE_AFTER = re.compile(
+    r"^(?:[,.]\s*\d{1,2}\.?\s+\w+\.?(?:\s+\d{4})?\s*(?:\([^)]{1,30}\))?\s*\.?\s*[—–-]"
+    r"|\s*\((?:AFP|EFE|dpa|AP|Reuters|ANSA|APA|KNA|Europa Press|Lusa|AA|DHA|İHA|РИА|ТАСС|"
+    r"Интерфакс|УНІАН|Укрінформ)[^)]{0,20}\)\s*\.?\s*[—–:-])")
+_ZH_DATELINE = re.compile(r"^\d{1,2}月\d{1,2}日(?:电|電|讯|訊)")
+
+# A city or a country in a sentence about a match is a club or a national team ("Вашингтон
+# обыграл «Рейнджерс»", "die Favoriten USA, Kanada und Deutschland" of a tournament).
+_MATCH = re.compile(
+    r"НХЛ|КХЛ|НБА|МЛБ|НФЛ|шайб|обыгра|забросил|плей-офф|овертайм|буллит|матч|вратар|"
+    r"хоккеист|футболист|баскетбол|олимпийск|NHL|NBA|MLB|NFL|UEFA|FIFA|"
+    r"Basketball|Fußball|Olympi|Turnier|Vorrunde|Halbfinale|Viertelfinale|"
+    r"\bmatch\b|tournoi|basket-ball|football|olympique|"
+    r"torneo|fútbol|futebol|baloncesto|basquete|Fórmula 1|F1\b|Copa|"
+    r"\bmaç|turnuva|basketbol|futbol|"
+    r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
+    r"比赛|比賽|球队|球隊|联赛|聯賽|奥运|奧運|世界杯|世界盃|試合|五輪|大リーグ|"
+    r"경기|올림픽|월드컵|"
+    r"मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")
+# A comparison or a model: "inspirado no modelo norte-americano", "nach amerikanischem Vorbild".
+_MODEL_BEFORE = re.compile(
+    r"(?<!\w)(?:modelo|estilo|modèle|style|Vorbild|por el ejemplo|à l['’]image|по образцу|"
+    r"по примеру|как в|wie in|comme aux|comme en|como en|como nos|como na)"
+    r"\s+(?:(?:de|da|do|dos|das|des|du|la|el|los|der|des|)\s*)?$", re.IGNORECASE)
+_MODEL_AFTER = re.compile(r"^\w*\s+(?:Vorbild|Modell|Art)\b")
+_SENTENCE_REACH = 200
+_SENTENCE_STOP = re.compile(r"[.!?。！？]\s")
+_PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
+
+# A demonym naming a person: "американский турист", "touriste américain".
+_PERSON_AFTER = re.compile(
+    r"^\s+(?:турист|студент|гражданин|гражданк|журналист|актер|актёр|актрис|певиц|певец|"
+    r"спортсмен|болельщик|блогер|бизнесмен|рэпер|Tourist|Student|Journalist|Schauspieler|"
+    r"Sänger|Sportler|Staatsbürger)\w*", re.IGNORECASE)
+_PERSON_BEFORE = re.compile(
+    r"(?<!\w)(?:touristes?|étudiants?|étudiantes?|journalistes?|ressortissants?|citoyens?|"
+    r"turistas?|estudiantes?|periodistas?|ciudadanos?|ciudadanas?|cidadãos?|cidadãs?|"
+    r"jornalistas?|estudantes?)\s+$", re.IGNORECASE)
+
+
+def _kinds(mention: Mention, catalogue: Catalogue) -> set[str]:
+    return {catalogue.entities[e].kind for e in mention.entity_ids}
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around ``text[start:end]`` (at most ``_SENTENCE_REACH`` characters either
+    side)."""
+    head = max(0, start - _SENTENCE_REACH)
+    stops = [m.end() for m in _SENTENCE_STOP.finditer(text, head, start)]
+    after = _SENTENCE_STOP.search(text, end, end + _SENTENCE_REACH)
+    return text[stops[-1] if stops else head:after.start() if after else end + _SENTENCE_REACH]
+
+
+# English words: a Latin-script mention among them is English, read by rules/roles.py alone.
+_ENGLISH = re.compile(r"\b(?:the|The|and|of|to|is|was|were|for|that|with|from|has|have)\b")
+_SAMPLE = 400
+
+
+def reads_english(fields: Fields) -> bool:
+    """Whether the article reads as English (its title and first few hundred characters):
+    then rules/roles.py's patterns alone decide."""
+    sample = fields.title + " " + (fields.lead[:_SAMPLE] + " " + fields.body[:_SAMPLE])[:_SAMPLE]
+    return len(_ENGLISH.findall(sample)) >= 3
+
+
+def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
+                 catalogue: Catalogue) -> str | None:
+    """The role of a mention read by this module's patterns ("source", "venue", "person",
+    "origin"), or None when it reads as a subject (``chain_end`` ends the mention's noun
+    phrase). A Latin-script mention among English words is left to rules/roles.py, and so is
+    an article that ``reads_english``."""
+    text = fields.get(mention.field)
+    before = text[max(0, mention.start - _WINDOW_BEFORE):mention.start]
+    after = text[chain_end.end:chain_end.end + _WINDOW_AFTER]
+    if script_of(mention.text) == LATIN and len(_ENGLISH.findall(before + " " + after)) >= 2:
+        return None
+    if (_ACCORDING.search(before) or _TELLERS_AFTER.match(after)
+            or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙"))):
+        return "source"
+    kinds = _kinds(mention, catalogue) | _kinds(chain_end, catalogue)
+    if kinds & _PLACE_KINDS and (
+            (mention.start <= 3 and not text[:mention.start].strip(" «\"")
+             and _DATELINE_AFTER.match(after)) or _ZH_DATELINE.match(after)):
+        return "venue"
+    if kinds & (_PLACE_KINDS | {"country"}) and (
+            _VENUE_BEFORE.search(before) or _VENUE_AFTER.match(after)
+            or (_CJK_AT.search(before) and _ZH_HELD.match(after))):
+        return "venue"
+    if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(
+            _sentence(text, mention.start, mention.end)):
+        return "person"
+    if _MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after):
+        return "origin"
+    if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before):
+        return "person"
+    return None

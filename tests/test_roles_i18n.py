@@ -1,0 +1,115 @@
+"""Mention roles in the languages other than English (monitor/rules/roles_i18n.py), one table.
+
+Each row is a sentence, the mention in it, and the part it plays: the source of a claim, a
+venue (where something is held, where a correspondent works), a club (a city in a sentence
+about a match), a person (a demonym naming a tourist or an actor), or the plain subject. Rows
+that are not subjects were subjects before the module (weighed in full, they made a country
+*about* on their own); the subject rows guard the patterns against overreach.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.rules.catalogue import load_catalogue
+from monitor.rules.matcher import Fields, Matcher
+from monitor.rules.roles import Role, roles
+from monitor.rules.salience import counted, country_scores
+
+CATALOGUE = load_catalogue()
+MATCHER = Matcher(CATALOGUE)
+S, SOURCE, VENUE, PERSON = Role.SUBJECT, Role.SOURCE, Role.VENUE, Role.PERSON
+
+
+def role_in(text: str, name: str) -> Role:
+    fields = Fields(title="", lead=text, body="")
+    mentions = counted(MATCHER.find(fields), CATALOGUE)
+    found = [r for m, r in zip(mentions, roles(mentions, fields, CATALOGUE), strict=True)
+             if m.text == name]
+    assert found, f"{name!r} is not a mention of {text!r}"
+    return found[0]
+
+
+ROWS = [
+    # Russian and Ukrainian: "по данным", "со ссылкой на", "американские СМИ".
+    ("Об этом сообщает NYT со ссылкой на неназванных чиновников - одного украинского и "
+     "двух американских.", "американских", SOURCE),
+    ("Как пишут американские СМИ, удар был нанесён ночью.", "американские", SOURCE),
+    ("По данным разведки США, войска отошли.", "США", SOURCE),
+    ("За даними ЗМІ США, переговори зірвано.", "США", SOURCE),
+    ("Саммит БРИКС в Казани завершился.", "Казани", VENUE),
+    ("МОСКВА, 3 марта — РИА Новости. Глава Минфина Франции заявил", "МОСКВА", VENUE),
+    ("PEKÍN, 5 ene (EFE).- El gobierno de Japón anunció", "PEKÍN", VENUE),
+    ("Berlin (dpa) - Die Regierung in Washington", "Washington", S),
+    ("新华社北京10月4日电 国务院总理会见外宾", "北京", VENUE),
+    ("Москва ответит на санкции", "Москва", S),
+    ("«Вашингтон» проиграл, а Вашингтон обыграл «Рейнджерс» в овертайме.", "Вашингтон", PERSON),
+    ("Американский турист задержан в аэропорту.", "Американский", PERSON),
+    ("США ввели санкции против банков.", "США", S),
+    ("Путин заявил о готовности к переговорам.", "Путин", S),
+    # German: "laut", "US-Experten", "zufolge".
+    ("Laut US-Medien plant Israel einen Angriff.", "US", SOURCE),
+    ("US-Experten: Israel hat Anlagen zerstört.", "US", SOURCE),
+    ("Dem russischen Staatssender zufolge fiel die Stadt.", "russischen", SOURCE),
+    ("Beim Gipfel in Peking sprachen die Minister über Handel.", "Peking", VENUE),
+    ("Die USA verhängen neue Zölle.", "USA", S),
+    # French, Spanish, Portuguese: "selon", "según", "segundo", teller before the adjective.
+    ("Selon des responsables américains, l'attaque est imminente.", "américains", SOURCE),
+    ("Un sommet se tient en Russie cette semaine.", "Russie", VENUE),
+    ("Fuentes estadounidenses confirmaron el ataque.", "estadounidenses", SOURCE),
+    ("de cara a la conferencia por la paz que se celebrará el 18 de junio en Nueva York",
+     "Nueva York", VENUE),
+    ("El partido gobernante en Rusia ganó las elecciones.", "Rusia", S),
+    ("Обыски прошли в Москве у оппозиционеров.", "Москве", S),
+    ("Según la Casa Blanca, no habrá tregua.", "Casa Blanca", SOURCE),
+    ("Norris foi punido no GP dos Estados Unidos.", "Estados Unidos", VENUE),
+    ("Os Estados Unidos anunciaram tarifas.", "Estados Unidos", S),
+    # Arabic and Persian.
+    ("وفقا لمسؤولين أمريكيين فإن الهجوم وشيك", "أمريكيين", SOURCE),
+    ("قالت مصادر أمريكية إن المحادثات فشلت", "أمريكية", SOURCE),
+    ("شکایت به دادگاهی در واشنگتن رسید", "واشنگتن", VENUE),
+    ("به گزارش رسانه‌های آمریکایی حمله انجام شد", "آمریکایی", SOURCE),
+    ("فرضت الولايات المتحدة عقوبات جديدة", "الولايات المتحدة", S),
+    # Chinese, Japanese, Korean.
+    ("据美国有线电视新闻网报道，以色列内阁投票。", "美国", SOURCE),
+    ("峰会在北京举行。", "北京", VENUE),
+    ("美国宣布对华加征关税。", "美国", S),
+    ("米紙によると、停戦が近い。", "米紙", SOURCE),
+    ("米政府高官によると、会談は延期された。", "米政府", SOURCE),
+    ("워싱턴 특파원을 지낸 논설실장이 전합니다", "워싱턴", VENUE),
+    ("미국 언론에 따르면 회담이 열린다", "미국", SOURCE),
+    ("미국은 관세를 인상했다", "미국은", S),
+    # Hindi, Bengali, Turkish.
+    ("रूस में होने वाले ब्रिक्स शिखर सम्मेलन में मोदी जाएंगे", "रूस", VENUE),
+    ("মার্কিন সংবাদমাধ্যম জানিয়েছে", "মার্কিন", SOURCE),
+    ("ABD basınına göre görüşme ertelendi.", "ABD", SOURCE),
+    ("Moskova'da düzenlenen zirveye katıldı.", "Moskova", VENUE),
+    ("ABD yaptırımları genişletti.", "ABD", S),
+    # A country or a city in a sentence about a match: a national team, a club.
+    ("Im Turnier blieben die Favoriten USA und Kanada unbesiegt.", "USA", PERSON),
+    ("نبرد نابرابر والیبال ایران در شیکاگو", "شیکاگو", PERSON),
+    ("فازت روسيا على المنتخب الإسباني في المباراة", "روسيا", PERSON),
+    ("Чикаго обыграл Бостон в овертайме", "Чикаго", PERSON),
+    # A model or a comparison is where an idea comes from, not a subject.
+    ("um novo sistema, inspirado no modelo norte-americano", "norte-americano", Role.ORIGIN),
+    ("eine Reform nach amerikanischem Vorbild", "amerikanischem", Role.ORIGIN),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "want"),
+                         [pytest.param(t, n, w, id=t[:40]) for t, n, w in ROWS])
+def test_role_of_a_mention_in_another_language(text: str, name: str, want: Role) -> None:
+    assert role_in(text, name) is want
+
+
+def test_english_text_is_left_to_the_english_patterns() -> None:
+    """Latin-script words of other languages ("match", "modelo") do not re-read English."""
+    assert role_in("The match between the U.S. and Canada was a trade talk.", "U.S.") is S
+
+
+def test_a_source_alone_does_not_make_a_country_about() -> None:
+    """A story about Israel's strike told by US experts is not about the United States."""
+    fields = Fields(title="", lead="Nach Einschätzung von US-Experten hat Israel im Iran "
+                    "Anlagen zur Herstellung von Raketentreibstoff zerstört.", body="")
+    scores = country_scores(counted(MATCHER.find(fields), CATALOGUE), CATALOGUE, fields=fields)
+    assert not scores["US"].about
