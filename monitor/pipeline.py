@@ -137,7 +137,7 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
     # cycle that failed half-way (the database went away); take it back now. The database
     # work runs in a thread: a database that stops answering must not stop the event loop.
     await run_db(app, store.release_leases, app.instance)
-    group = _Group(app, now, sched.batch_size, report)
+    group = _Group(app, now, started, sched.batch_size, report)
     running: dict[asyncio.Task[tuple[PollOutcome, store.FeedState | None]], Feed] = {}
     claiming = True
     refill = max(1, sched.batch_size // 4)  # free slots worth a claim (a claim is a query)
@@ -179,6 +179,7 @@ class _Group:
     outage makes fail together. Successes were recorded already, by the group writer."""
     app: App
     now: datetime
+    started: float  # the cycle's start (monotonic)
     size: int
     report: CycleReport
     results: list[tuple[Feed, PollOutcome, store.FeedState | None]] = field(
@@ -200,13 +201,17 @@ class _Group:
         outage = len(results) >= 3 and len(failed) == len(results) and all(
             o.unreachable for o in failed)
         records: list[tuple[int, store.FeedState]] = []
+        # Retried min_interval after the cycle's start, or after this moment once a long
+        # cycle has passed that (or another instance would take them again at once).
+        wait, clock = timedelta(seconds=sched.min_interval), _answered_at(self.now, self.started)
+        retry_at = self.now + wait if self.now + wait > clock else clock + wait
         for feed, outcome, state in results:
             if state is None:
                 continue
             if outage:
                 state.count_failure = False
                 state.error = f"network outage? every feed failed: {state.error}"
-                state.next_check_at = self.now + timedelta(seconds=sched.min_interval)
+                state.next_check_at = retry_at
                 outcome.error = state.error
             records.append((feed.id, state))
         if records:
@@ -228,8 +233,16 @@ class _Group:
 async def run_db(app: App, fn: Callable[..., R], *args: Any) -> R:
     """``fn(session, *args)`` in a unit of work of its own, in a worker thread. A caller
     cancelled meanwhile (shutdown) still waits for the transaction to end, so that a claim
-    never lands after the shutdown released this instance's leases."""
-    work = asyncio.ensure_future(asyncio.to_thread(_in_unit, app, fn, *args))
+    never lands after the shutdown released this instance's leases.
+
+    On SQLite the work goes to the group writer's thread instead, within its transactions:
+    one writer at a time is all SQLite allows, and a write made beside the writer's would
+    fail its transactions (their snapshot is stale: "database is locked" at once)."""
+    work: asyncio.Future[R]
+    if app.engine.dialect.name == "sqlite":
+        work = asyncio.ensure_future(app.writer.submit(Job(lambda s: fn(s, *args))))
+    else:
+        work = asyncio.ensure_future(asyncio.to_thread(_in_unit, app, fn, *args))
     try:
         return await asyncio.shield(work)
     except asyncio.CancelledError:
