@@ -8,11 +8,13 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from monitor import api
 from tests.helpers import make_config, rss
@@ -139,3 +141,48 @@ def test_a_feed_with_slow_articles_does_not_hold_back_the_other_feeds(
         sources = [r[0] for r in conn.execute(
             "select text_source from articles where title like 'Slow story%'")]
     assert sources == ["full"] * SLOW_ARTICLES, sources
+
+
+def test_a_feed_claimed_late_in_a_long_cycle_holds_its_lease_while_it_is_polled(
+        tmp_path: Path, web: HTTPServer) -> None:
+    """Leases count from the claim, not from the cycle's start: a feed claimed after a slow
+    one, in a cycle that has outlasted the lease, must not look free to other instances (on
+    PostgreSQL they would poll it a moment later: a feed polled twice)."""
+    db = tmp_path / "monitor.db"
+    seen: list[tuple[datetime, datetime | None]] = []
+
+    def slow(_request: Request) -> Response:
+        time.sleep(LEASE + 1)  # the cycle outlasts the lease before the next claim
+        return Response(rss([{"title": "Slow", "guid": "s", "link": "http://127.0.0.1:9/s"}]),
+                        content_type="application/rss+xml")
+
+    def later(_request: Request) -> Response:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            (until,), = conn.execute("select lease_expires_at from feeds where name = 'later'")
+        finally:
+            conn.close()
+        seen.append((datetime.now(UTC), _as_utc(until)))
+        return Response(rss([{"title": "Later", "guid": "l", "link": "http://127.0.0.1:9/l"}]),
+                        content_type="application/rss+xml")
+
+    web.expect_request("/slow.xml").respond_with_handler(slow)
+    web.expect_request("/later.xml").respond_with_handler(later)
+    config = make_config(f"sqlite:///{db}", [
+        {"name": "slow", "url": web.url_for("/slow.xml")},
+        {"name": "later", "url": web.url_for("/later.xml")}], full_text=False,
+        extra={"scheduler": {"batch_size": 1, "lease": f"{LEASE:g}s"}})
+    report = api.poll_once(config, workers=0)
+    assert report.cycle.polled == 2 and report.cycle.failed == 0
+    [(asked_at, until)] = seen
+    assert until is not None and until > asked_at, (asked_at, until)
+
+
+LEASE = 3.0
+
+
+def _as_utc(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    at = datetime.fromisoformat(value)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
