@@ -148,7 +148,16 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
                 # The lease counts from the claim, not from the start of a cycle that may
                 # have lasted longer than it (another instance would take the feed at once).
                 lease = sched.lease + (time.monotonic() - started)
-                due = await run_db(app, store.claim_due_feeds, now, free, app.instance, lease)
+                try:
+                    due = await run_db(app, store.claim_due_feeds, now, free, app.instance,
+                                       lease)
+                except StoreError as exc:
+                    if not running:
+                        raise
+                    # The polls in flight are finished (their records may still get through).
+                    log.error("claiming more feeds failed; finishing the polls in flight "
+                              "feeds=%d error=%r", len(running), str(exc))
+                    due = []
                 for feed in due:
                     task = asyncio.create_task(_timed_poll(app, feed, now, started),
                                                name=f"poll:{feed.name}")
