@@ -206,7 +206,8 @@ def poll_once(config: Config, out: TextIO | None = None, workers: int | None = N
     async def main() -> OnceReport:
         async with open_app(config, out=out, workers=workers) as app:
             at = now or pipeline.utcnow()
-            pipeline.sync_feeds(app, at, daemon_running=daemon_running(config))
+            await asyncio.to_thread(pipeline.sync_feeds, app, at,
+                                    daemon_running=daemon_running(config))
             cycle = await pipeline.poll_cycle(app, at, until_empty=True)
             sent = await dispatch.dispatch_due(app, at)
             return OnceReport(cycle, sent)
@@ -221,7 +222,8 @@ def dispatch_once(config: Config, out: TextIO | None = None,
 
     async def main() -> dispatch.DispatchReport:
         async with open_app(config, out=out, workers=0) as app:
-            pipeline.release_stale_leases(app, daemon_running=daemon_running(config))
+            await asyncio.to_thread(pipeline.release_stale_leases, app,
+                                    daemon_running=daemon_running(config))
             return await dispatch.dispatch_due(app, now or pipeline.utcnow())
 
     return asyncio.run(main())

@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy.orm import Session
+
 from monitor.alerts.channel import Channel
 from monitor.alerts.outbox import next_attempt
 from monitor.alerts.redact import redact, secrets_of
@@ -37,7 +39,7 @@ from monitor.config import ChannelConfig
 from monitor.db import outbox, store
 from monitor.db.models import Alert
 from monitor.errors import DeliveryError
-from monitor.pipeline import utcnow
+from monitor.pipeline import run_db, utcnow
 
 log = logging.getLogger("monitor.dispatch")
 PARENT_WAIT = timedelta(seconds=30)  # a follow-up waits this long for its alert to be sent
@@ -96,13 +98,7 @@ async def dispatch_due(app: App, now: datetime, limit: int = 500, *,
     if wait:
         await settle(app)
     busy = busy_channels(app)
-    with store.unit_of_work(app.engine) as s:
-        # Claims left over by a round that failed, except those of channels still sending.
-        outbox.release_alert_leases(s, app.instance, keep_channels=busy)
-        due = outbox.claim_due_alerts(s, now, limit, app.instance,
-                                      app.config.scheduler.lease, skip_channels=busy)
-        views = {a.id: _view(app, a, store.feeds_of_article(s, a.hit.article_id)) for a in due}
-        parents = outbox.alert_states(s, {a.parent_id for a in due if a.parent_id})
+    due, views, parents = await run_db(app, _claim, app, now, limit, busy)
     by_channel: dict[str, list[Alert]] = {}
     for alert in due:
         by_channel.setdefault(alert.channel, []).append(alert)
@@ -111,6 +107,19 @@ async def dispatch_due(app: App, now: datetime, limit: int = 500, *,
     if wait and tasks:
         await asyncio.gather(*tasks)
     return rnd.report
+
+
+def _claim(s: Session, app: App, now: datetime, limit: int, busy: set[str]
+           ) -> tuple[list[Alert], dict[int, AlertView], dict[int, tuple[str, str | None]]]:
+    """In a worker thread: claim the due alerts of the idle channels, with what rendering
+    them needs (their views, the state of the alerts they follow)."""
+    # Claims left over by a round that failed, except those of channels still sending.
+    outbox.release_alert_leases(s, app.instance, keep_channels=busy)
+    due = outbox.claim_due_alerts(s, now, limit, app.instance, app.config.scheduler.lease,
+                                  skip_channels=busy)
+    views = {a.id: _view(app, a, store.feeds_of_article(s, a.hit.article_id)) for a in due}
+    parents = outbox.alert_states(s, {a.parent_id for a in due if a.parent_id})
+    return due, views, parents
 
 
 def _start(rnd: _Round, name: str, alerts: list[Alert], views: dict[int, AlertView],
@@ -137,8 +146,8 @@ async def _channel_round(rnd: _Round, name: str, alerts: list[Alert],
         await _deliver(rnd, name, alerts, views, parents)
     finally:
         # What the channel left for its next round (it was struggling) is free to take again.
-        with store.unit_of_work(rnd.app.engine) as s:
-            outbox.release_alert_leases(s, rnd.app.instance, ids=[a.id for a in alerts])
+        owner, ids = rnd.app.instance, [a.id for a in alerts]
+        await run_db(rnd.app, lambda s: outbox.release_alert_leases(s, owner, ids=ids))
 
 
 async def _deliver(rnd: _Round, name: str, alerts: list[Alert], views: dict[int, AlertView],
@@ -147,8 +156,8 @@ async def _deliver(rnd: _Round, name: str, alerts: list[Alert], views: dict[int,
     channel = app.channels.get(name)
     cfg = app.channel_configs.get(name)
     if channel is None or cfg is None:
-        _failed(rnd, alerts, DeliveryError(name, "channel is not configured or not enabled",
-                                           permanent=True))
+        await _failed(rnd, alerts, DeliveryError(
+            name, "channel is not configured or not enabled", permanent=True))
         return
     if cfg.digest != "none":
         digest = cfg.digest
@@ -159,13 +168,11 @@ async def _deliver(rnd: _Round, name: str, alerts: list[Alert], views: dict[int,
     for alert in (a for a in alerts if a.kind == "followup"):
         status, remote = parents.get(alert.parent_id or -1, ("missing", None))
         if not channel.threads or status in ("failed", "folded", "missing"):
-            with store.unit_of_work(app.engine) as s:
-                outbox.mark_folded(s, alert.id, owner=app.instance)
+            await run_db(app, outbox.mark_folded, alert.id, app.instance)
             rnd.report.folded += 1
             app.metrics.alerts.labels(name, "folded").inc()
         elif remote is None:  # its story's alert is not out yet: reply once it is
-            with store.unit_of_work(app.engine) as s:
-                outbox.postpone(s, alert.id, now + PARENT_WAIT, owner=app.instance)
+            await run_db(app, outbox.postpone, alert.id, now + PARENT_WAIT, app.instance)
         elif not await _send(rnd, channel, cfg, [alert], [views[alert.id]], None,
                              thread=remote):
             return  # the channel is struggling; the rest waits for the next round
@@ -176,14 +183,15 @@ async def _deliver(rnd: _Round, name: str, alerts: list[Alert], views: dict[int,
             return
 
 
-def _confirm(rnd: _Round, cfg: ChannelConfig, alerts: list[Alert], views: list[AlertView],
+async def _confirm(rnd: _Round, cfg: ChannelConfig, alerts: list[Alert], views: list[AlertView],
              deadline: float) -> tuple[list[Alert], list[AlertView]]:
     """The alerts (and views) whose claim this dispatcher still holds, extended to cover the
     send; the others were taken over after our lease ran out and are theirs to send."""
     app = rnd.app
     until = rnd.clock() + timedelta(seconds=app.config.scheduler.lease + deadline)
-    with store.unit_of_work(app.engine) as s:
-        mine = outbox.confirm_claims(s, [a.id for a in alerts], app.instance, until)
+    # Awaited before the send: a claim taken over meanwhile is never sent by us.
+    mine = await run_db(app, outbox.confirm_claims, [a.id for a in alerts], app.instance,
+                        until)
     if lost := [a.id for a in alerts if a.id not in mine]:
         log.warning("alert claim lost, not sending alerts=%s channel=%s",
                     ",".join(map(str, lost)), cfg.name)
@@ -199,7 +207,7 @@ async def _send(rnd: _Round, channel: Channel, cfg: ChannelConfig, alerts: list[
     app = rnd.app
     await _pace(app, channel.name)
     deadline = cfg.timeout + 1.0  # the channel's own timeout fires first, with its reason
-    alerts, views = _confirm(rnd, cfg, alerts, views, deadline)
+    alerts, views = await _confirm(rnd, cfg, alerts, views, deadline)
     if not alerts:
         return True
     title = heading(len(views)) if heading else None
@@ -223,11 +231,9 @@ async def _send(rnd: _Round, channel: Channel, cfg: ChannelConfig, alerts: list[
     finally:
         app.last_sent[channel.name] = time.monotonic()
     if error is not None:
-        _failed(rnd, alerts, error)
+        await _failed(rnd, alerts, error)
         return False
-    with store.unit_of_work(app.engine) as s:
-        lost = [a.id for a in alerts
-                if not outbox.mark_sent(s, a.id, utcnow(), remote, owner=app.instance)]
+    lost = await run_db(app, _mark_sent, [a.id for a in alerts], remote, app.instance)
     if lost:
         log.warning("alert sent after its claim was lost alerts=%s channel=%s",
                     ",".join(map(str, lost)), channel.name)
@@ -236,6 +242,11 @@ async def _send(rnd: _Round, channel: Channel, cfg: ChannelConfig, alerts: list[
     log.info("alert sent alerts=%s channel=%s rule=%s", ",".join(str(a.id) for a in alerts),
              channel.name, ",".join(sorted({v.rule for v in views})))
     return True
+
+
+def _mark_sent(s: Session, ids: list[int], remote: str | None, owner: str) -> list[int]:
+    """Mark the alerts sent; returns those whose claim was lost meanwhile."""
+    return [i for i in ids if not outbox.mark_sent(s, i, utcnow(), remote, owner=owner)]
 
 
 async def _pace(app: App, name: str) -> None:
@@ -247,21 +258,25 @@ async def _pace(app: App, name: str) -> None:
         await asyncio.sleep(wait)
 
 
-def _failed(rnd: _Round, alerts: list[Alert], exc: DeliveryError) -> None:
+async def _failed(rnd: _Round, alerts: list[Alert], exc: DeliveryError) -> None:
     app, report, now = rnd.app, rnd.report, rnd.clock()
-    with store.unit_of_work(app.engine) as s:
-        for alert in alerts:
-            attempts = alert.attempts + 1
-            retry_at = next_attempt(now, attempts, app.config.alerts.retry,
-                                    jitter=random.random(), retry_after=exc.retry_after,
-                                    permanent=exc.permanent)
-            log.warning("alert delivery failed alert=%d channel=%s attempt=%d error=%r "
-                        "retry_at=%s", alert.id, alert.channel, attempts, exc.reason,
-                        retry_at.isoformat() if retry_at else "never")
-            outbox.mark_attempt_failed(s, alert.id, exc.reason, retry_at, owner=app.instance)
-            if retry_at is None:
-                report.failed += 1
-            else:
-                report.retrying += 1
-            app.metrics.alerts.labels(alert.channel, "failed" if retry_at is None
-                                      else "retrying").inc()
+    retries = [next_attempt(now, alert.attempts + 1, app.config.alerts.retry,
+                            jitter=random.random(), retry_after=exc.retry_after,
+                            permanent=exc.permanent) for alert in alerts]
+    owner = app.instance
+
+    def write(s: Session) -> None:
+        for alert, retry_at in zip(alerts, retries, strict=True):
+            outbox.mark_attempt_failed(s, alert.id, exc.reason, retry_at, owner=owner)
+
+    await run_db(app, write)
+    for alert, retry_at in zip(alerts, retries, strict=True):
+        log.warning("alert delivery failed alert=%d channel=%s attempt=%d error=%r "
+                    "retry_at=%s", alert.id, alert.channel, alert.attempts + 1, exc.reason,
+                    retry_at.isoformat() if retry_at else "never")
+        if retry_at is None:
+            report.failed += 1
+        else:
+            report.retrying += 1
+        app.metrics.alerts.labels(alert.channel, "failed" if retry_at is None
+                                  else "retrying").inc()

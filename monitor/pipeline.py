@@ -125,60 +125,133 @@ def _owner_alive(owner: str) -> bool:
 
 
 async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> CycleReport:
-    """Claim the feeds due at ``now`` and poll them (all of them, in batches, if
-    ``until_empty``). Failures are written after the batch, in one transaction: when every
-    feed of a batch fails to connect, the network is down and no feed is penalised for it."""
+    """Claim the feeds due at ``now`` and poll them: one batch, or (``until_empty``) every due
+    feed through a sliding window of ``scheduler.batch_size`` polls in flight, claiming more
+    as slots free up, so a slow feed holds one slot, never the cycle. Failures are written in
+    groups of ``batch_size`` results (see ``_Group``): when every feed of a group fails to
+    connect, the network is down and no feed is penalised for it."""
     report = CycleReport()
     sched = app.config.scheduler
     started = time.monotonic()
     # Cycles do not overlap within an instance: a lease it still holds is left over from a
     # cycle that failed half-way (the database went away); take it back now. The database
     # work runs in a thread: a database that stops answering must not stop the event loop.
-    await _db(app, store.release_leases, app.instance)
-    while True:
-        due = await _db(app, store.claim_due_feeds, now, sched.batch_size, app.instance,
-                        sched.lease)
-        if not due:
-            break
-        results = await asyncio.gather(*(_timed_poll(app, f, now, started) for f in due))
-        outcomes = [o for o, _ in results]
-        pending = [(f, o, st) for f, (o, st) in zip(due, results, strict=True)
-                   if st is not None]
-        failed = [o for _, o, _ in pending if not o.ok]
-        outage = len(due) >= 3 and len(failed) == len(due) and all(
+    await run_db(app, store.release_leases, app.instance)
+    group = _Group(app, now, started, sched.batch_size, report)
+    running: dict[asyncio.Task[tuple[PollOutcome, store.FeedState | None]], Feed] = {}
+    claiming = True
+    refill = max(1, sched.batch_size // 4)  # free slots worth a claim (a claim is a query)
+    try:
+        while True:
+            free = sched.batch_size - len(running)
+            if claiming and not app.stopping and (free >= refill or not running):
+                # The lease counts from the claim, not from the start of a cycle that may
+                # have lasted longer than it (another instance would take the feed at once).
+                lease = sched.lease + (time.monotonic() - started)
+                try:
+                    due = await run_db(app, store.claim_due_feeds, now, free, app.instance,
+                                       lease)
+                except StoreError as exc:
+                    if not running:
+                        raise
+                    # The polls in flight are finished (their records may still get through).
+                    log.error("claiming more feeds failed; finishing the polls in flight "
+                              "feeds=%d error=%r", len(running), str(exc))
+                    due = []
+                for feed in due:
+                    task = asyncio.create_task(_timed_poll(app, feed, now, started),
+                                               name=f"poll:{feed.name}")
+                    running[task] = feed
+                claiming = bool(due) and until_empty
+            if not running:
+                break
+            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                group.add(running.pop(task), *task.result())
+            if group.full() or not running:
+                await group.flush()
+        await group.flush()
+    finally:
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.gather(*running, return_exceptions=True)
+    return report
+
+
+@dataclass
+class _Group:
+    """The results of a cycle's polls in the order they end, judged and written in groups of
+    ``size``: a group of at least three feeds that all failed to connect is a network outage
+    (their failures are not counted, and they are retried at the shortest interval). Once
+    the window slides, a group is the ``size`` polls that ended one after another: what an
+    outage makes fail together. Successes were recorded already, by the group writer."""
+    app: App
+    now: datetime
+    started: float  # the cycle's start (monotonic)
+    size: int
+    report: CycleReport
+    results: list[tuple[Feed, PollOutcome, store.FeedState | None]] = field(
+        default_factory=list)
+
+    def add(self, feed: Feed, outcome: PollOutcome, state: store.FeedState | None) -> None:
+        self.results.append((feed, outcome, state))
+
+    def full(self) -> bool:
+        return len(self.results) >= self.size
+
+    async def flush(self) -> None:
+        if not self.results:
+            return
+        results, self.results = self.results, []
+        app, sched = self.app, self.app.config.scheduler
+        outcomes = [o for _, o, _ in results]
+        failed = [o for o in outcomes if not o.ok]
+        outage = len(results) >= 3 and len(failed) == len(results) and all(
             o.unreachable for o in failed)
         records: list[tuple[int, store.FeedState]] = []
-        for feed, outcome, state in pending:
-            assert state is not None
+        # Retried min_interval after the cycle's start, or after this moment once a long
+        # cycle has passed that (or another instance would take them again at once).
+        wait, clock = timedelta(seconds=sched.min_interval), _answered_at(self.now, self.started)
+        retry_at = self.now + wait if self.now + wait > clock else clock + wait
+        for feed, outcome, state in results:
+            if state is None:
+                continue
             if outage:
                 state.count_failure = False
                 state.error = f"network outage? every feed failed: {state.error}"
-                state.next_check_at = now + timedelta(seconds=sched.min_interval)
+                state.next_check_at = retry_at
                 outcome.error = state.error
             records.append((feed.id, state))
-        await _db(app, store.record_polls, records)
+        if records:
+            await run_db(app, store.record_polls, records)
         if outage:
             log.error("every feed of the batch failed to connect; not counting it against "
-                      "them feeds=%d error=%r", len(due), failed[0].error)
+                      "them feeds=%d error=%r", len(results), failed[0].error)
         for outcome in outcomes:
             kind = ("ok" if outcome.ok else "outage" if outage
                     else "throttled" if outcome.status in (429, 503) else "error")
             app.metrics.polls.labels(kind).inc()
             app.metrics.articles.inc(outcome.articles)
         if any(o.ok for o in outcomes):
-            app.last_poll_ok = now
+            app.last_poll_ok = self.now
             app.metrics.last_poll.set(time.time())
-        report.outcomes += outcomes
-        if not until_empty or app.stopping:
-            break
-    return report
+        self.report.outcomes += outcomes
 
 
-async def _db(app: App, fn: Callable[..., R], *args: Any) -> R:
+async def run_db(app: App, fn: Callable[..., R], *args: Any) -> R:
     """``fn(session, *args)`` in a unit of work of its own, in a worker thread. A caller
     cancelled meanwhile (shutdown) still waits for the transaction to end, so that a claim
-    never lands after the shutdown released this instance's leases."""
-    work = asyncio.ensure_future(asyncio.to_thread(_in_unit, app, fn, *args))
+    never lands after the shutdown released this instance's leases.
+
+    On SQLite the work goes to the group writer's thread instead, within its transactions:
+    one writer at a time is all SQLite allows, and a write made beside the writer's would
+    fail its transactions (their snapshot is stale: "database is locked" at once)."""
+    work: asyncio.Future[R]
+    if app.engine.dialect.name == "sqlite":
+        work = asyncio.ensure_future(app.writer.submit(Job(lambda s: fn(s, *args))))
+    else:
+        work = asyncio.ensure_future(asyncio.to_thread(_in_unit, app, fn, *args))
     try:
         return await asyncio.shield(work)
     except asyncio.CancelledError:
@@ -186,9 +259,25 @@ async def _db(app: App, fn: Callable[..., R], *args: Any) -> R:
         raise
 
 
+async def read_db(app: App, fn: Callable[..., R], *args: Any) -> R:
+    """``fn(session, *args)`` in a unit of work of its own, in a worker thread, for reads: a
+    caller cancelled meanwhile does not wait for it (its result is dropped)."""
+    return await asyncio.to_thread(_in_unit, app, fn, *args)
+
+
 def _in_unit(app: App, fn: Callable[..., R], *args: Any) -> R:
     with store.unit_of_work(app.engine) as s:
         return fn(s, *args)
+
+
+def _unseen(s: Session, feed_id: int, by_key: dict[str, Entry]
+            ) -> tuple[dict[str, Entry], dict[str, str], set[str]]:
+    """The entries this feed has not brought before, their article keys, and those keys
+    already stored as articles (brought by another feed)."""
+    known = store.known_entry_keys(s, feed_id, list(by_key))
+    new = {k: e for k, e in by_key.items() if k not in known}
+    urls = {k: article_key(e) for k, e in new.items()}
+    return new, urls, set(store.article_ids_by_url(s, list(urls.values())))
 
 
 async def _timed_poll(app: App, feed: Feed, now: datetime, cycle_started: float
@@ -323,11 +412,7 @@ async def _poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float |
     by_key: dict[str, Entry] = {}
     for entry in parsed.entries:
         by_key.setdefault(entry_key(entry), entry)
-    with store.unit_of_work(app.engine) as s:
-        known = store.known_entry_keys(s, feed.id, list(by_key))
-        new = {k: e for k, e in by_key.items() if k not in known}
-        urls = {k: article_key(e) for k, e in new.items()}
-        existing = store.article_ids_by_url(s, list(urls.values()))
+    new, urls, existing = await read_db(app, _unseen, feed.id, by_key)
 
     links = [store.EntryLink(k, urls[k]) for k in new]
     to_build = {urls[k]: e for k, e in new.items() if urls[k] not in existing}

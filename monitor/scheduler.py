@@ -32,6 +32,7 @@ from monitor.errors import MonitorError
 from monitor.server import serving
 
 log = logging.getLogger("monitor.scheduler")
+CANCEL_GRACE = 5.0  # seconds cancelled work gets to end at shutdown
 
 
 async def poll_job(app: App) -> None:
@@ -153,7 +154,7 @@ async def _shutdown(app: App, scheduler: AsyncIOScheduler, running: set[asyncio.
         for task in pending:
             task.cancel()
         if pending:
-            await asyncio.wait(pending, timeout=5)
+            await asyncio.wait(pending, timeout=CANCEL_GRACE)
             log.warning("cancelled unfinished work jobs=%d", len(pending))
     if app.channels and (left := deadline - time.monotonic()) > 0:
         await _last_dispatch(app, left)
@@ -175,12 +176,18 @@ def _release_leases(app: App) -> tuple[int, int]:
 async def _last_dispatch(app: App, timeout: float) -> None:
     """One delivery round for what is due now, cut off after ``timeout`` seconds; what it
     does not send stays in the outbox for the next start."""
-    try:
-        report = await asyncio.wait_for(dispatch.dispatch_due(app, pipeline.utcnow()),
-                                        timeout)
-    except TimeoutError:
+    task = asyncio.ensure_future(dispatch.dispatch_due(app, pipeline.utcnow()))
+    await asyncio.wait({task}, timeout=timeout)
+    if not task.done():
+        # Cancelled, and waited for a little: a round waiting on a database that stopped
+        # answering (its writes wait for their transaction) is left behind, not waited on.
+        task.cancel()
+        await asyncio.wait({task}, timeout=CANCEL_GRACE)
         log.warning("stopping: last dispatch round cut off after %.1fs; the rest stays queued",
                     timeout)
+        return
+    try:
+        report = task.result()
     except MonitorError as exc:
         log.error("stopping: last dispatch round failed error=%r", str(exc))
     else:
