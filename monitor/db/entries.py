@@ -169,11 +169,13 @@ def _store_one_by_one(session: Session, feed_id: int, links: Sequence[EntryLink]
     groups.append(([], [ln for group in by_target.values() for ln in group]))
     out = Stored()
     systemic: list[Exception] = []
+    took_rows = False  # the database stored some group: it works, refusals are the rows'
     for group_articles, group_links in groups:
         try:
             with session.begin_nested():
                 out.add(_store_entries(session, feed_id, group_links, group_articles, now,
                                        due_at))
+            took_rows = took_rows or bool(group_articles or group_links)
         except REFUSALS as exc:
             if not _refused(exc):
                 raise
@@ -183,9 +185,12 @@ def _store_one_by_one(session: Session, feed_id: int, links: Sequence[EntryLink]
             log.error("the database refused an article feed=%d url=%s error=%r", feed_id,
                       what, _reason(exc))
             out.skipped.append(f"{what[:200]}: {_reason(exc)}")
-    if systemic and len(systemic) == len(groups) - 1:
-        # Every article refused, and not for its data (a missing table, a trigger, a bug):
-        # not the rows' fault. Nothing is kept and the error raised: the feed is polled again.
+    if systemic and len(systemic) == len(groups) - 1 and not took_rows:
+        # Every article refused, not for its data (a missing table, a trigger, a bug), and
+        # nothing else went in: not the rows' fault. Nothing is kept and the error raised: the
+        # feed is polled again. (When the entries linking stored articles did go in, the
+        # database works and the refused article is the one to skip, whichever feed stored
+        # the shared ones first.)
         raise systemic[0]
     return out
 
