@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from enum import Enum
 
 from monitor.rules.catalogue import Catalogue
+from monitor.rules.genre import Genre, genre
 from monitor.rules.matcher import Fields, Mention
 
 
@@ -30,6 +31,7 @@ class Role(Enum):
     VENUE = "venue"  # where it is filed from or held
     PERSON = "person"  # a demonym naming a person or an audience
     ORIGIN = "origin"  # where a person or a product comes from ("Chinese-built", "from China")
+    TEAM = "team"  # a place naming a team or a venue in a sports or entertainment story
 
 
 _VERBS = (r"(?:said|says|say|told|tells|reported|reports|report|estimated|estimates|estimate|"
@@ -65,9 +67,12 @@ _VENUE_BEFORE = re.compile(
     r"Security\s+Council|talks|conference|summit|forum|meeting|session)"
     r"(?:\s+[\w.'’-]+){0,2}?\s+(?:in|at)\s+$")
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# "MOSCOW, March 3 (Reuters) -", "CLEVELAND, Ohio –", "NEW YORK, Nov. 19, 2019 /PRNewswire/ --"
 _DATELINE_AFTER = re.compile(
-    r"^(?:,\s*[A-Z][\w.]*)?(?:,?\s+" + _MONTHS + r"\s+\d{1,2})?\s*(?:\([A-Za-z .]+\))?\s*"
-    r"(?:--?|—|–)\s")
+    r"^(?:,\s*[A-Z][\w.]*)?(?:,?\s+" + _MONTHS + r"\s+\d{1,2}(?:,\s*\d{4})?)?\s*"
+    r"(?:/[\w .-]+/)?\s*(?:\([A-Za-z .]+\))?\s*(?:--?|—|–)\s")
+# The state or country after a dateline's city ("CLEVELAND, Ohio –": Ohio is where, too).
+_DATELINE_CITY_BEFORE = re.compile(r"(?:^|\n)\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2},\s*$")
 _DATELINE_AFTER_DATE = re.compile(r"^,\s+" + _MONTHS + r"\s+\d{1,2}\b")
 _PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
 _DEMONYMS = frozenset({"American", "Americans", "Chinese", "Russian", "Russians", "Soviet",
@@ -91,6 +96,9 @@ _ORIGIN_AFTER = re.compile(r"^-(?:born|raised|bred|made|built|designed|supplied|
                            r"inspired|style|themed)\b")
 _ORIGIN_BEFORE = re.compile(r"\b" + _PEOPLE + r"\s+(?:(?:who\s+)?(?:came|comes|fled)\s+)?"
                             r"(?:from|of)\s+(?:the\s+)?$")
+_UNIVERSITY_BEFORE = re.compile(r"\bUniversity\s+of\s+(?:the\s+)?$")
+_UNIVERSITY_AFTER = re.compile(r"^(?:\s+State)?\s+(?:University|College|Medical\s+Center|"
+                               r"School\s+of\s+Medicine)\b")
 _PERSON_AROUND = re.compile(r"\b(?:an?|one)\s+$", re.IGNORECASE)  # "an American in Kyiv"
 _IN_AFTER = re.compile(r"^\s+(?:in|at|from|living|who|named)\b")
 
@@ -157,9 +165,15 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
         return Role.SOURCE
     own = text[mention.end:mention.end + 60]
     if kinds & _PLACE_KINDS:
-        at_start = mention.start <= 3 and not text[:mention.start].strip()
+        line_start = text.rfind("\n", 0, mention.start) + 1  # a paragraph's dateline too
+        at_start = mention.start - line_start <= 3 and not text[line_start:mention.start].strip()
         if (at_start and _DATELINE_AFTER.match(own)) or _DATELINE_AFTER_DATE.match(own):
             return Role.VENUE
+        if before.endswith(", ") and _DATELINE_CITY_BEFORE.search(before) \
+                and _DATELINE_AFTER.match(own):
+            return Role.VENUE
+        if _UNIVERSITY_BEFORE.search(before) or _UNIVERSITY_AFTER.match(own):
+            return Role.ORIGIN  # "University of Pennsylvania researchers": an affiliation
         if before.endswith((" in ", " at ")) and _VENUE_BEFORE.search(before):
             return Role.VENUE
     if own[:1] == "-" and _ORIGIN_AFTER.match(own):
@@ -176,6 +190,37 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
     return Role.SUBJECT
 
 
+# Kinds that name a place, and so a team or a venue in a sports or entertainment story; the
+# capitals that are cities (not the Kremlin or the White House, seats of power).
+_TEAM_KINDS = frozenset({"country", "city", "state", "place"})
+_CAPITAL_CITIES = frozenset({"Q649", "Q956", "Q61"})  # Moscow, Beijing, Washington
+# Kinds that name a state's politics: where one is named, its country's places stay places.
+_POLITICAL_KINDS = frozenset({"leader", "official", "institution", "state media"})
+
+
+def _is_place(mention: Mention, catalogue: Catalogue, story: Genre) -> bool:
+    kinds = _kinds(mention, catalogue)
+    if story is Genre.ENTERTAINMENT:  # "the United States" stays itself in a review
+        kinds -= {"country"}
+    capitals = {e for e in mention.entity_ids if catalogue.entities[e].kind == "capital"}
+    return bool(kinds) and (kinds <= _TEAM_KINDS | {"capital"}) and capitals <= _CAPITAL_CITIES
+
+
+def _team_roles(mentions: Sequence[Mention], found: list[Role], catalogue: Catalogue,
+                story: Genre) -> list[Role]:
+    """In a sports or entertainment story, a place whose country's politics the story never
+    names is a team or a venue ("Minnesota beat Buffalo", "the tour ends in Houston")."""
+    political = {catalogue.entities[e].country for m in mentions for e in m.entity_ids
+                 if catalogue.entities[e].kind in _POLITICAL_KINDS}
+    out = []
+    for m, role in zip(mentions, found, strict=True):
+        countries = {catalogue.entities[e].country for e in m.entity_ids}
+        if role is Role.SUBJECT and not countries & political and _is_place(m, catalogue, story):
+            role = Role.TEAM
+        out.append(role)
+    return out
+
+
 def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> list[Role]:
     """The role of each mention, in order."""
     if not mentions:
@@ -183,5 +228,7 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     last = _chains(mentions, fields)
     tail = _TITLE_TAIL.search(fields.title)
     tail_start = tail.start(1) if tail and len(tail.group(1).split()) <= 4 else None
-    return [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
-            for i, m in enumerate(mentions)]
+    found = [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
+             for i, m in enumerate(mentions)]
+    story = genre(fields)
+    return found if story is Genre.NEWS else _team_roles(mentions, found, catalogue, story)

@@ -60,11 +60,16 @@ class SalienceParams:
     venue: float = 0.1
     person: float = 0.25
     origin: float = 0.25
+    team: float = 0.1  # a place naming a team or a venue in a sports or entertainment story
     # A related entity (Ukraine for Russia, NATO for the US) counts in full where the country
     # is also named itself as a subject, and this share of its weight where it is not:
     # Ukraine alone is not a Russian story (the editors' tags of the NYT file say otherwise:
     # 0.7 matches them better, at a cost in precision against the analyst labels).
     related_alone: float = 0.0
+    # ... and "in full" needs the country's own mentions to reach this much: a related entity
+    # makes a Russian story more Russian, it does not make one passing mention of Russia in
+    # a story about Ukraine (an impeachment inquiry, say) a Russian story.
+    related_gate: float = 2.0
     # The whole article counts: a country discussed through the body (named in at least
     # ``spread_min`` of its paragraphs, or sentences when it has one paragraph, and in at least
     # ``spread_cover`` of them) adds ``spread`` times its share of the body's country mentions.
@@ -108,7 +113,7 @@ def counted(mentions: list[Mention], catalogue: Catalogue) -> list[Mention]:
 
 
 _ROLE_FACTOR = {Role.SOURCE: "source", Role.VENUE: "venue", Role.PERSON: "person",
-                Role.ORIGIN: "origin"}
+                Role.ORIGIN: "origin", Role.TEAM: "team"}
 _WIRE_PARAGRAPH = re.compile(r" {4,}")  # wire copy indents paragraphs with spaces
 _SENTENCE = re.compile(r"[.!?。！？][\"'”’»]?\s+")
 
@@ -193,7 +198,8 @@ def country_scores(mentions: list[Mention], catalogue: Catalogue,
                 if country in catalogue.entities[eid].weights:
                     score.entities[eid] = score.entities.get(eid, 0) + 1
     for country, weight in related.items():
-        scores[country].salience += weight * (1.0 if country in own else params.related_alone)
+        full = country in own and scores[country].salience >= params.related_gate
+        scores[country].salience += weight * (1.0 if full else params.related_alone)
     if fields is not None and any(len(v) >= params.spread_min for v in body_starts.values()):
         _add_spread(scores, body_starts, _units(fields.body), params)
     top = max((s.salience for s in scores.values()), default=0.0)
