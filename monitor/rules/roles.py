@@ -99,6 +99,12 @@ _ORIGIN_BEFORE = re.compile(r"\b" + _PEOPLE + r"\s+(?:(?:who\s+)?(?:came|comes|f
 _UNIVERSITY_BEFORE = re.compile(r"\bUniversity\s+of\s+(?:the\s+)?$")
 _UNIVERSITY_AFTER = re.compile(r"^(?:\s+State)?\s+(?:University|College|Medical\s+Center|"
                                r"School\s+of\s+Medicine)\b")
+# A financial centre named as where shares trade or a company lists, not as a place acting.
+_LISTING_AFTER = re.compile(r"^(?:['’]s)?[-\s]+(?:listed|listing|listings|close|closing|"
+                            r"trading|traded|shares|stock\s+market|bourse|IPO)\b")
+_LISTING_BEFORE = re.compile(r"\b(?:closed|listed|list|listing|traded|trade|trading|IPO|"
+                             r"offering|float|floated|debut|debuted|quoted)"
+                             r"(?:\s+[\w.$%,]+){0,3}?\s+(?:in|on|to)\s+$")
 _PERSON_AROUND = re.compile(r"\b(?:an?|one)\s+$", re.IGNORECASE)  # "an American in Kyiv"
 _IN_AFTER = re.compile(r"^\s+(?:in|at|from|living|who|named)\b")
 
@@ -176,6 +182,10 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
             return Role.ORIGIN  # "University of Pennsylvania researchers": an affiliation
         if before.endswith((" in ", " at ")) and _VENUE_BEFORE.search(before):
             return Role.VENUE
+    if "university" in kinds:
+        return Role.ORIGIN  # where a researcher works or studied, not the country acting
+    if kinds & {"city"} and (_LISTING_AFTER.match(own) or _LISTING_BEFORE.search(before)):
+        return Role.VENUE  # where shares trade: "its New York-listed shares"
     if own[:1] == "-" and _ORIGIN_AFTER.match(own):
         return Role.ORIGIN
     if (kinds & {"country"} and before.endswith(("from ", "of ", "the "))
@@ -210,8 +220,10 @@ def _team_roles(mentions: Sequence[Mention], found: list[Role], catalogue: Catal
                 story: Genre) -> list[Role]:
     """In a sports or entertainment story, a place whose country's politics the story never
     names is a team or a venue ("Minnesota beat Buffalo", "the tour ends in Houston")."""
-    political = {catalogue.entities[e].country for m in mentions for e in m.entity_ids
-                 if catalogue.entities[e].kind in _POLITICAL_KINDS}
+    # An ambiguous name (the Ottawa "Senators", "Congress") cannot show that politics is.
+    political = {catalogue.entities[e].country for m in mentions if not m.weak
+                 for e in m.entity_ids if catalogue.entities[e].kind in _POLITICAL_KINDS
+                 and not catalogue.entities[e].weak}
     out = []
     for m, role in zip(mentions, found, strict=True):
         countries = {catalogue.entities[e].country for e in m.entity_ids}
