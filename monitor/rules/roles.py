@@ -182,6 +182,8 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
             return Role.ORIGIN  # "University of Pennsylvania researchers": an affiliation
         if before.endswith((" in ", " at ")) and _VENUE_BEFORE.search(before):
             return Role.VENUE
+    if mention.field == "body" and kinds == {"company"} and TICKER not in mention.entity_ids:
+        return Role.ORIGIN  # a maker or platform in passing ("on Google's Play store")
     if "university" in kinds:
         return Role.ORIGIN  # where a researcher works or studied, not the country acting
     if kinds & {"city"} and (_LISTING_AFTER.match(own) or _LISTING_BEFORE.search(before)):
