@@ -34,7 +34,7 @@ class Role(Enum):
     TEAM = "team"  # a place naming a team or a venue in a sports or entertainment story
 
 
-_VERBS = (r"(?:said|says|say|told|tells|reported|reports|report|estimated|estimates|estimate|"
+_VERBS = (r"(?:said|says|say|told|tells|warn|warns|warned|reported|reports|report|estimated|estimates|estimate|"
           r"forecast|forecasts|projected|projects|predicted|predicts|showed|shows|noted|notes|"
           r"stated|added|quoted|wrote|believes?|according)")
 # Nouns for who or what gives information (not who acts).
@@ -53,6 +53,10 @@ _SOURCE_AFTER = re.compile(
 # An agency or state medium itself followed by a verb of reporting or estimating.
 _AGENCY_AFTER = re.compile(r"^(?:['’]s)?" + _IN_PLACE + r",?\s+" + _VERBS + r"\b",
                            re.IGNORECASE)
+# An official named after the claim, closing its sentence: "..., the secretary said."
+_SAID_END = re.compile(r"^\s+(?:said|says|told\s+reporters|wrote)(?:\s+on\s+\w+|\s+\w+day)?"
+                       r"\s*[.;]")
+_CLAUSE_BEFORE = re.compile(r"[,\"”]\s+(?:[\w.'’-]+\s+){0,5}$")
 _AGENCY_KINDS = frozenset({"institution", "state media", "market"})
 _ACCORDING_BEFORE = re.compile(
     r"\b(?:according\s+to|citing|cited\s+by|quoted\s+by|(?:said|told|reported)\s+(?:by|to))"
@@ -89,6 +93,16 @@ _PEOPLE = (r"(?:tourists?|students?|citizens?|nationals?|travell?ers?|dancers?|"
            r"grand(?:mother|father|parent)s?|husband|wife|mother|father|son|daughter|"
            r"champion|star|stars|model|models|billionaire|heiress|influencers?|YouTuber)")
 _PERSON_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s+" + _PEOPLE + r"\b")
+# Headlines capitalise every word: "Chinese Billionaire Richard Liu Faces Trial".
+_PERSON_AFTER_TITLE = re.compile(r"^(?:\s+[A-Za-z]+)?\s+" + _PEOPLE + r"\b", re.IGNORECASE)
+# A headline's closing attribution in words: "..., US Defense Chief Says".
+_TITLE_SAYS = re.compile(r"[,:]\s+([^,:]{1,50}?)\s+(?:Says|Say|Said|Warns|Warn|Reports|"
+                         r"Report|Finds|Find|Tells|Told)\.?$")
+# A range named for a comparison: "From the U.S. to China, Major Economies Are Stalling".
+_RANGE_FROM = re.compile(r"(?:^|[.:!?]\s+)From\s+(?:the\s+)?$", re.IGNORECASE)
+_RANGE_TO = re.compile(r"^\s+to\s+(?:the\s+)?[\w.'’ -]{1,30},")
+_RANGE_TO_BEFORE = re.compile(r"(?:^|[.:!?]\s+)From\s+(?:the\s+)?[\w.'’ -]{1,30}\s+to\s+"
+                              r"(?:the\s+)?$", re.IGNORECASE)
 # A national team is its players: "the U.S. men's team", "Russian Olympic skaters".
 _TEAM_AFTER = re.compile(r"^\s+(?:men['’]s|women['’]s|national\s+(?:team|side|squad)|Olympic|"
                          r"Davis\s+Cup|Ryder\s+Cup|World\s+Cup|team)\b", re.IGNORECASE)
@@ -165,6 +179,8 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
     after = text[chain_end.end:chain_end.end + _WINDOW_AFTER]
     if _SOURCE_AFTER.match(after) or (kinds & _AGENCY_KINDS and _AGENCY_AFTER.match(after)):
         return Role.SOURCE
+    if "official" in kinds and _SAID_END.match(after) and _CLAUSE_BEFORE.search(before):
+        return Role.SOURCE  # "..., Defense Secretary Lloyd J. Austin III said."
     # A cheap test first (a word of attribution before the mention), the pattern after.
     folded = before.lower()
     if any(w in folded for w in _ATTRIBUTIONS) and _ACCORDING_BEFORE.search(before):
@@ -188,6 +204,9 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
         return Role.ORIGIN  # where a researcher works or studied, not the country acting
     if kinds & {"city"} and (_LISTING_AFTER.match(own) or _LISTING_BEFORE.search(before)):
         return Role.VENUE  # where shares trade: "its New York-listed shares"
+    if (_RANGE_FROM.search(before) and _RANGE_TO.match(own)) or (
+            _RANGE_TO_BEFORE.search(before) and own[:1] == ","):
+        return Role.ORIGIN  # one end of a range, for a comparison
     if own[:1] == "-" and _ORIGIN_AFTER.match(own):
         return Role.ORIGIN
     if (kinds & {"country"} and before.endswith(("from ", "of ", "the "))
@@ -197,6 +216,7 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
         return Role.PERSON
     if mention.text in _DEMONYMS and (
             _PERSON_AFTER.match(own)
+            or (mention.field == "title" and _PERSON_AFTER_TITLE.match(own))
             or (_PERSON_AROUND.search(before) and _IN_AFTER.match(own))):
         return Role.PERSON
     return Role.SUBJECT
@@ -242,6 +262,8 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     last = _chains(mentions, fields)
     tail = _TITLE_TAIL.search(fields.title)
     tail_start = tail.start(1) if tail and len(tail.group(1).split()) <= 4 else None
+    if tail_start is None and (says := _TITLE_SAYS.search(fields.title)):
+        tail_start = says.start(1)
     found = [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
              for i, m in enumerate(mentions)]
     story = genre(fields)
