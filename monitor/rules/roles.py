@@ -34,7 +34,8 @@ class Role(Enum):
     TEAM = "team"  # a place naming a team or a venue in a sports or entertainment story
 
 
-_VERBS = (r"(?:said|says|say|told|tells|warn|warns|warned|reported|reports|report|estimated|estimates|estimate|"
+_VERBS = (r"(?:said|says|say|told|tells|warn|warns|warned|reported|reports|report|"
+          r"estimated|estimates|estimate|"
           r"forecast|forecasts|projected|projects|predicted|predicts|showed|shows|noted|notes|"
           r"stated|added|quoted|wrote|believes?|according)")
 # Nouns for who or what gives information (not who acts).
