@@ -267,5 +267,8 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
         tail_start = says.start(1)
     found = [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
              for i, m in enumerate(mentions)]
+    if not any(r is Role.SUBJECT and _kinds(m, catalogue) <= _TEAM_KINDS | {"capital"}
+               for m, r in zip(mentions, found, strict=True)):
+        return found  # no place to read as a team: the genre does not matter
     story = genre(fields)
     return found if story is Genre.NEWS else _team_roles(mentions, found, catalogue, story)
