@@ -6,12 +6,17 @@ place a story is filed from or held at (a "MOSCOW, March 3 -" dateline, "at the 
 York", "the U.S. agriculture counselor in Moscow said"), a demonym that names a person or an
 audience ("an American in Kyiv", "Chinese tourists", "the U.S. men's team"), or where a person
 or a thing comes from ("a Russian-born pianist", "Chinese-built missiles", "a dancer from
-China"). Each such
-mention keeps its place in the evidence but weighs only a fraction of a plain one, so that it
-never makes a country *about* on its own; the country's other mentions decide.
+China", one end of "From the U.S. to China,"), a university naming where a researcher works,
+a financial centre where shares trade ("its New York-listed shares"), a company named in the
+body in passing, and, in a sports or entertainment story (``rules/genre.py``), a place naming
+a team or a venue ("Minnesota beat Buffalo", "the tour ends in Houston") unless the story
+names that country's politics. Each such mention keeps its place in the evidence but weighs
+only a fraction of a plain one, so that it never makes a country *about* on its own; the
+country's other mentions decide.
 
 English only: other languages' mentions keep the plain weight (factor 1). The patterns are
-read from the text around each mention (a few words either side), never from the whole story.
+read from the text around each mention (a few words either side); only the genre is read
+from the whole story.
 """
 
 from __future__ import annotations

@@ -5,11 +5,13 @@ the lead (first two sentences) a lot, in the body less, and each further body me
 same country adds less than the one before (a story about French wine that names "American"
 buyers five times is not about the United States). It depends too on the part the mention
 plays (``rules/roles.py``): the source of a claim, a dateline or venue, a demonym naming a
-person, where a thing comes from weigh a tenth or a quarter of a plain mention, so that they
-never make a country about on their own. An entity related to a country (Ukraine to Russia,
+person, where a thing comes from, a place naming a team or a venue in a sports or
+entertainment story weigh a tenth or a quarter of a plain mention, so that they never make a
+country about on their own. An entity related to a country (Ukraine to Russia,
 NATO and "the West" to the US) adds its link weight only where the country is also named
-itself as a subject (``related_alone`` = 0): Ukraine alone is not a Russian story, NATO alone
-not an American one, as the analyst labels have it.
+itself as a subject (``related_alone`` = 0), and reaches the threshold on its own mentions
+(``related_gate``): Ukraine alone is not a Russian story, NATO alone not an American one, and
+an impeachment inquiry about Ukraine that names Russia once is not Russian either.
 
 The whole article counts: a country discussed through the body (named as a subject in at
 least three of its paragraphs, or sentences when it has one paragraph, and in at least 30% of
