@@ -196,6 +196,9 @@ TOUR = ("The band will tour North America with Michael McDonald, the singer said
         "St. Louis.")
 
 
+FILLER_TIPS = [f"Tip {n}: eat regular meals and keep a food diary." for n in range(1, 9)]
+
+
 @pytest.mark.parametrize(("title", "text", "countries"), [
     # sports and entertainment: a place is a team or a venue (rules/genre.py)
     ("Nelson's OT goal lifts Isles", HOCKEY, set()),  # "Senators" is a team, not politics
@@ -213,6 +216,10 @@ TOUR = ("The band will tour North America with Michael McDonald, the singer said
     ("Ukraine Offensive Will Push Through Winter, US Defense Chief Says", "The deliberate "
      "cruelty of Russia's latest bombardment has made the West more determined to help "
      "Ukraine, Defense Secretary Lloyd J. Austin III said.", {"RU"}),
+    # a country the lead names once and a long article never returns to
+    ("15 Tips to Overcome Binge Eating", "Binge eating disorder is the most common eating "
+     "disorder in the United States. It is a recognised psychological condition.\n"
+     + "\n".join(FILLER_TIPS), set()),
     # a range named for a comparison
     ("From the U.S. to China, Major Economies Are Stalling. But Not India.", "India's economy "
      "grew 13.5 percent in the second quarter, faster than any other large economy.", set()),

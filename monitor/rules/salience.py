@@ -79,6 +79,10 @@ class SalienceParams:
     spread: float = 3.0
     spread_min: int = 3
     spread_cover: float = 0.3
+    # In an article of at least this many body paragraphs, a country named as a subject once,
+    # in the lead, and never again weighs as a body mention: a passing mention ("the most
+    # common eating disorder in the United States") that the article never returns to.
+    lone_lead_units: int = 6
 
     def field_weight(self, field_name: str) -> float:
         return float(getattr(self, field_name))
@@ -178,6 +182,7 @@ def country_scores(mentions: list[Mention], catalogue: Catalogue,
     own: set[str] = set()  # countries named by one of their own entities, as a subject
     related: dict[str, float] = {}
     body_starts: dict[str, list[int]] = {}
+    plain: dict[str, list[str]] = {}  # country -> fields of its plain (subject) mentions
     for mention, factor in zip(mentions, _factors(mentions, fields, catalogue, params),
                                strict=True):
         # A mention naming several entities (中俄: China and Russia) counts once per country,
@@ -192,6 +197,7 @@ def country_scores(mentions: list[Mention], catalogue: Catalogue,
                     body_starts.setdefault(country, []).append(mention.start)
             if is_own and factor == 1.0:
                 own.add(country)
+                plain.setdefault(country, []).append(mention.field)
             if is_own:
                 score.salience += weight
             else:
@@ -204,6 +210,11 @@ def country_scores(mentions: list[Mention], catalogue: Catalogue,
         scores[country].salience += weight * (1.0 if full else params.related_alone)
     if fields is not None and any(len(v) >= params.spread_min for v in body_starts.values()):
         _add_spread(scores, body_starts, _units(fields.body), params)
+    if fields is not None and any(v == ["lead"] for v in plain.values()) \
+            and len(_units(fields.body)) >= params.lone_lead_units:
+        for country, seen in plain.items():
+            if seen == ["lead"]:
+                scores[country].salience *= params.body / params.lead
     top = max((s.salience for s in scores.values()), default=0.0)
     floor = max(params.threshold, min(params.relative * top, params.sure))
     for score in scores.values():
