@@ -17,6 +17,8 @@ The whole article counts: a country discussed through the body (named as a subje
 least three of its paragraphs, or sentences when it has one paragraph, and in at least 30% of
 them) adds three times its share of the body's country mentions, so a country that the body
 discusses after the lead reaches the threshold; one or two passing body mentions add nothing.
+Conversely, in an article of six paragraphs or more, a country named once in the lead and
+never again weighs as a body mention: the article does not return to it.
 
 A country is *about* when its salience reaches ``threshold`` (one lead mention) and also a
 share (``relative``) of the most salient country's: a single mention of Congress in a long
