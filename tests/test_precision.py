@@ -216,6 +216,9 @@ FILLER_TIPS = [f"Tip {n}: eat regular meals and keep a food diary." for n in ran
     ("Ukraine Offensive Will Push Through Winter, US Defense Chief Says", "The deliberate "
      "cruelty of Russia's latest bombardment has made the West more determined to help "
      "Ukraine, Defense Secretary Lloyd J. Austin III said.", {"RU"}),
+    # a city named in passing does not make an ambiguous "Supreme Court" the American one
+    ("An oxygen bar opens in Delhi", "Despite the Supreme Court ban, air quality plunged. "
+     "Prices of purifiers rose. The two founders had seen a similar bar in Las Vegas.", set()),
     # a country the lead names once and a long article never returns to
     ("15 Tips to Overcome Binge Eating", "Binge eating disorder is the most common eating "
      "disorder in the United States. It is a recognised psychological condition.\n"

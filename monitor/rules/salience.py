@@ -101,6 +101,11 @@ class CountryScore:
     entities: dict[str, int] = field(default_factory=dict)  # entity id -> mention count
 
 
+# A city, a company or a university may be named in any country's story ("an oxygen bar like
+# one in Las Vegas"): it does not show that an ambiguous "Supreme Court" is the American one.
+_NOT_DISAMBIGUATING = frozenset({"city", "company", "university"})
+
+
 def counted(mentions: list[Mention], catalogue: Catalogue) -> list[Mention]:
     """The mentions that count. "One sense per discourse": a weak mention (Congress, or "St.
     Petersburg", which may be in Florida) counts for its country only when the article also
@@ -113,7 +118,7 @@ def counted(mentions: list[Mention], catalogue: Catalogue) -> list[Mention]:
             continue
         for eid in mention.entity_ids:
             ent = entities[eid]
-            if not ent.weak and ent.country:
+            if not ent.weak and ent.country and ent.kind not in _NOT_DISAMBIGUATING:
                 strong.add(ent.country)
     return [m for m in mentions
             if not (m.weak or all(entities[e].weak for e in m.entity_ids))
