@@ -253,6 +253,11 @@ def test_who_the_whole_story_is_about(title: str, text: str, countries: set[str]
     # a company named in the body only: a maker or platform in passing
     ("Game review", "The game looks fine. It loads fast. It runs on Google's servers.",
      "Google", Role.ORIGIN),
+    # a postal address; where a traveller sets off
+    ("Dear Abby", "Write to Dear Abby at P.O. Box 69440, Los Angeles, CA 90069.",
+     "Los Angeles", Role.VENUE),
+    ("Dear Abby", "My husband flew business class. It's a 24-hour trip from the USA.", "USA",
+     Role.ORIGIN),
     # headlines
     ("Ukraine Offensive Will Push Through Winter, US Defense Chief Says", "Russia struck.",
      "US", Role.SOURCE),

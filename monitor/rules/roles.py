@@ -116,6 +116,10 @@ _ORIGIN_AFTER = re.compile(r"^-(?:born|raised|bred|made|built|designed|supplied|
                            r"inspired|style|themed)\b")
 _ORIGIN_BEFORE = re.compile(r"\b" + _PEOPLE + r"\s+(?:(?:who\s+)?(?:came|comes|fled)\s+)?"
                             r"(?:from|of)\s+(?:the\s+)?$")
+_ADDRESS_AFTER = re.compile(r"^,\s*[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?\b")
+_TRAVEL_BEFORE = re.compile(r"\b(?:trip|trips|flight|flights|journey|drive|ride|voyage|"
+                            r"travel(?:l?ed|l?ing)?|flew|flown|fly|flying)\s+from\s+"
+                            r"(?:the\s+)?$", re.IGNORECASE)
 _UNIVERSITY_BEFORE = re.compile(r"\bUniversity\s+of\s+(?:the\s+)?$")
 _UNIVERSITY_AFTER = re.compile(r"^(?:\s+State)?\s+(?:University|College|Medical\s+Center|"
                                r"School\s+of\s+Medicine)\b")
@@ -200,6 +204,8 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
         if before.endswith(", ") and _DATELINE_CITY_BEFORE.search(before) \
                 and _DATELINE_AFTER.match(own):
             return Role.VENUE
+        if _ADDRESS_AFTER.match(own):
+            return Role.VENUE  # a postal address: "P.O. Box 69440, Los Angeles, CA 90069"
         if _UNIVERSITY_BEFORE.search(before) or _UNIVERSITY_AFTER.match(own):
             return Role.ORIGIN  # "University of Pennsylvania researchers": an affiliation
         if before.endswith((" in ", " at ")) and _VENUE_BEFORE.search(before):
@@ -210,6 +216,8 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
         return Role.ORIGIN  # where a researcher works or studied, not the country acting
     if kinds & {"city"} and (_LISTING_AFTER.match(own) or _LISTING_BEFORE.search(before)):
         return Role.VENUE  # where shares trade: "its New York-listed shares"
+    if kinds & (_PLACE_KINDS | {"country"}) and _TRAVEL_BEFORE.search(before):
+        return Role.ORIGIN  # where a traveller sets off: "a 24-hour trip from the USA"
     if (_RANGE_FROM.search(before) and _RANGE_TO.match(own)) or (
             _RANGE_TO_BEFORE.search(before) and own[:1] == ","):
         return Role.ORIGIN  # one end of a range, for a comparison
