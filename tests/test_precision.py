@@ -253,6 +253,9 @@ def test_who_the_whole_story_is_about(title: str, text: str, countries: set[str]
     # a company named in the body only: a maker or platform in passing
     ("Game review", "The game looks fine. It loads fast. It runs on Google's servers.",
      "Google", Role.ORIGIN),
+    # where a speaker happens to be
+    ("Budget clash", "Reeves, speaking in Washington, said the rules would change.",
+     "Washington", Role.VENUE),
     # a postal address; where a traveller sets off
     ("Dear Abby", "Write to Dear Abby at P.O. Box 69440, Los Angeles, CA 90069.",
      "Los Angeles", Role.VENUE),

@@ -74,7 +74,8 @@ _VENUE_BEFORE = re.compile(
     r"\b(?:U\.N\.|UN|United\s+Nations|headquarters|embassy|embassies|consulate|"
     r"correspondents?|bureau|attach[eé]s?|counsel+ors?|officers?|diplomats?|envoys?|"
     r"delegates?|delegation|ambassadors?|reporters?|officials?|General\s+Assembly|"
-    r"Security\s+Council|talks|conference|summit|forum|meeting|session)"
+    r"Security\s+Council|talks|conference|summit|forum|meeting|session|speaking|speech|"
+    r"remarks|announced|announcement|while)"
     r"(?:\s+[\w.'’-]+){0,2}?\s+(?:in|at)\s+$")
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # "MOSCOW, March 3 (Reuters) -", "CLEVELAND, Ohio –", "NEW YORK, Nov. 19, 2019 /PRNewswire/ --"
