@@ -79,10 +79,10 @@ def main() -> None:
     grid: list[SalienceParams] = [default]
     if "--quick" not in sys.argv:
         grid += [dataclasses.replace(default, relative=r, sure=s, source=src, spread=sp,
-                                     spread_cover=cov, related_alone=alone)
-                 for r, s, src, sp, cov, alone in itertools.product(
+                                     spread_cover=cov, related_alone=alone, related_gate=gate)
+                 for r, s, src, sp, cov, alone, gate in itertools.product(
                      [0.2, 0.25, 0.3, 0.35], [3.0, 4.0], [0.0, 0.1], [2.0, 3.0], [0.3],
-                     [0.0, 0.7, 1.0])]
+                     [0.0, 0.7, 1.0], [0.0, 2.0])]
     results = []
     for params in grid:
         f1s = [float(score(tune[name], params, catalogue).clear.scores()["f1"])

@@ -176,3 +176,114 @@ def test_a_source_stays_in_the_evidence_though_it_is_not_about() -> None:
     us = analysis.countries["US"]
     assert not us.about and 0 < us.salience < 1
     assert set(us.entities) == {"Q30", "usda"}
+
+
+# --- full text: who plays, who lists, who researches; headlines' attributions ------------
+
+# A hockey roundup, a Davis Cup report and a band's tour: places name teams and venues.
+HOCKEY = ("Brock Nelson scored twice in overtime and the Islanders beat Pittsburgh 3-2.\n"
+          "Minnesota beat Buffalo 4-1 as Zach Parise scored two goals and had an assist.\n"
+          "Boston won again; the goalie made 30 saves in the third period.\n"
+          "Senators 4, Red Wings 3: Ottawa held on to beat Detroit.\n"
+          "Chicago's coach said the team's season is not over.")
+DAVIS_CUP = ("Rafael Nadal won his singles match and then the doubles to give Spain a 2-1 win "
+             "over Russia.\nRussia beat Croatia on Monday in the group stage of the "
+             "tournament.\nThe United States lost to Canada; the U.S. team's coach blamed the "
+             "schedule.\nThe finals continue with the semifinals on Saturday.")
+TOUR = ("The band will tour North America with Michael McDonald, the singer said.\nThe tour "
+        "opens in Houston, Texas, and closes in Las Vegas.\nTickets for the concerts go on sale "
+        "Friday; fans will hear songs from the new album.\nStops include Chicago, Denver and "
+        "St. Louis.")
+
+
+FILLER_TIPS = [f"Tip {n}: eat regular meals and keep a food diary." for n in range(1, 9)]
+
+
+@pytest.mark.parametrize(("title", "text", "countries"), [
+    # sports and entertainment: a place is a team or a venue (rules/genre.py)
+    ("Nelson's OT goal lifts Isles", HOCKEY, set()),  # "Senators" is a team, not politics
+    ("Spain beats Russia in the Davis Cup Finals", DAVIS_CUP, set()),
+    ("The Doobie Brothers announce a 50th anniversary tour", TOUR, set()),
+    # a related entity makes a country more about, never about from one passing mention
+    ("Envoy testifies about Trump and Ukraine", "The former envoy to Ukraine told the House "
+     "that Trump pressed Ukraine's president. Republicans questioned him for hours.\nHe "
+     "urged lawmakers to remember the occupation by Russia of Crimea.\nUkraine needs help, "
+     "he said.", {"US"}),
+    # an American company as an economic actor
+    ("Home Depot sales miss, shares plunge", "The retailer's quarterly revenue rose 3.5 "
+     "percent, short of forecasts.", {"US"}),
+    # a headline's closing attribution; an official closing the sentence with "said"
+    ("Ukraine Offensive Will Push Through Winter, US Defense Chief Says", "The deliberate "
+     "cruelty of Russia's latest bombardment has made the West more determined to help "
+     "Ukraine, Defense Secretary Lloyd J. Austin III said.", {"RU"}),
+    # a city named in passing does not make an ambiguous "Supreme Court" the American one
+    ("An oxygen bar opens in Delhi", "Despite the Supreme Court ban, air quality plunged. "
+     "Prices of purifiers rose. The two founders had seen a similar bar in Las Vegas.", set()),
+    # a country the lead names once and a long article never returns to
+    ("15 Tips to Overcome Binge Eating", "Binge eating disorder is the most common eating "
+     "disorder in the United States. It is a recognised psychological condition.\n"
+     + "\n".join(FILLER_TIPS), set()),
+    # a range named for a comparison
+    ("From the U.S. to China, Major Economies Are Stalling. But Not India.", "India's economy "
+     "grew 13.5 percent in the second quarter, faster than any other large economy.", set()),
+])
+def test_who_the_whole_story_is_about(title: str, text: str, countries: set[str]) -> None:
+    assert about(title, text) == countries
+
+
+@pytest.mark.parametrize(("title", "text", "mention", "role"), [
+    # datelines: a paragraph's own, a press release's, the state after the city
+    ("Ad units", "Our research shows a mix works.\nNew York, NY – The range of ad units "
+     "grew.", "New York", Role.VENUE),
+    ("Ad units", "Our research shows a mix works.\nNew York, NY – The range of ad units "
+     "grew.", "NY", Role.VENUE),
+    ("Ad firm hires", "NEW YORK /PRNewswire/ -- The firm hired a veteran.", "NEW YORK",
+     Role.VENUE),
+    ("Band to reunite", "CLEVELAND, Ohio – The band will play a show in the summer.", "Ohio",
+     Role.VENUE),
+    # a university is where a researcher works
+    ("Immune cells", "Researchers at the University of Pennsylvania found the cells.",
+     "Pennsylvania", Role.ORIGIN),
+    ("Immune cells", "Harvard researchers found the cells.", "Harvard", Role.ORIGIN),
+    # a financial centre where shares trade
+    ("Alibaba listing", "One of Alibaba's New York-listed shares is worth eight.", "New York",
+     Role.VENUE),
+    ("Alibaba listing", "Alibaba shares closed in New York on Tuesday at $185.", "New York",
+     Role.VENUE),
+    # a company named in the body only: a maker or platform in passing
+    ("Game review", "The game looks fine. It loads fast. It runs on Google's servers.",
+     "Google", Role.ORIGIN),
+    # where a speaker happens to be
+    ("Budget clash", "Reeves, speaking in Washington, said the rules would change.",
+     "Washington", Role.VENUE),
+    # a postal address; where a traveller sets off
+    ("Dear Abby", "Write to Dear Abby at P.O. Box 69440, Los Angeles, CA 90069.",
+     "Los Angeles", Role.VENUE),
+    ("Dear Abby", "My husband flew business class. It's a 24-hour trip from the USA.", "USA",
+     Role.ORIGIN),
+    # headlines
+    ("Ukraine Offensive Will Push Through Winter, US Defense Chief Says", "Russia struck.",
+     "US", Role.SOURCE),
+    ("From the U.S. to China, Major Economies Are Stalling", "India grew.", "U.S.",
+     Role.ORIGIN),
+    ("From the U.S. to China, Major Economies Are Stalling", "India grew.", "China",
+     Role.ORIGIN),
+    ("Chinese Billionaire Faces Trial in Minneapolis", "The trial opens.", "Chinese",
+     Role.PERSON),
+    ("Aid to Kyiv", "The West will help Ukraine, Defense Secretary Lloyd J. Austin III said.",
+     "Lloyd J. Austin III", Role.SOURCE),
+])
+def test_role_in_a_whole_story(title: str, text: str, mention: str, role: Role) -> None:
+    assert role_of(title, text, mention) is role
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # awards and shows named after America are entertainment, not the state
+    ("Taylor Swift will perform at the American Music Awards.", []),
+    ("She won American Idol in 2004.", []),
+])
+def test_entertainment_blockers(text: str, expected: list[str]) -> None:
+    out = []
+    for m in ENGINE.matcher.find_in(text, "body"):
+        out += [CATALOGUE.entities[e].country for e in m.entity_ids]
+    assert [c for c in out if c] == expected

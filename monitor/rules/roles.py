@@ -6,12 +6,17 @@ place a story is filed from or held at (a "MOSCOW, March 3 -" dateline, "at the 
 York", "the U.S. agriculture counselor in Moscow said"), a demonym that names a person or an
 audience ("an American in Kyiv", "Chinese tourists", "the U.S. men's team"), or where a person
 or a thing comes from ("a Russian-born pianist", "Chinese-built missiles", "a dancer from
-China"). Each such
-mention keeps its place in the evidence but weighs only a fraction of a plain one, so that it
-never makes a country *about* on its own; the country's other mentions decide.
+China", one end of "From the U.S. to China,"), a university naming where a researcher works,
+a financial centre where shares trade ("its New York-listed shares"), a company named in the
+body in passing, and, in a sports or entertainment story (``rules/genre.py``), a place naming
+a team or a venue ("Minnesota beat Buffalo", "the tour ends in Houston") unless the story
+names that country's politics. Each such mention keeps its place in the evidence but weighs
+only a fraction of a plain one, so that it never makes a country *about* on its own; the
+country's other mentions decide.
 
 English only: other languages' mentions keep the plain weight (factor 1). The patterns are
-read from the text around each mention (a few words either side), never from the whole story.
+read from the text around each mention (a few words either side); only the genre is read
+from the whole story.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from collections.abc import Sequence
 from enum import Enum
 
 from monitor.rules.catalogue import Catalogue
+from monitor.rules.genre import Genre, genre
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.roles_i18n import foreign_role, reads_english
 
@@ -31,9 +37,11 @@ class Role(Enum):
     VENUE = "venue"  # where it is filed from or held
     PERSON = "person"  # a demonym naming a person or an audience
     ORIGIN = "origin"  # where a person or a product comes from ("Chinese-built", "from China")
+    TEAM = "team"  # a place naming a team or a venue in a sports or entertainment story
 
 
-_VERBS = (r"(?:said|says|say|told|tells|reported|reports|report|estimated|estimates|estimate|"
+_VERBS = (r"(?:said|says|say|told|tells|warn|warns|warned|reported|reports|report|"
+          r"estimated|estimates|estimate|"
           r"forecast|forecasts|projected|projects|predicted|predicts|showed|shows|noted|notes|"
           r"stated|added|quoted|wrote|believes?|according)")
 # Nouns for who or what gives information (not who acts).
@@ -52,6 +60,10 @@ _SOURCE_AFTER = re.compile(
 # An agency or state medium itself followed by a verb of reporting or estimating.
 _AGENCY_AFTER = re.compile(r"^(?:['’]s)?" + _IN_PLACE + r",?\s+" + _VERBS + r"\b",
                            re.IGNORECASE)
+# An official named after the claim, closing its sentence: "..., the secretary said."
+_SAID_END = re.compile(r"^\s+(?:said|says|told\s+reporters|wrote)(?:\s+on\s+\w+|\s+\w+day)?"
+                       r"\s*[.;]")
+_CLAUSE_BEFORE = re.compile(r"[,\"”]\s+(?:[\w.'’-]+\s+){0,5}$")
 _AGENCY_KINDS = frozenset({"institution", "state media", "market"})
 _ACCORDING_BEFORE = re.compile(
     r"\b(?:according\s+to|citing|cited\s+by|quoted\s+by|(?:said|told|reported)\s+(?:by|to))"
@@ -63,12 +75,16 @@ _VENUE_BEFORE = re.compile(
     r"\b(?:U\.N\.|UN|United\s+Nations|headquarters|embassy|embassies|consulate|"
     r"correspondents?|bureau|attach[eé]s?|counsel+ors?|officers?|diplomats?|envoys?|"
     r"delegates?|delegation|ambassadors?|reporters?|officials?|General\s+Assembly|"
-    r"Security\s+Council|talks|conference|summit|forum|meeting|session)"
+    r"Security\s+Council|talks|conference|summit|forum|meeting|session|speaking|speech|"
+    r"remarks|announced|announcement|while)"
     r"(?:\s+[\w.'’-]+){0,2}?\s+(?:in|at)\s+$")
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# "MOSCOW, March 3 (Reuters) -", "CLEVELAND, Ohio –", "NEW YORK, Nov. 19, 2019 /PRNewswire/ --"
 _DATELINE_AFTER = re.compile(
-    r"^(?:,\s*[A-Z][\w.]*)?(?:,?\s+" + _MONTHS + r"\s+\d{1,2})?\s*(?:\([A-Za-z .]+\))?\s*"
-    r"(?:--?|—|–)\s")
+    r"^(?:,\s*[A-Z][\w.]*)?(?:,?\s+" + _MONTHS + r"\s+\d{1,2}(?:,\s*\d{4})?)?\s*"
+    r"(?:/[\w .-]+/)?\s*(?:\([A-Za-z .]+\))?\s*(?:--?|—|–)\s")
+# The state or country after a dateline's city ("CLEVELAND, Ohio –": Ohio is where, too).
+_DATELINE_CITY_BEFORE = re.compile(r"(?:^|\n)\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2},\s*$")
 _DATELINE_AFTER_DATE = re.compile(r"^,\s+" + _MONTHS + r"\s+\d{1,2}\b")
 _PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
 _DEMONYMS = frozenset({"American", "Americans", "Chinese", "Russian", "Russians", "Soviet",
@@ -85,6 +101,16 @@ _PEOPLE = (r"(?:tourists?|students?|citizens?|nationals?|travell?ers?|dancers?|"
            r"grand(?:mother|father|parent)s?|husband|wife|mother|father|son|daughter|"
            r"champion|star|stars|model|models|billionaire|heiress|influencers?|YouTuber)")
 _PERSON_AFTER = re.compile(r"^(?:\s+[a-z]+)?\s+" + _PEOPLE + r"\b")
+# Headlines capitalise every word: "Chinese Billionaire Richard Liu Faces Trial".
+_PERSON_AFTER_TITLE = re.compile(r"^(?:\s+[A-Za-z]+)?\s+" + _PEOPLE + r"\b", re.IGNORECASE)
+# A headline's closing attribution in words: "..., US Defense Chief Says".
+_TITLE_SAYS = re.compile(r"[,:]\s+([^,:]{1,50}?)\s+(?:Says|Say|Said|Warns|Warn|Reports|"
+                         r"Report|Finds|Find|Tells|Told)\.?$")
+# A range named for a comparison: "From the U.S. to China, Major Economies Are Stalling".
+_RANGE_FROM = re.compile(r"(?:^|[.:!?]\s+)From\s+(?:the\s+)?$", re.IGNORECASE)
+_RANGE_TO = re.compile(r"^\s+to\s+(?:the\s+)?[\w.'’ -]{1,30},")
+_RANGE_TO_BEFORE = re.compile(r"(?:^|[.:!?]\s+)From\s+(?:the\s+)?[\w.'’ -]{1,30}\s+to\s+"
+                              r"(?:the\s+)?$", re.IGNORECASE)
 # A national team is its players: "the U.S. men's team", "Russian Olympic skaters".
 _TEAM_AFTER = re.compile(r"^\s+(?:men['’]s|women['’]s|national\s+(?:team|side|squad)|Olympic|"
                          r"Davis\s+Cup|Ryder\s+Cup|World\s+Cup|team)\b", re.IGNORECASE)
@@ -92,6 +118,19 @@ _ORIGIN_AFTER = re.compile(r"^-(?:born|raised|bred|made|built|designed|supplied|
                            r"inspired|style|themed)\b")
 _ORIGIN_BEFORE = re.compile(r"\b" + _PEOPLE + r"\s+(?:(?:who\s+)?(?:came|comes|fled)\s+)?"
                             r"(?:from|of)\s+(?:the\s+)?$")
+_ADDRESS_AFTER = re.compile(r"^,\s*[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?\b")
+_TRAVEL_BEFORE = re.compile(r"\b(?:trip|trips|flight|flights|journey|drive|ride|voyage|"
+                            r"travel(?:l?ed|l?ing)?|flew|flown|fly|flying)\s+from\s+"
+                            r"(?:the\s+)?$", re.IGNORECASE)
+_UNIVERSITY_BEFORE = re.compile(r"\bUniversity\s+of\s+(?:the\s+)?$")
+_UNIVERSITY_AFTER = re.compile(r"^(?:\s+State)?\s+(?:University|College|Medical\s+Center|"
+                               r"School\s+of\s+Medicine)\b")
+# A financial centre named as where shares trade or a company lists, not as a place acting.
+_LISTING_AFTER = re.compile(r"^(?:['’]s)?[-\s]+(?:listed|listing|listings|close|closing|"
+                            r"trading|traded|shares|stock\s+market|bourse|IPO)\b")
+_LISTING_BEFORE = re.compile(r"\b(?:closed|listed|list|listing|traded|trade|trading|IPO|"
+                             r"offering|float|floated|debut|debuted|quoted)"
+                             r"(?:\s+[\w.$%,]+){0,3}?\s+(?:in|on|to)\s+$")
 _PERSON_AROUND = re.compile(r"\b(?:an?|one)\s+$", re.IGNORECASE)  # "an American in Kyiv"
 _IN_AFTER = re.compile(r"^\s+(?:in|at|from|living|who|named)\b")
 
@@ -152,17 +191,38 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
     after = text[chain_end.end:chain_end.end + _WINDOW_AFTER]
     if _SOURCE_AFTER.match(after) or (kinds & _AGENCY_KINDS and _AGENCY_AFTER.match(after)):
         return Role.SOURCE
+    if "official" in kinds and _SAID_END.match(after) and _CLAUSE_BEFORE.search(before):
+        return Role.SOURCE  # "..., Defense Secretary Lloyd J. Austin III said."
     # A cheap test first (a word of attribution before the mention), the pattern after.
     folded = before.lower()
     if any(w in folded for w in _ATTRIBUTIONS) and _ACCORDING_BEFORE.search(before):
         return Role.SOURCE
     own = text[mention.end:mention.end + 60]
     if kinds & _PLACE_KINDS:
-        at_start = mention.start <= 3 and not text[:mention.start].strip()
+        line_start = text.rfind("\n", 0, mention.start) + 1  # a paragraph's dateline too
+        at_start = mention.start - line_start <= 3 and not text[line_start:mention.start].strip()
         if (at_start and _DATELINE_AFTER.match(own)) or _DATELINE_AFTER_DATE.match(own):
             return Role.VENUE
+        if before.endswith(", ") and _DATELINE_CITY_BEFORE.search(before) \
+                and _DATELINE_AFTER.match(own):
+            return Role.VENUE
+        if _ADDRESS_AFTER.match(own):
+            return Role.VENUE  # a postal address: "P.O. Box 69440, Los Angeles, CA 90069"
+        if _UNIVERSITY_BEFORE.search(before) or _UNIVERSITY_AFTER.match(own):
+            return Role.ORIGIN  # "University of Pennsylvania researchers": an affiliation
         if before.endswith((" in ", " at ")) and _VENUE_BEFORE.search(before):
             return Role.VENUE
+    if mention.field == "body" and kinds == {"company"} and TICKER not in mention.entity_ids:
+        return Role.ORIGIN  # a maker or platform in passing ("on Google's Play store")
+    if "university" in kinds:
+        return Role.ORIGIN  # where a researcher works or studied, not the country acting
+    if kinds & {"city"} and (_LISTING_AFTER.match(own) or _LISTING_BEFORE.search(before)):
+        return Role.VENUE  # where shares trade: "its New York-listed shares"
+    if kinds & (_PLACE_KINDS | {"country"}) and _TRAVEL_BEFORE.search(before):
+        return Role.ORIGIN  # where a traveller sets off: "a 24-hour trip from the USA"
+    if (_RANGE_FROM.search(before) and _RANGE_TO.match(own)) or (
+            _RANGE_TO_BEFORE.search(before) and own[:1] == ","):
+        return Role.ORIGIN  # one end of a range, for a comparison
     if own[:1] == "-" and _ORIGIN_AFTER.match(own):
         return Role.ORIGIN
     if (kinds & {"country"} and before.endswith(("from ", "of ", "the "))
@@ -172,9 +232,43 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
         return Role.PERSON
     if mention.text in _DEMONYMS and (
             _PERSON_AFTER.match(own)
+            or (mention.field == "title" and _PERSON_AFTER_TITLE.match(own))
             or (_PERSON_AROUND.search(before) and _IN_AFTER.match(own))):
         return Role.PERSON
     return Role.SUBJECT
+
+
+# Kinds that name a place, and so a team or a venue in a sports or entertainment story; the
+# capitals that are cities (not the Kremlin or the White House, seats of power).
+_TEAM_KINDS = frozenset({"country", "city", "state", "place"})
+_CAPITAL_CITIES = frozenset({"Q649", "Q956", "Q61"})  # Moscow, Beijing, Washington
+# Kinds that name a state's politics: where one is named, its country's places stay places.
+_POLITICAL_KINDS = frozenset({"leader", "official", "institution", "state media"})
+
+
+def _is_place(mention: Mention, catalogue: Catalogue, story: Genre) -> bool:
+    kinds = _kinds(mention, catalogue)
+    if story is Genre.ENTERTAINMENT:  # "the United States" stays itself in a review
+        kinds -= {"country"}
+    capitals = {e for e in mention.entity_ids if catalogue.entities[e].kind == "capital"}
+    return bool(kinds) and (kinds <= _TEAM_KINDS | {"capital"}) and capitals <= _CAPITAL_CITIES
+
+
+def _team_roles(mentions: Sequence[Mention], found: list[Role], catalogue: Catalogue,
+                story: Genre) -> list[Role]:
+    """In a sports or entertainment story, a place whose country's politics the story never
+    names is a team or a venue ("Minnesota beat Buffalo", "the tour ends in Houston")."""
+    # An ambiguous name (the Ottawa "Senators", "Congress") cannot show that politics is.
+    political = {catalogue.entities[e].country for m in mentions if not m.weak
+                 for e in m.entity_ids if catalogue.entities[e].kind in _POLITICAL_KINDS
+                 and not catalogue.entities[e].weak}
+    out = []
+    for m, role in zip(mentions, found, strict=True):
+        countries = {catalogue.entities[e].country for e in m.entity_ids}
+        if role is Role.SUBJECT and not countries & political and _is_place(m, catalogue, story):
+            role = Role.TEAM
+        out.append(role)
+    return out
 
 
 def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> list[Role]:
@@ -184,11 +278,18 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     last = _chains(mentions, fields)
     tail = _TITLE_TAIL.search(fields.title)
     tail_start = tail.start(1) if tail and len(tail.group(1).split()) <= 4 else None
-    out = [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
-           for i, m in enumerate(mentions)]
+    if tail_start is None and (says := _TITLE_SAYS.search(fields.title)):
+        tail_start = says.start(1)
+    found = [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
+             for i, m in enumerate(mentions)]
+    if any(r is Role.SUBJECT and _kinds(m, catalogue) <= _TEAM_KINDS | {"capital"}
+           for m, r in zip(mentions, found, strict=True)):  # a place that could be a team
+        story = genre(fields)
+        if story is not Genre.NEWS:
+            found = _team_roles(mentions, found, catalogue, story)
     # The other languages' patterns (rules/roles_i18n.py) read what English ones left a subject.
     if reads_english(fields):
-        return out
+        return found
     return [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
                                                                catalogue)) else r
-            for i, (r, m) in enumerate(zip(out, mentions, strict=True))]
+            for i, (r, m) in enumerate(zip(found, mentions, strict=True))]

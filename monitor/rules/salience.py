@@ -5,16 +5,20 @@ the lead (first two sentences) a lot, in the body less, and each further body me
 same country adds less than the one before (a story about French wine that names "American"
 buyers five times is not about the United States). It depends too on the part the mention
 plays (``rules/roles.py``): the source of a claim, a dateline or venue, a demonym naming a
-person, where a thing comes from weigh a tenth or a quarter of a plain mention, so that they
-never make a country about on their own. An entity related to a country (Ukraine to Russia,
+person, where a thing comes from, a place naming a team or a venue in a sports or
+entertainment story weigh a tenth or a quarter of a plain mention, so that they never make a
+country about on their own. An entity related to a country (Ukraine to Russia,
 NATO and "the West" to the US) adds its link weight only where the country is also named
-itself as a subject (``related_alone`` = 0): Ukraine alone is not a Russian story, NATO alone
-not an American one, as the analyst labels have it.
+itself as a subject (``related_alone`` = 0), and reaches the threshold on its own mentions
+(``related_gate``): Ukraine alone is not a Russian story, NATO alone not an American one, and
+an impeachment inquiry about Ukraine that names Russia once is not Russian either.
 
 The whole article counts: a country discussed through the body (named as a subject in at
 least three of its paragraphs, or sentences when it has one paragraph, and in at least 30% of
 them) adds three times its share of the body's country mentions, so a country that the body
 discusses after the lead reaches the threshold; one or two passing body mentions add nothing.
+Conversely, in an article of six paragraphs or more, a country named once in the lead and
+never again weighs as a body mention: the article does not return to it.
 
 A country is *about* when its salience reaches ``threshold`` (one lead mention) and also a
 share (``relative``) of the most salient country's: a single mention of Congress in a long
@@ -60,11 +64,16 @@ class SalienceParams:
     venue: float = 0.1
     person: float = 0.25
     origin: float = 0.25
+    team: float = 0.1  # a place naming a team or a venue in a sports or entertainment story
     # A related entity (Ukraine for Russia, NATO for the US) counts in full where the country
     # is also named itself as a subject, and this share of its weight where it is not:
     # Ukraine alone is not a Russian story (the editors' tags of the NYT file say otherwise:
     # 0.7 matches them better, at a cost in precision against the analyst labels).
     related_alone: float = 0.0
+    # ... and "in full" needs the country's own mentions to reach this much: a related entity
+    # makes a Russian story more Russian, it does not make one passing mention of Russia in
+    # a story about Ukraine (an impeachment inquiry, say) a Russian story.
+    related_gate: float = 2.0
     # The whole article counts: a country discussed through the body (named in at least
     # ``spread_min`` of its paragraphs, or sentences when it has one paragraph, and in at least
     # ``spread_cover`` of them) adds ``spread`` times its share of the body's country mentions.
@@ -72,6 +81,10 @@ class SalienceParams:
     spread: float = 3.0
     spread_min: int = 3
     spread_cover: float = 0.3
+    # In an article of at least this many body paragraphs, a country named as a subject once,
+    # in the lead, and never again weighs as a body mention: a passing mention ("the most
+    # common eating disorder in the United States") that the article never returns to.
+    lone_lead_units: int = 6
 
     def field_weight(self, field_name: str) -> float:
         return float(getattr(self, field_name))
@@ -88,6 +101,11 @@ class CountryScore:
     entities: dict[str, int] = field(default_factory=dict)  # entity id -> mention count
 
 
+# A city, a company or a university may be named in any country's story ("an oxygen bar like
+# one in Las Vegas"): it does not show that an ambiguous "Supreme Court" is the American one.
+_NOT_DISAMBIGUATING = frozenset({"city", "company", "university"})
+
+
 def counted(mentions: list[Mention], catalogue: Catalogue) -> list[Mention]:
     """The mentions that count. "One sense per discourse": a weak mention (Congress, or "St.
     Petersburg", which may be in Florida) counts for its country only when the article also
@@ -100,7 +118,7 @@ def counted(mentions: list[Mention], catalogue: Catalogue) -> list[Mention]:
             continue
         for eid in mention.entity_ids:
             ent = entities[eid]
-            if not ent.weak and ent.country:
+            if not ent.weak and ent.country and ent.kind not in _NOT_DISAMBIGUATING:
                 strong.add(ent.country)
     return [m for m in mentions
             if not (m.weak or all(entities[e].weak for e in m.entity_ids))
@@ -108,7 +126,7 @@ def counted(mentions: list[Mention], catalogue: Catalogue) -> list[Mention]:
 
 
 _ROLE_FACTOR = {Role.SOURCE: "source", Role.VENUE: "venue", Role.PERSON: "person",
-                Role.ORIGIN: "origin"}
+                Role.ORIGIN: "origin", Role.TEAM: "team"}
 _WIRE_PARAGRAPH = re.compile(r" {4,}")  # wire copy indents paragraphs with spaces
 _SENTENCE = re.compile(r"[.!?。！？][\"'”’»]?\s+")
 
@@ -171,6 +189,7 @@ def country_scores(mentions: list[Mention], catalogue: Catalogue,
     own: set[str] = set()  # countries named by one of their own entities, as a subject
     related: dict[str, float] = {}
     body_starts: dict[str, list[int]] = {}
+    plain: dict[str, list[str]] = {}  # country -> fields of its plain (subject) mentions
     for mention, factor in zip(mentions, _factors(mentions, fields, catalogue, params),
                                strict=True):
         # A mention naming several entities (中俄: China and Russia) counts once per country,
@@ -185,6 +204,7 @@ def country_scores(mentions: list[Mention], catalogue: Catalogue,
                     body_starts.setdefault(country, []).append(mention.start)
             if is_own and factor == 1.0:
                 own.add(country)
+                plain.setdefault(country, []).append(mention.field)
             if is_own:
                 score.salience += weight
             else:
@@ -193,9 +213,15 @@ def country_scores(mentions: list[Mention], catalogue: Catalogue,
                 if country in catalogue.entities[eid].weights:
                     score.entities[eid] = score.entities.get(eid, 0) + 1
     for country, weight in related.items():
-        scores[country].salience += weight * (1.0 if country in own else params.related_alone)
+        full = country in own and scores[country].salience >= params.related_gate
+        scores[country].salience += weight * (1.0 if full else params.related_alone)
     if fields is not None and any(len(v) >= params.spread_min for v in body_starts.values()):
         _add_spread(scores, body_starts, _units(fields.body), params)
+    if fields is not None and any(v == ["lead"] for v in plain.values()) \
+            and len(_units(fields.body)) >= params.lone_lead_units:
+        for country, seen in plain.items():
+            if seen == ["lead"]:
+                scores[country].salience *= params.body / params.lead
     top = max((s.salience for s in scores.values()), default=0.0)
     floor = max(params.threshold, min(params.relative * top, params.sure))
     for score in scores.values():

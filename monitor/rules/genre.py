@@ -1,0 +1,81 @@
+"""Whether a story is a sports report or an entertainment piece, from its vocabulary. Pure.
+
+The analyst rule: national teams, athletes, celebrities and entertainment are not a country's
+story unless its state politics is involved. In a sports report a city, a state or a country
+names a team or where the game is played ("Minnesota beat Buffalo 4-1", "Spain beat Russia in
+the Davis Cup"); in an entertainment piece a city names where a band plays or a film is shot.
+``rules/roles.py`` reads such mentions as venues. A genre is recognised by how densely the
+text uses the words of its trade (scores, goals, assists, coaches; albums, tours, concerts),
+not by any one word, so a political story that mentions a game keeps its places.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from monitor.rules.document import blank_punctuation
+from monitor.rules.matcher import Fields
+
+
+class Genre(Enum):
+    NEWS = "news"
+    SPORTS = "sports"
+    ENTERTAINMENT = "entertainment"
+
+
+# Each trade's words, lower-case, one word each (a word of a name: "stanley" of the Stanley
+# Cup); looked up in a set, so that the whole article costs one split.
+_SPORTS_WORDS = """
+    goal goals assist assists scored scoring saves inning innings touchdown touchdowns
+    quarterback quarterbacks rebounds pitcher pitchers outfielder strikeouts homer halftime
+    overtime playoff playoffs postseason coach coaches coached teammate teammates season
+    seasons game games matches tournament doubles singles semifinal semifinals quarterfinal
+    quarterfinals finals championship championships league striker midfielder defender
+    defenders goalkeeper goalie linebacker linebackers pointer pointers penalty
+    nba nhl nfl mlb wnba mls ncaa roster standings
+    """
+_SHOW_WORDS = """
+    album albums song songs single singles band bands tour tours touring concert concerts
+    singer songwriter rapper musician musicians guitarist drummer vocalist grammy grammys
+    emmy emmys oscar oscars movie movies film films sequel trailer premiere episode sitcom
+    actor actress celebrity celebrities fans tickets headline headlining festival gig gigs
+    setlist
+    """
+_SPORTS = frozenset(_SPORTS_WORDS.split())
+_ENTERTAINMENT = frozenset(_SHOW_WORDS.split())
+# Names of two words, looked up where their second word stands.
+_SPORTS_PAIRS = frozenset(tuple(p.split()) for p in (
+    "davis cup", "stanley cup", "world cup", "ryder cup", "super bowl", "world series",
+    "grand slam", "premier league", "champions league", "home run", "home runs", "head coach",
+    "wide receiver", "free throw", "free throws", "hat trick", "bowl eligible"))
+_SHOW_PAIRS = frozenset(tuple(p.split()) for p in (
+    "box office", "golden globe", "golden globes", "record label", "pop star", "rock band",
+    "hall of", "series finale"))
+_SECONDS = frozenset(p[1] for p in _SPORTS_PAIRS | _SHOW_PAIRS)
+# A genre's words must be this dense (per word of text) and this many: a sports report
+# uses several in every paragraph, a news story about a stadium deal one or two in all.
+# And they must be several different words: "season" six times in a crop report, or
+# "overtime" in a strike at a car plant, is not a game.
+MIN_DENSITY = 0.02
+MIN_CUES = 5
+MIN_DISTINCT = 3
+
+
+def _dense(cues: list[str], words: int) -> int:
+    n = len(cues)
+    enough = n >= MIN_CUES and n >= MIN_DENSITY * words and len(set(cues)) >= MIN_DISTINCT
+    return n if enough else 0
+
+
+def genre(fields: Fields) -> Genre:
+    """The story's genre, from the density of each trade's words in the whole text."""
+    text = "\n".join((fields.title, fields.lead, fields.body))
+    words = blank_punctuation(text.lower()).split()  # "game-winning": "game winning"
+    pairs = [(words[i - 1], w) for i, w in enumerate(words) if w in _SECONDS and i]
+    sports = _dense([w for w in words if w in _SPORTS]
+                    + [" ".join(p) for p in pairs if p in _SPORTS_PAIRS], len(words))
+    shows = _dense([w for w in words if w in _ENTERTAINMENT]
+                   + [" ".join(p) for p in pairs if p in _SHOW_PAIRS], len(words))
+    if not (sports or shows):
+        return Genre.NEWS
+    return Genre.SPORTS if sports >= shows else Genre.ENTERTAINMENT

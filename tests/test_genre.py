@@ -1,0 +1,33 @@
+"""A story's genre from the density and variety of its trade's words (rules/genre.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.rules.genre import Genre, genre
+from monitor.rules.matcher import split_fields
+from tests.test_precision import DAVIS_CUP, HOCKEY, TOUR
+
+CROP = ("China added 100,000 tonnes of wheat for the 1986/87 season, the USDA said. Purchases "
+        "for the season now total 1.2 mln tonnes. Sales for the next season were cancelled. "
+        "The season ends in May. Shipments this season lag last season's.")
+STRIKE = ("Daimler output could be hit by a dispute over overtime. Workers refused overtime on "
+          "Friday. The union said overtime rules must change. Talks on overtime resume. "
+          "Management said overtime is needed.")
+STADIUM = ("The city council approved a stadium for the team after a long debate. The mayor "
+           "said taxes would not rise. Opponents said the money should go to schools, roads "
+           "and housing, and promised to fight the plan in court next year.")
+
+
+@pytest.mark.parametrize(("title", "text", "expected"), [
+    ("Nelson's OT goal lifts Isles", HOCKEY, Genre.SPORTS),
+    ("Spain beats Russia in the Davis Cup Finals", DAVIS_CUP, Genre.SPORTS),
+    ("The Doobie Brothers announce a tour", TOUR, Genre.ENTERTAINMENT),
+    # one trade word, however often, is not a genre
+    ("China adds wheat commitments", CROP, Genre.NEWS),
+    ("Daimler output could be affected by dispute", STRIKE, Genre.NEWS),
+    # a news story that names a team once
+    ("Council approves stadium", STADIUM, Genre.NEWS),
+])
+def test_genre(title: str, text: str, expected: Genre) -> None:
+    assert genre(split_fields(title, text)) is expected
