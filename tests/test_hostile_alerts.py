@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -632,3 +633,43 @@ def test_a_dripping_smtp_server_is_cut_at_the_timeout_and_sends_nothing_late(
     (alert,) = api.alerts(config)
     assert alert["attempts"] == 1 and alert["status"] == "pending"
     assert "no complete SMTP exchange within 2s" in alert["last_error"]
+
+
+@pytest.mark.parametrize("answer", ["refuse", "reset", "close"])
+def test_a_webhook_error_says_what_happened(answer: str) -> None:
+    """httpx-aiohttp reports a refused connection as ConnectTimeout: the delivery error says
+    what happened instead (as the fetcher does), and a timeout only when there was one."""
+    from monitor.alerts.http_post import post_json
+
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    if answer == "refuse":
+        server.close()
+    else:
+        def serve() -> None:
+            with contextlib.suppress(OSError):
+                conn, _ = server.accept()
+                conn.recv(65536)
+                if answer == "reset":  # RST instead of an answer
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                    struct.pack("ii", 1, 0))
+                conn.close()
+        threading.Thread(target=serve, daemon=True).start()
+
+    async def main() -> str:
+        from monitor.config import FetchConfig
+        from monitor.ingest.fetch import make_client
+        async with make_client(FetchConfig()) as http:
+            with pytest.raises(DeliveryError) as err:
+                await post_json(http, "hook", f"http://127.0.0.1:{port}/T0KEN/hook", {}, 5.0)
+            return err.value.reason
+
+    try:
+        reason = asyncio.run(main())
+    finally:
+        server.close()
+    assert "timed out" not in reason and "Timeout" not in reason, reason
+    assert "T0KEN" not in reason
+    expected = {"refuse": "connection refused", "reset": "reset",
+                "close": "closed the connection"}[answer]
+    assert expected in reason, reason

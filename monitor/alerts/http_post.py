@@ -28,6 +28,7 @@ from monitor.alerts.safe_text import squeeze
 from monitor.config import ChannelConfig
 from monitor.errors import DeliveryError
 from monitor.ingest.decode import DecodeError, Decoder, TooLarge, encodings
+from monitor.ingest.faults import translate
 
 # Bytes of an answer kept (decoded): chat.postMessage echoes the message, 50 blocks of up to
 # 3,000 characters, well under this.
@@ -83,10 +84,11 @@ async def post_json(http: httpx.AsyncClient, channel: str, url: str, payload: di
     except TimeoutError:
         raise DeliveryError(channel, f"no complete answer within {timeout:g}s") from None
     except Exception as exc:  # httpx, aiohttp (under httpx-aiohttp), h11, ssl…; not cancel
-        # The URL may be a secret (a webhook token): never include it in the error.
-        detail = squeeze(redact(str(exc), hide))[:300]
-        raise DeliveryError(channel, f"{type(exc).__name__} while posting: {detail}"
-                            ) from None
+        # What happened, said as the fetcher says it (a refused connection is not a timeout,
+        # whatever httpx-aiohttp calls it); the URL may be a secret (a webhook token): never
+        # include it in the error.
+        detail = squeeze(redact(translate(url, exc).reason, hide))[:300]
+        raise DeliveryError(channel, f"while posting: {detail}") from None
     if resp.status_code < 300:
         return resp
     retry_after = parse_retry_after(resp.headers.get("retry-after"), datetime.now(UTC))
