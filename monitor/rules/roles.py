@@ -208,7 +208,8 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
             return Role.VENUE
         if _ADDRESS_AFTER.match(own):
             return Role.VENUE  # a postal address: "P.O. Box 69440, Los Angeles, CA 90069"
-        if _UNIVERSITY_BEFORE.search(before) or _UNIVERSITY_AFTER.match(own):
+        if ("University" in before and _UNIVERSITY_BEFORE.search(before)) \
+                or _UNIVERSITY_AFTER.match(own):
             return Role.ORIGIN  # "University of Pennsylvania researchers": an affiliation
         if before.endswith((" in ", " at ")) and _VENUE_BEFORE.search(before):
             return Role.VENUE
@@ -218,10 +219,12 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
         return Role.ORIGIN  # where a researcher works or studied, not the country acting
     if kinds & {"city"} and (_LISTING_AFTER.match(own) or _LISTING_BEFORE.search(before)):
         return Role.VENUE  # where shares trade: "its New York-listed shares"
-    if kinds & (_PLACE_KINDS | {"country"}) and _TRAVEL_BEFORE.search(before):
+    # The patterns below that read "from" before the mention need the word there.
+    has_from = "from" in folded
+    if has_from and kinds & (_PLACE_KINDS | {"country"}) and _TRAVEL_BEFORE.search(before):
         return Role.ORIGIN  # where a traveller sets off: "a 24-hour trip from the USA"
-    if (_RANGE_FROM.search(before) and _RANGE_TO.match(own)) or (
-            _RANGE_TO_BEFORE.search(before) and own[:1] == ","):
+    if has_from and ((_RANGE_FROM.search(before) and _RANGE_TO.match(own)) or (
+            _RANGE_TO_BEFORE.search(before) and own[:1] == ",")):
         return Role.ORIGIN  # one end of a range, for a comparison
     if own[:1] == "-" and _ORIGIN_AFTER.match(own):
         return Role.ORIGIN
