@@ -11,7 +11,9 @@ not by any one word, so a political story that mentions a game keeps its places.
 
 from __future__ import annotations
 
+from collections import Counter
 from enum import Enum
+from itertools import pairwise
 
 from monitor.rules.document import blank_punctuation
 from monitor.rules.matcher import Fields
@@ -51,7 +53,8 @@ _SPORTS_PAIRS = frozenset(tuple(p.split()) for p in (
 _SHOW_PAIRS = frozenset(tuple(p.split()) for p in (
     "box office", "golden globe", "golden globes", "record label", "pop star", "rock band",
     "hall of", "series finale"))
-_SECONDS = frozenset(p[1] for p in _SPORTS_PAIRS | _SHOW_PAIRS)
+_PAIRS = tuple(sorted(_SPORTS_PAIRS | _SHOW_PAIRS))
+_SECONDS = frozenset(p[1] for p in _PAIRS)
 # A genre's words must be this dense (per word of text) and this many: a sports report
 # uses several in every paragraph, a news story about a stadium deal one or two in all.
 # And they must be several different words: "season" six times in a crop report, or
@@ -61,9 +64,14 @@ MIN_CUES = 5
 MIN_DISTINCT = 3
 
 
-def _dense(cues: list[str], words: int) -> int:
-    n = len(cues)
-    enough = n >= MIN_CUES and n >= MIN_DENSITY * words and len(set(cues)) >= MIN_DISTINCT
+def _dense(counts: Counter[str], trade: frozenset[str], pairs: Counter[tuple[str, str]],
+           trade_pairs: frozenset[tuple[str, ...]], words: int) -> int:
+    """How many of a trade's words (and two-word names) the text uses, if they are dense and
+    varied enough (else 0)."""
+    found = [counts[w] for w in trade if w in counts]
+    found += [n for p, n in pairs.items() if p in trade_pairs]
+    n = sum(found)
+    enough = n >= MIN_CUES and n >= MIN_DENSITY * words and len(found) >= MIN_DISTINCT
     return n if enough else 0
 
 
@@ -71,11 +79,12 @@ def genre(fields: Fields) -> Genre:
     """The story's genre, from the density of each trade's words in the whole text."""
     text = "\n".join((fields.title, fields.lead, fields.body))
     words = blank_punctuation(text.lower()).split()  # "game-winning": "game winning"
-    pairs = [(words[i - 1], w) for i, w in enumerate(words) if w in _SECONDS and i]
-    sports = _dense([w for w in words if w in _SPORTS]
-                    + [" ".join(p) for p in pairs if p in _SPORTS_PAIRS], len(words))
-    shows = _dense([w for w in words if w in _ENTERTAINMENT]
-                   + [" ".join(p) for p in pairs if p in _SHOW_PAIRS], len(words))
+    counts = Counter(words)  # counted in C: each distinct word is then looked up once
+    pairs: Counter[tuple[str, str]] = Counter()
+    if any(a in counts and b in counts for a, b in _PAIRS):  # else no pair can be there
+        pairs.update((a, b) for a, b in pairwise(words) if b in _SECONDS)
+    sports = _dense(counts, _SPORTS, pairs, _SPORTS_PAIRS, len(words))
+    shows = _dense(counts, _ENTERTAINMENT, pairs, _SHOW_PAIRS, len(words))
     if not (sports or shows):
         return Genre.NEWS
     return Genre.SPORTS if sports >= shows else Genre.ENTERTAINMENT
