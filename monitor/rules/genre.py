@@ -79,9 +79,15 @@ def genre(fields: Fields) -> Genre:
     """The story's genre, from the density of each trade's words in the whole text."""
     text = "\n".join((fields.title, fields.lead, fields.body))
     words = blank_punctuation(text.lower()).split()  # "game-winning": "game winning"
+    # A cheap bound first: a trade with fewer than MIN_DISTINCT of its words and names in
+    # the text cannot be dense, and most stories are then news without counting anything.
+    seen = set(words)
+    if all(len(trade & seen) + sum(a in seen and b in seen for a, b in names) < MIN_DISTINCT
+           for trade, names in ((_SPORTS, _SPORTS_PAIRS), (_ENTERTAINMENT, _SHOW_PAIRS))):
+        return Genre.NEWS
     counts = Counter(words)  # counted in C: each distinct word is then looked up once
     pairs: Counter[tuple[str, str]] = Counter()
-    if any(a in counts and b in counts for a, b in _PAIRS):  # else no pair can be there
+    if any(a in seen and b in seen for a, b in _PAIRS):  # else no pair can be there
         pairs.update((a, b) for a, b in pairwise(words) if b in _SECONDS)
     sports = _dense(counts, _SPORTS, pairs, _SPORTS_PAIRS, len(words))
     shows = _dense(counts, _ENTERTAINMENT, pairs, _SHOW_PAIRS, len(words))
