@@ -257,21 +257,27 @@ def _is_place(mention: Mention, catalogue: Catalogue, story: Genre) -> bool:
     return bool(kinds) and (kinds <= _TEAM_KINDS | {"capital"}) and capitals <= _CAPITAL_CITIES
 
 
+def _political(mentions: Sequence[Mention], catalogue: Catalogue) -> set[str | None]:
+    """The countries whose state politics the story names."""
+    # An ambiguous name (the Ottawa "Senators", "Congress") cannot show that politics is.
+    return {catalogue.entities[e].country for m in mentions if not m.weak
+            for e in m.entity_ids if catalogue.entities[e].kind in _POLITICAL_KINDS
+            and not catalogue.entities[e].weak}
+
+
+def _may_be_team(mention: Mention, role: Role, catalogue: Catalogue, story: Genre,
+                 political: set[str | None]) -> bool:
+    countries = {catalogue.entities[e].country for e in mention.entity_ids}
+    return (role is Role.SUBJECT and not countries & political
+            and _is_place(mention, catalogue, story))
+
+
 def _team_roles(mentions: Sequence[Mention], found: list[Role], catalogue: Catalogue,
-                story: Genre) -> list[Role]:
+                story: Genre, political: set[str | None]) -> list[Role]:
     """In a sports or entertainment story, a place whose country's politics the story never
     names is a team or a venue ("Minnesota beat Buffalo", "the tour ends in Houston")."""
-    # An ambiguous name (the Ottawa "Senators", "Congress") cannot show that politics is.
-    political = {catalogue.entities[e].country for m in mentions if not m.weak
-                 for e in m.entity_ids if catalogue.entities[e].kind in _POLITICAL_KINDS
-                 and not catalogue.entities[e].weak}
-    out = []
-    for m, role in zip(mentions, found, strict=True):
-        countries = {catalogue.entities[e].country for e in m.entity_ids}
-        if role is Role.SUBJECT and not countries & political and _is_place(m, catalogue, story):
-            role = Role.TEAM
-        out.append(role)
-    return out
+    return [Role.TEAM if _may_be_team(m, role, catalogue, story, political) else role
+            for m, role in zip(mentions, found, strict=True)]
 
 
 def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> list[Role]:
@@ -285,11 +291,14 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
         tail_start = says.start(1)
     found = [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
              for i, m in enumerate(mentions)]
-    if any(r is Role.SUBJECT and _kinds(m, catalogue) <= _TEAM_KINDS | {"capital"}
-           for m, r in zip(mentions, found, strict=True)):  # a place that could be a team
+    # The genre is read only if a mention could become a team in some genre (a sports story
+    # makes the most of them: an entertainment one only drops countries).
+    political = _political(mentions, catalogue)
+    if any(_may_be_team(m, r, catalogue, Genre.SPORTS, political)
+           for m, r in zip(mentions, found, strict=True)):
         story = genre(fields)
         if story is not Genre.NEWS:
-            found = _team_roles(mentions, found, catalogue, story)
+            found = _team_roles(mentions, found, catalogue, story, political)
     # The other languages' patterns (rules/roles_i18n.py) read what English ones left a subject.
     if reads_english(fields):
         return found
