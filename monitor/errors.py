@@ -76,3 +76,30 @@ class WorkerTimeout(WorkerError):
 
 class SchemaVersionError(StoreError):
     """The database's schema revision is not one this version of monitor can use."""
+
+
+class UsageError(MonitorError):
+    """What the user asked cannot be done as asked (the command line exits 2): an unknown
+    name or id, or an alert that was already sent."""
+
+
+class NotFoundError(UsageError):
+    """A name or id the user gave matches nothing; the message lists the known ones and the
+    closest match."""
+
+    def __init__(self, what: str, given: str, known: list[str], hint: str = "") -> None:
+        import difflib
+
+        self.what = what
+        self.given = given
+        self.known = known
+        close = difflib.get_close_matches(given, known, n=1, cutoff=0.6)
+        shown = ", ".join(known[:20]) + (", …" if len(known) > 20 else "")
+        message = f"no {what} {given!r}"
+        if close:
+            message += f"; did you mean {close[0]!r}?"
+        if known:
+            message += f" (known: {shown})"
+        else:
+            message += f"; {hint or f'there is no {what} yet'}"
+        super().__init__(message)

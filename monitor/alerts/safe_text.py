@@ -60,3 +60,26 @@ _WS = re.compile(r"\s+")
 def squeeze(text: str) -> str:
     """One line with runs of whitespace collapsed: for headers (email Subject, …)."""
     return _WS.sub(" ", one_line(text)).strip()
+
+
+# What ``one_line`` replaces that JSON leaves raw: DEL, the C1 controls (U+009B is a terminal's
+# CSI), bidi and other format characters (but U+200D, emoji joiner) and the line separators.
+_JSON_INVISIBLE = re.compile(
+    "[\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200c"
+    "\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ord(ch) <= 0xFFFF:
+        return f"\\u{ord(ch):04x}"
+    high, low = divmod(ord(ch) - 0x10000, 0x400)
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+
+
+def json_for_terminal(document: str) -> str:
+    """A JSON document (``ensure_ascii=False``) with every control and format character
+    written as a ``\\uXXXX`` escape: the same data, and nothing a terminal would act on."""
+    return _JSON_INVISIBLE.sub(_json_escape, document)

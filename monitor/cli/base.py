@@ -19,7 +19,7 @@ import click
 
 from monitor import logs
 from monitor.config import Config, default_config_path, load_config, parse_duration
-from monitor.errors import ConfigError, MonitorError
+from monitor.errors import ConfigError, MonitorError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,11 +58,15 @@ def load(ctx: click.Context) -> Config:
 
 
 def runtime_errors(fn: F) -> F:
-    """Turn monitor's errors into a one-line message and exit code 1."""
+    """Turn monitor's errors into a one-line message: exit code 2 for a ``UsageError`` (an
+    unknown name or id, …), 1 for the others."""
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except UsageError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
         except MonitorError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
@@ -70,7 +74,11 @@ def runtime_errors(fn: F) -> F:
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """Pretty-printed JSON; control and format characters from article text are escaped
+    (``\\u009b``), so the document is the same data and a terminal shows it safely."""
+    from monitor.alerts.safe_text import json_for_terminal
+
+    click.echo(json_for_terminal(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
 
 
 def duration(_ctx: click.Context, _param: click.Parameter, value: str | None
