@@ -106,8 +106,8 @@ def test_poll_once_then_inspect(tmp_path: Path, web: HTTPServer) -> None:
     code, out, _ = run("--config", str(path), "hits", "--since", "24h", "--json")
     (hit,) = json.loads(out)
     assert hit["rule"] == "russia-china-us" and hit["feeds"] == ["loop"]
-    code, out, _ = run("--config", str(path), "hits", "--rule", "other")
-    assert out.strip() == "no hits"
+    code, _, err = run("--config", str(path), "hits", "--rule", "other")
+    assert code == 2 and "no rule 'other'" in err  # tests/test_cli_hits.py has the rest
     code, _, err = run("--config", str(path), "hits", "--since", "yesterday")
     assert code == 2 and "duration" in err
 
