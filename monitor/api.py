@@ -31,7 +31,7 @@ from monitor.db.engine import (
     timeouts_of,
     upgrade,
 )
-from monitor.errors import MonitorError
+from monitor.errors import MonitorError, NotFoundError
 
 log = logging.getLogger("monitor.api")
 
@@ -230,7 +230,8 @@ def dispatch_once(config: Config, out: TextIO | None = None,
 
 
 def send_test_alert(config: Config, channel: str, out: TextIO | None = None) -> None:
-    """Send a test message through one configured channel (raises ``DeliveryError``)."""
+    """Send a test message through one configured channel (raises ``DeliveryError``, or
+    ``NotFoundError`` for a channel that is not enabled)."""
     from monitor.alerts.render import AlertView
 
     view = AlertView(
@@ -249,8 +250,8 @@ def send_test_alert(config: Config, channel: str, out: TextIO | None = None) -> 
         async with open_app(config, out=out, workers=0) as app:
             target = app.channels.get(channel)
             if target is None:
-                known = ", ".join(app.channel_names) or "none"
-                raise MonitorError(f"no enabled channel named {channel!r} (enabled: {known})")
+                raise NotFoundError("enabled channel named", channel, app.channel_names,
+                                    hint="no channel is enabled (alerts.channels)")
             await target.send(view)
 
     asyncio.run(main())

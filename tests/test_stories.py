@@ -224,4 +224,4 @@ def test_alerts_test_command(tmp_path: Any, slack: HTTPServer) -> None:
     assert "monitor test alert" in json.dumps(message)
     missing = CliRunner().invoke(cli, ["--config", str(config), "alerts", "test", "pager"],
                                  obj={})
-    assert missing.exit_code == 1 and "no enabled channel named 'pager'" in missing.stderr
+    assert missing.exit_code == 2 and "no enabled channel named 'pager'" in missing.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from monitor.cli.base import api, cli, load, print_json, runtime_errors
@@ -43,20 +45,41 @@ def alerts_test(ctx: click.Context, channel: str) -> None:
 @alerts.command("retry")
 @click.argument("alert_id", type=int, required=False)
 @click.option("--failed", is_flag=True, help="Requeue every failed alert.")
+@click.option("--force", is_flag=True, help="Requeue ALERT_ID even if it was already sent.")
 @click.pass_context
 @runtime_errors
-def alerts_retry(ctx: click.Context, alert_id: int | None, failed: bool) -> None:
-    """Requeue alert ALERT_ID, or every failed alert (--failed)."""
+def alerts_retry(ctx: click.Context, alert_id: int | None, failed: bool, force: bool) -> None:
+    """Requeue alert ALERT_ID, or every failed alert (--failed). An alert already sent is
+    refused (exit 2) unless --force."""
     if (alert_id is None) == (not failed):
         raise click.UsageError("give an alert id or --failed (not both)")
-    n = api.retry_alerts(load(ctx), alert_id, failed)
+    if alert_id is not None:
+        from monitor import alerts_api
+
+        n = alerts_api.retry_alert(load(ctx), alert_id, force)
+    else:
+        n = api.retry_alerts(load(ctx), None, failed)
     click.echo(f"requeued {n} alert(s)")
 
 
 @alerts.command("dispatch")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.pass_context
 @runtime_errors
-def alerts_dispatch(ctx: click.Context) -> None:
-    """Deliver the alerts that are due, once."""
+def alerts_dispatch(ctx: click.Context, as_json: bool) -> None:
+    """Deliver the alerts that are due, once. Exit 1 when any failed or waits for a retry
+    after an error."""
+    from monitor import alerts_api
+
     report = api.dispatch_once(load(ctx))
-    click.echo(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
+    ok = alerts_api.dispatch_ok(report)
+    if as_json:
+        print_json(alerts_api.dispatch_json(report))
+    else:
+        click.echo(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}")
+    if not ok:
+        click.echo(f"error: {report.failed + report.retrying} alert(s) not delivered "
+                   f"({report.retrying} will be retried, {report.failed} failed for good); "
+                   "`monitor alerts` shows the errors, `monitor alerts retry` requeues",
+                   err=True)
+        sys.exit(1)
