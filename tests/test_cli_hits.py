@@ -94,3 +94,14 @@ def test_article_text_cannot_drive_the_terminal(tmp_path: Path, web: HTTPServer)
     assert code == 0 and "\u202e" not in out and "\\u202e" in out
     (row,) = json.loads(out)
     assert row["title"] == title  # the same data, written as \u202e
+
+
+def test_json_for_terminal_escapes_what_a_terminal_acts_on_and_keeps_the_data() -> None:
+    from monitor.alerts.safe_text import json_for_terminal
+
+    text = "a\x9b2Jb\x7f\u202ec\u2066d\u2028e\ufeff\U000e0041f 👨\u200d👩 Москва 北京"
+    doc = json_for_terminal(json.dumps({"t": text}, ensure_ascii=False))
+    assert json.loads(doc) == {"t": text}
+    for ch in ("\x9b", "\x7f", "\u202e", "\u2066", "\u2028", "\ufeff", "\U000e0041"):
+        assert ch not in doc
+    assert "👨\u200d👩 Москва 北京" in doc  # joined emoji and other scripts stay as they are
