@@ -85,7 +85,7 @@ def test_article_text_cannot_drive_the_terminal(tmp_path: Path, web: HTTPServer)
     # Right-to-left overrides in the headline: the terminal would show "wocsoM" for Moscow.
     title = "Xi and Putin pledge deeper ties in \u202eMoscow\u202e"
     path = write_config(tmp_path, [{"name": "hostile", "url": serve(
-        web, "h", [{**OUTLET_A, "title": title}])}])
+        web, "h", [{**OUTLET_A, "title": title}])}], [{"name": "console", "type": "console"}])
     assert poll(path).cycle.total("hits") == 1
     code, out, _ = run(path, "hits")
     assert code == 0 and "Xi and Putin pledge deeper ties in  Moscow" in out
@@ -94,6 +94,8 @@ def test_article_text_cannot_drive_the_terminal(tmp_path: Path, web: HTTPServer)
     assert code == 0 and "\u202e" not in out and "\\u202e" in out
     (row,) = json.loads(out)
     assert row["title"] == title  # the same data, written as \u202e
+    code, out, _ = run(path, "alerts")  # the console channel's alert, in the outbox listing
+    assert code == 0 and "pledge deeper ties in  Moscow" in out and "\u202e" not in out
 
 
 def test_json_for_terminal_escapes_what_a_terminal_acts_on_and_keeps_the_data() -> None:

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from monitor.alerts.safe_text import one_line
 from monitor.cli.base import api, cli, load, print_json, runtime_errors
 
 
@@ -23,11 +24,11 @@ def alerts(ctx: click.Context, status: str | None, as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    for a in rows:
-        err = f"  error: {a['last_error']}" if a["last_error"] else ""
+    for a in rows:  # the title and a server's error message come from outside: one line
+        err = f"  error: {one_line(a['last_error'])}" if a["last_error"] else ""
         kind = f" follow-up of #{a['parent_id']}" if a["kind"] == "followup" else ""
         click.echo(f"#{a['id']} {a['status']:<8} {a['channel']:<12} attempts={a['attempts']} "
-                   f"[{a['rule']}] {a['title'][:70]}{kind}{err}")
+                   f"[{a['rule']}] {one_line(a['title'][:70])}{kind}{err}")
     if not rows:
         click.echo("no alerts")
 
