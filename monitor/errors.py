@@ -76,3 +76,15 @@ class WorkerTimeout(WorkerError):
 
 class SchemaVersionError(StoreError):
     """The database's schema revision is not one this version of monitor can use."""
+
+
+class UsageError(MonitorError):
+    """What was asked cannot be done as asked: an unknown name (``suggestions`` are the
+    closest known ones), a feed that config.yaml manages, a URL that is not a feed's. The
+    CLI exits 2 for it."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+        self.suggestions = suggestions or []
+        hint = f"; did you mean {' or '.join(map(repr, self.suggestions))}?" \
+            if self.suggestions else ""
+        super().__init__(message + hint)
