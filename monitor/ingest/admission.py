@@ -70,13 +70,15 @@ def plan_import(feeds: Sequence[OpmlFeed], known: Known, *, allow_private: bool
     in_file: dict[str, str] = {}
     names = set(known.names)
     for feed in feeds:
-        reason = refusal(feed.url, allow_private=allow_private)
-        if reason is None and feed.url in known.urls:
-            reason = f"already configured (feed {known.urls[feed.url]!r} has this URL)"
-        if reason is None and feed.url in in_file:
+        if feed.url in known.urls:
+            reason: str | None = (f"already configured (feed {known.urls[feed.url]!r} has "
+                                  "this URL)")
+        elif feed.url in in_file:
             reason = f"duplicate URL (listed before as {in_file[feed.url]!r})"
+        else:
+            reason = refusal(feed.url, allow_private=allow_private)
         if reason is not None:
-            skipped.append(Skipped(feed.name, feed.url, reason))
+            skipped.append(Skipped(feed.label or feed.name, feed.url, reason))
             continue
         name = unique_name(feed.name, names)
         names.add(name)

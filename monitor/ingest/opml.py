@@ -22,6 +22,7 @@ class OpmlFeed:
     name: str
     url: str
     tags: list[str] = field(default_factory=list)
+    label: str = field(default="", compare=False)  # as the OPML file names it
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def read_opml_items(data: bytes) -> OpmlRead:
                 while name in names:
                     name, n = f"{base}-{n}", n + 1
                 names.add(name)
-                out.append(OpmlFeed(name, url, tags))
+                out.append(OpmlFeed(name, url, tags, label))
             elif url:
                 skipped.append(Skipped(label, url, "not http(s)"))
             elif len(child) == 0:
