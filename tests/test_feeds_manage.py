@@ -36,7 +36,8 @@ def _config(tmp_path: Path, web: HTTPServer) -> str:
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump({
         "database": {"url": f"sqlite:///{tmp_path / 'm.db'}"},
-        "fetch": {"full_text": False},  # private addresses refused: the default
+        # private addresses refused (the default); parsing in-process (no worker pool)
+        "fetch": {"full_text": False, "extract_workers": 0},
         "feeds": [{"name": "configured", "url": web.url_for("/configured.xml"),
                    "tags": ["wire"]},
                   {"name": "broken", "url": web.url_for("/gone.xml")}],
