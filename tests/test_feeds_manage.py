@@ -212,3 +212,24 @@ def test_opml_import_says_what_it_skipped_and_why(tmp_path: Path, web: HTTPServe
 
     code, out, _ = run("--config", cfg, "feeds", "import", str(opml), "--allow-private")
     assert "imported 1 feeds: lan" in out  # the private one, allowed now
+
+
+def test_add_poll_disable_remove_on_postgresql(tmp_path: Path, web: HTTPServer,
+                                               pg_url: str) -> None:
+    web.expect_request("/mine.xml").respond_with_data(
+        rss(ITEMS), content_type="application/rss+xml")
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({
+        "database": {"url": pg_url}, "fetch": {"full_text": False, "extract_workers": 0},
+        "feeds": [], "rules": [{"name": "russia-china-us", "countries": {"at_least": 2}}]}))
+    cfg = str(path)
+    code, _, err = run("--config", cfg, "feeds", "add", web.url_for("/mine.xml"),
+                       "--allow-private", "--name", "mine")
+    assert code == 0, err
+    code, out, err = run("--config", cfg, "feeds", "poll", "mine", "--json")
+    assert code == 0, err
+    assert json.loads(out)["new_entries"] == 2 and _feeds(cfg)["mine"]["articles"] == 2
+    code, _, _ = run("--config", cfg, "feeds", "disable", "mine")
+    assert code == 0 and not _feeds(cfg)["mine"]["enabled"]
+    code, _, _ = run("--config", cfg, "feeds", "remove", "mine")
+    assert code == 0 and _feeds(cfg) == {}
