@@ -9,7 +9,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
 
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
-COPY alembic ./alembic
 COPY monitor ./monitor
 COPY config.yaml ./config.yaml
 RUN pip install --no-cache-dir -e . \

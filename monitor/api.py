@@ -265,28 +265,20 @@ def retry_alerts(config: Config, alert_id: int | None = None, failed: bool = Fal
 
 
 def feeds_health(config: Config) -> list[dict[str, Any]]:
+    """Every feed by name: the database's, and config.yaml's not polled yet."""
+    from monitor.configured_feeds import health_row, not_yet_stored
+
     with _session(config, read_only=True) as s:
         counts = store.article_counts_by_feed(s)
-        return [{
+        rows: list[dict[str, Any]] = [{
             "name": f.name, "url": f.url, "enabled": f.enabled, "status": f.last_status,
             "last_error": f.last_error, "error_count": f.error_count,
             "last_checked_at": _iso(f.last_checked_at), "next_check_at": _iso(f.next_check_at),
             "articles": counts.get(f.id, 0), "entries_per_week": f.entries_per_week,
             "dead_reason": f.dead_reason, "source": f.source, "tags": list(f.tags or []),
         } for f in store.list_feeds(s)]
-
-
-def import_opml(config: Config, path: str | Path, allow_private: bool = False) -> list[str]:
-    """Add the feeds of an OPML file (kept in the database beside the config's feeds). They
-    are fetched from public addresses only (unless ``fetch.allow_private_addresses``), or
-    from any address with ``allow_private``."""
-    from monitor.ingest.opml import import_source, read_opml
-
-    prepare_database(config)
-    feeds = read_opml(Path(path).read_bytes())
-    with _session(config) as s:
-        return store.import_feeds(s, [(f.name, f.url, f.tags) for f in feeds],
-                                  pipeline.utcnow(), source=import_source(allow_private))
+    rows += [health_row(f) for f in not_yet_stored(config.feeds, {r["name"] for r in rows})]
+    return sorted(rows, key=lambda r: r["name"])
 
 
 def export_opml(config: Config) -> str:

@@ -79,8 +79,15 @@ class SchemaVersionError(StoreError):
 
 
 class UsageError(MonitorError):
-    """What the user asked cannot be done as asked (the command line exits 2): an unknown
-    name or id, or an alert that was already sent."""
+    """What was asked cannot be done as asked (the command line exits 2): an unknown name or id
+    (``suggestions`` are the closest known ones), an alert that was already sent, a feed that
+    config.yaml manages, a URL that is not a feed's."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+        self.suggestions = suggestions or []
+        hint = f"; did you mean {' or '.join(map(repr, self.suggestions))}?" \
+            if self.suggestions else ""
+        super().__init__(message + hint)
 
 
 class NotFoundError(UsageError):

@@ -33,15 +33,13 @@ from monitor.ingest.extract import Extracted
 from monitor.ingest.feeds import Entry, ParsedFeed
 from monitor.ingest.fetch import feed_may_be_private, fetch
 from monitor.ingest.identity import article_key, canonical_url, entry_key
+from monitor.ingest.probe import FEED_ACCEPT
 from monitor.ingest.workers import extract_in_pool, parse_in_pool
 from monitor.rules.engine import Context
 from monitor.stories import Signature, signature
 
 log = logging.getLogger("monitor.pipeline")
 R = TypeVar("R")
-
-FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
-               "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
 
 
 @dataclass

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 from weakref import WeakKeyDictionary, WeakSet
 
+from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -24,7 +25,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from alembic import command
 from monitor.config import DatabaseConfig
 from monitor.errors import SchemaVersionError, StoreError
 
@@ -33,8 +33,9 @@ SQLITE_BUSY_SECONDS = 5.0
 # this many times, before the kernel gives the connection up.
 KEEPALIVE_IDLE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT = 10, 5, 3
 
-# The repository's alembic/ folder (the package is installed editable from the clone).
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "alembic"
+# The migrations ship inside the package (monitor/migrations: env.py and versions/), so an
+# installed wheel upgrades a database as well as a clone does.
+MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,8 @@ def abort_connections(engine: Engine) -> int:
 def alembic_config(engine: Engine) -> AlembicConfig:
     """An Alembic config bound to ``engine`` (used by ``upgrade`` and the drift test)."""
     if not (MIGRATIONS_DIR / "env.py").exists():
-        raise StoreError(f"migrations not found at {MIGRATIONS_DIR}; install monitor from its repo")
+        raise StoreError(f"migrations not found at {MIGRATIONS_DIR}: this installation of "
+                         "monitor is incomplete; reinstall it")
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine

@@ -70,7 +70,7 @@ class Feed(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     url: Mapped[str] = mapped_column(Text)  # where it is polled (follows permanent redirects)
     config_url: Mapped[str | None] = mapped_column(Text)  # what the config says
-    source: Mapped[str] = mapped_column(String(16), default="config")  # config | opml
+    source: Mapped[str] = mapped_column(String(16), default="config")  # config|opml*|added*
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     interval_seconds: Mapped[float | None] = mapped_column(Float)
     full_text: Mapped[bool | None] = mapped_column(Boolean)

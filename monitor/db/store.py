@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, bindparam, func, select, text, update
+from sqlalchemy import Engine, Table, bindparam, delete, func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
@@ -102,6 +102,49 @@ def import_feeds(session: Session, feeds: Sequence[tuple[str, str, list[str]]],
         added.append(name)
     session.flush()
     return added
+
+
+def feed_by_name(session: Session, name: str) -> Feed | None:
+    return session.scalars(select(Feed).where(Feed.name == name)).one_or_none()
+
+
+def delete_feed(session: Session, name: str) -> bool:
+    """Delete a feed and its entry links (its articles, hits and alerts stay)."""
+    feed = feed_by_name(session, name)
+    if feed is None:
+        return False
+    session.execute(delete(FeedEntry).where(FeedEntry.feed_id == feed.id))
+    session.delete(feed)
+    session.flush()
+    return True
+
+
+def set_feed_enabled(session: Session, name: str, enabled: bool, now: datetime) -> Feed | None:
+    """Turn a feed off, or on again: due at once, its errors forgotten, revived if dead."""
+    feed = feed_by_name(session, name)
+    if feed is None:
+        return None
+    feed.enabled = enabled
+    if enabled:
+        feed.next_check_at, feed.error_count, feed.dead_reason = now, 0, None
+    session.flush()
+    return feed
+
+
+def claim_feed(session: Session, name: str, now: datetime, owner: str,
+               lease_seconds: float) -> Feed | None:
+    """Lease one feed to poll now, whatever its schedule; None while another instance holds
+    a lease on it."""
+    stmt = select(Feed).where(Feed.name == name)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    feed = session.scalars(stmt).one_or_none()
+    if feed is None or (feed.lease_owner not in (None, owner) and feed.lease_expires_at
+                        and feed.lease_expires_at > now):
+        return None
+    feed.lease_owner, feed.lease_expires_at = owner, now + timedelta(seconds=lease_seconds)
+    session.flush()
+    return feed
 
 
 def claim_due_feeds(session: Session, now: datetime, limit: int, owner: str,

@@ -26,9 +26,12 @@ from monitor.ingest.opml import OPML_LAN
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-# Feed sources whose URLs the operator vouched for: config.yaml's, and OPML imported with
-# ``monitor feeds import --allow-private``.
-TRUSTED_SOURCES = ("config", OPML_LAN)
+# Feed sources whose URLs the operator vouched for: config.yaml's, OPML imported with
+# ``monitor feeds import --allow-private`` and feeds added with ``monitor feeds add
+# --allow-private``.
+ADDED = "added"  # ``monitor feeds add``: fetched through the SSRF guard
+ADDED_LAN = "added-lan"  # ``monitor feeds add --allow-private``
+TRUSTED_SOURCES = ("config", OPML_LAN, ADDED_LAN)
 
 # Special-purpose ranges that Python 3.11's ``is_global`` still calls global (IANA registry).
 _NOT_GLOBAL = tuple(ipaddress.ip_network(n) for n in (

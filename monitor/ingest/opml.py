@@ -1,7 +1,9 @@
 """OPML reading and writing (feed lists exchanged with other readers). Pure.
 
-Reading takes every ``<outline>`` with an ``xmlUrl``; its name comes from ``title`` or
-``text``, its tags from ``category`` and from the folders (parent outlines) it sits in.
+Reading takes every ``<outline>`` with an http(s) ``xmlUrl``; its name comes from ``title`` or
+``text``, its tags from ``category`` and from the folders (parent outlines) it sits in. An
+outline that is neither a feed nor a folder (no ``xmlUrl``, no children), or whose ``xmlUrl``
+is not http(s), is reported as skipped, with why.
 Imported feeds are fetched through the SSRF guard unless imported with ``--allow-private``.
 ElementTree is safe here: the expat bundled with Python 3.11 refuses entity-expansion bombs.
 """
@@ -20,6 +22,22 @@ class OpmlFeed:
     name: str
     url: str
     tags: list[str] = field(default_factory=list)
+    label: str = field(default="", compare=False)  # as the OPML file names it
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A listed feed that was not added, and why."""
+
+    name: str
+    url: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class OpmlRead:
+    feeds: list[OpmlFeed]
+    skipped: list[Skipped]
 
 
 def _slug(text: str) -> str:
@@ -29,6 +47,12 @@ def _slug(text: str) -> str:
 def read_opml(data: bytes) -> list[OpmlFeed]:
     """Feeds listed in an OPML document; raises ``MonitorError`` for a document that is not
     OPML."""
+    return read_opml_items(data).feeds
+
+
+def read_opml_items(data: bytes) -> OpmlRead:
+    """The feeds of an OPML document, and the outlines skipped (no ``xmlUrl``, not http(s));
+    raises ``MonitorError`` for a document that is not OPML."""
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
@@ -36,6 +60,7 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
     if root.tag.lower() != "opml":
         raise MonitorError("not an OPML file: the root element is not <opml>")
     out: list[OpmlFeed] = []
+    skipped: list[Skipped] = []
     names: set[str] = set()
 
     def walk(node: ET.Element, folders: list[str]) -> None:
@@ -53,7 +78,11 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
                 while name in names:
                     name, n = f"{base}-{n}", n + 1
                 names.add(name)
-                out.append(OpmlFeed(name, url, tags))
+                out.append(OpmlFeed(name, url, tags, label))
+            elif url:
+                skipped.append(Skipped(label, url, "not http(s)"))
+            elif len(child) == 0:
+                skipped.append(Skipped(label, "", "missing xmlUrl"))
             walk(child, [*folders, label] if not url and label else folders)
 
     body = root.find("body")
@@ -61,7 +90,7 @@ def read_opml(data: bytes) -> list[OpmlFeed]:
         walk(body if body is not None else root, [])
     except RecursionError:  # thousands of nested folders: a clear error, not a traceback
         raise MonitorError("not an OPML file we can read: outlines nested too deeply") from None
-    return out
+    return OpmlRead(out, skipped)
 
 
 OPML = "opml"  # imported: fetched through the SSRF guard

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 
-from sqlalchemy import text
-
 from alembic import context
+from sqlalchemy import text
 
 from monitor.config import default_config_path, load_config
 from monitor.db.engine import make_engine
