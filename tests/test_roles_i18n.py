@@ -201,3 +201,7 @@ def test_english_stories_keep_the_english_patterns_alone() -> None:
     found = roles_in("Japan and India deepen trade", "The deal was struck as the United States "
                      "watched from the sidelines.")
     assert found["United States"] is S
+    # A briefing's headline and line, with too few English words to read as English.
+    briefing = roles_in("Your Monday Briefing: Ukraine Strikes Back", "Plus the Covid rules "
+                        "in China.")
+    assert briefing["China"] is S

@@ -307,6 +307,9 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     found = [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
                                                                 catalogue)) else r
              for i, (r, m) in enumerate(zip(found, mentions, strict=True))]
-    # ... and the subjects that only pass (rules/passing.py): a list, a lone aside.
+    # ... and the subjects that only pass (rules/passing.py): a list, a lone aside; not in an
+    # English headline or briefing that has too few English words to read as English above.
+    if reads_english(fields, least=1):
+        return found
     passed = passing(mentions, [r is Role.SUBJECT for r in found], fields, catalogue)
     return [Role.PASSING if i in passed else r for i, r in enumerate(found)]

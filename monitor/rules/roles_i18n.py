@@ -187,11 +187,13 @@ _ENGLISH = re.compile(r"\b(?:the|The|and|of|to|is|was|were|for|that|with|from|ha
 _SAMPLE = 400
 
 
-def reads_english(fields: Fields) -> bool:
-    """Whether the article reads as English (its title and first few hundred characters):
-    then rules/roles.py's patterns alone decide."""
+def reads_english(fields: Fields, least: int = 3) -> bool:
+    """Whether the article reads as English (its title and first few hundred characters have
+    ``least`` English function words): then rules/roles.py's patterns alone decide. A
+    headline and a line of English may have fewer; ``least=1`` tells them from the other
+    languages, where English words are rare."""
     sample = fields.title + " " + (fields.lead[:_SAMPLE] + " " + fields.body[:_SAMPLE])[:_SAMPLE]
-    return len(_ENGLISH.findall(sample)) >= 3
+    return len(_ENGLISH.findall(sample)) >= least
 
 
 def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
