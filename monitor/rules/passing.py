@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
+from monitor.rules.morphology import is_word
 from monitor.rules.world import spans
 
 LIST_MIN, LIST_MIN_OTHERS = 3, 2
@@ -34,6 +35,7 @@ _LIST_GAP = re.compile(
     r"(?:(?:and|und|et|y|e|i|ve|и|й|і|та|или|або|oder|ou|o|or|و|یا|এবং|ও|আর|और|एवं|तथा|या|"
     r"및|또는|和|与|與|及|或|と|や)[\s,]*)?")
 _LIST_GAP_MAX = 12
+_REACH = 120  # a list is read this far either side of a catalogue country's name
 _COUNTRY = "country"
 
 
@@ -55,7 +57,7 @@ def _listed(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields
             and any(catalogue.entities[e].kind == _COUNTRY for e in m.entity_ids)]
         if not items:
             continue
-        items += [(s, e, f"@{s}", None) for s, e in spans(text, catalogue.world)
+        items += [(s, e, f"@{s}", None) for s, e in _near(text, items, catalogue)
                   if not any(a < e and s < b for a, b, _c, _i in items)]
         items.sort()
         chain = [items[0]]
@@ -70,6 +72,23 @@ def _listed(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields
             if item is not None:
                 chain = [item]
     return found
+
+
+def _near(text: str, items: Sequence[tuple[int, int, str, int | None]],
+          catalogue: Catalogue) -> list[tuple[int, int]]:
+    """The other countries' names within ``_REACH`` characters of the items (a long body is
+    not read whole)."""
+    windows: list[list[int]] = []
+    for start, end, _c, _i in items:
+        lo, hi = max(0, start - _REACH), min(len(text), end + _REACH)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    # (a name cut by a window's edge is not a name)
+    return [(lo + s, lo + e) for lo, hi in windows for s, e in spans(text[lo:hi], catalogue.world)
+            if not (s == 0 < lo and is_word(text[lo - 1]))
+            and not (lo + e == hi < len(text) and is_word(text[hi]))]
 
 
 def _gap_ok(gap: str) -> bool:

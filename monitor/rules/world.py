@@ -15,12 +15,12 @@ name Iran and India.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
+import ahocorasick_rs
 import yaml
 
 from monitor.errors import RuleError
@@ -40,15 +40,18 @@ _MIN_KANA = 3  # a two-kana name (マリ) is a syllable of many words
 
 @dataclass(frozen=True)
 class World:
-    """The other countries' names, by first letter: first letter -> ((name, stem), ...)."""
+    """The other countries' names (with whether each is a Slavic stem) and an automaton over
+    them (built once: a text is then read in one pass)."""
 
-    by_first: Mapping[str, tuple[tuple[str, bool], ...]]
+    names: tuple[str, ...] = ()
+    stems: tuple[bool, ...] = ()
+    automaton: ahocorasick_rs.AhoCorasick | None = field(default=None, compare=False)
 
     def __bool__(self) -> bool:
-        return bool(self.by_first)
+        return bool(self.names)
 
 
-NO_WORLD = World({})
+NO_WORLD = World()
 
 
 def parse_world(data: Any) -> World:
@@ -56,16 +59,18 @@ def parse_world(data: Any) -> World:
     names = data.get("names") if isinstance(data, dict) else None
     if not isinstance(names, dict):
         raise RuleError(f"{WORLD_NAMES}: expected a mapping with a 'names' mapping")
-    forms: set[tuple[str, bool]] = set()
+    forms: dict[str, bool] = {}
     for lang, listed in names.items():
         if not isinstance(listed, list):
             raise RuleError(f"{WORLD_NAMES}: names.{lang}: expected a list")
-        forms.update(_form(str(n)) for n in listed)
-    by_first: dict[str, list[tuple[str, bool]]] = {}
-    for text, stem in sorted(forms):
-        if text and not (script_of(text) == CJK and _kana(text) and len(text) < _MIN_KANA):
-            by_first.setdefault(text[0], []).append((text, stem))
-    return World({k: tuple(v) for k, v in by_first.items()})
+        for text, stem in (_form(str(n)) for n in listed):
+            if text and not (script_of(text) == CJK and _kana(text) and len(text) < _MIN_KANA):
+                forms[text] = forms.get(text, False) or stem
+    if not forms:
+        return NO_WORLD
+    keys = sorted(forms)
+    return World(tuple(keys), tuple(forms[k] for k in keys), ahocorasick_rs.AhoCorasick(
+        keys, implementation=ahocorasick_rs.Implementation.ContiguousNFA))
 
 
 def _form(name: str) -> tuple[str, bool]:
@@ -88,13 +93,18 @@ def load_world() -> World:
 def spans(text: str, world: World) -> list[tuple[int, int]]:
     """(start, end) of each other country's name in ``text``, longest first where names
     overlap, in order."""
-    if not world or not text:
+    if world.automaton is None or not text:
         return []
     folded, at = arabic_folded(text)
     found: list[tuple[int, int]] = []
-    for first in set(folded):
-        for name, stem in world.by_first.get(first, ()):
-            found.extend(_occurrences(folded, name, stem))
+    for index, start, end in world.automaton.find_matches_as_indexes(folded, overlapping=True):
+        name = world.names[index]
+        script = script_of(name)
+        if not start_ok(folded, start, script):
+            continue
+        real_end = end_of(folded, start, end, script, world.stems[index])
+        if real_end is not None:
+            found.append((start, real_end))
     found.sort(key=lambda se: (se[0], -se[1]))
     kept: list[tuple[int, int]] = []
     for start, end in found:
@@ -103,17 +113,6 @@ def spans(text: str, world: World) -> list[tuple[int, int]]:
     if at is None:
         return kept
     return [(at[s], at[e - 1] + 1) for s, e in kept]
-
-
-def _occurrences(text: str, name: str, stem: bool) -> Iterable[tuple[int, int]]:
-    script = script_of(name)
-    at = text.find(name)
-    while at != -1:
-        if start_ok(text, at, script):
-            end = end_of(text, at, at + len(name), script, stem)
-            if end is not None:
-                yield at, end
-        at = text.find(name, at + 1)
 
 
 def names_other(text: str, world: World) -> bool:
