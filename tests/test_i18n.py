@@ -24,6 +24,7 @@ from monitor.rules.engine import RuleEngine
 from monitor.rules.evaluate import in_split
 from monitor.rules.matcher import Matcher
 from monitor.rules.salience import counted
+from monitor.rules.world import spans
 from tests.conftest import shared
 
 CATALOGUE = load_catalogue()
@@ -309,6 +310,41 @@ def test_generated_country_names_are_in_sync_with_cldr() -> None:
     from bench.gen_country_names import OUT, generate
 
     assert yaml.safe_load(OUT.read_text("utf-8")) == {"aliases": generate()}
+
+
+def test_generated_world_names_are_in_sync_with_cldr() -> None:
+    pytest.importorskip("babel")
+    from bench.gen_country_names import WORLD_OUT, generate_world
+
+    assert yaml.safe_load(WORLD_OUT.read_text("utf-8")) == {"names": generate_world()}
+
+
+# The other countries' names (rules/world.py), found by each script's rule: the inflected or
+# prefixed forms are not in the generated file. The empty rows guard against names inside
+# other words and against the three countries themselves.
+WORLD_ROWS = [
+    ("Переговоры Ирана и Индии", ["Ирана", "Индии"]),
+    ("وإيران والهند توقعان اتفاقا", ["إيران", "الهند"]),
+    ("کرهٔ شمالی آزمایش کرد", ["کرهٔ شمالی"]),
+    ("ভারতের জন্য কতটা চিন্তার", ["ভারতের"]),
+    ("भारत-चीन समझौते", ["भारत"]),
+    ("인도와 일본은 합의했다", ["인도와", "일본은"]),
+    ("日本株は小幅続伸へ", ["日本"]),
+    ("法国和德国的立场", ["法国", "德国"]),
+    ("Fransa ve Hindistan'ı geride bıraktı", ["Fransa", "Hindistan"]),
+    ("Die Favoriten USA, Kanada und Deutschland", ["Kanada", "Deutschland"]),
+    ("La Unión Europea y Colombia", ["Unión Europea", "Colombia"]),
+    ("Россия, Китай и США", []),
+    ("Малый бизнес просит помощи", []),  # no three-letter stem (Мали: Мал*)
+    ("マリオの新作", []),  # no two-kana name (マリ)
+    ("وضع مالي صعب", []),  # Mali is "financial" in Arabic
+    ("Indianapolis Colts win", []),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), [pytest.param(t, w, id=t[:30]) for t, w in WORLD_ROWS])
+def test_the_other_countries_are_found_by_each_scripts_rule(text: str, want: list[str]) -> None:
+    assert [text[a:b] for a, b in spans(text, CATALOGUE.world)] == want
 
 
 def _per_language(split: str) -> dict[str, float]:

@@ -19,6 +19,7 @@ from monitor.rules.salience import counted, country_scores
 CATALOGUE = load_catalogue()
 MATCHER = Matcher(CATALOGUE)
 S, SOURCE, VENUE, PERSON = Role.SUBJECT, Role.SOURCE, Role.VENUE, Role.PERSON
+PASSING = Role.PASSING
 
 
 def role_in(text: str, name: str) -> Role:
@@ -90,6 +91,17 @@ ROWS = [
     ("نبرد نابرابر والیبال ایران در شیکاگو", "شیکاگو", PERSON),
     ("فازت روسيا على المنتخب الإسباني في المباراة", "روسيا", PERSON),
     ("Чикаго обыграл Бостон в овертайме", "Чикаго", PERSON),
+    # A university or a hospital: where a person works or is treated, or the place a
+    # university is named after.
+    ("백태웅 미국 하와이대 법학전문대학원 교수를 비롯해 법률가들이", "미국", VENUE),
+    ("美国哈佛大学教授表示，该研究有误。", "美国", VENUE),
+    ("আমেরিকার হাসপাতালে কোমার সঙ্গে লড়ছেন তিনি।", "আমেরিকার", VENUE),
+    ("वह अमेरिका के एक अस्पताल में भर्ती हैं।", "अमेरिका", VENUE),
+    ("به دانشگاه استنفورد کالیفرنیا سفر کرده بود", "کالیفرنیا", VENUE),
+    ("Estudió en la Universidad de California.", "California", VENUE),
+    ("미국 대통령이 말했다", "미국", S),
+    ("আমেরিকার প্রেসিডেন্ট বৈঠক করলেন।", "আমেরিকার", S),
+    ("California aprobó una ley de privacidad.", "California", S),
     # A model or a comparison is where an idea comes from, not a subject.
     ("um novo sistema, inspirado no modelo norte-americano", "norte-americano", Role.ORIGIN),
     ("eine Reform nach amerikanischem Vorbild", "amerikanischem", Role.ORIGIN),
@@ -113,3 +125,83 @@ def test_a_source_alone_does_not_make_a_country_about() -> None:
                     "Anlagen zur Herstellung von Raketentreibstoff zerstört.", body="")
     scores = country_scores(counted(MATCHER.find(fields), CATALOGUE), CATALOGUE, fields=fields)
     assert not scores["US"].about
+
+
+def roles_in(title: str, lead: str, body: str = "") -> dict[str, Role]:
+    """Each mention's text -> its role (the first mention of that text)."""
+    fields = Fields(title=title, lead=lead, body=body)
+    mentions = counted(MATCHER.find(fields), CATALOGUE)
+    found: dict[str, Role] = {}
+    for m, r in zip(mentions, roles(mentions, fields, CATALOGUE), strict=True):
+        found.setdefault(m.text, r)
+    return found
+
+
+# A country that only passes (rules/passing.py): one of a list of countries in the lead or the
+# body, or named once in the lead under a title that names another country and not it. The
+# subject rows guard the rule: a title that names no other country, a list of only the
+# three, a list in the title, a country the text returns to.
+PASSING_ROWS = [
+    # Lists: three or more countries, two of them others, in any script.
+    ("গ্যাস সংকট: কেন্দ্রীয় মন্ত্রীর দাবি",
+     "আমদানি বাড়ছে। আমেরিকা, রাশিয়া, নরওয়ে, কানাডা এবং আলজেরিয়ার মতো দেশগুলো থেকে জ্বালানি আসছে।",
+     "রাশিয়া", PASSING),
+    ("ब्रिक्स का विस्तार", "ब्रिक्स में ईरान, भारत, चीन, यूएई जैसे देश शामिल हैं।", "चीन", PASSING),
+    ("Basketball: Frankreich hadert", "Die drei Favoriten USA, Kanada und Deutschland blieben "
+     "unbesiegt.", "USA", PASSING),
+    ("Afrika'da yatırım paketi", "Çin böylece ABD, Fransa ve Hindistan'ı geride bıraktı.", "ABD",
+     PASSING),
+    ("Tarifas", "Aranceles a México, Canadá y China desde enero.", "China", PASSING),
+    ("日本の輸出", "輸出先は韓国、ロシア、インドの順だった。", "ロシア", PASSING),
+    # ... and not lists: only the three, a pair, a list in the title.
+    ("Talks", "США, Китай и Россия договорились о встрече.", "США", S),
+    ("Gespräche", "Deutschland und die USA verhandeln über Zölle.", "USA", S),
+    ("Aranceles a México, Canadá y China", "Entran en vigor en enero.", "China", S),
+    # A lone aside in the lead under a title about another country.
+    ("ভারতের জন্য কতটা চিন্তার? জেনে নিন", "চিন এবং রাশিয়া ছাড়া আর কোনও দেশের জাহাজ যেতে দিচ্ছে না।",
+     "রাশিয়া", PASSING),
+    ("ジョージア 野党支持者らが大規模なデモ",
+     "議会選挙で、ロシアに融和的な与党が過半数を獲得した。", "ロシア", PASSING),
+    ("کیم جونگ-اون به مقام ریاست کشور کره شمالی رسید",
+     "برخی ناظران هدف را پیمان صلح بین کره شمالی و ایالات متحده دانسته‌اند.", "ایالات متحده",
+     PASSING),
+    ("Netanjahu: Russland soll die Hisbollah beliefern", "Auch chinesische Waffen sind "
+     "aufgetaucht.", "chinesische", PASSING),
+    # ... and not: the title names no country, names this one, or the text returns to it.
+    ("Après la rupture de deux câbles en mer Baltique", "Six pays européens accusent la Russie.",
+     "Russie", S),
+    ("Russische Schauspieler sollen Fake-Video aufgenommen haben", "Hinter der Aktion wird "
+     "Russland vermutet.", "Russland", S),
+    ("Netanjahu: Russland soll die Hisbollah beliefern", "Auch chinesische Waffen sind "
+     "aufgetaucht.", "Russland", S),
+    ("Indien und Japan vertiefen Handel", "China reagiert verärgert. China droht mit Zöllen.",
+     "China", S),
+]
+
+
+@pytest.mark.parametrize(("title", "lead", "name", "want"),
+                         [pytest.param(*row, id=f"{row[2]}-{row[3].value}-{n}")
+                          for n, row in enumerate(PASSING_ROWS)])
+def test_a_country_that_only_passes(title: str, lead: str, name: str, want: Role) -> None:
+    found = roles_in(title, lead)
+    assert name in found, f"{name!r} is not a mention"
+    assert found[name] is want
+
+
+def test_a_passing_mention_does_not_make_a_country_about() -> None:
+    """Indian fuel imports from a list of suppliers are not about Russia or the US."""
+    fields = Fields(title="গ্যাস সংকট: কেন্দ্রীয় মন্ত্রীর দাবি", body="",
+                    lead="আমেরিকা, রাশিয়া, নরওয়ে, কানাডা এবং আলজেরিয়ার মতো দেশগুলো থেকে জ্বালানি আসছে।")
+    scores = country_scores(counted(MATCHER.find(fields), CATALOGUE), CATALOGUE, fields=fields)
+    assert not scores["RU"].about and not scores["US"].about
+
+
+def test_english_stories_keep_the_english_patterns_alone() -> None:
+    """The passing rules read other languages; English is rules/roles.py's."""
+    found = roles_in("Japan and India deepen trade", "The deal was struck as the United States "
+                     "watched from the sidelines.")
+    assert found["United States"] is S
+    # A briefing's headline and line, with too few English words to read as English.
+    briefing = roles_in("Your Monday Briefing: Ukraine Strikes Back", "Plus the Covid rules "
+                        "in China.")
+    assert briefing["China"] is S

@@ -4,14 +4,16 @@ See the YAML file's header for the alias conventions (case, stems, CJK, blockers
 shipped catalogue also merges the names of the other languages the feeds speak, kept apart
 and keyed by entity id: ``country-names.yaml`` (generated from CLDR by
 ``bench/gen_country_names.py``) and ``entities-i18n.yaml`` (typed: demonyms, leaders,
-institutions, state media, blockers).
+institutions, state media, blockers). The names of the world's other countries
+(``world-names.yaml``, also generated from CLDR) come along as ``Catalogue.world``, read by the
+role patterns (``rules/world.py``), never matched as entities.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ import yaml
 
 from monitor.errors import RuleError
 from monitor.rules.morphology import CJK, CYRILLIC, SLAVIC_ENDINGS, script_of
+from monitor.rules.world import NO_WORLD, World, load_world
 
 COUNTRY_NAMES = {"RU": "Russia", "CN": "China", "US": "United States"}
 
@@ -57,6 +60,7 @@ class Catalogue:
     entities: dict[str, Entity]
     aliases: list[Alias]
     patterns: tuple[Pattern, ...] = ()
+    world: World = NO_WORLD  # the other countries' names (rules/world.py)
 
 
 def _is_cjk(text: str) -> bool:
@@ -242,6 +246,8 @@ def load_catalogue(path: str | Path | None = None,
                                     [yaml.safe_load(t) for t in translations])
     except yaml.YAMLError as exc:
         raise RuleError(f"catalogue is not valid YAML: {exc}") from None
+    if path is None:
+        catalogue = replace(catalogue, world=load_world())
     if extra:
         from monitor.rules.user_entities import merge_catalogue
 

@@ -28,6 +28,7 @@ from enum import Enum
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.genre import Genre, genre
 from monitor.rules.matcher import Fields, Mention
+from monitor.rules.passing import passing
 from monitor.rules.roles_i18n import foreign_role, reads_english
 
 
@@ -38,6 +39,7 @@ class Role(Enum):
     PERSON = "person"  # a demonym naming a person or an audience
     ORIGIN = "origin"  # where a person or a product comes from ("Chinese-built", "from China")
     TEAM = "team"  # a place naming a team or a venue in a sports or entertainment story
+    PASSING = "passing"  # one of a list of countries, or a lone aside (rules/passing.py)
 
 
 _VERBS = (r"(?:said|says|say|told|tells|warn|warns|warned|reported|reports|report|"
@@ -302,6 +304,12 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     # The other languages' patterns (rules/roles_i18n.py) read what English ones left a subject.
     if reads_english(fields):
         return found
-    return [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
-                                                               catalogue)) else r
-            for i, (r, m) in enumerate(zip(found, mentions, strict=True))]
+    found = [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
+                                                                catalogue)) else r
+             for i, (r, m) in enumerate(zip(found, mentions, strict=True))]
+    # ... and the subjects that only pass (rules/passing.py): a list, a lone aside; not in an
+    # English headline or briefing that has too few English words to read as English above.
+    if reads_english(fields, least=1):
+        return found
+    passed = passing(mentions, [r is Role.SUBJECT for r in found], fields, catalogue)
+    return [Role.PASSING if i in passed else r for i, r in enumerate(found)]

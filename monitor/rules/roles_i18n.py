@@ -14,6 +14,9 @@ languages the feeds speak, from the text around the mention (a few words either 
   a club; "the favourites USA, Canada and Germany" of a tournament: national teams);
 - a person: a demonym naming a tourist, a student, an actor ("американский турист").
 
+- a university or a hospital: where a person works or is treated ("미국 하와이대 교수",
+  "আমেরিকার হাসপাতালে"), or the place a university is named after ("دانشگاه استنفورد
+  کالیفرنیا"): a venue;
 - an origin: a model or a comparison ("inspirado no modelo norte-americano").
 
 ``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
@@ -110,6 +113,19 @@ _VENUE_AFTER = re.compile(
     r"|^['’](?:da|de|ta|te|daki|deki)\s+(?:düzenlenen|yapılan|gerçekleştirilen|toplanan|"
     r"düzenlenecek|yapılacak)\b")
 _CJK_AT = re.compile(r"(?:在|于|於)$")
+# A university or a hospital: where a person works or is treated, or the place a university is
+# named after ("미국 하와이대 교수", "আমেরিকার হাসপাতালে", "美国哈佛大学教授", "دانشگاه
+# استنفورد کالیفرنیا", "Universidad de California").
+_INSTITUTION_AFTER = re.compile(
+    r"^\s?\S{0,8}?대(?:학교|학)?(?:\s\S{1,8}원)?\s?(?:교수|연구원|연구팀|연구진|병원)"
+    r"|^[^\s。，,；]{0,10}?(?:大学|大學|大)(?:的)?(?:教授|研究|医院|醫院|病院)"
+    r"|^\S{0,3}\s+(?:\S+\s+)?(?:হাসপাতাল|বিশ্ববিদ্যালয়)"
+    r"|^\S{0,3}\s+(?:के|की)\s+(?:\S+\s+)?(?:अस्पताल|विश्वविद्यालय|यूनिवर्सिटी)")
+_INSTITUTION_BEFORE = re.compile(
+    r"(?<!\w)(?:دانشگاه|بیمارستان|جامعة|مستشفى|Universität|Universidad|Universidade|"
+    r"Université|Universitat|Università|Klinik|hôpital|hospital|университет\w*|"
+    r"університет\w*)(?:\s+\S+){0,2}?\s+(?:(?:de|of|von|do|da|del|di)\s+)?$",
+    re.IGNORECASE)
 # A dateline: the place a wire story is filed from, at the start of a field ("МОСКВА, 3 марта
 # — РИА Новости", "PEKÍN, 5 ene (EFE).-", "Berlin (dpa) -") or in a Chinese agency's opening
 # ("新华社北京10月4日电").
@@ -171,11 +187,13 @@ _ENGLISH = re.compile(r"\b(?:the|The|and|of|to|is|was|were|for|that|with|from|ha
 _SAMPLE = 400
 
 
-def reads_english(fields: Fields) -> bool:
-    """Whether the article reads as English (its title and first few hundred characters):
-    then rules/roles.py's patterns alone decide."""
+def reads_english(fields: Fields, least: int = 3) -> bool:
+    """Whether the article reads as English (its title and first few hundred characters have
+    ``least`` English function words): then rules/roles.py's patterns alone decide. A
+    headline and a line of English may have fewer; ``least=1`` tells them from the other
+    languages, where English words are rare."""
     sample = fields.title + " " + (fields.lead[:_SAMPLE] + " " + fields.body[:_SAMPLE])[:_SAMPLE]
-    return len(_ENGLISH.findall(sample)) >= 3
+    return len(_ENGLISH.findall(sample)) >= least
 
 
 def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
@@ -200,6 +218,9 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if kinds & (_PLACE_KINDS | {"country"}) and (
             _VENUE_BEFORE.search(before) or _VENUE_AFTER.match(after)
             or (_CJK_AT.search(before) and _ZH_HELD.match(after))):
+        return "venue"
+    if (kinds & (_PLACE_KINDS | {"country"}) and _INSTITUTION_AFTER.match(after)) or (
+            kinds & _PLACE_KINDS and _INSTITUTION_BEFORE.search(before)):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(
             _sentence(text, mention.start, mention.end)):

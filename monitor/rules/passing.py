@@ -1,0 +1,132 @@
+"""Passing mentions, read from the other countries a story names (``rules/world.py``). Pure.
+
+Two kinds of subject mention say that a country is only passed on the way, in any language:
+
+- a country in a list of countries in the lead or the body (a list in the title is what the
+  story is about): three or more countries, at least two of them others, separated only by
+  commas, slashes, hyphens or a conjunction ("USA, Kanada und Deutschland",
+  "আমেরিকা, রাশিয়া, নরওয়ে, কানাডা এবং আলজেরিয়ার মতো দেশগুলো", "ईरान, भारत, चीन, यूएई जैसे
+  देश"): an example among others, not the story's subject;
+- a lone mention in the lead under another country's title: the title names another
+  country (one of the world's, or another of the catalogue's countries as a subject) and not
+  this one, which the text names once, in the lead, and never again ("India's fuel imports"
+  over a lead that lists America among the suppliers; "Georgian election protests" whose lead
+  calls the ruling party friendly to Russia). The title says what the story is about; a
+  single aside in the lead does not add a country to it.
+
+``passing`` returns the indices of such mentions; ``rules/roles.py`` gives them the role
+``PASSING``, which weighs a fraction of a plain mention (``rules/salience.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from monitor.rules.catalogue import Catalogue
+from monitor.rules.matcher import Fields, Mention
+from monitor.rules.morphology import is_word
+from monitor.rules.world import spans
+
+LIST_MIN, LIST_MIN_OTHERS = 3, 2
+# What may stand between two items of a list of countries.
+_LIST_GAP = re.compile(
+    r"[\s,，、;；()（）/\-–—·・]*"
+    r"(?:(?:and|und|et|y|e|i|ve|и|й|і|та|или|або|oder|ou|o|or|و|یا|এবং|ও|আর|और|एवं|तथा|या|"
+    r"및|또는|和|与|與|及|或|と|や)[\s,]*)?")
+_LIST_GAP_MAX = 12
+_REACH = 120  # a list is read this far either side of a catalogue country's name
+_COUNTRY = "country"
+
+
+def _own(mention: Mention, catalogue: Catalogue) -> set[str]:
+    """The countries a mention names itself (not through a related entity's weight)."""
+    return {c for e in mention.entity_ids if (c := catalogue.entities[e].country)}
+
+
+def _listed(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
+            catalogue: Catalogue) -> set[int]:
+    """Subject mentions of a country name standing in a list of countries."""
+    found: set[int] = set()
+    for name in ("lead", "body"):
+        text = fields.get(name)
+        items: list[tuple[int, int, str, int | None]] = [
+            (m.start, m.end, "/".join(sorted(_own(m, catalogue))), i)
+            for i, m in enumerate(mentions)
+            if m.field == name and _own(m, catalogue)
+            and any(catalogue.entities[e].kind == _COUNTRY for e in m.entity_ids)]
+        if not items:
+            continue
+        items += [(s, e, f"@{s}", None) for s, e in _near(text, items, catalogue)
+                  if not any(a < e and s < b for a, b, _c, _i in items)]
+        items.sort()
+        chain = [items[0]]
+        for item in [*items[1:], None]:
+            if item is not None and _gap_ok(text[chain[-1][1]:item[0]]):
+                chain.append(item)
+                continue
+            countries = {c for _s, _e, c, _i in chain}
+            if (len(countries) >= LIST_MIN
+                    and sum(c.startswith("@") for c in countries) >= LIST_MIN_OTHERS):
+                found.update(i for _s, _e, _c, i in chain if i is not None and subject[i])
+            if item is not None:
+                chain = [item]
+    return found
+
+
+def _near(text: str, items: Sequence[tuple[int, int, str, int | None]],
+          catalogue: Catalogue) -> list[tuple[int, int]]:
+    """The other countries' names within ``_REACH`` characters of the items (a long body is
+    not read whole)."""
+    windows: list[list[int]] = []
+    for start, end, _c, _i in items:
+        lo, hi = max(0, start - _REACH), min(len(text), end + _REACH)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    # (a name cut by a window's edge is not a name)
+    return [(lo + s, lo + e) for lo, hi in windows for s, e in spans(text[lo:hi], catalogue.world)
+            if not (s == 0 < lo and is_word(text[lo - 1]))
+            and not (lo + e == hi < len(text) and is_word(text[hi]))]
+
+
+def _gap_ok(gap: str) -> bool:
+    return len(gap) <= _LIST_GAP_MAX and _LIST_GAP.fullmatch(gap) is not None
+
+
+def _lone_in_lead(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
+                  catalogue: Catalogue) -> set[int]:
+    """The lead mention of each country named once, in the lead, under a title that names
+    another country and not it."""
+    in_title: set[str] = set()
+    title_subjects: set[str] = set()
+    seen: dict[str, list[int]] = {}
+    for i, m in enumerate(mentions):
+        own = _own(m, catalogue)
+        if m.field == "title":
+            in_title |= own
+            if subject[i]:
+                title_subjects |= own
+        elif subject[i]:
+            for c in own:
+                seen.setdefault(c, []).append(i)
+    lone = {c: at[0] for c, at in seen.items()
+            if len(at) == 1 and c not in in_title and mentions[at[0]].field == "lead"}
+    # A lone country is not named in the title, so any country the title names is another.
+    if lone and (title_subjects or spans(fields.title, catalogue.world)):
+        return set(lone.values())
+    return set()
+
+
+def passing(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
+            catalogue: Catalogue) -> set[int]:
+    """Indices of the subject mentions (``subject[i]``) that only pass (see the module's
+    docstring)."""
+    if not catalogue.world or not any(subject):
+        return set()
+    return _listed(mentions, subject, fields, catalogue) | _lone_in_lead(
+        mentions, subject, fields, catalogue)
+
+
+__all__ = ["passing"]
