@@ -58,11 +58,15 @@ def load(ctx: click.Context) -> Config:
 
 
 def runtime_errors(fn: F) -> F:
-    """Turn monitor's errors into a one-line message and exit code 1."""
+    """Turn monitor's errors into a one-line message and exit code 1 (2 for a config error
+    found once the database could be read, e.g. a rule naming a feed no feed has)."""
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
+        except ConfigError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
         except MonitorError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
