@@ -238,20 +238,9 @@ def dispatch_once(config: Config, out: TextIO | None = None,
 
 
 def send_test_alert(config: Config, channel: str, out: TextIO | None = None) -> None:
-    """Send a test message through one configured channel (raises ``DeliveryError``)."""
-    from monitor.alerts.render import AlertView
-
-    view = AlertView(
-        alert_id=0, rule="test", severity="low", title="monitor test alert: Xi and Putin meet "
-        "in Moscow", url="https://example.org/monitor-test", site="monitor",
-        published_at=pipeline.utcnow(), feeds=["test"], score=0.0, test=True,
-        evidence={"clause": "a test message, not a real hit", "about": ["RU", "CN"],
-                  "countries": {"RU": {"name": "Russia", "salience": 4.0, "entities": [
-                      {"id": "Q7747", "name": "Vladimir Putin", "count": 1}]},
-                      "CN": {"name": "China", "salience": 4.0, "entities": [
-                          {"id": "Q15031", "name": "Xi Jinping", "count": 1}]}},
-                  "snippets": [{"field": "title", "text": "Xi and Putin meet in Moscow",
-                                "spans": [[0, 2], [7, 12], [21, 27]]}]})
+    """Send a sample hit through one configured channel, rendered as a real delivery and
+    marked as a test (raises ``DeliveryError``)."""
+    from monitor.sample_alert import sample_view
 
     async def main() -> None:
         async with open_app(config, out=out, workers=0) as app:
@@ -259,7 +248,7 @@ def send_test_alert(config: Config, channel: str, out: TextIO | None = None) -> 
             if target is None:
                 known = ", ".join(app.channel_names) or "none"
                 raise MonitorError(f"no enabled channel named {channel!r} (enabled: {known})")
-            await target.send(view)
+            await target.send(sample_view(app.rules, pipeline.utcnow()))
 
     asyncio.run(main())
 
