@@ -226,3 +226,12 @@ def test_alerts_test_sends_a_real_payload_marked_as_a_test(tmp_path: Path,
     assert set(evidence["about"]) >= {"RU", "CN"}
     assert {"clause", "snippets", "countries"} <= set(evidence) and evidence["snippets"]
     assert evidence["countries"]["RU"]["entities"]
+
+
+def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:
+    text = ("database: {url: '${TRIAL_DB_URL}'}\n"
+            "alerts: {channels: [{name: w, type: webhook, url: 'https://x.example/h'}]}\n"
+            "rules: [{name: r, countries: {at_least: 3, of: [RU, CN]}, languages: [EN]}]\n")
+    paths = [line.split(":")[0] for line in lines_of(text, tmp_path)]
+    assert paths == ["database.url", "rules.0.countries", "rules.0.languages.0",
+                     "alerts.channels.0.url"]

@@ -1,22 +1,20 @@
 """Checks across a validated config: what no single model can see on its own.
 
-A rule that can never fire is an error: a language code no article can have, a feed name or
-a tag no feed has (checked against the config's feeds plus the feeds imported into the
-database, which only the caller can read: ``rule_source_problems``). Also: a channel key its
-type does not read, user entities that contradict the catalogue, queries that do not compile.
-Each problem is ``(key.path, message)``. Pure (the catalogue is packaged data).
+A rule that can never fire is an error: a feed name or a tag no feed has, checked against
+the config's feeds plus the feeds imported into the database, which only the caller can read
+(``rule_source_problems``). Also: a channel key its type does not read, user entities that
+contradict the catalogue, queries that do not compile. Each problem is ``(key.path,
+message)``. Pure (the catalogue is packaged data).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING
 
-from monitor.config.explain import closest, did_you_mean
-from monitor.config.models import CHANNEL_KEYS, Config, RuleConfig
+from monitor.config.explain import did_you_mean
+from monitor.config.models import CHANNEL_KEYS, Config
 from monitor.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -35,39 +33,10 @@ class KnownFeed:
 
 def check_config(config: Config) -> None:
     """Every check that needs nothing but the config; raises ``ConfigError``."""
-    problems = [*language_problems(config.rules), *channel_key_problems(config)]
-    if problems:
+    if problems := channel_key_problems(config):
         raise ConfigError(problems)
     catalogue = _check_entities(config)
     _check_queries(config, catalogue)
-
-
-@cache
-def _languages() -> dict[str, str]:
-    """ISO 639 codes (two letters, or three where there is no two-letter one) → English name."""
-    from babel import Locale
-
-    names = Locale("en").languages
-    return {code: str(name) for code, name in names.items() if re.fullmatch(r"[a-z]{2,3}", code)}
-
-
-def language_problems(rules: Sequence[RuleConfig]) -> list[Problem]:
-    """Rule ``languages`` are compared with the article's primary language code (``en`` for
-    ``en-GB``): anything else would never match."""
-    known = _languages()
-    by_name = {name.lower(): code for code, name in known.items()}
-    out: list[Problem] = []
-    for i, rule in enumerate(rules):
-        for j, lang in enumerate(rule.languages or []):
-            if lang in known:
-                continue
-            primary = re.split(r"[-_]", lang)[0].lower()
-            guess = (primary if primary in known else by_name.get(lang.lower())
-                     or by_name.get(closest(lang.lower(), by_name) or ""))
-            hint = f"; did you mean `{guess}` ({known[guess]})?" if guess else ""
-            out.append((f"rules.{i}.languages.{j}",
-                        f"unknown language code {lang!r} (ISO 639, e.g. en, ru, zh){hint}"))
-    return out
 
 
 def channel_key_problems(config: Config) -> list[Problem]:

@@ -1,9 +1,9 @@
 """The configuration schema: pydantic models of every section of ``config.yaml``.
 
-Each model checks what it can see on its own (types, ranges, a rule's ``at_least`` against its
-``of``, a database URL's form); checks across sections are in ``checks``. Secrets are
-``SecretStr`` so they never appear in logs or reprs. Durations are written ``90s``, ``5m``,
-``6h``, ``2d``.
+Each model checks what it can see on its own (types, ranges, language codes, a rule's
+``at_least`` against its ``of``, a database URL's form); checks across sections are in
+``checks``. Secrets are ``SecretStr`` so they never appear in logs or reprs. Durations are
+written ``90s``, ``5m``, ``6h``, ``2d``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from monitor.config.languages import rule_language
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -171,7 +173,8 @@ class RuleConfig(_Model):
     min_salience: float | None = Field(default=None, gt=0)  # overrides the "about" threshold
     query: str | None = None  # boolean query, e.g. '@RU NEAR/20 @CN AND sanction*'
     exclude: str | None = None  # the rule does not fire when this query matches
-    languages: list[str] | None = None  # article languages (unknown language passes)
+    # article languages (unknown language passes)
+    languages: list[Annotated[str, AfterValidator(rule_language)]] | None = None
     feeds: list[str] | None = None  # only articles from these feeds
     tags: list[str] | None = None  # only articles from feeds with one of these tags
     severity: Literal["low", "medium", "high"] = "medium"
