@@ -178,7 +178,7 @@ def test_a_relative_sqlite_path_is_relative_to_the_config_file(
 
 
 @pytest.mark.parametrize("command", [
-    ["status"], ["feeds"], ["hits"], ["alerts"],
+    ["status"], ["feeds"], ["hits"], ["alerts"], ["rules", "backtest"],
 ])
 @pytest.mark.parametrize("database", ["missing", "empty"])
 def test_an_unmigrated_database_says_run_db_upgrade(tmp_path: Path, command: list[str],
