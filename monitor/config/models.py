@@ -78,8 +78,6 @@ def _database_url(value: str) -> str:
     scheme = url.drivername.split("+")[0]
     if scheme not in DATABASE_SCHEMES:
         raise ValueError(f"{value!r}: unknown database {scheme!r}; {example}")
-    if scheme != "sqlite" and not url.host:
-        raise ValueError(f"{value!r} names no host; {example}")
     return value
 
 
