@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from monitor import dispatch, pipeline, scheduler
 from monitor.app import App, open_app
 from monitor.config import Config
+from monitor.config_api import check_rule_sources
 from monitor.db import outbox, store
 from monitor.db.engine import (
     abort_connections,
@@ -28,10 +29,11 @@ from monitor.db.engine import (
     current_revision,
     make_engine,
     normalise_url,
+    sqlite_file,
     timeouts_of,
     upgrade,
 )
-from monitor.errors import MonitorError, NotFoundError
+from monitor.errors import MonitorError, NotFoundError, StoreError
 
 log = logging.getLogger("monitor.api")
 
@@ -44,9 +46,13 @@ def _engine(config: Config, *, read_only: bool = False) -> Engine:
 def _session(config: Config, *, read_only: bool = False) -> Iterator[Session]:
     """A unit of work on the configured database, for one CLI command (``read_only``: for
     commands that only look, which then work on a file they cannot write)."""
+    if read_only and (path := sqlite_file(config.database.url)) and not path.exists():
+        raise StoreError(f"no database at {path}: run `monitor db upgrade` (or check "
+                         "database.url)")
     engine = _engine(config, read_only=read_only)
     try:
-        check_schema(engine)  # a newer monitor's database: say so, not a column error
+        # Never migrated, or a newer monitor's database: say so, not a table or column error.
+        check_schema(engine, require_migrated=True)
         with store.unit_of_work(engine) as session:
             yield session
     finally:
@@ -79,6 +85,7 @@ def run_daemon(config: Config) -> None:
     """Run until SIGINT/SIGTERM. On SQLite, one instance per database file (a lock file next
     to it says so clearly); on PostgreSQL, any number share the work."""
     prepare_database(config)
+    check_rule_sources(config)  # rules naming feeds or tags that no feed has
     with single_instance(config):
 
         async def main() -> None:
@@ -202,6 +209,7 @@ def poll_once(config: Config, out: TextIO | None = None, workers: int | None = N
     """One poll cycle over every feed due at ``now`` (default: the current time), then one
     dispatch of the alerts that are due."""
     prepare_database(config)
+    check_rule_sources(config)
 
     async def main() -> OnceReport:
         async with open_app(config, out=out, workers=workers) as app:
@@ -230,21 +238,10 @@ def dispatch_once(config: Config, out: TextIO | None = None,
 
 
 def send_test_alert(config: Config, channel: str, out: TextIO | None = None) -> None:
-    """Send a test message through one configured channel (raises ``DeliveryError``, or
-    ``NotFoundError`` for a channel that is not enabled)."""
-    from monitor.alerts.render import AlertView
-
-    view = AlertView(
-        alert_id=0, rule="test", severity="low", title="monitor test alert: Xi and Putin meet "
-        "in Moscow", url="https://example.org/monitor-test", site="monitor",
-        published_at=pipeline.utcnow(), feeds=["test"], score=0.0, test=True,
-        evidence={"clause": "a test message, not a real hit", "about": ["RU", "CN"],
-                  "countries": {"RU": {"name": "Russia", "salience": 4.0, "entities": [
-                      {"id": "Q7747", "name": "Vladimir Putin", "count": 1}]},
-                      "CN": {"name": "China", "salience": 4.0, "entities": [
-                          {"id": "Q15031", "name": "Xi Jinping", "count": 1}]}},
-                  "snippets": [{"field": "title", "text": "Xi and Putin meet in Moscow",
-                                "spans": [[0, 2], [7, 12], [21, 27]]}]})
+    """Send a sample hit through one configured channel, rendered as a real delivery and
+    marked as a test (raises ``DeliveryError``, or ``NotFoundError`` for a channel that is not
+    enabled)."""
+    from monitor.sample_alert import sample_view
 
     async def main() -> None:
         async with open_app(config, out=out, workers=0) as app:
@@ -252,7 +249,7 @@ def send_test_alert(config: Config, channel: str, out: TextIO | None = None) -> 
             if target is None:
                 raise NotFoundError("enabled channel named", channel, app.channel_names,
                                     hint="no channel is enabled (alerts.channels)")
-            await target.send(view)
+            await target.send(sample_view(app.rules, pipeline.utcnow()))
 
     asyncio.run(main())
 

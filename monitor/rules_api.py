@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from monitor import pipeline
 from monitor.config import Config, CountryCondition, RuleConfig
 from monitor.db import store
-from monitor.db.engine import make_engine
+from monitor.db.engine import check_schema, make_engine
 from monitor.errors import MonitorError
 from monitor.ingest.extract import extract_article
 from monitor.rules.baseline import BASELINE_ALIASES
@@ -139,11 +139,12 @@ def backtest(config: Config, since: timedelta | None, rule: str | None = None,
     rules = [r for r in config.rules if rule is None or r.name == rule]
     if rule is not None and not rules:
         raise MonitorError(f"no rule named {rule!r} in the config")
-    engine = RuleEngine(rules, catalogue_for(config))
     now = now or pipeline.utcnow()
     db = make_engine(config.database.url)
     out: list[BacktestHit] = []
     try:
+        check_schema(db, require_migrated=True)  # "run `monitor db upgrade`", not "no such table"
+        engine = RuleEngine(rules, catalogue_for(config))
         after = 0
         while True:
             with store.unit_of_work(db) as s:

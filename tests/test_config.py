@@ -16,7 +16,8 @@ def test_shipped_config_is_valid_with_console_only_by_default() -> None:
     assert len(cfg.feeds) >= 15
     assert [r.name for r in cfg.rules] == ["russia-china-us"]
     assert [c.name for c in cfg.alerts.enabled] == ["console"]
-    assert cfg.database.url == "sqlite:///monitor.db"
+    # The relative path in the shipped file is relative to the file's folder.
+    assert cfg.database.url == f"sqlite:///{(ROOT / 'monitor.db').resolve()}"
     assert cfg.fetch.allow_private_addresses is False
 
 
@@ -47,13 +48,13 @@ def test_environment_enables_slack_and_email_and_overrides_database() -> None:
     ("rules: [{name: r, countries: {of: [RU, XX]}}]", "rules.0.countries.of.1", "'RU'"),
     ("rules: [{name: r}]", "rules.0", "condition"),
     ("rules: [{name: r, countries: {}, channels: [pager]}]", "", "unknown channel"),
-    ("alerts: {channels: [{name: s, type: slack, enabled: true}]}", "alerts.channels.0",
-     "webhook_url"),
+    ("alerts: {channels: [{name: s, type: slack, enabled: true}]}",
+     "alerts.channels.0.webhook_url", "is not given"),
     ("alerts: {channels: [{name: p, type: pigeon}]}", "alerts.channels.0.type", "console"),
     ("alerts: {channels: [{name: e, type: email, security: tls}]}",
      "alerts.channels.0.security", "starttls"),
     ("fetch: {timeout: -3}", "fetch.timeout", "positive"),
-    ("databse: {url: x}", "databse", "not permitted"),
+    ("databse: {url: x}", "databse", "unknown key; did you mean `database`?"),
 ])
 def test_broken_config_names_the_key_path(tmp_path: Path, yaml_text: str, path: str,
                                           message: str) -> None:

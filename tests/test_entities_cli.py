@@ -44,7 +44,7 @@ def run(config: dict[str, Any], tmp_path: Path, *args: str, input: str | None = 
     ([{"id": "bad id!", "name": "X", "country": "RU"}], "entities.0.id", "pattern"),
     ([{**ACME, "patterns": ["(unclosed"]}], "entities.0.patterns", "bad pattern"),
     ([{"kind": "company"}], "entities.0", "needs an id"),
-    ([{**ACME, "colour": "red"}], "entities.0.colour", "Extra inputs"),
+    ([{**ACME, "colour": "red"}], "entities.0.colour", "unknown key"),
     # Against the packaged catalogue:
     ([{"id": "acme-rockets", "country": "US"}], "entities.0.name", "needs a name"),
     ([{"id": "acme-rockets", "name": "Acme"}], "entities.0.country", "needs a country"),

@@ -221,7 +221,7 @@ def test_alerts_test_command(tmp_path: Any, slack: HTTPServer) -> None:
                                 obj={})
     assert result.exit_code == 0 and "test message sent" in result.stdout
     (message,) = [json.loads(req.get_data()) for req, _ in slack.log]
-    assert "monitor test alert" in json.dumps(message)
+    assert "[monitor test]" in json.dumps(message)
     missing = CliRunner().invoke(cli, ["--config", str(config), "alerts", "test", "pager"],
                                  obj={})
     assert missing.exit_code == 2 and "no enabled channel named 'pager'" in missing.stderr

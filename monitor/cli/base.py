@@ -59,12 +59,13 @@ def load(ctx: click.Context) -> Config:
 
 def runtime_errors(fn: F) -> F:
     """Turn monitor's errors into a one-line message: exit code 2 for a ``UsageError`` (an
-    unknown name or id, …), 1 for the others."""
+    unknown name or id, …) or a config error found once the database could be read (a rule
+    naming a feed no feed has), 1 for the others."""
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except UsageError as exc:
+        except (UsageError, ConfigError) as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
         except MonitorError as exc:

@@ -8,6 +8,7 @@ import click
 
 from monitor import logs
 from monitor.cli.base import api, cli, load, runtime_errors
+from monitor.errors import ConfigError
 
 
 @cli.command()
@@ -40,10 +41,18 @@ def poll(ctx: click.Context, once: bool) -> None:
 @cli.command("check-config")
 @click.pass_context
 def check_config(ctx: click.Context) -> None:
-    """Validate the config: prints OK, or every problem with its key path (exit 2)."""
-    cfg = load(ctx)
-    enabled = ", ".join(f"{c.name} ({c.type})" for c in cfg.alerts.enabled) or "none"
-    click.echo(f"OK: {len(cfg.feeds)} feeds, {len(cfg.rules)} rules, channels: {enabled}")
+    """Validate the config (and rules' feeds and tags against the feeds in the database,
+    when it can be read): prints OK, or every problem with its key path (exit 2)."""
+    from monitor.config_api import check
+
+    try:
+        r = check(load(ctx))
+    except ConfigError as exc:
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(2)
+    imported = f" (+{r.imported_feeds} imported)" if r.imported_feeds else ""
+    click.echo(f"OK: {r.feeds} feeds{imported}, {r.rules} rules, channels: "
+               f"{', '.join(r.channels) or 'none'}")
 
 
 @cli.group()

@@ -212,10 +212,25 @@ def head_revision(engine: Engine) -> str | None:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
-def check_schema(engine: Engine, *, require_head: bool = False) -> None:
+NOT_MIGRATED = "the database has no tables yet: run `monitor db upgrade`"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names (None: another database, ``:memory:`` or a URI)."""
+    parsed = make_url(normalise_url(url))
+    path = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:" \
+            or parsed.query.get("uri"):
+        return None
+    return Path(path)
+
+
+def check_schema(engine: Engine, *, require_head: bool = False,
+                 require_migrated: bool = False) -> None:
     """Raise ``SchemaVersionError`` for a database at a revision this code does not know (a
-    newer monitor migrated it: upgrading the database cannot help), and, with
-    ``require_head``, ``StoreError`` for one that is behind (``monitor db upgrade`` helps)."""
+    newer monitor migrated it: upgrading the database cannot help), and ``StoreError`` saying
+    to run ``monitor db upgrade`` for one never migrated (``require_migrated``) or, with
+    ``require_head``, behind."""
     script = ScriptDirectory.from_config(alembic_config(engine))
     head = script.get_current_head()
     current = current_revision(engine)
@@ -224,6 +239,8 @@ def check_schema(engine: Engine, *, require_head: bool = False) -> None:
         raise SchemaVersionError(
             f"the database is at revision {current}, which this version of monitor does not "
             f"know (newest it knows: {head}): upgrade monitor")
+    if current is None and (require_migrated or require_head):
+        raise StoreError(NOT_MIGRATED)
     if require_head and current != head:
         raise StoreError(f"database schema is not up to date (at {current or 'none'}, this "
                          f"version needs {head}): run `monitor db upgrade`")

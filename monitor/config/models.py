@@ -1,20 +1,16 @@
-"""The configuration schema and its loader: the only reader of ``config.yaml``.
+"""The configuration schema: pydantic models of every section of ``config.yaml``.
 
-``load_config(path, env)`` reads YAML, substitutes ``${VAR}`` / ``${VAR:-default}`` from the
-environment, validates with pydantic and returns a frozen ``Config``. Every problem is reported
-with its key path (``alerts.channels.1.webhook_url``). Secrets are ``SecretStr`` so they never
-appear in logs or reprs. Durations are written ``90s``, ``5m``, ``6h``, ``2d``.
+Each model checks what it can see on its own (types, ranges, language codes, a rule's
+``at_least`` against its ``of``, a database URL's form); checks across sections are in
+``checks``. Secrets are ``SecretStr`` so they never appear in logs or reprs. Durations are
+written ``90s``, ``5m``, ``6h``, ``2d``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -22,15 +18,12 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
-    ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
-from monitor.errors import ConfigError
-
-if TYPE_CHECKING:
-    from monitor.rules.catalogue import Catalogue
+from monitor.config.languages import rule_language
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -69,8 +62,28 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgres")
+
+
+def _database_url(value: str) -> str:
+    """A SQLite or PostgreSQL URL (``sqlite:///monitor.db``, ``postgresql://u@host/db``)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    example = "expected sqlite:///path/to/monitor.db or postgresql://user@host:5432/db"
+    try:
+        url = make_url(value)
+    except (ArgumentError, ValueError):
+        raise ValueError(f"{value!r} is not a database URL; {example}") from None
+    scheme = url.drivername.split("+")[0]
+    if scheme not in DATABASE_SCHEMES:
+        raise ValueError(f"{value!r}: unknown database {scheme!r}; {example}")
+    return value
+
+
 class DatabaseConfig(_Model):
-    url: str = "sqlite:///monitor.db"
+    # A relative SQLite path is relative to the config file's folder (see load.py).
+    url: Annotated[str, AfterValidator(_database_url)] = "sqlite:///monitor.db"
     auto_upgrade: bool = True  # `monitor run` applies pending migrations at start
     # PostgreSQL: how long to wait to connect, for one statement (server side), for data the
     # server does not acknowledge (a silent connection), and for a free pooled connection.
@@ -139,6 +152,16 @@ class CountryCondition(_Model):
     at_least: int = Field(default=2, ge=1)
     of: list[Country] = Field(default_factory=lambda: list(COUNTRIES))
 
+    @model_validator(mode="after")
+    def _can_fire(self) -> CountryCondition:
+        listed = sorted(set(self.of), key=self.of.index)
+        if self.at_least > len(listed):
+            raise PydanticCustomError(
+                "never_fires", "at_least {at_least} is more than the {n} countries in `of` "
+                "({listed}): the rule can never fire",
+                {"at_least": self.at_least, "n": len(listed), "listed": ", ".join(listed)})
+        return self
+
 
 class RuleConfig(_Model):
     """A rule fires when every condition it states holds (see README "Rules")."""
@@ -148,7 +171,8 @@ class RuleConfig(_Model):
     min_salience: float | None = Field(default=None, gt=0)  # overrides the "about" threshold
     query: str | None = None  # boolean query, e.g. '@RU NEAR/20 @CN AND sanction*'
     exclude: str | None = None  # the rule does not fire when this query matches
-    languages: list[str] | None = None  # article languages (unknown language passes)
+    # article languages (unknown language passes)
+    languages: list[Annotated[str, AfterValidator(rule_language)]] | None = None
     feeds: list[str] | None = None  # only articles from these feeds
     tags: list[str] | None = None  # only articles from feeds with one of these tags
     severity: Literal["low", "medium", "high"] = "medium"
@@ -261,12 +285,26 @@ class ChannelConfig(_Model):
     @model_validator(mode="after")
     def _complete_when_enabled(self) -> ChannelConfig:
         if self.enabled is True and (gaps := self.missing()):
-            raise ValueError(f"enabled {self.type} channel lacks {', '.join(gaps)}")
+            # load.py turns this into one line per missing key, naming its ${VAR}.
+            raise PydanticCustomError(
+                "channel_incomplete", "enabled {type} channel lacks {keys}",
+                {"type": self.type, "keys": ", ".join(gaps), "missing": gaps})
         if self.type in ("slack", "webhook") and self.webhook_url is not None:
             url = self.webhook_url.get_secret_value()
             if url and not re.match(r"^https?://", url):
                 raise ValueError("webhook_url must be an http:// or https:// URL")
         return self
+
+
+_COMMON_KEYS = ("name", "type", "enabled", "min_gap", "batch_max", "digest", "digest_at")
+# The keys each channel type reads (README "Alert channels" documents each).
+CHANNEL_KEYS: dict[str, tuple[str, ...]] = {
+    "console": (*_COMMON_KEYS, "timeout"),
+    "slack": (*_COMMON_KEYS, "webhook_url", "bot_token", "slack_channel", "api_url", "timeout"),
+    "webhook": (*_COMMON_KEYS, "webhook_url", "timeout"),
+    "email": (*_COMMON_KEYS, "host", "port", "security", "username", "password", "from_addr",
+              "to", "timeout"),
+}
 
 
 class ServerConfig(_Model):
@@ -338,108 +376,3 @@ class Config(_Model):
                 if ch not in known:
                     raise ValueError(f"rule {rule.name!r} names unknown channel {ch!r}")
         return self
-
-
-def interpolate(value: Any, env: Mapping[str, str]) -> Any:
-    """Replace ``${VAR}`` and ``${VAR:-default}`` in every string of a YAML tree."""
-    if isinstance(value, str):
-        return _ENV_REF.sub(lambda m: env.get(m.group(1)) or (m.group(2) or ""), value)
-    if isinstance(value, list):
-        return [interpolate(v, env) for v in value]
-    if isinstance(value, dict):
-        return {k: interpolate(v, env) for k, v in value.items()}
-    return value
-
-
-def _empty_to_none(value: Any) -> Any:
-    """An unset ``${VAR}`` leaves ``""``; treat it as "not given" so defaults apply."""
-    if isinstance(value, list):
-        return [_empty_to_none(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _empty_to_none(v) for k, v in value.items() if v != ""}
-    return value
-
-
-def parse_config(data: Any, env: Mapping[str, str] | None = None) -> Config:
-    """Validate an already-loaded YAML tree. Raises ``ConfigError`` listing every problem."""
-    env = os.environ if env is None else env
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ConfigError([("", "the top level must be a mapping of sections")])
-    data = _empty_to_none(interpolate(data, env))
-    if url := env.get("MONITOR_DATABASE_URL"):
-        data = {**data, "database": {**(data.get("database") or {}), "url": url}}
-    try:
-        config = Config.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            path = ".".join(str(p) for p in err["loc"] if p != "[key]")
-            msg = err["msg"].removeprefix("Value error, ")
-            problems.append((path, msg))
-        raise ConfigError(problems) from None
-    catalogue = _check_entities(config)
-    _check_queries(config, catalogue)
-    return config
-
-
-def _check_entities(config: Config) -> Catalogue | None:
-    """Merge ``entities:`` into the packaged catalogue once, so that a problem (a new entity
-    without a country, a country that contradicts the catalogue's) is a config error with its
-    key path; returns the merged catalogue (None when there are no user entities)."""
-    if not config.entities:
-        return None
-    from monitor.errors import RuleError
-    from monitor.rules.user_entities import check_entities, merged_catalogue
-
-    if problems := check_entities(config.entities):
-        raise ConfigError(problems)
-    try:
-        return merged_catalogue(config.entities)
-    except RuleError as exc:
-        raise ConfigError([("entities", str(exc))]) from None
-
-
-def _check_queries(config: Config, catalogue: Catalogue | None = None) -> None:
-    """Compile every rule's queries once so a syntax error is a config error with its path."""
-    if not any(r.query or r.exclude for r in config.rules):
-        return
-    from monitor.errors import RuleError
-    from monitor.rules.catalogue import load_catalogue
-    from monitor.rules.query import parse_query
-
-    catalogue = catalogue or load_catalogue()
-    problems = []
-    for i, rule in enumerate(config.rules):
-        for key in ("query", "exclude"):
-            text = getattr(rule, key)
-            if text is None:
-                continue
-            try:
-                parse_query(text, catalogue)
-            except RuleError as exc:
-                problems.append((f"rules.{i}.{key}", str(exc)))
-    if problems:
-        raise ConfigError(problems)
-
-
-def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
-    """Read and validate ``path``. Raises ``ConfigError`` (with key paths) on any problem."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError([("", f"cannot read {path}: {exc.strerror or exc}")]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
-        raise ConfigError([("", f"{path} is not valid YAML{at}: {exc}")]) from None
-    return parse_config(data, env)
-
-
-def default_config_path(env: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    return Path(env.get("MONITOR_CONFIG") or "config.yaml")

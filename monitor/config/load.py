@@ -1,0 +1,95 @@
+"""The only reader of ``config.yaml``: YAML, ``${VAR}`` expansion, validation, checks.
+
+``load_config(path, env)`` returns a frozen ``Config`` or raises ``ConfigError`` listing every
+problem with its key path. A relative SQLite path in ``database.url`` is made relative to the
+config file's folder (not the process's working directory), so every command, wherever it is
+started, uses the same database.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from monitor.config.checks import check_config
+from monitor.config.env import empty_to_none, expand
+from monitor.config.explain import problems_of
+from monitor.config.models import Config
+from monitor.errors import ConfigError
+
+
+def parse_config(data: Any, env: Mapping[str, str] | None = None,
+                 base_dir: Path | None = None) -> Config:
+    """Validate an already-loaded YAML tree. Raises ``ConfigError`` listing every problem.
+    ``base_dir``: the folder a relative SQLite path is relative to (None: leave it)."""
+    env = os.environ if env is None else env
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError([("", "the top level must be a mapping of sections")])
+    expanded = expand(data, env)
+    data = empty_to_none(expanded.data)
+    if url := env.get("MONITOR_DATABASE_URL"):
+        database = data.get("database")
+        data = {**data, "database": {**(database if isinstance(database, dict) else {}),
+                                     "url": url}}
+    problems = list(expanded.problems)
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        seen = {path for path, _ in problems}
+        problems += [p for p in problems_of(exc.errors(), expanded) if p[0] not in seen]
+        raise ConfigError(problems) from None
+    if problems:
+        raise ConfigError(problems)
+    check_config(config)
+    if base_dir is not None:
+        config = _anchor_sqlite(config, base_dir)
+    return config
+
+
+def sqlite_relative_to(url: str, base_dir: Path) -> str:
+    """``sqlite:///monitor.db`` → ``sqlite:////<base_dir>/monitor.db``; other URLs (absolute
+    paths, ``:memory:``, ``file:`` URIs, PostgreSQL) unchanged."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    path = parsed.database
+    if (parsed.get_backend_name() != "sqlite" or not path or path == ":memory:"
+            or parsed.query.get("uri") or path.startswith("file:") or Path(path).is_absolute()):
+        return url
+    return parsed.set(database=str(base_dir.resolve() / path)).render_as_string(
+        hide_password=False)
+
+
+def _anchor_sqlite(config: Config, base_dir: Path) -> Config:
+    url = sqlite_relative_to(config.database.url, base_dir)
+    if url == config.database.url:
+        return config
+    return config.model_copy(update={"database": config.database.model_copy(update={"url": url})})
+
+
+def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Config:
+    """Read and validate ``path``. Raises ``ConfigError`` (with key paths) on any problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([("", f"cannot read {path}: {exc.strerror or exc}")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+        raise ConfigError([("", f"{path} is not valid YAML{at}: {exc}")]) from None
+    return parse_config(data, env, base_dir=path.parent)
+
+
+def default_config_path(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env.get("MONITOR_CONFIG") or "config.yaml")
