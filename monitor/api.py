@@ -81,9 +81,9 @@ def run_daemon(config: Config) -> None:
     to it says so clearly); on PostgreSQL, any number share the work."""
     from monitor.server import check_can_listen
 
-    check_can_listen(config.server)  # a busy server.port: say so before any work starts
-    prepare_database(config)
     with single_instance(config):
+        check_can_listen(config.server)  # a busy server.port: said before any work starts
+        prepare_database(config)
 
         async def main() -> None:
             async with open_app(config) as app:

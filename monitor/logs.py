@@ -4,7 +4,10 @@ Log calls are written ``log.info("feed polled feed=%s new=%d", ...)``: an event 
 key=value pairs carrying the feed, article and alert ids. Fields are taken from the call, never
 re-parsed from the formatted text: the *template*'s ``key=%s`` conversions are paired with the
 record's arguments, so a value from a feed ("x level=debug event=all-clear", a newline) stays
-inside its own field. ``extra={"fields": {...}}`` adds fields too. The JSON formatter writes
+inside its own field, whole, with its type (a number stays a number: write
+``wait_seconds=%.0f``, not ``wait=%.0fs``). Text of the template that is neither the event
+nor a field is kept as ``detail``, never dropped. ``extra={"fields": {...}}`` adds fields
+too (a value that may be absent goes there). The JSON formatter writes
 ``{"ts", "level", "logger", "event", "feed", "new", ...}`` with numbers kept as numbers; the text
 formatter quotes and escapes any value holding spaces, quotes or control characters, and the
 JSON one escapes U+2028, U+2029 and NEL as well, so one call is always one line (also for a
