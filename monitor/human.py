@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 
 def duration(seconds: float) -> str:
@@ -29,20 +29,12 @@ def until(at: datetime, now: datetime) -> str:
 
 def moment(at: datetime) -> str:
     """``2026-12-02 14:05 UTC``: to the minute, in UTC."""
-    from datetime import UTC
-
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def megabytes(size: int) -> str:
     """``12.3 MB`` (one decimal)."""
     return f"{size / 1e6:.1f} MB"
-
-
-def number(value: float) -> str:
-    """A count or score for people: whole numbers bare, others to one decimal (no 7.999)."""
-    rounded = round(value, 1)
-    return f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.1f}"
 
 
 def one_line(text: str) -> str:

@@ -139,6 +139,19 @@ def test_poll_once_on_a_terminal_shows_progress_not_the_log(tmp_path: Path,
     assert "polled 1 feeds (0 failed)" in shown
 
 
+def test_waits_and_sizes_are_rounded_for_people() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from monitor import human
+
+    now = datetime(2026, 12, 2, 14, 0, 30, 999_000, tzinfo=UTC)
+    assert [human.duration(s) for s in (7.999, 59.7, 719.9, 3 * 3600 + 301, 2 * 86400 + 14400)
+            ] == ["8 s", "1 min", "12 min", "3 h 5 min", "2 d 4 h"]
+    assert human.until(now + timedelta(seconds=719.9), now) == "in 12 min"
+    assert human.until(now - timedelta(seconds=7.999), now) == "8 s ago"
+    assert human.moment(now) == "2026-12-02 14:00 UTC" and human.megabytes(12_345_678) == "12.3 MB"
+
+
 # ---- status, check-config, db prune -------------------------------------------------------------
 
 def test_status_lists_the_configured_feeds_before_the_first_poll(tmp_path: Path,

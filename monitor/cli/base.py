@@ -118,7 +118,7 @@ def duration(_ctx: click.Context, _param: click.Parameter, value: str | None
 @click.version_option(package_name="monitor", message="monitor %(version)s")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Config file (default: $MONITOR_CONFIG or ./config.yaml).")
-@click.option("--log-level", default="INFO", show_default=True,
+@click.option("--log-level", default="INFO",
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
               help="Log level (default: logging.level from the config where a command reads it).")
 @click.option("-v", "--verbose", is_flag=True,
