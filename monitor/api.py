@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from monitor import dispatch, pipeline, scheduler
 from monitor.app import App, open_app
 from monitor.config import Config
 from monitor.config_api import check_rule_sources
-from monitor.db import outbox, store
+from monitor.db import due, outbox, store
 from monitor.db.engine import (
     abort_connections,
     check_schema,
@@ -34,6 +34,7 @@ from monitor.db.engine import (
     upgrade,
 )
 from monitor.errors import MonitorError, NotFoundError, StoreError
+from monitor.poll_report import NextDue
 
 log = logging.getLogger("monitor.api")
 
@@ -84,9 +85,12 @@ def prepare_database(config: Config) -> None:
 def run_daemon(config: Config) -> None:
     """Run until SIGINT/SIGTERM. On SQLite, one instance per database file (a lock file next
     to it says so clearly); on PostgreSQL, any number share the work."""
-    prepare_database(config)
-    check_rule_sources(config)  # rules naming feeds or tags that no feed has
+    from monitor.server import check_can_listen
+
     with single_instance(config):
+        check_can_listen(config.server)  # a busy server.port: said before any work starts
+        prepare_database(config)
+        check_rule_sources(config)  # rules naming feeds or tags that no feed has
 
         async def main() -> None:
             async with open_app(config) as app:
@@ -167,21 +171,28 @@ def prune(config: Config) -> int:
 
 
 def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
-    """What `monitor status` shows."""
+    """What `monitor status` shows. The config's feeds that no poll has stored yet are
+    counted (and named in ``not_polled``) as enabled feeds never checked."""
     from sqlalchemy import func, select
 
+    from monitor.config_feeds import not_stored
     from monitor.db.models import Article, Story
 
     now = now or pipeline.utcnow()
     with _session(config, read_only=True) as s:
         feeds = store.list_feeds(s)
+        waiting = not_stored(config.feeds, (f.name for f in feeds))
         bad = sorted((f for f in feeds if f.enabled and (f.error_count or f.dead_reason)),
                      key=lambda f: -f.error_count)
         last = max((f.last_success_at for f in feeds if f.last_success_at), default=None)
+        never = sorted([f.name for f in feeds if f.enabled and f.last_checked_at is None]
+                       + [f.name for f in waiting])
         return {
-            "feeds": {"total": len(feeds), "enabled": sum(f.enabled for f in feeds),
+            "feeds": {"total": len(feeds) + len(waiting),
+                      "enabled": sum(f.enabled for f in feeds) + len(waiting),
                       "in_error": sum(1 for f in bad if not f.dead_reason),
                       "dead": sum(1 for f in bad if f.dead_reason),
+                      "not_polled": never,
                       "last_success": _iso(last),
                       "worst": [{"name": f.name, "error_count": f.error_count,
                                  "last_error": f.last_error, "dead_reason": f.dead_reason}
@@ -193,19 +204,36 @@ def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
                              "created_at": _iso(h.created_at)}
                             for h in store.list_hits(s, limit=5)],
             "outbox": outbox.alert_counts(s),
-            "database": s.get_bind().engine.url.render_as_string(hide_password=True),
+            "database": _shown_url(config),
             "database_bytes": store.database_size(s),
         }
+
+
+def _shown_url(config: Config) -> str:
+    """The configured database URL, its password hidden."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(normalise_url(config.database.url)).render_as_string(hide_password=True)
 
 
 @dataclass
 class OnceReport:
     cycle: pipeline.CycleReport
     dispatch: dispatch.DispatchReport
+    next_due: NextDue | None = None  # when nothing was polled: the feed checked next
+    at: datetime | None = None  # the cycle's time
+
+
+class Progress(Protocol):
+    """Told how many feeds are due, then of each poll as it ends."""
+
+    def start(self, total: int) -> None: ...
+
+    def polled(self, outcome: pipeline.PollOutcome) -> None: ...
 
 
 def poll_once(config: Config, out: TextIO | None = None, workers: int | None = None,
-              now: datetime | None = None) -> OnceReport:
+              now: datetime | None = None, progress: Progress | None = None) -> OnceReport:
     """One poll cycle over every feed due at ``now`` (default: the current time), then one
     dispatch of the alerts that are due."""
     prepare_database(config)
@@ -216,9 +244,17 @@ def poll_once(config: Config, out: TextIO | None = None, workers: int | None = N
             at = now or pipeline.utcnow()
             await asyncio.to_thread(pipeline.sync_feeds, app, at,
                                     daemon_running=daemon_running(config))
-            cycle = await pipeline.poll_cycle(app, at, until_empty=True)
+            if progress is not None:
+                progress.start(await pipeline.run_db(app, due.count_due, at))
+            cycle = await pipeline.poll_cycle(
+                app, at, until_empty=True,
+                on_polled=progress.polled if progress is not None else None)
             sent = await dispatch.dispatch_due(app, at)
-            return OnceReport(cycle, sent)
+            following = None
+            if not cycle.polled:
+                found = await pipeline.run_db(app, due.next_due, at)
+                following = NextDue(*found) if found else None
+            return OnceReport(cycle, sent, following, at)
 
     return asyncio.run(main())
 

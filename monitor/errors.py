@@ -8,11 +8,16 @@ from __future__ import annotations
 
 
 class MonitorError(Exception):
-    """Base class of every error monitor raises on purpose."""
+    """Base class of every error monitor raises on purpose. ``exit_code``: what the CLI
+    exits with (1 a runtime failure, 2 a usage or configuration error)."""
+
+    exit_code = 1
 
 
 class ConfigError(MonitorError):
     """The configuration is invalid. ``problems`` lists ``(key.path, message)`` pairs."""
+
+    exit_code = 2
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
@@ -83,6 +88,8 @@ class UsageError(MonitorError):
     (``suggestions`` are the closest known ones), an alert that was already sent, a feed that
     config.yaml manages, a URL that is not a feed's."""
 
+    exit_code = 2
+
     def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
         self.suggestions = suggestions or []
         hint = f"; did you mean {' or '.join(map(repr, self.suggestions))}?" \
@@ -110,3 +117,14 @@ class NotFoundError(UsageError):
         else:
             message += f"; {hint or f'there is no {what} yet'}"
         super().__init__(message)
+
+
+class EndpointError(MonitorError):
+    """The daemon's HTTP endpoint cannot listen where ``key`` (``server.port`` or
+    ``server.host``) says: one line naming the key, exit 2."""
+
+    exit_code = 2
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(f"{key}: {message}")

@@ -4,7 +4,10 @@ Log calls are written ``log.info("feed polled feed=%s new=%d", ...)``: an event 
 key=value pairs carrying the feed, article and alert ids. Fields are taken from the call, never
 re-parsed from the formatted text: the *template*'s ``key=%s`` conversions are paired with the
 record's arguments, so a value from a feed ("x level=debug event=all-clear", a newline) stays
-inside its own field. ``extra={"fields": {...}}`` adds fields too. The JSON formatter writes
+inside its own field, whole, with its type (a number stays a number: write
+``wait_seconds=%.0f``, not ``wait=%.0fs``). Text of the template that is neither the event
+nor a field is kept as ``detail``, never dropped. ``extra={"fields": {...}}`` adds fields
+too (a value that may be absent goes there). The JSON formatter writes
 ``{"ts", "level", "logger", "event", "feed", "new", ...}`` with numbers kept as numbers; the text
 formatter quotes and escapes any value holding spaces, quotes or control characters, and the
 JSON one escapes U+2028, U+2029 and NEL as well, so one call is always one line (also for a
@@ -32,7 +35,7 @@ _CONVERSION = re.compile(r"%(?:\((?P<name>[^)]*)\))?[#0 +\-]*(?:\*|\d+)?(?:\.(?:
                          r"[hlL]?(?P<type>[diouxXeEfFgGcrsa%])")
 _KEY_BEFORE = re.compile(r"(?:^|\s)(?P<key>\w+)=$")
 _LITERAL_PAIR = re.compile(r"(?:^|\s)(\w+)=([^\s%]+)(?=\s|$)")
-_UNIT = re.compile(r"[^\s%]+")
+_NUMBER = re.compile(r"-?\d+(?P<fraction>\.\d+)?")
 _BARE = re.compile(r"[^\s\"'\\]+")
 # What line-oriented readers also take for a line break (Python's splitlines does), written
 # as JSON escapes: json.dumps(ensure_ascii=False) leaves them raw.
@@ -57,7 +60,8 @@ def _typed(conv: str, arg: Any) -> tuple[Any, str]:
     if isinstance(arg, int | float) and conv[-1] == "s":
         return arg, text
     if isinstance(arg, int | float) and conv[-1] in "dieEfFgGu":
-        number: Any = int(text) if conv[-1] in "diu" else _float(text, arg)
+        whole = conv[-1] in "diu" or (conv[-1] in "fF" and text.lstrip("-").isdigit())
+        number: Any = int(text) if whole else _float(text, arg)  # "%.0f": a whole number
         return number, text
     if isinstance(arg, str) and conv[-1] == "r":
         return arg, text  # the repr is already quoted and escaped
@@ -112,9 +116,6 @@ def split(record: logging.LogRecord) -> Parts:
                 _literal_pairs(before, parts)
                 parts.detail.append(text)
             continue
-        if unit := _UNIT.match(template, pos):  # "wait=%.0fs": the value is "61s"
-            pos = unit.end()
-            value = text = text + unit.group()
         prefix = before[:key.start()]
         if in_event:
             event.append(prefix)
@@ -157,9 +158,19 @@ def _literal_only(template: str, *, pairs: bool) -> Parts:
 
 
 def _literal_pairs(text: str, parts: Parts) -> None:
-    """``key=value`` written in the template itself (code, not data)."""
+    """``key=value`` written in the template itself (code, not data), numbers as numbers;
+    the text around them is kept as detail, never dropped."""
     for key, value in _LITERAL_PAIR.findall(text):
-        parts.fields.append((key, value, value))
+        parts.fields.append((key, _literal_value(value), value))
+    if rest := _LITERAL_PAIR.sub("", text).strip():
+        parts.detail.append(rest)
+
+
+def _literal_value(text: str) -> Any:
+    number = _NUMBER.fullmatch(text)
+    if number is None:
+        return text
+    return float(text) if number["fraction"] else int(text)
 
 
 def _render(text: str, *, quote: bool) -> str:
@@ -212,8 +223,8 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value, _text in _with_extra(record, parts):
             doc[_safe_key(key, doc)] = value
-        if parts.detail:
-            doc["detail"] = "".join(parts.detail).strip()
+        if detail := " ".join(d.strip() for d in parts.detail if d.strip()):
+            doc["detail"] = detail
         if record.exc_info:
             doc["exception"] = self.formatException(record.exc_info)
         return json.dumps(doc, ensure_ascii=False, default=str).translate(_JSON_BREAKS)

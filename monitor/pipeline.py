@@ -122,12 +122,14 @@ def _owner_alive(owner: str) -> bool:
     return True
 
 
-async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> CycleReport:
+async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False,
+                     on_polled: Callable[[PollOutcome], None] | None = None) -> CycleReport:
     """Claim the feeds due at ``now`` and poll them: one batch, or (``until_empty``) every due
     feed through a sliding window of ``scheduler.batch_size`` polls in flight, claiming more
     as slots free up, so a slow feed holds one slot, never the cycle. Failures are written in
     groups of ``batch_size`` results (see ``_Group``): when every feed of a group fails to
-    connect, the network is down and no feed is penalised for it."""
+    connect, the network is down and no feed is penalised for it. ``on_polled`` hears of each
+    poll as it ends (a progress display)."""
     report = CycleReport()
     sched = app.config.scheduler
     started = time.monotonic()
@@ -165,7 +167,10 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False) -> C
                 break
             done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                group.add(running.pop(task), *task.result())
+                outcome, state = task.result()
+                group.add(running.pop(task), outcome, state)
+                if on_polled is not None:
+                    on_polled(outcome)
             if group.full() or not running:
                 await group.flush()
         await group.flush()
@@ -315,11 +320,11 @@ def _failure(app: App, feed: Feed, now: datetime, error: str, status: int | None
     dead = None if throttled else schedule.is_dead(status, feed.last_status, feed.error_count)
     if throttled:
         wait = schedule.throttled(retry_after, limits)
-        log.info("feed throttled feed=%s status=%s wait=%.0fs", feed.name, status, wait)
+        log.info("feed throttled feed=%s status=%s wait_seconds=%.0f", feed.name, status, wait)
     else:
         wait = schedule.backoff(limits, feed.error_count + 1)
-        log.warning("poll failed feed=%s url=%s status=%s error=%r%s", feed.name, feed.url,
-                    status, error, f" dead={dead!r}" if dead else "")
+        log.warning("poll failed feed=%s url=%s status=%s error=%r", feed.name, feed.url,
+                    status, error, extra={"fields": {"dead": dead}} if dead else None)
     state = store.FeedState(status=status, error=error, checked_at=now, success=False,
                             count_failure=not throttled, dead_reason=dead,
                             next_check_at=schedule.jittered(now, wait, random.random()))

@@ -146,7 +146,7 @@ async def _shutdown(app: App, scheduler: AsyncIOScheduler, running: set[asyncio.
                     timeout: float) -> None:
     app.stopping = True
     scheduler.shutdown(wait=False)
-    log.info("stopping: waiting for in-flight work jobs=%d timeout=%.0fs", len(running),
+    log.info("stopping: waiting for in-flight work jobs=%d timeout_seconds=%.0f", len(running),
              timeout)
     deadline = time.monotonic() + timeout
     if running:

@@ -9,8 +9,10 @@ Gauges that describe the database are refreshed before each ``/metrics`` scrape.
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
 import logging
+import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,8 +21,9 @@ from aiohttp import web
 from sqlalchemy import text
 
 from monitor.app import App
+from monitor.config import ServerConfig
 from monitor.db import outbox, store
-from monitor.errors import StoreError
+from monitor.errors import EndpointError, StoreError
 
 DB_TIMEOUT = 5.0
 MAX_CONNECTIONS = 64  # open at once; a scraper needs one, a flood gets no more
@@ -162,6 +165,38 @@ class _Capped:
         return conn
 
 
+def _listen_error(host: str, port: int, exc: OSError) -> EndpointError:
+    """Why the endpoint cannot listen, naming the key to change."""
+    if exc.errno == errno.EADDRINUSE:
+        return EndpointError("server.port", f"{host}:{port} is already in use (another "
+                             "program listens there; pick a free port or stop it)")
+    if exc.errno == errno.EACCES:
+        return EndpointError("server.port", f"{host}:{port}: permission denied (ports below "
+                             "1024 need privileges)")
+    return EndpointError("server.host", f"cannot listen on {host}:{port}: "
+                         f"{exc.strerror or exc}")
+
+
+def check_can_listen(cfg: ServerConfig) -> None:
+    """Bind ``server.host``:``server.port`` for a moment (when ``server.enabled``), so that a
+    busy port stops `monitor run` before it starts any work; raises ``EndpointError``."""
+    if not cfg.enabled:
+        return
+    try:
+        addresses = socket.getaddrinfo(cfg.host, cfg.port, type=socket.SOCK_STREAM,
+                                       flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise EndpointError("server.host", f"cannot resolve {cfg.host!r}: {exc.strerror}"
+                            ) from None
+    for family, kind, proto, _name, address in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                raise _listen_error(cfg.host, cfg.port, exc) from None
+
+
 @asynccontextmanager
 async def serving(app: App) -> AsyncIterator[str | None]:
     """Serve the endpoint while the block runs, when ``server.enabled``; yields its URL.
@@ -176,9 +211,13 @@ async def serving(app: App) -> AsyncIterator[str | None]:
     runner = web.AppRunner(make_web_app(app), access_log=None, keepalive_timeout=IDLE_TIMEOUT)
     await runner.setup()
     assert runner.server is not None
-    listener = await asyncio.get_running_loop().create_server(
-        _Capped(runner.server, MAX_CONNECTIONS), cfg.host, cfg.port, reuse_address=True,
-        backlog=MAX_CONNECTIONS)
+    try:
+        listener = await asyncio.get_running_loop().create_server(
+            _Capped(runner.server, MAX_CONNECTIONS), cfg.host, cfg.port, reuse_address=True,
+            backlog=MAX_CONNECTIONS)
+    except OSError as exc:
+        await runner.cleanup()
+        raise _listen_error(cfg.host, cfg.port, exc) from None
     try:
         yield f"http://{cfg.host}:{cfg.port}"
     finally:

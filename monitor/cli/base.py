@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -44,33 +45,58 @@ else:
     rules_api = _lazy("monitor.rules_api")
 
 
-def load(ctx: click.Context) -> Config:
-    """Load the config on first use; a config error exits 2 with every problem listed."""
+def load(ctx: click.Context, *, as_json: bool = False) -> Config:
+    """Load the config on first use and set the log up as it says; a config error exits 2
+    with every problem listed (as
+    ``{"ok": false, "errors": [{"key", "message"}]}`` on standard output with ``as_json``)."""
     obj: dict[str, Any] = ctx.ensure_object(dict)
     if "config" not in obj:
         try:
             obj["config"] = load_config(obj["config_path"])
         except ConfigError as exc:
-            click.echo(f"error: {exc}", err=True)
+            if as_json:
+                print_json({"ok": False, "errors": [{"key": key, "message": message}
+                                                    for key, message in exc.problems]})
+            else:
+                click.echo(f"error: {exc}", err=True)
             ctx.exit(2)
+        setup_logs(ctx, obj["config"])  # logging.level and logging.format, for every command
     config: Config = obj["config"]
     return config
 
 
+def setup_logs(ctx: click.Context, config: Config, *, quiet: str | None = None) -> None:
+    """The log as the config says (``logging.level``, ``logging.format``). ``--log-level``
+    wins; a command that prints its own summary passes ``quiet`` (a level) to keep the log to
+    that, unless ``--verbose``."""
+    obj = ctx.find_root().obj
+    if not isinstance(obj, dict):
+        return
+    if ctx.find_root().get_parameter_source("log_level") != click.core.ParameterSource.DEFAULT:
+        level = obj["log_level"]
+    elif obj.get("verbose"):
+        level = "DEBUG" if config.logging.level == "DEBUG" else "INFO"
+    else:
+        level = quiet or config.logging.level
+    logs.setup(level, config.logging.format)
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set non-empty."""
+    return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
+
+
 def runtime_errors(fn: F) -> F:
-    """Turn monitor's errors into a one-line message: exit code 2 for a ``UsageError`` (an
-    unknown name or id, …) or a config error found once the database could be read (a rule
-    naming a feed no feed has), 1 for the others."""
+    """Turn monitor's errors into a one-line message and their exit code: 2 for a usage error
+    (an unknown name or id, …) or a configuration error found while running (a rule naming a
+    feed no feed has, a busy server.port), 1 for a runtime failure."""
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (UsageError, ConfigError) as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
         except MonitorError as exc:
             click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+            sys.exit(exc.exit_code)
     return wrapper  # type: ignore[return-value]
 
 
@@ -92,14 +118,19 @@ def duration(_ctx: click.Context, _param: click.Parameter, value: str | None
         raise click.BadParameter(str(exc)) from None
 
 
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="monitor", message="monitor %(version)s")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Config file (default: $MONITOR_CONFIG or ./config.yaml).")
-@click.option("--log-level", default="INFO", show_default=True,
-              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.option("--log-level", default="INFO",
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+              help="Log level (default: logging.level from the config where a command reads it).")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Log every step (INFO) where a command would print only its summary.")
 @click.pass_context
-def cli(ctx: click.Context, config_path: Path | None, log_level: str) -> None:
+def cli(ctx: click.Context, config_path: Path | None, log_level: str, verbose: bool) -> None:
     """monitor: polls news feeds and alerts on stories about Russia, China and the US."""
     ctx.ensure_object(dict)["config_path"] = config_path or default_config_path()
     ctx.obj["log_level"] = log_level
+    ctx.obj["verbose"] = verbose
     logs.setup(log_level)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 
 import click
 
-from monitor import logs
-from monitor.cli.base import api, cli, load, runtime_errors
+from monitor import poll_report
+from monitor.cli.base import api, cli, load, print_json, runtime_errors, setup_logs
+from monitor.cli.progress import TerminalProgress
 from monitor.errors import ConfigError
+from monitor.status_text import status_lines
 
 
 @cli.command()
@@ -16,40 +19,61 @@ from monitor.errors import ConfigError
 @runtime_errors
 def run(ctx: click.Context) -> None:
     """Run the daemon (upgrades the database first when database.auto_upgrade is on)."""
-    config = load(ctx)
-    source = ctx.find_root().get_parameter_source("log_level")
-    level = config.logging.level if source == click.core.ParameterSource.DEFAULT \
-        else ctx.obj["log_level"]
-    logs.setup(level, config.logging.format)
-    api.run_daemon(config)
+    api.run_daemon(load(ctx))
 
 
 @cli.command()
 @click.option("--once", is_flag=True, required=True,
               help="Poll every due feed once, deliver due alerts, exit.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the summary as one JSON object (console alerts go to stderr).")
 @click.pass_context
 @runtime_errors
-def poll(ctx: click.Context, once: bool) -> None:
-    """Run one poll cycle, then dispatch pending alerts."""
-    report = api.poll_once(load(ctx))
+def poll(ctx: click.Context, once: bool, as_json: bool) -> None:
+    """Run one poll cycle, then dispatch pending alerts. Exit 1 when a feed failed or an
+    alert failed for good. On a terminal a progress line replaces the log (see --verbose)."""
+    config = load(ctx)
+    terminal = sys.stderr.isatty()
+    setup_logs(ctx, config, quiet="ERROR" if terminal else "WARNING")
+    progress = TerminalProgress(sys.stderr) if terminal and not ctx.obj["verbose"] else None
+    try:
+        report = api.poll_once(config, out=sys.stderr if as_json else None, progress=progress)
+    finally:
+        if progress is not None:
+            progress.finish()
     c, d = report.cycle, report.dispatch
-    click.echo(f"polled {c.polled} feeds ({c.failed} failed): {c.total('new_entries')} new "
-               f"entries, {c.total('articles')} articles, {c.total('hits')} hits; alerts sent "
-               f"{d.sent}, retrying {d.retrying}, failed {d.failed}", err=True)
+    if as_json:
+        print_json(poll_report.summary_json(c, d, report.next_due))
+    else:
+        for line in poll_report.summary_lines(c, d, report.next_due,
+                                              report.at or datetime.now(UTC)):
+            click.echo(line, err=True)
+    ctx.exit(0 if poll_report.succeeded(c, d) else 1)
 
 
 @cli.command("check-config")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as one JSON object.")
 @click.pass_context
-def check_config(ctx: click.Context) -> None:
+def check_config(ctx: click.Context, as_json: bool) -> None:
     """Validate the config (and rules' feeds and tags against the feeds in the database,
     when it can be read): prints OK, or every problem with its key path (exit 2)."""
     from monitor.config_api import check
 
+    cfg = load(ctx, as_json=as_json)
     try:
-        r = check(load(ctx))
+        r = check(cfg)
     except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
+        if as_json:
+            print_json({"ok": False, "errors": [{"key": key, "message": message}
+                                                for key, message in exc.problems]})
+        else:
+            click.echo(f"error: {exc}", err=True)
         ctx.exit(2)
+    if as_json:
+        print_json({"ok": True, "feeds": r.feeds, "imported_feeds": r.imported_feeds,
+                    "rules": r.rules, "database_note": r.database_note,
+                    "channels": [{"name": c.name, "type": c.type} for c in cfg.alerts.enabled]})
+        return
     imported = f" (+{r.imported_feeds} imported)" if r.imported_feeds else ""
     click.echo(f"OK: {r.feeds} feeds{imported}, {r.rules} rules, channels: "
                f"{', '.join(r.channels) or 'none'}")
@@ -70,35 +94,34 @@ def db_upgrade(ctx: click.Context) -> None:
 
 
 @db.command("prune")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.pass_context
 @runtime_errors
-def db_prune(ctx: click.Context) -> None:
+def db_prune(ctx: click.Context, as_json: bool) -> None:
     """Drop article text older than retention.article_text_days (hits and alerts stay)."""
-    n = api.prune(load(ctx))
-    click.echo(f"pruned the text of {n} article(s)")
+    config = load(ctx)
+    n = api.prune(config)
+    if as_json:
+        print_json({"pruned_articles": n,
+                    "older_than_days": config.retention.article_text_days})
+        return
+    click.echo(f"pruned the text of {n} article(s) older than "
+               f"{config.retention.article_text_days} days")
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON object.")
 @click.pass_context
 @runtime_errors
-def status(ctx: click.Context) -> None:
+def status(ctx: click.Context, as_json: bool) -> None:
     """One screen: feed health, the latest hits, the outbox and the database size."""
-    s = api.status(load(ctx))
-    feeds = s["feeds"]
-    click.echo(f"feeds: {feeds['total']} ({feeds['enabled']} enabled), {feeds['in_error']} in "
-               f"error, {feeds['dead']} dead; last successful poll {feeds['last_success'] or '-'}")
-    for f in feeds["worst"]:
-        click.echo(f"  ! {f['name']}: {f['dead_reason'] or f['last_error']} "
-                   f"(errors: {f['error_count']})")
-    click.echo(f"articles: {s['articles']}; stories: {s['stories']}; hits (24h): "
-               f"{s['hits_24h']}")
-    for h in s["latest_hits"]:
-        click.echo(f"  #{h['id']} {h['created_at'][:16]} [{h['rule']}] {h['title'][:80]}")
-    outbox = ", ".join(f"{k} {v}" for k, v in sorted(s["outbox"].items())) or "empty"
-    click.echo(f"outbox: {outbox}")
-    size = s["database_bytes"]
-    click.echo(f"database: {s['database']} ({size / 1e6:.1f} MB)" if size is not None
-               else f"database: {s['database']}")
+    now = datetime.now(UTC)
+    s = api.status(load(ctx), now)
+    if as_json:
+        print_json(s)
+        return
+    for line in status_lines(s, now):
+        click.echo(line)
 
 
 @cli.command()

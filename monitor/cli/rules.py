@@ -7,7 +7,15 @@ from datetime import timedelta
 
 import click
 
-from monitor.cli.base import cli, duration, load, print_json, rules_api, runtime_errors
+from monitor.cli.base import (
+    cli,
+    duration,
+    load,
+    print_json,
+    rules_api,
+    runtime_errors,
+    use_color,
+)
 
 
 @cli.group()
@@ -30,7 +38,7 @@ def rules_test(ctx: click.Context, source: str, as_json: bool) -> None:
     if as_json:
         print_json(rules_api.analysis_json(analysis))
         return
-    color = sys.stdout.isatty()
+    color = use_color(sys.stdout)
     if title:
         click.echo(f"title: {title}")
     for code, score in sorted(analysis.countries.items(), key=lambda kv: -kv[1].salience):

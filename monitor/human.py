@@ -1,0 +1,43 @@
+"""Numbers, sizes, times and untrusted text as people read them on a terminal. Pure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def duration(seconds: float) -> str:
+    """``45 s``, ``12 min``, ``3 h 5 min``, ``2 d 4 h``: rounded to the minute past a minute."""
+    if seconds < 59.5:
+        return f"{round(seconds)} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
+def until(at: datetime, now: datetime) -> str:
+    """``in 12 min``, ``12 min ago`` (a time passed), ``now`` (within a second)."""
+    seconds = (at - now).total_seconds()
+    if abs(seconds) < 1:
+        return "now"
+    return f"in {duration(seconds)}" if seconds > 0 else f"{duration(-seconds)} ago"
+
+
+def moment(at: datetime) -> str:
+    """``2026-12-02 14:05 UTC``: to the minute, in UTC."""
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def megabytes(size: int) -> str:
+    """``12.3 MB`` (one decimal)."""
+    return f"{size / 1e6:.1f} MB"
+
+
+def one_line(text: str) -> str:
+    """Untrusted text (a feed's name, an error, a title) on one line: control characters
+    (newlines, escape sequences) become spaces."""
+    return "".join(ch if ch.isprintable() else " " for ch in text)
