@@ -76,3 +76,12 @@ class WorkerTimeout(WorkerError):
 
 class SchemaVersionError(StoreError):
     """The database's schema revision is not one this version of monitor can use."""
+
+
+class UnknownFeedError(MonitorError):
+    """A feed name that is not in the config; ``close`` holds the nearest names."""
+
+    def __init__(self, name: str, close: list[str]) -> None:
+        self.name, self.close = name, close
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        super().__init__(f"no feed named {name!r} in the config{hint}")
