@@ -5,7 +5,9 @@ parsed then); ``analyse`` runs the matcher once per article and every rule over 
 rule fires when each condition it states holds: its filters (language, feed, tag), its country
 condition, its query, and not its exclusion. Each ``RuleResult`` carries the evidence a reader
 needs to trust it: the clauses that fired, the countries with salience and the entities behind
-them, and up to three snippets with the matched spans.
+them, and up to three snippets with the matched spans. With ``explain`` (``rules test``) each
+result also carries a trace of every condition (``rules/explain.py``), taken from the values
+that decided it.
 """
 
 from __future__ import annotations
