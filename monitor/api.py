@@ -175,13 +175,13 @@ def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
     counted (and named in ``not_polled``) as enabled feeds never checked."""
     from sqlalchemy import func, select
 
-    from monitor.config_feeds import not_stored
+    from monitor.configured_feeds import not_yet_stored
     from monitor.db.models import Article, Story
 
     now = now or pipeline.utcnow()
     with _session(config, read_only=True) as s:
         feeds = store.list_feeds(s)
-        waiting = not_stored(config.feeds, (f.name for f in feeds))
+        waiting = not_yet_stored(config.feeds, {f.name for f in feeds})
         bad = sorted((f for f in feeds if f.enabled and (f.error_count or f.dead_reason)),
                      key=lambda f: -f.error_count)
         last = max((f.last_success_at for f in feeds if f.last_success_at), default=None)

@@ -128,3 +128,11 @@ class EndpointError(MonitorError):
     def __init__(self, key: str, message: str) -> None:
         self.key = key
         super().__init__(f"{key}: {message}")
+
+
+class UnknownFeedError(UsageError):
+    """A feed name that is not in the config; ``close`` holds the nearest names."""
+
+    def __init__(self, name: str, close: list[str]) -> None:
+        self.name, self.close = name, close
+        super().__init__(f"no feed named {name!r} in the config", close)

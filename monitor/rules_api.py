@@ -4,10 +4,11 @@ re-run them over stored articles. The CLI's `rules` and `eval` commands call the
 from __future__ import annotations
 
 import asyncio
+import difflib
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -16,7 +17,7 @@ from monitor import pipeline
 from monitor.config import Config, CountryCondition, RuleConfig
 from monitor.db import store
 from monitor.db.engine import check_schema, make_engine
-from monitor.errors import MonitorError
+from monitor.errors import MonitorError, UnknownFeedError
 from monitor.ingest.extract import extract_article
 from monitor.rules.baseline import BASELINE_ALIASES
 from monitor.rules.engine import Analysis, Context, RuleEngine
@@ -28,9 +29,11 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def analyse_source(config: Config, source: str, stdin: TextIO | None = None
-                   ) -> tuple[str, Analysis]:
-    """Run the rules over a file (text or HTML), a URL or ``-``; returns (title, analysis)."""
+def analyse_source(config: Config, source: str, stdin: TextIO | None = None,
+                   context: Context | None = None) -> tuple[str, Analysis]:
+    """Run the rules over a file (text or HTML), a URL or ``-``, as if it came from where
+    ``context`` says; returns (title, analysis) with every rule's trace. A text's first line
+    is its title."""
     if source == "-":
         raw: bytes | str = (stdin or sys.stdin).read()
     elif source.startswith(("http://", "https://")):
@@ -38,12 +41,29 @@ def analyse_source(config: Config, source: str, stdin: TextIO | None = None
     else:
         raw = Path(source).read_bytes()
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-    title = ""
     if text.lstrip()[:1] == "<":
         extracted = extract_article(text, source if "://" in source else None)
         title, text = extracted.title or "", extracted.text
+    else:
+        title, _, text = text.strip().partition("\n")
     engine = RuleEngine(config.rules, catalogue_for(config))
-    return title, engine.analyse(title, text, explain=True)
+    return title.strip(), engine.analyse(title, text, context, explain=True)
+
+
+def feed_context(config: Config, feed: str | None, tags: tuple[str, ...] = (),
+                 language: str | None = None) -> Context:
+    """Where a story came from, for ``rules test``: a configured feed (its name and tags), more
+    tags, a language. An unknown feed name raises ``UnknownFeedError`` with the closest names."""
+    feeds: tuple[str, ...] = ()
+    all_tags = list(tags)
+    if feed is not None:
+        known = {f.name: f for f in config.feeds}
+        if feed not in known:
+            raise UnknownFeedError(feed, difflib.get_close_matches(feed, list(known), n=3))
+        feeds = (feed,)
+        all_tags = known[feed].tags + all_tags
+    return Context(language=language or None, feeds=feeds,
+                   tags=tuple(dict.fromkeys(all_tags)))
 
 
 def _fetch_page(config: Config, url: str) -> bytes:
@@ -74,7 +94,9 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
         }
     return {
         "rules": {r.rule: {"matched": r.matched, "score": r.score, "severity": r.severity,
-                           "evidence": r.evidence} for r in analysis.results},
+                           "evidence": r.evidence,
+                           "conditions": asdict(r.trace) if r.trace else None}
+                  for r in analysis.results},
         "countries": countries,
     }
 

@@ -20,7 +20,7 @@ import click
 
 from monitor import logs
 from monitor.config import Config, default_config_path, load_config, parse_duration
-from monitor.errors import ConfigError, MonitorError, UsageError
+from monitor.errors import ConfigError, MonitorError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sys
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import click
 
+from monitor.alerts.safe_text import one_line
 from monitor.cli.base import (
     cli,
     duration,
@@ -16,6 +18,10 @@ from monitor.cli.base import (
     runtime_errors,
     use_color,
 )
+from monitor.errors import UnknownFeedError
+
+if TYPE_CHECKING:
+    from monitor.rules.engine import Analysis
 
 
 @cli.group()
@@ -25,37 +31,59 @@ def rules() -> None:
 
 @rules.command("test")
 @click.argument("source")
+@click.option("--feed", default=None, metavar="NAME",
+              help="As if from this configured feed (its name and tags apply).")
+@click.option("--tags", default="", metavar="A,B", help="As if from a feed with these tags.")
+@click.option("--lang", default=None, metavar="XX", help="As if the story's language were XX.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @runtime_errors
-def rules_test(ctx: click.Context, source: str, as_json: bool) -> None:
-    """Run the rules on SOURCE: a text or HTML file, a URL, or - for standard input."""
+def rules_test(ctx: click.Context, source: str, feed: str | None, tags: str,
+               lang: str | None, as_json: bool) -> None:
+    """Run the rules on SOURCE: a text or HTML file, a URL, or - for standard input (a
+    text's first line is its title). Shows each rule's conditions with pass or FAIL."""
+    config = load(ctx)
     try:
-        title, analysis = rules_api.analyse_source(load(ctx), source)
+        where = rules_api.feed_context(
+            config, feed, tuple(t.strip() for t in tags.split(",") if t.strip()), lang)
+    except UnknownFeedError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--feed'") from None
+    try:
+        title, analysis = rules_api.analyse_source(config, source, context=where)
     except OSError as exc:
         click.echo(f"error: cannot read {source}: {exc.strerror or exc}", err=True)
         sys.exit(2)
     if as_json:
         print_json(rules_api.analysis_json(analysis))
         return
-    color = use_color(sys.stdout)
-    if title:
-        click.echo(f"title: {title}")
+    for line in _analysis_lines(title, analysis, color=use_color(sys.stdout)):
+        click.echo(line)
+
+
+def _analysis_lines(title: str, analysis: Analysis, color: bool) -> list[str]:
+    """``rules test``'s text output; article text is made one line (no terminal escapes)."""
+    from monitor.rules.evidence import marked
+    from monitor.rules.explain_text import trace_lines
+
+    lines = [f"title: {one_line(title)}"] if title else []
     for code, score in sorted(analysis.countries.items(), key=lambda kv: -kv[1].salience):
-        ents = ", ".join(f"{analysis.catalogue.entities[e].name} ×{n}"
+        ents = ", ".join(f"{one_line(analysis.catalogue.entities[e].name)} ×{n}"
                          for e, n in sorted(score.entities.items(), key=lambda kv: -kv[1]))
         verdict = "ABOUT" if score.about else "mentioned"
-        click.echo(f"{code}: salience {score.salience:g} ({verdict}): {ents}")
+        lines.append(f"{code}: salience {score.salience:g} ({verdict}): {ents}")
+    before, after = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
     for result in analysis.results:
         mark = "MATCH" if result.matched else "no match"
         if color and result.matched:
             mark = click.style(mark, fg="green", bold=True)
-        click.echo(f"rule {result.rule}: {mark} — {result.evidence['clause']}")
+        lines.append(f"rule {one_line(result.rule)}: {mark} — "
+                     f"{one_line(result.evidence['clause'])}")
+        if result.trace is not None:
+            lines += [f"    {line}" for line in trace_lines(result.trace)]
         for snip in result.evidence["snippets"]:
-            from monitor.rules.evidence import marked
-
-            before, after = ("\x1b[1;33m", "\x1b[0m") if color else ("[", "]")
-            click.echo(f"  > {marked(snip, before, after)}")
+            shown = {**snip, "text": one_line(snip["text"])}  # same length: spans stay valid
+            lines.append(f"  > {marked(shown, before, after)}")
+    return lines
 
 
 @rules.command("backtest")

@@ -5,7 +5,9 @@ parsed then); ``analyse`` runs the matcher once per article and every rule over 
 rule fires when each condition it states holds: its filters (language, feed, tag), its country
 condition, its query, and not its exclusion. Each ``RuleResult`` carries the evidence a reader
 needs to trust it: the clauses that fired, the countries with salience and the entities behind
-them, and up to three snippets with the matched spans.
+them, and up to three snippets with the matched spans. With ``explain`` (``rules test``) each
+result also carries a trace of every condition (``rules/explain.py``), taken from the values
+that decided it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from monitor.config import RuleConfig
 from monitor.rules.catalogue import COUNTRY_NAMES, Catalogue
 from monitor.rules.document import QueryDoc, Span
 from monitor.rules.evidence import merge, snippets
-from monitor.rules.matcher import Fields, Matcher, Mention, split_fields
+from monitor.rules.explain import (
+    Clause,
+    CountryTrace,
+    RuleTrace,
+    country_trace,
+    filter_checks,
+    trace_query,
+)
+from monitor.rules.matcher import FIELDS, Fields, Matcher, Mention, split_fields
 from monitor.rules.nodes import Trigger, terms_of
 from monitor.rules.query import Interner, Query, parse_query
 from monitor.rules.salience import (
@@ -53,6 +63,7 @@ class RuleResult:
     severity: str
     channels: list[str] | None
     evidence: dict[str, Any]
+    trace: RuleTrace | None = None  # each condition with whether it held (``explain``)
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,7 @@ class _Verdict:
     about: list[str]
     query_spans: tuple[Span, ...]
     excluded: bool
+    trace: RuleTrace | None = None
 
 
 def _verdict_key(rule: CompiledRule) -> tuple[Any, ...]:
@@ -240,26 +252,47 @@ class RuleEngine:
         indexed: list[tuple[int, RuleResult]] = []
         for g in chosen:
             members = self._groups[g]
-            verdict = self._verdict(self.compiled[members[0]], shared, ctx)
+            verdict = self._verdict(self.compiled[members[0]], shared, ctx, explain)
             if verdict.matched or explain:
                 indexed += [(i, self._result(self.compiled[i], verdict, countries, shared))
                             for i in members]
         results = [r for _i, r in sorted(indexed, key=lambda ir: ir[0])]
         return Analysis(fields, mentions, countries, results, self.catalogue)
 
-    def _verdict(self, rule: CompiledRule, shared: _Shared, ctx: Context) -> _Verdict:
-        """Whether the rule fires, and what its evidence needs."""
-        matched = rule.unfiltered or _filters_pass(rule.config, ctx)
+    def _verdict(self, rule: CompiledRule, shared: _Shared, ctx: Context,
+                 explain: bool = False) -> _Verdict:
+        """Whether the rule fires, and what its evidence needs. With ``explain`` every
+        condition is worked out (not only up to the first that fails) and traced."""
+        checks = () if rule.unfiltered else filter_checks(rule.config, ctx.language,
+                                                           ctx.feeds, ctx.tags)
+        matched = all(c.held for c in checks)
         about = shared.about
-        if matched and rule.condition is not None:
-            matched, about = shared.country_condition(rule.condition)
+        countries: CountryTrace | None = None
+        if (matched or explain) and rule.condition is not None:
+            held, passed = shared.country_condition(rule.condition)
+            if explain:
+                countries = country_trace(rule.condition, held, passed, shared.saliences,
+                                          self.params.threshold)
+            if matched:
+                matched, about = held, passed
         query_spans: tuple[Span, ...] = ()
-        if matched and rule.query is not None:
+        query_held = True
+        if (matched or explain) and rule.query is not None:
             result = rule.query.evaluate(shared.doc)
-            matched, query_spans = result.matched, result.spans
-        excluded = (matched and rule.exclude is not None
-                    and rule.exclude.evaluate(shared.doc).matched)
-        return _Verdict(matched and not excluded, about, query_spans, excluded)
+            query_held = result.matched
+            if matched:
+                query_spans = result.spans
+            matched = matched and result.matched
+        exclude_held = ((matched or explain) and rule.exclude is not None
+                        and rule.exclude.evaluate(shared.doc).matched)
+        excluded = matched and exclude_held
+        trace = None
+        if explain:
+            trace = RuleTrace(
+                matched and not excluded, checks, countries,
+                shared.clause(rule.query, query_held) if rule.query else None,
+                shared.clause(rule.exclude, exclude_held) if rule.exclude else None)
+        return _Verdict(matched and not excluded, about, query_spans, excluded, trace)
 
     def _result(self, rule: CompiledRule, verdict: _Verdict,
                 countries: dict[str, CountryScore], shared: _Shared) -> RuleResult:
@@ -276,20 +309,13 @@ class RuleEngine:
         if rule.query is not None:
             evidence["query_matches"] = shared.query_matches(query_spans)
         score = round(sum(countries[c].salience for c in about if c in countries), 3)
-        return RuleResult(cfg.name, matched, score, cfg.severity, cfg.channels, evidence)
+        return RuleResult(cfg.name, matched, score, cfg.severity, cfg.channels, evidence,
+                          verdict.trace)
 
     def _entity_list(self, score: CountryScore) -> list[dict[str, Any]]:
         ents = sorted(score.entities.items(), key=lambda kv: -kv[1])
         return [{"id": eid, "name": self.catalogue.entities[eid].name, "count": n}
                 for eid, n in ents]
-
-
-def _filters_pass(cfg: RuleConfig, ctx: Context) -> bool:
-    if cfg.languages and ctx.language and ctx.language.split("-")[0] not in cfg.languages:
-        return False
-    if cfg.feeds and not set(ctx.feeds) & set(cfg.feeds):
-        return False
-    return not (cfg.tags and not set(ctx.tags) & set(cfg.tags))
 
 
 def _clause(rule: CompiledRule, threshold: float, about: list[str], excluded: bool) -> str:
@@ -324,6 +350,10 @@ class _Shared:
         self._query_matches: dict[tuple[Span, ...], list[str]] = {}
         self.about = [c for c, score in scores.items() if score.about]
 
+    @cached_property
+    def saliences(self) -> dict[str, float]:
+        return {c: score.salience for c, score in self._scores.items()}
+
     def country_condition(self, key: Condition) -> tuple[bool, list[str]]:
         """Whether ``at_least`` of the countries ``of`` are about (or reach ``min_salience``),
         and which; worked out once per article for all the rules that state it."""
@@ -336,6 +366,10 @@ class _Shared:
                          if c in self._scores and self._scores[c].salience >= min_salience]
             known = self._conditions[key] = (len(about) >= at_least, about)
         return known
+
+    def clause(self, query: Query, held: bool) -> Clause:
+        """A query's clause tree over this article (``held``: the query's verdict)."""
+        return trace_query(query.text, query.root, held, self.doc, FIELDS, self.span_text)
 
     @property
     def doc(self) -> QueryDoc:

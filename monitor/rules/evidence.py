@@ -2,21 +2,21 @@
 matched spans marked. Pure.
 
 Mentions and query matches are merged (the longer span wins where they overlap), placed in
-their sentences, and the sentences with the most distinct matches win, up to three.
+their sentences (``rules/sentences.py``, which also bounds the lead), and the sentences with
+the most distinct matches win, up to three.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
+from monitor.rules import sentences
 from monitor.rules.matcher import Fields, Mention
 
 MAX_SNIPPETS = 3
 MAX_SNIPPET_CHARS = 320
-_SENTENCE = re.compile(r"[^.!?。！？\n]+(?:[.!?。！？]+[\"'”’»]?|\n|$)")
 
 
 def merge(mentions: list[Mention], extra: list[Mention]) -> list[Mention]:
@@ -37,28 +37,18 @@ class _Candidate:
     snippet: dict[str, Any] = field(default_factory=dict)
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of a field, leading spaces left out."""
-    out = []
-    for sent in _SENTENCE.finditer(text):
-        s, e = sent.start(), sent.end()
-        s += len(sent.group()) - len(sent.group().lstrip())
-        if s < e:
-            out.append((s, e))
-    return out
-
-
 def snippets(fields: Fields, mentions: list[Mention],
              bounds: dict[str, list[tuple[int, int]]] | None = None,
              focus: list[Mention] | None = None) -> list[dict[str, Any]]:
     """Up to three sentences, those with the most distinct ``focus`` matches (a query's)
     first, then those with the most distinct matches; spans relative to the snippet.
-    ``bounds`` holds each field's ``sentences`` when the caller has them already."""
+    Sentences are those that bound the lead (``sentences.spans``); ``bounds`` holds each
+    field's when the caller has them already."""
     bounds = {} if bounds is None else bounds
 
     def sentence_of(m: Mention) -> tuple[str, int] | None:
         if m.field not in bounds:
-            bounds[m.field] = sentences(fields.get(m.field))
+            bounds[m.field] = sentences.spans(fields.get(m.field))
         sents = bounds[m.field]
         i = bisect_right(sents, (m.start, len(fields.get(m.field)) + 1)) - 1
         return (m.field, i) if i >= 0 and m.end <= sents[i][1] else None

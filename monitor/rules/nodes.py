@@ -151,8 +151,12 @@ class Scoped(Node):
     fields: tuple[str, ...]
     child: Node
 
+    def within(self, fields: tuple[str, ...]) -> tuple[str, ...]:
+        """The fields the child is evaluated in, given those around the scope."""
+        return tuple(f for f in self.fields if f in fields)
+
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
-        return self.child.evaluate(doc, tuple(f for f in self.fields if f in fields))
+        return self.child.evaluate(doc, self.within(fields))
 
     def possible(self, doc: QueryDoc) -> bool:
         return self.child.possible(doc)

@@ -1,0 +1,57 @@
+"""Where sentences end: the one splitter behind an article's lead (its first two sentences)
+and the evidence snippets. Pure.
+
+A sentence ends at ``.``, ``!``, ``?`` or ``…`` (maybe closed by a quote: ``"'”’»``) before a
+space, right after the CJK ``。！？``, space or not, and at a paragraph break (a blank line).
+A period after an abbreviation ("Mr.", "Gen.", "St.", "Jan.", "г.", "т.е."), an initial
+("J. R. R. Tolkien") or the letters of one ("U.S.", "U.K.") does not end a sentence unless a
+digit follows. A decimal point ("3.5 percent") has no space after it, so never ends one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_END = re.compile(r"(?<=[.!?…。！？])[\"'”’»]?\s+|(?<=[。！？])|\n\s*\n\s*")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gov|Lt|Sen|Rep|Gen|Col|Capt|Sgt|Adm|Maj|Cmdr|Gens|Reps|Sens|St|"
+    r"Jr|Sr|Inc|Corp|Co|Ltd|No|Vol|vs|etc|approx|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|"
+    r"Calif|Fla|Tex|Wash|Mass|Mich|Ariz|Conn|Ill|Ind|Kan|Minn|Penn|Tenn|Wis|Colo|Okla|Ore"
+    # Russian: год/город, годы, господин, имени, улица, святой, рубль, тысяча, миллион, миллиард
+    r"|г|гг|гос|им|ул|св|руб|тыс|млн|млрд|см|ср|др|пр|проф|акад|ген)"
+    r"|\b[A-ZА-ЯЁ]|(?:\b[A-Za-zА-Яа-яЁё]\.)+[A-Za-zА-Яа-яЁё])[.]$")
+_LOOK_BACK = 12  # characters before a period in which an abbreviation is looked for
+_CLOSERS = "\"'”’»"
+
+
+def _abbreviated(text: str, end: re.Match[str]) -> bool:
+    """Whether the period before ``end`` closes an abbreviation rather than a sentence (a
+    paragraph break ends one whatever comes before)."""
+    if _BLANK_LINE.search(end.group()):
+        return False
+    before = text[max(0, end.start() - _LOOK_BACK):end.start()].rstrip(_CLOSERS)
+    return (_ABBREVIATION.search(before) is not None and end.end() < len(text)
+            and not text[end.end()].isdigit())
+
+
+def ends(text: str) -> Iterator[int]:
+    """Where each sentence of ``text`` but the last ends: the position after its closing
+    punctuation and the spaces that follow (where the next sentence starts)."""
+    for end in _END.finditer(text):
+        if not _abbreviated(text, end):
+            yield end.end()
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text``, without the spaces around it."""
+    out = []
+    start = 0
+    for stop in (*ends(text), len(text)):
+        s = start + len(text[start:stop]) - len(text[start:stop].lstrip())
+        e = start + len(text[start:stop].rstrip())
+        if s < e:
+            out.append((s, e))
+        start = stop
+    return out
