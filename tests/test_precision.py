@@ -67,6 +67,19 @@ def role_of(title: str, text: str, mention: str) -> Role:
      Role.ORIGIN),
     ("Cars", "It has NASA-inspired seats.", "NASA", Role.ORIGIN),
     ("Trade", "Imports from China rose.", "China", Role.SUBJECT),
+    # a place in the name of a company with a legal form of elsewhere
+    ("Singapore banks", "Oversea-Chinese Banking Corp Ltd cut its rates.", "Chinese",
+     Role.NAMED),
+    ("Contracts", "It signed with Sino-US Medical Specialties Ltd in Hong Kong.", "US",
+     Role.NAMED),
+    ("Soviet loan", "First Chicago Ltd said it was the sole arranger.", "Chicago", Role.NAMED),
+    ("Rights offering", "American Resource Corp Ltd said the board approved it.", "American",
+     Role.NAMED),
+    ("Hong Kong hotels", "Its associate Chinese Estates Ltd lost 25 cents.", "Chinese",
+     Role.NAMED),
+    # ...not an American company's plain name, nor a place before another company's name
+    ("Steel prices", "U.S. Steel Corp raised its prices.", "U.S.", Role.SUBJECT),
+    ("Steel", "China sold steel to Kimal Scientific Products Ltd.", "China", Role.SUBJECT),
     # ...but the plain subject stays a subject
     ("Sanctions", "The U.S. imposed sanctions on Iran.", "U.S.", Role.SUBJECT),
     ("Troops", "Russian troops crossed the border.", "Russian troops", Role.SUBJECT),
@@ -123,6 +136,12 @@ def test_blockers(text: str, expected: list[str]) -> None:
     ("Pakistan sells bonds", "MOSCOW, March 3 (Reuters) - Pakistan sold bonds. Dealers were "
      "calm.", set()),
     ("Sudan vote", "Delegates voted at the U.N. in New York. Sudan's envoy objected.", set()),
+    # a company named after a place it is not of, with a legal form of elsewhere
+    ("VNESHTORGBANK SEEKS LOAN", "Vneshtorgbank, the Soviet foreign trade bank, seeks a loan. "
+     "First Chicago Ltd said it was the arranger. The loan runs seven years. First Chicago "
+     "later named the managers.", {"RU"}),
+    ("Singapore banks cut rates", "Oversea-Chinese Banking Corp Ltd and United Overseas Bank "
+     "Ltd cut rates, Singapore dealers said. Oversea-Chinese Banking Corp Ltd led.", set()),
     # a demonym naming a person or an audience
     ("Life in wartime Kyiv", "An American in Kyiv tells her story. Sirens sound at night.",
      set()),

@@ -8,8 +8,10 @@ audience ("an American in Kyiv", "Chinese tourists", "the U.S. men's team"), or 
 or a thing comes from ("a Russian-born pianist", "Chinese-built missiles", "a dancer from
 China", one end of "From the U.S. to China,"), a university naming where a researcher works,
 a financial centre where shares trade ("its New York-listed shares"), a company named in the
-body in passing, and, in a sports or entertainment story (``rules/genre.py``), a place naming
-a team or a venue ("Minnesota beat Buffalo", "the tour ends in Houston") unless the story
+body in passing, a place in the name of a company with a legal form of elsewhere
+("Oversea-Chinese Banking Corp Ltd", "First Chicago Ltd": where it was founded, not who
+acts), and, in a sports or entertainment story (``rules/genre.py``), a place naming a team or
+a venue ("Minnesota beat Buffalo", "the tour ends in Houston") unless the story
 names that country's politics. Each such mention keeps its place in the evidence but weighs
 only a fraction of a plain one, so that it never makes a country *about* on its own; the
 country's other mentions decide.
@@ -38,6 +40,7 @@ class Role(Enum):
     PERSON = "person"  # a demonym naming a person or an audience
     ORIGIN = "origin"  # where a person or a product comes from ("Chinese-built", "from China")
     TEAM = "team"  # a place naming a team or a venue in a sports or entertainment story
+    NAMED = "named"  # a word of a foreign company's name ("Oversea-Chinese Banking Corp Ltd")
 
 
 _VERBS = (r"(?:said|says|say|told|tells|warn|warns|warned|reported|reports|report|"
@@ -138,6 +141,11 @@ _IN_AFTER = re.compile(r"^\s+(?:in|at|from|living|who|named)\b")
 TICKER = "us-listed-company"
 _FOREIGN_FORM = re.compile(r"\s+(?:Ltd|Limited|PLC|Plc|plc|AG|NV|N\.V\.|SA|S\.A\.|SpA|S\.p\.A\.|"
                            r"GmbH|AB|ASA|Oyj|BV|B\.V\.|KK|K\.K\.|Bhd|Pty)\b")
+# A place inside the name of a company with a legal form of elsewhere: "Oversea-Chinese Banking
+# Corp Ltd", "Sino-US Medical Specialties Ltd", "First Chicago Ltd", "American Express Bank
+# Ltd". The name says where the company was founded or what it trades, not who acts.
+_FOREIGN_NAME_AFTER = re.compile(r"^(?:['’]s)?(?:[-\s]+(?:[A-Z][\w.'’&-]*|and|&|of)){0,5}?"
+                                 + _FOREIGN_FORM.pattern)
 _NAME_BEFORE = re.compile(r"([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})\s*$")
 
 
@@ -198,6 +206,8 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
     if any(w in folded for w in _ATTRIBUTIONS) and _ACCORDING_BEFORE.search(before):
         return Role.SOURCE
     own = text[mention.end:mention.end + 60]
+    if kinds & (_PLACE_KINDS | {"country"}) and _FOREIGN_NAME_AFTER.match(own):
+        return Role.NAMED
     if kinds & _PLACE_KINDS:
         line_start = text.rfind("\n", 0, mention.start) + 1  # a paragraph's dateline too
         at_start = mention.start - line_start <= 3 and not text[line_start:mention.start].strip()
