@@ -169,6 +169,12 @@ FILLER = ["Factories in the south reported weaker orders.", "Retail sales grew s
       "Washington raised tariffs on Chinese steel in May.", FILLER[1],
       "The Biden administration said more curbs were coming.", FILLER[2],
       "American buyers of Chinese goods have turned to Vietnam and Mexico."], True),
+    # ... also in a long article of many short paragraphs, named in three of nineteen
+    ([*FILLER, "Chinese exporters cut prices.", *FILLER[:2], "Beijing cut rates again.",
+      "Exports to the United States fell 12 percent.", *FILLER,
+      "Washington raised tariffs on Chinese steel in May.", *FILLER[:2],
+      "China's yuan weakened.", "The Biden administration said more curbs were coming.",
+      FILLER[0]], True),
     # a single passing body mention: not
     ([*FILLER[:2], "Some analysts compared it with the U.S. in 2008.", *FILLER[2:]], False),
     # two passing mentions in a long article: still not
