@@ -77,6 +77,20 @@ def role_of(title: str, text: str, mention: str) -> Role:
      Role.NAMED),
     ("Hong Kong hotels", "Its associate Chinese Estates Ltd lost 25 cents.", "Chinese",
      Role.NAMED),
+    # one row of a table or of a breakdown of figures
+    ("THAI RUBBER EXPORTS RISE", "Buyers were Japan 90,100 (85,200), China 69,952 (60,296) "
+     "and West Germany 32,172 (25,909).", "China", Role.LISTED),
+    ("SOVIET STATE BANK RATES", "ROUBLES PER HUNDRED UNLESS STATED U.S.      63.85   (63.60) "
+     "STG     103.47  (102.56)", "U.S.", Role.LISTED),
+    ("ROUEN EXPORTS FALL", "It comprised 59,500 tonnes of wheat for China, 53,000 of wheat for "
+     "the Soviet Union and 24,500 for Italy.", "China", Role.LISTED),
+    ("ROUEN EXPORTS FALL", "It comprised 59,500 tonnes of wheat for China, 53,000 of wheat for "
+     "the Soviet Union and 24,500 for Italy.", "Soviet Union", Role.LISTED),
+    # ...not a single sale, nor a figure for the country alone
+    ("CORN SALES", "Exporters sold 900,000 tonnes of corn to the Soviet Union, USDA said.",
+     "Soviet Union", Role.SUBJECT),
+    ("CAR EXPORTS", "It will export 450,000 cars, including 250,000 to the U.S., it said.",
+     "U.S.", Role.SUBJECT),
     # ...not an American company's plain name, nor a place before another company's name
     ("Steel prices", "U.S. Steel Corp raised its prices.", "U.S.", Role.SUBJECT),
     ("Steel", "China sold steel to Kimal Scientific Products Ltd.", "China", Role.SUBJECT),
@@ -142,6 +156,13 @@ def test_blockers(text: str, expected: list[str]) -> None:
      "later named the managers.", {"RU"}),
     ("Singapore banks cut rates", "Oversea-Chinese Banking Corp Ltd and United Overseas Bank "
      "Ltd cut rates, Singapore dealers said. Oversea-Chinese Banking Corp Ltd led.", set()),
+    # rows of a table, items of a breakdown by destination
+    ("FRENCH CEREAL EXPORTS UP", "Rouen shipped 120,000 tonnes of wheat, sources said. They "
+     "include 30,000 tonnes for China, 31,000 for the Soviet Union, 25,000 for Turkey, and "
+     "35,000 for Italy. A ship is loading 17,000 tonnes of colza for the Soviet Union. "
+     "Loadings next week will include 20,000 tonnes for China, 15,000 for Spain.", set()),
+    ("USSR EXCHANGE RATES - SOVIET STATE BANK", "ROUBLES PER HUNDRED UNLESS STATED U.S.    "
+     "63.85   (63.60) STG    103.47   (102.56) DMK    35.06   (35.43)", {"RU"}),
     # a demonym naming a person or an audience
     ("Life in wartime Kyiv", "An American in Kyiv tells her story. Sirens sound at night.",
      set()),

@@ -10,7 +10,9 @@ China", one end of "From the U.S. to China,"), a university naming where a resea
 a financial centre where shares trade ("its New York-listed shares"), a company named in the
 body in passing, a place in the name of a company with a legal form of elsewhere
 ("Oversea-Chinese Banking Corp Ltd", "First Chicago Ltd": where it was founded, not who
-acts), and, in a sports or entertainment story (``rules/genre.py``), a place naming a team or
+acts), a row of a table of figures or one item of a quantity broken down by destination
+("China 69,952 (60,296)", "30,000 tonnes for China, 31,000 for the Soviet Union"), and, in a
+sports or entertainment story (``rules/genre.py``), a place naming a team or
 a venue ("Minnesota beat Buffalo", "the tour ends in Houston") unless the story
 names that country's politics. Each such mention keeps its place in the evidence but weighs
 only a fraction of a plain one, so that it never makes a country *about* on its own; the
@@ -41,6 +43,7 @@ class Role(Enum):
     ORIGIN = "origin"  # where a person or a product comes from ("Chinese-built", "from China")
     TEAM = "team"  # a place naming a team or a venue in a sports or entertainment story
     NAMED = "named"  # a word of a foreign company's name ("Oversea-Chinese Banking Corp Ltd")
+    LISTED = "listed"  # one row of a table or breakdown of figures ("China 69,952 (60,296)")
 
 
 _VERBS = (r"(?:said|says|say|told|tells|warn|warns|warned|reported|reports|report|"
@@ -146,6 +149,14 @@ _FOREIGN_FORM = re.compile(r"\s+(?:Ltd|Limited|PLC|Plc|plc|AG|NV|N\.V\.|SA|S\.A\
 # Ltd". The name says where the company was founded or what it trades, not who acts.
 _FOREIGN_NAME_AFTER = re.compile(r"^(?:['’]s)?(?:[-\s]+(?:[A-Z][\w.'’&-]*|and|&|of)){0,5}?"
                                  + _FOREIGN_FORM.pattern)
+# One row of a table of figures, the country its label: "China 69,952 (60,296) and West
+# Germany 32,172 (25,909)", "ROUBLES PER HUNDRED U.S.   63.85   (63.60) STG ...".
+_TABLE_ROW_AFTER = re.compile(r"^\s+\d[\d,.]*\s+\(")
+# One item of a quantity broken down by destination: "59,500 tonnes of wheat for China, 53,000
+# of wheat for the Soviet Union and 24,500 for Italy".
+_BREAKDOWN_BEFORE = re.compile(r"\b\d[\d,.]*\s+(?:(?:mln\s+)?(?:tonnes|tons|mt|bales|bags)\s+)?"
+                               r"(?:of\s+[\w-]+\s+)?(?:for|to)\s+(?:the\s+)?$")
+_BREAKDOWN_AFTER = re.compile(r"^(?:,|;|,?\s+and)\s+(?:[\w-]+\s+){0,2}?\d")
 _NAME_BEFORE = re.compile(r"([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})\s*$")
 
 
@@ -208,6 +219,9 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
     own = text[mention.end:mention.end + 60]
     if kinds & (_PLACE_KINDS | {"country"}) and _FOREIGN_NAME_AFTER.match(own):
         return Role.NAMED
+    if kinds & {"country"} and (_TABLE_ROW_AFTER.match(own) or (
+            _BREAKDOWN_AFTER.match(own) and _BREAKDOWN_BEFORE.search(before))):
+        return Role.LISTED
     if kinds & _PLACE_KINDS:
         line_start = text.rfind("\n", 0, mention.start) + 1  # a paragraph's dateline too
         at_start = mention.start - line_start <= 3 and not text[line_start:mention.start].strip()

@@ -70,6 +70,7 @@ class SalienceParams:
     origin: float = 0.25
     team: float = 0.1  # a place naming a team or a venue in a sports or entertainment story
     named: float = 0.1  # a place in a foreign company's name ("South China Morning Post Ltd")
+    listed: float = 0.1  # a row of a table of figures ("China 69,952 (60,296)")
     # A related entity (Ukraine for Russia, NATO for the US) counts in full where the country
     # is also named itself as a subject, and this share of its weight where it is not:
     # Ukraine alone is not a Russian story (the editors' tags of the NYT file say otherwise:
@@ -131,7 +132,8 @@ def counted(mentions: list[Mention], catalogue: Catalogue) -> list[Mention]:
 
 
 _ROLE_FACTOR = {Role.SOURCE: "source", Role.VENUE: "venue", Role.PERSON: "person",
-                Role.ORIGIN: "origin", Role.TEAM: "team", Role.NAMED: "named"}
+                Role.ORIGIN: "origin", Role.TEAM: "team", Role.NAMED: "named",
+                Role.LISTED: "listed"}
 _WIRE_PARAGRAPH = re.compile(r" {4,}")  # wire copy indents paragraphs with spaces
 _SENTENCE = re.compile(r"[.!?。！？][\"'”’»]?\s+")
 
