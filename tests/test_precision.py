@@ -86,6 +86,15 @@ def role_of(title: str, text: str, mention: str) -> Role:
      "the Soviet Union and 24,500 for Italy.", "China", Role.LISTED),
     ("ROUEN EXPORTS FALL", "It comprised 59,500 tonnes of wheat for China, 53,000 of wheat for "
      "the Soviet Union and 24,500 for Italy.", "Soviet Union", Role.LISTED),
+    # the other side of a comparison
+    ("Mexico hub", "Officials want a manufacturing hub that can rival China.", "China",
+     Role.ORIGIN),
+    ("Truss on Ukraine", "Her language went beyond that of the U.S. and other allies.", "U.S.",
+     Role.ORIGIN),
+    ("Chip exports", "Japan now exports more chips than the United States.", "United States",
+     Role.ORIGIN),
+    ("Growth", "Unlike China, India cut rates.", "China", Role.ORIGIN),
+    ("Trade", "China's exports rose more than expected.", "China's", Role.SUBJECT),
     # ...not a single sale, nor a figure for the country alone
     ("CORN SALES", "Exporters sold 900,000 tonnes of corn to the Soviet Union, USDA said.",
      "Soviet Union", Role.SUBJECT),
@@ -163,6 +172,9 @@ def test_blockers(text: str, expected: list[str]) -> None:
      "Loadings next week will include 20,000 tonnes for China, 15,000 for Spain.", set()),
     ("USSR EXCHANGE RATES - SOVIET STATE BANK", "ROUBLES PER HUNDRED UNLESS STATED U.S.    "
      "63.85   (63.60) STG    103.47   (102.56) DMK    35.06   (35.43)", {"RU"}),
+    # the other side of a comparison
+    ("The U.S. Touts Big Investments for Mexico", "U.S. officials are looking south for a "
+     "partner to create a manufacturing hub that can rival China.", {"US"}),
     # a demonym naming a person or an audience
     ("Life in wartime Kyiv", "An American in Kyiv tells her story. Sirens sound at night.",
      set()),

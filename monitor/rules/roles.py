@@ -7,6 +7,7 @@ York", "the U.S. agriculture counselor in Moscow said"), a demonym that names a 
 audience ("an American in Kyiv", "Chinese tourists", "the U.S. men's team"), or where a person
 or a thing comes from ("a Russian-born pianist", "Chinese-built missiles", "a dancer from
 China", one end of "From the U.S. to China,"), a university naming where a researcher works,
+the other side of a comparison ("a hub that can rival China", "more than the U.S."),
 a financial centre where shares trade ("its New York-listed shares"), a company named in the
 body in passing, a place in the name of a company with a legal form of elsewhere
 ("Oversea-Chinese Banking Corp Ltd", "First Chicago Ltd": where it was founded, not who
@@ -114,6 +115,11 @@ _TITLE_SAYS = re.compile(r"[,:]\s+([^,:]{1,50}?)\s+(?:Says|Say|Said|Warns|Warn|R
                          r"Report|Finds|Find|Tells|Told)\.?$")
 # A range named for a comparison: "From the U.S. to China, Major Economies Are Stalling".
 _RANGE_FROM = re.compile(r"(?:^|[.:!?]\s+)From\s+(?:the\s+)?$", re.IGNORECASE)
+# The other side of a comparison: "a hub that can rival China", "more than the U.S.", "language
+# that went beyond that of the U.S.", "unlike Russia".
+_COMPARED_BEFORE = re.compile(r"\b(?:than|unlike|compared\s+(?:with|to)|similar\s+to|rivals?|"
+                              r"rivall?ing|(?:beyond|as)\s+that\s+of)\s+(?:the\s+)?$",
+                              re.IGNORECASE)
 _RANGE_TO = re.compile(r"^\s+to\s+(?:the\s+)?[\w.'’ -]{1,30},")
 _RANGE_TO_BEFORE = re.compile(r"(?:^|[.:!?]\s+)From\s+(?:the\s+)?[\w.'’ -]{1,30}\s+to\s+"
                               r"(?:the\s+)?$", re.IGNORECASE)
@@ -250,6 +256,8 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
     if has_from and ((_RANGE_FROM.search(before) and _RANGE_TO.match(own)) or (
             _RANGE_TO_BEFORE.search(before) and own[:1] == ",")):
         return Role.ORIGIN  # one end of a range, for a comparison
+    if kinds & {"country"} and _COMPARED_BEFORE.search(before):
+        return Role.ORIGIN  # the other side of a comparison
     if own[:1] == "-" and _ORIGIN_AFTER.match(own):
         return Role.ORIGIN
     if (kinds & {"country"} and before.endswith(("from ", "of ", "the "))
