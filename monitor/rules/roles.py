@@ -120,6 +120,7 @@ _RANGE_FROM = re.compile(r"(?:^|[.:!?]\s+)From\s+(?:the\s+)?$", re.IGNORECASE)
 _COMPARED_BEFORE = re.compile(r"\b(?:than|unlike|compared\s+(?:with|to)|similar\s+to|rivals?|"
                               r"rivall?ing|(?:beyond|as)\s+that\s+of)\s+(?:the\s+)?$",
                               re.IGNORECASE)
+_COMPARISONS = ("than", "unlike", "compared", "similar", "rival", "that of")
 _RANGE_TO = re.compile(r"^\s+to\s+(?:the\s+)?[\w.'’ -]{1,30},")
 _RANGE_TO_BEFORE = re.compile(r"(?:^|[.:!?]\s+)From\s+(?:the\s+)?[\w.'’ -]{1,30}\s+to\s+"
                               r"(?:the\s+)?$", re.IGNORECASE)
@@ -162,6 +163,7 @@ _TABLE_ROW_AFTER = re.compile(r"^\s+\d[\d,.]*\s+\(")
 # of wheat for the Soviet Union and 24,500 for Italy".
 _BREAKDOWN_BEFORE = re.compile(r"\b\d[\d,.]*\s+(?:(?:mln\s+)?(?:tonnes|tons|mt|bales|bags)\s+)?"
                                r"(?:of\s+[\w-]+\s+)?(?:for|to)\s+(?:the\s+)?$")
+_DIGIT = re.compile(r"\d")
 _BREAKDOWN_AFTER = re.compile(r"^(?:,|;|,?\s+and)\s+(?:[\w-]+\s+){0,2}?\d")
 _NAME_BEFORE = re.compile(r"([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})\s*$")
 
@@ -223,9 +225,12 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
     if any(w in folded for w in _ATTRIBUTIONS) and _ACCORDING_BEFORE.search(before):
         return Role.SOURCE
     own = text[mention.end:mention.end + 60]
-    if kinds & (_PLACE_KINDS | {"country"}) and _FOREIGN_NAME_AFTER.match(own):
+    # Cheap tests first (a legal form, a digit, a word of comparison), the patterns after.
+    if kinds & (_PLACE_KINDS | {"country"}) and _FOREIGN_FORM.search(own) \
+            and _FOREIGN_NAME_AFTER.match(own):
         return Role.NAMED
-    if kinds & {"country"} and (_TABLE_ROW_AFTER.match(own) or (
+    if kinds & {"country"} and _DIGIT.search(own) and (
+            _TABLE_ROW_AFTER.match(own) or (
             _BREAKDOWN_AFTER.match(own) and _BREAKDOWN_BEFORE.search(before))):
         return Role.LISTED
     if kinds & _PLACE_KINDS:
@@ -256,7 +261,8 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
     if has_from and ((_RANGE_FROM.search(before) and _RANGE_TO.match(own)) or (
             _RANGE_TO_BEFORE.search(before) and own[:1] == ",")):
         return Role.ORIGIN  # one end of a range, for a comparison
-    if kinds & {"country"} and _COMPARED_BEFORE.search(before):
+    if kinds & {"country"} and any(w in folded for w in _COMPARISONS) \
+            and _COMPARED_BEFORE.search(before):
         return Role.ORIGIN  # the other side of a comparison
     if own[:1] == "-" and _ORIGIN_AFTER.match(own):
         return Role.ORIGIN
