@@ -67,6 +67,42 @@ def role_of(title: str, text: str, mention: str) -> Role:
      Role.ORIGIN),
     ("Cars", "It has NASA-inspired seats.", "NASA", Role.ORIGIN),
     ("Trade", "Imports from China rose.", "China", Role.SUBJECT),
+    # a place in the name of a company with a legal form of elsewhere
+    ("Singapore banks", "Oversea-Chinese Banking Corp Ltd cut its rates.", "Chinese",
+     Role.NAMED),
+    ("Contracts", "It signed with Sino-US Medical Specialties Ltd in Hong Kong.", "US",
+     Role.NAMED),
+    ("Soviet loan", "First Chicago Ltd said it was the sole arranger.", "Chicago", Role.NAMED),
+    ("Rights offering", "American Resource Corp Ltd said the board approved it.", "American",
+     Role.NAMED),
+    ("Hong Kong hotels", "Its associate Chinese Estates Ltd lost 25 cents.", "Chinese",
+     Role.NAMED),
+    # one row of a table or of a breakdown of figures
+    ("THAI RUBBER EXPORTS RISE", "Buyers were Japan 90,100 (85,200), China 69,952 (60,296) "
+     "and West Germany 32,172 (25,909).", "China", Role.LISTED),
+    ("SOVIET STATE BANK RATES", "ROUBLES PER HUNDRED UNLESS STATED U.S.      63.85   (63.60) "
+     "STG     103.47  (102.56)", "U.S.", Role.LISTED),
+    ("ROUEN EXPORTS FALL", "It comprised 59,500 tonnes of wheat for China, 53,000 of wheat for "
+     "the Soviet Union and 24,500 for Italy.", "China", Role.LISTED),
+    ("ROUEN EXPORTS FALL", "It comprised 59,500 tonnes of wheat for China, 53,000 of wheat for "
+     "the Soviet Union and 24,500 for Italy.", "Soviet Union", Role.LISTED),
+    # the other side of a comparison
+    ("Mexico hub", "Officials want a manufacturing hub that can rival China.", "China",
+     Role.ORIGIN),
+    ("Truss on Ukraine", "Her language went beyond that of the U.S. and other allies.", "U.S.",
+     Role.ORIGIN),
+    ("Chip exports", "Japan now exports more chips than the United States.", "United States",
+     Role.ORIGIN),
+    ("Growth", "Unlike China, India cut rates.", "China", Role.ORIGIN),
+    ("Trade", "China's exports rose more than expected.", "China's", Role.SUBJECT),
+    # ...not a single sale, nor a figure for the country alone
+    ("CORN SALES", "Exporters sold 900,000 tonnes of corn to the Soviet Union, USDA said.",
+     "Soviet Union", Role.SUBJECT),
+    ("CAR EXPORTS", "It will export 450,000 cars, including 250,000 to the U.S., it said.",
+     "U.S.", Role.SUBJECT),
+    # ...not an American company's plain name, nor a place before another company's name
+    ("Steel prices", "U.S. Steel Corp raised its prices.", "U.S.", Role.SUBJECT),
+    ("Steel", "China sold steel to Kimal Scientific Products Ltd.", "China", Role.SUBJECT),
     # ...but the plain subject stays a subject
     ("Sanctions", "The U.S. imposed sanctions on Iran.", "U.S.", Role.SUBJECT),
     ("Troops", "Russian troops crossed the border.", "Russian troops", Role.SUBJECT),
@@ -123,6 +159,22 @@ def test_blockers(text: str, expected: list[str]) -> None:
     ("Pakistan sells bonds", "MOSCOW, March 3 (Reuters) - Pakistan sold bonds. Dealers were "
      "calm.", set()),
     ("Sudan vote", "Delegates voted at the U.N. in New York. Sudan's envoy objected.", set()),
+    # a company named after a place it is not of, with a legal form of elsewhere
+    ("VNESHTORGBANK SEEKS LOAN", "Vneshtorgbank, the Soviet foreign trade bank, seeks a loan. "
+     "First Chicago Ltd said it was the arranger. The loan runs seven years. First Chicago "
+     "later named the managers.", {"RU"}),
+    ("Singapore banks cut rates", "Oversea-Chinese Banking Corp Ltd and United Overseas Bank "
+     "Ltd cut rates, Singapore dealers said. Oversea-Chinese Banking Corp Ltd led.", set()),
+    # rows of a table, items of a breakdown by destination
+    ("FRENCH CEREAL EXPORTS UP", "Rouen shipped 120,000 tonnes of wheat, sources said. They "
+     "include 30,000 tonnes for China, 31,000 for the Soviet Union, 25,000 for Turkey, and "
+     "35,000 for Italy. A ship is loading 17,000 tonnes of colza for the Soviet Union. "
+     "Loadings next week will include 20,000 tonnes for China, 15,000 for Spain.", set()),
+    ("USSR EXCHANGE RATES - SOVIET STATE BANK", "ROUBLES PER HUNDRED UNLESS STATED U.S.    "
+     "63.85   (63.60) STG    103.47   (102.56) DMK    35.06   (35.43)", {"RU"}),
+    # the other side of a comparison
+    ("The U.S. Touts Big Investments for Mexico", "U.S. officials are looking south for a "
+     "partner to create a manufacturing hub that can rival China.", {"US"}),
     # a demonym naming a person or an audience
     ("Life in wartime Kyiv", "An American in Kyiv tells her story. Sirens sound at night.",
      set()),
@@ -150,6 +202,12 @@ FILLER = ["Factories in the south reported weaker orders.", "Retail sales grew s
       "Washington raised tariffs on Chinese steel in May.", FILLER[1],
       "The Biden administration said more curbs were coming.", FILLER[2],
       "American buyers of Chinese goods have turned to Vietnam and Mexico."], True),
+    # ... also in a long article of many short paragraphs, named in three of nineteen
+    ([*FILLER, "Chinese exporters cut prices.", *FILLER[:2], "Beijing cut rates again.",
+      "Exports to the United States fell 12 percent.", *FILLER,
+      "Washington raised tariffs on Chinese steel in May.", *FILLER[:2],
+      "China's yuan weakened.", "The Biden administration said more curbs were coming.",
+      FILLER[0]], True),
     # a single passing body mention: not
     ([*FILLER[:2], "Some analysts compared it with the U.S. in 2008.", *FILLER[2:]], False),
     # two passing mentions in a long article: still not

@@ -7,9 +7,14 @@ York", "the U.S. agriculture counselor in Moscow said"), a demonym that names a 
 audience ("an American in Kyiv", "Chinese tourists", "the U.S. men's team"), or where a person
 or a thing comes from ("a Russian-born pianist", "Chinese-built missiles", "a dancer from
 China", one end of "From the U.S. to China,"), a university naming where a researcher works,
+the other side of a comparison ("a hub that can rival China", "more than the U.S."),
 a financial centre where shares trade ("its New York-listed shares"), a company named in the
-body in passing, and, in a sports or entertainment story (``rules/genre.py``), a place naming
-a team or a venue ("Minnesota beat Buffalo", "the tour ends in Houston") unless the story
+body in passing, a place in the name of a company with a legal form of elsewhere
+("Oversea-Chinese Banking Corp Ltd", "First Chicago Ltd": where it was founded, not who
+acts), a row of a table of figures or one item of a quantity broken down by destination
+("China 69,952 (60,296)", "30,000 tonnes for China, 31,000 for the Soviet Union"), and, in a
+sports or entertainment story (``rules/genre.py``), a place naming a team or
+a venue ("Minnesota beat Buffalo", "the tour ends in Houston") unless the story
 names that country's politics. Each such mention keeps its place in the evidence but weighs
 only a fraction of a plain one, so that it never makes a country *about* on its own; the
 country's other mentions decide.
@@ -40,6 +45,8 @@ class Role(Enum):
     ORIGIN = "origin"  # where a person or a product comes from ("Chinese-built", "from China")
     TEAM = "team"  # a place naming a team or a venue in a sports or entertainment story
     PASSING = "passing"  # one of a list of countries, or a lone aside (rules/passing.py)
+    NAMED = "named"  # a word of a foreign company's name ("Oversea-Chinese Banking Corp Ltd")
+    LISTED = "listed"  # one row of a table or breakdown of figures ("China 69,952 (60,296)")
 
 
 _VERBS = (r"(?:said|says|say|told|tells|warn|warns|warned|reported|reports|report|"
@@ -110,6 +117,12 @@ _TITLE_SAYS = re.compile(r"[,:]\s+([^,:]{1,50}?)\s+(?:Says|Say|Said|Warns|Warn|R
                          r"Report|Finds|Find|Tells|Told)\.?$")
 # A range named for a comparison: "From the U.S. to China, Major Economies Are Stalling".
 _RANGE_FROM = re.compile(r"(?:^|[.:!?]\s+)From\s+(?:the\s+)?$", re.IGNORECASE)
+# The other side of a comparison: "a hub that can rival China", "more than the U.S.", "language
+# that went beyond that of the U.S.", "unlike Russia".
+_COMPARED_BEFORE = re.compile(r"\b(?:than|unlike|compared\s+(?:with|to)|similar\s+to|rivals?|"
+                              r"rivall?ing|(?:beyond|as)\s+that\s+of)\s+(?:the\s+)?$",
+                              re.IGNORECASE)
+_COMPARISONS = ("than", "unlike", "compared", "similar", "rival", "that of")
 _RANGE_TO = re.compile(r"^\s+to\s+(?:the\s+)?[\w.'’ -]{1,30},")
 _RANGE_TO_BEFORE = re.compile(r"(?:^|[.:!?]\s+)From\s+(?:the\s+)?[\w.'’ -]{1,30}\s+to\s+"
                               r"(?:the\s+)?$", re.IGNORECASE)
@@ -140,6 +153,20 @@ _IN_AFTER = re.compile(r"^\s+(?:in|at|from|living|who|named)\b")
 TICKER = "us-listed-company"
 _FOREIGN_FORM = re.compile(r"\s+(?:Ltd|Limited|PLC|Plc|plc|AG|NV|N\.V\.|SA|S\.A\.|SpA|S\.p\.A\.|"
                            r"GmbH|AB|ASA|Oyj|BV|B\.V\.|KK|K\.K\.|Bhd|Pty)\b")
+# A place inside the name of a company with a legal form of elsewhere: "Oversea-Chinese Banking
+# Corp Ltd", "Sino-US Medical Specialties Ltd", "First Chicago Ltd", "American Express Bank
+# Ltd". The name says where the company was founded or what it trades, not who acts.
+_FOREIGN_NAME_AFTER = re.compile(r"^(?:['’]s)?(?:[-\s]+(?:[A-Z][\w.'’&-]*|and|&|of)){0,5}?"
+                                 + _FOREIGN_FORM.pattern)
+# One row of a table of figures, the country its label: "China 69,952 (60,296) and West
+# Germany 32,172 (25,909)", "ROUBLES PER HUNDRED U.S.   63.85   (63.60) STG ...".
+_TABLE_ROW_AFTER = re.compile(r"^\s+\d[\d,.]*\s+\(")
+# One item of a quantity broken down by destination: "59,500 tonnes of wheat for China, 53,000
+# of wheat for the Soviet Union and 24,500 for Italy".
+_BREAKDOWN_BEFORE = re.compile(r"\b\d[\d,.]*\s+(?:(?:mln\s+)?(?:tonnes|tons|mt|bales|bags)\s+)?"
+                               r"(?:of\s+[\w-]+\s+)?(?:for|to)\s+(?:the\s+)?$")
+_DIGIT = re.compile(r"\d")
+_BREAKDOWN_AFTER = re.compile(r"^(?:,|;|,?\s+and)\s+(?:[\w-]+\s+){0,2}?\d")
 _NAME_BEFORE = re.compile(r"([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})\s*$")
 
 
@@ -200,6 +227,14 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
     if any(w in folded for w in _ATTRIBUTIONS) and _ACCORDING_BEFORE.search(before):
         return Role.SOURCE
     own = text[mention.end:mention.end + 60]
+    # Cheap tests first (a legal form, a digit, a word of comparison), the patterns after.
+    if kinds & (_PLACE_KINDS | {"country"}) and _FOREIGN_FORM.search(own) \
+            and _FOREIGN_NAME_AFTER.match(own):
+        return Role.NAMED
+    if kinds & {"country"} and _DIGIT.search(own) and (
+            _TABLE_ROW_AFTER.match(own) or (
+            _BREAKDOWN_AFTER.match(own) and _BREAKDOWN_BEFORE.search(before))):
+        return Role.LISTED
     if kinds & _PLACE_KINDS:
         line_start = text.rfind("\n", 0, mention.start) + 1  # a paragraph's dateline too
         at_start = mention.start - line_start <= 3 and not text[line_start:mention.start].strip()
@@ -228,6 +263,9 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
     if has_from and ((_RANGE_FROM.search(before) and _RANGE_TO.match(own)) or (
             _RANGE_TO_BEFORE.search(before) and own[:1] == ",")):
         return Role.ORIGIN  # one end of a range, for a comparison
+    if kinds & {"country"} and any(w in folded for w in _COMPARISONS) \
+            and _COMPARED_BEFORE.search(before):
+        return Role.ORIGIN  # the other side of a comparison
     if own[:1] == "-" and _ORIGIN_AFTER.match(own):
         return Role.ORIGIN
     if (kinds & {"country"} and before.endswith(("from ", "of ", "the "))
