@@ -257,8 +257,7 @@ class RuleEngine:
         if matched and rule.query is not None:
             result = rule.query.evaluate(shared.doc)
             matched, query_spans = result.matched, result.spans
-        excluded = (matched and rule.exclude is not None
-                    and rule.exclude.evaluate(shared.doc).matched)
+        excluded = matched and rule.exclude is not None and rule.exclude.holds(shared.doc)
         return _Verdict(matched and not excluded, about, query_spans, excluded)
 
     def _result(self, rule: CompiledRule, verdict: _Verdict,
