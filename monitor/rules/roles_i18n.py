@@ -23,6 +23,7 @@ it never decides for English, whose words it does not list.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
@@ -175,7 +176,12 @@ def reads_english(fields: Fields) -> bool:
     """Whether the article reads as English (its title and first few hundred characters):
     then rules/roles.py's patterns alone decide."""
     sample = fields.title + " " + (fields.lead[:_SAMPLE] + " " + fields.body[:_SAMPLE])[:_SAMPLE]
-    return len(_ENGLISH.findall(sample)) >= 3
+    return _english_words(sample, 3)
+
+
+def _english_words(text: str, at_least: int) -> bool:
+    """Whether ``text`` has ``at_least`` English words (the search stops there)."""
+    return sum(1 for _ in islice(_ENGLISH.finditer(text), at_least)) >= at_least
 
 
 def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
@@ -187,7 +193,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     text = fields.get(mention.field)
     before = text[max(0, mention.start - _WINDOW_BEFORE):mention.start]
     after = text[chain_end.end:chain_end.end + _WINDOW_AFTER]
-    if script_of(mention.text) == LATIN and len(_ENGLISH.findall(before + " " + after)) >= 2:
+    if script_of(mention.text) == LATIN and _english_words(before + " " + after, 2):
         return None
     if (_ACCORDING.search(before) or _TELLERS_AFTER.match(after)
             or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙"))):
