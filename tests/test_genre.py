@@ -31,3 +31,12 @@ STADIUM = ("The city council approved a stadium for the team after a long debate
 ])
 def test_genre(title: str, text: str, expected: Genre) -> None:
     assert genre(split_fields(title, text)) is expected
+
+
+def test_trade_words_inside_other_words_are_no_genre() -> None:
+    """Words of a trade only as parts of other words ("seasoned", "tourism", "endgame",
+    "filmed") pass the cheap substring bound but count for nothing."""
+    text = ("The seasoned minister praised tourism. The endgame of the talks was filmed. "
+            "Goalposts moved again, a coaching manual said; the bandwidth auction followed "
+            "the albumen study and the rescoring of bonds.") * 3
+    assert genre(split_fields("Talks on tourism", text)) is Genre.NEWS

@@ -253,3 +253,46 @@ def test_query_syntax_error_is_a_config_error_with_its_path() -> None:
                                 {"name": "bad", "query": "oil AND (gas"}]}, env={})
     ((path, message),) = info.value.problems
     assert path == "rules.1.query" and "column 13" in message
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("@RU AND sanction", False),      # Russia is named, "sanction" only inside a word
+    ("NOT @CN", False),               # China is named: only whether, not where
+    ("sanctions AND NOT @Q6279", True),
+    ("title:(@US NEAR/2 sanctions)", False),  # the US is named, but not in the title
+])
+def test_entity_positions_are_counted_only_when_a_match_needs_them(query: str,
+                                                                   expected: bool) -> None:
+    """Counting an entity's token positions is the dear part of a query over a long text:
+    it is done only for a query that matches (its spans are the evidence), never for one
+    that an absent word or a NOT decides."""
+    fields = split_fields(TITLE, TEXT)
+    doc = QueryDoc(fields, MATCHER.find(fields), CATALOGUE)
+    assert parse_query(query, CATALOGUE).evaluate(doc).matched is expected
+    assert not [key for key in doc.memo if type(key[0]).__name__ == "EntityRef"], query
+
+
+def test_entity_spans_do_not_depend_on_which_refs_were_counted_first() -> None:
+    """The refs of an article share their token counts: each ref's spans are those counted
+    from the start of the field, whatever was asked before (CJK runs and punctuation too)."""
+    title = "Putin, Xi and Biden: Russia–China talks"
+    text = ("Russia and China signed a deal. 中俄关系 improved, Moscow said; Beijing agreed. "
+            "The United States (Washington) objected. Russia's envoy met Xi again. "
+            "Later, Biden spoke about China and Russia.")
+    fields = split_fields(title, text)
+    refs = ["RU", "CN", "US", "Q7747", "Q15031", "Q6279", "Q649", "Q956"]
+    mentions = MATCHER.find(fields)
+
+    def counted_alone(ref: str) -> list[tuple[str, int, int]]:
+        doc = QueryDoc(fields, mentions, CATALOGUE)
+        return [tuple(s) for s in doc.spans_of(ref)]  # type: ignore[misc]
+
+    want = {ref: counted_alone(ref) for ref in refs}
+    assert want["RU"] and want["CN"] and want["US"]
+    for order in (refs, refs[::-1], refs[3:] + refs[:3]):
+        doc = QueryDoc(fields, mentions, CATALOGUE)
+        assert {ref: [tuple(s) for s in doc.spans_of(ref)] for ref in order} == want
+    for ref, spans in want.items():  # and they are the tokens of the mentions
+        for name, start, end in spans:
+            plain = blank_punctuation(fields.get(name).casefold())
+            assert len(plain.split()) >= end > start >= 0, (ref, name)

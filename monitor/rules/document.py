@@ -7,6 +7,7 @@ stay valid and hundreds of rules cost little.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -53,7 +54,11 @@ def _fold(text: str) -> str:
     folded = text.casefold()
     if len(folded) == len(text):
         return folded
-    return "".join(f if len(f := ch.casefold()) == 1 else ch for ch in text)
+    # Casefolding maps each character on its own, none to nothing: a word whose folded
+    # length is its own has no "ß" and is taken whole; only the others go char by char.
+    return " ".join(f if len(f := word.casefold()) == len(word) else
+                    "".join(f if len(f := ch.casefold()) == 1 else ch for ch in word)
+                    for word in text.split(" "))
 
 
 def words_of(text: str) -> tuple[str, ...]:
@@ -74,6 +79,10 @@ class QueryDoc:
     _offsets: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     _index: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     _by_ref: dict[str, list[Span]] = field(default_factory=dict)
+    _of_ref: dict[str, list[Mention]] = field(default_factory=dict)
+    _ref_fields: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Per field, the chars whose token counts are known (sorted), and those counts.
+    _counted: dict[str, tuple[list[int], list[int]]] = field(default_factory=dict)
     # Results per (query node, fields or purpose): rules share terms and whole queries, so
     # each is worked out once per doc.
     memo: dict[tuple[Any, Any], Any] = field(default_factory=dict)
@@ -167,38 +176,54 @@ class QueryDoc:
                     out.add(country)
         return frozenset(out)
 
+    def mentions_of(self, ref: str) -> list[Mention]:
+        """The mentions of an entity id or of any entity of a country code."""
+        if (found := self._of_ref.get(ref)) is None:
+            entities = self.catalogue.entities
+            found = self._of_ref[ref] = [
+                m for m in self.mentions
+                if any(eid == ref or entities[eid].country == ref for eid in m.entity_ids)]
+        return found
+
+    def fields_of(self, ref: str) -> frozenset[str]:
+        """The fields that mention ``ref`` (whether it is there, without counting tokens)."""
+        if (found := self._ref_fields.get(ref)) is None:
+            found = self._ref_fields[ref] = frozenset(m.field for m in self.mentions_of(ref))
+        return found
+
     def spans_of(self, ref: str) -> list[Span]:
         """Spans of the mentions of an entity id or of any entity of a country code (worked
-        out per ref: tokens are counted only as far as that ref's last mention)."""
+        out per ref: tokens are counted only as far as that ref's last mention, and only
+        from the nearest char another ref's counted)."""
         if (spans := self._by_ref.get(ref)) is None:
-            entities = self.catalogue.entities
-            spans = self._by_ref[ref] = self._mention_spans(
-                [m for m in self.mentions
-                 if any(eid == ref or entities[eid].country == ref for eid in m.entity_ids)])
+            spans = self._by_ref[ref] = self._mention_spans(self.mentions_of(ref))
         return spans
 
     def _mention_spans(self, mentions: list[Mention]) -> list[Span]:
-        """Token spans of mentions, counting tokens in one sweep per field."""
-        points = sorted({(m.field, c) for m in mentions for c in (m.start, m.end)})
-        counts: dict[tuple[str, int], int] = {}
-        field_name, prev, total = "", 0, 0
-        for name, char in points:
-            if name != field_name:
-                field_name, prev, total = name, 0, 0
-            plain = self.plain(name)
-            chunk = plain[prev:char]
-            n = len(chunk.split())
-            if n and prev > 0 and not plain[prev - 1].isspace() and not chunk[0].isspace():
-                n -= 1  # that token started before prev and was counted already
-            total += n
-            counts[(name, char)] = total
-            prev = char
+        """Token spans of mentions."""
         spans = []
         for m in mentions:
-            a = counts[(m.field, m.start)]
+            a = self._tokens_before(m.field, m.start)
             plain = self.plain(m.field)
             if m.start > 0 and not plain[m.start - 1].isspace() and m.start < len(plain) \
                     and not plain[m.start].isspace():
                 a -= 1  # the mention starts inside a token (CJK run)
-            spans.append(Span(m.field, a, max(a + 1, counts[(m.field, m.end)])))
+            spans.append(Span(m.field, a, max(a + 1, self._tokens_before(m.field, m.end))))
         return spans
+
+    def _tokens_before(self, name: str, char: int) -> int:
+        """How many tokens lie wholly or partly before ``char``: counted from the nearest
+        char counted before (for any ref), so that the refs' sweeps share their counts."""
+        chars, totals = self._counted.setdefault(name, ([0], [0]))
+        at = bisect_right(chars, char) - 1
+        prev = chars[at]
+        if prev == char:
+            return totals[at]
+        plain = self.plain(name)
+        chunk = plain[prev:char]
+        n = len(chunk.split())
+        if n and prev > 0 and not plain[prev - 1].isspace() and not chunk[0].isspace():
+            n -= 1  # that token started before prev and was counted already
+        chars.insert(at + 1, char)
+        totals.insert(at + 1, totals[at] + n)
+        return totals[at] + n

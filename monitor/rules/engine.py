@@ -284,7 +284,7 @@ class RuleEngine:
                 query_spans = result.spans
             matched = matched and result.matched
         exclude_held = ((matched or explain) and rule.exclude is not None
-                        and rule.exclude.evaluate(shared.doc).matched)
+                        and rule.exclude.holds(shared.doc))
         excluded = matched and exclude_held
         trace = None
         if explain:

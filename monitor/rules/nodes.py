@@ -37,6 +37,11 @@ class Node:
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
         raise NotImplementedError
 
+    def holds(self, doc: QueryDoc, fields: tuple[str, ...]) -> bool:
+        """``evaluate(doc, fields).matched``, where possible without positions (an entity
+        ref's tokens are then never counted): for NOT, and before an AND collects spans."""
+        return self.evaluate(doc, fields).matched
+
     def possible(self, doc: QueryDoc) -> bool:
         """A cheap test that is False only when the node cannot match (no tokenizing), so
         that hundreds of rules mostly stop here."""
@@ -138,6 +143,9 @@ class EntityRef(Node):
     def triggers(self) -> frozenset[Trigger] | None:
         return frozenset({("r", self.ref)})
 
+    def holds(self, doc: QueryDoc, fields: tuple[str, ...]) -> bool:
+        return not doc.fields_of(self.ref).isdisjoint(fields)
+
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
         key = (self, fields)
         if (hit := doc.memo.get(key)) is None:
@@ -157,6 +165,9 @@ class Scoped(Node):
 
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
         return self.child.evaluate(doc, self.within(fields))
+
+    def holds(self, doc: QueryDoc, fields: tuple[str, ...]) -> bool:
+        return self.child.holds(doc, tuple(f for f in self.fields if f in fields))
 
     def possible(self, doc: QueryDoc) -> bool:
         return self.child.possible(doc)
@@ -185,13 +196,15 @@ class And(Node):
         # most.
         return min(known, key=_commonness) if known else None
 
+    def holds(self, doc: QueryDoc, fields: tuple[str, ...]) -> bool:
+        return all(c.holds(doc, fields) for c in self.children)
+
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
+        if not self.holds(doc, fields):  # spans only once every child is known to match
+            return NO
         spans: list[Span] = []
         for child in self.children:
-            r = child.evaluate(doc, fields)
-            if not r.matched:
-                return NO
-            spans.extend(r.spans)
+            spans.extend(child.evaluate(doc, fields).spans)
         return Result(True, tuple(spans))
 
     def positional(self) -> bool:
@@ -214,6 +227,9 @@ class Or(Node):
             out |= t
         return frozenset(out)
 
+    def holds(self, doc: QueryDoc, fields: tuple[str, ...]) -> bool:
+        return any(c.holds(doc, fields) for c in self.children)
+
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
         spans: list[Span] = []
         matched = False
@@ -233,7 +249,10 @@ class Not(Node):
     child: Node
 
     def evaluate(self, doc: QueryDoc, fields: tuple[str, ...]) -> Result:
-        return Result(not self.child.evaluate(doc, fields).matched)
+        return Result(self.holds(doc, fields))
+
+    def holds(self, doc: QueryDoc, fields: tuple[str, ...]) -> bool:
+        return not self.child.holds(doc, fields)
 
     def positional(self) -> bool:
         return False
@@ -256,6 +275,8 @@ class Near(Node):
         # never needs its token positions counted.
         first, second = ((self.right, self.left) if isinstance(self.left, EntityRef)
                          else (self.left, self.right))
+        if not second.holds(doc, fields):  # an entity not there needs no positions
+            return NO
         a = first.evaluate(doc, fields)
         if not a.matched:
             return NO

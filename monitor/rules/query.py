@@ -211,6 +211,13 @@ class Query:
                                    else NO)
         return hit
 
+    def holds(self, doc: QueryDoc) -> bool:
+        """Whether the query matches (for an exclusion: no spans needed)."""
+        key = (self.root, "holds")
+        if (hit := doc.memo.get(key)) is None:
+            hit = doc.memo[key] = self.root.possible(doc) and self.root.holds(doc, FIELDS)
+        return bool(hit)
+
 
 def parse_query(text: str, catalogue: Catalogue, interner: Interner | None = None) -> Query:
     """Compile a query string. Raises ``QuerySyntaxError`` (a ``RuleError``) with the column.

@@ -26,6 +26,7 @@ it never decides for English, whose words it does not list.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
@@ -193,7 +194,12 @@ def reads_english(fields: Fields, least: int = 3) -> bool:
     headline and a line of English may have fewer; ``least=1`` tells them from the other
     languages, where English words are rare."""
     sample = fields.title + " " + (fields.lead[:_SAMPLE] + " " + fields.body[:_SAMPLE])[:_SAMPLE]
-    return len(_ENGLISH.findall(sample)) >= least
+    return _english_words(sample, least)
+
+
+def _english_words(text: str, at_least: int) -> bool:
+    """Whether ``text`` has ``at_least`` English words (the search stops there)."""
+    return sum(1 for _ in islice(_ENGLISH.finditer(text), at_least)) >= at_least
 
 
 def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
@@ -205,7 +211,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     text = fields.get(mention.field)
     before = text[max(0, mention.start - _WINDOW_BEFORE):mention.start]
     after = text[chain_end.end:chain_end.end + _WINDOW_AFTER]
-    if script_of(mention.text) == LATIN and len(_ENGLISH.findall(before + " " + after)) >= 2:
+    if script_of(mention.text) == LATIN and _english_words(before + " " + after, 2):
         return None
     if (_ACCORDING.search(before) or _TELLERS_AFTER.match(after)
             or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙"))):
