@@ -344,24 +344,37 @@ def test_imported_feeds_obey_the_guard_unless_imported_with_allow_private(
     from click.testing import CliRunner
 
     from monitor.cli import cli
+    from monitor.db import store
+    from monitor.db.engine import make_engine
     from monitor.ingest.opml import OpmlFeed, write_opml
 
     raw.routes["/internal.xml"] = (OK_HEAD + b"Content-Length: %d\r\n\r\n" % len(FEED) + FEED)
     raw.routes["/lan.xml"] = raw.routes["/internal.xml"]
+    raw.routes["/old.xml"] = raw.routes["/internal.xml"]
     cfg = tmp_path / "config.yaml"
     cfg.write_text(json.dumps({"database": {"url": f"sqlite:///{tmp_path / 'm.db'}"},
                                "fetch": {"full_text": False}}))  # JSON is YAML
     runner = CliRunner()
+    outputs = {}
     for name, flags in (("internal", []), ("lan", ["--allow-private"])):
         opml = tmp_path / f"{name}.opml"
         opml.write_text(write_opml([OpmlFeed(name, raw.url(f"/{name}.xml"))]))
         result = runner.invoke(cli, ["--config", str(cfg), "feeds", "import", *flags,
                                      str(opml)], obj={})
         assert result.exit_code == 0, result.output
+        outputs[name] = result.output
+    # A private address is refused when the file is imported, saying why ...
+    assert "imported 0 feeds" in outputs["internal"] and "private address" in outputs["internal"]
+    # ... and a row imported before that check (or one whose name resolves to a private address)
+    # is refused by the fetch guard when it is polled.
     config = load_config(cfg, env={})
+    engine = make_engine(config.database.url)
+    with store.unit_of_work(engine) as s:
+        store.import_feeds(s, [("internal", raw.url("/old.xml"), [])], datetime.now(UTC))
+    engine.dispose()
     api.poll_once(config, workers=0)
     health = {f["name"]: f for f in api.feeds_health(config)}
     assert health["internal"]["error_count"] == 1
     assert "non-public" in health["internal"]["last_error"]
-    assert raw.hits["/internal.xml"] == 0  # never connected to
+    assert raw.hits["/internal.xml"] == 0 and raw.hits["/old.xml"] == 0  # never connected to
     assert health["lan"]["error_count"] == 0 and health["lan"]["articles"] == 1
