@@ -9,12 +9,11 @@ import asyncio
 import os
 import socket
 import sys
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, TextIO
+from datetime import timedelta
+from typing import TextIO
 
 import httpx
 from sqlalchemy import Engine
@@ -23,11 +22,13 @@ from monitor.alerts.channel import Channel, build_channels
 from monitor.config import ChannelConfig, Config
 from monitor.db.engine import make_engine, timeouts_of
 from monitor.db.writer import GroupWriter
-from monitor.ingest.fetch import Fetcher, HostGate, make_client
+from monitor.ingest.fetch import Fetcher, HostGate
 from monitor.ingest.workers import CpuPool
 from monitor.metrics import Metrics
+from monitor.net.client import make_client
 from monitor.rules.engine import RuleEngine
 from monitor.rules.user_entities import catalogue_for
+from monitor.stages import DeliveryState, Lifecycle, PollState
 from monitor.stories import StoryIndex
 
 POOL_GRACE = 2.0  # seconds a busy worker gets at close (the scheduler waited already)
@@ -44,19 +45,14 @@ class App:
     channels: dict[str, Channel]
     out: TextIO
     stories: StoryIndex = field(default_factory=StoryIndex)
-    last_sent: dict[str, float] = field(default_factory=dict)  # channel -> monotonic time
     metrics: Metrics = field(default_factory=Metrics)
-    heartbeat: float = field(default_factory=time.monotonic)  # the scheduler's last tick
-    last_poll_ok: datetime | None = None
-    stopping: bool = False  # set on shutdown: claim no new work
     gate: HostGate = field(init=False)  # per-host politeness
     instance: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     fetch_slots: asyncio.Semaphore = field(init=False)
     writer: GroupWriter = field(init=False)  # stores what feeds bring, in group commits
-    # Articles being built right now, by canonical URL, so two feeds carrying the same new
-    # story in one cycle fetch and extract it once.
-    inflight: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
-    dispatching: dict[str, asyncio.Task[None]] = field(default_factory=dict)  # channel -> sender
+    delivery: DeliveryState = field(default_factory=DeliveryState)  # dispatch's own state
+    polling: PollState = field(default_factory=PollState)  # the poll stage's own state
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)  # the scheduler's: tick, stopping
 
     def __post_init__(self) -> None:
         self.fetch_slots = asyncio.Semaphore(self.config.fetch.concurrency)
@@ -91,9 +87,10 @@ async def open_app(config: Config, out: TextIO | None = None,
         yield app
     finally:
         if app is not None:
-            for task in list(app.dispatching.values()):  # a channel still sending: cut off
+            sending = list(app.delivery.sending.values())
+            for task in sending:  # a channel still sending: cut off
                 task.cancel()
-            await asyncio.gather(*app.dispatching.values(), return_exceptions=True)
+            await asyncio.gather(*sending, return_exceptions=True)
             await app.writer.close()
         await http.aclose()
         await fetcher.aclose()

@@ -2,12 +2,15 @@
 
     outbox rows → views → channel → mark sent, or schedule a retry, or fail
 
-Per channel, in one round: a digest channel gets all its due rows as one message; otherwise
-follow-ups (later articles of an alerted story) go as thread replies where the channel has
-threads and are *folded* (kept, not sent) where it has not, and the story alerts go one by
-one, or as one message listing them when several are due at once (a burst), never closer than
-the channel's ``min_gap``. Each outcome is written as soon as it is known, so a crash re-sends
-at most what was in flight: the one window for a duplicate.
+Per channel, in one round, ``alerts.plan.plan_round`` (pure) decides what happens to each
+row: a digest channel gets all its due rows as one message; otherwise follow-ups (later
+articles of an alerted story) go as thread replies where the channel has threads and are
+*folded* (kept, not sent) where it has not, and the story alerts go one by one, or as one
+message listing them when several are due at once (a burst), never closer than the channel's
+``min_gap``. This module carries the plan out, step by step. Each outcome is written as soon
+as it is known, so a crash re-sends at most what was in flight: the one window for a
+duplicate. The stage's own state (when each channel last sent, the channels still sending)
+is ``app.delivery``.
 
 Each channel sends in its own task, and every send has a total deadline (the channel's
 ``timeout``): a webhook that drips its answer fails that send, and meanwhile the daemon's next
@@ -23,14 +26,25 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from monitor.alerts.channel import Channel
-from monitor.alerts.outbox import next_attempt
+from monitor.alerts.plan import (
+    ChannelPolicy,
+    Due,
+    Fail,
+    Fold,
+    ParentState,
+    Postpone,
+    Send,
+    Step,
+    after_failure,
+    pause_left,
+    plan_round,
+)
 from monitor.alerts.redact import redact, secrets_of
 from monitor.alerts.render import AlertView
 from monitor.alerts.safe_text import squeeze
@@ -42,8 +56,6 @@ from monitor.errors import DeliveryError
 from monitor.pipeline import run_db, utcnow
 
 log = logging.getLogger("monitor.dispatch")
-PARENT_WAIT = timedelta(seconds=30)  # a follow-up waits this long for its alert to be sent
-Heading = Callable[[int], str | None]  # the heading of a message listing n alerts, or None
 
 
 @dataclass
@@ -78,12 +90,12 @@ def _view(app: App, alert: Alert, feeds: list[str]) -> AlertView:
 
 def busy_channels(app: App) -> set[str]:
     """The channels still sending what an earlier round gave them."""
-    return {name for name, task in app.dispatching.items() if not task.done()}
+    return {name for name, task in app.delivery.sending.items() if not task.done()}
 
 
 async def settle(app: App) -> None:
     """Wait for the channels still sending from earlier rounds."""
-    if tasks := [t for t in app.dispatching.values() if not t.done()]:
+    if tasks := [t for t in app.delivery.sending.values() if not t.done()]:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
@@ -117,7 +129,8 @@ def _claim(s: Session, app: App, now: datetime, limit: int, busy: set[str]
     outbox.release_alert_leases(s, app.instance, keep_channels=busy)
     due = outbox.claim_due_alerts(s, now, limit, app.instance, app.config.scheduler.lease,
                                   skip_channels=busy)
-    views = {a.id: _view(app, a, store.feeds_of_article(s, a.hit.article_id)) for a in due}
+    feeds = store.feeds_of_articles(s, sorted({a.hit.article_id for a in due}))
+    views = {a.id: _view(app, a, feeds.get(a.hit.article_id, [])) for a in due}
     parents = outbox.alert_states(s, {a.parent_id for a in due if a.parent_id})
     return due, views, parents
 
@@ -127,11 +140,11 @@ def _start(rnd: _Round, name: str, alerts: list[Alert], views: dict[int, AlertVi
     app = rnd.app
     task = asyncio.create_task(_channel_round(rnd, name, alerts, views, parents),
                                name=f"dispatch:{name}")
-    app.dispatching[name] = task
+    app.delivery.sending[name] = task
 
     def done(t: asyncio.Task[None]) -> None:
-        if app.dispatching.get(name) is t:
-            del app.dispatching[name]
+        if app.delivery.sending.get(name) is t:
+            del app.delivery.sending[name]
         if not t.cancelled() and (exc := t.exception()) is not None:
             log.error("dispatch failed channel=%s error=%r", name, str(exc))
 
@@ -152,35 +165,46 @@ async def _channel_round(rnd: _Round, name: str, alerts: list[Alert],
 
 async def _deliver(rnd: _Round, name: str, alerts: list[Alert], views: dict[int, AlertView],
                    parents: dict[int, tuple[str, str | None]]) -> None:
-    app, now = rnd.app, rnd.now
-    channel = app.channels.get(name)
-    cfg = app.channel_configs.get(name)
-    if channel is None or cfg is None:
-        await _failed(rnd, alerts, DeliveryError(
-            name, "channel is not configured or not enabled", permanent=True))
-        return
-    if cfg.digest != "none":
-        digest = cfg.digest
-        await _send(rnd, channel, cfg, alerts, [views[a.id] for a in alerts],
-                    lambda n: f"{n} alert(s), {digest} digest")
-        return
-    primaries = [a for a in alerts if a.kind != "followup"]
-    for alert in (a for a in alerts if a.kind == "followup"):
-        status, remote = parents.get(alert.parent_id or -1, ("missing", None))
-        if not channel.threads or status in ("failed", "folded", "missing"):
-            await run_db(app, outbox.mark_folded, alert.id, app.instance)
-            rnd.report.folded += 1
-            app.metrics.alerts.labels(name, "folded").inc()
-        elif remote is None:  # its story's alert is not out yet: reply once it is
-            await run_db(app, outbox.postpone, alert.id, now + PARENT_WAIT, app.instance)
-        elif not await _send(rnd, channel, cfg, [alert], [views[alert.id]], None,
-                             thread=remote):
+    """Carry out the channel's plan for this round, step by step, up to a failed send."""
+    by_id = {a.id: a for a in alerts}
+    states = {i: ParentState(status, remote) for i, (status, remote) in parents.items()}
+    policy = _policy(rnd.app, name)
+    for step in plan_round([_due(a) for a in alerts], states, policy, rnd.now):
+        if not await _carry_out(rnd, name, step, by_id, views):
             return  # the channel is struggling; the rest waits for the next round
-    for i in range(0, len(primaries), cfg.batch_max):
-        chunk = primaries[i:i + cfg.batch_max]
-        if not await _send(rnd, channel, cfg, chunk, [views[a.id] for a in chunk],
-                           lambda n: f"{n} new stories" if n > 1 else None):
-            return
+
+
+def _policy(app: App, name: str) -> ChannelPolicy | None:
+    """How the channel sends, or None when it is not configured or not enabled."""
+    channel, cfg = app.channels.get(name), app.channel_configs.get(name)
+    if channel is None or cfg is None:
+        return None
+    return ChannelPolicy(name, threads=channel.threads, digest=cfg.digest,
+                         batch_max=cfg.batch_max, min_gap=cfg.min_gap)
+
+
+def _due(alert: Alert) -> Due:
+    return Due(alert.id, alert.kind, alert.parent_id, alert.attempts)
+
+
+async def _carry_out(rnd: _Round, name: str, step: Step, by_id: dict[int, Alert],
+                     views: dict[int, AlertView]) -> bool:
+    """Do one step of the plan; False when the round must stop for this channel."""
+    app = rnd.app
+    if isinstance(step, Fail):
+        await _failed(rnd, [by_id[i] for i in step.alert_ids],
+                      DeliveryError(name, step.reason, permanent=step.permanent))
+        return False
+    if isinstance(step, Fold):
+        await run_db(app, outbox.mark_folded, step.alert_id, app.instance)
+        rnd.report.folded += 1
+        app.metrics.alerts.labels(name, "folded").inc()
+        return True
+    if isinstance(step, Postpone):
+        await run_db(app, outbox.postpone, step.alert_id, step.until, app.instance)
+        return True
+    alerts = [by_id[i] for i in step.alert_ids]
+    return await _send(rnd, step, alerts, [views[a.id] for a in alerts])
 
 
 async def _confirm(rnd: _Round, cfg: ChannelConfig, alerts: list[Alert], views: list[AlertView],
@@ -199,37 +223,17 @@ async def _confirm(rnd: _Round, cfg: ChannelConfig, alerts: list[Alert], views: 
     return [a for a, _ in kept], [v for _, v in kept]
 
 
-async def _send(rnd: _Round, channel: Channel, cfg: ChannelConfig, alerts: list[Alert],
-                views: list[AlertView], heading: Heading | None,
-                thread: str | None = None) -> bool:
+async def _send(rnd: _Round, step: Send, alerts: list[Alert], views: list[AlertView]) -> bool:
     """Send one message (one alert, or several under a heading); record the outcome.
     False when the channel failed (the rest of its rows wait for a later round)."""
     app = rnd.app
-    await _pace(app, channel.name)
+    channel, cfg = app.channels[alerts[0].channel], app.channel_configs[alerts[0].channel]
+    await _pace(app, channel.name, step.pause)
     deadline = cfg.timeout + 1.0  # the channel's own timeout fires first, with its reason
     alerts, views = await _confirm(rnd, cfg, alerts, views, deadline)
     if not alerts:
         return True
-    title = heading(len(views)) if heading else None
-    error: DeliveryError | None = None
-    try:
-        async with asyncio.timeout(deadline):
-            if title is None:
-                remote = await channel.send(views[0], thread=thread)
-            else:
-                remote = await channel.send_many(views, title)
-    except DeliveryError as exc:
-        error = exc
-    except TimeoutError:
-        error = DeliveryError(channel.name, f"no answer within {deadline:g}s")
-    except Exception as exc:  # a channel's bug or an untranslated error: still an attempt
-        # No traceback in the log: its last line is the error's text, which may hold a secret.
-        detail = squeeze(redact(str(exc), secrets_of(cfg)))[:300]
-        error = DeliveryError(channel.name, f"unexpected {type(exc).__name__}: {detail}")
-        log.error("channel raised an unexpected error channel=%s error=%r", channel.name,
-                  error.reason)
-    finally:
-        app.last_sent[channel.name] = time.monotonic()
+    error, remote = await _attempt(app, channel, cfg, step, views, deadline)
     if error is not None:
         await _failed(rnd, alerts, error)
         return False
@@ -244,39 +248,60 @@ async def _send(rnd: _Round, channel: Channel, cfg: ChannelConfig, alerts: list[
     return True
 
 
+async def _attempt(app: App, channel: Channel, cfg: ChannelConfig, step: Send,
+                   views: list[AlertView], deadline: float
+                   ) -> tuple[DeliveryError | None, str | None]:
+    """Hand the message to the channel: (the error, if it failed; the channel's id for it)."""
+    title = step.heading(len(views))
+    try:
+        async with asyncio.timeout(deadline):
+            if title is None:
+                return None, await channel.send(views[0], thread=step.thread)
+            return None, await channel.send_many(views, title)
+    except DeliveryError as exc:
+        return exc, None
+    except TimeoutError:
+        return DeliveryError(channel.name, f"no answer within {deadline:g}s"), None
+    except Exception as exc:  # a channel's bug or an untranslated error: still an attempt
+        # No traceback in the log: its last line is the error's text, which may hold a secret.
+        detail = squeeze(redact(str(exc), secrets_of(cfg)))[:300]
+        error = DeliveryError(channel.name, f"unexpected {type(exc).__name__}: {detail}")
+        log.error("channel raised an unexpected error channel=%s error=%r", channel.name,
+                  error.reason)
+        return error, None
+    finally:
+        app.delivery.last_sent[channel.name] = time.monotonic()
+
+
 def _mark_sent(s: Session, ids: list[int], remote: str | None, owner: str) -> list[int]:
     """Mark the alerts sent; returns those whose claim was lost meanwhile."""
     return [i for i in ids if not outbox.mark_sent(s, i, utcnow(), remote, owner=owner)]
 
 
-async def _pace(app: App, name: str) -> None:
-    """Keep at least the channel's ``min_gap`` between two messages."""
-    cfg = app.channel_configs.get(name)
-    gap = cfg.min_gap if cfg else 0.0
-    last = app.last_sent.get(name)
-    if last is not None and (wait := last + gap - time.monotonic()) > 0:
+async def _pace(app: App, name: str, gap: float) -> None:
+    """Keep at least ``gap`` seconds after the channel's previous message."""
+    if (wait := pause_left(app.delivery.last_sent.get(name), gap, time.monotonic())) > 0:
         await asyncio.sleep(wait)
 
 
 async def _failed(rnd: _Round, alerts: list[Alert], exc: DeliveryError) -> None:
-    app, report, now = rnd.app, rnd.report, rnd.clock()
-    retries = [next_attempt(now, alert.attempts + 1, app.config.alerts.retry,
-                            jitter=random.random(), retry_after=exc.retry_after,
-                            permanent=exc.permanent) for alert in alerts]
+    app, report = rnd.app, rnd.report
+    outcomes = after_failure([_due(a) for a in alerts], exc, app.config.alerts.retry,
+                             rnd.clock(), [random.random() for _ in alerts])
     owner = app.instance
 
     def write(s: Session) -> None:
-        for alert, retry_at in zip(alerts, retries, strict=True):
-            outbox.mark_attempt_failed(s, alert.id, exc.reason, retry_at, owner=owner)
+        for o in outcomes:
+            outbox.mark_attempt_failed(s, o.alert_id, exc.reason, o.retry_at, owner=owner)
 
     await run_db(app, write)
-    for alert, retry_at in zip(alerts, retries, strict=True):
+    for alert, o in zip(alerts, outcomes, strict=True):
         log.warning("alert delivery failed alert=%d channel=%s attempt=%d error=%r "
-                    "retry_at=%s", alert.id, alert.channel, alert.attempts + 1, exc.reason,
-                    retry_at.isoformat() if retry_at else "never")
-        if retry_at is None:
+                    "retry_at=%s", alert.id, alert.channel, o.attempt, exc.reason,
+                    o.retry_at.isoformat() if o.retry_at else "never")
+        if o.retry_at is None:
             report.failed += 1
         else:
             report.retrying += 1
-        app.metrics.alerts.labels(alert.channel, "failed" if retry_at is None
+        app.metrics.alerts.labels(alert.channel, "failed" if o.retry_at is None
                                   else "retrying").inc()

@@ -28,9 +28,9 @@ from monitor.db.models import Feed
 from monitor.errors import FeedParseError, MonitorError, UsageError
 from monitor.ingest.admission import Known, plan_import, refusal, unique_name
 from monitor.ingest.discover import FeedLink
-from monitor.ingest.guard import ADDED, ADDED_LAN
 from monitor.ingest.opml import Skipped, import_source, read_opml_items
 from monitor.ingest.probe import Probe, probe
+from monitor.ingest.sources import ADDED, ADDED_LAN
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,7 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False,
     try:
         while True:
             free = sched.batch_size - len(running)
-            if claiming and not app.stopping and (free >= refill or not running):
+            if claiming and not app.lifecycle.stopping and (free >= refill or not running):
                 # The lease counts from the claim, not from the start of a cycle that may
                 # have lasted longer than it (another instance would take the feed at once).
                 lease = sched.lease + (time.monotonic() - started)
@@ -237,7 +237,7 @@ class _Group:
             app.metrics.polls.labels(kind).inc()
             app.metrics.articles.inc(outcome.articles)
         if any(o.ok for o in outcomes):
-            app.last_poll_ok = self.now
+            app.polling.last_ok = self.now
             app.metrics.last_poll.set(time.time())
         self.report.outcomes += outcomes
 
@@ -538,15 +538,15 @@ def load_stories(app: App, now: datetime) -> None:
 async def _article_once(app: App, url: str, entry: Entry, full_text: bool,
                         feed_title: str, context: Context) -> store.NewArticle:
     """Build an article, sharing the work when several feeds bring the same URL at once."""
-    running = app.inflight.get(url)
+    running = app.polling.inflight.get(url)
     if running is not None:
         return await asyncio.shield(running)
     task = asyncio.ensure_future(build_article(app, url, entry, full_text, feed_title, context))
-    app.inflight[url] = task
+    app.polling.inflight[url] = task
     try:
         return await task
     finally:
-        app.inflight.pop(url, None)
+        app.polling.inflight.pop(url, None)
 
 
 async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,

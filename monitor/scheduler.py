@@ -36,7 +36,7 @@ CANCEL_GRACE = 5.0  # seconds cancelled work gets to end at shutdown
 
 
 async def poll_job(app: App) -> None:
-    if app.stopping:
+    if app.lifecycle.stopping:
         return
     try:
         # Every due feed, batch after batch (cycles never overlap; a stop ends it early).
@@ -50,7 +50,7 @@ async def poll_job(app: App) -> None:
 
 
 async def dispatch_job(app: App) -> None:
-    if app.stopping:
+    if app.lifecycle.stopping:
         return
     try:
         # Does not wait for a channel still sending: it must not hold back the others.
@@ -73,7 +73,7 @@ async def prune_job(app: App) -> None:
 
 
 async def heartbeat_job(app: App) -> None:
-    app.heartbeat = time.monotonic()
+    app.lifecycle.heartbeat = time.monotonic()
 
 
 def prune(app: App) -> int:
@@ -144,7 +144,7 @@ async def run_forever(app: App, stop: asyncio.Event | None = None) -> None:
 
 async def _shutdown(app: App, scheduler: AsyncIOScheduler, running: set[asyncio.Task[None]],
                     timeout: float) -> None:
-    app.stopping = True
+    app.lifecycle.stopping = True
     scheduler.shutdown(wait=False)
     log.info("stopping: waiting for in-flight work jobs=%d timeout_seconds=%.0f", len(running),
              timeout)

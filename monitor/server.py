@@ -57,7 +57,7 @@ def _refresh_gauges(app: App) -> None:
 
 async def health(app: App) -> tuple[bool, dict[str, object]]:
     stale_after = max(3 * app.config.scheduler.tick, 60.0)
-    beat_age = time.monotonic() - app.heartbeat
+    beat_age = time.monotonic() - app.lifecycle.heartbeat
     try:
         db_ok = await asyncio.wait_for(asyncio.to_thread(_database_ok, app), DB_TIMEOUT)
     except TimeoutError:
@@ -70,7 +70,8 @@ async def health(app: App) -> tuple[bool, dict[str, object]]:
         "scheduler": {"alive": beat_age < stale_after, "last_tick_seconds_ago": round(beat_age, 1)},
         "database": {"reachable": db_ok},
         "extraction": extraction.report(time.monotonic()),
-        "last_successful_poll": app.last_poll_ok.isoformat() if app.last_poll_ok else None,
+        "last_successful_poll": (app.polling.last_ok.isoformat() if app.polling.last_ok
+                                 else None),
         "instance": app.instance,
     }
 

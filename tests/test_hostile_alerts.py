@@ -658,7 +658,7 @@ def test_a_webhook_error_says_what_happened(answer: str) -> None:
 
     async def main() -> str:
         from monitor.config import FetchConfig
-        from monitor.ingest.fetch import make_client
+        from monitor.net.client import make_client
         async with make_client(FetchConfig()) as http:
             with pytest.raises(DeliveryError) as err:
                 await post_json(http, "hook", f"http://127.0.0.1:{port}/T0KEN/hook", {}, 5.0)

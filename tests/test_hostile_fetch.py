@@ -169,7 +169,7 @@ def test_unfetchable_urls_are_refused_before_any_request(url: str, words: str) -
 
 
 def test_valid_hosts_still_pass_validation() -> None:
-    from monitor.ingest.guard import validate_url
+    from monitor.net.guard import validate_url
     for url in ("http://bücher.example/feed", "https://xn--bcher-kva.example/",
                 "http://my_host.example:8080/a?b=c", "http://[2606:4700::1]/",
                 "http://8.8.8.8/", "http://example.com./feed"):
@@ -259,7 +259,7 @@ def test_the_connection_itself_refuses_private_addresses(raw: RawServer) -> None
             await resp.aread()
     with pytest.raises(Exception) as caught:  # httpx's error, straight from the transport
         asyncio.run(go())
-    from monitor.ingest.guard import blocked_in
+    from monitor.net.guard import blocked_in
     blocked = blocked_in(caught.value)
     assert blocked is not None and "non-public" in str(blocked)
     from monitor.errors import BlockedAddressError
@@ -273,7 +273,7 @@ def test_the_connection_itself_refuses_private_addresses(raw: RawServer) -> None
 def test_the_resolver_keeps_only_public_answers() -> None:
     from aiohttp.abc import AbstractResolver, ResolveResult
 
-    from monitor.ingest.guard import BlockedResolution, GlobalOnlyResolver
+    from monitor.net.guard import BlockedResolution, GlobalOnlyResolver
 
     class Fixed(AbstractResolver):
         def __init__(self, hosts: list[str]) -> None:

@@ -105,7 +105,7 @@ def test_a_killed_worker_does_not_stop_ingestion(web: HTTPServer, sqlite_url: st
         assert second.outcomes[0].ok, second.outcomes[0].error
         assert second.outcomes[0].articles == 1
         assert _scalar(app, "select text_source from articles where url like '%/p2'") == "full"
-        app.heartbeat = time.monotonic()
+        app.lifecycle.heartbeat = time.monotonic()
         ok, report = await health(app)
         extraction: Any = report["extraction"]
         assert ok and extraction["ok"]
@@ -168,7 +168,7 @@ def test_a_page_that_extracts_forever_falls_back_to_the_feed_text(
         for n in (1, 2, 3):
             source = _scalar(app, f"select text_source from articles where url like '%/tables{n}'")
             assert source == "feed: extraction timed out after 8s"
-        app.heartbeat = time.monotonic()
+        app.lifecycle.heartbeat = time.monotonic()
         ok, report_body = await health(app)
         extraction: Any = report_body["extraction"]
         assert not ok and not extraction["ok"]

@@ -7,7 +7,7 @@ exception, a server answering garbage, a body dripping past the deadline — bec
 bot token) removed, including from any response body the server echoed.
 
 An answer is read as a stream and only its first ``MAX_ANSWER`` bytes (1 MiB) are kept, every
-Content-Encoding layer bounded as it decodes (``monitor.ingest.decode``): a webhook answering
+Content-Encoding layer bounded as it decodes (``monitor.net.decode``): a webhook answering
 a 300 KB gzip of zeros no longer costs a gigabyte of memory.
 """
 
@@ -27,8 +27,8 @@ from monitor.alerts.retry_after import parse_retry_after
 from monitor.alerts.safe_text import squeeze
 from monitor.config import ChannelConfig
 from monitor.errors import DeliveryError
-from monitor.ingest.decode import DecodeError, Decoder, TooLarge, encodings
-from monitor.ingest.faults import translate
+from monitor.net.decode import DecodeError, Decoder, TooLarge, encodings
+from monitor.net.faults import translate
 
 # Bytes of an answer kept (decoded): chat.postMessage echoes the message, 50 blocks of up to
 # 3,000 characters, well under this.

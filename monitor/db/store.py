@@ -327,6 +327,21 @@ def feeds_of_article(session: Session, article_id: int) -> list[str]:
     return list(session.scalars(stmt))
 
 
+def feeds_of_articles(session: Session, article_ids: Sequence[int]) -> dict[int, list[str]]:
+    """``feeds_of_article`` for many articles in one query (an article no feed carries is
+    not among the keys)."""
+    if not article_ids:
+        return {}
+    rows = session.execute(select(FeedEntry.article_id, Feed.name)
+                           .join(Feed, Feed.id == FeedEntry.feed_id)
+                           .where(FeedEntry.article_id.in_(article_ids))
+                           .distinct().order_by(FeedEntry.article_id, Feed.name))
+    out: dict[int, list[str]] = {}
+    for article_id, name in rows:
+        out.setdefault(article_id, []).append(name)
+    return out
+
+
 def feeds_in_error(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(Feed).where(
         Feed.enabled.is_(True), (Feed.error_count > 0) | Feed.dead_reason.is_not(None))) or 0)

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from monitor.errors import InvalidURLError
-from monitor.ingest.guard import is_public_address, validate_url
 from monitor.ingest.opml import OpmlFeed, Skipped
+from monitor.net.guard import is_public_address, validate_url
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,10 @@ the SSRF guard.
 The only module that talks HTTP for ingestion. Redirects are followed here, hop by hop, so
 that every hop is checked against the address policy, counted against the limit, and a chain
 of permanent redirects (301/308) is reported so the feed's URL can be updated. Bodies are read
-raw and decoded by ``decode`` layer by layer, each layer cut at ``max_bytes`` as it streams (a
+raw and decoded by ``net.decode`` layer by layer, each layer cut at ``max_bytes`` as it streams (a
 gzip bomb, even wrapped twice, stops there), and the whole download at ``total_timeout`` (a
 server that drips bytes forever is cut). Every URL, the first and each redirect hop, is
-validated first (``guard.validate_url``). Whatever the server or the URL can cause (httpx and
+validated first (``net.guard.validate_url``). Whatever the server or the URL can cause (httpx and
 aiohttp errors, ``ValueError``, ``UnicodeError``, OS errors) becomes a ``FetchError`` with a
 readable, truthful reason ("connection reset", "server closed the connection"; only real
 timeouts say "timed out"), the HTTP status and any Retry-After.
@@ -27,24 +27,17 @@ from urllib.parse import SplitResult, urljoin
 
 import aiohttp
 import httpx
-from aiohttp.abc import AbstractResolver
-from aiohttp.connector import Connection
-from httpx_aiohttp import AiohttpTransport
 
 from monitor.config import FetchConfig
 from monitor.errors import FetchError, InvalidURLError
-from monitor.ingest.decode import DecodeError, Decoder, TooLarge, encodings
-from monitor.ingest.faults import translate
-from monitor.ingest.guard import (
-    GlobalOnlyResolver,
-    check_ip_literal,
-    feed_may_be_private,
-    is_public_address,
-    validate_url,
-)
+from monitor.ingest.sources import feed_may_be_private
+from monitor.net.client import default_headers, guarded_transport, timeout_of, transport
+from monitor.net.decode import DecodeError, Decoder, TooLarge, encodings
+from monitor.net.faults import translate
+from monitor.net.guard import check_ip_literal, is_public_address, validate_url
 
 __all__ = ["Fetcher", "HostGate", "Response", "feed_may_be_private", "fetch",
-           "is_public_address", "make_client", "parse_retry_after"]
+           "is_public_address", "parse_retry_after"]
 
 log = logging.getLogger(__name__)
 
@@ -89,66 +82,6 @@ class HostGate:
             yield
 
 
-def _limits(cfg: FetchConfig) -> httpx.Limits:
-    return httpx.Limits(max_connections=cfg.concurrency * 2, max_keepalive_connections=100)
-
-
-def _transport(cfg: FetchConfig) -> httpx.AsyncBaseTransport:
-    if cfg.transport == "aiohttp":
-        return _aiohttp_transport(cfg, None)
-    return httpx.AsyncHTTPTransport(limits=_limits(cfg))
-
-
-class _ClientResponse(aiohttp.ClientResponse):
-    """aiohttp's response with a reason phrase that encodes: a server's Latin-1 or binary
-    reason ("HTTP/1.1 200 Tr\xe8s bien") reaches aiohttp as surrogate escapes, which
-    httpx-aiohttp cannot encode (a UnicodeEncodeError for a response that was fine, and a
-    webhook's delivered message taken for a failure)."""
-
-    async def start(self, connection: Connection) -> aiohttp.ClientResponse:
-        response = await super().start(connection)
-        if self.reason:
-            self.reason = self.reason.encode("utf-8", "surrogateescape").decode(
-                "utf-8", "replace")
-        return response
-
-
-def _aiohttp_transport(cfg: FetchConfig,
-                       resolver: AbstractResolver | None) -> httpx.AsyncBaseTransport:
-    """httpx-aiohttp's transport on our own connector and response class (the session is
-    built lazily, inside the event loop, as httpx-aiohttp does its own); with ``resolver``
-    (``GlobalOnlyResolver``) only public addresses are connected to."""
-    limits = _limits(cfg)
-    ssl_context = httpx.create_ssl_context()
-
-    def session() -> aiohttp.ClientSession:
-        connector = aiohttp.TCPConnector(limit=limits.max_connections or 100,
-                                         keepalive_timeout=limits.keepalive_expiry,
-                                         ssl=ssl_context, resolver=resolver)
-        return aiohttp.ClientSession(connector=connector, response_class=_ClientResponse)
-    return AiohttpTransport(limits=limits, client=session)
-
-
-def _guarded_transport(cfg: FetchConfig) -> httpx.AsyncBaseTransport:
-    """The transport whose resolver keeps only public addresses."""
-    return _aiohttp_transport(cfg, GlobalOnlyResolver())
-
-
-def _headers(cfg: FetchConfig) -> dict[str, str]:
-    return {"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"}
-
-
-def _timeout(cfg: FetchConfig) -> httpx.Timeout:
-    return httpx.Timeout(cfg.timeout, connect=min(cfg.timeout, 10.0))
-
-
-def make_client(cfg: FetchConfig) -> httpx.AsyncClient:
-    """The shared HTTP client for the alert channels (built once by the app)."""
-    return httpx.AsyncClient(follow_redirects=False, timeout=_timeout(cfg),
-                             headers=_headers(cfg), limits=_limits(cfg),
-                             transport=_transport(cfg))
-
-
 class Fetcher:
     """Feed and page fetching: httpx requests sent straight to an httpx transport (by default
     httpx-aiohttp's), without ``httpx.AsyncClient`` around it.
@@ -159,14 +92,14 @@ class Fetcher:
     bound by that CPU. Requests, responses and errors are still httpx's.
 
     Requests that must reach public addresses only go through a second transport, always
-    httpx-aiohttp's, whose resolver drops every non-public answer (``guard``)."""
+    httpx-aiohttp's, whose resolver drops every non-public answer (``net.guard``)."""
 
     def __init__(self, cfg: FetchConfig) -> None:
         self.cfg = cfg
-        self.transport = _transport(cfg)  # for the operator's own feeds: may be on the LAN
+        self.transport = transport(cfg)  # for the operator's own feeds: may be on the LAN
         self._guarded: httpx.AsyncBaseTransport | None = None  # public addresses only
-        self.headers = _headers(cfg)
-        self.timeout = _timeout(cfg).as_dict()
+        self.headers = default_headers(cfg)
+        self.timeout = timeout_of(cfg).as_dict()
 
     @property
     def guarded(self) -> httpx.AsyncBaseTransport:
@@ -174,7 +107,7 @@ class Fetcher:
         one connected to. Its connection pool is its own, so a connection made for an
         unguarded request is never reused for a guarded one."""
         if self._guarded is None:
-            self._guarded = _guarded_transport(self.cfg)
+            self._guarded = guarded_transport(self.cfg)
         return self._guarded
 
     @asynccontextmanager

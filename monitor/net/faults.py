@@ -13,7 +13,7 @@ import aiohttp
 import httpx
 
 from monitor.errors import BlockedAddressError, FetchError, InvalidURLError
-from monitor.ingest.guard import blocked_in
+from monitor.net.guard import blocked_in
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

@@ -20,18 +20,9 @@ import idna
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
-from monitor.config import FetchConfig
 from monitor.errors import BlockedAddressError, InvalidURLError
-from monitor.ingest.opml import OPML_LAN
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-# Feed sources whose URLs the operator vouched for: config.yaml's, OPML imported with
-# ``monitor feeds import --allow-private`` and feeds added with ``monitor feeds add
-# --allow-private``.
-ADDED = "added"  # ``monitor feeds add``: fetched through the SSRF guard
-ADDED_LAN = "added-lan"  # ``monitor feeds add --allow-private``
-TRUSTED_SOURCES = ("config", OPML_LAN, ADDED_LAN)
 
 # Special-purpose ranges that Python 3.11's ``is_global`` still calls global (IANA registry).
 _NOT_GLOBAL = tuple(ipaddress.ip_network(n) for n in (
@@ -81,13 +72,6 @@ def is_public_address(ip: str) -> bool:
     except ValueError:
         return False
     return all(_global(a) for a in _embedded(addr))
-
-
-def feed_may_be_private(source: str, cfg: FetchConfig) -> bool:
-    """Whether a feed may be fetched from a private address: config.yaml's feeds are the
-    operator's own (often on the LAN); imported ones obey ``fetch.allow_private_addresses``
-    like article links, unless the import said ``--allow-private``."""
-    return source in TRUSTED_SOURCES or cfg.allow_private_addresses
 
 
 def _ip_literal(host: str) -> IPAddress | None:
