@@ -21,7 +21,7 @@ from html import escape
 from pathlib import Path
 
 from bench.common import serve
-from monitor import api, scheduler
+from monitor import api, clock, scheduler
 from monitor.app import open_app
 from monitor.config import parse_config
 
@@ -99,7 +99,7 @@ async def _run(config: object, n: int, items: list[str], appeared: dict[str, flo
     async with open_app(config, workers=0) as app:  # type: ignore[arg-type]
         from monitor import pipeline
 
-        pipeline.sync_feeds(app, pipeline.utcnow())
+        pipeline.sync_feeds(app, clock.utcnow())
         daemon = asyncio.create_task(scheduler.run_forever(app, stop))
         rng = random.Random(7)
         for i in range(n):

@@ -27,7 +27,7 @@ import feedparser
 from aiohttp import web
 
 from bench.common import free_port, headline, run_feed_server
-from monitor import api, pipeline
+from monitor import api, clock, pipeline
 from monitor.app import open_app
 from monitor.config import FetchConfig, parse_config
 from monitor.errors import FetchError
@@ -100,11 +100,11 @@ async def _project(urls: list[str], transport: str) -> float:
 
 async def _cycle(config: Any) -> tuple[float, float, int]:
     async with open_app(config) as app:
-        pipeline.sync_feeds(app, pipeline.utcnow())
+        pipeline.sync_feeds(app, clock.utcnow())
         rates = []
         for round_no in range(2):
-            now = pipeline.utcnow() if round_no == 0 else pipeline.utcnow().replace(
-                year=pipeline.utcnow().year + 1)  # everything due again
+            now = clock.utcnow() if round_no == 0 else clock.utcnow().replace(
+                year=clock.utcnow().year + 1)  # everything due again
             t0 = time.perf_counter()
             report = await pipeline.poll_cycle(app, now, until_empty=True)
             rates.append(report.polled / (time.perf_counter() - t0))

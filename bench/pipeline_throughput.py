@@ -31,7 +31,7 @@ import trafilatura
 from sqlalchemy import select
 
 from bench.common import SHARED, free_port, serve_app
-from monitor import api, pipeline
+from monitor import api, clock, pipeline
 from monitor.app import open_app
 from monitor.config import Config, parse_config
 from monitor.db.engine import make_engine
@@ -87,12 +87,12 @@ async def _timed_cycle(config: Config, cores: int) -> tuple[CycleReport, float]:
     """One poll cycle with the app already built and its worker processes warm, as in the
     daemon (the pool is started once at start-up)."""
     async with open_app(config) as app:
-        pipeline.sync_feeds(app, pipeline.utcnow())
+        pipeline.sync_feeds(app, clock.utcnow())
         loop = asyncio.get_running_loop()
         await asyncio.gather(*(loop.run_in_executor(app.pool, _extract, b"<html></html>")
                                for _ in range(cores)))
         t0 = time.perf_counter()
-        report = await pipeline.poll_cycle(app, pipeline.utcnow(), until_empty=True)
+        report = await pipeline.poll_cycle(app, clock.utcnow(), until_empty=True)
         return report, time.perf_counter() - t0
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from monitor import pipeline
+from monitor import clock
 from monitor.api import _session, prepare_database
 from monitor.config import Config
 from monitor.db import outbox
@@ -33,7 +33,7 @@ def retry_alert(config: Config, alert_id: int, force: bool = False) -> int:
         if status == "sent" and not force:
             raise UsageError(f"alert #{alert_id} was already sent; use --force to send it "
                              "again")
-        return outbox.requeue(s, pipeline.utcnow(), alert_id)
+        return outbox.requeue(s, clock.utcnow(), alert_id)
 
 
 def dispatch_ok(report: DispatchReport) -> bool:

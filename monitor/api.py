@@ -18,7 +18,7 @@ from typing import Any, Protocol, TextIO
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from monitor import dispatch, pipeline, scheduler
+from monitor import clock, dispatch, pipeline, scheduler
 from monitor.app import App, open_app
 from monitor.config import Config
 from monitor.config_api import check_rule_sources
@@ -95,7 +95,7 @@ def run_daemon(config: Config) -> None:
         async def main() -> None:
             async with open_app(config) as app:
                 try:
-                    await asyncio.to_thread(pipeline.sync_feeds, app, pipeline.utcnow())
+                    await asyncio.to_thread(pipeline.sync_feeds, app, clock.utcnow())
                     await scheduler.run_forever(app)
                 finally:
                     # What polls handed to the writer is stored first; then what still waits
@@ -165,7 +165,7 @@ def single_instance(config: Config) -> Iterator[None]:
 
 def prune(config: Config) -> int:
     prepare_database(config)
-    before = pipeline.utcnow() - timedelta(days=config.retention.article_text_days)
+    before = clock.utcnow() - timedelta(days=config.retention.article_text_days)
     with _session(config) as s:
         return store.prune_article_text(s, before)
 
@@ -178,7 +178,7 @@ def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
     from monitor.configured_feeds import not_yet_stored
     from monitor.db.models import Article, Story
 
-    now = now or pipeline.utcnow()
+    now = now or clock.utcnow()
     with _session(config, read_only=True) as s:
         feeds = store.list_feeds(s)
         waiting = not_yet_stored(config.feeds, {f.name for f in feeds})
@@ -241,7 +241,7 @@ def poll_once(config: Config, out: TextIO | None = None, workers: int | None = N
 
     async def main() -> OnceReport:
         async with open_app(config, out=out, workers=workers) as app:
-            at = now or pipeline.utcnow()
+            at = now or clock.utcnow()
             await asyncio.to_thread(pipeline.sync_feeds, app, at,
                                     daemon_running=daemon_running(config))
             if progress is not None:
@@ -268,7 +268,7 @@ def dispatch_once(config: Config, out: TextIO | None = None,
         async with open_app(config, out=out, workers=0) as app:
             await asyncio.to_thread(pipeline.release_stale_leases, app,
                                     daemon_running=daemon_running(config))
-            return await dispatch.dispatch_due(app, now or pipeline.utcnow())
+            return await dispatch.dispatch_due(app, now or clock.utcnow())
 
     return asyncio.run(main())
 
@@ -285,7 +285,7 @@ def send_test_alert(config: Config, channel: str, out: TextIO | None = None) -> 
             if target is None:
                 raise NotFoundError("enabled channel named", channel, app.channel_names,
                                     hint="no channel is enabled (alerts.channels)")
-            await target.send(sample_view(app.rules, pipeline.utcnow()))
+            await target.send(sample_view(app.rules, clock.utcnow()))
 
     asyncio.run(main())
 
@@ -294,7 +294,7 @@ def retry_alerts(config: Config, alert_id: int | None = None, failed: bool = Fal
     """Requeue one alert, or every failed one; returns how many."""
     prepare_database(config)
     with _session(config) as s:
-        return outbox.requeue(s, pipeline.utcnow(), alert_id, failed)
+        return outbox.requeue(s, clock.utcnow(), alert_id, failed)
 
 
 def feeds_health(config: Config) -> list[dict[str, Any]]:
@@ -330,7 +330,7 @@ def export_opml(config: Config) -> str:
 
 def recent_hits(config: Config, since: timedelta | None = None, rule: str | None = None,
                 now: datetime | None = None) -> list[dict[str, Any]]:
-    now = now or pipeline.utcnow()
+    now = now or clock.utcnow()
     with _session(config, read_only=True) as s:
         hits = store.list_hits(s, now - since if since else None, rule)
         return [{

@@ -49,11 +49,12 @@ from monitor.alerts.redact import redact, secrets_of
 from monitor.alerts.render import AlertView
 from monitor.alerts.safe_text import squeeze
 from monitor.app import App
+from monitor.clock import utcnow
 from monitor.config import ChannelConfig
 from monitor.db import outbox, store
 from monitor.db.models import Alert
 from monitor.errors import DeliveryError
-from monitor.pipeline import run_db, utcnow
+from monitor.pipeline import run_db
 
 log = logging.getLogger("monitor.dispatch")
 

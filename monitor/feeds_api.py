@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from monitor import pipeline
+from monitor import clock, pipeline
 from monitor.api import _session, daemon_running, prepare_database
 from monitor.app import open_app
 from monitor.config import Config
@@ -116,7 +116,7 @@ def add_feed(config: Config, url: str, *, name: str | None = None,
     name = name or unique_name(_slug(title or urlsplit(url).hostname or url), known.names)
     source = ADDED_LAN if allow_private else ADDED
     with _session(config) as s:
-        store.import_feeds(s, [(name, url, list(tags or []))], now or pipeline.utcnow(),
+        store.import_feeds(s, [(name, url, list(tags or []))], now or clock.utcnow(),
                            source=source)
     return Added(name, url, title, len(found.feed.entries) if found.feed else 0,
                  list(tags or []), source)
@@ -160,7 +160,7 @@ def set_enabled(config: Config, name: str, enabled: bool, now: datetime | None =
                              "to poll it again")
         if row is not None:
             was = row.enabled
-            store.set_feed_enabled(s, name, enabled, now or pipeline.utcnow())
+            store.set_feed_enabled(s, name, enabled, now or clock.utcnow())
             state = "enabled" if enabled else "disabled"
             return f"feed {name!r} {'was already ' if was == enabled else ''}{state}"
     raise unknown(config, name)
@@ -177,7 +177,7 @@ def poll_feed_now(config: Config, name: str, out: TextIO | None = None,
 
     async def main() -> pipeline.PollOutcome:
         async with open_app(config, out=out, workers=workers) as app:
-            at = now or pipeline.utcnow()
+            at = now or clock.utcnow()
             await asyncio.to_thread(pipeline.sync_feeds, app, at,
                                     daemon_running=daemon_running(config))
             feed = await pipeline.run_db(app, _claim, name, at, app.instance,
@@ -218,5 +218,5 @@ def import_opml(config: Config, path: str | Path, allow_private: bool = False,
                                or config.fetch.allow_private_addresses)
     with _session(config) as s:
         added = store.import_feeds(s, [(f.name, f.url, f.tags) for f in add],
-                                   now or pipeline.utcnow(), source=import_source(allow_private))
+                                   now or clock.utcnow(), source=import_source(allow_private))
     return ImportReport(added, read.skipped + skipped)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from monitor import pipeline
+from monitor import clock
 from monitor.config import Config, CountryCondition, RuleConfig
 from monitor.db import store
 from monitor.db.engine import check_schema, make_engine
@@ -161,7 +161,7 @@ def backtest(config: Config, since: timedelta | None, rule: str | None = None,
     rules = [r for r in config.rules if rule is None or r.name == rule]
     if rule is not None and not rules:
         raise MonitorError(f"no rule named {rule!r} in the config")
-    now = now or pipeline.utcnow()
+    now = now or clock.utcnow()
     db = make_engine(config.database.url)
     out: list[BacktestHit] = []
     try:

@@ -25,7 +25,7 @@ from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from monitor import dispatch, pipeline
+from monitor import clock, dispatch, pipeline
 from monitor.app import App
 from monitor.db import outbox, store
 from monitor.errors import MonitorError
@@ -40,7 +40,7 @@ async def poll_job(app: App) -> None:
         return
     try:
         # Every due feed, batch after batch (cycles never overlap; a stop ends it early).
-        report = await pipeline.poll_cycle(app, pipeline.utcnow(), until_empty=True)
+        report = await pipeline.poll_cycle(app, clock.utcnow(), until_empty=True)
     except MonitorError as exc:  # e.g. the database is unreachable: log, retry next tick
         log.error("poll cycle failed error=%r", str(exc))
         return
@@ -54,7 +54,7 @@ async def dispatch_job(app: App) -> None:
         return
     try:
         # Does not wait for a channel still sending: it must not hold back the others.
-        report = await dispatch.dispatch_due(app, pipeline.utcnow(), wait=False)
+        report = await dispatch.dispatch_due(app, clock.utcnow(), wait=False)
     except MonitorError as exc:
         log.error("dispatch failed error=%r", str(exc))
         return
@@ -78,7 +78,7 @@ async def heartbeat_job(app: App) -> None:
 
 def prune(app: App) -> int:
     """Drop article text older than ``retention.article_text_days``."""
-    before = pipeline.utcnow() - timedelta(days=app.config.retention.article_text_days)
+    before = clock.utcnow() - timedelta(days=app.config.retention.article_text_days)
     with store.unit_of_work(app.engine) as s:
         return store.prune_article_text(s, before)
 
@@ -121,7 +121,7 @@ async def run_forever(app: App, stop: asyncio.Event | None = None) -> None:
 
     cfg = app.config.scheduler
     scheduler = AsyncIOScheduler(timezone="UTC")
-    now = pipeline.utcnow()
+    now = clock.utcnow()
     common = {"max_instances": 1, "coalesce": True, "next_run_time": now}
     scheduler.add_job(tracked(poll_job), "interval", seconds=cfg.tick, id="poll", **common)
     scheduler.add_job(tracked(dispatch_job), "interval", seconds=cfg.dispatch_every,
@@ -176,7 +176,7 @@ def _release_leases(app: App) -> tuple[int, int]:
 async def _last_dispatch(app: App, timeout: float) -> None:
     """One delivery round for what is due now, cut off after ``timeout`` seconds; what it
     does not send stays in the outbox for the next start."""
-    task = asyncio.ensure_future(dispatch.dispatch_due(app, pipeline.utcnow()))
+    task = asyncio.ensure_future(dispatch.dispatch_due(app, clock.utcnow()))
     await asyncio.wait({task}, timeout=timeout)
     if not task.done():
         # Cancelled, and waited for a little: a round waiting on a database that stopped

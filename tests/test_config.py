@@ -97,3 +97,11 @@ def test_env_default_syntax() -> None:
     cfg = parse_config({"fetch": {"user_agent": "m (${CONTACT:-ops@x})"}},
                        env={"CONTACT": "me@y"})
     assert cfg.fetch.user_agent == "m (me@y)"
+
+
+def test_a_config_with_the_retired_default_interval_still_loads() -> None:
+    """``scheduler.default_interval`` was never read; a config written when it existed loads
+    as before (its other scheduler keys kept)."""
+    cfg = parse_config({"scheduler": {"default_interval": "15m", "min_interval": "10m"}}, env={})
+    assert cfg.scheduler.min_interval == 600
+    assert not hasattr(cfg.scheduler, "default_interval")

@@ -13,8 +13,8 @@ from werkzeug import Request, Response
 
 from monitor import api, dispatch
 from monitor.app import open_app
+from monitor.clock import utcnow
 from monitor.config import parse_config
-from monitor.pipeline import utcnow
 from tests.helpers import rss
 
 ALERTS = 10

@@ -29,7 +29,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from monitor import api, scheduler
+from monitor import api, clock, scheduler
 from monitor.alerts.render import (
     AlertView,
     console_batch_text,
@@ -472,7 +472,7 @@ def test_a_dripping_webhook_does_not_hold_back_slack(sqlite_url: str, web: HTTPS
     async def main() -> None:
         async with open_app(config, workers=0) as app:
             from monitor import pipeline
-            pipeline.sync_feeds(app, pipeline.utcnow())
+            pipeline.sync_feeds(app, clock.utcnow())
             stop = asyncio.Event()
             daemon = asyncio.create_task(scheduler.run_forever(app, stop))
             try:

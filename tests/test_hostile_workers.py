@@ -24,7 +24,7 @@ import yaml
 from pytest_httpserver import HTTPServer
 from sqlalchemy import text
 
-from monitor import api, pipeline
+from monitor import api, clock, pipeline
 from monitor.app import App, open_app
 from monitor.config import Config
 from monitor.server import health
@@ -73,7 +73,7 @@ def _run(config: Config, body: Any, workers: int = 2) -> Any:
 
     async def main() -> Any:
         async with open_app(config, workers=workers) as app:
-            pipeline.sync_feeds(app, pipeline.utcnow())
+            pipeline.sync_feeds(app, clock.utcnow())
             return await body(app)
     return asyncio.run(main())
 
@@ -90,7 +90,7 @@ def test_a_killed_worker_does_not_stop_ingestion(web: HTTPServer, sqlite_url: st
     config = make_config(sqlite_url, [{"name": "wire", "url": web.url_for("/feed.xml")}])
 
     async def body(app: App) -> None:
-        first = await pipeline.poll_cycle(app, pipeline.utcnow())
+        first = await pipeline.poll_cycle(app, clock.utcnow())
         assert first.outcomes[0].ok and first.outcomes[0].articles == 1
         for pid in _worker_pids():
             os.kill(pid, signal.SIGKILL)
@@ -100,7 +100,7 @@ def test_a_killed_worker_does_not_stop_ingestion(web: HTTPServer, sqlite_url: st
         web.expect_request("/feed.xml").respond_with_data(
             rss([_item(1, web.url_for("/p1")), _item(2, web.url_for("/p2"))]),
             content_type="application/rss+xml")
-        later = pipeline.utcnow() + timedelta(hours=7)  # the feed is due again
+        later = clock.utcnow() + timedelta(hours=7)  # the feed is due again
         second = await pipeline.poll_cycle(app, later)
         assert second.outcomes[0].ok, second.outcomes[0].error
         assert second.outcomes[0].articles == 1
@@ -130,7 +130,7 @@ def test_a_feed_that_parses_forever_times_out_and_the_others_are_stored(
                          full_text=False, extra={"fetch": {"parse_timeout": "5s"}})
 
     async def body(app: App) -> None:
-        cycle = asyncio.ensure_future(pipeline.poll_cycle(app, pipeline.utcnow()))
+        cycle = asyncio.ensure_future(pipeline.poll_cycle(app, clock.utcnow()))
         deadline = time.monotonic() + 60
         while not _scalar(app, "select count(*) from articles where url like '%/good'"):
             assert time.monotonic() < deadline, "the good feed was not stored"
@@ -162,7 +162,7 @@ def test_a_page_that_extracts_forever_falls_back_to_the_feed_text(
                          extra={"fetch": {"extract_timeout": "8s"}})
 
     async def body(app: App) -> None:
-        report = await asyncio.wait_for(pipeline.poll_cycle(app, pipeline.utcnow()), 150)
+        report = await asyncio.wait_for(pipeline.poll_cycle(app, clock.utcnow()), 150)
         assert report.outcomes[0].ok and report.outcomes[0].articles == 4
         assert _scalar(app, "select text_source from articles where url like '%/ok'") == "full"
         for n in (1, 2, 3):
@@ -331,7 +331,7 @@ def test_health_answers_while_a_huge_entry_is_analysed(web: HTTPServer, sqlite_u
             prober = threading.Thread(target=probe, daemon=True)
             prober.start()
             try:
-                report = await asyncio.wait_for(pipeline.poll_cycle(app, pipeline.utcnow()),
+                report = await asyncio.wait_for(pipeline.poll_cycle(app, clock.utcnow()),
                                                 180)
             finally:
                 done.set()

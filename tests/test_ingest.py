@@ -17,11 +17,12 @@ from werkzeug import Response as WResponse
 from monitor import api
 from monitor.config import FetchConfig
 from monitor.errors import BlockedAddressError, FeedParseError, FetchError
+from monitor.ingest.decide import Failed, FeedSnapshot, Fetched, decide_poll
 from monitor.ingest.extract import extract_article
 from monitor.ingest.feeds import Entry, parse_feed
 from monitor.ingest.fetch import Fetcher, Response, fetch, parse_retry_after
 from monitor.ingest.identity import article_key, canonical_url, entry_key
-from monitor.ingest.schedule import next_check
+from monitor.ingest.schedule import Limits
 from tests.conftest import shared
 from tests.helpers import make_config, rss
 
@@ -63,20 +64,26 @@ def test_same_link_from_two_feeds_is_one_article() -> None:
     assert article_key(a) == article_key(b) == "https://news.example/story"
 
 
-@pytest.mark.parametrize(("interval", "failures", "retry_after", "wait"), [
-    (900, 0, None, 900),          # the feed's interval
-    (60, 0, None, 300),           # clamped up to min_interval
-    (86400, 0, None, 21600),      # clamped down to max_interval
-    (900, 1, None, 300),          # first failure: min_interval
-    (900, 3, None, 1200),         # doubles per failure
-    (900, 40, None, 86400),       # capped at a day, never given up
-    (900, 1, 3600, 3600),         # the server's Retry-After is a floor
+@pytest.mark.parametrize(("interval", "per_week", "failures", "retry_after", "wait"), [
+    (900, None, 0, None, 900),       # the feed's interval
+    (None, 7000, 0, None, 300),      # a busy feed: clamped up to min_interval
+    (None, 1, 0, None, 21600),       # a quiet one: clamped down to max_interval
+    (900, None, 1, None, 300),       # first failure: min_interval
+    (900, None, 3, None, 1200),      # doubles per failure
+    (900, None, 40, None, 86400),    # capped at a day, never given up
+    (900, None, 1, 3600, 3600),      # the server's Retry-After is waited
 ])
-def test_next_check(interval: float, failures: int, retry_after: float | None,
-                    wait: float) -> None:
-    got = next_check(NOW, interval=interval, min_interval=300, max_interval=21600,
-                     failures=failures, retry_after=retry_after)
-    assert got - NOW == timedelta(seconds=wait)
+def test_next_check(interval: float | None, per_week: float | None, failures: int,
+                    retry_after: float | None, wait: float) -> None:
+    """The next check as a poll decides it (an unchanged feed, or its n-th failure in a row),
+    without jitter."""
+    known = FeedSnapshot("f", "https://news.example/f", error_count=max(failures - 1, 0),
+                         interval=interval, entries_per_week=per_week)
+    fetched = (Fetched.of(Response(known.url, 304, {}, b"")) if not failures
+               else Failed("HTTP 429", 429, retry_after) if retry_after
+               else Failed("HTTP 500", 500))
+    plan = decide_poll(known, fetched, None, Limits(300, 21600), NOW, 0.5)
+    assert plan.state.next_check_at - NOW == timedelta(seconds=wait)
 
 
 @pytest.mark.parametrize(("value", "seconds"), [

@@ -61,7 +61,7 @@ def hits(ctx: click.Context, since: timedelta | None, rule: str | None, feed: st
          country: str | None, limit: int, as_json: bool) -> None:
     """Recent hits, newest first: outlet, published and found times, countries, evidence."""
     from monitor import hits_api
-    from monitor.pipeline import utcnow
+    from monitor.clock import utcnow
 
     query = hits_api.HitQuery(since=since, rule=rule, feed=feed, country=country, limit=limit)
     rows = hits_api.find_hits(load(ctx), query, utcnow())

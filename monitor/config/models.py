@@ -113,14 +113,25 @@ class FetchConfig(_Model):
 
 
 class SchedulerConfig(_Model):
+    """When feeds are polled. A feed without its own ``interval`` is checked as often as it
+    publishes (``ingest/schedule``), within ``[min_interval, max_interval]``."""
+
     min_interval: Duration = 300.0
     max_interval: Duration = 21600.0
-    default_interval: Duration = 900.0
     tick: Duration = 30.0  # how often the scheduler looks for due feeds
     dispatch_every: Duration = 10.0  # how often due alerts are delivered
     batch_size: int = Field(default=100, gt=0)
     lease: Duration = 300.0  # a claimed feed or alert is another instance's after this
     shutdown_timeout: Duration = 20.0  # on SIGTERM, in-flight work gets this long to finish
+
+    @model_validator(mode="before")
+    @classmethod
+    def _retired(cls, data: Any) -> Any:
+        """``default_interval`` was never read (the adaptive interval is the default); a
+        config that still has it loads as it did."""
+        if isinstance(data, dict) and "default_interval" in data:
+            data = {k: v for k, v in data.items() if k != "default_interval"}
+        return data
 
     @model_validator(mode="after")
     def _ordered(self) -> SchedulerConfig:

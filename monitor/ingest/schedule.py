@@ -104,15 +104,3 @@ def is_dead(status: int | None, previous_status: int | None, error_count: int) -
         return f"HTTP 404 Not Found on {DEAD_AFTER_404} polls in a row"
     return None
 
-
-def next_check(now: datetime, *, interval: float, min_interval: float, max_interval: float,
-               failures: int = 0, retry_after: float | None = None) -> datetime:
-    """The next poll time without jitter (kept for callers that need no randomness)."""
-    limits = Limits(min_interval, max_interval)
-    if failures > 0:
-        wait = backoff(limits, failures)
-        if retry_after is not None:
-            wait = max(wait, min(retry_after, MAX_BACKOFF))
-    else:
-        wait = min(max(interval, min_interval), max_interval)
-    return now + timedelta(seconds=wait)

@@ -1,0 +1,146 @@
+"""One article end to end: fetch and extract the page (when asked), fall back to the feed's
+text, run the rules; an article several feeds bring at once is built once. Also what
+identifies an article's story, and when a channel wants its alerts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from monitor.alerts.outbox import next_digest
+from monitor.app import App
+from monitor.db import store
+from monitor.db.models import Article, Feed
+from monitor.errors import BlockedAddressError, FetchError
+from monitor.ingest.extract import Extracted
+from monitor.ingest.feeds import Entry
+from monitor.ingest.fetch import fetch
+from monitor.ingest.identity import canonical_url
+from monitor.ingest.workers import extract_in_pool
+from monitor.rules.engine import Context
+from monitor.stories import Signature, signature
+
+log = logging.getLogger("monitor.pipeline")
+
+
+async def articles_or_fallbacks(app: App, feed: Feed, to_build: dict[str, Entry],
+                                 built: list[store.NewArticle | BaseException],
+                                 feed_title: str, context: Context
+                                 ) -> tuple[list[store.NewArticle], list[str]]:
+    """The articles built; one whose building raised (a bug, a link nothing foresaw) is
+    built again from the feed's own text, and dropped only if that fails too. Returns the
+    articles and what failed."""
+    articles: list[store.NewArticle] = []
+    failed: list[str] = []
+    for (url, entry), result in zip(to_build.items(), built, strict=True):
+        if isinstance(result, store.NewArticle):
+            articles.append(result)
+            continue
+        if not isinstance(result, Exception):  # cancelled, or the process is exiting
+            raise result
+        log.error("article failed feed=%s url=%s error=%r", feed.name, url, str(result),
+                  exc_info=result)
+        reason = f"{url[:200]}: {type(result).__name__}: {result}"
+        try:
+            art = await build_article(app, url, entry, False, feed_title, context)
+        except Exception as exc:
+            log.error("article dropped feed=%s url=%s", feed.name, url, exc_info=exc)
+            failed.append(reason + " (dropped)")
+            continue
+        art.text_source = f"feed: article failed: {type(result).__name__}"
+        articles.append(art)
+        failed.append(reason)
+    return articles, failed
+
+
+def story_signature(article: store.NewArticle | Article, app: App) -> Signature | None:
+    """What identifies an article's story: the words of its title and lead, and the
+    catalogue entities they name (for other languages)."""
+    lead = (article.text or article.summary or "")[:400]
+    mentions = (app.rules.matcher.find_in(article.title, "title")
+                + app.rules.matcher.find_in(lead, "lead"))
+    entities = frozenset(e for m in mentions for e in m.entity_ids)
+    return signature(article.title, lead, entities, article.language)
+
+
+def due_at(app: App, channel: str, now: datetime) -> datetime:
+    """When ``channel`` wants an alert queued at ``now``: at once, or its next digest."""
+    cfg = app.channel_configs.get(channel)
+    return next_digest(now, cfg.digest, cfg.digest_at) if cfg else now
+
+
+async def article_once(app: App, url: str, entry: Entry, full_text: bool,
+                        feed_title: str, context: Context) -> store.NewArticle:
+    """Build an article, sharing the work when several feeds bring the same URL at once."""
+    running = app.polling.inflight.get(url)
+    if running is not None:
+        return await asyncio.shield(running)
+    task = asyncio.ensure_future(build_article(app, url, entry, full_text, feed_title, context))
+    app.polling.inflight[url] = task
+    try:
+        return await task
+    finally:
+        app.polling.inflight.pop(url, None)
+
+
+async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,
+                        feed_title: str = "", context: Context | None = None
+                        ) -> store.NewArticle:
+    """Fetch and extract the page (when asked), fall back to the feed's text, run the rules.
+    ``canonical`` is the entry's article key (its canonical link)."""
+    link_key = canonical
+    feed_text = entry.content if len(entry.content) > len(entry.summary) else entry.summary
+    extracted = Extracted(text="", error="full text not requested")
+    url = entry.link or canonical
+    meta: dict[str, Any] = {}
+    if full_text and entry.link:
+        extracted, final = await _fetch_and_extract(app, entry.link)
+        if final and canonical_url(final) != canonical:
+            # A redirector (an aggregator such as Google News, a link shortener): the article
+            # is known by where the link led, so other feeds linking it directly share it.
+            meta["via"] = entry.link
+            url, canonical = final, canonical_url(final)
+    if extracted.error is None:
+        text, source = extracted.text, "full"
+    else:
+        text, source = feed_text, f"feed: {extracted.error}"
+    title = entry.title or extracted.title or ""
+    ctx = replace(context or Context(), language=extracted.language)
+    analysis = await app.pool.run_rules(app.rules.analyse, title, text, ctx)
+    hits = [store.NewHit(rule=r.rule, severity=r.severity, score=r.score, evidence=r.evidence,
+                         channels=[c for c in (r.channels or app.channel_names)
+                                   if c in app.channels])
+            for r in analysis.hits]
+    if extracted.date:
+        meta["date"] = extracted.date
+    if entry.tags:
+        meta["tags"] = list(entry.tags)
+    return store.NewArticle(
+        canonical_url=canonical, url=url, title=title,
+        summary=entry.summary[:5000], text=text, text_source=source,
+        published_at=entry.published, author=entry.author or extracted.author,
+        site_name=extracted.site_name or feed_title or None, language=extracted.language,
+        meta=meta, hits=hits, link_key=link_key)
+
+
+async def _fetch_and_extract(app: App, link: str) -> tuple[Extracted, str | None]:
+    """The extracted page and the URL it was finally served from (None if not fetched)."""
+    cfg = app.config.fetch
+    try:
+        async with app.fetch_slots:
+            page = await fetch(app.fetcher, link, max_bytes=cfg.max_body_bytes,
+                               total_timeout=cfg.timeout * 2, gate=app.gate,
+                               allow_private=cfg.allow_private_addresses,
+                               max_redirects=cfg.max_redirects,
+                               accept="text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+    except BlockedAddressError as exc:
+        return Extracted(text="", error=f"not fetched: {exc.reason}"), None
+    except FetchError as exc:
+        log.info("article fetch failed url=%s error=%r", link, exc.reason)
+        return Extracted(text="", error=f"page fetch failed: {exc.reason}"), None
+    result = await extract_in_pool(app.pool, page.body, page.url, cfg.extract_timeout)
+    return result, page.url

@@ -1,0 +1,270 @@
+"""One feed poll, the shell around the pure decider (``ingest.decide``):
+
+    fetch → decide → build the new entries' articles → store them with the feed's state
+
+What a poll leaves to record is returned: a failure's state, written by the caller (the cycle
+first checks a group of failures for a network outage). A success is recorded here, with its
+entries, in one group-writer job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from monitor.app import App
+from monitor.db import store
+from monitor.db.models import Feed
+from monitor.db.writer import Job
+from monitor.errors import FeedParseError, FetchError, StoreError
+from monitor.ingest import decide, schedule
+from monitor.ingest.decide import Failed, FeedSnapshot, Fetched, PollPlan, Verdict
+from monitor.ingest.feeds import Entry, ParsedFeed
+from monitor.ingest.fetch import feed_may_be_private, fetch
+from monitor.ingest.identity import article_key
+from monitor.ingest.probe import FEED_ACCEPT
+from monitor.ingest.workers import parse_in_pool
+from monitor.pipeline.articles import article_once, articles_or_fallbacks, due_at, story_signature
+from monitor.pipeline.units import read_db
+from monitor.rules.engine import Context
+from monitor.stories import Signature
+
+log = logging.getLogger("monitor.pipeline")
+
+Polled = tuple["PollOutcome", store.FeedState | None]  # the outcome, and a state left to record
+
+
+@dataclass
+class PollOutcome:
+    feed: str
+    ok: bool
+    status: int | None = None
+    error: str | None = None
+    entries: int = 0
+    new_entries: int = 0
+    articles: int = 0
+    hits: int = 0
+    alerts: int = 0
+    unreachable: bool = False  # the host could not be reached at all
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """A poll's new entries: every link to record, the articles built, what failed."""
+
+    links: list[store.EntryLink] = field(default_factory=list)
+    articles: list[store.NewArticle] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    new: int = 0
+
+
+def limits(app: App) -> schedule.Limits:
+    return schedule.Limits(app.config.scheduler.min_interval, app.config.scheduler.max_interval)
+
+
+def answered_at(cycle_now: datetime, cycle_started: float | None) -> datetime:
+    """When the feed answered, on the cycle's clock: the next check counts from then, not
+    from the start of a cycle that may have lasted longer than the feed's interval (another
+    instance would otherwise find it due again a moment after it was polled)."""
+    if cycle_started is None:
+        return cycle_now
+    return cycle_now + timedelta(seconds=time.monotonic() - cycle_started)
+
+
+def snapshot(feed: Feed) -> FeedSnapshot:
+    return FeedSnapshot(name=feed.name, url=feed.url, last_status=feed.last_status,
+                        error_count=feed.error_count, body_hash=feed.body_hash,
+                        interval=feed.interval_seconds, entries_per_week=feed.entries_per_week)
+
+
+async def timed_poll(app: App, feed: Feed, now: datetime, cycle_started: float) -> Polled:
+    started = time.perf_counter()
+    try:
+        return await poll_feed(app, feed, now, cycle_started)
+    finally:
+        app.metrics.poll_seconds.observe(time.perf_counter() - started)
+
+
+async def poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | None = None
+                    ) -> Polled:
+    """Poll one feed and store what is new. Never raises (but for cancellation): a failure is
+    returned as the state to record (poll_cycle writes those of a batch together, after
+    checking for a network outage); a success records its state through the group writer,
+    with the entries it brought. An error nobody foresaw (a bug) is logged with its
+    traceback and recorded on this feed, with back-off, instead of ending the cycle."""
+    try:
+        return await _poll(app, feed, now, cycle_started)
+    except StoreError as exc:  # the database, not the feed: polled again soon, not counted
+        log.warning("poll not recorded feed=%s error=%r", feed.name, str(exc))
+        state = decide.not_stored(str(exc), None, answered_at(now, cycle_started), limits(app))
+        return PollOutcome(feed.name, ok=False, error=state.error), state
+    except Exception as exc:
+        log.exception("poll failed unexpectedly feed=%s url=%s", feed.name, feed.url)
+        failed = Failed(f"internal error: {type(exc).__name__}: {exc}")
+        plan = decide.decide_poll(snapshot(feed), failed, None, limits(app),
+                                  answered_at(now, cycle_started), random.random())
+        _log_plan(feed, plan)
+        return _failed(feed, plan)
+
+
+async def _poll(app: App, feed: Feed, now: datetime, cycle_started: float | None) -> Polled:
+    known = snapshot(feed)
+    fetched = await _fetch(app, feed)
+    # The feed's schedule counts from when it answered; what it brings is stored at ``now``.
+    answered = answered_at(now, cycle_started)
+    parsed = await _parse(app, known, fetched) if decide.needs_parse(fetched, known) else None
+    plan = decide.decide_poll(known, fetched, parsed, limits(app), answered, random.random())
+    _log_plan(feed, plan)
+    if not plan.ok:
+        return _failed(feed, plan)
+    batch = await _build(app, feed, plan) if plan.verdict is Verdict.ENTRIES else _Batch()
+    return await _submit(app, feed, plan, batch, now)
+
+
+async def _fetch(app: App, feed: Feed) -> Fetched | Failed:
+    cfg = app.config.fetch
+    try:
+        async with app.fetch_slots:
+            resp = await fetch(app.fetcher, feed.url, max_bytes=cfg.max_body_bytes,
+                               total_timeout=cfg.timeout * 2, etag=feed.etag,
+                               last_modified=feed.last_modified, accept=FEED_ACCEPT,
+                               max_redirects=cfg.max_redirects, gate=app.gate,
+                               allow_private=feed_may_be_private(feed.source, cfg))
+    except FetchError as exc:
+        return Failed.of(exc)
+    if resp.moved_to:
+        log.info("feed moved permanently feed=%s from=%s to=%s", feed.name, feed.url,
+                 resp.moved_to)
+    return Fetched.of(resp)
+
+
+async def _parse(app: App, known: FeedSnapshot, fetched: Fetched
+                 ) -> ParsedFeed | FeedParseError:
+    resp = fetched.response
+    try:
+        return await parse_in_pool(app.pool, resp.body, decide.parse_base(known, fetched),
+                                   resp.headers.get("content-type"),
+                                   app.config.fetch.parse_timeout)
+    except FeedParseError as exc:
+        return exc
+
+
+def _log_plan(feed: Feed, plan: PollPlan) -> None:
+    status, error = plan.state.status, plan.state.error
+    if plan.verdict is Verdict.THROTTLED:
+        log.info("feed throttled feed=%s status=%s wait_seconds=%.0f", feed.name, status,
+                 plan.wait)
+    elif plan.verdict is Verdict.UNCHANGED:
+        log.info("feed unchanged feed=%s status=%s", feed.name, status)
+    elif not plan.ok:
+        dead = plan.state.dead_reason
+        log.warning("poll failed feed=%s url=%s status=%s error=%r", feed.name, feed.url,
+                    status, error, extra={"fields": {"dead": dead}} if dead else None)
+
+
+def _failed(feed: Feed, plan: PollPlan) -> Polled:
+    outcome = PollOutcome(feed.name, ok=False, status=plan.state.status,
+                          error=plan.state.error, unreachable=plan.unreachable)
+    return outcome, plan.state
+
+
+def _unseen(s: Session, feed_id: int, by_key: dict[str, Entry]
+            ) -> tuple[dict[str, Entry], dict[str, str], set[str]]:
+    """The entries this feed has not brought before, their article keys, and those keys
+    already stored as articles (brought by another feed)."""
+    known = store.known_entry_keys(s, feed_id, list(by_key))
+    new = {k: e for k, e in by_key.items() if k not in known}
+    urls = {k: article_key(e) for k, e in new.items()}
+    return new, urls, set(store.article_ids_by_url(s, list(urls.values())))
+
+
+async def _build(app: App, feed: Feed, plan: PollPlan) -> _Batch:
+    """The articles of the entries this feed had not brought, built (or shared) at once."""
+    new, urls, existing = await read_db(app, _unseen, feed.id, dict(plan.entries))
+    to_build = {urls[k]: e for k, e in new.items() if urls[k] not in existing}
+    cfg = app.config.fetch
+    full_text = cfg.full_text if feed.full_text is None else feed.full_text
+    context = Context(feeds=(feed.name,), tags=tuple(feed.tags or ()))
+    built = await asyncio.gather(*(article_once(app, url, e, full_text, plan.feed_title,
+                                                context)
+                                   for url, e in to_build.items()), return_exceptions=True)
+    articles, failed = await articles_or_fallbacks(app, feed, to_build, built,
+                                                   plan.feed_title, context)
+    return _Batch([store.EntryLink(k, urls[k]) for k in new], articles, failed, len(new))
+
+
+async def _submit(app: App, feed: Feed, plan: PollPlan, batch: _Batch, now: datetime
+                  ) -> Polled:
+    """Store the batch and record the poll (an unchanged feed: the poll only), at once in
+    the writer's next group commit: the feed's lease is released as soon as it is done."""
+    job = _StoreJob(app, feed, plan, batch, now,
+                    {id(a): story_signature(a, app) for a in batch.articles})
+    try:
+        stored = await app.writer.submit(Job(job.work, job.committed, job.undo))
+    except StoreError as exc:
+        # Another instance stored the same article a moment earlier (a unique constraint),
+        # or the database refused this feed's rows: nothing of it was kept, its validators
+        # included, so the next poll fetches it again. Not the feed's fault: not counted.
+        state = decide.refused(plan, str(exc), limits(app))
+        if not state.success:
+            log.warning("storing failed feed=%s error=%r; polled again soon", feed.name,
+                        str(exc))
+        return PollOutcome(feed.name, ok=state.success, status=plan.state.status,
+                           error=state.error), state
+    if plan.verdict is Verdict.ENTRIES:
+        log.info("feed polled feed=%s entries=%d new=%d articles=%d hits=%d alerts=%d",
+                 feed.name, plan.entry_count, batch.new, stored.articles, stored.hits,
+                 stored.alerts)
+    return PollOutcome(feed.name, ok=True, status=plan.state.status, entries=plan.entry_count,
+                       new_entries=batch.new, articles=stored.articles, hits=stored.hits,
+                       alerts=stored.alerts), None
+
+
+@dataclass
+class _StoreJob:
+    """The writer job of a successful poll: its entries and its state in one transaction
+    (a crash before the commit loses both, and the next poll fetches the feed again)."""
+
+    app: App
+    feed: Feed
+    plan: PollPlan
+    batch: _Batch
+    now: datetime
+    signatures: dict[int, Signature | None]
+    staged: list[int] = field(default_factory=list)  # story index entries added
+
+    def work(self, s: Session) -> store.Stored:
+        # In the writer's thread, one job at a time: stories are matched against everything
+        # stored before, including earlier jobs of the same transaction.
+        app, now, stored = self.app, self.now, store.Stored()
+        if self.plan.verdict is Verdict.ENTRIES:
+            for art in self.batch.articles:
+                sig = self.signatures[id(art)]
+                art.story_id = app.stories.find(sig, now) if sig else None
+            stored = store.store_entries(s, self.feed.id, self.batch.links, self.batch.articles,
+                                         now, due_at=lambda channel: due_at(app, channel, now))
+        store.record_poll(s, self.feed.id,
+                          decide.stored_state(self.plan, self.batch.failed, stored.skipped))
+        for story_id, _article_id, art in stored.new_articles:
+            if (sig := self.signatures.get(id(art))) and (
+                    entry := app.stories.add(story_id, sig, now)) is not None:
+                self.staged.append(entry)
+        return stored
+
+    def undo(self) -> None:
+        for entry in self.staged:
+            self.app.stories.remove(entry)
+        self.staged.clear()
+
+    def committed(self, stored: store.Stored) -> None:
+        for story_id, article_id, art in stored.new_articles:
+            for hit in art.hits:
+                self.app.metrics.hits.labels(hit.rule).inc()
+                log.info("hit stored feed=%s article=%d story=%d rule=%s score=%.1f",
+                         self.feed.name, article_id, story_id, hit.rule, hit.score)

@@ -1,0 +1,45 @@
+"""Database work from the event loop: one function of a session in a unit of work of its own,
+in a worker thread (or, on SQLite, in the group writer's)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from monitor.app import App
+from monitor.db import store
+from monitor.db.writer import Job
+
+R = TypeVar("R")
+
+
+async def run_db(app: App, fn: Callable[..., R], *args: Any) -> R:
+    """``fn(session, *args)`` in a unit of work of its own, in a worker thread. A caller
+    cancelled meanwhile (shutdown) still waits for the transaction to end, so that a claim
+    never lands after the shutdown released this instance's leases.
+
+    On SQLite the work goes to the group writer's thread instead, within its transactions:
+    one writer at a time is all SQLite allows, and a write made beside the writer's would
+    fail its transactions (their snapshot is stale: "database is locked" at once)."""
+    work: asyncio.Future[R]
+    if app.engine.dialect.name == "sqlite":
+        work = asyncio.ensure_future(app.writer.submit(Job(lambda s: fn(s, *args))))
+    else:
+        work = asyncio.ensure_future(asyncio.to_thread(_in_unit, app, fn, *args))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        await asyncio.wait({work})
+        raise
+
+
+async def read_db(app: App, fn: Callable[..., R], *args: Any) -> R:
+    """``fn(session, *args)`` in a unit of work of its own, in a worker thread, for reads: a
+    caller cancelled meanwhile does not wait for it (its result is dropped)."""
+    return await asyncio.to_thread(_in_unit, app, fn, *args)
+
+
+def _in_unit(app: App, fn: Callable[..., R], *args: Any) -> R:
+    with store.unit_of_work(app.engine) as s:
+        return fn(s, *args)
