@@ -15,9 +15,9 @@ from typing import Any, TextIO
 
 from monitor import pipeline
 from monitor.config import Config, CountryCondition, RuleConfig
+from monitor.config.languages import known_languages, rule_language
 from monitor.db import store
 from monitor.db.engine import check_schema, make_engine
-from monitor.config.languages import known_languages, rule_language
 from monitor.errors import MonitorError, NotFoundError, UnknownFeedError, UsageError
 from monitor.ingest.extract import extract_article
 from monitor.rules.baseline import BASELINE_ALIASES
