@@ -56,6 +56,7 @@ EXIT_CODES: list[tuple[list[str], int]] = [
     (["check-config"], 0), (["rules", "backtest", "--since", "1000d"], 0),
     (["rules", "test", "-"], 0),
     (["entities", "Putin"], 0), (["alerts", "dispatch"], 0),
+    (["entities", "Nobody Atall"], 1),  # found nothing, as grep
     (["no-such-command"], 2), (["hits", "--since", "soon"], 2),
     (["hits", "--rule", "russia-china"], 2), (["hits", "--feed", "outlet-c"], 2),
     (["hits", "--country", "Russia"], 2), (["story", "999"], 2), (["alerts", "retry", "999"], 2),
