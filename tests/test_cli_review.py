@@ -52,10 +52,8 @@ def _run(path: Path, args: list[str], stdin: str | None = None) -> tuple[int, st
 
 
 EXIT_CODES: list[tuple[list[str], int]] = [
-    (["status"], 0), (["feeds"], 0), (["hits"], 0), (["alerts"], 0), (["story", "1"], 0),
-    (["check-config"], 0), (["rules", "backtest", "--since", "1000d"], 0),
-    (["rules", "test", "-"], 0),
-    (["entities", "Putin"], 0), (["alerts", "dispatch"], 0),
+    # 0: every command of JSON_COMMANDS below (with --json); the rules test and backtest
+    # usage errors: their own tests.
     (["entities", "Nobody Atall"], 1),  # found nothing, as grep
     (["no-such-command"], 2), (["hits", "--since", "soon"], 2),
     (["hits", "--rule", "russia-china"], 2), (["hits", "--feed", "outlet-c"], 2),
@@ -63,10 +61,7 @@ EXIT_CODES: list[tuple[list[str], int]] = [
     (["alerts", "retry", "1"], 2),  # already sent, no --force
     (["alerts", "test", "slack"], 2), (["feeds", "remove", "outlet-c"], 2),
     (["feeds", "disable", "outlet-a"], 2),  # config.yaml manages it
-    (["rules", "backtest", "--rule", "russia-china"], 2),
     (["rules", "test", "--feed", "outlet-c", "-"], 2),
-    (["rules", "test", "--lang", "english", "-"], 2),
-    (["rules", "test", "--tags", "wier", "-"], 2),
     (["rules", "test", "no-such-file.txt"], 2),
 ]
 
@@ -142,7 +137,7 @@ JSON_COMMANDS = [["status"], ["feeds"], ["hits"], ["story", "1"], ["alerts"],
 def test_every_json_key_is_in_the_readme(filled: Path, args: list[str]) -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     code, out, err = _run(filled, [*args, "--json"], stdin=STORY if args[-1] == "-" else None)
-    assert code == 0, err
+    assert code == 0, err  # everything asked was done: exit 0
     keys = _keys(json.loads(out))
     assert keys
     missing = sorted(k for k in keys if not re.search(rf"[`\"{{\[(,\s]{k}[`\",}}\])\s]", readme))
