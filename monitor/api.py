@@ -28,6 +28,8 @@ from monitor.db.engine import (
     check_schema,
     current_revision,
     make_engine,
+    missing_folder,
+    no_folder_message,
     normalise_url,
     sqlite_file,
     timeouts_of,
@@ -47,6 +49,8 @@ def _engine(config: Config, *, read_only: bool = False) -> Engine:
 def _session(config: Config, *, read_only: bool = False) -> Iterator[Session]:
     """A unit of work on the configured database, for one CLI command (``read_only``: for
     commands that only look, which then work on a file they cannot write)."""
+    if read_only and (folder := missing_folder(config.database.url)):
+        raise StoreError(no_folder_message(folder))
     if read_only and (path := sqlite_file(config.database.url)) and not path.exists():
         raise StoreError(f"no database at {path}: run `monitor db upgrade` (or check "
                          "database.url)")

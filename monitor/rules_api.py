@@ -15,9 +15,10 @@ from typing import Any, TextIO
 
 from monitor import clock
 from monitor.config import Config, CountryCondition, RuleConfig
+from monitor.config.languages import known_languages, rule_language
 from monitor.db import store
 from monitor.db.engine import check_schema, make_engine
-from monitor.errors import MonitorError, UnknownFeedError
+from monitor.errors import MonitorError, NotFoundError, UnknownFeedError, UsageError
 from monitor.ingest.extract import extract_article
 from monitor.rules.baseline import BASELINE_ALIASES
 from monitor.rules.engine import Analysis, Context, RuleEngine
@@ -53,7 +54,16 @@ def analyse_source(config: Config, source: str, stdin: TextIO | None = None,
 def feed_context(config: Config, feed: str | None, tags: tuple[str, ...] = (),
                  language: str | None = None) -> Context:
     """Where a story came from, for ``rules test``: a configured feed (its name and tags), more
-    tags, a language. An unknown feed name raises ``UnknownFeedError`` with the closest names."""
+    tags, a language. An unknown feed name raises ``UnknownFeedError`` with the closest names;
+    a tag neither a configured feed nor a rule has is a ``NotFoundError`` (it could only be a
+    typo: no rule would see it), and a language that is not an ISO 639 code (``EN``,
+    ``english``) a ``UsageError`` saying which code was meant."""
+    _check_tags(config, tags)
+    if language is not None and language.split("-")[0] not in known_languages():
+        try:
+            rule_language(language)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     feeds: tuple[str, ...] = ()
     all_tags = list(tags)
     if feed is not None:
@@ -64,6 +74,14 @@ def feed_context(config: Config, feed: str | None, tags: tuple[str, ...] = (),
         all_tags = known[feed].tags + all_tags
     return Context(language=language or None, feeds=feeds,
                    tags=tuple(dict.fromkeys(all_tags)))
+
+
+def _check_tags(config: Config, tags: tuple[str, ...]) -> None:
+    known = sorted({t for f in config.feeds for t in f.tags}
+                   | {t for r in config.rules for t in (r.tags or ())})
+    for tag in tags:
+        if tag not in known:
+            raise NotFoundError("tag", tag, known, hint="no configured feed or rule has a tag")
 
 
 def _fetch_page(config: Config, url: str) -> bytes:
@@ -157,10 +175,11 @@ class BacktestHit:
 def backtest(config: Config, since: timedelta | None, rule: str | None = None,
              apply: bool = False, now: datetime | None = None) -> list[BacktestHit]:
     """Re-run the rules over stored articles; list what fires. ``apply`` stores the hits that
-    were not stored yet (no alerts are queued)."""
+    were not stored yet (no alerts are queued). An unknown ``rule`` is a ``NotFoundError``
+    naming the known ones."""
     rules = [r for r in config.rules if rule is None or r.name == rule]
     if rule is not None and not rules:
-        raise MonitorError(f"no rule named {rule!r} in the config")
+        raise NotFoundError("rule", rule, sorted(r.name for r in config.rules))
     now = now or clock.utcnow()
     db = make_engine(config.database.url)
     out: list[BacktestHit] = []

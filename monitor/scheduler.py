@@ -145,7 +145,9 @@ async def run_forever(app: App, stop: asyncio.Event | None = None) -> None:
 async def _shutdown(app: App, scheduler: AsyncIOScheduler, running: set[asyncio.Task[None]],
                     timeout: float) -> None:
     app.lifecycle.stopping = True
-    scheduler.shutdown(wait=False)
+    # Paused, not shut down yet: APScheduler's asyncio executor cancels the jobs still running
+    # when it shuts down, and they are to get ``timeout`` seconds to finish.
+    scheduler.pause()
     log.info("stopping: waiting for in-flight work jobs=%d timeout_seconds=%.0f", len(running),
              timeout)
     deadline = time.monotonic() + timeout
@@ -156,6 +158,7 @@ async def _shutdown(app: App, scheduler: AsyncIOScheduler, running: set[asyncio.
         if pending:
             await asyncio.wait(pending, timeout=CANCEL_GRACE)
             log.warning("cancelled unfinished work jobs=%d", len(pending))
+    scheduler.shutdown(wait=False)
     if app.channels and (left := deadline - time.monotonic()) > 0:
         await _last_dispatch(app, left)
     try:  # in a thread, bounded: a database that stopped answering must not hold the exit

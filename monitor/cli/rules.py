@@ -18,7 +18,7 @@ from monitor.cli.base import (
     runtime_errors,
     use_color,
 )
-from monitor.errors import UnknownFeedError
+from monitor.errors import NotFoundError, UnknownFeedError, UsageError
 
 if TYPE_CHECKING:
     from monitor.rules.engine import Analysis
@@ -48,6 +48,10 @@ def rules_test(ctx: click.Context, source: str, feed: str | None, tags: str,
             config, feed, tuple(t.strip() for t in tags.split(",") if t.strip()), lang)
     except UnknownFeedError as exc:
         raise click.BadParameter(str(exc), param_hint="'--feed'") from None
+    except NotFoundError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--tags'") from None
+    except UsageError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--lang'") from None
     try:
         title, analysis = rules_api.analyse_source(config, source, context=where)
     except OSError as exc:

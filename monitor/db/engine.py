@@ -204,6 +204,8 @@ def current_revision(engine: Engine) -> str | None:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
     except SQLAlchemyError as exc:
+        if (folder := missing_folder(engine.url.render_as_string(hide_password=False))):
+            raise StoreError(no_folder_message(folder)) from None
         raise StoreError(f"cannot read the schema revision: {exc}") from exc
 
 
@@ -244,3 +246,15 @@ def check_schema(engine: Engine, *, require_head: bool = False,
     if require_head and current != head:
         raise StoreError(f"database schema is not up to date (at {current or 'none'}, this "
                          f"version needs {head}): run `monitor db upgrade`")
+
+
+def missing_folder(url: str) -> Path | None:
+    """The folder a SQLite URL's file would be in, when that folder does not exist (SQLite
+    then says only "unable to open database file")."""
+    path = sqlite_file(url)
+    return path.parent if path is not None and not path.parent.exists() else None
+
+
+def no_folder_message(folder: Path) -> str:
+    return (f"no database in {folder}: the folder {folder} does not exist (check "
+            "database.url, or create the folder and run `monitor db upgrade`)")

@@ -23,6 +23,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable
 from concurrent.futures import (
@@ -47,9 +48,12 @@ RULE_THREADS = 2
 
 
 def _warm_worker() -> None:
-    """Import what every worker needs before its first task: the feed parser. Trafilatura
-    (26 MB) is imported by the first extraction, so that workers of a daemon that only
-    polls feeds (``full_text: false``) never carry it."""
+    """Ignore SIGINT (Ctrl-C reaches the terminal's whole process group: the daemon stops
+    its workers itself, without each printing a KeyboardInterrupt traceback), then import
+    what every worker needs before its first task: the feed parser. Trafilatura (26 MB) is
+    imported by the first extraction, so that workers of a daemon that only polls feeds
+    (``full_text: false``) never carry it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     import feedparser  # noqa: F401
 
     import monitor.ingest.extract
