@@ -22,10 +22,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from monitor import model
 from monitor.alerts.outbox import next_digest
 from monitor.app import App
-from monitor.db import outbox, store
+from monitor.db import articles, dialect, entries, feeds, outbox, stories
 from monitor.db.models import Article, Feed
+from monitor.db.session import unit_of_work
 from monitor.db.writer import Job
 from monitor.errors import BlockedAddressError, FeedParseError, FetchError, StoreError
 from monitor.ingest import schedule
@@ -81,8 +83,8 @@ def utcnow() -> datetime:
 def sync_feeds(app: App, now: datetime, *, daemon_running: bool = False) -> None:
     """Bring the feeds table in line with the config (at start-up). ``daemon_running``: a
     one-shot command beside a running daemon (SQLite), which must leave its leases alone."""
-    with store.unit_of_work(app.engine) as s:
-        store.sync_feeds(s, app.config.feeds, now)
+    with unit_of_work(app.engine) as s:
+        feeds.sync_feeds(s, app.config.feeds, now)
     release_stale_leases(app, daemon_running=daemon_running)
     if not len(app.stories):
         load_stories(app, now)
@@ -93,14 +95,14 @@ def release_stale_leases(app: App, *, daemon_running: bool = False) -> int:
     running is a dead process's, and is given back. Nothing is released while a daemon runs
     elsewhere (a one-shot command beside it), nor the leases of processes still alive on this
     host (a one-shot command beside a daemon starting). Returns the owners released."""
-    if app.engine.dialect.name != "sqlite" or daemon_running:
+    if not dialect.single_writer(app.engine) or daemon_running:
         return 0
     released = 0
-    with store.unit_of_work(app.engine) as s:
-        for owner in store.lease_owners(s):
+    with unit_of_work(app.engine) as s:
+        for owner in feeds.lease_owners(s):
             if owner != app.instance and _owner_alive(owner):
                 continue
-            store.release_leases(s, owner)
+            feeds.release_leases(s, owner)
             outbox.release_alert_leases(s, owner)
             log.info("released stale leases owner=%s", owner)
             released += 1
@@ -136,9 +138,9 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False,
     # Cycles do not overlap within an instance: a lease it still holds is left over from a
     # cycle that failed half-way (the database went away); take it back now. The database
     # work runs in a thread: a database that stops answering must not stop the event loop.
-    await run_db(app, store.release_leases, app.instance)
+    await run_db(app, feeds.release_leases, app.instance)
     group = _Group(app, now, started, sched.batch_size, report)
-    running: dict[asyncio.Task[tuple[PollOutcome, store.FeedState | None]], Feed] = {}
+    running: dict[asyncio.Task[tuple[PollOutcome, model.FeedState | None]], Feed] = {}
     claiming = True
     refill = max(1, sched.batch_size // 4)  # free slots worth a claim (a claim is a query)
     try:
@@ -149,7 +151,7 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False,
                 # have lasted longer than it (another instance would take the feed at once).
                 lease = sched.lease + (time.monotonic() - started)
                 try:
-                    due = await run_db(app, store.claim_due_feeds, now, free, app.instance,
+                    due = await run_db(app, feeds.claim_due_feeds, now, free, app.instance,
                                        lease)
                 except StoreError as exc:
                     if not running:
@@ -194,10 +196,10 @@ class _Group:
     started: float  # the cycle's start (monotonic)
     size: int
     report: CycleReport
-    results: list[tuple[Feed, PollOutcome, store.FeedState | None]] = field(
+    results: list[tuple[Feed, PollOutcome, model.FeedState | None]] = field(
         default_factory=list)
 
-    def add(self, feed: Feed, outcome: PollOutcome, state: store.FeedState | None) -> None:
+    def add(self, feed: Feed, outcome: PollOutcome, state: model.FeedState | None) -> None:
         self.results.append((feed, outcome, state))
 
     def full(self) -> bool:
@@ -212,7 +214,7 @@ class _Group:
         failed = [o for o in outcomes if not o.ok]
         outage = len(results) >= 3 and len(failed) == len(results) and all(
             o.unreachable for o in failed)
-        records: list[tuple[int, store.FeedState]] = []
+        records: list[tuple[int, model.FeedState]] = []
         # Retried min_interval after the cycle's start, or after this moment once a long
         # cycle has passed that (or another instance would take them again at once).
         wait, clock = timedelta(seconds=sched.min_interval), _answered_at(self.now, self.started)
@@ -227,7 +229,7 @@ class _Group:
                 outcome.error = state.error
             records.append((feed.id, state))
         if records:
-            await run_db(app, store.record_polls, records)
+            await run_db(app, feeds.record_polls, records)
         if outage:
             log.error("every feed of the batch failed to connect; not counting it against "
                       "them feeds=%d error=%r", len(results), failed[0].error)
@@ -251,7 +253,7 @@ async def run_db(app: App, fn: Callable[..., R], *args: Any) -> R:
     one writer at a time is all SQLite allows, and a write made beside the writer's would
     fail its transactions (their snapshot is stale: "database is locked" at once)."""
     work: asyncio.Future[R]
-    if app.engine.dialect.name == "sqlite":
+    if dialect.single_writer(app.engine):
         work = asyncio.ensure_future(app.writer.submit(Job(lambda s: fn(s, *args))))
     else:
         work = asyncio.ensure_future(asyncio.to_thread(_in_unit, app, fn, *args))
@@ -269,7 +271,7 @@ async def read_db(app: App, fn: Callable[..., R], *args: Any) -> R:
 
 
 def _in_unit(app: App, fn: Callable[..., R], *args: Any) -> R:
-    with store.unit_of_work(app.engine) as s:
+    with unit_of_work(app.engine) as s:
         return fn(s, *args)
 
 
@@ -277,14 +279,14 @@ def _unseen(s: Session, feed_id: int, by_key: dict[str, Entry]
             ) -> tuple[dict[str, Entry], dict[str, str], set[str]]:
     """The entries this feed has not brought before, their article keys, and those keys
     already stored as articles (brought by another feed)."""
-    known = store.known_entry_keys(s, feed_id, list(by_key))
+    known = articles.known_entry_keys(s, feed_id, list(by_key))
     new = {k: e for k, e in by_key.items() if k not in known}
     urls = {k: article_key(e) for k, e in new.items()}
-    return new, urls, set(store.article_ids_by_url(s, list(urls.values())))
+    return new, urls, set(articles.article_ids_by_url(s, list(urls.values())))
 
 
 async def _timed_poll(app: App, feed: Feed, now: datetime, cycle_started: float
-                      ) -> tuple[PollOutcome, store.FeedState | None]:
+                      ) -> tuple[PollOutcome, model.FeedState | None]:
     started = time.perf_counter()
     try:
         return await poll_feed(app, feed, now, cycle_started)
@@ -313,7 +315,7 @@ def _success_next(app: App, feed: Feed, now: datetime, per_week: float | None,
 
 
 def _failure(app: App, feed: Feed, now: datetime, error: str, status: int | None = None,
-             retry_after: float | None = None) -> tuple[PollOutcome, store.FeedState]:
+             retry_after: float | None = None) -> tuple[PollOutcome, model.FeedState]:
     """The outcome and the state to record for a failed poll (written by poll_cycle)."""
     limits = _limits(app)
     throttled = status == 429 or (status == 503 and retry_after is not None)
@@ -325,14 +327,14 @@ def _failure(app: App, feed: Feed, now: datetime, error: str, status: int | None
         wait = schedule.backoff(limits, feed.error_count + 1)
         log.warning("poll failed feed=%s url=%s status=%s error=%r", feed.name, feed.url,
                     status, error, extra={"fields": {"dead": dead}} if dead else None)
-    state = store.FeedState(status=status, error=error, checked_at=now, success=False,
+    state = model.FeedState(status=status, error=error, checked_at=now, success=False,
                             count_failure=not throttled, dead_reason=dead,
                             next_check_at=schedule.jittered(now, wait, random.random()))
     return PollOutcome(feed.name, ok=False, status=status, error=error), state
 
 
 async def poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | None = None
-                    ) -> tuple[PollOutcome, store.FeedState | None]:
+                    ) -> tuple[PollOutcome, model.FeedState | None]:
     """Poll one feed and store what is new. Never raises (but for cancellation): a failure is
     returned as the state to record (poll_cycle writes those of a batch together, after
     checking for a network outage); a success records its state through the group writer,
@@ -344,7 +346,7 @@ async def poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | 
         log.warning("poll not recorded feed=%s error=%r", feed.name, str(exc))
         answered = _answered_at(now, cycle_started)
         error = f"not stored: {exc}"
-        return PollOutcome(feed.name, ok=False, error=error), store.FeedState(
+        return PollOutcome(feed.name, ok=False, error=error), model.FeedState(
             status=None, error=error, checked_at=answered, success=False, count_failure=False,
             next_check_at=answered + timedelta(seconds=app.config.scheduler.min_interval))
     except Exception as exc:
@@ -354,7 +356,7 @@ async def poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | 
 
 
 async def _poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | None
-                     ) -> tuple[PollOutcome, store.FeedState | None]:
+                     ) -> tuple[PollOutcome, model.FeedState | None]:
     cfg = app.config.fetch
     try:
         async with app.fetch_slots:
@@ -372,7 +374,7 @@ async def _poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float |
     # The feed's schedule counts from when it answered; what it brings is stored at ``now``.
     answered = _answered_at(now, cycle_started)
     hint = schedule.publisher_hint(headers=resp.headers, now=answered)
-    state = store.FeedState(status=resp.status, error=None, checked_at=answered, success=True,
+    state = model.FeedState(status=resp.status, error=None, checked_at=answered, success=True,
                             url=resp.moved_to,
                             next_check_at=_success_next(app, feed, answered,
                                                         feed.entries_per_week, hint))
@@ -385,7 +387,7 @@ async def _poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float |
         # Recorded now (in the writer's next group commit), not at the end of the batch: the
         # feed's lease is released as soon as it is done with.
         try:
-            await app.writer.submit(Job(lambda s: store.record_poll(s, feed.id, state)))
+            await app.writer.submit(Job(lambda s: feeds.record_poll(s, feed.id, state)))
         except StoreError:
             return PollOutcome(feed.name, ok=True, status=resp.status), state  # with the batch
         return PollOutcome(feed.name, ok=True, status=resp.status), None
@@ -417,7 +419,7 @@ async def _poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float |
         by_key.setdefault(entry_key(entry), entry)
     new, urls, existing = await read_db(app, _unseen, feed.id, by_key)
 
-    links = [store.EntryLink(k, urls[k]) for k in new]
+    links = [model.EntryLink(k, urls[k]) for k in new]
     to_build = {urls[k]: e for k, e in new.items() if urls[k] not in existing}
     full_text = cfg.full_text if feed.full_text is None else feed.full_text
     context = Context(feeds=(feed.name,), tags=tuple(feed.tags or ()))
@@ -427,25 +429,28 @@ async def _poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float |
     articles, failed = await _articles_or_fallbacks(app, feed, to_build, built, parsed.title,
                                                     context)
     warnings += [f"{len(failed)} entries kept with the feed's text ({failed[0]})"] if failed else []
-    signatures = {id(a): story_signature(a, app) for a in articles}
+    signatures: dict[str, Signature | None] = {}
+    for art in articles:
+        if art.canonical_url not in signatures:
+            signatures[art.canonical_url] = story_signature(art, app)
     staged: list[int] = []
 
-    def work(s: Session) -> store.Stored:
+    def work(s: Session) -> model.Stored:
         # In the writer's thread, one job at a time: stories are matched against everything
-        # stored before, including earlier jobs of the same transaction.
-        for art in articles:
-            sig = signatures[id(art)]
-            art.story_id = app.stories.find(sig, now) if sig else None
-        stored = store.store_entries(s, feed.id, links, articles, now,
-                                     due_at=lambda channel: _due_at(app, channel, now))
+        # stored before, including earlier jobs of the same transaction. The built articles
+        # stay as they are (another feed's task may share one): the story goes in a copy.
+        joining = [replace(art, story_id=app.stories.find(sig, now) if (
+            sig := signatures[art.canonical_url]) else None) for art in articles]
+        stored = entries.store_entries(s, feed.id, links, joining, now,
+                                       due_at=lambda channel: _due_at(app, channel, now))
         refused = ([f"{len(stored.skipped)} entries not stored ({stored.skipped[0]})"]
                    if stored.skipped else [])
         state.error = "; ".join(warnings + refused)[:2000] or None
         # Validators are saved with the entries, in one transaction: a crash before the
         # commit loses both, and the next poll fetches the feed again.
-        store.record_poll(s, feed.id, state)
+        feeds.record_poll(s, feed.id, state)
         for story_id, _article_id, art in stored.new_articles:
-            if (sig := signatures.get(id(art))) and (
+            if (sig := signatures.get(art.canonical_url)) and (
                     entry := app.stories.add(story_id, sig, now)) is not None:
                 staged.append(entry)
         return stored
@@ -455,7 +460,7 @@ async def _poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float |
             app.stories.remove(entry)
         staged.clear()
 
-    def committed(stored: store.Stored) -> None:
+    def committed(stored: model.Stored) -> None:
         for story_id, article_id, art in stored.new_articles:
             for hit in art.hits:
                 app.metrics.hits.labels(hit.rule).inc()
@@ -469,7 +474,7 @@ async def _poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float |
         # or the database refused this feed's rows: nothing of it was kept, its validators
         # included, so the next poll fetches it again. Not the feed's fault: not counted.
         log.warning("storing failed feed=%s error=%r; polled again soon", feed.name, str(exc))
-        retry = store.FeedState(status=resp.status, error=f"not stored: {exc}",
+        retry = model.FeedState(status=resp.status, error=f"not stored: {exc}",
                                 checked_at=answered, success=False, count_failure=False,
                                 next_check_at=answered + timedelta(
                                     seconds=app.config.scheduler.min_interval))
@@ -482,16 +487,16 @@ async def _poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float |
 
 
 async def _articles_or_fallbacks(app: App, feed: Feed, to_build: dict[str, Entry],
-                                 built: list[store.NewArticle | BaseException],
+                                 built: list[model.NewArticle | BaseException],
                                  feed_title: str, context: Context
-                                 ) -> tuple[list[store.NewArticle], list[str]]:
+                                 ) -> tuple[list[model.NewArticle], list[str]]:
     """The articles built; one whose building raised (a bug, a link nothing foresaw) is
     built again from the feed's own text, and dropped only if that fails too. Returns the
     articles and what failed."""
-    articles: list[store.NewArticle] = []
+    articles: list[model.NewArticle] = []
     failed: list[str] = []
     for (url, entry), result in zip(to_build.items(), built, strict=True):
-        if isinstance(result, store.NewArticle):
+        if isinstance(result, model.NewArticle):
             articles.append(result)
             continue
         if not isinstance(result, Exception):  # cancelled, or the process is exiting
@@ -505,13 +510,12 @@ async def _articles_or_fallbacks(app: App, feed: Feed, to_build: dict[str, Entry
             log.error("article dropped feed=%s url=%s", feed.name, url, exc_info=exc)
             failed.append(reason + " (dropped)")
             continue
-        art.text_source = f"feed: article failed: {type(result).__name__}"
-        articles.append(art)
+        articles.append(replace(art, text_source=f"feed: article failed: {type(result).__name__}"))
         failed.append(reason)
     return articles, failed
 
 
-def story_signature(article: store.NewArticle | Article, app: App) -> Signature | None:
+def story_signature(article: model.NewArticle | Article, app: App) -> Signature | None:
     """What identifies an article's story: the words of its title and lead, and the
     catalogue entities they name (for other languages)."""
     lead = (article.text or article.summary or "")[:400]
@@ -528,15 +532,15 @@ def _due_at(app: App, channel: str, now: datetime) -> datetime:
 
 def load_stories(app: App, now: datetime) -> None:
     """Fill the story index with the recent stories, so a restart keeps grouping."""
-    with store.unit_of_work(app.engine) as s:
-        recent = store.recent_story_articles(s, now - app.stories.window)
+    with unit_of_work(app.engine) as s:
+        recent = stories.recent_story_articles(s, now - app.stories.window)
     for art in recent:
         if art.story_id is not None and (sig := story_signature(art, app)):
             app.stories.add(art.story_id, sig, art.created_at)
 
 
 async def _article_once(app: App, url: str, entry: Entry, full_text: bool,
-                        feed_title: str, context: Context) -> store.NewArticle:
+                        feed_title: str, context: Context) -> model.NewArticle:
     """Build an article, sharing the work when several feeds bring the same URL at once."""
     running = app.inflight.get(url)
     if running is not None:
@@ -551,7 +555,7 @@ async def _article_once(app: App, url: str, entry: Entry, full_text: bool,
 
 async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,
                         feed_title: str = "", context: Context | None = None
-                        ) -> store.NewArticle:
+                        ) -> model.NewArticle:
     """Fetch and extract the page (when asked), fall back to the feed's text, run the rules.
     ``canonical`` is the entry's article key (its canonical link)."""
     link_key = canonical
@@ -573,7 +577,7 @@ async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,
     title = entry.title or extracted.title or ""
     ctx = replace(context or Context(), language=extracted.language)
     analysis = await app.pool.run_rules(app.rules.analyse, title, text, ctx)
-    hits = [store.NewHit(rule=r.rule, severity=r.severity, score=r.score, evidence=r.evidence,
+    hits = [model.NewHit(rule=r.rule, severity=r.severity, score=r.score, evidence=r.evidence,
                          channels=[c for c in (r.channels or app.channel_names)
                                    if c in app.channels])
             for r in analysis.hits]
@@ -581,7 +585,7 @@ async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,
         meta["date"] = extracted.date
     if entry.tags:
         meta["tags"] = list(entry.tags)
-    return store.NewArticle(
+    return model.NewArticle(
         canonical_url=canonical, url=url, title=title,
         summary=entry.summary[:5000], text=text, text_source=source,
         published_at=entry.published, author=entry.author or extracted.author,
