@@ -1,5 +1,5 @@
-"""Where SQLite and PostgreSQL differ, one function per difference; no other module asks
-which database it talks to.
+"""Where SQLite and PostgreSQL differ once connected, one function per difference; no other
+module asks which database it talks to (``engine`` builds each one's engine from its URL).
 
 Row locks need no function: ``with_for_update`` (``FOR UPDATE [SKIP LOCKED]``) renders
 nothing on SQLite, whose single writer needs none, so callers use it unconditionally.
