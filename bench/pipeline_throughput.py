@@ -36,7 +36,7 @@ from monitor.app import open_app
 from monitor.config import Config, parse_config
 from monitor.db.engine import make_engine
 from monitor.db.models import Article
-from monitor.db.store import unit_of_work
+from monitor.db.session import unit_of_work
 from monitor.pipeline import CycleReport
 
 BENCH = SHARED / "articles" / "extraction-benchmark"

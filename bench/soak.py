@@ -33,7 +33,7 @@ from aiohttp import web
 from bench.common import headline, run_feed_server
 from monitor import api
 from monitor.config import parse_config
-from monitor.db import store
+from monitor.db.session import unit_of_work
 
 
 def _serve(port: int, ready: Any) -> None:
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
                     update={"article_text_days": 1})}))
             from monitor.db.engine import make_engine
             engine = make_engine(config.database.url)
-            with store.unit_of_work(engine) as s:
+            with unit_of_work(engine) as s:
                 from sqlalchemy import update
 
                 from monitor.db.models import Article

@@ -22,7 +22,9 @@ from monitor import clock, dispatch, pipeline, scheduler
 from monitor.app import App, open_app
 from monitor.config import Config
 from monitor.config_api import check_rule_sources
-from monitor.db import due, outbox, store
+from monitor.db import due, outbox
+from monitor.db.articles import feeds_of_article, prune_article_text
+from monitor.db.dialect import database_size
 from monitor.db.engine import (
     abort_connections,
     check_schema,
@@ -35,6 +37,9 @@ from monitor.db.engine import (
     timeouts_of,
     upgrade,
 )
+from monitor.db.feeds import article_counts_by_feed, list_feeds
+from monitor.db.hits import list_hits
+from monitor.db.session import unit_of_work
 from monitor.errors import MonitorError, NotFoundError, StoreError
 from monitor.poll_report import NextDue
 
@@ -58,7 +63,7 @@ def _session(config: Config, *, read_only: bool = False) -> Iterator[Session]:
     try:
         # Never migrated, or a newer monitor's database: say so, not a table or column error.
         check_schema(engine, require_migrated=True)
-        with store.unit_of_work(engine) as session:
+        with unit_of_work(engine) as session:
             yield session
     finally:
         engine.dispose()
@@ -171,7 +176,7 @@ def prune(config: Config) -> int:
     prepare_database(config)
     before = clock.utcnow() - timedelta(days=config.retention.article_text_days)
     with _session(config) as s:
-        return store.prune_article_text(s, before)
+        return prune_article_text(s, before)
 
 
 def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
@@ -184,7 +189,7 @@ def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
 
     now = now or clock.utcnow()
     with _session(config, read_only=True) as s:
-        feeds = store.list_feeds(s)
+        feeds = list_feeds(s)
         waiting = not_yet_stored(config.feeds, {f.name for f in feeds})
         bad = sorted((f for f in feeds if f.enabled and (f.error_count or f.dead_reason)),
                      key=lambda f: -f.error_count)
@@ -203,13 +208,13 @@ def status(config: Config, now: datetime | None = None) -> dict[str, Any]:
                                 for f in bad[:5]]},
             "articles": s.scalar(select(func.count()).select_from(Article)),
             "stories": s.scalar(select(func.count()).select_from(Story)),
-            "hits_24h": len(store.list_hits(s, now - timedelta(hours=24), limit=10_000)),
+            "hits_24h": len(list_hits(s, now - timedelta(hours=24), limit=10_000)),
             "latest_hits": [{"id": h.id, "rule": h.rule, "title": h.article.title,
                              "created_at": _iso(h.created_at)}
-                            for h in store.list_hits(s, limit=5)],
+                            for h in list_hits(s, limit=5)],
             "outbox": outbox.alert_counts(s),
             "database": _shown_url(config),
-            "database_bytes": store.database_size(s),
+            "database_bytes": database_size(s),
         }
 
 
@@ -306,14 +311,14 @@ def feeds_health(config: Config) -> list[dict[str, Any]]:
     from monitor.configured_feeds import health_row, not_yet_stored
 
     with _session(config, read_only=True) as s:
-        counts = store.article_counts_by_feed(s)
+        counts = article_counts_by_feed(s)
         rows: list[dict[str, Any]] = [{
             "name": f.name, "url": f.url, "enabled": f.enabled, "status": f.last_status,
             "last_error": f.last_error, "error_count": f.error_count,
             "last_checked_at": _iso(f.last_checked_at), "next_check_at": _iso(f.next_check_at),
             "articles": counts.get(f.id, 0), "entries_per_week": f.entries_per_week,
             "dead_reason": f.dead_reason, "source": f.source, "tags": list(f.tags or []),
-        } for f in store.list_feeds(s)]
+        } for f in list_feeds(s)]
     rows += [health_row(f) for f in not_yet_stored(config.feeds, {r["name"] for r in rows})]
     return sorted(rows, key=lambda r: r["name"])
 
@@ -325,7 +330,7 @@ def export_opml(config: Config) -> str:
     prepare_database(config)
     with _session(config) as s:
         listed = [OpmlFeed(f.name, f.url, list(f.tags or []))
-                          for f in store.list_feeds(s) if f.enabled]
+                          for f in list_feeds(s) if f.enabled]
     known = {f.name for f in listed}
     listed += [OpmlFeed(f.name, f.url, list(f.tags)) for f in config.feeds
                        if f.name not in known]  # configured but never polled yet
@@ -336,11 +341,11 @@ def recent_hits(config: Config, since: timedelta | None = None, rule: str | None
                 now: datetime | None = None) -> list[dict[str, Any]]:
     now = now or clock.utcnow()
     with _session(config, read_only=True) as s:
-        hits = store.list_hits(s, now - since if since else None, rule)
+        hits = list_hits(s, now - since if since else None, rule)
         return [{
             "id": h.id, "rule": h.rule, "severity": h.severity, "score": h.score,
             "created_at": _iso(h.created_at), "title": h.article.title, "url": h.article.url,
-            "feeds": store.feeds_of_article(s, h.article_id), "evidence": h.evidence,
+            "feeds": feeds_of_article(s, h.article_id), "evidence": h.evidence,
         } for h in hits]
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from monitor.config import Config, KnownFeed, rule_source_problems
-from monitor.db import store
+from monitor.db import feeds
 from monitor.db.engine import check_schema, make_engine, sqlite_file, timeouts_of
+from monitor.db.session import unit_of_work
 from monitor.errors import ConfigError, StoreError
 
 
@@ -35,8 +36,8 @@ def imported_feeds(config: Config) -> list[KnownFeed]:
     engine = make_engine(config.database.url, timeouts_of(config.database), read_only=True)
     try:
         check_schema(engine, require_migrated=True)
-        with store.unit_of_work(engine) as s:
-            return [KnownFeed(f.name, tuple(f.tags or ())) for f in store.list_feeds(s)
+        with unit_of_work(engine) as s:
+            return [KnownFeed(f.name, tuple(f.tags or ())) for f in feeds.list_feeds(s)
                     if f.source != "config"]
     finally:
         engine.dispose()

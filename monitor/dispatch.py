@@ -51,7 +51,7 @@ from monitor.alerts.safe_text import squeeze
 from monitor.app import App
 from monitor.clock import utcnow
 from monitor.config import ChannelConfig
-from monitor.db import outbox, store
+from monitor.db import articles, outbox
 from monitor.db.models import Alert
 from monitor.errors import DeliveryError
 from monitor.pipeline import run_db
@@ -130,7 +130,7 @@ def _claim(s: Session, app: App, now: datetime, limit: int, busy: set[str]
     outbox.release_alert_leases(s, app.instance, keep_channels=busy)
     due = outbox.claim_due_alerts(s, now, limit, app.instance, app.config.scheduler.lease,
                                   skip_channels=busy)
-    feeds = store.feeds_of_articles(s, sorted({a.hit.article_id for a in due}))
+    feeds = articles.feeds_of_articles(s, sorted({a.hit.article_id for a in due}))
     views = {a.id: _view(app, a, feeds.get(a.hit.article_id, [])) for a in due}
     parents = outbox.alert_states(s, {a.parent_id for a in due if a.parent_id})
     return due, views, parents

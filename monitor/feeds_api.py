@@ -23,7 +23,7 @@ from monitor import clock, pipeline
 from monitor.api import _session, daemon_running, prepare_database
 from monitor.app import open_app
 from monitor.config import Config
-from monitor.db import store
+from monitor.db import feeds
 from monitor.db.models import Feed
 from monitor.errors import FeedParseError, MonitorError, UsageError
 from monitor.ingest.admission import Known, plan_import, refusal, unique_name
@@ -70,7 +70,7 @@ def _slug(text: str) -> str:
 
 def _known(config: Config) -> Known:
     with _session(config, read_only=True) as s:
-        rows = store.list_feeds(s)
+        rows = feeds.list_feeds(s)
     urls = {u: f.name for f in rows for u in (f.url, f.config_url) if u}
     urls.update({f.url: f.name for f in config.feeds if f.url not in urls})
     return Known(urls, frozenset({f.name for f in rows} | {f.name for f in config.feeds}))
@@ -116,7 +116,7 @@ def add_feed(config: Config, url: str, *, name: str | None = None,
     name = name or unique_name(_slug(title or urlsplit(url).hostname or url), known.names)
     source = ADDED_LAN if allow_private else ADDED
     with _session(config) as s:
-        store.import_feeds(s, [(name, url, list(tags or []))], now or clock.utcnow(),
+        feeds.import_feeds(s, [(name, url, list(tags or []))], now or clock.utcnow(),
                            source=source)
     return Added(name, url, title, len(found.feed.entries) if found.feed else 0,
                  list(tags or []), source)
@@ -138,7 +138,7 @@ def remove_feed(config: Config, name: str) -> None:
         raise UsageError(f"feed {name!r} comes from config.yaml: remove it there (the next "
                          "start or poll then turns it off; its history stays)")
     with _session(config) as s:
-        if store.delete_feed(s, name):
+        if feeds.delete_feed(s, name):
             return
     raise unknown(config, name)
 
@@ -154,13 +154,13 @@ def set_enabled(config: Config, name: str, enabled: bool, now: datetime | None =
         raise UsageError(f"feed {name!r} comes from config.yaml: to stop polling it, remove "
                          "it there")
     with _session(config) as s:
-        row = store.feed_by_name(s, name)
+        row = feeds.feed_by_name(s, name)
         if row is not None and row.source == "config" and enabled:
             raise UsageError(f"feed {name!r} was removed from config.yaml: add it back there "
                              "to poll it again")
         if row is not None:
             was = row.enabled
-            store.set_feed_enabled(s, name, enabled, now or clock.utcnow())
+            feeds.set_feed_enabled(s, name, enabled, now or clock.utcnow())
             state = "enabled" if enabled else "disabled"
             return f"feed {name!r} {'was already ' if was == enabled else ''}{state}"
     raise unknown(config, name)
@@ -186,7 +186,7 @@ def poll_feed_now(config: Config, name: str, out: TextIO | None = None,
                 raise UsageError(feed) if "disabled" in feed else MonitorError(feed)
             outcome, state = await pipeline.poll_feed(app, feed, at)
             if state is not None:
-                await pipeline.run_db(app, store.record_poll, feed.id, state)
+                await pipeline.run_db(app, feeds.record_poll, feed.id, state)
             return outcome
 
     return asyncio.run(main())
@@ -195,12 +195,12 @@ def poll_feed_now(config: Config, name: str, out: TextIO | None = None,
 def _claim(session: Session, name: str, now: datetime, owner: str, lease: float
            ) -> Feed | str:
     """The feed, leased; or why it cannot be polled now."""
-    row = store.feed_by_name(session, name)
+    row = feeds.feed_by_name(session, name)
     if row is None:
         return f"feed {name!r} was removed meanwhile"
     if not row.enabled:
         return f"feed {name!r} is disabled: `monitor feeds enable {name}` first"
-    feed = store.claim_feed(session, name, now, owner, lease)
+    feed = feeds.claim_feed(session, name, now, owner, lease)
     if feed is None:
         return f"feed {name!r} is being polled by {row.lease_owner} right now"
     return feed
@@ -217,6 +217,6 @@ def import_opml(config: Config, path: str | Path, allow_private: bool = False,
                                allow_private=allow_private
                                or config.fetch.allow_private_addresses)
     with _session(config) as s:
-        added = store.import_feeds(s, [(f.name, f.url, f.tags) for f in add],
+        added = feeds.import_feeds(s, [(f.name, f.url, f.tags) for f in add],
                                    now or clock.utcnow(), source=import_source(allow_private))
     return ImportReport(added, read.skipped + skipped)

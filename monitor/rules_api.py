@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from monitor import clock
+from monitor import clock, model
 from monitor.config import Config, CountryCondition, RuleConfig
 from monitor.config.languages import known_languages, rule_language
-from monitor.db import store
+from monitor.db import articles, hits
 from monitor.db.engine import check_schema, make_engine
+from monitor.db.session import unit_of_work
 from monitor.errors import MonitorError, NotFoundError, UnknownFeedError, UsageError
 from monitor.ingest.extract import extract_article
 from monitor.rules.baseline import BASELINE_ALIASES
@@ -188,14 +189,14 @@ def backtest(config: Config, since: timedelta | None, rule: str | None = None,
         engine = RuleEngine(rules, catalogue_for(config))
         after = 0
         while True:
-            with store.unit_of_work(db) as s:
-                page = store.articles_since(s, now - since if since else None, 500, after)
+            with unit_of_work(db) as s:
+                page = articles.articles_since(s, now - since if since else None, 500, after)
                 if not page:
                     break
                 after = page[-1].id
                 ids = [a.id for a in page]
-                carriers = store.feeds_and_tags(s, ids)
-                stored = store.existing_hits(s, ids)
+                carriers = articles.feeds_and_tags(s, ids)
+                stored = hits.existing_hits(s, ids)
                 for art in page:
                     feeds, tags = carriers.get(art.id, ([], []))
                     ctx = Context(language=art.language, feeds=tuple(feeds), tags=tuple(tags))
@@ -205,7 +206,7 @@ def backtest(config: Config, since: timedelta | None, rule: str | None = None,
                         out.append(BacktestHit(art.id, hit.rule, art.title, art.url,
                                                _iso(art.created_at), known, hit.evidence))
                         if apply and not known:
-                            store.add_hit(s, art.id, store.NewHit(
+                            hits.add_hit(s, art.id, model.NewHit(
                                 hit.rule, hit.severity, hit.score, hit.evidence, []), now)
     finally:
         db.dispose()

@@ -27,7 +27,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from monitor import clock, dispatch, pipeline
 from monitor.app import App
-from monitor.db import outbox, store
+from monitor.db import articles, feeds, outbox
+from monitor.db.session import unit_of_work
 from monitor.errors import MonitorError
 from monitor.server import serving
 
@@ -79,8 +80,8 @@ async def heartbeat_job(app: App) -> None:
 def prune(app: App) -> int:
     """Drop article text older than ``retention.article_text_days``."""
     before = clock.utcnow() - timedelta(days=app.config.retention.article_text_days)
-    with store.unit_of_work(app.engine) as s:
-        return store.prune_article_text(s, before)
+    with unit_of_work(app.engine) as s:
+        return articles.prune_article_text(s, before)
 
 
 def raise_fd_limit() -> None:
@@ -172,8 +173,8 @@ async def _shutdown(app: App, scheduler: AsyncIOScheduler, running: set[asyncio.
 
 
 def _release_leases(app: App) -> tuple[int, int]:
-    with store.unit_of_work(app.engine) as s:
-        return store.release_leases(s, app.instance), outbox.release_alert_leases(s, app.instance)
+    with unit_of_work(app.engine) as s:
+        return feeds.release_leases(s, app.instance), outbox.release_alert_leases(s, app.instance)
 
 
 async def _last_dispatch(app: App, timeout: float) -> None:

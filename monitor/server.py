@@ -18,11 +18,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from aiohttp import web
-from sqlalchemy import text
 
 from monitor.app import App
 from monitor.config import ServerConfig
-from monitor.db import outbox, store
+from monitor.db import dialect, feeds, outbox
+from monitor.db.session import unit_of_work
 from monitor.errors import EndpointError, StoreError
 
 DB_TIMEOUT = 5.0
@@ -34,25 +34,21 @@ log = logging.getLogger("monitor.server")
 
 
 def _database_ok(app: App) -> bool:
-    """Whether the database answers, and takes writes: on SQLite (WAL) readers go on while
-    another process holds the write lock, so the probe asks for the write lock too."""
+    """Whether the database answers, and takes writes (``dialect.probe_writes``)."""
     try:
-        with store.unit_of_work(app.engine) as s:
-            if app.engine.dialect.name == "sqlite":
-                s.execute(text("update feeds set id = id where 0"))  # takes the write lock
-            else:
-                s.execute(text("select 1"))
+        with unit_of_work(app.engine) as s:
+            dialect.probe_writes(s)
         return True
     except StoreError:
         return False
 
 
 def _refresh_gauges(app: App) -> None:
-    with store.unit_of_work(app.engine) as s:
+    with unit_of_work(app.engine) as s:
         counts = outbox.alert_counts(s)
         app.metrics.outbox_depth.set(counts.get("pending", 0))
         app.metrics.alerts_failed.set(counts.get("failed", 0))
-        app.metrics.feeds_in_error.set(store.feeds_in_error(s))
+        app.metrics.feeds_in_error.set(feeds.feeds_in_error(s))
 
 
 async def health(app: App) -> tuple[bool, dict[str, object]]:

@@ -18,11 +18,13 @@ from werkzeug import Request, Response
 
 from monitor import api
 from monitor.db.engine import make_engine, upgrade
+from monitor.db.entries import store_entries
 from monitor.db.models import Article, Feed, FeedEntry
-from monitor.db.store import EntryLink, NewArticle, store_entries, unit_of_work
+from monitor.db.session import unit_of_work
 from monitor.errors import FeedParseError
 from monitor.ingest.feeds import Entry, parse_feed
 from monitor.ingest.identity import article_key, canonical_url, entry_key
+from monitor.model import EntryLink, NewArticle
 from tests.helpers import make_config, rss
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -381,7 +383,7 @@ def test_long_rule_and_channel_names_still_give_one_alert_per_story(db_url: str)
     """The outbox key (story, rule, channel) is longer than its column: it is cut with a
     hash, and a later article of the same story is still its follow-up."""
     from monitor.db.models import Alert
-    from monitor.db.store import NewHit
+    from monitor.model import NewHit
 
     engine = make_engine(db_url)
     upgrade(engine)

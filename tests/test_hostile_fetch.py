@@ -344,8 +344,9 @@ def test_imported_feeds_obey_the_guard_unless_imported_with_allow_private(
     from click.testing import CliRunner
 
     from monitor.cli import cli
-    from monitor.db import store
+    from monitor.db import feeds
     from monitor.db.engine import make_engine
+    from monitor.db.session import unit_of_work
     from monitor.ingest.opml import OpmlFeed, write_opml
 
     raw.routes["/internal.xml"] = (OK_HEAD + b"Content-Length: %d\r\n\r\n" % len(FEED) + FEED)
@@ -369,8 +370,8 @@ def test_imported_feeds_obey_the_guard_unless_imported_with_allow_private(
     # is refused by the fetch guard when it is polled.
     config = load_config(cfg, env={})
     engine = make_engine(config.database.url)
-    with store.unit_of_work(engine) as s:
-        store.import_feeds(s, [("internal", raw.url("/old.xml"), [])], datetime.now(UTC))
+    with unit_of_work(engine) as s:
+        feeds.import_feeds(s, [("internal", raw.url("/old.xml"), [])], datetime.now(UTC))
     engine.dispose()
     api.poll_once(config, workers=0)
     health = {f["name"]: f for f in api.feeds_health(config)}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from monitor.db.engine import make_engine, upgrade
 from monitor.db.models import Story
-from monitor.db.store import unit_of_work
+from monitor.db.session import unit_of_work
 from monitor.db.writer import GroupWriter, Job
 from monitor.errors import StoreError
 

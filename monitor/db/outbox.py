@@ -1,4 +1,5 @@
-"""SQL of the alert outbox: claiming due rows with leases, recording outcomes, listing.
+"""SQL of the alert outbox: queueing a poll's new hits, claiming due rows with leases,
+recording outcomes, listing.
 
 A row is claimed with a lease (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL) so several
 dispatchers never send the same one; every outcome clears the lease. A dispatcher re-confirms
@@ -8,14 +9,18 @@ rows it still holds (``owner``): a claim that expired and was taken over is the 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from monitor.db import dialect
+from monitor.db.bulk import insert_rows, table_of
+from monitor.db.clean import clean_value
 from monitor.db.models import Alert, Hit
+from monitor.model import NewHit
 
 
 def list_alerts(session: Session, status: str | None = None, limit: int = 200) -> list[Alert]:
@@ -34,11 +39,10 @@ def claim_due_alerts(session: Session, now: datetime, limit: int, owner: str,
     ids_stmt = (select(Alert.id)
                 .where(Alert.status == "pending", Alert.next_attempt_at <= now,
                        (Alert.lease_expires_at.is_(None)) | (Alert.lease_expires_at <= now))
-                .order_by(Alert.next_attempt_at, Alert.id).limit(limit))
+                .order_by(Alert.next_attempt_at, Alert.id).limit(limit)
+                .with_for_update(skip_locked=True))
     if skip_channels:
         ids_stmt = ids_stmt.where(Alert.channel.not_in(list(skip_channels)))
-    if session.get_bind().dialect.name == "postgresql":
-        ids_stmt = ids_stmt.with_for_update(skip_locked=True)
     ids = list(session.scalars(ids_stmt))
     if not ids:
         return []
@@ -76,7 +80,7 @@ def confirm_claims(session: Session, ids: Collection[int], owner: str,
     stmt = (update(Alert).where(Alert.id.in_(list(ids)), Alert.lease_owner == owner,
                                 Alert.status == "pending")
             .values(lease_expires_at=until))
-    if session.get_bind().dialect.update_returning:
+    if dialect.update_returning(session):
         return set(session.scalars(stmt.returning(Alert.id)))
     session.execute(stmt)
     return set(session.scalars(select(Alert.id).where(
@@ -151,3 +155,36 @@ def alert_counts(session: Session) -> dict[str, int]:
     rows = session.execute(select(Alert.status, func.count()).group_by(Alert.status))
     return {status: n for status, n in rows}
 
+
+def queue_alerts(session: Session, hits: Sequence[tuple[int, NewHit, int]],
+                 now: datetime, due_at: Callable[[str], datetime] | None) -> int:
+    """Outbox rows for new hits, given as (story id, hit, hit id): the first of a (story,
+    rule, channel) is its alert, later ones follow-ups pointing at it. ``due_at`` says when
+    a channel wants its rows (else ``now``). Returns how many rows were queued."""
+    table = table_of(Alert)
+    wanted = [(str(clean_value(table, "story_key", f"{story_id}:{h.rule}:{channel}")),
+               hit_id, channel) for story_id, h, hit_id in hits for channel in h.channels]
+    keys = sorted({key for key, _, _ in wanted})
+    parents: dict[str, int] = {}
+    for i in range(0, len(keys), 500):
+        parents.update({k: aid for k, aid in session.execute(
+            select(Alert.story_key, Alert.id).where(Alert.story_key.in_(keys[i:i + 500])))
+            if k is not None})
+
+    def row(hit_id: int, channel: str, kind: str, key: str | None,
+            parent: int | None) -> dict[str, Any]:
+        return {"hit_id": hit_id, "channel": channel, "status": "pending", "attempts": 0,
+                "kind": kind, "story_key": key, "parent_id": parent,
+                "next_attempt_at": due_at(channel) if due_at else now, "created_at": now}
+
+    firsts: dict[str, dict[str, Any]] = {}
+    later: list[tuple[str, int, str]] = []
+    for key, hit_id, channel in wanted:
+        if key in parents or key in firsts:
+            later.append((key, hit_id, channel))
+        else:
+            firsts[key] = row(hit_id, channel, "alert", key, None)
+    parents.update(zip(firsts, insert_rows(session, Alert, list(firsts.values())), strict=True))
+    insert_rows(session, Alert, [row(hit_id, channel, "followup", None, parents[key])
+                                 for key, hit_id, channel in later])
+    return len(wanted)

@@ -23,7 +23,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from monitor.db.store import unit_of_work
+from monitor.db.session import unit_of_work
 
 log = logging.getLogger("monitor.writer")
 

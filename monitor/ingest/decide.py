@@ -25,12 +25,12 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Protocol, TypeGuard
 
-from monitor.db.store import FeedState
 from monitor.errors import FeedParseError, FetchError
 from monitor.ingest import schedule
 from monitor.ingest.feeds import Entry, ParsedFeed
 from monitor.ingest.fetch import Response
 from monitor.ingest.identity import entry_key
+from monitor.model import FeedState
 
 OUTAGE_MIN_FEEDS = 3  # fewer feeds failing together may just be down, not the network
 MAX_ERROR = 2000  # characters of a feed's recorded error

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 
 from alembic import context
-from sqlalchemy import text
 
 from monitor.config import default_config_path, load_config
+from monitor.db import dialect
 from monitor.db.engine import make_engine
 from monitor.db.models import Base
 
@@ -34,18 +34,16 @@ def run_migrations_online() -> None:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=dialect.alters_by_copy(connection),
             compare_type=True,
         )
         with context.begin_transaction():
-            if connection.dialect.name == "postgresql":
-                # Instances starting together on a fresh database take turns: the others wait
-                # here, then find the migrations applied (held until this transaction ends).
-                # No statement timeout here: a migration may rightly take long, and so may the
-                # wait for another instance's.
-                connection.execute(text("set local statement_timeout = 0"))
-                connection.execute(text("select pg_advisory_xact_lock(:key)"),
-                                   {"key": MIGRATION_LOCK})
+            # Instances starting together on a fresh database take turns: the others wait
+            # here, then find the migrations applied (held until this transaction ends).
+            # No statement timeout here: a migration may rightly take long, and so may the
+            # wait for another instance's.
+            dialect.no_statement_timeout(connection)
+            dialect.advisory_lock(connection, MIGRATION_LOCK)
             context.run_migrations()
 
 

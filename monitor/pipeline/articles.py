@@ -11,9 +11,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from monitor import model
 from monitor.alerts.outbox import next_digest
 from monitor.app import App
-from monitor.db import store
 from monitor.db.models import Article, Feed
 from monitor.errors import BlockedAddressError, FetchError
 from monitor.ingest.extract import Extracted
@@ -28,16 +28,16 @@ log = logging.getLogger("monitor.pipeline")
 
 
 async def articles_or_fallbacks(app: App, feed: Feed, to_build: dict[str, Entry],
-                                 built: list[store.NewArticle | BaseException],
+                                 built: list[model.NewArticle | BaseException],
                                  feed_title: str, context: Context
-                                 ) -> tuple[list[store.NewArticle], list[str]]:
+                                 ) -> tuple[list[model.NewArticle], list[str]]:
     """The articles built; one whose building raised (a bug, a link nothing foresaw) is
     built again from the feed's own text, and dropped only if that fails too. Returns the
     articles and what failed."""
-    articles: list[store.NewArticle] = []
+    articles: list[model.NewArticle] = []
     failed: list[str] = []
     for (url, entry), result in zip(to_build.items(), built, strict=True):
-        if isinstance(result, store.NewArticle):
+        if isinstance(result, model.NewArticle):
             articles.append(result)
             continue
         if not isinstance(result, Exception):  # cancelled, or the process is exiting
@@ -51,13 +51,12 @@ async def articles_or_fallbacks(app: App, feed: Feed, to_build: dict[str, Entry]
             log.error("article dropped feed=%s url=%s", feed.name, url, exc_info=exc)
             failed.append(reason + " (dropped)")
             continue
-        art.text_source = f"feed: article failed: {type(result).__name__}"
-        articles.append(art)
+        articles.append(replace(art, text_source=f"feed: article failed: {type(result).__name__}"))
         failed.append(reason)
     return articles, failed
 
 
-def story_signature(article: store.NewArticle | Article, app: App) -> Signature | None:
+def story_signature(article: model.NewArticle | Article, app: App) -> Signature | None:
     """What identifies an article's story: the words of its title and lead, and the
     catalogue entities they name (for other languages)."""
     lead = (article.text or article.summary or "")[:400]
@@ -74,7 +73,7 @@ def due_at(app: App, channel: str, now: datetime) -> datetime:
 
 
 async def article_once(app: App, url: str, entry: Entry, full_text: bool,
-                        feed_title: str, context: Context) -> store.NewArticle:
+                        feed_title: str, context: Context) -> model.NewArticle:
     """Build an article, sharing the work when several feeds bring the same URL at once."""
     running = app.polling.inflight.get(url)
     if running is not None:
@@ -89,7 +88,7 @@ async def article_once(app: App, url: str, entry: Entry, full_text: bool,
 
 async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,
                         feed_title: str = "", context: Context | None = None
-                        ) -> store.NewArticle:
+                        ) -> model.NewArticle:
     """Fetch and extract the page (when asked), fall back to the feed's text, run the rules.
     ``canonical`` is the entry's article key (its canonical link)."""
     link_key = canonical
@@ -111,7 +110,7 @@ async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,
     title = entry.title or extracted.title or ""
     ctx = replace(context or Context(), language=extracted.language)
     analysis = await app.pool.run_rules(app.rules.analyse, title, text, ctx)
-    hits = [store.NewHit(rule=r.rule, severity=r.severity, score=r.score, evidence=r.evidence,
+    hits = [model.NewHit(rule=r.rule, severity=r.severity, score=r.score, evidence=r.evidence,
                          channels=[c for c in (r.channels or app.channel_names)
                                    if c in app.channels])
             for r in analysis.hits]
@@ -119,7 +118,7 @@ async def build_article(app: App, canonical: str, entry: Entry, full_text: bool,
         meta["date"] = extracted.date
     if entry.tags:
         meta["tags"] = list(entry.tags)
-    return store.NewArticle(
+    return model.NewArticle(
         canonical_url=canonical, url=url, title=title,
         summary=entry.summary[:5000], text=text, text_source=source,
         published_at=entry.published, author=entry.author or extracted.author,

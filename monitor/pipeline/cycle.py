@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from monitor import model
 from monitor.app import App
-from monitor.db import store
+from monitor.db import feeds
 from monitor.db.models import Feed
 from monitor.errors import StoreError
 from monitor.ingest import decide
@@ -52,7 +53,7 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False,
     # Cycles do not overlap within an instance: a lease it still holds is left over from a
     # cycle that failed half-way (the database went away); take it back now. The database
     # work runs in a thread: a database that stops answering must not stop the event loop.
-    await run_db(app, store.release_leases, app.instance)
+    await run_db(app, feeds.release_leases, app.instance)
     group = _Group(app, now, started, app.config.scheduler.batch_size, report)
     running: Running = {}
     claiming = True
@@ -89,7 +90,7 @@ async def _claim(app: App, now: datetime, started: float, in_flight: int) -> lis
     # longer than it (another instance would take the feed at once).
     lease = sched.lease + (time.monotonic() - started)
     try:
-        return await run_db(app, store.claim_due_feeds, now, sched.batch_size - in_flight,
+        return await run_db(app, feeds.claim_due_feeds, now, sched.batch_size - in_flight,
                             app.instance, lease)
     except StoreError as exc:
         if not in_flight:
@@ -134,10 +135,10 @@ class _Group:
     started: float  # the cycle's start (monotonic)
     size: int
     report: CycleReport
-    results: list[tuple[Feed, PollOutcome, store.FeedState | None]] = field(
+    results: list[tuple[Feed, PollOutcome, model.FeedState | None]] = field(
         default_factory=list)
 
-    def add(self, feed: Feed, outcome: PollOutcome, state: store.FeedState | None) -> None:
+    def add(self, feed: Feed, outcome: PollOutcome, state: model.FeedState | None) -> None:
         self.results.append((feed, outcome, state))
 
     def full(self) -> bool:
@@ -151,7 +152,7 @@ class _Group:
         retry_at = decide.outage_retry_at(self.now, answered_at(self.now, self.started),
                                           self.app.config.scheduler.min_interval)
         outcomes: list[PollOutcome] = []
-        records: list[tuple[int, store.FeedState]] = []
+        records: list[tuple[int, model.FeedState]] = []
         for feed, outcome, state in results:
             if state is not None and outage:
                 state = decide.outage_state(state, retry_at)
@@ -160,7 +161,7 @@ class _Group:
                 records.append((feed.id, state))
             outcomes.append(outcome)
         if records:
-            await run_db(self.app, store.record_polls, records)
+            await run_db(self.app, feeds.record_polls, records)
         if outage:
             log.error("every feed of the batch failed to connect; not counting it against "
                       "them feeds=%d error=%r", len(results), outcomes[0].error)

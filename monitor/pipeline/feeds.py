@@ -9,7 +9,8 @@ import socket
 from datetime import datetime
 
 from monitor.app import App
-from monitor.db import outbox, store
+from monitor.db import dialect, feeds, outbox, stories
+from monitor.db.session import unit_of_work
 from monitor.pipeline.articles import story_signature
 
 log = logging.getLogger("monitor.pipeline")
@@ -18,8 +19,8 @@ log = logging.getLogger("monitor.pipeline")
 def sync_feeds(app: App, now: datetime, *, daemon_running: bool = False) -> None:
     """Bring the feeds table in line with the config (at start-up). ``daemon_running``: a
     one-shot command beside a running daemon (SQLite), which must leave its leases alone."""
-    with store.unit_of_work(app.engine) as s:
-        store.sync_feeds(s, app.config.feeds, now)
+    with unit_of_work(app.engine) as s:
+        feeds.sync_feeds(s, app.config.feeds, now)
     release_stale_leases(app, daemon_running=daemon_running)
     if not len(app.stories):
         load_stories(app, now)
@@ -30,14 +31,14 @@ def release_stale_leases(app: App, *, daemon_running: bool = False) -> int:
     running is a dead process's, and is given back. Nothing is released while a daemon runs
     elsewhere (a one-shot command beside it), nor the leases of processes still alive on this
     host (a one-shot command beside a daemon starting). Returns the owners released."""
-    if app.engine.dialect.name != "sqlite" or daemon_running:
+    if not dialect.single_writer(app.engine) or daemon_running:
         return 0
     released = 0
-    with store.unit_of_work(app.engine) as s:
-        for owner in store.lease_owners(s):
+    with unit_of_work(app.engine) as s:
+        for owner in feeds.lease_owners(s):
             if owner != app.instance and _owner_alive(owner):
                 continue
-            store.release_leases(s, owner)
+            feeds.release_leases(s, owner)
             outbox.release_alert_leases(s, owner)
             log.info("released stale leases owner=%s", owner)
             released += 1
@@ -61,8 +62,8 @@ def _owner_alive(owner: str) -> bool:
 
 def load_stories(app: App, now: datetime) -> None:
     """Fill the story index with the recent stories, so a restart keeps grouping."""
-    with store.unit_of_work(app.engine) as s:
-        recent = store.recent_story_articles(s, now - app.stories.window)
+    with unit_of_work(app.engine) as s:
+        recent = stories.recent_story_articles(s, now - app.stories.window)
     for art in recent:
         if art.story_id is not None and (sig := story_signature(art, app)):
             app.stories.add(art.story_id, sig, art.created_at)

@@ -13,13 +13,14 @@ import asyncio
 import logging
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from monitor import model
 from monitor.app import App
-from monitor.db import store
+from monitor.db import articles, entries, feeds
 from monitor.db.models import Feed
 from monitor.db.writer import Job
 from monitor.errors import FeedParseError, FetchError, StoreError
@@ -37,7 +38,7 @@ from monitor.stories import Signature
 
 log = logging.getLogger("monitor.pipeline")
 
-Polled = tuple["PollOutcome", store.FeedState | None]  # the outcome, and a state left to record
+Polled = tuple["PollOutcome", model.FeedState | None]  # the outcome, and a state left to record
 
 
 @dataclass
@@ -58,8 +59,8 @@ class PollOutcome:
 class _Batch:
     """A poll's new entries: every link to record, the articles built, what failed."""
 
-    links: list[store.EntryLink] = field(default_factory=list)
-    articles: list[store.NewArticle] = field(default_factory=list)
+    links: list[model.EntryLink] = field(default_factory=list)
+    articles: list[model.NewArticle] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     new: int = 0
 
@@ -178,10 +179,10 @@ def _unseen(s: Session, feed_id: int, by_key: dict[str, Entry]
             ) -> tuple[dict[str, Entry], dict[str, str], set[str]]:
     """The entries this feed has not brought before, their article keys, and those keys
     already stored as articles (brought by another feed)."""
-    known = store.known_entry_keys(s, feed_id, list(by_key))
+    known = articles.known_entry_keys(s, feed_id, list(by_key))
     new = {k: e for k, e in by_key.items() if k not in known}
     urls = {k: article_key(e) for k, e in new.items()}
-    return new, urls, set(store.article_ids_by_url(s, list(urls.values())))
+    return new, urls, set(articles.article_ids_by_url(s, list(urls.values())))
 
 
 async def _build(app: App, feed: Feed, plan: PollPlan) -> _Batch:
@@ -194,9 +195,9 @@ async def _build(app: App, feed: Feed, plan: PollPlan) -> _Batch:
     built = await asyncio.gather(*(article_once(app, url, e, full_text, plan.feed_title,
                                                 context)
                                    for url, e in to_build.items()), return_exceptions=True)
-    articles, failed = await articles_or_fallbacks(app, feed, to_build, built,
-                                                   plan.feed_title, context)
-    return _Batch([store.EntryLink(k, urls[k]) for k in new], articles, failed, len(new))
+    made, failed = await articles_or_fallbacks(app, feed, to_build, built,
+                                               plan.feed_title, context)
+    return _Batch([model.EntryLink(k, urls[k]) for k in new], made, failed, len(new))
 
 
 async def _submit(app: App, feed: Feed, plan: PollPlan, batch: _Batch, now: datetime
@@ -204,7 +205,7 @@ async def _submit(app: App, feed: Feed, plan: PollPlan, batch: _Batch, now: date
     """Store the batch and record the poll (an unchanged feed: the poll only), at once in
     the writer's next group commit: the feed's lease is released as soon as it is done."""
     job = _StoreJob(app, feed, plan, batch, now,
-                    {id(a): story_signature(a, app) for a in batch.articles})
+                    {a.canonical_url: story_signature(a, app) for a in batch.articles})
     try:
         stored = await app.writer.submit(Job(job.work, job.committed, job.undo))
     except StoreError as exc:
@@ -236,23 +237,24 @@ class _StoreJob:
     plan: PollPlan
     batch: _Batch
     now: datetime
-    signatures: dict[int, Signature | None]
+    signatures: dict[str, Signature | None]  # by canonical URL
     staged: list[int] = field(default_factory=list)  # story index entries added
 
-    def work(self, s: Session) -> store.Stored:
+    def work(self, s: Session) -> model.Stored:
         # In the writer's thread, one job at a time: stories are matched against everything
-        # stored before, including earlier jobs of the same transaction.
-        app, now, stored = self.app, self.now, store.Stored()
+        # stored before, including earlier jobs of the same transaction. The built articles
+        # stay as they are (another feed's task may share one): the story goes in a copy.
+        app, now, stored = self.app, self.now, model.Stored()
         if self.plan.verdict is Verdict.ENTRIES:
-            for art in self.batch.articles:
-                sig = self.signatures[id(art)]
-                art.story_id = app.stories.find(sig, now) if sig else None
-            stored = store.store_entries(s, self.feed.id, self.batch.links, self.batch.articles,
-                                         now, due_at=lambda channel: due_at(app, channel, now))
-        store.record_poll(s, self.feed.id,
+            joining = [replace(art, story_id=app.stories.find(sig, now) if (
+                sig := self.signatures[art.canonical_url]) else None)
+                for art in self.batch.articles]
+            stored = entries.store_entries(s, self.feed.id, self.batch.links, joining,
+                                           now, due_at=lambda channel: due_at(app, channel, now))
+        feeds.record_poll(s, self.feed.id,
                           decide.stored_state(self.plan, self.batch.failed, stored.skipped))
         for story_id, _article_id, art in stored.new_articles:
-            if (sig := self.signatures.get(id(art))) and (
+            if (sig := self.signatures.get(art.canonical_url)) and (
                     entry := app.stories.add(story_id, sig, now)) is not None:
                 self.staged.append(entry)
         return stored
@@ -262,7 +264,7 @@ class _StoreJob:
             self.app.stories.remove(entry)
         self.staged.clear()
 
-    def committed(self, stored: store.Stored) -> None:
+    def committed(self, stored: model.Stored) -> None:
         for story_id, article_id, art in stored.new_articles:
             for hit in art.hits:
                 self.app.metrics.hits.labels(hit.rule).inc()

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from monitor.app import App
-from monitor.db import store
+from monitor.db import dialect
+from monitor.db.session import unit_of_work
 from monitor.db.writer import Job
 
 R = TypeVar("R")
@@ -23,7 +24,7 @@ async def run_db(app: App, fn: Callable[..., R], *args: Any) -> R:
     one writer at a time is all SQLite allows, and a write made beside the writer's would
     fail its transactions (their snapshot is stale: "database is locked" at once)."""
     work: asyncio.Future[R]
-    if app.engine.dialect.name == "sqlite":
+    if dialect.single_writer(app.engine):
         work = asyncio.ensure_future(app.writer.submit(Job(lambda s: fn(s, *args))))
     else:
         work = asyncio.ensure_future(asyncio.to_thread(_in_unit, app, fn, *args))
@@ -41,5 +42,5 @@ async def read_db(app: App, fn: Callable[..., R], *args: Any) -> R:
 
 
 def _in_unit(app: App, fn: Callable[..., R], *args: Any) -> R:
-    with store.unit_of_work(app.engine) as s:
+    with unit_of_work(app.engine) as s:
         return fn(s, *args)
