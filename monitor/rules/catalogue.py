@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from monitor.config.languages import CATALOGUE_LANGUAGES as LANGUAGES
 from monitor.errors import RuleError
 from monitor.rules.morphology import CJK, CYRILLIC, SLAVIC_ENDINGS, script_of
 from monitor.rules.world import NO_WORLD, World, load_world
@@ -67,8 +68,6 @@ def _is_cjk(text: str) -> bool:
     return script_of(text) == CJK
 
 
-LANGUAGES = ("en", "de", "fr", "es", "ru", "zh", "uk", "ar", "fa", "pt", "tr", "hi", "bn", "ja",
-             "ko")
 TRANSLATIONS = ("country-names.yaml", "entities-i18n.yaml")
 Translations = Mapping[str, Mapping[str, Any]]
 
