@@ -17,6 +17,7 @@ from pytest_httpserver import HTTPServer
 from monitor.cli import cli
 from monitor.config import parse_config
 from monitor.errors import ConfigError
+from monitor.rules.checks import check_rules
 from monitor.rules.engine import RuleEngine
 from monitor.rules.user_entities import catalogue_for
 from tests.helpers import rss
@@ -58,7 +59,7 @@ def run(config: dict[str, Any], tmp_path: Path, *args: str, input: str | None = 
 def test_bad_entities_are_config_errors_with_their_key_path(
         tmp_path: Path, entities: list[dict[str, Any]], path: str, message: str) -> None:
     with pytest.raises(ConfigError) as err:
-        parse_config({"entities": entities}, env={})
+        check_rules(parse_config({"entities": entities}, env={}))
     problems = dict(err.value.problems)
     assert path in problems, problems
     assert message in problems[path]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from monitor.config import RuleConfig, parse_config
 from monitor.errors import ConfigError
 from monitor.rules.catalogue import load_catalogue
+from monitor.rules.checks import check_rules
 from monitor.rules.document import QueryDoc, blank_punctuation
 from monitor.rules.engine import Context, RuleEngine
 from monitor.rules.matcher import Matcher, split_fields
@@ -249,8 +250,9 @@ def test_hundreds_of_query_words_are_found_in_one_pass_with_the_same_verdicts() 
 
 def test_query_syntax_error_is_a_config_error_with_its_path() -> None:
     with pytest.raises(ConfigError) as info:
-        parse_config({"rules": [{"name": "ok", "query": "oil"},
-                                {"name": "bad", "query": "oil AND (gas"}]}, env={})
+        check_rules(parse_config({"rules": [{"name": "ok", "query": "oil"},
+                                            {"name": "bad", "query": "oil AND (gas"}]},
+                                 env={}))
     ((path, message),) = info.value.problems
     assert path == "rules.1.query" and "column 13" in message
 

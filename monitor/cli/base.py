@@ -52,7 +52,7 @@ def load(ctx: click.Context, *, as_json: bool = False) -> Config:
     obj: dict[str, Any] = ctx.ensure_object(dict)
     if "config" not in obj:
         try:
-            obj["config"] = load_config(obj["config_path"])
+            obj["config"] = _checked(load_config(obj["config_path"]))
         except ConfigError as exc:
             if as_json:
                 print_json({"ok": False, "errors": [{"key": key, "message": message}
@@ -62,6 +62,15 @@ def load(ctx: click.Context, *, as_json: bool = False) -> Config:
             ctx.exit(2)
         setup_logs(ctx, obj["config"])  # logging.level and logging.format, for every command
     config: Config = obj["config"]
+    return config
+
+
+def _checked(config: Config) -> Config:
+    """``config`` once its queries compile and its entities merge (``ConfigError`` if not)."""
+    # Imported here: the rules (and lark) are not for the worker processes that import this.
+    from monitor.rules.checks import check_rules
+
+    check_rules(config)
     return config
 
 

@@ -66,8 +66,8 @@ def rules_test(ctx: click.Context, source: str, feed: str | None, tags: str,
 
 def _analysis_lines(title: str, analysis: Analysis, color: bool) -> list[str]:
     """``rules test``'s text output; article text is made one line (no terminal escapes)."""
+    from monitor.cli.explain_text import trace_lines
     from monitor.rules.evidence import marked
-    from monitor.rules.explain_text import trace_lines
 
     lines = [f"title: {one_line(title)}"] if title else []
     for code, score in sorted(analysis.countries.items(), key=lambda kv: -kv[1].salience):

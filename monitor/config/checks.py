@@ -2,23 +2,19 @@
 
 A rule that can never fire is an error: a feed name or a tag no feed has, checked against
 the config's feeds plus the feeds imported into the database, which only the caller can read
-(``rule_source_problems``). Also: a channel key its type does not read, user entities that
-contradict the catalogue, queries that do not compile. Each problem is ``(key.path,
-message)``. Pure (the catalogue is packaged data).
+(``rule_source_problems``). Also: a channel key its type does not read. Each problem is
+``(key.path, message)``. Pure. What needs the rules (user entities against the catalogue,
+queries that do not compile) is checked in the rules stage: ``monitor/rules/checks.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from monitor.config.explain import did_you_mean
 from monitor.config.models import CHANNEL_KEYS, Config
 from monitor.errors import ConfigError
-
-if TYPE_CHECKING:
-    from monitor.rules.catalogue import Catalogue
 
 Problem = tuple[str, str]
 
@@ -35,8 +31,6 @@ def check_config(config: Config) -> None:
     """Every check that needs nothing but the config; raises ``ConfigError``."""
     if problems := channel_key_problems(config):
         raise ConfigError(problems)
-    catalogue = _check_entities(config)
-    _check_queries(config, catalogue)
 
 
 def channel_key_problems(config: Config) -> list[Problem]:
@@ -75,43 +69,3 @@ def rule_source_problems(config: Config, imported: Sequence[KnownFeed] = ()) -> 
                 out.append((f"rules.{i}", "none of the rule's feeds has one of its tags: "
                             "the rule can never fire"))
     return out
-
-
-def _check_entities(config: Config) -> Catalogue | None:
-    """Merge ``entities:`` into the packaged catalogue once, so that a problem (a new entity
-    without a country, a country that contradicts the catalogue's) is a config error with its
-    key path; returns the merged catalogue (None when there are no user entities)."""
-    if not config.entities:
-        return None
-    from monitor.errors import RuleError
-    from monitor.rules.user_entities import check_entities, merged_catalogue
-
-    if problems := check_entities(config.entities):
-        raise ConfigError(problems)
-    try:
-        return merged_catalogue(config.entities)
-    except RuleError as exc:
-        raise ConfigError([("entities", str(exc))]) from None
-
-
-def _check_queries(config: Config, catalogue: Catalogue | None = None) -> None:
-    """Compile every rule's queries once so a syntax error is a config error with its path."""
-    if not any(r.query or r.exclude for r in config.rules):
-        return
-    from monitor.errors import RuleError
-    from monitor.rules.catalogue import load_catalogue
-    from monitor.rules.query import parse_query
-
-    catalogue = catalogue or load_catalogue()
-    problems = []
-    for i, rule in enumerate(config.rules):
-        for key in ("query", "exclude"):
-            text = getattr(rule, key)
-            if text is None:
-                continue
-            try:
-                parse_query(text, catalogue)
-            except RuleError as exc:
-                problems.append((f"rules.{i}.{key}", str(exc)))
-    if problems:
-        raise ConfigError(problems)

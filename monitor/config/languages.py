@@ -1,11 +1,17 @@
 """Language codes a rule's ``languages`` may name: ISO 639 as babel knows them, and the code a
-wrong one most likely meant (``EN``, ``english``, ``zh-Hans`` → ``en``, ``en``, ``zh``)."""
+wrong one most likely meant (``EN``, ``english``, ``zh-Hans`` → ``en``, ``en``, ``zh``); and
+the languages the catalogue's aliases are in."""
 
 from __future__ import annotations
 
 import difflib
 import re
 from functools import cache
+
+# The languages the entity catalogue has aliases in (rules/data/*.yaml): a user entity's
+# aliases (``entities:``) are keyed by them.
+CATALOGUE_LANGUAGES = ("en", "de", "fr", "es", "ru", "zh", "uk", "ar", "fa", "pt", "tr", "hi",
+                       "bn", "ja", "ko")
 
 
 @cache

@@ -3,7 +3,8 @@
 ``load_config(path, env)`` returns a frozen ``Config`` or raises ``ConfigError`` listing every
 problem with its key path. A relative SQLite path in ``database.url`` is made relative to the
 config file's folder (not the process's working directory), so every command, wherever it is
-started, uses the same database.
+started, uses the same database. What needs the rules stage (queries that compile, user
+entities that merge into the catalogue) is checked there, by ``monitor/rules/checks.py``.
 """
 
 from __future__ import annotations

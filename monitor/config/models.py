@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from monitor.config.languages import rule_language
+from monitor.config.languages import CATALOGUE_LANGUAGES, rule_language
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -205,10 +205,9 @@ def _alias_text(value: str) -> str:
 
 
 def _alias_language(value: str) -> str:
-    from monitor.rules.catalogue import LANGUAGES
-
-    if value not in LANGUAGES:
-        raise ValueError(f"unknown language {value!r} (aliases can be in {', '.join(LANGUAGES)})")
+    if value not in CATALOGUE_LANGUAGES:
+        raise ValueError(f"unknown language {value!r} (aliases can be in "
+                         f"{', '.join(CATALOGUE_LANGUAGES)})")
     return value
 
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from monitor.config.languages import CATALOGUE_LANGUAGES as LANGUAGES
 from monitor.errors import RuleError
 from monitor.rules.morphology import CJK, CYRILLIC, SLAVIC_ENDINGS, script_of
 from monitor.rules.world import NO_WORLD, World, load_world
@@ -67,8 +68,6 @@ def _is_cjk(text: str) -> bool:
     return script_of(text) == CJK
 
 
-LANGUAGES = ("en", "de", "fr", "es", "ru", "zh", "uk", "ar", "fa", "pt", "tr", "hi", "bn", "ja",
-             "ko")
 TRANSLATIONS = ("country-names.yaml", "entities-i18n.yaml")
 Translations = Mapping[str, Mapping[str, Any]]
 
@@ -161,74 +160,120 @@ def parse_catalogue(data: Any, translations: list[Any] | None = None) -> Catalog
         data = _translated(data, translations)
     extra = _merge(translations, "aliases")
     extra_weak = _merge(translations, "weak_aliases")
-    if unknown := sorted((set(extra) | set(extra_weak))
-                         - {str(raw.get("id") or _slug(str(raw.get("name", ""))))
-                            for _w, raw in _entries(data)}):
-        raise RuleError(f"catalogue translations: unknown entity ids {', '.join(unknown)}")
+    _check_translated_ids(data, set(extra) | set(extra_weak))
     entities: dict[str, Entity] = {}
-    by_alias: dict[tuple[str, bool], list[str]] = {}
-    weak_aliases: set[str] = set()
-    exact_aliases: set[str] = set()  # written "=russo": the capitalised form is a surname
+    index = _AliasIndex()
     patterns: list[Pattern] = []
     for where, raw in _entries(data):
-        if "name" not in raw:
-            raise RuleError(f"{where}: missing 'name'")
-        name = str(raw["name"])
-        ent_id = str(raw.get("id") or _slug(name))
-        country = raw.get("country")
-        weights = {str(k): float(v) for k, v in (raw.get("related") or {}).items()}
-        if country is not None:
-            weights[str(country)] = 1.0
-        if not weights:
-            raise RuleError(f"{where} ({ent_id}): needs a country or related countries")
-        if unknown := sorted(set(weights) - set(COUNTRY_NAMES)):
-            raise RuleError(f"{where} ({ent_id}): unknown country {', '.join(unknown)}")
-        if ent_id in entities:
-            raise RuleError(f"{where}: duplicate id {ent_id}")
-        entities[ent_id] = Entity(id=ent_id, name=name, country=country,
-                                  kind=str(raw.get("kind", "")), weights=weights,
-                                  weak=bool(raw.get("weak", False)))
-        for regex in raw.get("patterns") or []:
-            try:
-                patterns.append(Pattern(re.compile(str(regex)), (ent_id,)))
-            except re.error as exc:
-                raise RuleError(f"{where} ({ent_id}): bad pattern {regex!r}: {exc}") from None
-        weak = raw.get("weak_aliases") or []
-        if not isinstance(weak, list):
-            raise RuleError(f"{where} ({ent_id}): weak_aliases must be a list")
-        weak = weak + [a for names in extra_weak.get(ent_id, {}).values() for a in names]
+        entity = _entity(where, raw)
+        if entity.id in entities:
+            raise RuleError(f"{where}: duplicate id {entity.id}")
+        entities[entity.id] = entity
+        patterns.extend(_patterns(where, entity.id, raw))
+        weak = _weak_aliases(where, entity.id, raw, extra_weak)
         for alias in weak:
-            for text, stem in _forms(str(alias).strip()):
-                weak_aliases.add(text)
-                ids = by_alias.setdefault((text, stem), [])
-                if ent_id not in ids:
-                    ids.append(ent_id)
-        langs = {lang: raw[lang] for lang in LANGUAGES if lang in raw}
-        if not langs and (raw.get("patterns") or weak) and ent_id not in extra:
-            continue  # matched by its patterns only
-        langs = langs or ({} if raw.get("patterns") or weak else {"en": [name]})
-        for lang, names in extra.get(ent_id, {}).items():
-            langs = {**langs, lang: [*langs.get(lang, []), *names]}
-        for lang, names in langs.items():
+            index.add_weak(str(alias).strip(), entity.id)
+        for lang, names in _names(raw, entity, weak, extra).items():
             if not isinstance(names, list):
-                raise RuleError(f"{where} ({ent_id}): {lang} aliases must be a list")
+                raise RuleError(f"{where} ({entity.id}): {lang} aliases must be a list")
             for alias in names:
                 if not str(alias).strip().rstrip("*"):
-                    raise RuleError(f"{where} ({ent_id}): empty alias in {lang}")
-                written = str(alias).strip()
-                if written.startswith("="):
-                    written = written[1:]
-                    exact_aliases.update(text for text, _s in _forms(written))
-                for text, stem in _forms(written):
-                    ids = by_alias.setdefault((text, stem), [])
-                    if ent_id not in ids:
-                        ids.append(ent_id)
-    aliases = [Alias(text, tuple(ids), stem, not _is_cjk(text), text in weak_aliases,
-                     text in exact_aliases)
-               for (text, stem), ids in by_alias.items()]
-    aliases += [Alias(text, (), stem, not _is_cjk(text))
-                for b in data.get("blockers", []) for text, stem in _forms(str(b))]
-    return Catalogue(entities=entities, aliases=aliases, patterns=tuple(patterns))
+                    raise RuleError(f"{where} ({entity.id}): empty alias in {lang}")
+                index.add(str(alias).strip(), entity.id)
+    return Catalogue(entities=entities, aliases=index.aliases(data.get("blockers", [])),
+                     patterns=tuple(patterns))
+
+
+@dataclass
+class _AliasIndex:
+    """The aliases read so far: (text, stem) -> entity ids, and which texts are weak or exact."""
+
+    by_alias: dict[tuple[str, bool], list[str]] = field(default_factory=dict)
+    weak: set[str] = field(default_factory=set)
+    # written "=russo": the capitalised form is a surname
+    exact: set[str] = field(default_factory=set)
+
+    def _link(self, text: str, stem: bool, ent_id: str) -> None:
+        ids = self.by_alias.setdefault((text, stem), [])
+        if ent_id not in ids:
+            ids.append(ent_id)
+
+    def add_weak(self, written: str, ent_id: str) -> None:
+        for text, stem in _forms(written):
+            self.weak.add(text)
+            self._link(text, stem, ent_id)
+
+    def add(self, written: str, ent_id: str) -> None:
+        if written.startswith("="):
+            written = written[1:]
+            self.exact.update(text for text, _s in _forms(written))
+        for text, stem in _forms(written):
+            self._link(text, stem, ent_id)
+
+    def aliases(self, blockers: list[Any]) -> list[Alias]:
+        """Every alias, then the blockers (aliases of no entity)."""
+        out = [Alias(text, tuple(ids), stem, not _is_cjk(text), text in self.weak,
+                     text in self.exact)
+               for (text, stem), ids in self.by_alias.items()]
+        out += [Alias(text, (), stem, not _is_cjk(text))
+                for b in blockers for text, stem in _forms(str(b))]
+        return out
+
+
+def _check_translated_ids(data: dict[str, Any], translated: set[str]) -> None:
+    """The translation files name only entities the catalogue has."""
+    if unknown := sorted(translated - {str(raw.get("id") or _slug(str(raw.get("name", ""))))
+                                       for _w, raw in _entries(data)}):
+        raise RuleError(f"catalogue translations: unknown entity ids {', '.join(unknown)}")
+
+
+def _entity(where: str, raw: dict[str, Any]) -> Entity:
+    """One catalogue entry's entity: its id, name and the countries it counts towards."""
+    if "name" not in raw:
+        raise RuleError(f"{where}: missing 'name'")
+    name = str(raw["name"])
+    ent_id = str(raw.get("id") or _slug(name))
+    country = raw.get("country")
+    weights = {str(k): float(v) for k, v in (raw.get("related") or {}).items()}
+    if country is not None:
+        weights[str(country)] = 1.0
+    if not weights:
+        raise RuleError(f"{where} ({ent_id}): needs a country or related countries")
+    if unknown := sorted(set(weights) - set(COUNTRY_NAMES)):
+        raise RuleError(f"{where} ({ent_id}): unknown country {', '.join(unknown)}")
+    return Entity(id=ent_id, name=name, country=country, kind=str(raw.get("kind", "")),
+                  weights=weights, weak=bool(raw.get("weak", False)))
+
+
+def _patterns(where: str, ent_id: str, raw: dict[str, Any]) -> list[Pattern]:
+    out = []
+    for regex in raw.get("patterns") or []:
+        try:
+            out.append(Pattern(re.compile(str(regex)), (ent_id,)))
+        except re.error as exc:
+            raise RuleError(f"{where} ({ent_id}): bad pattern {regex!r}: {exc}") from None
+    return out
+
+
+def _weak_aliases(where: str, ent_id: str, raw: dict[str, Any],
+                  extra_weak: dict[str, dict[str, list[Any]]]) -> list[Any]:
+    """The entry's weak aliases and the translations' ones."""
+    weak = raw.get("weak_aliases") or []
+    if not isinstance(weak, list):
+        raise RuleError(f"{where} ({ent_id}): weak_aliases must be a list")
+    return weak + [a for names in extra_weak.get(ent_id, {}).values() for a in names]
+
+
+def _names(raw: dict[str, Any], entity: Entity, weak: list[Any],
+           extra: dict[str, dict[str, list[Any]]]) -> dict[str, Any]:
+    """language -> the entry's aliases, the translations' added; an entry without aliases is
+    matched by its name in English, unless it has patterns or weak aliases (then by those)."""
+    langs = {lang: raw[lang] for lang in LANGUAGES if lang in raw}
+    if not langs and not (raw.get("patterns") or weak):
+        langs = {"en": [entity.name]}
+    for lang, names in extra.get(entity.id, {}).items():
+        langs = {**langs, lang: [*langs.get(lang, []), *names]}
+    return langs
 
 
 def load_catalogue(path: str | Path | None = None,

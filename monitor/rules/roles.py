@@ -27,7 +27,8 @@ from the whole story.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import Enum
 
 from monitor.rules.catalogue import Catalogue
@@ -205,80 +206,136 @@ _ATTRIBUTIONS = ("according", "citing", "cited", "quoted", "said", "told", "repo
 _WINDOW_AFTER, _WINDOW_BEFORE = 90, 60
 
 
+@dataclass(slots=True)
+class _Around:
+    """A mention and the text around it, as the role patterns read them (not frozen: built
+    once per mention, a frozen one took 1.1 µs where this takes 0.2)."""
+
+    mention: Mention
+    text: str  # the mention's field
+    kinds: set[str]  # of the mention and of the last mention of its noun phrase
+    before: str  # up to _WINDOW_BEFORE characters before the mention
+    folded: str  # ``before`` in lower case, for the cheap tests
+    after: str  # up to _WINDOW_AFTER characters after its noun phrase
+    own: str  # up to 60 characters after the mention itself
+
+
 def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Catalogue,
             tail_start: int | None) -> Role:
     """The part one mention plays (``chain_end`` is the last mention of its noun phrase;
-    ``tail_start`` where the title's closing attribution starts, if it has one)."""
+    ``tail_start`` where the title's closing attribution starts, if it has one). The
+    patterns are tried in order; the first that reads a role decides."""
     text = fields.get(mention.field)
     if mention.field == "title" and tail_start is not None and mention.start >= tail_start:
         return Role.SOURCE
     if TICKER in mention.entity_ids:
         return Role.VENUE if _listed_abroad(mention, fields) else Role.SUBJECT
-    kinds = _kinds(mention, catalogue) | _kinds(chain_end, catalogue)
-    start = max(0, mention.start - _WINDOW_BEFORE)
-    before = text[start:mention.start]
-    after = text[chain_end.end:chain_end.end + _WINDOW_AFTER]
-    if _SOURCE_AFTER.match(after) or (kinds & _AGENCY_KINDS and _AGENCY_AFTER.match(after)):
+    before = text[max(0, mention.start - _WINDOW_BEFORE):mention.start]
+    around = _Around(mention, text, _kinds(mention, catalogue) | _kinds(chain_end, catalogue),
+                     before, before.lower(),
+                     text[chain_end.end:chain_end.end + _WINDOW_AFTER],
+                     text[mention.end:mention.end + 60])
+    for reads in _READERS:
+        if (role := reads(around)) is not None:
+            return role
+    return Role.SUBJECT
+
+
+def _as_source(a: _Around) -> Role | None:
+    """Who says or measures it: "U.S. officials said", "according to Xinhua"."""
+    if _SOURCE_AFTER.match(a.after) or (a.kinds & _AGENCY_KINDS and _AGENCY_AFTER.match(a.after)):
         return Role.SOURCE
-    if "official" in kinds and _SAID_END.match(after) and _CLAUSE_BEFORE.search(before):
+    if "official" in a.kinds and _SAID_END.match(a.after) and _CLAUSE_BEFORE.search(a.before):
         return Role.SOURCE  # "..., Defense Secretary Lloyd J. Austin III said."
     # A cheap test first (a word of attribution before the mention), the pattern after.
-    folded = before.lower()
-    if any(w in folded for w in _ATTRIBUTIONS) and _ACCORDING_BEFORE.search(before):
+    if any(w in a.folded for w in _ATTRIBUTIONS) and _ACCORDING_BEFORE.search(a.before):
         return Role.SOURCE
-    own = text[mention.end:mention.end + 60]
-    # Cheap tests first (a legal form, a digit, a word of comparison), the patterns after.
-    if kinds & (_PLACE_KINDS | {"country"}) and _FOREIGN_FORM.search(own) \
-            and _FOREIGN_NAME_AFTER.match(own):
+    return None
+
+
+def _as_name_or_row(a: _Around) -> Role | None:
+    """A word of a foreign company's name, or the label of a row of figures."""
+    # Cheap tests first (a legal form, a digit), the patterns after.
+    if a.kinds & (_PLACE_KINDS | {"country"}) and _FOREIGN_FORM.search(a.own) \
+            and _FOREIGN_NAME_AFTER.match(a.own):
         return Role.NAMED
-    if kinds & {"country"} and _DIGIT.search(own) and (
-            _TABLE_ROW_AFTER.match(own) or (
-            _BREAKDOWN_AFTER.match(own) and _BREAKDOWN_BEFORE.search(before))):
+    if a.kinds & {"country"} and _DIGIT.search(a.own) and (
+            _TABLE_ROW_AFTER.match(a.own) or (
+            _BREAKDOWN_AFTER.match(a.own) and _BREAKDOWN_BEFORE.search(a.before))):
         return Role.LISTED
-    if kinds & _PLACE_KINDS:
-        line_start = text.rfind("\n", 0, mention.start) + 1  # a paragraph's dateline too
-        at_start = mention.start - line_start <= 3 and not text[line_start:mention.start].strip()
-        if (at_start and _DATELINE_AFTER.match(own)) or _DATELINE_AFTER_DATE.match(own):
-            return Role.VENUE
-        if before.endswith(", ") and _DATELINE_CITY_BEFORE.search(before) \
-                and _DATELINE_AFTER.match(own):
-            return Role.VENUE
-        if _ADDRESS_AFTER.match(own):
-            return Role.VENUE  # a postal address: "P.O. Box 69440, Los Angeles, CA 90069"
-        if ("University" in before and _UNIVERSITY_BEFORE.search(before)) \
-                or _UNIVERSITY_AFTER.match(own):
-            return Role.ORIGIN  # "University of Pennsylvania researchers": an affiliation
-        if before.endswith((" in ", " at ")) and _VENUE_BEFORE.search(before):
-            return Role.VENUE
-    if mention.field == "body" and kinds == {"company"} and TICKER not in mention.entity_ids:
+    return None
+
+
+def _as_place(a: _Around) -> Role | None:
+    """A place as where a story is filed, an address, an affiliation or a venue."""
+    if not a.kinds & _PLACE_KINDS:
+        return None
+    text, start, own, before = a.text, a.mention.start, a.own, a.before
+    line_start = text.rfind("\n", 0, start) + 1  # a paragraph's dateline too
+    at_start = start - line_start <= 3 and not text[line_start:start].strip()
+    if (at_start and _DATELINE_AFTER.match(own)) or _DATELINE_AFTER_DATE.match(own):
+        return Role.VENUE
+    if before.endswith(", ") and _DATELINE_CITY_BEFORE.search(before) \
+            and _DATELINE_AFTER.match(own):
+        return Role.VENUE
+    if _ADDRESS_AFTER.match(own):
+        return Role.VENUE  # a postal address: "P.O. Box 69440, Los Angeles, CA 90069"
+    if ("University" in before and _UNIVERSITY_BEFORE.search(before)) \
+            or _UNIVERSITY_AFTER.match(own):
+        return Role.ORIGIN  # "University of Pennsylvania researchers": an affiliation
+    if before.endswith((" in ", " at ")) and _VENUE_BEFORE.search(before):
+        return Role.VENUE
+    return None
+
+
+def _as_company_or_market(a: _Around) -> Role | None:
+    """A company or university in passing, a city where shares trade."""
+    if a.mention.field == "body" and a.kinds == {"company"} \
+            and TICKER not in a.mention.entity_ids:
         return Role.ORIGIN  # a maker or platform in passing ("on Google's Play store")
-    if "university" in kinds:
+    if "university" in a.kinds:
         return Role.ORIGIN  # where a researcher works or studied, not the country acting
-    if kinds & {"city"} and (_LISTING_AFTER.match(own) or _LISTING_BEFORE.search(before)):
+    if a.kinds & {"city"} and (_LISTING_AFTER.match(a.own) or _LISTING_BEFORE.search(a.before)):
         return Role.VENUE  # where shares trade: "its New York-listed shares"
+    return None
+
+
+def _as_origin(a: _Around) -> Role | None:
+    """Where a person, a product or a traveller comes from; one end of a range; the other
+    side of a comparison."""
+    before, own, countries = a.before, a.own, a.kinds & {"country"}
     # The patterns below that read "from" before the mention need the word there.
-    has_from = "from" in folded
-    if has_from and kinds & (_PLACE_KINDS | {"country"}) and _TRAVEL_BEFORE.search(before):
+    has_from = "from" in a.folded
+    if has_from and a.kinds & (_PLACE_KINDS | {"country"}) and _TRAVEL_BEFORE.search(before):
         return Role.ORIGIN  # where a traveller sets off: "a 24-hour trip from the USA"
     if has_from and ((_RANGE_FROM.search(before) and _RANGE_TO.match(own)) or (
             _RANGE_TO_BEFORE.search(before) and own[:1] == ",")):
         return Role.ORIGIN  # one end of a range, for a comparison
-    if kinds & {"country"} and any(w in folded for w in _COMPARISONS) \
+    if countries and any(w in a.folded for w in _COMPARISONS) \
             and _COMPARED_BEFORE.search(before):
         return Role.ORIGIN  # the other side of a comparison
     if own[:1] == "-" and _ORIGIN_AFTER.match(own):
         return Role.ORIGIN
-    if (kinds & {"country"} and before.endswith(("from ", "of ", "the "))
+    if (countries and before.endswith(("from ", "of ", "the "))
             and _ORIGIN_BEFORE.search(before)):
         return Role.ORIGIN
-    if kinds & {"country"} and _TEAM_AFTER.match(own):
+    return None
+
+
+def _as_person(a: _Around) -> Role | None:
+    """A national team, or a demonym naming a person or an audience."""
+    if a.kinds & {"country"} and _TEAM_AFTER.match(a.own):
         return Role.PERSON
-    if mention.text in _DEMONYMS and (
-            _PERSON_AFTER.match(own)
-            or (mention.field == "title" and _PERSON_AFTER_TITLE.match(own))
-            or (_PERSON_AROUND.search(before) and _IN_AFTER.match(own))):
+    if a.mention.text in _DEMONYMS and (
+            _PERSON_AFTER.match(a.own)
+            or (a.mention.field == "title" and _PERSON_AFTER_TITLE.match(a.own))
+            or (_PERSON_AROUND.search(a.before) and _IN_AFTER.match(a.own))):
         return Role.PERSON
-    return Role.SUBJECT
+    return None
+
+
+_READERS: tuple[Callable[[_Around], Role | None], ...] = (
+    _as_source, _as_name_or_row, _as_place, _as_company_or_market, _as_origin, _as_person)
 
 
 # Kinds that name a place, and so a team or a venue in a sports or entertainment story; the
