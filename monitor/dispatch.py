@@ -53,8 +53,8 @@ from monitor.clock import utcnow
 from monitor.config import ChannelConfig
 from monitor.db import articles, outbox
 from monitor.db.models import Alert
+from monitor.db_work import run_db
 from monitor.errors import DeliveryError
-from monitor.pipeline import run_db
 
 log = logging.getLogger("monitor.dispatch")
 

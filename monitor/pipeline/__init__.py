@@ -10,11 +10,11 @@ written in groups), ``poll`` (one feed), ``articles`` (one article, its story), 
 event loop).
 """
 
+from monitor.db_work import read_db, run_db
 from monitor.pipeline.articles import build_article, story_signature
 from monitor.pipeline.cycle import CycleReport, poll_cycle
 from monitor.pipeline.feeds import load_stories, release_stale_leases, sync_feeds
 from monitor.pipeline.poll import PollOutcome, poll_feed
-from monitor.pipeline.units import read_db, run_db
 
 __all__ = ["CycleReport", "PollOutcome", "build_article", "load_stories", "poll_cycle",
            "poll_feed", "read_db", "release_stale_leases", "run_db", "story_signature",

@@ -14,10 +14,10 @@ from monitor import model
 from monitor.app import App
 from monitor.db import feeds
 from monitor.db.models import Feed
+from monitor.db_work import run_db
 from monitor.errors import StoreError
 from monitor.ingest import decide
 from monitor.pipeline.poll import Polled, PollOutcome, answered_at, timed_poll
-from monitor.pipeline.units import run_db
 
 log = logging.getLogger("monitor.pipeline")
 

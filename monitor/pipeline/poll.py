@@ -23,6 +23,7 @@ from monitor.app import App
 from monitor.db import articles, entries, feeds
 from monitor.db.models import Feed
 from monitor.db.writer import Job
+from monitor.db_work import read_db
 from monitor.errors import FeedParseError, FetchError, StoreError
 from monitor.ingest import decide, schedule
 from monitor.ingest.decide import Failed, FeedSnapshot, Fetched, PollPlan, Verdict
@@ -32,7 +33,6 @@ from monitor.ingest.identity import article_key
 from monitor.ingest.probe import FEED_ACCEPT
 from monitor.ingest.workers import parse_in_pool
 from monitor.pipeline.articles import article_once, articles_or_fallbacks, due_at, story_signature
-from monitor.pipeline.units import read_db
 from monitor.rules.engine import Context
 from monitor.stories import Signature
 
