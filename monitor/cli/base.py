@@ -14,7 +14,7 @@ from datetime import timedelta
 from functools import wraps
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
@@ -54,15 +54,21 @@ def load(ctx: click.Context, *, as_json: bool = False) -> Config:
         try:
             obj["config"] = _checked(load_config(obj["config_path"]))
         except ConfigError as exc:
-            if as_json:
-                print_json({"ok": False, "errors": [{"key": key, "message": message}
-                                                    for key, message in exc.problems]})
-            else:
-                click.echo(f"error: {exc}", err=True)
-            ctx.exit(2)
+            config_error_exit(ctx, exc, as_json)
         setup_logs(ctx, obj["config"])  # logging.level and logging.format, for every command
     config: Config = obj["config"]
     return config
+
+
+def config_error_exit(ctx: click.Context, exc: ConfigError, as_json: bool) -> NoReturn:
+    """Every problem of a config, on stderr (or as ``{"ok": false, "errors": [{"key",
+    "message"}]}`` on stdout with ``as_json``); exit 2."""
+    if as_json:
+        print_json({"ok": False, "errors": [{"key": key, "message": message}
+                                            for key, message in exc.problems]})
+    else:
+        click.echo(f"error: {exc}", err=True)
+    ctx.exit(2)
 
 
 def _checked(config: Config) -> Config:

@@ -8,7 +8,15 @@ from datetime import UTC, datetime
 import click
 
 from monitor import poll_report
-from monitor.cli.base import api, cli, load, print_json, runtime_errors, setup_logs
+from monitor.cli.base import (
+    api,
+    cli,
+    config_error_exit,
+    load,
+    print_json,
+    runtime_errors,
+    setup_logs,
+)
 from monitor.cli.progress import TerminalProgress
 from monitor.errors import ConfigError
 from monitor.status_text import status_lines
@@ -63,12 +71,7 @@ def check_config(ctx: click.Context, as_json: bool) -> None:
     try:
         r = check(cfg)
     except ConfigError as exc:
-        if as_json:
-            print_json({"ok": False, "errors": [{"key": key, "message": message}
-                                                for key, message in exc.problems]})
-        else:
-            click.echo(f"error: {exc}", err=True)
-        ctx.exit(2)
+        config_error_exit(ctx, exc, as_json)
     if as_json:
         print_json({"ok": True, "feeds": r.feeds, "imported_feeds": r.imported_feeds,
                     "rules": r.rules, "database_note": r.database_note,
