@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from monitor.alerts.safe_text import host_of, keep_lines, link_url, one_line
+from monitor.evidence_model import Snippet
 
 SECTION_TEXT = 3000  # a section's text, and a text object of a context block
 FIELD_TEXT = 2000  # each of a section's fields
@@ -57,16 +58,10 @@ def link(url: str | None, label: str | None) -> str:
     return f"<{target}|{text}>"
 
 
-def quote_snippet(text: str, spans: list[list[int]] | list[tuple[int, int]]) -> str:
+def quote_snippet(snippet: Snippet) -> str:
     """A snippet with its matched words in bold, escaped."""
-    out, pos = [], 0
-    for start, end in spans:
-        if start < pos or end > len(text) or start >= end:
-            continue
-        out += [escape(text[pos:start]), "*", escape(text[start:end]), "*"]
-        pos = end
-    out.append(escape(text[pos:]))
-    return "".join(out)
+    return "".join(f"*{escape(piece)}*" if hit else escape(piece)
+                   for piece, hit in snippet.segments())
 
 
 _OPEN_ENTITY = re.compile(r"&[a-z]{0,4}$")

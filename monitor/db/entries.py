@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from monitor.db.clean import clean_row, clean_value
 from monitor.db.models import Alert, Article, Base, Feed, FeedEntry, Hit, Story
+from monitor.evidence_model import Evidence
 
 log = logging.getLogger("monitor.store")
 
@@ -68,7 +69,7 @@ class NewHit:
     rule: str
     severity: str
     score: float
-    evidence: dict[str, Any]
+    evidence: Evidence
     channels: list[str]
 
 
