@@ -382,6 +382,7 @@ def test_long_rule_and_channel_names_still_give_one_alert_per_story(db_url: str)
     hash, and a later article of the same story is still its follow-up."""
     from monitor.db.models import Alert
     from monitor.db.store import NewHit
+    from monitor.evidence_model import Evidence
 
     engine = make_engine(db_url)
     upgrade(engine)
@@ -394,7 +395,8 @@ def test_long_rule_and_channel_names_still_give_one_alert_per_story(db_url: str)
     rule, channel = "r" * 200, "c" * 200
 
     def hit() -> NewHit:
-        return NewHit(rule=rule, severity="high", score=1.0, evidence={}, channels=[channel])
+        return NewHit(rule=rule, severity="high", score=1.0, evidence=Evidence(),
+                      channels=[channel])
 
     first = _article("http://127.0.0.1:9/first", hits=[hit()])
     with unit_of_work(engine) as s:
