@@ -39,23 +39,27 @@ def escape_lines(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _link_target(url: str) -> str:
-    out = "".join(_LINK_URL_ESCAPES.get(ch, ch) for ch in url)
-    return out.replace("&", "&amp;")
+def link_target(url: str | None) -> str | None:
+    """The URL as Slack may link it, the one escaping of a URL for mrkdwn: None unless it is
+    http(s) (``link_url``) and, escaped, at most ``LINK_URL`` long; the characters that would
+    end or split ``<url|label>`` percent-encoded and ``&`` escaped."""
+    safe = link_url(url)
+    if safe is None:
+        return None
+    target = "".join(_LINK_URL_ESCAPES.get(ch, ch) for ch in safe).replace("&", "&amp;")
+    return target if len(target) <= LINK_URL else None
 
 
 def link(url: str | None, label: str | None) -> str:
     """``<url|label>`` when the URL may be a link; otherwise the escaped label, followed by
     the host of an overlong http(s) URL (a non-http URL is not shown at all)."""
     text = clip(escape(label) or escape(url), LABEL)
+    target = link_target(url)
+    if target is not None:
+        return f"<{target}|{text}>"
     safe = link_url(url)
-    if safe is None:
-        return text
-    target = _link_target(safe)
-    if len(target) > LINK_URL:
-        host = escape(host_of(safe))
-        return f"{text} ({host})" if host else text
-    return f"<{target}|{text}>"
+    host = escape(host_of(safe)) if safe is not None else ""
+    return f"{text} ({host})" if host else text
 
 
 def quote_snippet(snippet: Snippet) -> str:

@@ -139,11 +139,10 @@ def slack_payload(view: AlertView) -> dict[str, Any]:
     if view.snippets:
         quote = "\n".join("> " + mrkdwn.quote_snippet(s) for s in view.snippets)
         blocks.append(_section(quote))
-    url = link_url(view.url)
     fallback = (f"[{slack_escape(view.rule)}] "
                 f"{mrkdwn.clip(slack_escape(view.title or view.url), mrkdwn.LABEL)}")
-    if url and len(url) <= mrkdwn.LINK_URL:
-        fallback += " " + slack_escape(url)
+    if (target := mrkdwn.link_target(view.url)) is not None:  # as the headline links it
+        fallback += " " + target
     return {"text": mrkdwn.clip(fallback, mrkdwn.SECTION_TEXT), "blocks": blocks,
             "unfurl_links": False}
 
