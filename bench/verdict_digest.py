@@ -61,7 +61,7 @@ def record(analysis: Analysis, flag_rule: str) -> dict[str, Any]:
     return {
         "flag": analysis.matched(flag_rule),
         "countries": {code: asdict(score) for code, score in sorted(analysis.countries.items())},
-        "results": [asdict(r) for r in analysis.results],
+        "results": [{**asdict(r), "evidence": r.evidence.to_json()} for r in analysis.results],
     }
 
 

@@ -345,7 +345,7 @@ def recent_hits(config: Config, since: timedelta | None = None, rule: str | None
         return [{
             "id": h.id, "rule": h.rule, "severity": h.severity, "score": h.score,
             "created_at": _iso(h.created_at), "title": h.article.title, "url": h.article.url,
-            "feeds": feeds_of_article(s, h.article_id), "evidence": h.evidence,
+            "feeds": feeds_of_article(s, h.article_id), "evidence": h.evidence.to_json(),
         } for h in hits]
 
 

@@ -79,6 +79,11 @@ class WorkerTimeout(WorkerError):
     """A task in the CPU pool overran its deadline; its worker was killed and replaced."""
 
 
+class EvidenceError(StoreError):
+    """A hit's stored evidence does not have the shape monitor writes (the message names the
+    part that is wrong)."""
+
+
 class SchemaVersionError(StoreError):
     """The database's schema revision is not one this version of monitor can use."""
 

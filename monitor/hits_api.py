@@ -18,6 +18,7 @@ from monitor.api import _session
 from monitor.config import Config
 from monitor.db.models import Feed, FeedEntry, Hit
 from monitor.errors import NotFoundError
+from monitor.evidence_model import Evidence, Snippet
 
 _PAGE = 200  # hits read at a time while filtering by country
 
@@ -51,8 +52,8 @@ class HitRow:
     story_id: int | None
     about: list[str]
     why: str
-    snippet: dict[str, Any] | None  # the first snippet: field, text, spans
-    evidence: dict[str, Any] = field(default_factory=dict)
+    snippet: Snippet | None  # the first snippet: field, text, spans
+    evidence: Evidence = field(default_factory=Evidence)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -60,8 +61,9 @@ class HitRow:
             "created_at": _iso(self.created_at), "published_at": _iso(self.published_at),
             "found_at": _iso(self.found_at), "title": self.title, "url": self.url,
             "site": self.site, "feeds": self.feeds, "story_id": self.story_id,
-            "about": self.about, "why": self.why, "snippet": self.snippet,
-            "evidence": self.evidence,
+            "about": self.about, "why": self.why,
+            "snippet": self.snippet.to_json() if self.snippet is not None else None,
+            "evidence": self.evidence.to_json(),
         }
 
 
@@ -71,13 +73,13 @@ def _iso(value: datetime | None) -> str | None:
 
 def hit_row(hit: Hit, feeds: list[str]) -> HitRow:
     """The row of a stored hit (its article loaded) carried by ``feeds``. Pure."""
-    art, evidence = hit.article, hit.evidence or {}
-    snippets = evidence.get("snippets") or []
+    art, evidence = hit.article, hit.evidence
+    snippets = evidence.snippets
     return HitRow(
         id=hit.id, rule=hit.rule, severity=hit.severity, score=hit.score,
         created_at=hit.created_at, published_at=art.published_at, found_at=art.created_at,
         title=art.title, url=art.url, site=art.site_name, feeds=feeds, story_id=art.story_id,
-        about=[str(c) for c in evidence.get("about", [])], why=str(evidence.get("clause", "")),
+        about=list(evidence.about), why=evidence.clause,
         snippet=snippets[0] if snippets else None, evidence=evidence)
 
 
@@ -120,7 +122,7 @@ def _matching(s: Session, query: HitQuery, now: datetime) -> Iterator[Hit]:
     while found < query.limit:
         page = list(s.scalars(stmt.limit(_PAGE).offset(offset)))
         for hit in page:
-            if query.country in (hit.evidence or {}).get("about", []):
+            if query.country in hit.evidence.about:
                 yield hit
                 found += 1
                 if found == query.limit:

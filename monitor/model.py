@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from monitor.evidence_model import Evidence
+
 
 @dataclass
 class FeedState:
@@ -42,7 +44,7 @@ class NewHit:
     rule: str
     severity: str
     score: float
-    evidence: dict[str, Any]
+    evidence: Evidence
     channels: Sequence[str]
 
 

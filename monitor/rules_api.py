@@ -20,6 +20,7 @@ from monitor.db import articles, hits
 from monitor.db.engine import check_schema, make_engine
 from monitor.db.session import unit_of_work
 from monitor.errors import MonitorError, NotFoundError, UnknownFeedError, UsageError
+from monitor.evidence_model import Evidence
 from monitor.ingest.extract import extract_article
 from monitor.rules.baseline import BASELINE_ALIASES
 from monitor.rules.engine import Analysis, Context, RuleEngine
@@ -113,7 +114,7 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
         }
     return {
         "rules": {r.rule: {"matched": r.matched, "score": r.score, "severity": r.severity,
-                           "evidence": r.evidence,
+                           "evidence": r.evidence.to_json(),
                            "conditions": asdict(r.trace) if r.trace else None}
                   for r in analysis.results},
         "countries": countries,
@@ -170,7 +171,13 @@ class BacktestHit:
     url: str
     created_at: str | None
     stored: bool  # already a stored hit
-    evidence: dict[str, Any]
+    evidence: Evidence
+
+    def as_json(self) -> dict[str, Any]:
+        """The ``rules backtest --json`` row."""
+        return {"article_id": self.article_id, "rule": self.rule, "title": self.title,
+                "url": self.url, "created_at": self.created_at, "stored": self.stored,
+                "evidence": self.evidence.to_json()}
 
 
 def backtest(config: Config, since: timedelta | None, rule: str | None = None,

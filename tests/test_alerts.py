@@ -13,6 +13,7 @@ from monitor import api
 from monitor.alerts.outbox import next_attempt
 from monitor.alerts.render import AlertView, email_parts, slack_payload
 from monitor.config import RetryConfig
+from monitor.evidence_model import Evidence
 from tests.conftest import Mailbox
 from tests.helpers import make_config, rss
 
@@ -30,7 +31,7 @@ def _view(title: str) -> AlertView:
                 "snippets": [{"field": "title", "text": title, "spans": []}]}
     return AlertView(alert_id=1, rule="russia-china-us", severity="high", title=title,
                      url="https://news.example/a?x=1&y=2", site="Example", published_at=NOW,
-                     feeds=["f"], evidence=evidence, score=5.0)
+                     feeds=["f"], evidence=Evidence.from_json(evidence), score=5.0)
 
 
 def test_slack_text_from_articles_cannot_ping_anyone() -> None:

@@ -7,6 +7,7 @@ import re
 
 from monitor.alerts.render import AlertView, webhook_payload
 from monitor.config import CHANNEL_KEYS, ChannelConfig
+from monitor.evidence_model import Evidence
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text("utf-8")
@@ -34,5 +35,5 @@ def test_every_channel_key_is_documented_with_its_types() -> None:
 
 def test_every_webhook_payload_field_is_documented() -> None:
     view = AlertView(alert_id=1, rule="r", severity="low", title="t", url="https://x/",
-                     site=None, published_at=None, feeds=[], evidence={}, score=0.0)
+                     site=None, published_at=None, feeds=[], evidence=Evidence(), score=0.0)
     assert set(table_after("**Webhook payload.**")) == set(webhook_payload(view))

@@ -44,6 +44,7 @@ from monitor.alerts.retry_after import parse_retry_after
 from monitor.app import open_app
 from monitor.config import parse_config
 from monitor.errors import DeliveryError
+from monitor.evidence_model import Evidence
 from tests.conftest import Mailbox
 from tests.helpers import make_config, rss
 
@@ -142,7 +143,8 @@ def _view(title: str = LEAD, url: str = "https://news.example/a?x=1&y=2",
                              {"field": "body", "text": text, "spans": [[0, 10]]}]}
     base: dict[str, Any] = dict(alert_id=1, rule="russia-china-us", severity="high",
                                 title=title, url=url, site=f"Site {text}",
-                                published_at=NOW, feeds=[f"feed {text}"], evidence=evidence,
+                                published_at=NOW, feeds=[f"feed {text}"],
+                                evidence=Evidence.from_json(evidence),
                                 score=5.0)
     return AlertView(**{**base, **kw})
 

@@ -383,6 +383,7 @@ def test_long_rule_and_channel_names_still_give_one_alert_per_story(db_url: str)
     """The outbox key (story, rule, channel) is longer than its column: it is cut with a
     hash, and a later article of the same story is still its follow-up."""
     from monitor.db.models import Alert
+    from monitor.evidence_model import Evidence
     from monitor.model import NewHit
 
     engine = make_engine(db_url)
@@ -396,7 +397,8 @@ def test_long_rule_and_channel_names_still_give_one_alert_per_story(db_url: str)
     rule, channel = "r" * 200, "c" * 200
 
     def hit() -> NewHit:
-        return NewHit(rule=rule, severity="high", score=1.0, evidence={}, channels=[channel])
+        return NewHit(rule=rule, severity="high", score=1.0, evidence=Evidence(),
+                      channels=[channel])
 
     first = _article("http://127.0.0.1:9/first", hits=[hit()])
     with unit_of_work(engine) as s:

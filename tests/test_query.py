@@ -129,17 +129,17 @@ def test_rule_conditions(rule: RuleConfig, context: Context, expected: bool) -> 
     analysis = RuleEngine([rule], CATALOGUE).analyse(TITLE, TEXT, context)
     assert analysis.matched("r") is expected
     for hit in analysis.hits:
-        assert hit.evidence["snippets"] and hit.evidence["clause"]
+        assert hit.evidence.snippets and hit.evidence.clause
     (explained,) = RuleEngine([rule], CATALOGUE).analyse(TITLE, TEXT, context,
                                                          explain=True).results
-    assert explained.matched is expected and explained.evidence["clause"]
+    assert explained.matched is expected and explained.evidence.clause
 
 
 def test_query_evidence_names_what_matched() -> None:
     (result,) = RuleEngine([_rule(query="sanction* NEAR/5 @US")], CATALOGUE).analyse(
         TITLE, TEXT).hits
-    assert result.evidence["query_matches"] == ["United States", "sanctions"]
-    assert "query: sanction* NEAR/5 @US" in result.evidence["clause"]
+    assert result.evidence.query_matches == ("United States", "sanctions")
+    assert "query: sanction* NEAR/5 @US" in result.evidence.clause
 
 
 def test_rules_that_cannot_fire_are_not_evaluated_but_never_missed() -> None:
@@ -203,7 +203,7 @@ def test_terms_match_when_case_folding_changes_a_fields_length() -> None:
     assert not matches("title:putin", title="Große Rede", text="Putin sprach.")
     (hit,) = RuleEngine([_rule(query="body:straße")], CATALOGUE).analyse(
         "Große Rede", "Er sprach. Dann ging er. Die Straße war leer.").hits
-    assert hit.evidence["query_matches"] == ["Straße"]
+    assert hit.evidence.query_matches == ("Straße",)
 
 
 @settings(max_examples=300, deadline=None)

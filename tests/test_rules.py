@@ -148,11 +148,11 @@ def test_seed_story_is_about_all_three_with_named_evidence() -> None:
     analysis = ENGINE.analyse("", text)
     assert {c for c, s in analysis.countries.items() if s.about} == {"RU", "CN", "US"}
     (hit,) = analysis.hits
-    names = {e["name"] for c in hit.evidence["countries"].values() for e in c["entities"]}
+    names = {e.name for c in hit.evidence.countries.values() for e in c.entities}
     assert {"Xi Jinping", "Vladimir Putin", "Moscow", "the White House", "John Kirby",
             "Jake Sullivan"} <= names
-    assert 1 <= len(hit.evidence["snippets"]) <= 3
-    first = marked(hit.evidence["snippets"][0])
+    assert 1 <= len(hit.evidence.snippets) <= 3
+    first = marked(hit.evidence.snippets[0])
     assert "[" in first and "]" in first
 
 
@@ -163,7 +163,7 @@ def test_a_query_rules_first_snippet_shows_what_the_query_matched() -> None:
                                                     "query": "sanction* NEAR/10 @RU"})],
                         CATALOGUE)
     (hit,) = engine.analyse("", text).hits
-    assert "[sanctions]" in marked(hit.evidence["snippets"][0])
+    assert "[sanctions]" in marked(hit.evidence.snippets[0])
 
 
 def test_unrelated_story_does_not_fire() -> None:

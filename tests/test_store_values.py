@@ -15,6 +15,7 @@ from monitor.db.engine import make_engine, upgrade
 from monitor.db.entries import store_entries
 from monitor.db.models import Alert, Article, Feed, Story
 from monitor.db.session import unit_of_work
+from monitor.evidence_model import Evidence
 from monitor.model import EntryLink, NewArticle, NewHit
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -35,7 +36,7 @@ def _feeds(engine: Engine, *names: str) -> list[int]:
 
 
 def _article() -> NewArticle:
-    hit = NewHit(rule="r", severity="high", score=1.0, evidence={}, channels=["c"])
+    hit = NewHit(rule="r", severity="high", score=1.0, evidence=Evidence(), channels=["c"])
     return NewArticle(canonical_url=URL, url=URL, title="A title\x00 with a NUL",
                       summary="s", text="body\x07", text_source="feed", hits=[hit])
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from monitor.alerts.safe_text import host_of, keep_lines, link_url, one_line
+from monitor.evidence_model import Snippet
 
 SECTION_TEXT = 3000  # a section's text, and a text object of a context block
 FIELD_TEXT = 2000  # each of a section's fields
@@ -38,35 +39,33 @@ def escape_lines(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _link_target(url: str) -> str:
-    out = "".join(_LINK_URL_ESCAPES.get(ch, ch) for ch in url)
-    return out.replace("&", "&amp;")
+def link_target(url: str | None) -> str | None:
+    """The URL as Slack may link it, the one escaping of a URL for mrkdwn: None unless it is
+    http(s) (``link_url``) and, escaped, at most ``LINK_URL`` long; the characters that would
+    end or split ``<url|label>`` percent-encoded and ``&`` escaped."""
+    safe = link_url(url)
+    if safe is None:
+        return None
+    target = "".join(_LINK_URL_ESCAPES.get(ch, ch) for ch in safe).replace("&", "&amp;")
+    return target if len(target) <= LINK_URL else None
 
 
 def link(url: str | None, label: str | None) -> str:
     """``<url|label>`` when the URL may be a link; otherwise the escaped label, followed by
     the host of an overlong http(s) URL (a non-http URL is not shown at all)."""
     text = clip(escape(label) or escape(url), LABEL)
+    target = link_target(url)
+    if target is not None:
+        return f"<{target}|{text}>"
     safe = link_url(url)
-    if safe is None:
-        return text
-    target = _link_target(safe)
-    if len(target) > LINK_URL:
-        host = escape(host_of(safe))
-        return f"{text} ({host})" if host else text
-    return f"<{target}|{text}>"
+    host = escape(host_of(safe)) if safe is not None else ""
+    return f"{text} ({host})" if host else text
 
 
-def quote_snippet(text: str, spans: list[list[int]] | list[tuple[int, int]]) -> str:
+def quote_snippet(snippet: Snippet) -> str:
     """A snippet with its matched words in bold, escaped."""
-    out, pos = [], 0
-    for start, end in spans:
-        if start < pos or end > len(text) or start >= end:
-            continue
-        out += [escape(text[pos:start]), "*", escape(text[start:end]), "*"]
-        pos = end
-    out.append(escape(text[pos:]))
-    return "".join(out)
+    return "".join(f"*{escape(piece)}*" if hit else escape(piece)
+                   for piece, hit in snippet.segments())
 
 
 _OPEN_ENTITY = re.compile(r"&[a-z]{0,4}$")

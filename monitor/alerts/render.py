@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from monitor.alerts import mrkdwn
 from monitor.alerts.safe_text import link_url, one_line, squeeze
+from monitor.evidence_model import Evidence, Snippet
 from monitor.rules.evidence import marked
 
 
@@ -31,7 +32,7 @@ class AlertView:
     site: str | None
     published_at: datetime | None
     feeds: list[str]
-    evidence: dict[str, Any]
+    evidence: Evidence
     score: float
     test: bool = False
     story_id: int | None = None
@@ -43,22 +44,22 @@ class AlertView:
     @property
     def countries(self) -> list[tuple[str, str, float]]:
         """(code, name, salience) for the countries the story is about."""
-        cs = self.evidence.get("countries", {})
-        return [(code, cs[code]["name"], cs[code]["salience"])
-                for code in self.evidence.get("about", []) if code in cs]
+        cs = self.evidence.countries
+        return [(code, cs[code].name, cs[code].salience)
+                for code in self.evidence.about if code in cs]
 
     @property
     def entities(self) -> list[str]:
         """"Vladimir Putin ×2", … for the countries the story is about."""
         out = []
         for code, _name, _sal in self.countries:
-            for ent in self.evidence["countries"][code]["entities"]:
-                out.append(f"{ent['name']} ×{ent['count']}")
+            for ent in self.evidence.countries[code].entities:
+                out.append(f"{ent.name} ×{ent.count}")
         return out
 
     @property
-    def snippets(self) -> list[dict[str, Any]]:
-        return list(self.evidence.get("snippets", []))
+    def snippets(self) -> list[Snippet]:
+        return list(self.evidence.snippets)
 
 
 _env = Environment(loader=PackageLoader("monitor.alerts", "templates"),
@@ -67,24 +68,14 @@ _env = Environment(loader=PackageLoader("monitor.alerts", "templates"),
 _env.filters["link"] = link_url  # None unless the URL may be a link (http/https)
 
 
-def _one_lines(obj: Any) -> Any:
-    """Every string in a JSON-like value made one line (``one_line``: lengths kept)."""
-    if isinstance(obj, str):
-        return one_line(obj)
-    if isinstance(obj, list):
-        return [_one_lines(x) for x in obj]
-    if isinstance(obj, dict):
-        return {k: _one_lines(v) for k, v in obj.items()}
-    return obj
-
-
 def clean(view: AlertView) -> AlertView:
     """The view with every string from outside made one line (no CR/LF, ESC, …): what the
     console and email show. The offsets of the snippets' marked words stay valid."""
     return replace(view, title=one_line(view.title), url=one_line(view.url),
                    site=one_line(view.site) if view.site is not None else None,
                    rule=one_line(view.rule), severity=one_line(view.severity),
-                   feeds=[one_line(f) for f in view.feeds], evidence=_one_lines(view.evidence))
+                   feeds=[one_line(f) for f in view.feeds],
+                   evidence=view.evidence.map_text(one_line))
 
 
 def _when(view: AlertView) -> str:
@@ -103,7 +94,7 @@ def console_text(view: AlertView) -> str:
         f"  source:    {view.site or '-'} via {', '.join(view.feeds) or '-'} · {_when(view)}",
         f"  countries: {_countries_line(view)}",
         f"  entities:  {', '.join(view.entities)}",
-        f"  why:       {view.evidence.get('clause', '')}",
+        f"  why:       {view.evidence.clause}",
     ]
     lines += [f"  > {marked(s, '[', ']')}" for s in view.snippets]
     return "\n".join(lines)
@@ -146,14 +137,12 @@ def slack_payload(view: AlertView) -> dict[str, Any]:
             for label, value in fields]},
     ]
     if view.snippets:
-        quote = "\n".join("> " + mrkdwn.quote_snippet(s["text"], s["spans"])
-                          for s in view.snippets)
+        quote = "\n".join("> " + mrkdwn.quote_snippet(s) for s in view.snippets)
         blocks.append(_section(quote))
-    url = link_url(view.url)
     fallback = (f"[{slack_escape(view.rule)}] "
                 f"{mrkdwn.clip(slack_escape(view.title or view.url), mrkdwn.LABEL)}")
-    if url and len(url) <= mrkdwn.LINK_URL:
-        fallback += " " + slack_escape(url)
+    if (target := mrkdwn.link_target(view.url)) is not None:  # as the headline links it
+        fallback += " " + target
     return {"text": mrkdwn.clip(fallback, mrkdwn.SECTION_TEXT), "blocks": blocks,
             "unfurl_links": False}
 
@@ -170,15 +159,9 @@ def email_parts(view: AlertView) -> tuple[str, str, str]:
         _env.get_template("alert.html").render(ctx)
 
 
-def _html_parts(snippet: dict[str, Any]) -> list[tuple[str, bool]]:
+def _html_parts(snippet: Snippet) -> list[tuple[str, bool]]:
     """A snippet as (text, is_match) pieces; the template escapes and marks them."""
-    text: str = snippet["text"]
-    out, pos = [], 0
-    for start, end in snippet["spans"]:
-        out += [(text[pos:start], False), (text[start:end], True)]
-        pos = end
-    out.append((text[pos:], False))
-    return out
+    return list(snippet.segments())
 
 
 def webhook_payload(view: AlertView) -> dict[str, Any]:
@@ -195,7 +178,7 @@ def webhook_payload(view: AlertView) -> dict[str, Any]:
         "rule": view.rule, "severity": view.severity,
         "score": view.score, "title": view.title, "url": view.url, "site": view.site,
         "published_at": view.published_at.isoformat() if view.published_at else None,
-        "feeds": view.feeds, "evidence": view.evidence, "test": view.test,
+        "feeds": view.feeds, "evidence": view.evidence.to_json(), "test": view.test,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -40,7 +41,7 @@ def hit_lines(row: HitRow) -> list[str]:
              f"score {row.score:g} · {one_line(row.severity)}",
              f"    why: {one_line(row.why)}"]
     if row.snippet is not None:
-        snippet = {**row.snippet, "text": one_line(str(row.snippet.get("text", "")))}
+        snippet = replace(row.snippet, text=one_line(row.snippet.text))  # spans stay valid
         lines.append(f"    > {marked(snippet, '[', ']')}")
     lines.append(f"    {one_line(row.url)}")
     return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -81,11 +82,11 @@ def _analysis_lines(title: str, analysis: Analysis, color: bool) -> list[str]:
         if color and result.matched:
             mark = click.style(mark, fg="green", bold=True)
         lines.append(f"rule {one_line(result.rule)}: {mark} — "
-                     f"{one_line(result.evidence['clause'])}")
+                     f"{one_line(result.evidence.clause)}")
         if result.trace is not None:
             lines += [f"    {line}" for line in trace_lines(result.trace)]
-        for snip in result.evidence["snippets"]:
-            shown = {**snip, "text": one_line(snip["text"])}  # same length: spans stay valid
+        for snip in result.evidence.snippets:
+            shown = replace(snip, text=one_line(snip.text))  # same length: spans stay valid
             lines.append(f"  > {marked(shown, before, after)}")
     return lines
 
@@ -102,7 +103,7 @@ def rules_backtest(ctx: click.Context, since: timedelta | None, rule: str | None
     """Re-run the rules over stored articles and list what would fire."""
     found = rules_api.backtest(load(ctx), since, rule, apply)
     if as_json:
-        print_json([vars(h) for h in found])
+        print_json([h.as_json() for h in found])
         return
     for h in found:
         state = "stored" if h.stored else ("stored now" if apply else "new")

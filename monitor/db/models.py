@@ -27,6 +27,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from monitor.db.dialect import naive_datetimes
+from monitor.evidence_model import Evidence
+from monitor.sanitize import clean_json
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -56,6 +58,20 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+class EvidenceJSON(TypeDecorator[Evidence]):
+    """A hit's ``Evidence`` stored as its JSON (``Evidence.to_json``, every string cleaned as
+    in any JSON column) and read back typed (``Evidence.from_json``)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: Evidence | None, dialect: Dialect) -> Any:
+        return None if value is None else clean_json(value.to_json())
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Evidence | None:
+        return None if value is None else Evidence.from_json(value)
 
 
 class Base(DeclarativeBase):
@@ -157,7 +173,7 @@ class Hit(Base):
     rule: Mapped[str] = mapped_column(String(200))
     severity: Mapped[str] = mapped_column(String(16), default="medium")
     score: Mapped[float] = mapped_column(Float)
-    evidence: Mapped[dict[str, Any]]
+    evidence: Mapped[Evidence] = mapped_column(EvidenceJSON())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
     article: Mapped[Article] = relationship()

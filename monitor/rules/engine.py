@@ -20,6 +20,7 @@ from typing import Any
 import ahocorasick_rs
 
 from monitor.config import RuleConfig
+from monitor.evidence_model import CountryEvidence, EntityCount, Evidence, Snippet
 from monitor.rules.catalogue import COUNTRY_NAMES, Catalogue
 from monitor.rules.document import QueryDoc, Span
 from monitor.rules.evidence import merge, snippets
@@ -62,7 +63,7 @@ class RuleResult:
     score: float
     severity: str
     channels: list[str] | None
-    evidence: dict[str, Any]
+    evidence: Evidence
     trace: RuleTrace | None = None  # each condition with whether it held (``explain``)
 
 
@@ -300,22 +301,20 @@ class RuleEngine:
         cfg, about, matched = rule.config, verdict.about, verdict.matched
         threshold = cfg.min_salience if cfg.min_salience is not None else self.params.threshold
         query_spans = verdict.query_spans[:MAX_EVIDENCE_SPANS]  # "bank*" may match 100 words
-        evidence: dict[str, Any] = {
-            "clause": _clause(rule, threshold, about, verdict.excluded),
-            "about": list(about),
-            "countries": shared.countries(threshold),
-            "snippets": shared.snippets(query_spans) if matched else [],
-        }
-        if rule.query is not None:
-            evidence["query_matches"] = shared.query_matches(query_spans)
+        evidence = Evidence(
+            clause=_clause(rule, threshold, about, verdict.excluded),
+            about=tuple(about),
+            countries=shared.countries(threshold),
+            snippets=shared.snippets(query_spans) if matched else (),
+            query_matches=(shared.query_matches(query_spans) if rule.query is not None
+                           else None))
         score = round(sum(countries[c].salience for c in about if c in countries), 3)
         return RuleResult(cfg.name, matched, score, cfg.severity, cfg.channels, evidence,
                           verdict.trace)
 
-    def _entity_list(self, score: CountryScore) -> list[dict[str, Any]]:
+    def _entity_list(self, score: CountryScore) -> tuple[EntityCount, ...]:
         ents = sorted(score.entities.items(), key=lambda kv: -kv[1])
-        return [{"id": eid, "name": self.catalogue.entities[eid].name, "count": n}
-                for eid, n in ents]
+        return tuple(EntityCount(eid, self.catalogue.entities[eid].name, n) for eid, n in ents)
 
 
 def _clause(rule: CompiledRule, threshold: float, about: list[str], excluded: bool) -> str:
@@ -341,13 +340,13 @@ class _Shared:
     def __init__(self, engine: RuleEngine, fields: Fields, mentions: list[Mention],
                  scores: dict[str, CountryScore]) -> None:
         self._engine, self._fields, self._mentions, self._scores = engine, fields, mentions, scores
-        self._countries: dict[float, dict[str, Any]] = {}
-        self._snippets: dict[tuple[Span, ...], list[dict[str, Any]]] = {}
+        self._countries: dict[float, dict[str, CountryEvidence]] = {}
+        self._snippets: dict[tuple[Span, ...], tuple[Snippet, ...]] = {}
         self._sentences: dict[str, list[tuple[int, int]]] = {}  # per field, for snippets
         self._doc: QueryDoc | None = None
         self._span_texts: dict[Span, str] = {}
         self._conditions: dict[Condition, tuple[bool, list[str]]] = {}
-        self._query_matches: dict[tuple[Span, ...], list[str]] = {}
+        self._query_matches: dict[tuple[Span, ...], tuple[str, ...]] = {}
         self.about = [c for c, score in scores.items() if score.about]
 
     @cached_property
@@ -381,10 +380,11 @@ class _Shared:
             self._doc = doc
         return self._doc
 
-    def query_matches(self, spans: tuple[Span, ...]) -> list[str]:
+    def query_matches(self, spans: tuple[Span, ...]) -> tuple[str, ...]:
         """The distinct texts a query matched (rules with the same query share them)."""
         if (texts := self._query_matches.get(spans)) is None:
-            texts = self._query_matches[spans] = sorted({self.span_text(s) for s in spans})
+            texts = self._query_matches[spans] = tuple(sorted({self.span_text(s)
+                                                               for s in spans}))
         return texts
 
     def span_text(self, span: Span) -> str:
@@ -394,28 +394,28 @@ class _Shared:
             text = self._span_texts[span] = self._fields.get(span.field)[start:end]
         return text
 
-    def countries(self, threshold: float) -> dict[str, Any]:
+    def countries(self, threshold: float) -> dict[str, CountryEvidence]:
         if threshold not in self._countries:
             default = threshold == self._engine.params.threshold
             self._countries[threshold] = {
-                code: {
-                    "name": COUNTRY_NAMES[code],
-                    "salience": score.salience,
-                    "about": score.about if default else score.salience >= threshold,
-                    "entities": self._engine._entity_list(score),
-                }
+                code: CountryEvidence(
+                    name=COUNTRY_NAMES[code],
+                    salience=score.salience,
+                    about=score.about if default else score.salience >= threshold,
+                    entities=self._engine._entity_list(score),
+                )
                 for code, score in sorted(self._scores.items(), key=lambda kv: -kv[1].salience)
             }
         return self._countries[threshold]
 
-    def snippets(self, spans: tuple[Span, ...]) -> list[dict[str, Any]]:
+    def snippets(self, spans: tuple[Span, ...]) -> tuple[Snippet, ...]:
         if (found := self._snippets.get(spans)) is not None:  # the same query's spans
             return found
         key = tuple(sorted(set(spans)))  # spans sort by field, start, end
         if key not in self._snippets:
             extra = [Mention((), self.span_text(s), s.field, *self.doc.char_range(s))
                      for s in key]
-            self._snippets[key] = snippets(self._fields, merge(self._mentions, extra),
-                                           self._sentences, focus=extra)
+            self._snippets[key] = tuple(snippets(self._fields, merge(self._mentions, extra),
+                                                 self._sentences, focus=extra))
         found = self._snippets[spans] = self._snippets[key]
         return found

@@ -227,8 +227,8 @@ def _explained(engine: RuleEngine, info: dict[str, Any]) -> dict[str, Any]:
     analysis = engine.analyse(row.get("title") or "", row.get("body") or "",
                               Context(language=str(lang) if lang else None), explain=True)
     names = {FLAG_RULE, *(r["rule"] for r in info["wrong_rules"])}
-    return {r.rule: {"clause": r.evidence["clause"],
-                     "snippets": [marked(snip) for snip in r.evidence["snippets"]]}
+    return {r.rule: {"clause": r.evidence.clause,
+                     "snippets": [marked(snip) for snip in r.evidence.snippets]}
             for r in analysis.results if r.rule in names}
 
 

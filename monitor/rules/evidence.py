@@ -9,9 +9,9 @@ the most distinct matches win, up to three.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
+from monitor.evidence_model import Snippet
 from monitor.rules import sentences
 from monitor.rules.matcher import Fields, Mention
 
@@ -34,12 +34,12 @@ class _Candidate:
     focus: int  # distinct query matches in the sentence: why a query rule fired comes first
     score: int
     order: int
-    snippet: dict[str, Any] = field(default_factory=dict)
+    snippet: Snippet
 
 
 def snippets(fields: Fields, mentions: list[Mention],
              bounds: dict[str, list[tuple[int, int]]] | None = None,
-             focus: list[Mention] | None = None) -> list[dict[str, Any]]:
+             focus: list[Mention] | None = None) -> list[Snippet]:
     """Up to three sentences, those with the most distinct ``focus`` matches (a query's)
     first, then those with the most distinct matches; spans relative to the snippet.
     Sentences are those that bound the lead (``sentences.spans``); ``bounds`` holds each
@@ -67,28 +67,23 @@ def snippets(fields: Fields, mentions: list[Mention],
         chunk = fields.get(field_name)[s:e].rstrip()
         if len(chunk) > MAX_SNIPPET_CHARS:
             chunk = chunk[:MAX_SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
-        spans = [[m.start - s, m.end - s] for m in inside if m.end - s <= len(chunk)]
+        spans = tuple((m.start - s, m.end - s) for m in inside if m.end - s <= len(chunk))
         distinct = len({eid for m in inside for eid in m.entity_ids} |
                        {m.text.casefold() for m in inside if not m.entity_ids})
         candidates.append(_Candidate(len(focused.get((field_name, i), ())), distinct,
                                      len(candidates),
-                                     {"field": field_name, "text": chunk, "spans": spans}))
+                                     Snippet(field_name, chunk, spans)))
     candidates.sort(key=lambda c: (-c.focus, -c.score, c.order))
-    chosen: list[dict[str, Any]] = []
+    chosen: list[Snippet] = []
     for cand in candidates:
-        if all(cand.snippet["text"] != c["text"] for c in chosen):  # titles often open texts
+        if all(cand.snippet.text != c.text for c in chosen):  # titles often open texts
             chosen.append(cand.snippet)
         if len(chosen) == MAX_SNIPPETS:
             break
     return chosen
 
 
-def marked(snippet: dict[str, Any], before: str = "[", after: str = "]") -> str:
+def marked(snippet: Snippet, before: str = "[", after: str = "]") -> str:
     """A snippet's text with its spans wrapped in markers (for plain text output)."""
-    text: str = snippet["text"]
-    out, pos = [], 0
-    for start, end in snippet["spans"]:
-        out += [text[pos:start], before, text[start:end], after]
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
+    return "".join(f"{before}{piece}{after}" if hit else piece
+                   for piece, hit in snippet.segments())
