@@ -102,6 +102,21 @@ ROWS = [
     ("미국 대통령이 말했다", "미국", S),
     ("আমেরিকার প্রেসিডেন্ট বৈঠক করলেন।", "আমেরিকার", S),
     ("California aprobó una ley de privacidad.", "California", S),
+    # Where a person died or was found dead is a place, not the story (singular verbs: deaths
+    # in a country, plural, are the country's story).
+    ("В США умер Фетхуллах Гюлен, который возглавлял движение.", "США", VENUE),
+    ("O lutador foi encontrado morto em Los Angeles (EUA) nesta terça-feira.", "EUA", VENUE),
+    ("lutador brasileiro é encontrado morto nos EUA", "EUA", VENUE),
+    ("Der Prediger ist in den USA gestorben.", "USA", VENUE),
+    ("El escritor murió en Estados Unidos a los 90 años.", "Estados Unidos", VENUE),
+    ("前总统在美国病逝。", "美国", VENUE),
+    ("元首相が米国で死去した", "米国", VENUE),
+    ("미국에서 별세했다", "미국에서", VENUE),
+    ("ABD'de hayatını kaybetti.", "ABD", VENUE),
+    ("توفي الداعية في الولايات المتحدة", "الولايات المتحدة", VENUE),
+    ("این مبلغ در آمریکا درگذشت", "آمریکا", VENUE),
+    ("В России погибли десять человек.", "России", S),
+    ("В США умерли от жары сотни человек.", "США", S),
     # A model or a comparison is where an idea comes from, not a subject.
     ("um novo sistema, inspirado no modelo norte-americano", "norte-americano", Role.ORIGIN),
     ("eine Reform nach amerikanischem Vorbild", "amerikanischem", Role.ORIGIN),

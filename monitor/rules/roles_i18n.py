@@ -114,6 +114,33 @@ _VENUE_AFTER = re.compile(
     r"|^['’](?:da|de|ta|te|daki|deki)\s+(?:düzenlenen|yapılan|gerçekleştirilen|toplanan|"
     r"düzenlenecek|yapılacak)\b")
 _CJK_AT = re.compile(r"(?:在|于|於)$")
+# Where a person died or was found dead: a place of death, not the story's subject ("В США
+# умер Фетхуллах Гюлен", "encontrado morto nos EUA", "morto em Los Angeles (EUA)", "starb in
+# den USA", "在美国病逝", "米国で死去", "미국에서 별세"). Singular verbs only: "в России
+# погибли десять человек" is a story about Russia.
+_DIED = (r"(?:умер|умерла|скончал\w*|погиб|погибла|найден\w* мертв\w*|найден\w* мёртв\w*|"
+         r"помер|померла|загинув|загинула|starb|stirbt|gestorben|verstorben|tot aufgefunden|"
+         r"mort|morte|décédé\w*|décède|meurt|retrouvé\w* mort\w*|murió|muere|falleció|fallece|"
+         r"hallad\w* muert\w*|encontrad\w* muert\w*|morreu|morre|faleceu|falece|"
+         r"encontrad\w* mort\w*)")
+_DEATH_AT = r"(?:в|во|у|in|im|in den|à|au|aux|en|em|no|na|nos|nas)"  # a preposition of place
+_DEATH_BEFORE = re.compile(
+    r"(?<!\w)" + _DIED + r"(?:\s+[^\s,.;:]+){0,4}?\s+" + _DEATH_AT
+    + r"\s+(?:[^\s(,.;:]+\s+){0,2}?\(?$"
+    r"|(?:توفي|توفيت|مات|ماتت|وفاته|وفاتها)(?:\s+\S+){0,3}?\s+في\s*$", re.IGNORECASE)
+# ... the verb after the place, with a preposition before it ("В США умер", "در آمریکا
+# درگذشت", "在美国病逝"), or after a place whose case ending says where ("ABD'de öldü",
+# "米国で死去", "미국에서 별세", "अमेरिका में निधन").
+_DEATH_AFTER = re.compile(
+    r"^\s+(?:[^\s,.;:]+\s+)?" + _DIED + r"(?!\w)"
+    r"|^\s+(?:درگذشت|فوت کرد|جان باخت)"
+    r"|^[^\s。，,；]{0,4}?(?:去世|逝世|病逝|过世|過世|身亡)", re.IGNORECASE)
+_DEATH_AT_BEFORE = re.compile(r"(?<!\w)(?:" + _DEATH_AT + r"|در)\s+$|(?:在|于|於)$", re.IGNORECASE)
+_DEATH_CASE_AFTER = re.compile(
+    r"^['’](?:da|de|ta|te)\s+(?:\S+\s+){0,2}?(?:öldü|hayatını kaybetti|vefat etti)"
+    r"|^で(?:死去|死亡|亡くな)"
+    r"|^\S{0,2}\s?(?:별세|사망했|숨져|숨졌)"
+    r"|^\s+में\s+(?:\S+\s+){0,2}?निधन")
 # A university or a hospital: where a person works or is treated, or the place a university is
 # named after ("미국 하와이대 교수", "আমেরিকার হাসপাতালে", "美国哈佛大学教授", "دانشگاه
 # استنفورد کالیفرنیا", "Universidad de California").
@@ -224,6 +251,10 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if kinds & (_PLACE_KINDS | {"country"}) and (
             _VENUE_BEFORE.search(before) or _VENUE_AFTER.match(after)
             or (_CJK_AT.search(before) and _ZH_HELD.match(after))):
+        return "venue"
+    if kinds & (_PLACE_KINDS | {"country"}) and (
+            _DEATH_BEFORE.search(before) or _DEATH_CASE_AFTER.match(after)
+            or (_DEATH_AT_BEFORE.search(before) and _DEATH_AFTER.match(after))):
         return "venue"
     if (kinds & (_PLACE_KINDS | {"country"}) and _INSTITUTION_AFTER.match(after)) or (
             kinds & _PLACE_KINDS and _INSTITUTION_BEFORE.search(before)):
