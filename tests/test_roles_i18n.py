@@ -104,9 +104,9 @@ ROWS = [
     ("California aprobó una ley de privacidad.", "California", S),
     # Where a person died or was found dead is a place, not the story (singular verbs: deaths
     # in a country, plural, are the country's story).
-    ("В США умер Фетхуллах Гюлен, который возглавлял движение.", "США", VENUE),
-    ("O lutador foi encontrado morto em Los Angeles (EUA) nesta terça-feira.", "EUA", VENUE),
-    ("lutador brasileiro é encontrado morto nos EUA", "EUA", VENUE),
+    ("В США умер известный турецкий писатель.", "США", VENUE),
+    ("O cantor foi encontrado morto em Miami (EUA) no domingo.", "EUA", VENUE),
+    ("ator argentino morre nos EUA aos 70 anos", "EUA", VENUE),
     ("Der Prediger ist in den USA gestorben.", "USA", VENUE),
     ("El escritor murió en Estados Unidos a los 90 años.", "Estados Unidos", VENUE),
     ("前总统在美国病逝。", "美国", VENUE),
