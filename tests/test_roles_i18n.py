@@ -120,6 +120,23 @@ ROWS = [
     # A model or a comparison is where an idea comes from, not a subject.
     ("um novo sistema, inspirado no modelo norte-americano", "norte-americano", Role.ORIGIN),
     ("eine Reform nach amerikanischem Vorbild", "amerikanischem", Role.ORIGIN),
+    # An alignment with a country is another's stance; a law nicknamed after a country (in
+    # quotation marks) is a likeness: neither is the country acting.
+    ("Die Opposition kritisiert die Annäherung an Moskau.", "Moskau", Role.ORIGIN),
+    ("L'opposition dénonce le rapprochement avec Moscou.", "Moscou", Role.ORIGIN),
+    ("Оппозиция критикует сближение с Россией.", "Россией", Role.ORIGIN),
+    ('Das Parlament verabschiedet das "russische Gesetz" über Medien.', "russische",
+     Role.ORIGIN),
+    ("Le parlement a adopté la « loi russe » sur les ONG.", "russe", Role.ORIGIN),
+    ("Die russische Regierung plant ein Gesetz.", "russische", S),
+    ("Moskau lehnt die Annäherung ab.", "Moskau", S),
+    # Supporters of a leader are people described by their allegiance.
+    ("Zwei Trump-Unterstützer stehen im Ring.", "Trump", PERSON),
+    ("Des partisans de Trump ont manifesté.", "Trump", PERSON),
+    ("Сторонники Трампа вышли на улицы.", "Трампа", PERSON),
+    ("Trump will Zölle erhöhen.", "Trump", S),
+    # A place in a sentence about a bout is a venue of the sport.
+    ("Am Samstag steigt der Boxer in Texas in den Ring.", "Texas", PERSON),
 ]
 
 

@@ -17,7 +17,11 @@ languages the feeds speak, from the text around the mention (a few words either 
 - a university or a hospital: where a person works or is treated ("미국 하와이대 교수",
   "আমেরিকার হাসপাতালে"), or the place a university is named after ("دانشگاه استنفورد
   کالیفرنیا"): a venue;
-- an origin: a model or a comparison ("inspirado no modelo norte-americano").
+- an origin: a model or a comparison ("inspirado no modelo norte-americano"), an alignment
+  with a country ("Annäherung an Moskau"), a law nicknamed after one ("russische
+  Agentengesetz", in quotation marks);
+- a place of death: where a person died or was found dead ("В США умер", "morto nos EUA");
+- a person: a supporter of a leader ("Trump-Unterstützer", "partisans de Trump").
 
 ``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
 it never decides for English, whose words it does not list.
@@ -170,6 +174,7 @@ _MATCH = re.compile(
     r"хоккеист|футболист|баскетбол|олимпийск|NHL|NBA|MLB|NFL|UEFA|FIFA|"
     r"Basketball|Fußball|Olympi|Turnier|Vorrunde|Halbfinale|Viertelfinale|"
     r"\bmatch\b|tournoi|basket-ball|football|olympique|"
+    r"Box(?:kampf|karriere|er\b|en\b|ring)|in den Ring|\bboxe\b|boxeo|бокс|UFC|MMA|"
     r"torneo|fútbol|futebol|baloncesto|basquete|Fórmula 1|F1\b|Copa|"
     r"\bmaç|turnuva|basketbol|futbol|"
     r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
@@ -182,17 +187,36 @@ _MODEL_BEFORE = re.compile(
     r"по примеру|как в|wie in|comme aux|comme en|como en|como nos|como na)"
     r"\s+(?:(?:de|da|do|dos|das|des|du|la|el|los|der|des|)\s*)?$", re.IGNORECASE)
 _MODEL_AFTER = re.compile(r"^\w*\s+(?:Vorbild|Modell|Art)\b")
+# An alignment with a country, another's stance, says where a policy looks, not who acts
+# ("Annäherung an Moskau", "rapprochement avec Moscou", "сближение с Россией").
+_STANCE_BEFORE = re.compile(
+    r"(?<!\w)(?:Annäherung an|Ausrichtung nach|Ausrichtung auf|Hinwendung zu|Orientierung an|"
+    r"Anlehnung an|rapprochement avec|alignement sur|acercamiento a|alineamiento con|"
+    r"aproximação com|alinhamento com|сближени\w* с|ориентаци\w* на|зближенн\w* з|"
+    r"орієнтаці\w* на)\s+(?:(?:das|den|dem|le|la|les|el|la|o|a)\s+)?$", re.IGNORECASE)
+# A law or a model nicknamed after a country, in quotation marks: "russische Agentengesetz",
+# «російський закон», "loi russe": the country names the likeness, not the actor.
+_NICKNAME_BEFORE = re.compile(r"[\"“„«「‚']\s*(?:[^\s\"“”„«»]+\s+)?$")
+_NICKNAME_LAW_BEFORE = re.compile(  # the adjective after the noun: « loi russe »
+    r"[\"“„«‚']\s*(?:[Ll]oi|[Ll]ey|[Ll]ei|[Зз]акон|قانون)\s+(?:[^\s\"“”„«»]+\s+)?$")
+_NICKNAME_END = re.compile(r"^\w*\s*[\"“”»‘']")
+_NICKNAME_AFTER = re.compile(
+    r"^\s*(?:[^\s\"“”„«»]+\s+)?\S*?(?:[Gg]esetz|[Zz]акон|[Ll]oi|[Ll]ey|[Ll]ei|[Ll]aw|"
+    r"قانون|[Yy]asa)\w*(?:\s+[^\s\"“”„«»]+)?[\"“”»」‘']")
 _SENTENCE_REACH = 200
 _SENTENCE_STOP = re.compile(r"[.!?。！？]\s")
 _PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
 
 # A demonym naming a person: "американский турист", "touriste américain".
 _PERSON_AFTER = re.compile(
-    r"^\s+(?:турист|студент|гражданин|гражданк|журналист|актер|актёр|актрис|певиц|певец|"
+    r"^-(?:Unterstützer|Anhänger|Fan|Wähler|Gegner|Kritiker|Fans)\w*"
+    r"|^\s+(?:турист|студент|гражданин|гражданк|журналист|актер|актёр|актрис|певиц|певец|"
     r"спортсмен|болельщик|блогер|бизнесмен|рэпер|Tourist|Student|Journalist|Schauspieler|"
     r"Sänger|Sportler|Staatsbürger)\w*", re.IGNORECASE)
 _PERSON_BEFORE = re.compile(
-    r"(?<!\w)(?:touristes?|étudiants?|étudiantes?|journalistes?|ressortissants?|citoyens?|"
+    r"(?<!\w)(?:(?:partisans?|soutiens?|partidarios?|seguidores?|apoiadores?|eleitores?|"
+    r"votantes?|électeurs?|сторонник\w*|сторонниц\w*|прихильник\w*)(?:\s+(?:de|da|do))?"
+    r"|touristes?|étudiants?|étudiantes?|journalistes?|ressortissants?|citoyens?|"
     r"turistas?|estudiantes?|periodistas?|ciudadanos?|ciudadanas?|cidadãos?|cidadãs?|"
     r"jornalistas?|estudantes?)\s+$", re.IGNORECASE)
 
@@ -262,7 +286,10 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(
             _sentence(text, mention.start, mention.end)):
         return "person"
-    if _MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after):
+    if (_MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
+            or _STANCE_BEFORE.search(before)
+            or (_NICKNAME_BEFORE.search(before) and _NICKNAME_AFTER.match(after))
+            or (_NICKNAME_LAW_BEFORE.search(before) and _NICKNAME_END.match(after))):
         return "origin"
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before):
         return "person"
