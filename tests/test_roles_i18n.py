@@ -130,6 +130,16 @@ ROWS = [
     ("Le parlement a adopté la « loi russe » sur les ONG.", "russe", Role.ORIGIN),
     ("Die russische Regierung plant ein Gesetz.", "russische", S),
     ("Moskau lehnt die Annäherung ab.", "Moskau", S),
+    # An event of a leader's career as a time: when the story happens, not who acts in it.
+    ("Après la victoire de Trump, l'Union européenne rappelle son soutien à Kiev.", "Trump",
+     VENUE),
+    ("la visite à Kiev depuis l'élection de Donald Trump à la présidentielle américaine",
+     "américaine", VENUE),
+    ("Tras la victoria de Trump, México negocia con Canadá.", "Trump", VENUE),
+    ("После победы Трампа Европа готовится к переговорам.", "Трампа", VENUE),
+    ("Nach dem Wahlsieg von Trump reagiert Berlin gelassen.", "Trump", VENUE),
+    ("Après la victoire, les Etats-Unis ont annoncé des sanctions.", "Etats-Unis", S),
+    ("Trump a promis des tarifs après sa victoire.", "Trump", S),
     # Supporters of a leader are people described by their allegiance.
     ("Zwei Trump-Unterstützer stehen im Ring.", "Trump", PERSON),
     ("Des partisans de Trump ont manifesté.", "Trump", PERSON),

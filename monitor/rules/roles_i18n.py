@@ -20,7 +20,8 @@ languages the feeds speak, from the text around the mention (a few words either 
 - an origin: a model or a comparison ("inspirado no modelo norte-americano"), an alignment
   with a country ("Annäherung an Moskau"), a law nicknamed after one ("russische
   Agentengesetz", in quotation marks);
-- a place of death: where a person died or was found dead ("В США умер", "morto nos EUA");
+- a place of death: where a person died or was found dead ("В США умер", "morto nos EUA"),
+  and a time: an event of a leader's career as a date ("après la victoire de Trump"): venues;
 - a person: a supporter of a leader ("Trump-Unterstützer", "partisans de Trump").
 
 ``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
@@ -140,6 +141,19 @@ _DEATH_AFTER = re.compile(
     r"|^\s+(?:درگذشت|فوت کرد|جان باخت)"
     r"|^[^\s。，,；]{0,4}?(?:去世|逝世|病逝|过世|過世|身亡)", re.IGNORECASE)
 _DEATH_AT_BEFORE = re.compile(r"(?<!\w)(?:" + _DEATH_AT + r"|در)\s+$|(?:在|于|於)$", re.IGNORECASE)
+# An event of a leader's career as a time ("après la victoire de Trump", "depuis la victoire
+# de Donald Trump à la présidentielle américaine", "tras la elección de Trump", "после победы
+# Трампа"): when the story happens, like a dateline, not who acts in it.
+_SINCE = (r"(?:après|depuis|avant|dans|tras|después de|desde|antes de|após|depois d[aeo]|"
+          r"desde|nach|seit|vor|после|с момента|до|після|від часу|з часу)")
+_CAREER = (r"(?:victoire|élection|réélection|retour|investiture|arrivée|victoria|elección|"
+           r"reelección|regreso|llegada|vitória|eleição|reeleição|volta|retorno|chegada|"
+           r"Wahlsieg|Wahl|Wiederwahl|Rückkehr|Amtseinführung|Amtsantritt|"
+           r"побед\w*|избрани\w*|переизбрани\w*|возвращени\w*|инаугураци\w*|приход\w*|"
+           r"перемог\w*|обрання|переобрання|повернення|інавгураці\w*)")
+_TIME_BEFORE = re.compile(
+    r"(?<!\w)" + _SINCE + r"\s+(?:(?:la|le|l['’]|el|a|o|dem|der|den)\s*)?" + _CAREER
+    + r"(?:\s+[^\s,.;:!?«»\"“”]+){0,6}?\s+$", re.IGNORECASE)
 _DEATH_CASE_AFTER = re.compile(
     r"^['’](?:da|de|ta|te)\s+(?:\S+\s+){0,2}?(?:öldü|hayatını kaybetti|vefat etti)"
     r"|^で(?:死去|死亡|亡くな)"
@@ -286,6 +300,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(
             _sentence(text, mention.start, mention.end)):
         return "person"
+    if _TIME_BEFORE.search(before):
+        return "venue"
     if (_MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
             or _STANCE_BEFORE.search(before)
             or (_NICKNAME_BEFORE.search(before) and _NICKNAME_AFTER.match(after))
