@@ -151,6 +151,8 @@ HINDI = [
     ("लैटिन अमेरिका", NONE),
     ("चीनी के दाम बढ़े", NONE),  # चीनी is also sugar
     ("चीनी सेना की घुसपैठ", CN),
+    ("चुनाव में विपक्ष का 'ट्रंप कार्ड' नहीं चला", NONE),  # the idiom "trump card"
+    ("ट्रंप ने टैरिफ बढ़ाए", US),
 ]
 BENGALI = [
     # Attached case suffixes: -র (of), -কে (to), -য় (in), with ও (also).
