@@ -70,6 +70,8 @@ _TELLERS_AFTER = re.compile(
     r"|^\S{0,4}\s+(?:अधिकारियों|अधिकारी|मीडिया|सूत्रों|रिपोर्ट|विशेषज्ञ|अखबार|সংবাদমাধ্যম|"
     r"সংবাদ মাধ্যম|গণমাধ্যম|মিডিয়া|কর্মকর্তা|সূত্র|প্রতিবেদন|বিশেষজ্ঞ)"
     r"|^\S{0,4}\s+(?:के अनुसार|के मुताबिक|अनुयायी|অনুযায়ী|সূত্রে)"
+    # who explains: "अमेरिकी सेना के जनरल से समझें" (understand it from a US Army general)
+    r"|^\S{0,4}\s+(?:के|की)\s+(?:\S+\s+){0,2}?से\s+(?:समझें|समझिए|जानें|जानिए)"
     r"|^\S*\s+(?:\S+\s+){0,3}zufolge\b")
 # Who tells, then the mention (Romance, Arabic and Persian adjectives follow the noun):
 # "des responsables américains", "fuentes estadounidenses", "مصادر أمريكية".
