@@ -142,6 +142,11 @@ ROWS = [
     ("Nach dem Wahlsieg von Trump reagiert Berlin gelassen.", "Trump", VENUE),
     ("Après la victoire, les Etats-Unis ont annoncé des sanctions.", "Etats-Unis", S),
     ("Trump a promis des tarifs après sa victoire.", "Trump", S),
+    # A nickname after a famous place, a decoration of a state's institution: likenesses.
+    ("歌手買下「台北白宮」豪宅", "白宮", Role.ORIGIN),
+    ("「白宮」回應", "白宮", S),
+    ("Генерал з медаллю ФСБ отримав нову посаду", "ФСБ", Role.ORIGIN),
+    ("ФСБ задержала шпиона", "ФСБ", S),
     # Supporters of a leader are people described by their allegiance.
     ("Zwei Trump-Unterstützer stehen im Ring.", "Trump", PERSON),
     ("Des partisans de Trump ont manifesté.", "Trump", PERSON),

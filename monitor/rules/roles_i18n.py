@@ -19,7 +19,8 @@ languages the feeds speak, from the text around the mention (a few words either 
   کالیفرنیا"): a venue;
 - an origin: a model or a comparison ("inspirado no modelo norte-americano"), an alignment
   with a country ("Annäherung an Moskau"), a law nicknamed after one ("russische
-  Agentengesetz", in quotation marks);
+  Agentengesetz", in quotation marks), a nickname after a famous place («台北白宮»), a
+  decoration of a state's institution ("з медаллю ФСБ");
 - a place of death: where a person died or was found dead ("В США умер", "morto nos EUA"),
   and a time: an event of a leader's career as a date ("après la victoire de Trump"): venues;
 - a person: a supporter of a leader ("Trump-Unterstützer", "partisans de Trump").
@@ -216,6 +217,15 @@ _NICKNAME_BEFORE = re.compile(r"[\"“„«「‚']\s*(?:[^\s\"“”„«»]+\s
 _NICKNAME_LAW_BEFORE = re.compile(  # the adjective after the noun: « loi russe »
     r"[\"“„«‚']\s*(?:[Ll]oi|[Ll]ey|[Ll]ei|[Зз]акон|قانون)\s+(?:[^\s\"“”„«»]+\s+)?$")
 _NICKNAME_END = re.compile(r"^\w*\s*[\"“”»‘']")
+# ... a Chinese or Japanese nickname: a place and a famous name in quotation marks (「台中白宮」,
+# a house in Taichung called its "White House").
+_CJK_NICKNAME_BEFORE = re.compile(r"[「『“\"][^\s「」『』“”\"。，、]{1,4}$")
+_CJK_NICKNAME_AFTER = re.compile(r"^[」』”\"]")
+# A decoration of a state's institution describes whom it decorated ("розвідник з медаллю
+# ФСБ", "Träger des Ordens Russlands"), not the institution acting.
+_AWARD_BEFORE = re.compile(
+    r"(?<!\w)(?:медал\w*|орден\w*|нагород\w*|Medaille|Orden\w*|médaille|medalla|medalha|"
+    r"condecoración|décoration)\s+(?:(?:der|des|de|du|da|do|del|la)\s+)?$")
 _NICKNAME_AFTER = re.compile(
     r"^\s*(?:[^\s\"“”„«»]+\s+)?\S*?(?:[Gg]esetz|[Zz]акон|[Ll]oi|[Ll]ey|[Ll]ei|[Ll]aw|"
     r"قانون|[Yy]asa)\w*(?:\s+[^\s\"“”„«»]+)?[\"“”»」‘']")
@@ -307,7 +317,9 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if (_MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
             or _STANCE_BEFORE.search(before)
             or (_NICKNAME_BEFORE.search(before) and _NICKNAME_AFTER.match(after))
-            or (_NICKNAME_LAW_BEFORE.search(before) and _NICKNAME_END.match(after))):
+            or (_NICKNAME_LAW_BEFORE.search(before) and _NICKNAME_END.match(after))
+            or (_CJK_NICKNAME_BEFORE.search(before) and _CJK_NICKNAME_AFTER.match(after))
+            or _AWARD_BEFORE.search(before)):
         return "origin"
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before):
         return "person"
