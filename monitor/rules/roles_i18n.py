@@ -19,7 +19,7 @@ languages the feeds speak, from the text around the mention (a few words either 
   کالیفرنیا"): a venue;
 - an origin: a model or a comparison ("inspirado no modelo norte-americano"), an alignment
   with a country ("Annäherung an Moskau"), a law nicknamed after one ("russische
-  Agentengesetz", in quotation marks), a nickname after a famous place («台北白宮»), a
+  Agentengesetz", in quotation marks), a nickname after a famous place (「台北白宮」), a
   decoration of a state's institution ("з медаллю ФСБ");
 - a place of death: where a person died or was found dead ("В США умер", "morto nos EUA"),
   and a time: an event of a leader's career as a date ("après la victoire de Trump"): venues;
