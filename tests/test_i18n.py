@@ -88,6 +88,11 @@ CHINESE = [
     ("这是美中不足", NONE),
     ("中国选手郑钦文夺冠", NONE),
     ("北京时间10月25日", NONE),
+    # A state medium's commentary column is the state's voice; its byline and name are not.
+    ("【央视快评】推动乡村振兴", CN),
+    ("人民網評：穩中求進", CN),
+    ("央视网消息：女排晋级决赛", NONE),
+    ("福克斯新闻主持人离职", US),
 ]
 JAPANESE = [
     ("ロシアはウクライナに侵攻", RU),
@@ -136,6 +141,7 @@ PERSIAN = [
     ("آمریکای لاتین", NONE),
     ("صدای آمریکا گزارش داد", NONE),
     ("کرم ضد چین و چروک", NONE),  # چین is also a wrinkle
+    ("مجری فاکس‌نیوز از شبکه جدا شد", US),  # an American channel
 ]
 HINDI = [
     ("रूसी राष्ट्रपति पुतिन", RU),
@@ -145,6 +151,8 @@ HINDI = [
     ("लैटिन अमेरिका", NONE),
     ("चीनी के दाम बढ़े", NONE),  # चीनी is also sugar
     ("चीनी सेना की घुसपैठ", CN),
+    ("चुनाव में विपक्ष का 'ट्रंप कार्ड' नहीं चला", NONE),  # the idiom "trump card"
+    ("ट्रंप ने टैरिफ बढ़ाए", US),
 ]
 BENGALI = [
     # Attached case suffixes: -র (of), -কে (to), -য় (in), with ও (also).

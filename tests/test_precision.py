@@ -345,3 +345,21 @@ def test_entertainment_blockers(text: str, expected: list[str]) -> None:
     for m in ENGINE.matcher.find_in(text, "body"):
         out += [CATALOGUE.entities[e].country for e in m.entity_ids]
     assert [c for c in out if c] == expected
+
+
+@pytest.mark.parametrize(("restated", "plain", "country"), [
+    ("Amerika Birleşik Devletleri (ABD) ve Avrupa'da faiz oranları açıldı.",
+     "Amerika Birleşik Devletleri ve Avrupa'da faiz oranları açıldı.", "US"),
+    ("The president flew home from the United States (US) on Monday.",
+     "The president flew home from the United States on Monday.", "US"),
+    ("Россия (РФ) и Казахстан подписали соглашение.", "Россия и Казахстан подписали соглашение.",
+     "RU"),
+])
+def test_a_name_restated_in_brackets_counts_once(restated: str, plain: str,
+                                                 country: str) -> None:
+    """An abbreviation in brackets after the name ("Amerika Birleşik Devletleri (ABD)") is
+    one mention, not two: it does not make a passing country twice as salient."""
+    def salience(text: str) -> float:
+        return ENGINE.analyse("Rates", text).countries[country].salience
+
+    assert salience(restated) == salience(plain)

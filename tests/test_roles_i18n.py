@@ -82,6 +82,8 @@ ROWS = [
     ("미국은 관세를 인상했다", "미국은", S),
     # Hindi, Bengali, Turkish.
     ("रूस में होने वाले ब्रिक्स शिखर सम्मेलन में मोदी जाएंगे", "रूस", VENUE),
+    ("अमेरिकी सेना के पूर्व कमांडर से समझें युद्ध की रणनीति", "अमेरिकी सेना", SOURCE),
+    ("अमेरिकी सेना ने हमला किया", "अमेरिकी सेना", S),
     ("মার্কিন সংবাদমাধ্যম জানিয়েছে", "মার্কিন", SOURCE),
     ("ABD basınına göre görüşme ertelendi.", "ABD", SOURCE),
     ("Moskova'da düzenlenen zirveye katıldı.", "Moskova", VENUE),
@@ -102,9 +104,56 @@ ROWS = [
     ("미국 대통령이 말했다", "미국", S),
     ("আমেরিকার প্রেসিডেন্ট বৈঠক করলেন।", "আমেরিকার", S),
     ("California aprobó una ley de privacidad.", "California", S),
+    # Where a person died or was found dead is a place, not the story (singular verbs: deaths
+    # in a country, plural, are the country's story).
+    ("В США умер известный турецкий писатель.", "США", VENUE),
+    ("O cantor foi encontrado morto em Miami (EUA) no domingo.", "EUA", VENUE),
+    ("ator argentino morre nos EUA aos 70 anos", "EUA", VENUE),
+    ("Der Prediger ist in den USA gestorben.", "USA", VENUE),
+    ("El escritor murió en Estados Unidos a los 90 años.", "Estados Unidos", VENUE),
+    ("前总统在美国病逝。", "美国", VENUE),
+    ("元首相が米国で死去した", "米国", VENUE),
+    ("미국에서 별세했다", "미국에서", VENUE),
+    ("ABD'de hayatını kaybetti.", "ABD", VENUE),
+    ("توفي الداعية في الولايات المتحدة", "الولايات المتحدة", VENUE),
+    ("این مبلغ در آمریکا درگذشت", "آمریکا", VENUE),
+    ("В России погибли десять человек.", "России", S),
+    ("В США умерли от жары сотни человек.", "США", S),
     # A model or a comparison is where an idea comes from, not a subject.
     ("um novo sistema, inspirado no modelo norte-americano", "norte-americano", Role.ORIGIN),
     ("eine Reform nach amerikanischem Vorbild", "amerikanischem", Role.ORIGIN),
+    # An alignment with a country is another's stance; a law nicknamed after a country (in
+    # quotation marks) is a likeness: neither is the country acting.
+    ("Die Opposition kritisiert die Annäherung an Moskau.", "Moskau", Role.ORIGIN),
+    ("L'opposition dénonce le rapprochement avec Moscou.", "Moscou", Role.ORIGIN),
+    ("Оппозиция критикует сближение с Россией.", "Россией", Role.ORIGIN),
+    ('Das Parlament verabschiedet das "russische Gesetz" über Medien.', "russische",
+     Role.ORIGIN),
+    ("Le parlement a adopté la « loi russe » sur les ONG.", "russe", Role.ORIGIN),
+    ("Die russische Regierung plant ein Gesetz.", "russische", S),
+    ("Moskau lehnt die Annäherung ab.", "Moskau", S),
+    # An event of a leader's career as a time: when the story happens, not who acts in it.
+    ("Après la victoire de Trump, l'Union européenne rappelle son soutien à Kiev.", "Trump",
+     VENUE),
+    ("la visite à Kiev depuis l'élection de Donald Trump à la présidentielle américaine",
+     "américaine", VENUE),
+    ("Tras la victoria de Trump, México negocia con Canadá.", "Trump", VENUE),
+    ("После победы Трампа Европа готовится к переговорам.", "Трампа", VENUE),
+    ("Nach dem Wahlsieg von Trump reagiert Berlin gelassen.", "Trump", VENUE),
+    ("Après la victoire, les Etats-Unis ont annoncé des sanctions.", "Etats-Unis", S),
+    ("Trump a promis des tarifs après sa victoire.", "Trump", S),
+    # A nickname after a famous place, a decoration of a state's institution: likenesses.
+    ("歌手買下「台北白宮」豪宅", "白宮", Role.ORIGIN),
+    ("「白宮」回應", "白宮", S),
+    ("Генерал з медаллю ФСБ отримав нову посаду", "ФСБ", Role.ORIGIN),
+    ("ФСБ задержала шпиона", "ФСБ", S),
+    # Supporters of a leader are people described by their allegiance.
+    ("Zwei Trump-Unterstützer stehen im Ring.", "Trump", PERSON),
+    ("Des partisans de Trump ont manifesté.", "Trump", PERSON),
+    ("Сторонники Трампа вышли на улицы.", "Трампа", PERSON),
+    ("Trump will Zölle erhöhen.", "Trump", S),
+    # A place in a sentence about a bout is a venue of the sport.
+    ("Am Samstag steigt der Boxer in Texas in den Ring.", "Texas", PERSON),
 ]
 
 

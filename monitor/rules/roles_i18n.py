@@ -17,7 +17,13 @@ languages the feeds speak, from the text around the mention (a few words either 
 - a university or a hospital: where a person works or is treated ("미국 하와이대 교수",
   "আমেরিকার হাসপাতালে"), or the place a university is named after ("دانشگاه استنفورد
   کالیفرنیا"): a venue;
-- an origin: a model or a comparison ("inspirado no modelo norte-americano").
+- an origin: a model or a comparison ("inspirado no modelo norte-americano"), an alignment
+  with a country ("Annäherung an Moskau"), a law nicknamed after one ("russische
+  Agentengesetz", in quotation marks), a nickname after a famous place (「台北白宮」), a
+  decoration of a state's institution ("з медаллю ФСБ");
+- a place of death: where a person died or was found dead ("В США умер", "morto nos EUA"),
+  and a time: an event of a leader's career as a date ("après la victoire de Trump"): venues;
+- a person: a supporter of a leader ("Trump-Unterstützer", "partisans de Trump").
 
 ``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
 it never decides for English, whose words it does not list.
@@ -65,6 +71,8 @@ _TELLERS_AFTER = re.compile(
     r"|^\S{0,4}\s+(?:अधिकारियों|अधिकारी|मीडिया|सूत्रों|रिपोर्ट|विशेषज्ञ|अखबार|সংবাদমাধ্যম|"
     r"সংবাদ মাধ্যম|গণমাধ্যম|মিডিয়া|কর্মকর্তা|সূত্র|প্রতিবেদন|বিশেষজ্ঞ)"
     r"|^\S{0,4}\s+(?:के अनुसार|के मुताबिक|अनुयायी|অনুযায়ী|সূত্রে)"
+    # who explains: "अमेरिकी सेना के जनरल से समझें" (understand it from a US Army general)
+    r"|^\S{0,4}\s+(?:के|की)\s+(?:\S+\s+){0,2}?से\s+(?:समझें|समझिए|जानें|जानिए)"
     r"|^\S*\s+(?:\S+\s+){0,3}zufolge\b")
 # Who tells, then the mention (Romance, Arabic and Persian adjectives follow the noun):
 # "des responsables américains", "fuentes estadounidenses", "مصادر أمريكية".
@@ -114,6 +122,46 @@ _VENUE_AFTER = re.compile(
     r"|^['’](?:da|de|ta|te|daki|deki)\s+(?:düzenlenen|yapılan|gerçekleştirilen|toplanan|"
     r"düzenlenecek|yapılacak)\b")
 _CJK_AT = re.compile(r"(?:在|于|於)$")
+# Where a person died or was found dead: a place of death, not the story's subject ("В США
+# умер Фетхуллах Гюлен", "encontrado morto nos EUA", "morto em Los Angeles (EUA)", "starb in
+# den USA", "在美国病逝", "米国で死去", "미국에서 별세"). Singular verbs only: "в России
+# погибли десять человек" is a story about Russia.
+_DIED = (r"(?:умер|умерла|скончал\w*|погиб|погибла|найден\w* мертв\w*|найден\w* мёртв\w*|"
+         r"помер|померла|загинув|загинула|starb|stirbt|gestorben|verstorben|tot aufgefunden|"
+         r"mort|morte|décédé\w*|décède|meurt|retrouvé\w* mort\w*|murió|muere|falleció|fallece|"
+         r"hallad\w* muert\w*|encontrad\w* muert\w*|morreu|morre|faleceu|falece|"
+         r"encontrad\w* mort\w*)")
+_DEATH_AT = r"(?:в|во|у|in|im|in den|à|au|aux|en|em|no|na|nos|nas)"  # a preposition of place
+_DEATH_BEFORE = re.compile(
+    r"(?<!\w)" + _DIED + r"(?:\s+[^\s,.;:]+){0,4}?\s+" + _DEATH_AT
+    + r"\s+(?:[^\s(,.;:]+\s+){0,2}?\(?$"
+    r"|(?:توفي|توفيت|مات|ماتت|وفاته|وفاتها)(?:\s+\S+){0,3}?\s+في\s*$", re.IGNORECASE)
+# ... the verb after the place, with a preposition before it ("В США умер", "در آمریکا
+# درگذشت", "在美国病逝"), or after a place whose case ending says where ("ABD'de öldü",
+# "米国で死去", "미국에서 별세", "अमेरिका में निधन").
+_DEATH_AFTER = re.compile(
+    r"^\s+(?:[^\s,.;:]+\s+)?" + _DIED + r"(?!\w)"
+    r"|^\s+(?:درگذشت|فوت کرد|جان باخت)"
+    r"|^[^\s。，,；]{0,4}?(?:去世|逝世|病逝|过世|過世|身亡)", re.IGNORECASE)
+_DEATH_AT_BEFORE = re.compile(r"(?<!\w)(?:" + _DEATH_AT + r"|در)\s+$|(?:在|于|於)$", re.IGNORECASE)
+# An event of a leader's career as a time ("après la victoire de Trump", "depuis la victoire
+# de Donald Trump à la présidentielle américaine", "tras la elección de Trump", "после победы
+# Трампа"): when the story happens, like a dateline, not who acts in it.
+_SINCE = (r"(?:après|depuis|avant|dans|tras|después de|desde|antes de|após|depois d[aeo]|"
+          r"desde|nach|seit|vor|после|с момента|до|після|від часу|з часу)")
+_CAREER = (r"(?:victoire|élection|réélection|retour|investiture|arrivée|victoria|elección|"
+           r"reelección|regreso|llegada|vitória|eleição|reeleição|volta|retorno|chegada|"
+           r"Wahlsieg|Wahl|Wiederwahl|Rückkehr|Amtseinführung|Amtsantritt|"
+           r"побед\w*|избрани\w*|переизбрани\w*|возвращени\w*|инаугураци\w*|приход\w*|"
+           r"перемог\w*|обрання|переобрання|повернення|інавгураці\w*)")
+_TIME_BEFORE = re.compile(
+    r"(?<!\w)" + _SINCE + r"\s+(?:(?:la|le|l['’]|el|a|o|dem|der|den)\s*)?" + _CAREER
+    + r"(?:\s+[^\s,.;:!?«»\"“”]+){0,6}?\s+$", re.IGNORECASE)
+_DEATH_CASE_AFTER = re.compile(
+    r"^['’](?:da|de|ta|te)\s+(?:\S+\s+){0,2}?(?:öldü|hayatını kaybetti|vefat etti)"
+    r"|^で(?:死去|死亡|亡くな)"
+    r"|^\S{0,2}\s?(?:별세|사망했|숨져|숨졌)"
+    r"|^\s+में\s+(?:\S+\s+){0,2}?निधन")
 # A university or a hospital: where a person works or is treated, or the place a university is
 # named after ("미국 하와이대 교수", "আমেরিকার হাসপাতালে", "美国哈佛大学教授", "دانشگاه
 # استنفورد کالیفرنیا", "Universidad de California").
@@ -143,6 +191,7 @@ _MATCH = re.compile(
     r"хоккеист|футболист|баскетбол|олимпийск|NHL|NBA|MLB|NFL|UEFA|FIFA|"
     r"Basketball|Fußball|Olympi|Turnier|Vorrunde|Halbfinale|Viertelfinale|"
     r"\bmatch\b|tournoi|basket-ball|football|olympique|"
+    r"Box(?:kampf|karriere|er\b|en\b|ring)|in den Ring|\bboxe\b|boxeo|бокс|UFC|MMA|"
     r"torneo|fútbol|futebol|baloncesto|basquete|Fórmula 1|F1\b|Copa|"
     r"\bmaç|turnuva|basketbol|futbol|"
     r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
@@ -155,17 +204,45 @@ _MODEL_BEFORE = re.compile(
     r"по примеру|как в|wie in|comme aux|comme en|como en|como nos|como na)"
     r"\s+(?:(?:de|da|do|dos|das|des|du|la|el|los|der|des|)\s*)?$", re.IGNORECASE)
 _MODEL_AFTER = re.compile(r"^\w*\s+(?:Vorbild|Modell|Art)\b")
+# An alignment with a country, another's stance, says where a policy looks, not who acts
+# ("Annäherung an Moskau", "rapprochement avec Moscou", "сближение с Россией").
+_STANCE_BEFORE = re.compile(
+    r"(?<!\w)(?:Annäherung an|Ausrichtung nach|Ausrichtung auf|Hinwendung zu|Orientierung an|"
+    r"Anlehnung an|rapprochement avec|alignement sur|acercamiento a|alineamiento con|"
+    r"aproximação com|alinhamento com|сближени\w* с|ориентаци\w* на|зближенн\w* з|"
+    r"орієнтаці\w* на)\s+(?:(?:das|den|dem|le|la|les|el|la|o|a)\s+)?$", re.IGNORECASE)
+# A law or a model nicknamed after a country, in quotation marks: "russische Agentengesetz",
+# «російський закон», "loi russe": the country names the likeness, not the actor.
+_NICKNAME_BEFORE = re.compile(r"[\"“„«「‚']\s*(?:[^\s\"“”„«»]+\s+)?$")
+_NICKNAME_LAW_BEFORE = re.compile(  # the adjective after the noun: « loi russe »
+    r"[\"“„«‚']\s*(?:[Ll]oi|[Ll]ey|[Ll]ei|[Зз]акон|قانون)\s+(?:[^\s\"“”„«»]+\s+)?$")
+_NICKNAME_END = re.compile(r"^\w*\s*[\"“”»‘']")
+# ... a Chinese or Japanese nickname: a place and a famous name in quotation marks (「台中白宮」,
+# a house in Taichung called its "White House").
+_CJK_NICKNAME_BEFORE = re.compile(r"[「『“\"][^\s「」『』“”\"。，、]{1,4}$")
+_CJK_NICKNAME_AFTER = re.compile(r"^[」』”\"]")
+# A decoration of a state's institution describes whom it decorated ("розвідник з медаллю
+# ФСБ", "Träger des Ordens Russlands"), not the institution acting.
+_AWARD_BEFORE = re.compile(
+    r"(?<!\w)(?:медал\w*|орден\w*|нагород\w*|Medaille|Orden\w*|médaille|medalla|medalha|"
+    r"condecoración|décoration)\s+(?:(?:der|des|de|du|da|do|del|la)\s+)?$")
+_NICKNAME_AFTER = re.compile(
+    r"^\s*(?:[^\s\"“”„«»]+\s+)?\S*?(?:[Gg]esetz|[Zz]акон|[Ll]oi|[Ll]ey|[Ll]ei|[Ll]aw|"
+    r"قانون|[Yy]asa)\w*(?:\s+[^\s\"“”„«»]+)?[\"“”»」‘']")
 _SENTENCE_REACH = 200
 _SENTENCE_STOP = re.compile(r"[.!?。！？]\s")
 _PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
 
 # A demonym naming a person: "американский турист", "touriste américain".
 _PERSON_AFTER = re.compile(
-    r"^\s+(?:турист|студент|гражданин|гражданк|журналист|актер|актёр|актрис|певиц|певец|"
+    r"^-(?:Unterstützer|Anhänger|Fan|Wähler|Gegner|Kritiker|Fans)\w*"
+    r"|^\s+(?:турист|студент|гражданин|гражданк|журналист|актер|актёр|актрис|певиц|певец|"
     r"спортсмен|болельщик|блогер|бизнесмен|рэпер|Tourist|Student|Journalist|Schauspieler|"
     r"Sänger|Sportler|Staatsbürger)\w*", re.IGNORECASE)
 _PERSON_BEFORE = re.compile(
-    r"(?<!\w)(?:touristes?|étudiants?|étudiantes?|journalistes?|ressortissants?|citoyens?|"
+    r"(?<!\w)(?:(?:partisans?|soutiens?|partidarios?|seguidores?|apoiadores?|eleitores?|"
+    r"votantes?|électeurs?|сторонник\w*|сторонниц\w*|прихильник\w*)(?:\s+(?:de|da|do))?"
+    r"|touristes?|étudiants?|étudiantes?|journalistes?|ressortissants?|citoyens?|"
     r"turistas?|estudiantes?|periodistas?|ciudadanos?|ciudadanas?|cidadãos?|cidadãs?|"
     r"jornalistas?|estudantes?)\s+$", re.IGNORECASE)
 
@@ -225,13 +302,24 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
             _VENUE_BEFORE.search(before) or _VENUE_AFTER.match(after)
             or (_CJK_AT.search(before) and _ZH_HELD.match(after))):
         return "venue"
+    if kinds & (_PLACE_KINDS | {"country"}) and (
+            _DEATH_BEFORE.search(before) or _DEATH_CASE_AFTER.match(after)
+            or (_DEATH_AT_BEFORE.search(before) and _DEATH_AFTER.match(after))):
+        return "venue"
     if (kinds & (_PLACE_KINDS | {"country"}) and _INSTITUTION_AFTER.match(after)) or (
             kinds & _PLACE_KINDS and _INSTITUTION_BEFORE.search(before)):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(
             _sentence(text, mention.start, mention.end)):
         return "person"
-    if _MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after):
+    if _TIME_BEFORE.search(before):
+        return "venue"
+    if (_MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
+            or _STANCE_BEFORE.search(before)
+            or (_NICKNAME_BEFORE.search(before) and _NICKNAME_AFTER.match(after))
+            or (_NICKNAME_LAW_BEFORE.search(before) and _NICKNAME_END.match(after))
+            or (_CJK_NICKNAME_BEFORE.search(before) and _CJK_NICKNAME_AFTER.match(after))
+            or _AWARD_BEFORE.search(before)):
         return "origin"
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before):
         return "person"

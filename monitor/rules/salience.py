@@ -162,6 +162,28 @@ def _factors(mentions: list[Mention], fields: Fields | None, catalogue: Catalogu
             for r in roles(mentions, fields, catalogue)]
 
 
+_BRACKET_OPEN = re.compile(r"\s*[(（]\s*")
+_BRACKET_CLOSE = re.compile(r"\s*[)）]")
+
+
+def _restated(mentions: list[Mention], fields: Fields | None) -> set[int]:
+    """Indices of the mentions that only restate the one before in brackets, as an
+    abbreviation or a translation ("Amerika Birleşik Devletleri (ABD)", "the United States
+    (US)", "Российская Федерация (РФ)"): one name said twice counts once."""
+    if fields is None:
+        return set()
+    found: set[int] = set()
+    for i in range(1, len(mentions)):
+        prev, cur = mentions[i - 1], mentions[i]
+        if prev.field != cur.field or not set(prev.entity_ids) & set(cur.entity_ids):
+            continue
+        text = fields.get(cur.field)
+        if (_BRACKET_OPEN.fullmatch(text[prev.end:cur.start])
+                and _BRACKET_CLOSE.match(text, cur.end)):
+            found.add(i)
+    return found
+
+
 def _links(mention: Mention, catalogue: Catalogue) -> dict[str, tuple[float, bool]]:
     """country -> (strongest link, whether it is the country's own entity)."""
     links: dict[str, tuple[float, bool]] = {}
@@ -198,8 +220,11 @@ def country_scores(mentions: list[Mention], catalogue: Catalogue,
     related: dict[str, float] = {}
     body_starts: dict[str, list[int]] = {}
     plain: dict[str, list[str]] = {}  # country -> fields of its plain (subject) mentions
-    for mention, factor in zip(mentions, _factors(mentions, fields, catalogue, params),
-                               strict=True):
+    restated = _restated(mentions, fields)
+    for i, (mention, factor) in enumerate(
+            zip(mentions, _factors(mentions, fields, catalogue, params), strict=True)):
+        if i in restated:
+            continue
         # A mention naming several entities (中俄: China and Russia) counts once per country,
         # with the strongest link among them.
         for country, (link, is_own) in _links(mention, catalogue).items():
