@@ -248,13 +248,27 @@ def country_scores(mentions: list[Mention], catalogue: Catalogue,
     for country, weight in related.items():
         full = country in own and scores[country].salience >= params.related_gate
         scores[country].salience += weight * (1.0 if full else params.related_alone)
-    if fields is not None and any(len(v) >= params.spread_min for v in body_starts.values()):
+    if fields is not None:
+        _body_terms(scores, body_starts, plain, fields, params)
+    return _settled(scores, params)
+
+
+def _body_terms(scores: dict[str, CountryScore], body_starts: dict[str, list[int]],
+                plain: dict[str, list[str]], fields: Fields, params: SalienceParams) -> None:
+    """What the body adds and takes: the spread term, and a lone lead mention over a long
+    body weighed as a body mention."""
+    if any(len(v) >= params.spread_min for v in body_starts.values()):
         _add_spread(scores, body_starts, _units(fields.body), params)
-    if fields is not None and any(v == ["lead"] for v in plain.values()) \
+    if any(v == ["lead"] for v in plain.values()) \
             and len(_units(fields.body)) >= params.lone_lead_units:
         for country, seen in plain.items():
             if seen == ["lead"]:
                 scores[country].salience *= params.body / params.lead
+
+
+def _settled(scores: dict[str, CountryScore], params: SalienceParams
+             ) -> dict[str, CountryScore]:
+    """Each country's verdict against the floor (the threshold, or a share of the top)."""
     top = max((s.salience for s in scores.values()), default=0.0)
     floor = max(params.threshold, min(params.relative * top, params.sure))
     for score in scores.values():
