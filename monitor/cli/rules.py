@@ -107,7 +107,8 @@ def rules_backtest(ctx: click.Context, since: timedelta | None, rule: str | None
         return
     for h in found:
         state = "stored" if h.stored else ("stored now" if apply else "new")
-        click.echo(f"[{h.rule}] {state:<10} {h.title[:80]}\n    {h.url}")
+        click.echo(f"[{one_line(h.rule)}] {state:<10} {one_line(h.title[:80])}\n"
+                   f"    {one_line(h.url)}")
     new = sum(1 for h in found if not h.stored)
     click.echo(f"{len(found)} hits, {new} not stored before"
                + ("; stored them" if apply and new else ""))
