@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from monitor import model
+from monitor.alerts.redact import public_url
 from monitor.app import App
 from monitor.db import articles, entries, feeds
 from monitor.db.models import Feed
@@ -106,7 +107,8 @@ async def poll_feed(app: App, feed: Feed, now: datetime, cycle_started: float | 
         state = decide.not_stored(str(exc), None, answered_at(now, cycle_started), limits(app))
         return PollOutcome(feed.name, ok=False, error=state.error), state
     except Exception as exc:
-        log.exception("poll failed unexpectedly feed=%s url=%s", feed.name, feed.url)
+        log.exception("poll failed unexpectedly feed=%s url=%s", feed.name,
+                      public_url(feed.url))
         failed = Failed(f"internal error: {type(exc).__name__}: {exc}")
         plan = decide.decide_poll(snapshot(feed), failed, None, limits(app),
                                   answered_at(now, cycle_started), random.random())
@@ -140,8 +142,8 @@ async def _fetch(app: App, feed: Feed) -> Fetched | Failed:
     except FetchError as exc:
         return Failed.of(exc)
     if resp.moved_to:
-        log.info("feed moved permanently feed=%s from=%s to=%s", feed.name, feed.url,
-                 resp.moved_to)
+        log.info("feed moved permanently feed=%s from=%s to=%s", feed.name,
+                 public_url(feed.url), public_url(resp.moved_to))
     return Fetched.of(resp)
 
 
@@ -165,8 +167,9 @@ def _log_plan(feed: Feed, plan: PollPlan) -> None:
         log.info("feed unchanged feed=%s status=%s", feed.name, status)
     elif not plan.ok:
         dead = plan.state.dead_reason
-        log.warning("poll failed feed=%s url=%s status=%s error=%r", feed.name, feed.url,
-                    status, error, extra={"fields": {"dead": dead}} if dead else None)
+        log.warning("poll failed feed=%s url=%s status=%s error=%r", feed.name,
+                    public_url(feed.url), status, error,
+                    extra={"fields": {"dead": dead}} if dead else None)
 
 
 def _failed(feed: Feed, plan: PollPlan) -> Polled:
