@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
+
+_BREAKS = {"\u2028", "\u2029", "\x85"}
 
 
 def duration(seconds: float) -> str:
@@ -37,7 +40,14 @@ def megabytes(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
 
 
-def one_line(text: str) -> str:
-    """Untrusted text (a feed's name, an error, a title) on one line: control characters
-    (newlines, escape sequences) become spaces."""
-    return "".join(ch if ch.isprintable() else " " for ch in text)
+def _unsafe(ch: str) -> bool:
+    return ch in _BREAKS or (unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d")
+
+
+def one_line(text: str | None) -> str:
+    """Untrusted text (a feed's name, an error, a title) on one line: each control or format
+    character (newlines, escape sequences, bidi overrides; not U+200D, the emoji joiner) and
+    each line separator becomes a space, one for one (a snippet's offsets stay valid)."""
+    if not text:
+        return ""
+    return "".join(" " if _unsafe(ch) else ch for ch in text)

@@ -10,21 +10,11 @@ may be rendered as a link: only ``http`` and ``https`` with a host.
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import urlsplit
 
-_BREAKS = {"\u2028", "\u2029", "\x85"}
+from monitor.human import one_line
 
-
-def _unsafe(ch: str) -> bool:
-    return ch in _BREAKS or (unicodedata.category(ch) in ("Cc", "Cf") and ch != "\u200d")
-
-
-def one_line(text: str | None) -> str:
-    """``text`` with each control or line-separator character replaced by a space."""
-    if not text:
-        return ""
-    return "".join(" " if _unsafe(ch) else ch for ch in text)
+__all__ = ["host_of", "json_for_terminal", "keep_lines", "link_url", "one_line", "squeeze"]
 
 
 def keep_lines(text: str) -> str:

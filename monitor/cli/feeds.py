@@ -4,7 +4,6 @@ manages and URLs that cannot be feeds exit 2; a page offering feeds to pick from
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from monitor.alerts.safe_text import squeeze
 from monitor.cli.base import _lazy, api, cli, load, print_json, runtime_errors
 from monitor.errors import UsageError
 
@@ -23,7 +23,6 @@ else:
     feeds_api = _lazy("monitor.feeds_api")
 
 F = TypeVar("F", bound=Callable[..., Any])
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 
 
@@ -41,8 +40,9 @@ def usage_errors(fn: F) -> F:
 
 
 def shown(text: str, limit: int = 200) -> str:
-    """Text from a feed, a page or an OPML file as one terminal-safe line (no escapes)."""
-    return " ".join(_UNPRINTABLE.sub(" ", text).split())[:limit]
+    """Text from a feed, a page, an OPML file or a server's error as one terminal-safe line
+    (no escapes, runs of whitespace collapsed), cut to ``limit``."""
+    return squeeze(text)[:limit]
 
 
 @cli.group(invoke_without_command=True)
@@ -63,9 +63,10 @@ def feeds(ctx: click.Context, as_json: bool) -> None:
         nxt = (r["next_check_at"] or ("next poll" if r["last_checked_at"] is None else "-")
                )[:16].replace("T", " ")
         status = r["status"] if r["status"] is not None else "-"
-        name = r["name"] if r["enabled"] else r["name"] + " (off)"
+        name = shown(r["name"]) + ("" if r["enabled"] else " (off)")
         per_week = f"{r['entries_per_week']:.0f}" if r["entries_per_week"] is not None else "-"
-        problem = f"DEAD: {r['dead_reason']}" if r["dead_reason"] else (r["last_error"] or "")
+        problem = shown(f"DEAD: {r['dead_reason']}" if r["dead_reason"]
+                        else r["last_error"] or "")
         click.echo(f"{name[:28]:<28} {status!s:>6} {r['error_count']:>4} {per_week:>6} "
                    f"{r['articles']:>8}  {nxt:<16} {problem[:70]}")
 
@@ -190,10 +191,10 @@ def feeds_poll(ctx: click.Context, name: str, as_json: bool) -> None:
     if as_json:
         print_json(asdict(o))
     elif o.ok:
-        click.echo(f"polled {o.feed}: HTTP {o.status}, {o.entries} entries, {o.new_entries} "
+        click.echo(f"polled {shown(o.feed)}: HTTP {o.status}, {o.entries} entries, {o.new_entries} "
                    f"new, {o.articles} articles, {o.hits} hits, {o.alerts} alerts queued")
     else:
-        click.echo(f"error: polling {o.feed} failed: {o.error}"
+        click.echo(f"error: polling {shown(o.feed)} failed: {shown(o.error or '', 500)}"
                    + (f" (HTTP {o.status})" if o.status else ""), err=True)
     if not o.ok:
         sys.exit(1)
