@@ -59,6 +59,10 @@ PENDING = {1: ParentState("pending", None)}
                  [Send((2,), thread="1700000000.0001", pause=1.0)], id="thread reply"),
     pytest.param([followup(2, 1)], PENDING, SLACK_BOT, [Postpone(2, NOW + PARENT_WAIT)],
                  id="postpone: its alert is not out yet"),
+    # Sent, but the channel gave no id to reply to (Slack's answer had no valid ts, or it was
+    # sent before the channel had threads): nothing to wait for, it would be postponed forever.
+    pytest.param([followup(2, 1)], {1: ParentState("sent", None)}, SLACK_BOT, [Fold(2)],
+                 id="fold: its alert went out without a thread id"),
     pytest.param([story(3), followup(2, 1)], SENT, WEBHOOK, [Fold(2), Send((3,), pause=1.0)],
                  id="follow-ups first"),
     pytest.param([story(1), story(2)], {}, None, [Fail((1, 2), NOT_CONFIGURED)],

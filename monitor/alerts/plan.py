@@ -7,8 +7,9 @@ rest waits for the next round).
 - A digest channel gets all its due alerts as one message (they were queued for the digest's
   hour, ``outbox.next_digest``).
 - A follow-up (a later article of an alerted story) is *folded* (kept, not sent) where the
-  channel has no threads, or its story's alert failed, was folded or is gone; it waits
-  ``PARENT_WAIT`` while that alert is not out yet; otherwise it goes as a thread reply.
+  channel has no threads, or its story's alert failed, was folded, is gone or went out
+  without an id to reply to; it waits ``PARENT_WAIT`` while that alert is not out yet;
+  otherwise it goes as a thread reply.
 - The story alerts go one by one, or up to ``batch_max`` in one message (a burst).
 - Every message keeps the channel's ``min_gap`` after the one before (``pause_left``).
 - A failed send is retried with backoff (``outbox.next_attempt``), or failed for good when the
@@ -130,7 +131,8 @@ def plan_round(alerts: Sequence[Due], parents: Mapping[int, ParentState],
 def _followup(alert: Due, parents: Mapping[int, ParentState], channel: ChannelPolicy,
               now: datetime) -> Step:
     parent = parents.get(alert.parent_id or -1, ParentState("missing"))
-    if not channel.threads or parent.status in GONE:
+    if not channel.threads or parent.status in GONE or (
+            parent.status == "sent" and parent.remote is None):  # no thread to reply in
         return Fold(alert.id)
     if parent.remote is None:  # its story's alert is not out yet: reply once it is
         return Postpone(alert.id, now + PARENT_WAIT)
