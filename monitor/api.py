@@ -23,7 +23,7 @@ from monitor.app import App, open_app
 from monitor.config import Config
 from monitor.config_api import check_rule_sources
 from monitor.db import due, outbox
-from monitor.db.articles import feeds_of_article, prune_article_text
+from monitor.db.articles import feeds_of_articles, prune_article_text
 from monitor.db.dialect import database_size
 from monitor.db.engine import (
     abort_connections,
@@ -342,10 +342,11 @@ def recent_hits(config: Config, since: timedelta | None = None, rule: str | None
     now = now or clock.utcnow()
     with _session(config, read_only=True) as s:
         hits = list_hits(s, now - since if since else None, rule)
+        feeds = feeds_of_articles(s, sorted({h.article_id for h in hits}))
         return [{
             "id": h.id, "rule": h.rule, "severity": h.severity, "score": h.score,
             "created_at": _iso(h.created_at), "title": h.article.title, "url": h.article.url,
-            "feeds": feeds_of_article(s, h.article_id), "evidence": h.evidence.to_json(),
+            "feeds": feeds.get(h.article_id, []), "evidence": h.evidence.to_json(),
         } for h in hits]
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from monitor.api import _session
 from monitor.config import Config
+from monitor.db.articles import feeds_of_articles
 from monitor.db.models import Feed, FeedEntry, Hit
 from monitor.errors import NotFoundError
 from monitor.evidence_model import Evidence, Snippet
@@ -88,7 +89,7 @@ def find_hits(config: Config, query: HitQuery, now: datetime) -> list[HitRow]:
     with _session(config, read_only=True) as s:
         _check_names(s, config, query)
         hits = list(_matching(s, query, now))
-        feeds = _feeds_of(s, {h.article_id for h in hits})
+        feeds = feeds_of_articles(s, sorted({h.article_id for h in hits}))
         return [hit_row(h, feeds.get(h.article_id, [])) for h in hits]
 
 
@@ -131,16 +132,3 @@ def _matching(s: Session, query: HitQuery, now: datetime) -> Iterator[Hit]:
             return
         offset += _PAGE
 
-
-def _feeds_of(s: Session, article_ids: set[int]) -> dict[int, list[str]]:
-    """The names of the feeds that carried each article, sorted."""
-    if not article_ids:
-        return {}
-    rows = s.execute(select(FeedEntry.article_id, Feed.name).distinct()
-                     .join(Feed, Feed.id == FeedEntry.feed_id)
-                     .where(FeedEntry.article_id.in_(sorted(article_ids)))
-                     .order_by(Feed.name))
-    out: dict[int, list[str]] = {}
-    for article_id, name in rows:
-        out.setdefault(article_id, []).append(name)
-    return out

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from monitor.api import _session
 from monitor.config import Config
-from monitor.db.models import Alert, Article, Feed, FeedEntry, Hit, Story
+from monitor.db.articles import feeds_of_articles
+from monitor.db.models import Alert, Article, Hit, Story
 from monitor.errors import NotFoundError
 
 
@@ -86,7 +87,7 @@ def story_timeline(config: Config, story_id: int) -> StoryTimeline:
         articles = list(s.scalars(select(Article).where(Article.story_id == story_id)
                                   .order_by(Article.created_at, Article.id)))
         ids = [a.id for a in articles]
-        feeds = _feeds_of(s, ids)
+        feeds = feeds_of_articles(s, ids)
         rules = _rules_of(s, ids)
         alerts = _alerts_of(s, ids)
         return StoryTimeline(story.id, story.title, story.created_at, [
@@ -100,15 +101,6 @@ def _hint(s: Session) -> str:
     where = "`monitor hits` shows each hit's story id"
     return f"story ids go up to {latest[0]}; {where}" if latest else f"no stories yet; {where}"
 
-
-def _feeds_of(s: Session, ids: list[int]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
-    rows = s.execute(select(FeedEntry.article_id, Feed.name).distinct()
-                     .join(Feed, Feed.id == FeedEntry.feed_id)
-                     .where(FeedEntry.article_id.in_(ids)).order_by(Feed.name))
-    for article_id, name in rows:
-        out.setdefault(article_id, []).append(name)
-    return out
 
 
 def _rules_of(s: Session, ids: list[int]) -> dict[int, list[str]]:

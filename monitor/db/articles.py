@@ -71,15 +71,9 @@ def feeds_and_tags(session: Session, article_ids: Sequence[int]
     return out
 
 
-def feeds_of_article(session: Session, article_id: int) -> list[str]:
-    stmt = (select(Feed.name).join(FeedEntry, FeedEntry.feed_id == Feed.id)
-            .where(FeedEntry.article_id == article_id).distinct().order_by(Feed.name))
-    return list(session.scalars(stmt))
-
-
 def feeds_of_articles(session: Session, article_ids: Sequence[int]) -> dict[int, list[str]]:
-    """``feeds_of_article`` for many articles in one query (an article no feed carries is
-    not among the keys)."""
+    """The names of the feeds that carried each article, sorted, in one query for all of
+    them (an article no feed carries is not among the keys)."""
     if not article_ids:
         return {}
     rows = session.execute(select(FeedEntry.article_id, Feed.name)
