@@ -26,8 +26,9 @@ class NextDue:
 
 
 def succeeded(cycle: CycleReport, sent: DispatchReport) -> bool:
-    """Exit 0 only when every feed polled and no alert failed for good."""
-    return cycle.failed == 0 and sent.failed == 0
+    """Exit 0 only when every feed polled and every alert due was delivered (none failed for
+    good, none waits for a retry after an error: as `alerts dispatch`)."""
+    return cycle.failed == 0 and sent.failed == 0 and sent.retrying == 0
 
 
 def summary_json(cycle: CycleReport, sent: DispatchReport, next_due: NextDue | None

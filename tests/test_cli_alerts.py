@@ -89,3 +89,16 @@ def test_retry_refuses_an_unknown_or_already_sent_alert(tmp_path: Path, web: HTT
     code, out, _ = run(path, "alerts", "dispatch")
     assert code == 0 and out.strip() == "sent 1, retrying 0, failed 0"
     assert len(posts) == 2
+
+
+def test_poll_once_exits_1_when_an_alert_was_not_delivered(tmp_path: Path, web: HTTPServer,
+                                                           slack: HTTPServer) -> None:
+    # "0 when everything asked was done": the feed polled, but its alert is to be retried
+    # after an error, as `alerts dispatch` says with exit 1.
+    _slack(slack, [500])
+    path = _served(tmp_path, web, slack)
+    code, out, err = run(path, "poll", "--once", "--json")
+    assert code == 1, err
+    doc = json.loads(out)
+    assert doc["ok"] is False and doc["feeds_failed"] == 0
+    assert doc["alerts"] == {"sent": 0, "retrying": 1, "failed": 0}
