@@ -274,9 +274,20 @@ def test_outage_retry_counts_from_the_cycle_or_from_now(elapsed: float, retry_in
     assert outage_retry_at(NOW, clock, 300) == NOW + timedelta(seconds=retry_in)
 
 
-@pytest.mark.parametrize(("ok", "status", "outage", "kind"), [
-    (True, 200, False, "ok"), (False, None, True, "outage"), (False, 429, False, "throttled"),
-    (False, 503, False, "throttled"), (False, 500, False, "error"), (False, None, False, "error"),
+@pytest.mark.parametrize(("ok", "status", "outage", "counted", "kind"), [
+    (True, 200, False, True, "ok"), (False, None, True, False, "outage"),
+    (False, 429, False, False, "throttled"),
+    (False, 503, False, False, "throttled"),  # with Retry-After: waited, not counted
+    (False, 503, False, True, "error"),  # without: backed off as an error, counted as one
+    (False, 500, False, True, "error"), (False, None, False, True, "error"),
 ])
-def test_poll_kind(ok: bool, status: int | None, outage: bool, kind: str) -> None:
-    assert poll_kind(ok, status, outage) == kind
+def test_poll_kind(ok: bool, status: int | None, outage: bool, counted: bool,
+                   kind: str) -> None:
+    assert poll_kind(ok, status, outage, counted) == kind
+
+
+def test_poll_kind_follows_the_decider_on_a_503() -> None:
+    for headers, kind in (({"retry-after": "120"}, "throttled"), ({}, "error")):
+        failed = Failed("HTTP 503", 503, 120.0 if headers else None)
+        plan = decide_poll(FeedSnapshot(name="news", url=URL), failed, None, LIMITS, NOW, 0.5)
+        assert poll_kind(plan.ok, plan.state.status, False, plan.state.count_failure) == kind

@@ -246,10 +246,12 @@ def outage_state(state: FeedState, retry_at: datetime) -> FeedState:
                    error=f"network outage? every feed failed: {state.error}")
 
 
-def poll_kind(ok: bool, status: int | None, outage: bool) -> str:
-    """The label a poll is counted under in the metrics."""
+def poll_kind(ok: bool, status: int | None, outage: bool, counted: bool = True) -> str:
+    """The label a poll is counted under in the metrics: ``throttled`` as the decider judged
+    it (a 429, or a 503 with Retry-After: a failure not ``counted``), so that a 503 without
+    Retry-After, backed off as an error, is counted as one."""
     if ok:
         return "ok"
     if outage:
         return "outage"
-    return "throttled" if status in (429, 503) else "error"
+    return "throttled" if status in (429, 503) and not counted else "error"

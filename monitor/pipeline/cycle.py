@@ -153,7 +153,10 @@ class _Group:
                                           self.app.config.scheduler.min_interval)
         outcomes: list[PollOutcome] = []
         records: list[tuple[int, model.FeedState]] = []
+        kinds: list[str] = []
         for feed, outcome, state in results:
+            kinds.append(decide.poll_kind(outcome.ok, outcome.status, outage,
+                                          state is None or state.count_failure))
             if state is not None and outage:
                 state = decide.outage_state(state, retry_at)
                 outcome = replace(outcome, error=state.error)
@@ -165,13 +168,13 @@ class _Group:
         if outage:
             log.error("every feed of the batch failed to connect; not counting it against "
                       "them feeds=%d error=%r", len(results), outcomes[0].error)
-        self._count(outcomes, outage)
+        self._count(outcomes, kinds)
         self.report.outcomes += outcomes
 
-    def _count(self, outcomes: list[PollOutcome], outage: bool) -> None:
+    def _count(self, outcomes: list[PollOutcome], kinds: list[str]) -> None:
         metrics = self.app.metrics
-        for outcome in outcomes:
-            metrics.polls.labels(decide.poll_kind(outcome.ok, outcome.status, outage)).inc()
+        for outcome, kind in zip(outcomes, kinds, strict=True):
+            metrics.polls.labels(kind).inc()
             metrics.articles.inc(outcome.articles)
         if any(o.ok for o in outcomes):
             self.app.polling.last_ok = self.now
