@@ -182,8 +182,8 @@ def poll_feed_now(config: Config, name: str, out: TextIO | None = None,
                                     daemon_running=daemon_running(config))
             feed = await pipeline.run_db(app, _claim, name, at, app.instance,
                                          config.scheduler.lease)
-            if isinstance(feed, str):
-                raise UsageError(feed) if "disabled" in feed else MonitorError(feed)
+            if isinstance(feed, MonitorError):
+                raise feed
             outcome, state = await pipeline.poll_feed(app, feed, at)
             if state is not None:
                 await pipeline.run_db(app, feeds.record_poll, feed.id, state)
@@ -193,16 +193,17 @@ def poll_feed_now(config: Config, name: str, out: TextIO | None = None,
 
 
 def _claim(session: Session, name: str, now: datetime, owner: str, lease: float
-           ) -> Feed | str:
-    """The feed, leased; or why it cannot be polled now."""
+           ) -> Feed | MonitorError:
+    """The feed, leased; or why it cannot be polled now (a disabled feed is a usage error,
+    exit 2; one removed meanwhile or polled by another instance a runtime one, exit 1)."""
     row = feeds.feed_by_name(session, name)
     if row is None:
-        return f"feed {name!r} was removed meanwhile"
+        return MonitorError(f"feed {name!r} was removed meanwhile")
     if not row.enabled:
-        return f"feed {name!r} is disabled: `monitor feeds enable {name}` first"
+        return UsageError(f"feed {name!r} is disabled: `monitor feeds enable {name}` first")
     feed = feeds.claim_feed(session, name, now, owner, lease)
     if feed is None:
-        return f"feed {name!r} is being polled by {row.lease_owner} right now"
+        return MonitorError(f"feed {name!r} is being polled by {row.lease_owner} right now")
     return feed
 
 

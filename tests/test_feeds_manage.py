@@ -6,6 +6,8 @@ what it skipped and why."""
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -233,3 +235,33 @@ def test_add_poll_disable_remove_on_postgresql(tmp_path: Path, web: HTTPServer,
     assert code == 0 and not _feeds(cfg)["mine"]["enabled"]
     code, _, _ = run("--config", cfg, "feeds", "remove", "mine")
     assert code == 0 and _feeds(cfg) == {}
+
+
+def test_poll_of_a_feed_another_instance_is_polling_exits_1_whatever_its_name(
+        tmp_path: Path, web: HTTPServer) -> None:
+    # The reason is told by its kind, not by its words: a name with "disabled" in it once
+    # made "being polled by … right now" a usage error (exit 2).
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from monitor.clock import utcnow
+    from monitor.db import feeds
+
+    web.expect_request("/mine.xml").respond_with_data(rss(ITEMS),
+                                                      content_type="application/rss+xml")
+    cfg = _config(tmp_path, web)
+    code, _, err = run("--config", cfg, "feeds", "add", web.url_for("/mine.xml"),
+                       "--allow-private", "--name", "disabled-desk")
+    assert code == 0, err
+    other = subprocess.Popen(["sleep", "60"])  # a live process on this host holds the lease
+    try:
+        owner = f"{socket.gethostname()}:{other.pid}"
+        engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")
+        with Session(engine) as s, s.begin():
+            assert feeds.claim_feed(s, "disabled-desk", utcnow(), owner, 3600)
+        engine.dispose()
+        code, _, err = run("--config", cfg, "feeds", "poll", "disabled-desk")
+    finally:
+        other.kill()
+        other.wait()
+    assert code == 1 and f"is being polled by {owner} right now" in err, (code, err)
