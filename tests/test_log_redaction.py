@@ -12,7 +12,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from monitor import api
-from monitor.alerts.redact import MASK, public_url
+from monitor.net.log_url import MASK, public_url
 from tests.helpers import make_config
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)

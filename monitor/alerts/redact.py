@@ -4,8 +4,7 @@ A webhook URL is itself a secret (its path carries the token), and servers and H
 echo it back: in exception messages, in a 404 page that repeats the path. ``secrets_of``
 lists every form in which a channel's secrets may appear (raw, percent-encoded, base64);
 ``redact`` removes them from a text before it becomes a ``DeliveryError`` reason, a log line
-or the outbox's ``last_error``. A feed's URL is shown in the log, so ``public_url`` masks what
-in it may be a credential (query values, a userinfo password) and keeps the rest readable.
+or the outbox's ``last_error``. (A feed's URL in a log line: ``monitor.net.log_url``.)
 """
 
 from __future__ import annotations
@@ -15,11 +14,10 @@ import re
 from urllib.parse import quote, unquote, urlsplit
 
 from monitor.config import ChannelConfig
+from monitor.net.log_url import MASK
+from monitor.net.log_url import MIN_PART as _MIN_PART
 
-MASK = "[redacted]"
-_MIN_PART = 6  # path segments and query values this long or longer are treated as tokens
-# Query keys whose value is a credential whatever its length.
-_SECRET_KEY = re.compile(r"token|key|secret|pass|auth|sig|session|code", re.IGNORECASE)
+__all__ = ["MASK", "redact", "secrets_of", "url_secrets"]
 
 
 def _url_forms(url: str) -> set[str]:
@@ -84,29 +82,3 @@ def redact(text: str, secrets: list[str]) -> str:
     pattern = re.compile("|".join(re.escape(s) for s in secrets), re.IGNORECASE)
     return pattern.sub(MASK, text)
 
-
-def _masked_query(query: str) -> str:
-    pairs = []
-    for pair in query.split("&"):
-        key, eq, value = pair.partition("=")
-        secret = eq and (len(value) >= _MIN_PART or _SECRET_KEY.search(key))
-        pairs.append(f"{key}={MASK}" if secret else pair)
-    return "&".join(pairs)
-
-
-def public_url(url: str) -> str:
-    """A feed's URL fit for a log line: each query value that may be a token (one of
-    ``_MIN_PART`` characters or more, or under a key such as ``token`` or ``api_key``) and
-    the userinfo's password masked, the rest as it was. Never raises (nor parses: the URL
-    may not be one ``urlsplit`` accepts)."""
-    head, hash_, fragment = url.partition("#")
-    base, question, query = head.partition("?")
-    scheme, sep, rest = base.partition("://")
-    if sep:
-        netloc, slash, path = rest.partition("/")
-        userinfo, at, host = netloc.rpartition("@")
-        if at and ":" in userinfo:
-            netloc = f"{userinfo.split(':', 1)[0]}:{MASK}@{host}"
-        base = f"{scheme}{sep}{netloc}{slash}{path}"
-    fragment = MASK if len(fragment) >= _MIN_PART else fragment
-    return f"{base}{question}{_masked_query(query) if question else ''}{hash_}{fragment}"

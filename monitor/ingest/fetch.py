@@ -35,6 +35,7 @@ from monitor.net.client import default_headers, guarded_transport, timeout_of, t
 from monitor.net.decode import DecodeError, Decoder, TooLarge, encodings
 from monitor.net.faults import translate
 from monitor.net.guard import check_ip_literal, is_public_address, validate_url
+from monitor.net.log_url import public_url
 
 __all__ = ["Fetcher", "HostGate", "Response", "feed_may_be_private", "fetch",
            "is_public_address", "parse_retry_after"]
@@ -200,7 +201,7 @@ async def fetch(
             OSError, ValueError, UnicodeError, LookupError) as exc:
         raise translate(url, exc) from None
     except Exception as exc:  # a library raising something new must not stop a poll cycle
-        log.exception("unexpected error fetching url=%s", url)
+        log.exception("unexpected error fetching url=%s", public_url(url))
         raise FetchError(url, f"unexpected error: {type(exc).__name__}: {exc}"[:300]) from None
 
 

@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from monitor import model
-from monitor.alerts.redact import public_url
 from monitor.app import App
 from monitor.db import articles, entries, feeds
 from monitor.db.models import Feed
@@ -33,6 +32,7 @@ from monitor.ingest.fetch import feed_may_be_private, fetch
 from monitor.ingest.identity import article_key
 from monitor.ingest.probe import FEED_ACCEPT
 from monitor.ingest.workers import parse_in_pool
+from monitor.net.log_url import public_url
 from monitor.pipeline.articles import article_once, articles_or_fallbacks, due_at, story_signature
 from monitor.rules.engine import Context
 from monitor.stories import Signature
