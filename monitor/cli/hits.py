@@ -11,6 +11,7 @@ import click
 
 from monitor.alerts.safe_text import one_line
 from monitor.cli.base import cli, duration, load, print_json, runtime_errors
+from monitor.human import moment
 
 if TYPE_CHECKING:
     from monitor.hits_api import HitRow
@@ -25,7 +26,8 @@ def _country(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
 
 
 def when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "undated"
+    """``2026-12-02 14:05 UTC`` (``human.moment``), or ``undated``."""
+    return moment(value) if value else "undated"
 
 
 def hit_lines(row: HitRow) -> list[str]:
