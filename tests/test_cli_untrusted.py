@@ -39,8 +39,8 @@ def test_feeds_add_choices_show_link_titles_on_one_line(tmp_path: Path,
     assert "\u2028" not in out and "\u202e" not in out
 
 
-def test_feeds_listing_and_poll_show_a_feed_error_on_one_line(tmp_path: Path,
-                                                            web: HTTPServer) -> None:
+def test_feeds_listing_shows_a_feed_error_on_one_line(tmp_path: Path,
+                                                     web: HTTPServer) -> None:
     # A server's words in the stored error (what an error may quote is not ours to bound).
     web.expect_request("/a.xml").respond_with_data("down", status=500)
     path = write_config(tmp_path, [{"name": "outlet-a", "url": web.url_for("/a.xml")}])
