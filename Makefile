@@ -34,7 +34,7 @@ demo: install
 test: install-dev
 	$(BIN)/ruff check monitor tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lint: install-dev
 	$(BIN)/ruff check monitor tests bench
