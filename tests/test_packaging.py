@@ -27,7 +27,9 @@ def _install_or_skip(args: list[str], cwd: Path, env: dict[str, str]) -> None:
     """pip reaches the package registry (its cache first); without one, skip (fail in CI)."""
     result = _run(args, cwd, env)
     if result.returncode != 0:
-        message = f"{' '.join(args[:4])} failed:\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
+        message = (f"cannot install the wheel into a fresh venv (is a package index or pip's "
+                   f"cache reachable?): {' '.join(args[:4])} failed:\n"
+                   f"{result.stdout[-2000:]}{result.stderr[-3000:]}")
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
