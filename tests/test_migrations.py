@@ -15,9 +15,10 @@ def test_upgrade_head_and_no_drift(db_url: str) -> None:
     try:
         upgrade(engine)
         upgrade(engine)  # idempotent
-        assert current_revision(engine) == "0004"
+        assert current_revision(engine) == "0005"
         tables = set(inspect(engine).get_table_names())
-        assert {"feeds", "articles", "feed_entries", "hits", "alerts"} <= tables
+        assert {"feeds", "articles", "feed_entries", "hits", "alerts", "users", "marks",
+                "saved_searches", "stored_rules"} <= tables
         with engine.connect() as conn:
             ctx = MigrationContext.configure(conn, opts={"compare_type": True})
             diff = compare_metadata(ctx, Base.metadata)

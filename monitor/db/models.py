@@ -210,3 +210,70 @@ class Alert(Base):
     sent_at: Mapped[datetime | None]
 
     hit: Mapped[Hit] = relationship()
+
+
+class User(Base):
+    """A person who may use the web desk: a name, an argon2 hash of the password (never the
+    password) and, optionally, the SHA-256 of an API token for the JSON endpoints."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+
+class Mark(Base):
+    """An analyst's judgement of a story (``hit_id`` null) or of one hit: ``relevant``,
+    ``false_positive`` (with a ``reason``), ``starred`` or ``note``. Marks are never deleted:
+    undoing one sets ``undone_at``/``undone_by``, so who judged what, and when, is kept."""
+
+    __tablename__ = "marks"
+    __table_args__ = (Index("ix_marks_story_id_kind", "story_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    hit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("hits.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # relevant|false_positive|starred|note
+    # for false_positive: wrong_entity|passing_mention|off_topic|duplicate|bad_source
+    reason: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    user: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    undone_at: Mapped[datetime | None]
+    undone_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class SavedSearch(Base):
+    """A search of the desk kept by name (the story list's query string: facets and query);
+    each one is also an Atom feed and a JSON endpoint of its hits."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    params: Mapped[str] = mapped_column(Text, default="")  # URL query string, e.g. rule=x&q=…
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+
+
+class StoredRule(Base):
+    """A rule saved from the rule workbench, in the same schema as a ``rules:`` item of
+    ``config.yaml``; enabled ones run beside the config's rules and are reloaded without a
+    restart (``version`` grows at every save)."""
+
+    __tablename__ = "stored_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
