@@ -141,3 +141,13 @@ class UnknownFeedError(UsageError):
     def __init__(self, name: str, close: list[str]) -> None:
         self.name, self.close = name, close
         super().__init__(f"no feed named {name!r} in the config", close)
+
+
+class UserError(UsageError):
+    """A desk user cannot be added or changed as asked (a name taken, an empty password)."""
+
+
+class DeskError(MonitorError):
+    """The web desk cannot start as configured (a public address without users): exit 2."""
+
+    exit_code = 2

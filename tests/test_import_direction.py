@@ -44,6 +44,9 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("monitor.api",),
     ("monitor.alerts_api", "monitor.feeds_api", "monitor.hits_api", "monitor.story_api",
      "monitor.rules_api", "monitor.demo", "monitor.status_text"),
+    # The analyst's desk: its Python API (stories, marks, the workbench), then its web pages.
+    ("monitor.desk",),
+    ("monitor.web",),
     # The command line, and ``python -m monitor``.
     ("monitor.cli",),
     ("monitor.__main__",),
