@@ -1,0 +1,326 @@
+"""The desk's story list: one row per story that has hits, newest first, filtered by facets,
+review state, time and a free-text query, paged by keyset; and the facet counts under a filter.
+
+The list is driven by ``stories.created_at`` (indexed: "first seen"), newest first, keyset
+``(created_at, id)``; every facet is an ``EXISTS`` over the story's articles
+(``ix_articles_story_id``) and their hits (``uq_hits_article_id``), so a page reads about as
+many stories as it shows. Countries and entities live in the hits' evidence (JSON): SQL keeps
+the stories whose evidence names the code (``LIKE``, portable), and Python checks it means
+what the facet says (the story is *about* that country; the entity is among those counted).
+Facet counts are over the newest ``FACET_LIMIT`` stories that match (``FacetCounts.capped``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Select, String, and_, cast, exists, func, or_, select, type_coerce
+from sqlalchemy.orm import Session
+
+from monitor.db.models import Article, Feed, FeedEntry, Hit, Mark, Story
+from monitor.desk.filters import Cursor, StoryFilter
+from monitor.desk.textquery import ArticleText, QueryScan, QueryTools, matching_stories
+
+FACET_LIMIT = 2000  # stories counted for the facets (the newest that match)
+SEVERITIES = ("low", "medium", "high")
+REVIEW_KINDS = ("relevant", "false_positive", "starred")  # a "note" is no verdict
+BATCH = 200  # stories read at a time when Python has to check countries or entities
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """One story of the list."""
+
+    id: int
+    headline: str
+    first_seen: datetime
+    articles: int
+    outlets: int
+    rules: tuple[str, ...]
+    countries: tuple[tuple[str, float], ...]  # (code, salience), most salient first
+    severity: str  # the highest of its hits'
+    review: str  # unreviewed | relevant | false_positive | starred
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "headline": self.headline,
+                "first_seen": self.first_seen.isoformat(), "articles": self.articles,
+                "outlets": self.outlets, "rules": list(self.rules),
+                "countries": [{"code": c, "salience": s} for c, s in self.countries],
+                "severity": self.severity, "review": self.review}
+
+
+@dataclass(frozen=True)
+class StoryPage:
+    rows: tuple[StoryRow, ...]
+    next: Cursor | None  # the next page's cursor, or None on the last page
+    scan: QueryScan | None  # how far the free-text query read (None without one)
+
+
+@dataclass(frozen=True)
+class FacetCounts:
+    """Stories per value of each facet, under the filter; ``capped`` when more than
+    ``FACET_LIMIT`` stories match and only the newest were counted."""
+
+    rule: tuple[tuple[str, int], ...]
+    country: tuple[tuple[str, int], ...]
+    entity: tuple[tuple[str, int], ...]
+    entity_names: dict[str, str]
+    outlet: tuple[tuple[str, int], ...]
+    tag: tuple[tuple[str, int], ...]
+    lang: tuple[tuple[str, int], ...]
+    review: tuple[tuple[str, int], ...]
+    stories: int
+    capped: bool
+    scan: QueryScan | None
+
+    def as_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {name: dict(getattr(self, name)) for name in
+                               ("rule", "country", "entity", "outlet", "tag", "lang",
+                                "review")}
+        return {**out, "entity_names": self.entity_names, "stories": self.stories,
+                "capped": self.capped}
+
+
+@dataclass
+class _Facts:
+    """What the list and the facets need to know of one story."""
+
+    headline: str
+    first_seen: datetime
+    articles: set[int]
+    feeds: set[str]
+    tags: set[str]
+    langs: set[str]
+    rules: set[str]
+    about: set[str]
+    salience: dict[str, float]
+    entities: dict[str, str]  # id -> name
+    severity: int
+    review: str
+
+
+# ---- SQL --------------------------------------------------------------------------------------
+
+def _story_hit(*conditions: Any) -> Any:
+    """EXISTS a hit of the story's articles meeting ``conditions``."""
+    return exists(select(1).select_from(Hit).join(Article, Article.id == Hit.article_id)
+                  .where(Article.story_id == Story.id, *conditions))
+
+
+def _story_entry(*conditions: Any) -> Any:
+    return exists(select(1).select_from(FeedEntry).join(Article, Article.id == FeedEntry.article_id)
+                  .where(Article.story_id == Story.id, *conditions))
+
+
+def _review_condition(state: str) -> Any:
+    def verdict(kind: Any, *more: Any) -> Any:
+        return exists(select(1).select_from(Mark).where(
+            Mark.story_id == Story.id, kind, Mark.undone_at.is_(None), *more))
+
+    if state == "unreviewed":
+        return ~verdict(Mark.kind.in_(REVIEW_KINDS))
+    later = Mark.__table__.alias("later")
+    newer = exists(select(1).select_from(later).where(
+        later.c.story_id == Story.id, later.c.kind.in_(REVIEW_KINDS),
+        later.c.undone_at.is_(None),
+        or_(later.c.created_at > Mark.created_at,
+            and_(later.c.created_at == Mark.created_at, later.c.id > Mark.id))))
+    return verdict(Mark.kind == state, ~newer)
+
+
+def _evidence_names(value: str) -> Any:
+    """The hit's evidence names ``value`` as a JSON string (checked in Python after)."""
+    return cast(type_coerce(Hit.evidence, JSON), String).like(f'%"{value}"%')
+
+
+def candidates(session: Session, flt: StoryFilter, now: datetime) -> Select[Any]:
+    """Stories with hits meeting the filter's SQL part (all but the Python checks of
+    countries and entities, and the free-text query), newest first."""
+    since, until = flt.window(now)
+    sql = select(Story.id, Story.created_at).where(_story_hit())
+    if since is not None:
+        sql = sql.where(Story.created_at >= since)
+    if until is not None:
+        sql = sql.where(Story.created_at < until)
+    sql = sql.where(*(_story_hit(Hit.rule == r) for r in flt.rule))
+    sql = sql.where(*(_story_hit(_evidence_names(v)) for v in (*flt.country, *flt.entity)))
+    for outlet in flt.outlet:
+        sql = sql.where(_story_entry(FeedEntry.feed_id.in_(
+            select(Feed.id).where(Feed.name == outlet))))
+    if flt.tag:
+        tagged = _feeds_by_tag(session)
+        sql = sql.where(*(_story_entry(FeedEntry.feed_id.in_(tagged.get(t, [-1])))
+                          for t in flt.tag))
+    sql = sql.where(*(exists(select(1).select_from(Article).where(
+        Article.story_id == Story.id, Article.language == lang)) for lang in flt.lang))
+    if flt.review:
+        sql = sql.where(_review_condition(flt.review))
+    return sql.order_by(Story.created_at.desc(), Story.id.desc())
+
+
+def _after(sql: Select[Any], cursor: Cursor | None) -> Select[Any]:
+    if cursor is None:
+        return sql
+    return sql.where(or_(Story.created_at < cursor.first_seen,
+                         and_(Story.created_at == cursor.first_seen, Story.id < cursor.id)))
+
+
+def _feeds_by_tag(session: Session) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for feed_id, tags in session.execute(select(Feed.id, Feed.tags)):
+        for tag in tags or []:
+            out.setdefault(str(tag), []).append(feed_id)
+    return out
+
+
+def _query_scan(session: Session, sql: Select[Any], tools: QueryTools, text: str,
+                ) -> tuple[set[int], QueryScan]:
+    """The stories of ``sql`` that the free-text query matches (bounded: see textquery)."""
+    query = tools.compile(text)
+    ids = sql.with_only_columns(Story.id).order_by(None)
+    rows = session.execute(
+        select(Article.story_id, Article.title, Article.summary, Article.text)
+        .where(Article.story_id.in_(ids))
+        .order_by(Article.created_at.desc(), Article.id.desc()).limit(tools.scan_limit + 1))
+    texts = (ArticleText(r.story_id, r.title, r.summary, r.text) for r in rows)
+    return matching_stories(tools, query, texts, tools.scan_limit)
+
+
+# ---- facts of stories ---------------------------------------------------------------------------
+
+def _facts(session: Session, ids: Sequence[int]) -> dict[int, _Facts]:
+    """Everything the rows and facets show, for the stories ``ids``, in four queries."""
+    if not ids:
+        return {}
+    facts = {sid: _Facts(title, at, set(), set(), set(), set(), set(), set(), {}, {}, 0,
+                         "unreviewed")
+             for sid, title, at in session.execute(
+                 select(Story.id, Story.title, Story.created_at).where(Story.id.in_(ids)))}
+    feeds = {fid: (name, tags or []) for fid, name, tags in
+             session.execute(select(Feed.id, Feed.name, Feed.tags))}
+    for sid, aid, lang, fid in session.execute(
+            select(Article.story_id, Article.id, Article.language, FeedEntry.feed_id)
+            .outerjoin(FeedEntry, FeedEntry.article_id == Article.id)
+            .where(Article.story_id.in_(ids))):
+        f = facts[sid]
+        f.articles.add(aid)
+        if lang:
+            f.langs.add(lang)
+        if fid in feeds:
+            f.feeds.add(feeds[fid][0])
+            f.tags.update(str(t) for t in feeds[fid][1])
+    for sid, rule, severity, evidence in session.execute(
+            select(Article.story_id, Hit.rule, Hit.severity, type_coerce(Hit.evidence, JSON))
+            .join(Article, Article.id == Hit.article_id).where(Article.story_id.in_(ids))):
+        _add_hit(facts[sid], rule, severity, evidence)
+    _add_reviews(session, facts)
+    return facts
+
+
+def _add_hit(f: _Facts, rule: str, severity: str, evidence: Any) -> None:
+    f.rules.add(rule)
+    f.severity = max(f.severity, SEVERITIES.index(severity) if severity in SEVERITIES else 0)
+    if not isinstance(evidence, dict):
+        return
+    f.about.update(str(c) for c in evidence.get("about") or [])
+    for code, country in (evidence.get("countries") or {}).items():
+        if not isinstance(country, dict):
+            continue
+        salience = float(country.get("salience") or 0.0)
+        f.salience[code] = max(salience, f.salience.get(code, 0.0))
+        for entity in country.get("entities") or []:
+            if isinstance(entity, dict) and entity.get("id"):
+                f.entities[str(entity["id"])] = str(entity.get("name") or entity["id"])
+
+
+def _add_reviews(session: Session, facts: dict[int, _Facts]) -> None:
+    """Each story's review state: its latest mark that is a verdict and not undone."""
+    for sid, kind in session.execute(
+            select(Mark.story_id, Mark.kind)
+            .where(Mark.story_id.in_(list(facts)), Mark.kind.in_(REVIEW_KINDS),
+                   Mark.undone_at.is_(None))
+            .order_by(Mark.created_at, Mark.id)):
+        facts[sid].review = kind  # the latest wins
+
+
+def _keeps(flt: StoryFilter, f: _Facts) -> bool:
+    """The facets SQL cannot check exactly: about each country, naming each entity."""
+    return all(c in f.about for c in flt.country) and all(e in f.entities for e in flt.entity)
+
+
+def _row(sid: int, f: _Facts) -> StoryRow:
+    countries = tuple(sorted(((c, round(s, 3)) for c, s in f.salience.items()),
+                             key=lambda cs: (-cs[1], cs[0])))
+    return StoryRow(sid, f.headline, f.first_seen, len(f.articles), len(f.feeds),
+                    tuple(sorted(f.rules)), countries, SEVERITIES[f.severity], f.review)
+
+
+# ---- the list and the facets --------------------------------------------------------------------
+
+def _matching(session: Session, flt: StoryFilter, now: datetime, tools: QueryTools | None,
+              after: Cursor | None, want: int,
+              ) -> tuple[list[tuple[int, _Facts]], bool, QueryScan | None]:
+    """Up to ``want`` matching stories after ``after`` with their facts, newest first, and
+    whether more match."""
+    sql = candidates(session, flt, now)
+    scan = None
+    if flt.q:
+        found, scan = _query_scan(session, sql, tools or QueryTools(), flt.q)
+        sql = sql.where(Story.id.in_(sorted(found)))
+    checked = bool(flt.country or flt.entity)
+    out: list[tuple[int, _Facts]] = []
+    cursor = after
+    batch = max(BATCH, want + 1) if checked else want + 1
+    while True:
+        page = session.execute(_after(sql, cursor).limit(batch)).all()
+        facts = _facts(session, [r.id for r in page])
+        for r in page:
+            if not checked or _keeps(flt, facts[r.id]):
+                out.append((r.id, facts[r.id]))
+                if len(out) > want:
+                    return out[:want], True, scan
+        if len(page) < batch:
+            return out, False, scan
+        cursor = Cursor(page[-1].created_at, page[-1].id)
+
+
+def list_stories(session: Session, flt: StoryFilter, *, after: Cursor | None = None,
+                 limit: int = 50, now: datetime, tools: QueryTools | None = None) -> StoryPage:
+    """A page of the story list: ``limit`` stories after ``after``, newest first, and the
+    next page's cursor. ``tools`` compile and run ``flt.q`` (a ``QuerySyntaxError`` when it
+    does not parse)."""
+    found, more, scan = _matching(session, flt, now, tools, after, limit)
+    rows = tuple(_row(sid, f) for sid, f in found)
+    last = rows[-1] if rows else None
+    cursor = Cursor(last.first_seen, last.id) if more and last else None
+    return StoryPage(rows, cursor, scan)
+
+
+def _counted(values: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    counts: dict[str, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def facet_counts(session: Session, flt: StoryFilter, *, now: datetime,
+                 tools: QueryTools | None = None) -> FacetCounts:
+    """How many of the stories under ``flt`` have each rule, country (about), entity,
+    outlet, tag, language and review state."""
+    found, capped, scan = _matching(session, flt, now, tools, None, FACET_LIMIT)
+    facts = [f for _sid, f in found]
+    names: dict[str, str] = {}
+    for f in facts:
+        names.update(f.entities)
+    return FacetCounts(
+        rule=_counted(r for f in facts for r in f.rules),
+        country=_counted(c for f in facts for c in f.about),
+        entity=_counted(e for f in facts for e in f.entities), entity_names=names,
+        outlet=_counted(o for f in facts for o in f.feeds),
+        tag=_counted(t for f in facts for t in f.tags),
+        lang=_counted(lang for f in facts for lang in f.langs),
+        review=_counted(f.review for f in facts), stories=len(facts), capped=capped,
+        scan=scan)
