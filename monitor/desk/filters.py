@@ -8,6 +8,7 @@ import binascii
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from monitor.errors import UsageError
@@ -53,13 +54,15 @@ class StoryFilter:
         if facet == "review":
             return replace(self, review=value)
         current: tuple[str, ...] = getattr(self, facet)
-        return self if value in current else replace(self, **{facet: (*current, value)})
+        changes: dict[str, Any] = {facet: (*current, value)}
+        return self if value in current else replace(self, **changes)
 
     def removing(self, facet: str, value: str) -> StoryFilter:
         if facet == "review":
             return replace(self, review=None)
         current: tuple[str, ...] = getattr(self, facet)
-        return replace(self, **{facet: tuple(v for v in current if v != value)})
+        changes: dict[str, Any] = {facet: tuple(v for v in current if v != value)}
+        return replace(self, **changes)
 
     def has(self, facet: str, value: str) -> bool:
         if facet == "review":
@@ -74,9 +77,9 @@ def _time(name: str, value: str) -> datetime:
     try:
         at = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
+        span = " or a span back from now (24h, 7d, 2w)" if name == "since" else ""
         raise FilterError(f"{name}={value!r} is not a time: give an ISO date or time "
-                          "(2026-01-05, 2026-01-05T12:00Z)" +
-                          (" or a span back from now (24h, 7d, 2w)" if name == "since" else ""))
+                          f"(2026-01-05, 2026-01-05T12:00Z){span}") from None
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
@@ -125,10 +128,7 @@ def from_query(query: str) -> StoryFilter:
 
 def _span(value: timedelta) -> str:
     seconds = int(value.total_seconds())
-    for unit, size in (("w", 604800), ("d", 86400)):
-        if seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds // 3600}h"
+    return f"{seconds // 86400}d" if seconds % 86400 == 0 else f"{seconds // 3600}h"
 
 
 def to_query(flt: StoryFilter) -> str:

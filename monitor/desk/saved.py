@@ -111,7 +111,7 @@ def saved_hits(session: Session, saved: Saved, *, now: datetime,
     out = []
     for hit, story_id, title, url in rows:
         ev = hit.evidence
-        out.append(FeedHit(hit.id, story_id, hit.rule, hit.severity, title, url,
+        out.append(FeedHit(hit.id, story_id or 0, hit.rule, hit.severity, title, url,
                            hit.created_at, ev.clause if ev else "",
                            ev.snippets[0].text if ev and ev.snippets else ""))
     return out

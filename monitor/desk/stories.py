@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Select, String, and_, cast, exists, func, or_, select, type_coerce
+from sqlalchemy import JSON, Select, String, and_, cast, exists, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from monitor.db.models import Article, Feed, FeedEntry, Hit, Mark, Story
@@ -136,11 +136,11 @@ def _evidence_names(value: str) -> Any:
     return cast(type_coerce(Hit.evidence, JSON), String).like(f'%"{value}"%')
 
 
-def candidates(session: Session, flt: StoryFilter, now: datetime) -> Select[Any]:
+def candidates(session: Session, flt: StoryFilter, now: datetime) -> Select[int, datetime]:
     """Stories with hits meeting the filter's SQL part (all but the Python checks of
     countries and entities, and the free-text query), newest first."""
     since, until = flt.window(now)
-    sql = select(Story.id, Story.created_at).where(_story_hit())
+    sql: Select[int, datetime] = select(Story.id, Story.created_at).where(_story_hit())
     if since is not None:
         sql = sql.where(Story.created_at >= since)
     if until is not None:
@@ -161,7 +161,7 @@ def candidates(session: Session, flt: StoryFilter, now: datetime) -> Select[Any]
     return sql.order_by(Story.created_at.desc(), Story.id.desc())
 
 
-def _after(sql: Select[Any], cursor: Cursor | None) -> Select[Any]:
+def _after(sql: Select[int, datetime], cursor: Cursor | None) -> Select[int, datetime]:
     if cursor is None:
         return sql
     return sql.where(or_(Story.created_at < cursor.first_seen,
@@ -176,7 +176,7 @@ def _feeds_by_tag(session: Session) -> dict[str, list[int]]:
     return out
 
 
-def _query_scan(session: Session, sql: Select[Any], tools: QueryTools, text: str,
+def _query_scan(session: Session, sql: Select[int, datetime], tools: QueryTools, text: str,
                 ) -> tuple[set[int], QueryScan]:
     """The stories of ``sql`` that the free-text query matches (bounded: see textquery)."""
     query = tools.compile(text)
@@ -205,7 +205,7 @@ def _facts(session: Session, ids: Sequence[int]) -> dict[int, _Facts]:
             select(Article.story_id, Article.id, Article.language, FeedEntry.feed_id)
             .outerjoin(FeedEntry, FeedEntry.article_id == Article.id)
             .where(Article.story_id.in_(ids))):
-        f = facts[sid]
+        f = facts[sid or 0]
         f.articles.add(aid)
         if lang:
             f.langs.add(lang)
@@ -215,7 +215,7 @@ def _facts(session: Session, ids: Sequence[int]) -> dict[int, _Facts]:
     for sid, rule, severity, evidence in session.execute(
             select(Article.story_id, Hit.rule, Hit.severity, type_coerce(Hit.evidence, JSON))
             .join(Article, Article.id == Hit.article_id).where(Article.story_id.in_(ids))):
-        _add_hit(facts[sid], rule, severity, evidence)
+        _add_hit(facts[sid or 0], rule, severity, evidence)
     _add_reviews(session, facts)
     return facts
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from aiohttp import web
 
-from monitor.web import auth
+from monitor.web import auth, saved, stories
 from monitor.web.desk import DESK, Desk
 from monitor.web.render import TEMPLATES, make_environment
 
 STATIC = Path(__file__).with_name("static")
-PAGES: tuple[web.RouteTableDef, ...] = (auth.routes,)
+PAGES: tuple[web.RouteTableDef, ...] = (auth.routes, stories.routes, saved.routes)
 
 
 def make_desk_app(desk: Desk) -> web.Application:
@@ -22,6 +22,7 @@ def make_desk_app(desk: Desk) -> web.Application:
                           client_max_size=1024 * 1024)
     app[DESK] = desk
     app[TEMPLATES] = make_environment()
+    app[stories.TOOLS] = stories.query_tools(desk)  # the catalogue, loaded once
     for page in PAGES:
         app.add_routes(page)
     app.router.add_static("/static/", STATIC, append_version=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -32,6 +33,7 @@ SESSION_MAX_AGE = 12 * 3600  # seconds
 PUBLIC = frozenset({"/login", "/healthz", "/metrics"})
 PUBLIC_PREFIXES = ("/static/",)
 TOKEN_PATHS = ("/api/", "/saved/")  # where an API token is accepted
+FEED_TOKEN_PATH = re.compile(r"^/saved/[^/]+\.atom$")  # also as ?token= (feed readers)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -70,7 +72,17 @@ def is_public(path: str) -> bool:
 def _bearer(request: web.Request) -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return query_token(request)
+
+
+def query_token(request: web.Request) -> str | None:
+    """``?token=`` on a GET of a saved search's Atom feed, and nowhere else: a feed reader
+    cannot always send a header (the token is then in the reader's URL; use one per reader)."""
+    if request.method == "GET" and FEED_TOKEN_PATH.match(request.path):
+        return request.query.get("token") or None
+    return None
 
 
 def _token_user(desk: Desk, token: str) -> str | None:
