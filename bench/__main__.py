@@ -6,6 +6,7 @@ import logging
 
 from bench import (
     alert_latency,
+    desk_pages,
     eval_fulltext,
     fetch_throughput,
     pipeline_throughput,
@@ -21,6 +22,7 @@ def main() -> None:
     pipeline_throughput.main()
     fetch_throughput.main()
     alert_latency.main()
+    desk_pages.main([])
     soak.main()  # 30 minutes; BENCH_SOAK_MINUTES=5 make bench for a shorter run
 
 

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Select, String, and_, cast, exists, or_, select, type_coerce
+from sqlalchemy import JSON, Select, String, and_, cast, exists, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from monitor.db.models import Article, Feed, FeedEntry, Hit, Mark, Story
 from monitor.desk.filters import Cursor, StoryFilter
 from monitor.desk.textquery import ArticleText, QueryScan, QueryTools, matching_stories
 
-FACET_LIMIT = 2000  # stories counted for the facets (the newest that match)
+FACET_LIMIT = 500  # stories counted for the facets (the newest that match)
 SEVERITIES = ("low", "medium", "high")
 REVIEW_KINDS = ("relevant", "false_positive", "starred")  # a "note" is no verdict
 BATCH = 200  # stories read at a time when Python has to check countries or entities
@@ -136,6 +136,19 @@ def _evidence_names(value: str) -> Any:
     return cast(type_coerce(Hit.evidence, JSON), String).like(f'%"{value}"%')
 
 
+def _evidence_about(dialect: str, code: str, n: int) -> Any:
+    """The hit's evidence is about country ``code``: exact with the JSON functions of SQLite
+    and PostgreSQL (``json_each``, ``jsonb_exists``), else the portable ``LIKE``."""
+    name = f"about_{n}"
+    if dialect == "sqlite":
+        return text(f"EXISTS (SELECT 1 FROM json_each(hits.evidence, '$.about') AS j "
+                    f"WHERE j.value = :{name})").bindparams(**{name: code})
+    if dialect == "postgresql":
+        return text(f"jsonb_exists(CAST(hits.evidence AS jsonb) -> 'about', :{name})"
+                    ).bindparams(**{name: code})
+    return _evidence_names(code)
+
+
 def candidates(session: Session, flt: StoryFilter, now: datetime) -> Select[int, datetime]:
     """Stories with hits meeting the filter's SQL part (all but the Python checks of
     countries and entities, and the free-text query), newest first."""
@@ -146,7 +159,10 @@ def candidates(session: Session, flt: StoryFilter, now: datetime) -> Select[int,
     if until is not None:
         sql = sql.where(Story.created_at < until)
     sql = sql.where(*(_story_hit(Hit.rule == r) for r in flt.rule))
-    sql = sql.where(*(_story_hit(_evidence_names(v)) for v in (*flt.country, *flt.entity)))
+    dialect = session.get_bind().dialect.name
+    sql = sql.where(*(_story_hit(_evidence_about(dialect, c, n))
+                      for n, c in enumerate(flt.country)))
+    sql = sql.where(*(_story_hit(_evidence_names(e)) for e in flt.entity))
     for outlet in flt.outlet:
         sql = sql.where(_story_entry(FeedEntry.feed_id.in_(
             select(Feed.id).where(Feed.name == outlet))))
@@ -247,7 +263,7 @@ def _add_reviews(session: Session, facts: dict[int, _Facts]) -> None:
 
 
 def _keeps(flt: StoryFilter, f: _Facts) -> bool:
-    """The facets SQL cannot check exactly: about each country, naming each entity."""
+    """The facets SQL may not check exactly: about each country, naming each entity."""
     return all(c in f.about for c in flt.country) and all(e in f.entities for e in flt.entity)
 
 
@@ -273,7 +289,8 @@ def _matching(session: Session, flt: StoryFilter, now: datetime, tools: QueryToo
     checked = bool(flt.country or flt.entity)
     out: list[tuple[int, _Facts]] = []
     cursor = after
-    batch = max(BATCH, want + 1) if checked else want + 1
+    # Countries are exact in SQL on SQLite and PostgreSQL; entity ids only pre-selected.
+    batch = max(BATCH, want + 1) if flt.entity else want + 1
     while True:
         page = session.execute(_after(sql, cursor).limit(batch)).all()
         facts = _facts(session, [r.id for r in page])
