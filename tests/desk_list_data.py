@@ -46,9 +46,9 @@ def seed_item(seed: str, guid: str, link: str) -> dict[str, str]:
             "pubDate": "Mon, 05 Jan 2026 11:30:00 GMT"}
 
 
-def fill(tmp_path: Path, web: HTTPServer) -> Config:
+def fill(tmp_path: Path, web: HTTPServer, db_url: str | None = None) -> Config:
     """Poll three outlets twice (the second outlet ten minutes after the first); returns the
-    config (SQLite file under ``tmp_path``)."""
+    config (``db_url``, else a SQLite file under ``tmp_path``)."""
     seed = (ROOT.parent / "shared" / "data" / "seed" / "seed-article.txt").read_text("utf-8")
     others = [{"title": t, "guid": f"c{i}", "link": f"http://127.0.0.1:9/c/{i}",
                "description": d, "pubDate": "Mon, 05 Jan 2026 10:00:00 GMT"}
@@ -62,7 +62,7 @@ def fill(tmp_path: Path, web: HTTPServer) -> Config:
 
     def write(feeds: list[dict[str, Any]]) -> Path:
         path.write_text(yaml.safe_dump({
-            "database": {"url": f"sqlite:///{tmp_path / 'm.db'}"},
+            "database": {"url": db_url or f"sqlite:///{tmp_path / 'm.db'}"},
             "fetch": {"allow_private_addresses": True, "full_text": False, "timeout": "10s"},
             "feeds": feeds,
             "rules": [{"name": "russia-china-us", "countries": {"at_least": 2}},

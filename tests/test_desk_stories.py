@@ -24,8 +24,8 @@ TOOLS = QueryTools()
 
 
 @pytest.fixture()
-def engine(tmp_path: Path, web: HTTPServer):  # type: ignore[no-untyped-def]
-    config = fill(tmp_path, web)
+def engine(tmp_path: Path, web: HTTPServer, db_url: str):  # type: ignore[no-untyped-def]
+    config = fill(tmp_path, web, db_url)  # SQLite and PostgreSQL
     engine = make_engine(config.database.url)
     yield engine
     engine.dispose()
