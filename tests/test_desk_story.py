@@ -60,7 +60,8 @@ def test_marks_decide_the_review_state_and_undo_keeps_them_in_the_history(
         relevant = add_mark(s, sid, "relevant", "ana", T0)
         fp = add_mark(s, sid, "false_positive", "bo", T0.replace(hour=10), hit_id=hit,
                       reason="passing_mention")
-        add_mark(s, sid, "starred", "ana", T0)
+        star = add_mark(s, sid, "starred", "ana", T0)
+        assert add_mark(s, sid, "starred", "bo", T0).id == star.id  # starred already
         add_mark(s, sid, "note", "ana", T0, note="  check the Kremlin's readout ")
         state = story_marks(s, sid)
         assert (state.review, state.reason, state.hits) == (

@@ -108,10 +108,14 @@ def add_mark(s: Session, story_id: int, kind: str, user: str, now: datetime, *,
              note: str | None = None) -> MarkView:
     """Mark the story (or its hit ``hit_id``); ``UsageError`` for a mark that cannot be (an
     unknown kind, a false positive without a known reason, an empty note), ``NotFoundError``
-    for a story or hit that is not there."""
+    for a story or hit that is not there. Starring what is starred returns its star."""
     reason = reason or None
     note = note.strip() if note and note.strip() else None
     _check(s, story_id, kind, hit_id, reason, note)
+    if kind == "starred" and (star := s.scalar(select(Mark).where(
+            Mark.story_id == story_id, Mark.hit_id.is_(None) if hit_id is None
+            else Mark.hit_id == hit_id, Mark.kind == "starred", Mark.undone_at.is_(None)))):
+        return _view(star)  # starred already
     mark = Mark(story_id=story_id, hit_id=hit_id, kind=kind, reason=reason, note=note,
                 user=user, created_at=now)
     s.add(mark)
