@@ -81,19 +81,25 @@ def _article_json(a: StoryArticle) -> dict[str, Any]:
 def story_timeline(config: Config, story_id: int) -> StoryTimeline:
     """The story's timeline; ``NotFoundError`` when there is no story ``story_id``."""
     with _session(config, read_only=True) as s:
-        story = s.get(Story, story_id)
-        if story is None:
-            raise NotFoundError("story", str(story_id), [], hint=_hint(s))
-        articles = list(s.scalars(select(Article).where(Article.story_id == story_id)
-                                  .order_by(Article.created_at, Article.id)))
-        ids = [a.id for a in articles]
-        feeds = feeds_of_articles(s, ids)
-        rules = _rules_of(s, ids)
-        alerts = _alerts_of(s, ids)
-        return StoryTimeline(story.id, story.title, story.created_at, [
-            StoryArticle(a.id, a.title, a.url, a.site_name, feeds.get(a.id, []),
-                         a.published_at, a.created_at, rules.get(a.id, []),
-                         alerts.get(a.id, [])) for a in articles])
+        return timeline_in(s, story_id)
+
+
+def timeline_in(s: Session, story_id: int) -> StoryTimeline:
+    """``story_timeline`` on an open session (the desk's story page reads it beside the
+    story's evidence)."""
+    story = s.get(Story, story_id)
+    if story is None:
+        raise NotFoundError("story", str(story_id), [], hint=_hint(s))
+    articles = list(s.scalars(select(Article).where(Article.story_id == story_id)
+                              .order_by(Article.created_at, Article.id)))
+    ids = [a.id for a in articles]
+    feeds = feeds_of_articles(s, ids)
+    rules = _rules_of(s, ids)
+    alerts = _alerts_of(s, ids)
+    return StoryTimeline(story.id, story.title, story.created_at, [
+        StoryArticle(a.id, a.title, a.url, a.site_name, feeds.get(a.id, []),
+                     a.published_at, a.created_at, rules.get(a.id, []),
+                     alerts.get(a.id, [])) for a in articles])
 
 
 def _hint(s: Session) -> str:

@@ -1,1 +1,2 @@
-"""The analyst's desk's Python API: stories, marks, the workbench, saved searches."""
+"""The analyst's desk's Python API: stories, their evidence and marks, feedback, the
+workbench, saved searches."""

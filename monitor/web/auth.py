@@ -30,7 +30,9 @@ from monitor.web.render import render
 SESSION_COOKIE = "monitor_session"
 LOGIN_COOKIE = "monitor_login"  # the login form's CSRF token (double-submit), before a session
 SESSION_MAX_AGE = 12 * 3600  # seconds
-PUBLIC = frozenset({"/login", "/healthz", "/metrics"})
+# /favicon.ico (a 404): a browser asks for it beside the login form, and sent to /login it would
+# replace the form's CSRF cookie, so that no browser could log in at the first try.
+PUBLIC = frozenset({"/login", "/healthz", "/metrics", "/favicon.ico"})
 PUBLIC_PREFIXES = ("/static/",)
 TOKEN_PATHS = ("/api/", "/saved/")  # where an API token is accepted
 FEED_TOKEN_PATH = re.compile(r"^/saved/[^/]+\.atom$")  # also as ?token= (feed readers)

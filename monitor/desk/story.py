@@ -1,0 +1,123 @@
+"""One story for the desk, evidence first: each rule that fired with its conditions re-run
+on the stored article (the ``rules test`` explanation), the countries and entities behind it,
+its snippets; the story's timeline across outlets; each article's text with the entities it
+names marked. Reads the database; pure otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeAlias
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from monitor.alerts.safe_text import link_url
+from monitor.config import Config
+from monitor.db.articles import feeds_and_tags
+from monitor.db.models import Article, Hit, Story
+from monitor.errors import NotFoundError
+from monitor.evidence_model import Evidence, Snippet
+from monitor.rules.engine import Analysis, Context, RuleEngine
+from monitor.rules.explain import RuleTrace
+from monitor.rules.user_entities import catalogue_for
+from monitor.story_api import StoryTimeline, timeline_in
+
+Segments: TypeAlias = tuple[tuple[str, bool], ...]  # (piece, marked) in order
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    """A hit of the story: the evidence stored when the rule fired (countries with the
+    entities and counts behind them, snippets with matched spans) and the rule's conditions
+    re-run now on the stored article (``trace``: None when the rule is no longer
+    configured)."""
+
+    hit_id: int
+    article_id: int
+    rule: str
+    severity: str
+    score: float
+    created_at: datetime
+    evidence: Evidence
+    trace: RuleTrace | None
+
+    @property
+    def snippets(self) -> tuple[Segments, ...]:
+        return tuple(tuple(s.segments()) for s in self.evidence.snippets)
+
+
+@dataclass(frozen=True)
+class TextField:
+    name: str  # title | lead | body
+    segments: Segments  # the field's text, the entities it names marked
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    """An article of the story as stored, with a link to the original when it is http(s)."""
+
+    article_id: int
+    title: str
+    link: str | None
+    site: str | None
+    feeds: tuple[str, ...]
+    fields: tuple[TextField, ...]
+    marked: tuple[str, ...]  # the distinct texts marked, in order of appearance
+
+
+@dataclass(frozen=True)
+class StoryDetail:
+    id: int
+    title: str
+    created_at: datetime
+    rules: tuple[FiredRule, ...]  # in the order the articles were found, then by rule
+    timeline: StoryTimeline
+    texts: tuple[ArticleText, ...]
+
+
+def story_detail(s: Session, story_id: int, config: Config,
+                 engine: RuleEngine | None = None) -> StoryDetail:
+    """The story ``story_id``; ``NotFoundError`` when there is none. ``engine``: the rules
+    to explain with (default: the config's)."""
+    story = s.get(Story, story_id)
+    if story is None:
+        raise NotFoundError("story", str(story_id), [])
+    timeline = timeline_in(s, story_id)
+    articles = list(s.scalars(select(Article).where(Article.story_id == story_id)
+                              .order_by(Article.created_at, Article.id)))
+    ids = [a.id for a in articles]
+    carriers = feeds_and_tags(s, ids)
+    rules = engine or RuleEngine(config.rules, catalogue_for(config))
+    analyses: dict[int, Analysis] = {}
+    for art in articles:
+        feeds, tags = carriers.get(art.id, ([], []))
+        ctx = Context(language=art.language, feeds=tuple(feeds), tags=tuple(tags))
+        analyses[art.id] = rules.analyse(art.title, art.text or art.summary, ctx, explain=True)
+    order = {article_id: n for n, article_id in enumerate(ids)}
+    stored = sorted(s.scalars(select(Hit).where(Hit.article_id.in_(ids))),
+                    key=lambda h: (order[h.article_id], h.rule, h.id))
+    fired = tuple(FiredRule(h.id, h.article_id, h.rule, h.severity, h.score, h.created_at,
+                            h.evidence, _trace(analyses[h.article_id], h.rule))
+                  for h in stored)
+    texts = tuple(_text(a, carriers.get(a.id, ([], []))[0], analyses[a.id]) for a in articles)
+    return StoryDetail(story.id, story.title, story.created_at, fired, timeline, texts)
+
+
+def _trace(analysis: Analysis, rule: str) -> RuleTrace | None:
+    return next((r.trace for r in analysis.results if r.rule == rule), None)
+
+
+def _text(art: Article, feeds: list[str], analysis: Analysis) -> ArticleText:
+    fields = []
+    marked: dict[str, None] = {}
+    for name in ("title", "lead", "body"):
+        text = analysis.fields.get(name)
+        spans = sorted({(m.start, m.end) for m in analysis.mentions if m.field == name},
+                       key=lambda se: (se[0], -se[1]))
+        segments = tuple(Snippet(name, text, tuple(spans)).segments())
+        marked.update((piece, None) for piece, on in segments if on)
+        if text:
+            fields.append(TextField(name, segments))
+    return ArticleText(art.id, art.title, link_url(art.url), art.site_name, tuple(feeds),
+                       tuple(fields), tuple(marked))
