@@ -258,3 +258,20 @@ def test_countries_a_relevant_country_rule_confirmed_are_never_dropped() -> None
                           _fp("two", "passing_mention")], claims, rules)
     assert labels.countries == ("RU", "CN") and labels.borderline
     assert "confirmed by another rule" in labels.why
+
+
+def test_exported_text_is_the_same_data_with_nothing_a_terminal_acts_on(
+        tmp_path: Path, web: HTTPServer) -> None:
+    hostile = {**OUTLET_A, "title": "Xi and Putin \u202emeet\u202c in Moscow"}
+    path = write_config(tmp_path, [{"name": "a", "url": serve(web, "a", [hostile])}])
+    poll(path)
+    engine = make_engine(load_config(path).database.url)
+    with unit_of_work(engine) as s:
+        story, title = s.execute(select(Article.story_id, Article.title)).one()
+        s.add(Mark(story_id=story, kind="relevant", user="ana", created_at=NOW))
+    engine.dispose()
+    code, out, err = run(path, "feedback", "export")
+    assert code == 0, err
+    assert "\u202e" in title  # stored as found
+    assert "\u202e" not in out and "\\u202e" in out
+    assert json.loads(out)["title"] == title

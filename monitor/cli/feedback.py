@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from monitor.alerts.safe_text import one_line
+from monitor.alerts.safe_text import json_for_terminal, one_line
 from monitor.cli.base import cli, duration, load, print_json, runtime_errors
 from monitor.clock import utcnow
 
@@ -73,7 +73,9 @@ def feedback_export(ctx: click.Context, output: Path | None, since: timedelta | 
     from monitor.desk.labels import export_of, summary
 
     rows = export_of(load(ctx), since, utcnow())
-    text = "".join(json.dumps(r.as_json(), ensure_ascii=False) + "\n" for r in rows)
+    # Control and format characters of article text escaped: the same data, terminal-safe.
+    text = "".join(json_for_terminal(json.dumps(r.as_json(), ensure_ascii=False)) + "\n"
+                   for r in rows)
     if output is None:
         sys.stdout.write(text)
     else:
