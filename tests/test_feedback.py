@@ -37,15 +37,18 @@ FLAG, KREMLIN = "russia-china-us", "kremlin"
 
 
 @pytest.fixture
-def desk_db(tmp_path: Path, web: HTTPServer) -> Iterator[tuple[Path, dict[str, int]]]:
-    """A database filled by a real poll: the Xi-Putin story (two outlets), a trade story and a
-    prisoner-swap story, all fired by the 2-of-3 rule; the Xi-Putin story also by `kremlin`.
-    Yields the config path and each story's id by its first link."""
+def desk_db(tmp_path: Path, web: HTTPServer, db_url: str
+            ) -> Iterator[tuple[Path, dict[str, int]]]:
+    """A database (SQLite, then PostgreSQL) filled by a real poll: the Xi-Putin story (two
+    outlets), a trade story and a prisoner-swap story, all fired by the 2-of-3 rule; the
+    Xi-Putin story also by `kremlin`. Yields the config path and each story's id by its first
+    link."""
     path = write_config(tmp_path, [
         {"name": "outlet-a", "url": serve(web, "a", [OUTLET_A, TRADE])},
         {"name": "outlet-b", "url": serve(web, "b", [OUTLET_B, SWAP])}])
     data = yaml.safe_load(path.read_text())
     data["rules"].append({"name": KREMLIN, "query": "Kremlin"})
+    data["database"]["url"] = db_url
     path.write_text(yaml.safe_dump(data))
     report = poll(path)
     assert report.cycle.polled == 2 and report.cycle.failed == 0, report
