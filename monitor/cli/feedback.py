@@ -45,9 +45,9 @@ def feedback_lines(report: FeedbackReport) -> list[str]:
             line += "; false positives: " + ", ".join(f"{one_line(k)} {n}"
                                                       for k, n in r.reasons.items())
         lines.append(line)
-    since = report.since.isoformat() if report.since else "the first"
-    return [*lines, f"(hits found since {since}; a rule's verdict on a story is the latest "
-                    "mark on its hit, else on the story)"]
+    window = f"hits found since {report.since.isoformat()}" if report.since else "all hits"
+    return [*lines, f"({window}; a rule's verdict on a story is the latest mark on its hit, "
+                    "else on the story)"]
 
 
 @cli.group()
