@@ -7,10 +7,10 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.
 
 from __future__ import annotations
 
-from monitor.cli import alerts, daemon, feeds, hits, rules, story
+from monitor.cli import alerts, daemon, feedback, feeds, hits, rules, story
 from monitor.cli.base import cli
 
-__all__ = ["alerts", "cli", "daemon", "feeds", "hits", "main", "rules", "story"]
+__all__ = ["alerts", "cli", "daemon", "feedback", "feeds", "hits", "main", "rules", "story"]
 
 
 def main() -> None:

@@ -115,8 +115,12 @@ def rules_backtest(ctx: click.Context, since: timedelta | None, rule: str | None
 
 
 @cli.command("eval")
-@click.option("--data", "data", required=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--data", "data", default=None, type=click.Path(exists=True, dir_okay=False),
               help="Labeled JSONL (id, title, body, countries; optional borderline, lang, rules).")
+@click.option("--feedback", is_flag=True,
+              help="Instead of --data: each rule's precision from the analysts' marks.")
+@click.option("--since", callback=duration, default=None, metavar="DURATION",
+              help="With --feedback: hits found in this window only (e.g. 30d; default all).")
 @click.option("--split", type=click.Choice(["all", "tune", "holdout"]), default="all",
               show_default=True, help="Evaluate on the tune or holdout part (by id hash).")
 @click.option("--errors", "errors", type=click.IntRange(min=0), default=0, metavar="N",
@@ -125,10 +129,25 @@ def rules_backtest(ctx: click.Context, since: timedelta | None, rule: str | None
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @runtime_errors
-def eval_(ctx: click.Context, data: str, split: str, errors: int, baseline: bool,
-          as_json: bool) -> None:
+def eval_(ctx: click.Context, data: str | None, feedback: bool, since: timedelta | None,
+          split: str, errors: int, baseline: bool, as_json: bool) -> None:
     """Precision, recall and F1 of the flag, of aboutness per country and of each rule: on all
-    rows, on clear rows, per language."""
+    rows, on clear rows, per language (--data); or each rule's precision from the marks
+    analysts made on the desk (--feedback)."""
+    if feedback and data is not None:
+        raise click.UsageError("--feedback and --data are exclusive: score the marks, or a file")
+    if feedback:
+        if errors or baseline or split != "all":
+            raise click.UsageError("--split, --errors and --baseline go with --data")
+        from monitor.cli.feedback import print_feedback
+
+        print_feedback(load(ctx), since, as_json)
+        return
+    if data is None:
+        raise click.UsageError("give --data FILE.jsonl (labeled stories) or --feedback "
+                               "(the analysts' marks)")
+    if since is not None:
+        raise click.UsageError("--since goes with --feedback")
     from monitor.rules.eval_text import report_lines
 
     report = rules_api.evaluate_file(load(ctx), data, split,  # type: ignore[arg-type]
