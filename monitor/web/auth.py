@@ -73,6 +73,12 @@ def _bearer(request: web.Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def _enabled(desk: Desk, name: str) -> bool:
+    """Whether the session's user still exists and is not disabled."""
+    with unit_of_work(desk.engine) as s:
+        return find_user(s, name) is not None
+
+
 def _token_user(desk: Desk, token: str) -> str | None:
     with unit_of_work(desk.engine) as s:
         user = user_by_token(s, token)
@@ -111,7 +117,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
         request[USER] = user
         return await handler(request)
     session = read_session(desk, request.cookies.get(SESSION_COOKIE))
-    if session is None:
+    if session is None or not await asyncio.to_thread(_enabled, desk, session[0]):
         raise _unauthorized(request)
     request[USER], request[CSRF_TOKEN] = session
     if request.method not in SAFE_METHODS and not await _csrf_ok(request, session[1]):
