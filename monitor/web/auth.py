@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -157,7 +158,10 @@ def _safe_next(target: str) -> str:
 
 def _login_page(request: web.Request, *, error: str = "", status: int = 200,
                 next_url: str = "/") -> web.Response:
-    token = secrets.token_urlsafe(24)
+    # The browser's login token is kept when it has one: a second login page (another tab,
+    # or the browser's own /favicon.ico sent here) must not void the form already shown.
+    kept = request.cookies.get(LOGIN_COOKIE, "")
+    token = kept if re.fullmatch(r"[A-Za-z0-9_-]{32}", kept) else secrets.token_urlsafe(24)
     request[CSRF_TOKEN] = token
     response = render(request, "login.html", status=status, error=error, next_url=next_url)
     response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="Strict",
