@@ -131,3 +131,16 @@ def test_a_session_outlives_a_restart_only_with_server_secret(sqlite_url: str) -
     first, second = build_desk(unset, engine), build_desk(unset, engine)
     assert read_session(second, session_cookie(first, "ana")) is None
     engine.dispose()
+
+
+def test_server_secret_defaults_to_monitor_desk_secret() -> None:
+    from monitor.config import parse_config
+
+    given = parse_config({"server": {"secret": "from-the-file"}},
+                         env={"MONITOR_DESK_SECRET": "from-env"})
+    default = parse_config({}, env={"MONITOR_DESK_SECRET": "from-env"})
+    unset = parse_config({"server": {"secret": "${MONITOR_DESK_SECRET:-}"}}, env={})
+    assert given.server.secret and given.server.secret.get_secret_value() == "from-the-file"
+    assert default.server.secret and default.server.secret.get_secret_value() == "from-env"
+    assert unset.server.secret is None
+    assert "from-env" not in repr(default)  # a secret, never shown
