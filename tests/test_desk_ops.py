@@ -27,6 +27,7 @@ def test_the_strip_counts_the_feed_in_error_and_the_failed_alert(
         health = {f.name: f for f in ops.feed_health(s)}
     assert (strip.feeds_in_error, strip.outbox_pending, strip.outbox_failed) == (1, 0, 1)
     assert strip.poll_lag == 0 and not strip.healthy  # just polled: no feed is overdue
+    assert strip.lag_text == "none" and " d" in later.lag_text  # a month late: in days
     earliest = min(f.next_check_at for f in health.values() if f.next_check_at)
     assert later.poll_lag == (NOW + timedelta(days=30) - earliest).total_seconds() > 0
     broken = health[BROKEN]

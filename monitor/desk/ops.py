@@ -14,6 +14,7 @@ from monitor.alerts_api import retry_alert
 from monitor.config import Config
 from monitor.db import feeds, outbox
 from monitor.db.models import Alert, Article, Feed, Hit
+from monitor.human import duration
 
 FAILED_SHOWN = 200  # failed alerts listed on the ops page, newest first
 
@@ -31,6 +32,11 @@ class OpsStrip:
     @property
     def healthy(self) -> bool:
         return not (self.feeds_in_error or self.outbox_failed)
+
+    @property
+    def lag_text(self) -> str:
+        """``none``, ``45 s``, ``3 h 5 min``."""
+        return duration(self.poll_lag) if self.poll_lag >= 1 else "none"
 
 
 @dataclass(frozen=True)
