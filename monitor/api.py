@@ -42,6 +42,7 @@ from monitor.db.hits import list_hits
 from monitor.db.session import unit_of_work
 from monitor.errors import MonitorError, NotFoundError, StoreError
 from monitor.poll_report import NextDue
+from monitor.server import UiFactory
 
 log = logging.getLogger("monitor.api")
 
@@ -91,9 +92,10 @@ def prepare_database(config: Config) -> None:
         engine.dispose()
 
 
-def run_daemon(config: Config) -> None:
+def run_daemon(config: Config, ui: UiFactory | None = None) -> None:
     """Run until SIGINT/SIGTERM. On SQLite, one instance per database file (a lock file next
-    to it says so clearly); on PostgreSQL, any number share the work."""
+    to it says so clearly); on PostgreSQL, any number share the work. ``ui``: the desk, served
+    beside /healthz and /metrics (the CLI passes it when ``server.ui``)."""
     from monitor.server import check_can_listen
 
     with single_instance(config):
@@ -105,7 +107,7 @@ def run_daemon(config: Config) -> None:
             async with open_app(config) as app:
                 try:
                     await asyncio.to_thread(pipeline.sync_feeds, app, clock.utcnow())
-                    await scheduler.run_forever(app)
+                    await scheduler.run_forever(app, ui=ui)
                 finally:
                     # What polls handed to the writer is stored first; then what still waits
                     # on a database that does not answer is cut off.

@@ -30,7 +30,7 @@ from monitor.app import App
 from monitor.db import articles, feeds, outbox
 from monitor.db.session import unit_of_work
 from monitor.errors import MonitorError
-from monitor.server import serving
+from monitor.server import UiFactory, serving
 
 log = logging.getLogger("monitor.scheduler")
 CANCEL_GRACE = 5.0  # seconds cancelled work gets to end at shutdown
@@ -100,8 +100,10 @@ def raise_fd_limit() -> None:
     log.info("open files limit raised from=%d to=%d", soft, target)
 
 
-async def run_forever(app: App, stop: asyncio.Event | None = None) -> None:
-    """Run the jobs until SIGINT/SIGTERM (or ``stop`` is set), then shut down cleanly."""
+async def run_forever(app: App, stop: asyncio.Event | None = None,
+                      ui: UiFactory | None = None) -> None:
+    """Run the jobs until SIGINT/SIGTERM (or ``stop`` is set), then shut down cleanly; the
+    endpoint serves ``ui`` too when given."""
     raise_fd_limit()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -130,7 +132,7 @@ async def run_forever(app: App, stop: asyncio.Event | None = None) -> None:
     scheduler.add_job(tracked(heartbeat_job), "interval", seconds=min(cfg.tick, 10.0),
                       id="heartbeat", **common)
     scheduler.add_job(tracked(prune_job), "interval", hours=24, id="prune", **common)
-    async with serving(app) as url:
+    async with serving(app, ui) as url:
         scheduler.start()
         log.info("daemon started instance=%s feeds=%d rules=%d channels=%s endpoint=%s",
                  app.instance, len(app.config.feeds), len(app.config.rules),

@@ -14,7 +14,7 @@ import json
 import logging
 import socket
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from aiohttp import web
@@ -72,7 +72,11 @@ async def health(app: App) -> tuple[bool, dict[str, object]]:
     }
 
 
-def make_web_app(app: App) -> web.Application:
+UiFactory = Callable[[App], web.Application]  # the desk, given by the CLI (a later stage)
+
+
+def make_web_app(app: App, base: web.Application | None = None) -> web.Application:
+    """/healthz and /metrics, on ``base`` when given (the desk: they stay public there)."""
     async def healthz(_request: web.Request) -> web.Response:
         ok, body = await health(app)
         return web.Response(status=200 if ok else 503, text=json.dumps(body),
@@ -86,7 +90,7 @@ def make_web_app(app: App) -> web.Application:
         return web.Response(body=app.metrics.render(),
                             headers={"Content-Type": "text/plain; version=0.0.4"})
 
-    web_app = web.Application()
+    web_app = base if base is not None else web.Application()
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/metrics", metrics)
     return web_app
@@ -195,8 +199,10 @@ def check_can_listen(cfg: ServerConfig) -> None:
 
 
 @asynccontextmanager
-async def serving(app: App) -> AsyncIterator[str | None]:
+async def serving(app: App, ui: UiFactory | None = None) -> AsyncIterator[str | None]:
     """Serve the endpoint while the block runs, when ``server.enabled``; yields its URL.
+    With ``ui`` (when ``server.ui``), the application it builds serves there too (its
+    ``DeskError`` ends the start).
     At most ``MAX_CONNECTIONS`` connections are open at once (see ``_Capped``), and one that
     has no request in progress is closed after ``IDLE_TIMEOUT``
     seconds, from its start too: a client that never completes its request is dropped (and
@@ -205,7 +211,9 @@ async def serving(app: App) -> AsyncIterator[str | None]:
     if not cfg.enabled:
         yield None
         return
-    runner = web.AppRunner(make_web_app(app), access_log=None, keepalive_timeout=IDLE_TIMEOUT)
+    base = await asyncio.to_thread(ui, app) if ui is not None else None
+    runner = web.AppRunner(make_web_app(app, base), access_log=None,
+                           keepalive_timeout=IDLE_TIMEOUT)
     await runner.setup()
     assert runner.server is not None
     try:

@@ -26,8 +26,15 @@ from monitor.status_text import status_lines
 @click.pass_context
 @runtime_errors
 def run(ctx: click.Context) -> None:
-    """Run the daemon (upgrades the database first when database.auto_upgrade is on)."""
-    api.run_daemon(load(ctx))
+    """Run the daemon (upgrades the database first when database.auto_upgrade is on); with
+    server.enabled and server.ui it serves the desk beside /healthz and /metrics."""
+    config = load(ctx)
+    ui = None
+    if config.server.enabled and config.server.ui:
+        from monitor.web.serve import desk_factory
+
+        ui = desk_factory(config)
+    api.run_daemon(config, ui=ui)
 
 
 @cli.command()

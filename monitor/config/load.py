@@ -39,6 +39,7 @@ def parse_config(data: Any, env: Mapping[str, str] | None = None,
         database = data.get("database")
         data = {**data, "database": {**(database if isinstance(database, dict) else {}),
                                      "url": url}}
+    data = _desk_secret(data, env)
     problems = list(expanded.problems)
     try:
         config = Config.model_validate(data)
@@ -52,6 +53,16 @@ def parse_config(data: Any, env: Mapping[str, str] | None = None,
     if base_dir is not None:
         config = _anchor_sqlite(config, base_dir)
     return config
+
+
+def _desk_secret(data: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
+    """``server.secret`` defaults to ``${MONITOR_DESK_SECRET:-}``: the variable when the key
+    is not given (or empty)."""
+    server = data.get("server")
+    server = server if isinstance(server, dict) else {}
+    if server.get("secret") is not None or not (secret := env.get("MONITOR_DESK_SECRET")):
+        return data
+    return {**data, "server": {**server, "secret": secret}}
 
 
 def sqlite_relative_to(url: str, base_dir: Path) -> str:

@@ -321,6 +321,9 @@ class ServerConfig(_Model):
     enabled: bool = False
     host: str = "127.0.0.1"
     port: int = Field(default=9108, gt=0, lt=65536)
+    ui: bool = False  # the analyst's desk beside /healthz and /metrics
+    # The key that signs the desk's session cookies; unset: a random one per process.
+    secret: SecretStr | None = None
 
 
 class LoggingConfig(_Model):

@@ -87,6 +87,12 @@ def query_token(request: web.Request) -> str | None:
     return None
 
 
+def _enabled(desk: Desk, name: str) -> bool:
+    """Whether the session's user still exists and is not disabled."""
+    with unit_of_work(desk.engine) as s:
+        return find_user(s, name) is not None
+
+
 def _token_user(desk: Desk, token: str) -> str | None:
     with unit_of_work(desk.engine) as s:
         user = user_by_token(s, token)
@@ -125,7 +131,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
         request[USER] = user
         return await handler(request)
     session = read_session(desk, request.cookies.get(SESSION_COOKIE))
-    if session is None:
+    if session is None or not await asyncio.to_thread(_enabled, desk, session[0]):
         raise _unauthorized(request)
     request[USER], request[CSRF_TOKEN] = session
     if request.method not in SAFE_METHODS and not await _csrf_ok(request, session[1]):
@@ -165,7 +171,10 @@ def _safe_next(target: str) -> str:
 
 def _login_page(request: web.Request, *, error: str = "", status: int = 200,
                 next_url: str = "/") -> web.Response:
-    token = secrets.token_urlsafe(24)
+    # The browser's login token is kept when it has one: a second login page (another tab,
+    # or the browser's own /favicon.ico sent here) must not void the form already shown.
+    kept = request.cookies.get(LOGIN_COOKIE, "")
+    token = kept if re.fullmatch(r"[A-Za-z0-9_-]{32}", kept) else secrets.token_urlsafe(24)
     request[CSRF_TOKEN] = token
     response = render(request, "login.html", status=status, error=error, next_url=next_url)
     response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="Strict",
