@@ -161,12 +161,14 @@ def test_a_desk_on_every_address_without_users_refuses_to_start(tmp_path: Path) 
 
 
 def test_a_second_login_page_does_not_void_the_form_already_shown(sqlite_url: str) -> None:
-    # A browser asks for /favicon.ico behind the login form's back: that is a login page too.
+    # Another tab, or any protected URL the browser asks for behind the login form's back
+    # (sent to /login), shows a second login page: the first form must still work.
     desk = make_desk(make_config(sqlite_url, []))
     create_user(desk)
     with desk_server(desk) as base, httpx.Client(base_url=base) as client:
         shown = client.get("/login?next=/ops")
-        assert client.get("/favicon.ico", follow_redirects=True).status_code == 200
+        assert client.get("/stories/1", follow_redirects=True).status_code == 200
+        assert client.get("/favicon.ico").status_code == 404  # public: never a login page
         response = client.post("/login", data={"name": "ana", "password": PASSWORD,
                                                "csrf": csrf_of(shown.text), "next": "/ops"})
         assert response.status_code == 303 and response.headers["location"] == "/ops"
