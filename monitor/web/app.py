@@ -8,12 +8,12 @@ from pathlib import Path
 
 from aiohttp import web
 
-from monitor.web import auth
+from monitor.web import auth, workbench
 from monitor.web.desk import DESK, Desk
 from monitor.web.render import TEMPLATES, make_environment
 
 STATIC = Path(__file__).with_name("static")
-PAGES: tuple[web.RouteTableDef, ...] = (auth.routes,)
+PAGES: tuple[web.RouteTableDef, ...] = (auth.routes, workbench.routes)
 
 
 def make_desk_app(desk: Desk) -> web.Application:

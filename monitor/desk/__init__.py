@@ -1,0 +1,1 @@
+"""The analyst's desk's Python API: stories, marks, the rule workbench."""
