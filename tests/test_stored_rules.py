@@ -147,3 +147,5 @@ def test_backtest_runs_the_enabled_stored_rules_beside_the_config_ones(
     code, out, _ = run(path, "rules", "backtest", "--since", "1000d", "--rule", "bikes",
                        "--json")
     assert code == 0 and [row["title"] for row in json.loads(out)] == [BIKES["title"]]
+    code, out, err = run(path, "hits", "--rule", "icons", "--json")  # a known rule, no hits yet
+    assert (code, json.loads(out)) == (0, []), err
