@@ -81,7 +81,7 @@ class _Round:
 
 def _view(app: App, alert: Alert, feeds: list[str]) -> AlertView:
     hit, art = alert.hit, alert.hit.article
-    rule = next((r for r in app.config.rules if r.name == hit.rule), None)
+    rule = next((r for r in app.rules.rules if r.name == hit.rule), None)  # stored too
     return AlertView(alert_id=alert.id, rule=hit.rule, severity=hit.severity, title=art.title,
                      url=art.url, site=art.site_name, published_at=art.published_at,
                      feeds=feeds, evidence=hit.evidence, score=hit.score,

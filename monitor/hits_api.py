@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, contains_eager
 from monitor.api import _session
 from monitor.config import Config
 from monitor.db.articles import feeds_of_articles
-from monitor.db.models import Feed, FeedEntry, Hit
+from monitor.db.models import Feed, FeedEntry, Hit, StoredRule
 from monitor.errors import NotFoundError
 from monitor.evidence_model import Evidence, Snippet
 
@@ -95,7 +95,8 @@ def find_hits(config: Config, query: HitQuery, now: datetime) -> list[HitRow]:
 
 def _check_names(s: Session, config: Config, query: HitQuery) -> None:
     if query.rule is not None:
-        rules = {r.name for r in config.rules} | set(s.scalars(select(Hit.rule).distinct()))
+        rules = ({r.name for r in config.rules} | set(s.scalars(select(Hit.rule).distinct()))
+                 | set(s.scalars(select(StoredRule.name))))  # saved from the workbench
         if query.rule not in rules:
             raise NotFoundError("rule", query.rule, sorted(rules))
     if query.feed is not None:

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from monitor import clock, model
 from monitor.config import Config, CountryCondition, RuleConfig
 from monitor.config.languages import known_languages, rule_language
-from monitor.db import articles, hits
+from monitor.db import articles, hits, stored_rules
 from monitor.db.engine import check_schema, make_engine
 from monitor.db.session import unit_of_work
 from monitor.errors import MonitorError, NotFoundError, UnknownFeedError, UsageError
@@ -182,18 +182,22 @@ class BacktestHit:
 
 def backtest(config: Config, since: timedelta | None, rule: str | None = None,
              apply: bool = False, now: datetime | None = None) -> list[BacktestHit]:
-    """Re-run the rules over stored articles; list what fires. ``apply`` stores the hits that
-    were not stored yet (no alerts are queued). An unknown ``rule`` is a ``NotFoundError``
-    naming the known ones."""
-    rules = [r for r in config.rules if rule is None or r.name == rule]
-    if rule is not None and not rules:
-        raise NotFoundError("rule", rule, sorted(r.name for r in config.rules))
+    """Re-run the rules (the config's and the enabled stored ones) over stored articles; list
+    what fires. ``apply`` stores the hits that were not stored yet (no alerts are queued). An
+    unknown ``rule`` is a ``NotFoundError`` naming the known ones."""
     now = now or clock.utcnow()
     db = make_engine(config.database.url)
     out: list[BacktestHit] = []
     try:
         check_schema(db, require_migrated=True)  # "run `monitor db upgrade`", not "no such table"
-        engine = RuleEngine(rules, catalogue_for(config))
+        catalogue = catalogue_for(config)
+        with unit_of_work(db) as s:  # the enabled rules saved from the workbench run too
+            every = list(config.rules) + stored_rules.enabled_rules(
+                s, catalogue, {r.name for r in config.rules})
+        rules = [r for r in every if rule is None or r.name == rule]
+        if rule is not None and not rules:
+            raise NotFoundError("rule", rule, sorted(r.name for r in every))
+        engine = RuleEngine(rules, catalogue)
         after = 0
         while True:
             with unit_of_work(db) as s:

@@ -30,6 +30,8 @@ class PollState:
     # story in one cycle fetch and extract it once.
     inflight: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
     last_ok: datetime | None = None
+    # The stored rules' stamp the rules were built with (db.stored_rules.stamp): none yet.
+    rules_stamp: tuple[int, int] = (0, 0)
 
 
 @dataclass

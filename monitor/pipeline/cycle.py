@@ -18,6 +18,7 @@ from monitor.db_work import run_db
 from monitor.errors import StoreError
 from monitor.ingest import decide
 from monitor.pipeline.poll import Polled, PollOutcome, answered_at, timed_poll
+from monitor.pipeline.stored_rules import refresh_rules
 
 log = logging.getLogger("monitor.pipeline")
 
@@ -54,6 +55,7 @@ async def poll_cycle(app: App, now: datetime, *, until_empty: bool = False,
     # cycle that failed half-way (the database went away); take it back now. The database
     # work runs in a thread: a database that stops answering must not stop the event loop.
     await run_db(app, feeds.release_leases, app.instance)
+    await refresh_rules(app)  # rules saved from the workbench since the last cycle
     group = _Group(app, now, started, app.config.scheduler.batch_size, report)
     running: Running = {}
     claiming = True

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from aiohttp import web
 
-from monitor.web import auth, ops, saved, stories, story
+from monitor.web import auth, ops, saved, stories, story, workbench
 from monitor.web.desk import DESK, Desk
 from monitor.web.render import TEMPLATES, make_environment
 
 STATIC = Path(__file__).with_name("static")
 PAGES: tuple[web.RouteTableDef, ...] = (auth.routes, stories.routes, saved.routes, story.routes,
-                                        ops.routes)
+                                        ops.routes, workbench.routes)
 
 
 def make_desk_app(desk: Desk) -> web.Application:
