@@ -178,6 +178,14 @@ def test_blockers(text: str, expected: list[str]) -> None:
     # a demonym naming a person or an audience
     ("Life in wartime Kyiv", "An American in Kyiv tells her story. Sirens sound at night.",
      set()),
+    # a traveller's journeys name where he went, not what the story is about
+    ("A leader's last days", "His staff flew him back home from the United States. The "
+     "speaker recalled the calls.\nThe plane flew to the US on 24 January.\nHe left for his "
+     "medical trip to the US.\nThe cabinet met on Monday.", set()),
+    # a foreign company's name, said again: not the country acting
+    ("Hotel shares soar", "Shares of China Entertainment and Land Investment Co Ltd rose, "
+     "dealers said. China Entertainment gained five cents. China Entertainment denied any "
+     "link with the bidder.", set()),
     # the story this product exists for still is about all three
     ("Xi and Putin meet in Moscow", "China's leader met Russia's president. U.S. officials "
      "said they were concerned, and the White House warned Beijing.", {"RU", "CN", "US"}),
@@ -319,6 +327,34 @@ def test_who_the_whole_story_is_about(title: str, text: str, countries: set[str]
      "Los Angeles", Role.VENUE),
     ("Dear Abby", "My husband flew business class. It's a 24-hour trip from the USA.", "USA",
      Role.ORIGIN),
+    # ... with words between the journey and its end, or back from a visit
+    ("A leader's last days", "His staff flew him back home from the United States.",
+     "United States", Role.ORIGIN),
+    ("A leader's last days", "The team was flying over Nigeria from the United States.",
+     "United States", Role.ORIGIN),
+    ("Polls in Britain", "The poll was taken after the prime minister returned from Moscow.",
+     "Moscow", Role.ORIGIN),
+    # where a traveller goes, named in the body; in the title or the lead it may be the story
+    ("A leader's last days", "The president fell ill. Doctors were called. The plane flew to "
+     "the US on 24 January.", "US", Role.ORIGIN),
+    ("A leader's last days", "The president fell ill. Doctors were called. He left for his "
+     "medical treatment trip to the US.", "US", Role.ORIGIN),
+    ("Blinken flies out", "Blinken flew to China for talks.", "China", Role.SUBJECT),
+    # the model a policy follows, like the other side of a comparison
+    ("Swimming rules", "The new policy aligns with U.S. President Donald Trump's order.",
+     "U.S.", Role.ORIGIN),
+    ("Swimming rules", "The new policy aligns with U.S. President Donald Trump's order.",
+     "Donald Trump", Role.ORIGIN),
+    ("Media law", "The bill is modelled on Russia's foreign agents law.", "Russia's",
+     Role.ORIGIN),
+    # a city naming the event it hosts
+    ("Swimming rules", "The rules apply ahead of the 2028 Los Angeles Games.", "Los Angeles",
+     Role.VENUE),
+    # the grain trade's loading range; the Gulf Coast itself is territory
+    ("Grain freights", "Portline took a ship of 35,000 tonnes U.S. Gulf to Lisbon at 15 dlrs.",
+     "U.S.", Role.VENUE),
+    ("Storm season", "The hurricane struck the U.S. Gulf Coast on Monday.", "U.S.",
+     Role.SUBJECT),
     # headlines
     ("Ukraine Offensive Will Push Through Winter, US Defense Chief Says", "Russia struck.",
      "US", Role.SOURCE),

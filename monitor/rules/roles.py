@@ -135,9 +135,30 @@ _ORIGIN_AFTER = re.compile(r"^-(?:born|raised|bred|made|built|designed|supplied|
 _ORIGIN_BEFORE = re.compile(r"\b" + _PEOPLE + r"\s+(?:(?:who\s+)?(?:came|comes|fled)\s+)?"
                             r"(?:from|of)\s+(?:the\s+)?$")
 _ADDRESS_AFTER = re.compile(r"^,\s*[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?\b")
-_TRAVEL_BEFORE = re.compile(r"\b(?:trip|trips|flight|flights|journey|drive|ride|voyage|"
-                            r"travel(?:l?ed|l?ing)?|flew|flown|fly|flying)\s+from\s+"
-                            r"(?:the\s+)?$", re.IGNORECASE)
+_TRAVEL = (r"\b(?:trip|trips|flight|flights|journey|drive|ride|voyage|travel(?:l?ed|l?ing)?|"
+           r"flew|flown|fly|flying|return(?:s|ed|ing)?)")
+# A few words may stand between the journey and its end: "flew him back home from the US",
+# "flying over Nigeria from the United States".
+_TRAVEL_BEFORE = re.compile(_TRAVEL + r"(?:\s+[\w'’-]+){0,3}?\s+from\s+(?:the\s+)?$",
+                            re.IGNORECASE)
+# Where a traveller goes, named again in the body: "the plane flew to the US on 24 January",
+# "his trip to the US for treatment". The title and the lead say whether the visit is the
+# story ("Blinken flies to China"); a body mention is the journey's background.
+_TRAVEL_TO_BEFORE = re.compile(_TRAVEL + r"(?:\s+[\w'’-]+){0,3}?\s+to\s+(?:the\s+)?$",
+                               re.IGNORECASE)
+# One side of an alignment, as of a comparison: "it aligns with U.S. President Donald Trump's
+# order", "a law modelled on Russia's", "in line with Chinese practice".
+_ALIGNED_BEFORE = re.compile(r"\b(?:align(?:s|ed|ing)?\s+with|in\s+line\s+with|"
+                             r"mirror(?:s|ed|ing)?|modell?ed\s+(?:on|after)|inspired\s+by)\s+"
+                             r"(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){0,3}$")
+_ALIGNED = ("align", "line with", "mirror", "modeled", "modelled", "inspired")
+_ALIGNED_KINDS = frozenset({"country", "leader", "official"})
+# A place naming an event held there: "the 2028 Los Angeles Games", "the Beijing Olympics".
+_GAMES_AFTER = re.compile(r"^(?:['’]s)?\s+(?:Olympics|Olympic\s+Games|Paralympics|"
+                          r"Paralympic\s+Games|Games|Expo|World\s+Expo)\b")
+# The grain trade's loading range, not the country acting: "26,000 tonnes U.S. Gulf to
+# Lisbon", "fob US Gulf" (the Gulf Coast itself, hit by a storm, is territory).
+_GULF_AFTER = re.compile(r"^\s+Gulf\b(?!\s+(?:Coast|coast|states?|of)\b)")
 _UNIVERSITY_BEFORE = re.compile(r"\bUniversity\s+of\s+(?:the\s+)?$")
 _UNIVERSITY_AFTER = re.compile(r"^(?:\s+State)?\s+(?:University|College|Medical\s+Center|"
                                r"School\s+of\s+Medicine)\b")
@@ -259,6 +280,8 @@ def _as_name_or_row(a: _Around) -> Role | None:
     if a.kinds & (_PLACE_KINDS | {"country"}) and _FOREIGN_FORM.search(a.own) \
             and _FOREIGN_NAME_AFTER.match(a.own):
         return Role.NAMED
+    if a.kinds & {"country"} and a.own[:5] == " Gulf" and _GULF_AFTER.match(a.own):
+        return Role.VENUE  # a loading range of the grain trade: "U.S. Gulf to Lisbon"
     if a.kinds & {"country"} and _DIGIT.search(a.own) and (
             _TABLE_ROW_AFTER.match(a.own) or (
             _BREAKDOWN_AFTER.match(a.own) and _BREAKDOWN_BEFORE.search(a.before))):
@@ -280,6 +303,8 @@ def _as_place(a: _Around) -> Role | None:
         return Role.VENUE
     if _ADDRESS_AFTER.match(own):
         return Role.VENUE  # a postal address: "P.O. Box 69440, Los Angeles, CA 90069"
+    if _GAMES_AFTER.match(own):
+        return Role.VENUE  # an event named after its host city: "the 2028 Los Angeles Games"
     if ("University" in before and _UNIVERSITY_BEFORE.search(before)) \
             or _UNIVERSITY_AFTER.match(own):
         return Role.ORIGIN  # "University of Pennsylvania researchers": an affiliation
@@ -306,8 +331,15 @@ def _as_origin(a: _Around) -> Role | None:
     before, own, countries = a.before, a.own, a.kinds & {"country"}
     # The patterns below that read "from" before the mention need the word there.
     has_from = "from" in a.folded
-    if has_from and a.kinds & (_PLACE_KINDS | {"country"}) and _TRAVEL_BEFORE.search(before):
+    places = a.kinds & (_PLACE_KINDS | {"country"})
+    if has_from and places and _TRAVEL_BEFORE.search(before):
         return Role.ORIGIN  # where a traveller sets off: "a 24-hour trip from the USA"
+    if places and a.mention.field == "body" and before.endswith(("to ", "to the ")) \
+            and _TRAVEL_TO_BEFORE.search(before):
+        return Role.ORIGIN  # where a traveller goes, in the body: "the plane flew to the US"
+    if a.kinds & _ALIGNED_KINDS and any(w in a.folded for w in _ALIGNED) \
+            and _ALIGNED_BEFORE.search(before):
+        return Role.ORIGIN  # the model followed: "it aligns with U.S. President Trump's order"
     if has_from and ((_RANGE_FROM.search(before) and _RANGE_TO.match(own)) or (
             _RANGE_TO_BEFORE.search(before) and own[:1] == ",")):
         return Role.ORIGIN  # one end of a range, for a comparison
@@ -377,6 +409,27 @@ def _team_roles(mentions: Sequence[Mention], found: list[Role], catalogue: Catal
             for m, role in zip(mentions, found, strict=True)]
 
 
+_NEXT_WORD = re.compile(r"[-\s]+([A-Z][\w'’&-]*)")
+
+
+def _name_key(mention: Mention, fields: Fields) -> str | None:
+    """The mention and the capitalised word after it ("China Entertainment"), or None."""
+    word = _NEXT_WORD.match(fields.get(mention.field), mention.end)
+    return f"{mention.text} {word.group(1)}" if word else None
+
+
+def _named_again(mentions: Sequence[Mention], found: list[Role], fields: Fields) -> list[Role]:
+    """One sense per discourse for company names: once "China Entertainment and Land
+    Investment Co Ltd" has shown that "China Entertainment" is a foreign company's name, the
+    story's later "China Entertainment" is that name too, without its legal form."""
+    keys = {k for m, r in zip(mentions, found, strict=True)
+            if r is Role.NAMED and (k := _name_key(m, fields))}
+    if not keys:
+        return found
+    return [Role.NAMED if r is Role.SUBJECT and _name_key(m, fields) in keys else r
+            for m, r in zip(mentions, found, strict=True)]
+
+
 def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> list[Role]:
     """The role of each mention, in order."""
     if not mentions:
@@ -386,8 +439,8 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     tail_start = tail.start(1) if tail and len(tail.group(1).split()) <= 4 else None
     if tail_start is None and (says := _TITLE_SAYS.search(fields.title)):
         tail_start = says.start(1)
-    found = [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
-             for i, m in enumerate(mentions)]
+    found = _named_again(mentions, [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
+                                    for i, m in enumerate(mentions)], fields)
     # The genre is read only if a mention could become a team in some genre (a sports story
     # makes the most of them: an entertainment one only drops countries).
     political = _political(mentions, catalogue)
