@@ -75,6 +75,8 @@ def role_of(title: str, text: str, mention: str) -> Role:
     ("Soviet loan", "First Chicago Ltd said it was the sole arranger.", "Chicago", Role.NAMED),
     ("Rights offering", "American Resource Corp Ltd said the board approved it.", "American",
      Role.NAMED),
+    ("OVERSEA-CHINESE BANKING CORP LTD <OCBM.SI> YEAR", "Net profit rose 12 pct.", "CHINESE",
+     Role.NAMED),  # a wire headline in capitals: the legal form too
     ("Hong Kong hotels", "Its associate Chinese Estates Ltd lost 25 cents.", "Chinese",
      Role.NAMED),
     # one row of a table or of a breakdown of figures
@@ -127,6 +129,10 @@ def test_role_of_a_mention(title: str, text: str, mention: str, role: Role) -> N
     ("Bank of China and Air China signed a deal.", ["CN", "CN"]),
     # an athlete who shares a leader's name
     ("Daniil Medvedev won in straight sets.", []),
+    # a language named after a country is not the country
+    ("Orders of its TianMa Chinese Language word processor rose.", []),
+    ("A Russian-language newspaper in Riga closed.", []),
+    ("The app now supports Simplified Chinese and American Sign Language.", []),
     ("Dmitry Medvedev threatened Kyiv.", ["RU"]),
 ])
 def test_blockers(text: str, expected: list[str]) -> None:

@@ -173,8 +173,8 @@ _IN_AFTER = re.compile(r"^\s+(?:in|at|from|living|who|named)\b")
 
 
 TICKER = "us-listed-company"
-_FOREIGN_FORM = re.compile(r"\s+(?:Ltd|Limited|PLC|Plc|plc|AG|NV|N\.V\.|SA|S\.A\.|SpA|S\.p\.A\.|"
-                           r"GmbH|AB|ASA|Oyj|BV|B\.V\.|KK|K\.K\.|Bhd|Pty)\b")
+_FOREIGN_FORM = re.compile(r"\s+(?:Ltd|LTD|Limited|LIMITED|PLC|Plc|plc|AG|NV|N\.V\.|SA|S\.A\.|"
+                           r"SpA|S\.p\.A\.|GmbH|AB|ASA|Oyj|BV|B\.V\.|KK|K\.K\.|Bhd|Pty)\b")
 # A place inside the name of a company with a legal form of elsewhere: "Oversea-Chinese Banking
 # Corp Ltd", "Sino-US Medical Specialties Ltd", "First Chicago Ltd", "American Express Bank
 # Ltd". The name says where the company was founded or what it trades, not who acts.
