@@ -346,6 +346,13 @@ def test_who_the_whole_story_is_about(title: str, text: str, countries: set[str]
     ("A leader's last days", "The president fell ill. Doctors were called. He left for his "
      "medical treatment trip to the US.", "US", Role.ORIGIN),
     ("Blinken flies out", "Blinken flew to China for talks.", "China", Role.SUBJECT),
+    # a biography: where a person studied, grew up or lived
+    ("China reshuffle", "Diplomats say Li, a technocrat who studied in the Soviet Union, will "
+     "succeed him.", "Soviet Union", Role.ORIGIN),
+    ("Senate race", "The candidate grew up in Texas and now runs a farm.", "Texas",
+     Role.ORIGIN),
+    ("Troops", "The regiment was stationed in the Soviet Union.", "Soviet Union",
+     Role.SUBJECT),
     # the model a policy follows, like the other side of a comparison
     ("Swimming rules", "The new policy aligns with U.S. President Donald Trump's order.",
      "U.S.", Role.ORIGIN),

@@ -148,6 +148,11 @@ _TRAVEL_TO_BEFORE = re.compile(_TRAVEL + r"(?:\s+[\w'’-]+){0,3}?\s+to\s+(?:the
                                re.IGNORECASE)
 # One side of an alignment, as of a comparison: "it aligns with U.S. President Donald Trump's
 # order", "a law modelled on Russia's", "in line with Chinese practice".
+# Where a person studied, grew up or lived: a biography, not the country acting ("Li, a
+# technocrat who studied in the Soviet Union", "she grew up in Texas").
+_BIOGRAPHY_BEFORE = re.compile(r"\b(?:studied|educated|trained|schooled|raised|grew\s+up|"
+                               r"lived|living|spent\s+(?:his|her|their)\s+(?:childhood|youth))"
+                               r"(?:\s+[\w'’-]+){0,2}?\s+in\s+(?:the\s+)?$")
 _ALIGNED_BEFORE = re.compile(r"\b(?:align(?:s|ed|ing)?\s+with|in\s+line\s+with|"
                              r"mirror(?:s|ed|ing)?|modell?ed\s+(?:on|after)|inspired\s+by)\s+"
                              r"(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){0,3}$")
@@ -337,6 +342,8 @@ def _as_origin(a: _Around) -> Role | None:
     if places and a.mention.field == "body" and before.endswith(("to ", "to the ")) \
             and _TRAVEL_TO_BEFORE.search(before):
         return Role.ORIGIN  # where a traveller goes, in the body: "the plane flew to the US"
+    if places and "in" in before[-9:] and _BIOGRAPHY_BEFORE.search(before):
+        return Role.ORIGIN  # a biography: "a technocrat who studied in the Soviet Union"
     if a.kinds & _ALIGNED_KINDS and any(w in a.folded for w in _ALIGNED) \
             and _ALIGNED_BEFORE.search(before):
         return Role.ORIGIN  # the model followed: "it aligns with U.S. President Trump's order"
