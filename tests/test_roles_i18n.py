@@ -167,6 +167,12 @@ ROWS = [
     ("Der Dirigent studierte in Moskau und lebt heute in Wien.", "Moskau", Role.ORIGIN),
     ("Moscú firmó un acuerdo de gas con Budapest.", "Moscú", S),
     ("El ministro viajó a Moscú para firmar un acuerdo.", "Moscú", S),
+    # A country's interest rates as a market's driver: a benchmark, not the country acting.
+    ("Aunque tasas de EE. UU. y la inflación afectan, el peso siguió cayendo.", "EE. UU.",
+     Role.ORIGIN),
+    ("La hausse des taux d'intérêt des États-Unis pèse sur le real.", "États-Unis",
+     Role.ORIGIN),
+    ("Estados Unidos subió los aranceles al acero.", "Estados Unidos", S),
 ]
 
 

@@ -227,6 +227,14 @@ _JOURNEY_BEFORE = re.compile(
     r"навчал\w*|виріс\w*|жив)"
     r"(?:\s+[^\s,.;:]+){0,2}?\s+(?:en|à|au|aux|em|no|na|nos|nas|in|im|в|во|у)\s+"
     r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$", re.IGNORECASE)
+# A country's interest rates or bond yields named as a market's driver, like a price
+# benchmark ("aunque tasas de EE. UU. y la inflación afectan" the peso, "taux d'intérêt des
+# États-Unis"); a central bank acting (la Fed) is an institution, not matched here.
+_RATES_BEFORE = re.compile(
+    r"(?<!\w)(?:tasas?|tipos?|taux|juros|Zinsen|Zinssätze|Renditen|rendimientos?|"
+    r"rendimentos?|ставк\w*|ставок)(?:\s+(?:de|d['’])\s*(?:interés|intérêt|juros))?\s+"
+    r"(?:de|del|des|du|da|do|dos|in den|der|в)\s+(?:(?:los|las|la|el|os|as|o|a)\s+)?$",
+    re.IGNORECASE)
 # A law or a model nicknamed after a country, in quotation marks: "russische Agentengesetz",
 # «російський закон», "loi russe": the country names the likeness, not the actor.
 _NICKNAME_BEFORE = re.compile(r"[\"“„«「‚']\s*(?:[^\s\"“”„«»]+\s+)?$")
@@ -333,6 +341,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if (_MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
             or _STANCE_BEFORE.search(before)
             or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before))
+            or (kinds & {"country"} and _RATES_BEFORE.search(before))
             or (_NICKNAME_BEFORE.search(before) and _NICKNAME_AFTER.match(after))
             or (_NICKNAME_LAW_BEFORE.search(before) and _NICKNAME_END.match(after))
             or (_CJK_NICKNAME_BEFORE.search(before) and _CJK_NICKNAME_AFTER.match(after))
