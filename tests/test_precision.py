@@ -188,6 +188,9 @@ def test_blockers(text: str, expected: list[str]) -> None:
     ("A leader's last days", "His staff flew him back home from the United States. The "
      "speaker recalled the calls.\nThe plane flew to the US on 24 January.\nHe left for his "
      "medical trip to the US.\nThe cabinet met on Monday.", set()),
+    # one supplier in a list of others is not what a story about US corn is about
+    ("STRONG DEMAND FOR U.S. CORN IN JAPAN", "Japan is buying less corn from China, Argentina "
+     "and South Africa and more from the United States, traders said.", {"US"}),
     # a foreign company's name, said again: not the country acting
     ("Hotel shares soar", "Shares of China Entertainment and Land Investment Co Ltd rose, "
      "dealers said. China Entertainment gained five cents. China Entertainment denied any "
@@ -346,6 +349,12 @@ def test_who_the_whole_story_is_about(title: str, text: str, countries: set[str]
     ("A leader's last days", "The president fell ill. Doctors were called. He left for his "
      "medical treatment trip to the US.", "US", Role.ORIGIN),
     ("Blinken flies out", "Blinken flew to China for talks.", "China", Role.SUBJECT),
+    # a country in a list of countries that a preposition introduces is an example among
+    # others; a list before its verb acts
+    ("US corn demand", "Japan relies less on corn from China, Argentina and South Africa, and "
+     "more on that of the United States.", "China", Role.PASSING),
+    ("Drills", "The United States, Japan and South Korea held drills on Monday.",
+     "United States", Role.SUBJECT),
     # a biography: where a person studied, grew up or lived
     ("China reshuffle", "Diplomats say Li, a technocrat who studied in the Soviet Union, will "
      "succeed him.", "Soviet Union", Role.ORIGIN),

@@ -34,7 +34,7 @@ from enum import Enum
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.genre import Genre, genre
 from monitor.rules.matcher import Fields, Mention
-from monitor.rules.passing import passing
+from monitor.rules.passing import listed_in_english, passing
 from monitor.rules.roles_i18n import foreign_role, reads_english
 
 
@@ -456,9 +456,12 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
         story = genre(fields)
         if story is not Genre.NEWS:
             found = _team_roles(mentions, found, catalogue, story, political)
-    # The other languages' patterns (rules/roles_i18n.py) read what English ones left a subject.
+    # The other languages' patterns (rules/roles_i18n.py) read what English ones left a subject;
+    # an English story passes only the countries of a list that a preposition introduces.
     if reads_english(fields):
-        return found
+        listed = listed_in_english(mentions, [r is Role.SUBJECT for r in found], fields,
+                                   catalogue)
+        return [Role.PASSING if i in listed else r for i, r in enumerate(found)]
     found = [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
                                                                 catalogue)) else r
              for i, (r, m) in enumerate(zip(found, mentions, strict=True))]
