@@ -154,6 +154,25 @@ ROWS = [
     ("Trump will Zölle erhöhen.", "Trump", S),
     # A place in a sentence about a bout is a venue of the sport.
     ("Am Samstag steigt der Boxer in Texas in den Ring.", "Texas", PERSON),
+    # Where a traveller comes back from, or a person studied or grew up: a journey, a
+    # biography (as in English).
+    ("El primer ministro regresó de Moscú con un acuerdo de gas.", "Moscú", Role.ORIGIN),
+    ("Le ministre, de retour de Moscou, a convoqué le conseil.", "Moscou", Role.ORIGIN),
+    ("Der Minister ist zurück aus Moskau und berichtet dem Kabinett.", "Moskau", Role.ORIGIN),
+    ("Министр вернулся из Москвы и созвал совет.", "Москвы", Role.ORIGIN),
+    ("El candidato, que estudió en la Unión Soviética, ganó la elección.", "Unión Soviética",
+     Role.ORIGIN),
+    ("La romancière a grandi aux États-Unis avant de rentrer à Dakar.", "États-Unis",
+     Role.ORIGIN),
+    ("Der Dirigent studierte in Moskau und lebt heute in Wien.", "Moskau", Role.ORIGIN),
+    ("Moscú firmó un acuerdo de gas con Budapest.", "Moscú", S),
+    ("El ministro viajó a Moscú para firmar un acuerdo.", "Moscú", S),
+    # A country's interest rates as a market's driver: a benchmark, not the country acting.
+    ("Aunque tasas de EE. UU. y la inflación afectan, el peso siguió cayendo.", "EE. UU.",
+     Role.ORIGIN),
+    ("La hausse des taux d'intérêt des États-Unis pèse sur le real.", "États-Unis",
+     Role.ORIGIN),
+    ("Estados Unidos subió los aranceles al acero.", "Estados Unidos", S),
 ]
 
 

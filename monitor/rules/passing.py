@@ -14,6 +14,11 @@ Two kinds of subject mention say that a country is only passed on the way, in an
   calls the ruling party friendly to Russia). The title says what the story is about; a
   single aside in the lead does not add a country to it.
 
+In English (``listed_in_english``) only the first kind, and only where a preposition or
+"such as" introduces the list ("corn from China, Argentina and South Africa"): an English list
+before its verb is the sentence's subject ("the United States, Japan and South Korea held
+drills").
+
 ``passing`` returns the indices of such mentions; ``rules/roles.py`` gives them the role
 ``PASSING``, which weighs a fraction of a plain mention (``rules/salience.py``).
 """
@@ -45,8 +50,9 @@ def _own(mention: Mention, catalogue: Catalogue) -> set[str]:
 
 
 def _listed(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
-            catalogue: Catalogue) -> set[int]:
-    """Subject mentions of a country name standing in a list of countries."""
+            catalogue: Catalogue, lead_in: re.Pattern[str] | None = None) -> set[int]:
+    """Subject mentions of a country name standing in a list of countries (with
+    ``lead_in``, only a list that the text before it, up to its first item, matches)."""
     found: set[int] = set()
     for name in ("lead", "body"):
         text = fields.get(name)
@@ -67,7 +73,9 @@ def _listed(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields
                 continue
             countries = {c for _s, _e, c, _i in chain}
             if (len(countries) >= LIST_MIN
-                    and sum(c.startswith("@") for c in countries) >= LIST_MIN_OTHERS):
+                    and sum(c.startswith("@") for c in countries) >= LIST_MIN_OTHERS
+                    and (lead_in is None
+                         or lead_in.search(text, max(0, chain[0][0] - 40), chain[0][0]))):
                 found.update(i for _s, _e, _c, i in chain if i is not None and subject[i])
             if item is not None:
                 chain = [item]
@@ -119,6 +127,24 @@ def _lone_in_lead(mentions: Sequence[Mention], subject: Sequence[bool], fields: 
     return set()
 
 
+# In English, a list of countries is an example among others where a preposition or "such
+# as" introduces it ("corn from China, Argentina and South Africa", "rivals such as Japan,
+# Korea and China"); a list before its verb acts ("the United States, Japan and South Korea
+# held drills").
+_EN_LIST_LEAD_IN = re.compile(
+    r"\b(?:from|to|in|into|with|between|among|including|includes|include|like|as|than|"
+    r"against|such\s+as|for|of)\s+(?:the\s+)?$")
+
+
+def listed_in_english(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
+                      catalogue: Catalogue) -> set[int]:
+    """Indices of the subject mentions that stand in an English list of countries that a
+    preposition introduces."""
+    if not catalogue.world or not any(subject):
+        return set()
+    return _listed(mentions, subject, fields, catalogue, _EN_LIST_LEAD_IN)
+
+
 def passing(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
             catalogue: Catalogue) -> set[int]:
     """Indices of the subject mentions (``subject[i]``) that only pass (see the module's
@@ -129,4 +155,4 @@ def passing(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields
         mentions, subject, fields, catalogue)
 
 
-__all__ = ["passing"]
+__all__ = ["listed_in_english", "passing"]

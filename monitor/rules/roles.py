@@ -34,7 +34,7 @@ from enum import Enum
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.genre import Genre, genre
 from monitor.rules.matcher import Fields, Mention
-from monitor.rules.passing import passing
+from monitor.rules.passing import listed_in_english, passing
 from monitor.rules.roles_i18n import foreign_role, reads_english
 
 
@@ -135,9 +135,35 @@ _ORIGIN_AFTER = re.compile(r"^-(?:born|raised|bred|made|built|designed|supplied|
 _ORIGIN_BEFORE = re.compile(r"\b" + _PEOPLE + r"\s+(?:(?:who\s+)?(?:came|comes|fled)\s+)?"
                             r"(?:from|of)\s+(?:the\s+)?$")
 _ADDRESS_AFTER = re.compile(r"^,\s*[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?\b")
-_TRAVEL_BEFORE = re.compile(r"\b(?:trip|trips|flight|flights|journey|drive|ride|voyage|"
-                            r"travel(?:l?ed|l?ing)?|flew|flown|fly|flying)\s+from\s+"
-                            r"(?:the\s+)?$", re.IGNORECASE)
+_TRAVEL = (r"\b(?:trip|trips|flight|flights|journey|drive|ride|voyage|travel(?:l?ed|l?ing)?|"
+           r"flew|flown|fly|flying|return(?:s|ed|ing)?)")
+# A few words may stand between the journey and its end: "flew him back home from the US",
+# "flying over Nigeria from the United States".
+_TRAVEL_BEFORE = re.compile(_TRAVEL + r"(?:\s+[\w'’-]+){0,3}?\s+from\s+(?:the\s+)?$",
+                            re.IGNORECASE)
+# Where a traveller goes, named again in the body: "the plane flew to the US on 24 January",
+# "his trip to the US for treatment". The title and the lead say whether the visit is the
+# story ("Blinken flies to China"); a body mention is the journey's background.
+_TRAVEL_TO_BEFORE = re.compile(_TRAVEL + r"(?:\s+[\w'’-]+){0,3}?\s+to\s+(?:the\s+)?$",
+                               re.IGNORECASE)
+# One side of an alignment, as of a comparison: "it aligns with U.S. President Donald Trump's
+# order", "a law modelled on Russia's", "in line with Chinese practice".
+# Where a person studied, grew up or lived: a biography, not the country acting ("Li, a
+# technocrat who studied in the Soviet Union", "she grew up in Texas").
+_BIOGRAPHY_BEFORE = re.compile(r"\b(?:studied|educated|trained|schooled|raised|grew\s+up|"
+                               r"lived|living|spent\s+(?:his|her|their)\s+(?:childhood|youth))"
+                               r"(?:\s+[\w'’-]+){0,2}?\s+in\s+(?:the\s+)?$")
+_ALIGNED_BEFORE = re.compile(r"\b(?:align(?:s|ed|ing)?\s+with|in\s+line\s+with|"
+                             r"mirror(?:s|ed|ing)?|modell?ed\s+(?:on|after)|inspired\s+by)\s+"
+                             r"(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){0,3}$")
+_ALIGNED = ("align", "line with", "mirror", "modeled", "modelled", "inspired")
+_ALIGNED_KINDS = frozenset({"country", "leader", "official"})
+# A place naming an event held there: "the 2028 Los Angeles Games", "the Beijing Olympics".
+_GAMES_AFTER = re.compile(r"^(?:['’]s)?\s+(?:Olympics|Olympic\s+Games|Paralympics|"
+                          r"Paralympic\s+Games|Games|Expo|World\s+Expo)\b")
+# The grain trade's loading range, not the country acting: "26,000 tonnes U.S. Gulf to
+# Lisbon", "fob US Gulf" (the Gulf Coast itself, hit by a storm, is territory).
+_GULF_AFTER = re.compile(r"^\s+Gulf\b(?!\s+(?:Coast|coast|states?|of)\b)")
 _UNIVERSITY_BEFORE = re.compile(r"\bUniversity\s+of\s+(?:the\s+)?$")
 _UNIVERSITY_AFTER = re.compile(r"^(?:\s+State)?\s+(?:University|College|Medical\s+Center|"
                                r"School\s+of\s+Medicine)\b")
@@ -152,8 +178,8 @@ _IN_AFTER = re.compile(r"^\s+(?:in|at|from|living|who|named)\b")
 
 
 TICKER = "us-listed-company"
-_FOREIGN_FORM = re.compile(r"\s+(?:Ltd|Limited|PLC|Plc|plc|AG|NV|N\.V\.|SA|S\.A\.|SpA|S\.p\.A\.|"
-                           r"GmbH|AB|ASA|Oyj|BV|B\.V\.|KK|K\.K\.|Bhd|Pty)\b")
+_FOREIGN_FORM = re.compile(r"\s+(?:Ltd|LTD|Limited|LIMITED|PLC|Plc|plc|AG|NV|N\.V\.|SA|S\.A\.|"
+                           r"SpA|S\.p\.A\.|GmbH|AB|ASA|Oyj|BV|B\.V\.|KK|K\.K\.|Bhd|Pty)\b")
 # A place inside the name of a company with a legal form of elsewhere: "Oversea-Chinese Banking
 # Corp Ltd", "Sino-US Medical Specialties Ltd", "First Chicago Ltd", "American Express Bank
 # Ltd". The name says where the company was founded or what it trades, not who acts.
@@ -259,6 +285,8 @@ def _as_name_or_row(a: _Around) -> Role | None:
     if a.kinds & (_PLACE_KINDS | {"country"}) and _FOREIGN_FORM.search(a.own) \
             and _FOREIGN_NAME_AFTER.match(a.own):
         return Role.NAMED
+    if a.kinds & {"country"} and a.own[:5] == " Gulf" and _GULF_AFTER.match(a.own):
+        return Role.VENUE  # a loading range of the grain trade: "U.S. Gulf to Lisbon"
     if a.kinds & {"country"} and _DIGIT.search(a.own) and (
             _TABLE_ROW_AFTER.match(a.own) or (
             _BREAKDOWN_AFTER.match(a.own) and _BREAKDOWN_BEFORE.search(a.before))):
@@ -280,6 +308,8 @@ def _as_place(a: _Around) -> Role | None:
         return Role.VENUE
     if _ADDRESS_AFTER.match(own):
         return Role.VENUE  # a postal address: "P.O. Box 69440, Los Angeles, CA 90069"
+    if _GAMES_AFTER.match(own):
+        return Role.VENUE  # an event named after its host city: "the 2028 Los Angeles Games"
     if ("University" in before and _UNIVERSITY_BEFORE.search(before)) \
             or _UNIVERSITY_AFTER.match(own):
         return Role.ORIGIN  # "University of Pennsylvania researchers": an affiliation
@@ -306,8 +336,17 @@ def _as_origin(a: _Around) -> Role | None:
     before, own, countries = a.before, a.own, a.kinds & {"country"}
     # The patterns below that read "from" before the mention need the word there.
     has_from = "from" in a.folded
-    if has_from and a.kinds & (_PLACE_KINDS | {"country"}) and _TRAVEL_BEFORE.search(before):
+    places = a.kinds & (_PLACE_KINDS | {"country"})
+    if has_from and places and _TRAVEL_BEFORE.search(before):
         return Role.ORIGIN  # where a traveller sets off: "a 24-hour trip from the USA"
+    if places and a.mention.field == "body" and before.endswith(("to ", "to the ")) \
+            and _TRAVEL_TO_BEFORE.search(before):
+        return Role.ORIGIN  # where a traveller goes, in the body: "the plane flew to the US"
+    if places and "in" in before[-9:] and _BIOGRAPHY_BEFORE.search(before):
+        return Role.ORIGIN  # a biography: "a technocrat who studied in the Soviet Union"
+    if a.kinds & _ALIGNED_KINDS and any(w in a.folded for w in _ALIGNED) \
+            and _ALIGNED_BEFORE.search(before):
+        return Role.ORIGIN  # the model followed: "it aligns with U.S. President Trump's order"
     if has_from and ((_RANGE_FROM.search(before) and _RANGE_TO.match(own)) or (
             _RANGE_TO_BEFORE.search(before) and own[:1] == ",")):
         return Role.ORIGIN  # one end of a range, for a comparison
@@ -377,6 +416,27 @@ def _team_roles(mentions: Sequence[Mention], found: list[Role], catalogue: Catal
             for m, role in zip(mentions, found, strict=True)]
 
 
+_NEXT_WORD = re.compile(r"[-\s]+([A-Z][\w'’&-]*)")
+
+
+def _name_key(mention: Mention, fields: Fields) -> str | None:
+    """The mention and the capitalised word after it ("China Entertainment"), or None."""
+    word = _NEXT_WORD.match(fields.get(mention.field), mention.end)
+    return f"{mention.text} {word.group(1)}" if word else None
+
+
+def _named_again(mentions: Sequence[Mention], found: list[Role], fields: Fields) -> list[Role]:
+    """One sense per discourse for company names: once "China Entertainment and Land
+    Investment Co Ltd" has shown that "China Entertainment" is a foreign company's name, the
+    story's later "China Entertainment" is that name too, without its legal form."""
+    keys = {k for m, r in zip(mentions, found, strict=True)
+            if r is Role.NAMED and (k := _name_key(m, fields))}
+    if not keys:
+        return found
+    return [Role.NAMED if r is Role.SUBJECT and _name_key(m, fields) in keys else r
+            for m, r in zip(mentions, found, strict=True)]
+
+
 def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> list[Role]:
     """The role of each mention, in order."""
     if not mentions:
@@ -386,8 +446,8 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     tail_start = tail.start(1) if tail and len(tail.group(1).split()) <= 4 else None
     if tail_start is None and (says := _TITLE_SAYS.search(fields.title)):
         tail_start = says.start(1)
-    found = [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
-             for i, m in enumerate(mentions)]
+    found = _named_again(mentions, [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
+                                    for i, m in enumerate(mentions)], fields)
     # The genre is read only if a mention could become a team in some genre (a sports story
     # makes the most of them: an entertainment one only drops countries).
     political = _political(mentions, catalogue)
@@ -396,9 +456,12 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
         story = genre(fields)
         if story is not Genre.NEWS:
             found = _team_roles(mentions, found, catalogue, story, political)
-    # The other languages' patterns (rules/roles_i18n.py) read what English ones left a subject.
+    # The other languages' patterns (rules/roles_i18n.py) read what English ones left a subject;
+    # an English story passes only the countries of a list that a preposition introduces.
     if reads_english(fields):
-        return found
+        listed = listed_in_english(mentions, [r is Role.SUBJECT for r in found], fields,
+                                   catalogue)
+        return [Role.PASSING if i in listed else r for i, r in enumerate(found)]
     found = [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
                                                                 catalogue)) else r
              for i, (r, m) in enumerate(zip(found, mentions, strict=True))]

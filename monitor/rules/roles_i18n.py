@@ -211,6 +211,30 @@ _STANCE_BEFORE = re.compile(
     r"Anlehnung an|rapprochement avec|alignement sur|acercamiento a|alineamiento con|"
     r"aproximação com|alinhamento com|сближени\w* с|ориентаци\w* на|зближенн\w* з|"
     r"орієнтаці\w* на)\s+(?:(?:das|den|dem|le|la|les|el|la|o|a)\s+)?$", re.IGNORECASE)
+# Where a traveller comes back from, or a person studied, grew up or lived (as in English,
+# rules/roles.py): a journey or a biography, not the country acting ("regresó de Moscú",
+# "de retour de Moscou", "zurück aus Moskau", "вернулся из Москвы", "estudió en la Unión
+# Soviética", "a grandi aux États-Unis", "studierte in Moskau", "учился в Москве").
+_JOURNEY_BEFORE = re.compile(
+    r"(?<!\w)(?:regres[óoa]\w*|volvi[óo]\w*|vuelve|vuelo|vuelos|de vuelta|"
+    r"retour|rentr[ée]\w*|revenu\w*|regressou|voltou|voo|voos|"
+    r"zurück|Rückkehr|Rückflug|Flug|вернул\w*|возвращ\w*|прилетел\w*|повернул\w*)"
+    r"(?:\s+[^\s,.;:]+){0,3}?\s+(?:de|desde|d['’]|du|des|do|da|dos|das|aus|von|из|з|із)\s*"
+    r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$"
+    r"|(?<!\w)(?:estudi[óo]|estudiaba|se form[óo]|creci[óo]|vivi[óo]|vive|viv[íi]a|"
+    r"[ée]tudi[ée]\w*|a grandi|grandi|vécu|vit|vivait|estudou|cresceu|viveu|morou|"
+    r"studierte|studiert|aufgewachsen|lebte|lebt|учил\w*|вырос\w*|жил|жила|жили|живет|живёт|"
+    r"навчал\w*|виріс\w*|жив)"
+    r"(?:\s+[^\s,.;:]+){0,2}?\s+(?:en|à|au|aux|em|no|na|nos|nas|in|im|в|во|у)\s+"
+    r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$", re.IGNORECASE)
+# A country's interest rates or bond yields named as a market's driver, like a price
+# benchmark ("aunque tasas de EE. UU. y la inflación afectan" the peso, "taux d'intérêt des
+# États-Unis"); a central bank acting (la Fed) is an institution, not matched here.
+_RATES_BEFORE = re.compile(
+    r"(?<!\w)(?:tasas?|tipos?|taux|juros|Zinsen|Zinssätze|Renditen|rendimientos?|"
+    r"rendimentos?|ставк\w*|ставок)(?:\s+(?:de|d['’])\s*(?:interés|intérêt|juros))?\s+"
+    r"(?:de|del|des|du|da|do|dos|in den|der|в)\s+(?:(?:los|las|la|el|os|as|o|a)\s+)?$",
+    re.IGNORECASE)
 # A law or a model nicknamed after a country, in quotation marks: "russische Agentengesetz",
 # «російський закон», "loi russe": the country names the likeness, not the actor.
 _NICKNAME_BEFORE = re.compile(r"[\"“„«「‚']\s*(?:[^\s\"“”„«»]+\s+)?$")
@@ -316,6 +340,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "venue"
     if (_MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
             or _STANCE_BEFORE.search(before)
+            or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before))
+            or (kinds & {"country"} and _RATES_BEFORE.search(before))
             or (_NICKNAME_BEFORE.search(before) and _NICKNAME_AFTER.match(after))
             or (_NICKNAME_LAW_BEFORE.search(before) and _NICKNAME_END.match(after))
             or (_CJK_NICKNAME_BEFORE.search(before) and _CJK_NICKNAME_AFTER.match(after))
