@@ -155,6 +155,14 @@ ROWS = [
     ("Des partisans de Trump ont manifesté.", "Trump", PERSON),
     ("Сторонники Трампа вышли на улицы.", "Трампа", PERSON),
     ("Trump will Zölle erhöhen.", "Trump", S),
+    # A former base of a country's forces is history, not the country acting.
+    ("Les détenus sont dans une ancienne base américaine.", "américaine", Role.ORIGIN),
+    ("مردان به اردوگاهی که قبلا یک پایگاه نظامی آمریکایی بود برده شدند", "آمریکایی",
+     Role.ORIGIN),
+    ("این اردوگاه در پایگاه سابق آمریکا است", "آمریکا", Role.ORIGIN),
+    ("旧米軍基地の跡地に公園", "米軍", Role.ORIGIN),
+    ("米軍基地で事故", "米軍", S),
+    ("نیروهای آمریکایی در پایگاه بودند", "نیروهای آمریکایی", S),
     # A place in a sentence about a bout is a venue of the sport.
     ("Am Samstag steigt der Boxer in Texas in den Ring.", "Texas", PERSON),
 ]

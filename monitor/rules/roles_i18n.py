@@ -23,6 +23,7 @@ languages the feeds speak, from the text around the mention (a few words either 
   decoration of a state's institution ("з медаллю ФСБ");
 - a place of death: where a person died or was found dead ("В США умер", "morto nos EUA"),
   and a time: an event of a leader's career as a date ("après la victoire de Trump"): venues;
+- a former base of a country's forces ("une ancienne base américaine", "旧米軍基地"): an origin;
 - a person: a supporter of a leader ("Trump-Unterstützer", "partisans de Trump").
 
 ``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
@@ -161,6 +162,24 @@ _CAREER = (r"(?:victoire|élection|réélection|retour|investiture|arrivée|vict
 _TIME_BEFORE = re.compile(
     r"(?<!\w)" + _SINCE + r"\s+(?:(?:la|le|l['’]|el|a|o|dem|der|den)\s*)?" + _CAREER
     + r"(?:\s+[^\s,.;:!?«»\"“”]+){0,6}?\s+$", re.IGNORECASE)
+# A former base of a country's forces: where a place comes from, history ("une ancienne base
+# américaine", "پایگاه سابق آمریکا"; "که قبلا یک پایگاه نظامی آمریکایی بود", formerly was;
+# "旧米軍基地").
+_FORMER_BEFORE = re.compile(
+    r"(?<!\w)(?:ancienne?s?\s+|ex-)bases?(?:\s+(?:militaires?|navales?|aériennes?))?\s+$"
+    r"|(?:پایگاه|اردوگاه)\S*\s+(?:نظامی\s+)?سابق\s+$", re.IGNORECASE)
+_ONCE_BEFORE = re.compile(r"(?:قبلا|قبلاً|سابقا|سابقاً|پیشتر|پیش‌تر)\s+(?:\S+\s+){0,4}?$")
+_WAS_AFTER = re.compile(r"^\s+(?:\S+\s+)?بود(?!\w)")
+_JA_FORMER = re.compile(r"(?:旧|元)$")
+_JA_BASE_AFTER = re.compile(r"^の?(?:基地|飛行場)")
+
+
+def _former(before: str, after: str) -> bool:
+    return bool(_FORMER_BEFORE.search(before)
+                or (_ONCE_BEFORE.search(before) and _WAS_AFTER.match(after))
+                or (_JA_FORMER.search(before) and _JA_BASE_AFTER.match(after)))
+
+
 _DEATH_CASE_AFTER = re.compile(
     r"^['’](?:da|de|ta|te)\s+(?:\S+\s+){0,2}?(?:öldü|hayatını kaybetti|vefat etti)"
     r"|^で(?:死去|死亡|亡くな)"
@@ -318,6 +337,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "person"
     if _TIME_BEFORE.search(before):
         return "venue"
+    if kinds & (_PLACE_KINDS | {"country"}) and _former(before, after):
+        return "origin"
     if (_MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
             or _STANCE_BEFORE.search(before)
             or (_NICKNAME_BEFORE.search(before) and _NICKNAME_AFTER.match(after))
