@@ -265,3 +265,20 @@ def test_english_stories_keep_the_english_patterns_alone() -> None:
     briefing = roles_in("Your Monday Briefing: Ukraine Strikes Back", "Plus the Covid rules "
                         "in China.")
     assert briefing["China"] is S
+
+
+# A leader's career event as a time ("après l'élection de Trump") is a date; in a title that
+# names nothing else, the event and its aftermath are what the story is about.
+CAREER_TITLE_ROWS = [
+    ("Après l'élection de Trump, sexisme et insultes déferlent en ligne", "Trump", S),
+    ("Guerre en Ukraine : après la victoire de Trump, l'UE rappelle son soutien", "Trump",
+     VENUE),
+    ("Après la victoire de Trump, la Pologne s'inquiète", "Trump", VENUE),
+]
+
+
+@pytest.mark.parametrize(("title", "name", "want"),
+                         [pytest.param(t, n, w, id=t[:40]) for t, n, w in CAREER_TITLE_ROWS])
+def test_a_career_event_in_a_title_that_names_nothing_else(title: str, name: str,
+                                                           want: Role) -> None:
+    assert roles_in(title, "Un rapport le montre.")[name] is want

@@ -23,6 +23,8 @@ languages the feeds speak, from the text around the mention (a few words either 
   decoration of a state's institution ("з медаллю ФСБ");
 - a place of death: where a person died or was found dead ("В США умер", "morto nos EUA"),
   and a time: an event of a leader's career as a date ("après la victoire de Trump"): venues;
+  not in a title that names nothing else ("Après l'élection de Trump, le sexisme déferle en
+  ligne"): there the event and its aftermath are what the story is about;
 - a former base of a country's forces ("une ancienne base américaine", "旧米軍基地"): an origin;
 - a person: a supporter of a leader ("Trump-Unterstützer", "partisans de Trump").
 
@@ -38,6 +40,7 @@ from itertools import islice
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.morphology import LATIN, script_of
+from monitor.rules.world import spans
 
 _WINDOW_BEFORE, _WINDOW_AFTER = 90, 60
 _WORDS = r"(?:[^\s,;:.!?،؛。，、]+\s+){0,7}"  # a few words, not across a comma or a stop
@@ -303,11 +306,11 @@ def _english_words(text: str, at_least: int) -> bool:
 
 
 def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
-                 catalogue: Catalogue) -> str | None:
+                 catalogue: Catalogue, title_alone: bool = False) -> str | None:
     """The role of a mention read by this module's patterns ("source", "venue", "person",
     "origin"), or None when it reads as a subject (``chain_end`` ends the mention's noun
-    phrase). A Latin-script mention among English words is left to rules/roles.py, and so is
-    an article that ``reads_english``."""
+    phrase; ``title_alone``: it is the title's only mention). A Latin-script mention among
+    English words is left to rules/roles.py, and so is an article that ``reads_english``."""
     text = fields.get(mention.field)
     before = text[max(0, mention.start - _WINDOW_BEFORE):mention.start]
     after = text[chain_end.end:chain_end.end + _WINDOW_AFTER]
@@ -335,7 +338,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(
             _sentence(text, mention.start, mention.end)):
         return "person"
-    if _TIME_BEFORE.search(before):
+    if _TIME_BEFORE.search(before) and not (
+            mention.field == "title" and title_alone and not spans(fields.title, catalogue.world)):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and _former(before, after):
         return "origin"
