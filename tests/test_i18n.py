@@ -127,6 +127,12 @@ JAPANESE = [
     ("米ドルの為替", NONE),
     # A Latin-letter name beside kana or kanji ends there (Japanese has no spaces).
     ("FBIが捜査を開始", US),
+    # Officials and institutions (offices and years in entities.yaml).
+    ("パウエル議長が記者会見", US),
+    ("ナビウリナ総裁が利上げ", RU),
+    ("毛寧報道官が反発", CN),
+    ("中国海警局の船が領海侵入", CN),
+    ("ブッシュクラフトの道具", NONE),  # bushcraft is not George W. Bush
 ]
 KOREAN = [
     # Particles attached to the name, chained.
@@ -176,6 +182,10 @@ PERSIAN = [
     ("زاخارووا گفت", RU),
     ("وانگ یی به مسکو رفت", RU_CN),
     ("ظروف چینی عتیقه", NONE),  # chinaware
+    ("جنت یلن به پکن رفت", CN_US),
+    ("گراسیموف و میشوستین", RU),
+    ("گروه واگنر در آفریقا", RU),
+    ("دومای روسیه قانون را تصویب کرد", RU),
 ]
 HINDI = [
     ("रूसी राष्ट्रपति पुतिन", RU),
