@@ -104,6 +104,35 @@ JAPANESE = [
     ("全米オープンで優勝", NONE),
     ("アメリカンフットボールの試合", NONE),
     ("NBA＝アメリカプロバスケットボール", NONE),
+    # Pairs of countries written as one abbreviation name both (中露: China and Russia).
+    ("中露の軍事協力", RU_CN),
+    ("中ロ首脳会談", RU_CN),
+    ("米ソ冷戦の終結", RU_US),
+    ("中台関係が緊張", CN),
+    # 米 and 露 before a ministry, a party, a service: the country's own institution.
+    ("米財務省が制裁を発表", US),
+    ("米商務省が輸出規制", US),
+    ("米共和党の候補", US),
+    ("米新政権が発足", US),
+    ("米海軍の艦艇", US),
+    ("露外務省が声明", RU),
+    ("ＦＲＢが利下げを決定", US),
+    # 米 before a name in katakana or Latin letters: an American company or body.
+    ("米アップルが新製品", US),
+    ("米ＣＮＮテレビによる", US),
+    # ... not 米 as the end of North America, the West, new rice.
+    ("北米トヨタの販売", NONE),
+    ("欧米メディアの報道", NONE),
+    ("新米コシヒカリの出荷", NONE),
+    ("米ドルの為替", NONE),
+    # A Latin-letter name beside kana or kanji ends there (Japanese has no spaces).
+    ("FBIが捜査を開始", US),
+    # Officials and institutions (offices and years in entities.yaml).
+    ("パウエル議長が記者会見", US),
+    ("ナビウリナ総裁が利上げ", RU),
+    ("毛寧報道官が反発", CN),
+    ("中国海警局の船が領海侵入", CN),
+    ("ブッシュクラフトの道具", NONE),  # bushcraft is not George W. Bush
 ]
 KOREAN = [
     # Particles attached to the name, chained.
@@ -142,6 +171,21 @@ PERSIAN = [
     ("صدای آمریکا گزارش داد", NONE),
     ("کرم ضد چین و چروک", NONE),  # چین is also a wrinkle
     ("مجری فاکس‌نیوز از شبکه جدا شد", US),  # an American channel
+    # سیاه (black) is not سیا (the CIA) with a suffix: the Black Sea, a black flag.
+    ("کشتی‌ها در دریای سیاه", NONE),
+    ("پرچم سیاه", NONE),
+    ("سیا گزارش داد", US),
+    # Congress named with its country counts on its own.
+    ("کنگره آمریکا رای داد", US),
+    ("اف‌بی‌آی تحقیق می‌کند", US),
+    ("فدرال رزرو نرخ بهره را کاهش داد", US),
+    ("زاخارووا گفت", RU),
+    ("وانگ یی به مسکو رفت", RU_CN),
+    ("ظروف چینی عتیقه", NONE),  # chinaware
+    ("جنت یلن به پکن رفت", CN_US),
+    ("گراسیموف و میشوستین", RU),
+    ("گروه واگنر در آفریقا", RU),
+    ("دومای روسیه قانون را تصویب کرد", RU),
 ]
 HINDI = [
     ("रूसी राष्ट्रपति पुतिन", RU),
@@ -203,6 +247,13 @@ FRENCH = [
     # "pro-Russian" is a label, and an American actor is not the United States.
     ("Géorgie : victoire du parti pro-russe", NONE),
     ("L'actrice américaine est morte", NONE),
+    # Elision and spelling variants: l'Amérique is the United States, the continent is not.
+    ("L'Amérique se replie sur elle-même", US),
+    ("Les Etats Unis imposent des sanctions", US),
+    ("Amérique du Sud", NONE),
+    ("les deux Amériques", NONE),
+    ("Le Congrès américain a voté", US),
+    ("la Fed relève ses taux", US),
 ]
 GERMAN = [
     ("Russlands Truppen und Chinas Flotte", RU_CN),

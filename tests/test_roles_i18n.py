@@ -77,6 +77,9 @@ ROWS = [
     ("美国宣布对华加征关税。", "美国", S),
     ("米紙によると、停戦が近い。", "米紙", SOURCE),
     ("米政府高官によると、会談は延期された。", "米政府", SOURCE),
+    ("米ニュースサイト「アクシオス」によると、合意は近い。", "米", SOURCE),
+    ("米ＣＮＮテレビによると、交渉は続く。", "米", SOURCE),
+    ("米アップルが新製品を発表した。", "米", S),
     ("워싱턴 특파원을 지낸 논설실장이 전합니다", "워싱턴", VENUE),
     ("미국 언론에 따르면 회담이 열린다", "미국", SOURCE),
     ("미국은 관세를 인상했다", "미국은", S),
@@ -152,6 +155,14 @@ ROWS = [
     ("Des partisans de Trump ont manifesté.", "Trump", PERSON),
     ("Сторонники Трампа вышли на улицы.", "Трампа", PERSON),
     ("Trump will Zölle erhöhen.", "Trump", S),
+    # A former base of a country's forces is history, not the country acting.
+    ("Les détenus sont dans une ancienne base américaine.", "américaine", Role.ORIGIN),
+    ("مردان به اردوگاهی که قبلا یک پایگاه نظامی آمریکایی بود برده شدند", "آمریکایی",
+     Role.ORIGIN),
+    ("این اردوگاه در پایگاه سابق آمریکا است", "آمریکا", Role.ORIGIN),
+    ("旧米軍基地の跡地に公園", "米軍", Role.ORIGIN),
+    ("米軍基地で事故", "米軍", S),
+    ("نیروهای آمریکایی در پایگاه بودند", "نیروهای آمریکایی", S),
     # A place in a sentence about a bout is a venue of the sport.
     ("Am Samstag steigt der Boxer in Texas in den Ring.", "Texas", PERSON),
     # Where a traveller comes back from, or a person studied or grew up: a journey, a
@@ -273,3 +284,20 @@ def test_english_stories_keep_the_english_patterns_alone() -> None:
     briefing = roles_in("Your Monday Briefing: Ukraine Strikes Back", "Plus the Covid rules "
                         "in China.")
     assert briefing["China"] is S
+
+
+# A leader's career event as a time ("après l'élection de Trump") is a date; in a title that
+# names nothing else, the event and its aftermath are what the story is about.
+CAREER_TITLE_ROWS = [
+    ("Après l'élection de Trump, sexisme et insultes déferlent en ligne", "Trump", S),
+    ("Guerre en Ukraine : après la victoire de Trump, l'UE rappelle son soutien", "Trump",
+     VENUE),
+    ("Après la victoire de Trump, la Pologne s'inquiète", "Trump", VENUE),
+]
+
+
+@pytest.mark.parametrize(("title", "name", "want"),
+                         [pytest.param(t, n, w, id=t[:40]) for t, n, w in CAREER_TITLE_ROWS])
+def test_a_career_event_in_a_title_that_names_nothing_else(title: str, name: str,
+                                                           want: Role) -> None:
+    assert roles_in(title, "Un rapport le montre.")[name] is want

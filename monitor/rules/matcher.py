@@ -165,8 +165,9 @@ class Matcher:
 
 
 def _longest(found: list[tuple[int, int, Alias]], n: int) -> list[tuple[int, int, Alias]]:
-    """The longest match wins; shorter ones overlapping it are dropped. In text order."""
-    found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+    """The longest match wins; shorter ones overlapping it are dropped, and of two as long a
+    blocker wins (سیاه, black, over سیا, the CIA, with a suffix). In text order."""
+    found.sort(key=lambda m: (-(m[1] - m[0]), m[0], bool(m[2].entity_ids)))
     taken = bytearray(n)
     kept: list[tuple[int, int, Alias]] = []
     for start, end, alias in found:

@@ -13,7 +13,7 @@ affixes its language attaches to names, and nothing else:
 - Hangul: particles after the name (러시아는, 미국의, 중국과의), chained;
 - Latin (Turkish suffixes after an apostrophe, Rusya'nın): the apostrophe already ends the
   word, so the plain word-boundary rule holds; a Latin stem (``russisch*``) takes up to three
-  letters;
+  letters; Han or kana beside a Latin name is a boundary (FBIが, 米ＣＮＮ);
 - Arabic script is folded before matching, in the text and the aliases alike
   (``fold_arabic``): the Persian and Arabic forms of yeh and kaf (ی ي ى, ک ك) are one
   letter, hamza seats (أ إ آ) are bare alef, and vowel marks, the shadda, the tatweel and the
@@ -143,9 +143,17 @@ def _word_end(text: str, end: int, script: str) -> int:
     return end
 
 
+def _beside_cjk(script: str, ch: str) -> bool:
+    """A name in Latin letters beside Han or kana ends there: Chinese and Japanese write no
+    spaces around a foreign word (FBIが, 米ＣＮＮ, 在FBI的)."""
+    return script == LATIN and script_of(ch) == CJK
+
+
 def start_ok(text: str, start: int, script: str) -> bool:
     """Whether an alias of ``script`` may begin at ``start``."""
     if script == CJK or start == 0 or not is_word(text[start - 1]) or not is_word(text[start]):
+        return True
+    if _beside_cjk(script, text[start - 1]):
         return True
     if script == ARABIC:
         begin = start
@@ -178,7 +186,8 @@ def end_of(text: str, start: int, end: int, script: str, stem: bool) -> int | No
                 and script_of(text[end]) == script)):
             extra += not _is_harakah(text[end])
             end += 1
-    if end >= n or not is_word(text[end]) or not is_word(text[end - 1]):
+    if end >= n or not is_word(text[end]) or not is_word(text[end - 1]) \
+            or _beside_cjk(script, text[end]):
         return end
     if script in (ARABIC, INDIC, HANGUL):
         word_end = _word_end(text, end, script)

@@ -462,8 +462,9 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
         listed = listed_in_english(mentions, [r is Role.SUBJECT for r in found], fields,
                                    catalogue)
         return [Role.PASSING if i in listed else r for i, r in enumerate(found)]
+    alone = sum(m.field == "title" for m in mentions) == 1
     found = [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
-                                                                catalogue)) else r
+                                                                catalogue, alone)) else r
              for i, (r, m) in enumerate(zip(found, mentions, strict=True))]
     # ... and the subjects that only pass (rules/passing.py): a list, a lone aside; not in an
     # English headline or briefing that has too few English words to read as English above.

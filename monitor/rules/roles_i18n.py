@@ -23,6 +23,9 @@ languages the feeds speak, from the text around the mention (a few words either 
   decoration of a state's institution ("з медаллю ФСБ");
 - a place of death: where a person died or was found dead ("В США умер", "morto nos EUA"),
   and a time: an event of a leader's career as a date ("après la victoire de Trump"): venues;
+  not in a title that names nothing else ("Après l'élection de Trump, le sexisme déferle en
+  ligne"): there the event and its aftermath are what the story is about;
+- a former base of a country's forces ("une ancienne base américaine", "旧米軍基地"): an origin;
 - a person: a supporter of a leader ("Trump-Unterstützer", "partisans de Trump").
 
 ``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
@@ -37,6 +40,7 @@ from itertools import islice
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.morphology import LATIN, script_of
+from monitor.rules.world import spans
 
 _WINDOW_BEFORE, _WINDOW_AFTER = 90, 60
 _WORDS = r"(?:[^\s,;:.!?،؛。，、]+\s+){0,7}"  # a few words, not across a comma or a stop
@@ -65,7 +69,11 @@ _TELLERS_AFTER = re.compile(
     r"|^(?:['’]\w*)\s+göre\b"
     r"|^[^\s。，,；]{0,6}?(?:官员|官員|媒体|媒體|消息人士|情报|情報|专家|專家|分析师|分析師|"
     r"智库|智庫|报纸|報紙|网站|網站|电视台|電視台|有线电视|有線電視|知情人士|"
-    r"によると|によれば|が報じ|は報じ|が伝え|は伝え|の報道|メディア|当局者|高官|関係者)"
+    r"によると|によれば|が報じ|は報じ|が伝え|は伝え|の報道|メディア|当局者|高官|関係者|"
+    r"ニュースサイト|通信社)"
+    # "according to" after a named outlet (米ＣＮＮテレビによると, 米ニュースサイト「アクシオス」
+    # によると), not after a subject (が, は, を: 米国が…によると is who acts)
+    r"|^[^\s。、，,；がはを]{0,16}?(?:によると|によれば)"
     r"|^[^\s.,]{0,3}\s?(?:당국자|관리|관계자|언론|매체|정보당국|소식통|전문가|신문)"
     r"|^[^\s.,]{0,3}\s?(?:[^\s.,]+\s)?(?:에 따르면|에따르면)"
     r"|^\S{0,4}\s+(?:अधिकारियों|अधिकारी|मीडिया|सूत्रों|रिपोर्ट|विशेषज्ञ|अखबार|সংবাদমাধ্যম|"
@@ -157,6 +165,24 @@ _CAREER = (r"(?:victoire|élection|réélection|retour|investiture|arrivée|vict
 _TIME_BEFORE = re.compile(
     r"(?<!\w)" + _SINCE + r"\s+(?:(?:la|le|l['’]|el|a|o|dem|der|den)\s*)?" + _CAREER
     + r"(?:\s+[^\s,.;:!?«»\"“”]+){0,6}?\s+$", re.IGNORECASE)
+# A former base of a country's forces: where a place comes from, history ("une ancienne base
+# américaine", "پایگاه سابق آمریکا"; "که قبلا یک پایگاه نظامی آمریکایی بود", formerly was;
+# "旧米軍基地").
+_FORMER_BEFORE = re.compile(
+    r"(?<!\w)(?:ancienne?s?\s+|ex-)bases?(?:\s+(?:militaires?|navales?|aériennes?))?\s+$"
+    r"|(?:پایگاه|اردوگاه)\S*\s+(?:نظامی\s+)?سابق\s+$", re.IGNORECASE)
+_ONCE_BEFORE = re.compile(r"(?:قبلا|قبلاً|سابقا|سابقاً|پیشتر|پیش‌تر)\s+(?:\S+\s+){0,4}?$")
+_WAS_AFTER = re.compile(r"^\s+(?:\S+\s+)?بود(?!\w)")
+_JA_FORMER = re.compile(r"(?:旧|元)$")
+_JA_BASE_AFTER = re.compile(r"^の?(?:基地|飛行場)")
+
+
+def _former(before: str, after: str) -> bool:
+    return bool(_FORMER_BEFORE.search(before)
+                or (_ONCE_BEFORE.search(before) and _WAS_AFTER.match(after))
+                or (_JA_FORMER.search(before) and _JA_BASE_AFTER.match(after)))
+
+
 _DEATH_CASE_AFTER = re.compile(
     r"^['’](?:da|de|ta|te)\s+(?:\S+\s+){0,2}?(?:öldü|hayatını kaybetti|vefat etti)"
     r"|^で(?:死去|死亡|亡くな)"
@@ -304,11 +330,11 @@ def _english_words(text: str, at_least: int) -> bool:
 
 
 def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
-                 catalogue: Catalogue) -> str | None:
+                 catalogue: Catalogue, title_alone: bool = False) -> str | None:
     """The role of a mention read by this module's patterns ("source", "venue", "person",
     "origin"), or None when it reads as a subject (``chain_end`` ends the mention's noun
-    phrase). A Latin-script mention among English words is left to rules/roles.py, and so is
-    an article that ``reads_english``."""
+    phrase; ``title_alone``: it is the title's only mention). A Latin-script mention among
+    English words is left to rules/roles.py, and so is an article that ``reads_english``."""
     text = fields.get(mention.field)
     before = text[max(0, mention.start - _WINDOW_BEFORE):mention.start]
     after = text[chain_end.end:chain_end.end + _WINDOW_AFTER]
@@ -336,8 +362,11 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(
             _sentence(text, mention.start, mention.end)):
         return "person"
-    if _TIME_BEFORE.search(before):
+    if _TIME_BEFORE.search(before) and not (
+            mention.field == "title" and title_alone and not spans(fields.title, catalogue.world)):
         return "venue"
+    if kinds & (_PLACE_KINDS | {"country"}) and _former(before, after):
+        return "origin"
     if (_MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
             or _STANCE_BEFORE.search(before)
             or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before))
