@@ -12,6 +12,7 @@ from bench import (
     pipeline_throughput,
     rules_vs_extraction,
     soak,
+    vs_reader,
 )
 
 
@@ -23,6 +24,7 @@ def main() -> None:
     fetch_throughput.main()
     alert_latency.main()
     desk_pages.main([])
+    vs_reader.main([])  # says how to install reader and goes on when it is absent
     soak.main()  # 30 minutes; BENCH_SOAK_MINUTES=5 make bench for a shorter run
 
 

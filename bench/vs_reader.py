@@ -390,8 +390,10 @@ def print_table(n: int, mon: Run, rdr: Run) -> None:
 
 
 def reader_available() -> bool:
+    """Whether reader and the sgmllib its vendored feedparser imports are installed."""
     try:
         import reader  # noqa: F401
+        import sgmllib  # type: ignore[import-not-found]  # noqa: F401
     except ImportError:
         return False
     return True
@@ -404,7 +406,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     n = int(args[0]) if args and args[0].isdigit() else 1000
     if not reader_available():
-        print(f"bench.vs_reader: skipped, the reader package is not installed; {INSTALL_HINT}")
+        print("bench.vs_reader: skipped, the reader package (or the sgmllib it needs) is not "
+              f"installed; {INSTALL_HINT}")
         return 2
     if not SNAPSHOTS.is_dir():
         print(f"bench.vs_reader: skipped, no snapshots at {SNAPSHOTS}")

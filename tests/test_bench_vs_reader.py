@@ -1,0 +1,39 @@
+"""The peer benchmark's feeds say what it claims (a copy of a snapshot shares no entry with it;
+the churn round adds exactly three new entries), and without reader it says how to install it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import feedparser
+
+from bench.vs_reader import NEW_ITEMS, feed_body, snapshot_files, with_new_items
+from tests.conftest import ROOT, shared
+
+
+def _ids(body: bytes) -> list[str]:
+    return [e.get("id") or e.get("link") or e.get("title") for e in feedparser.parse(body).entries]
+
+
+def test_each_feed_is_its_own_and_churn_adds_three_new_entries() -> None:
+    shared("feeds/news-snapshots/manifest.csv")
+    files = snapshot_files()
+    for n in range(0, len(files), 5):  # a fifth of them: parsing all takes a minute
+        cold, copy = feed_body(files, n), feed_body(files, n + len(files))
+        ids = _ids(cold)
+        assert len(_ids(copy)) == len(ids), files[n]
+        assert not set(ids) & set(_ids(copy)), files[n]
+        if ids:
+            churned = _ids(with_new_items(cold, NEW_ITEMS))
+            assert len(churned) == len(ids) + NEW_ITEMS, files[n]
+            assert len(set(churned) - set(ids)) == NEW_ITEMS, files[n]
+
+
+def test_without_reader_it_says_how_to_install_it_and_stops() -> None:
+    code = ("import sys; sys.modules['reader'] = None; from bench import vs_reader; "
+            "sys.exit(vs_reader.main(['5']))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2
+    assert "reader" in done.stdout and "pip install -e '.[bench]'" in done.stdout
