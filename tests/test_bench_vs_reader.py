@@ -8,7 +8,13 @@ import sys
 
 import feedparser
 
-from bench.vs_reader import NEW_ITEMS, feed_body, snapshot_files, with_new_items
+from bench.vs_reader import (
+    NEW_ITEMS,
+    diff_entries,
+    feed_body,
+    snapshot_files,
+    with_new_items,
+)
 from tests.conftest import ROOT, shared
 
 
@@ -37,3 +43,14 @@ def test_without_reader_it_says_how_to_install_it_and_stops() -> None:
                           timeout=60)
     assert done.returncode == 2
     assert "reader" in done.stdout and "pip install -e '.[bench]'" in done.stdout
+
+
+def test_the_entry_diff_names_what_only_one_tool_stores() -> None:
+    mon = [("http://a/feed/0", "guid:1", "http://x/1", "One"),
+           ("http://a/feed/0", "hash:abc", "", "No id, no link")]
+    rdr = [("http://a/feed/0", "1", "http://x/1", "One"),
+           ("http://a/feed/1", "http://x/2", "http://x/2", "Two")]
+    diff = diff_entries(mon, rdr)
+    assert diff.count_by_feed == [("http://a/feed/0", 2, 1), ("http://a/feed/1", 0, 1)]
+    assert [e[1] for e in diff.only_monitor] == ["hash:abc"]
+    assert [e[1] for e in diff.only_reader] == ["http://x/2"]
