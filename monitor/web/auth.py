@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from urllib.parse import quote
 
 from aiohttp import web
@@ -27,6 +28,7 @@ from monitor.web.desk import CSRF_TOKEN, USER, Desk, desk_of
 from monitor.web.passwords import DUMMY_HASH, verify_password
 from monitor.web.render import render
 
+log = logging.getLogger("monitor.web")
 SESSION_COOKIE = "monitor_session"
 LOGIN_COOKIE = "monitor_login"  # the login form's CSRF token (double-submit), before a session
 SESSION_MAX_AGE = 12 * 3600  # seconds
@@ -34,7 +36,8 @@ SESSION_MAX_AGE = 12 * 3600  # seconds
 # replace the form's CSRF cookie, so that no browser could log in at the first try.
 PUBLIC = frozenset({"/login", "/healthz", "/metrics", "/favicon.ico"})
 PUBLIC_PREFIXES = ("/static/",)
-TOKEN_PATHS = ("/api/", "/saved/")  # where an API token is accepted
+TOKEN_PATHS = ("/api/", "/saved/")  # answered 401 (not the login redirect) without a session
+API_PREFIX = "/api/"  # the JSON endpoints: an API token is accepted there, errors are JSON
 FEED_TOKEN_PATH = re.compile(r"^/saved/[^/]+\.atom$")  # also as ?token= (feed readers)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -87,6 +90,13 @@ def query_token(request: web.Request) -> str | None:
     return None
 
 
+def token_allowed(request: web.Request) -> bool:
+    """Where an API token opens the desk: the JSON endpoints and a GET of a saved search's
+    Atom feed; never a page or a form's action (``/saved/NAME/delete`` is one)."""
+    return request.path.startswith(API_PREFIX) or (
+        request.method == "GET" and FEED_TOKEN_PATH.match(request.path) is not None)
+
+
 def _enabled(desk: Desk, name: str) -> bool:
     """Whether the session's user still exists and is not disabled."""
     with unit_of_work(desk.engine) as s:
@@ -123,7 +133,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     desk = desk_of(request)
     token = _bearer(request)
     if token is not None:
-        if not request.path.startswith(TOKEN_PATHS):
+        if not token_allowed(request):
             raise web.HTTPUnauthorized(text="API tokens are for the JSON endpoints")
         user = await asyncio.to_thread(_token_user, desk, token)
         if user is None:
@@ -142,15 +152,30 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     """A strict Content-Security-Policy (no inline script or style) and friends, on every
-    response, errors included."""
+    response, errors included; a JSON endpoint's error is JSON (``{"error": ...}``); an
+    unexpected failure is logged and answered 500 without a word of the inside."""
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        response = exc
-        _headers(response, request)
-        raise
+        if exc.status >= 400 and request.path.startswith(API_PREFIX):
+            response = _json_error(exc.status, exc.text or exc.reason, exc.headers)
+        else:
+            _headers(exc, request)
+            raise
+    except Exception:
+        log.exception("desk: %s %s failed", request.method, request.path)
+        message = "the desk failed on this request (the log says why)"
+        response = (_json_error(500, message) if request.path.startswith(API_PREFIX)
+                    else web.Response(status=500, text=message))
     _headers(response, request)
     return response
+
+
+def _json_error(status: int, message: str,
+                headers: Mapping[str, str] | None = None) -> web.Response:
+    kept = {k: v for k, v in (headers or {}).items()
+            if k.lower() in ("allow", "www-authenticate", "retry-after")}
+    return web.json_response({"error": message}, status=status, headers=kept)
 
 
 def _headers(response: web.StreamResponse, request: web.Request) -> None:
@@ -163,8 +188,11 @@ def _headers(response: web.StreamResponse, request: web.Request) -> None:
 
 
 def _safe_next(target: str) -> str:
-    """Only a path on this site (no ``//host`` or scheme): an open redirect otherwise."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path on this site (no ``//host`` or scheme): an open redirect otherwise. No
+    control character either: a browser drops a tab or a line feed, ``/<TAB>/host`` is
+    ``//host``."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return target
     return "/"
 

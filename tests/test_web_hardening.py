@@ -1,0 +1,91 @@
+"""The desk under a security review, through the real desk server on loopback: the login's
+``next`` never leads off the desk (not even through a tab a browser drops), an API token
+writes nothing outside the JSON endpoints, the JSON endpoints answer their errors in JSON,
+and a server error keeps the security headers and tells nothing of the inside."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from monitor.db.session import unit_of_work
+from monitor.desk.saved import get_saved, save_search
+from monitor.desk.users import new_token
+from monitor.web.desk import Desk
+from tests.desk_support import PASSWORD, create_user, csrf_of, desk_server, login, make_desk
+from tests.helpers import make_config
+
+
+@pytest.fixture()
+def desk(sqlite_url: str) -> Desk:
+    desk = make_desk(make_config(sqlite_url, []))
+    create_user(desk)
+    return desk
+
+
+def _token(desk: Desk) -> dict[str, str]:
+    with unit_of_work(desk.engine) as s:
+        return {"Authorization": f"Bearer {new_token(s, 'ana')}"}
+
+
+# A browser drops a tab, a line feed or a carriage return anywhere in a URL, so that
+# "/\t/evil.example" is "//evil.example": another site.
+@pytest.mark.parametrize("target", ["/\t/evil.example/", "/\n/evil.example/", "/\r/evil.example/",
+                                    "\t//evil.example/", "/\x00/evil.example/"])
+def test_login_never_redirects_off_the_desk_through_a_character_a_browser_drops(
+        desk: Desk, target: str) -> None:
+    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+        page = client.get("/login", params={"next": target})
+        assert 'name="next" value="/"' in page.text
+        response = client.post("/login", data={"name": "ana", "password": PASSWORD,
+                                               "csrf": csrf_of(page.text), "next": target})
+        assert response.status_code == 303
+        assert response.headers["location"] == "/"
+
+
+def test_an_api_token_deletes_no_saved_search(desk: Desk) -> None:
+    with unit_of_work(desk.engine) as s:
+        save_search(s, "kept", "country=RU", "ana", datetime.now(UTC))
+    bearer = _token(desk)
+    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+        assert client.get("/api/saved/kept", headers=bearer).status_code == 200
+        response = client.post("/saved/kept/delete", headers=bearer)
+        assert response.status_code == 401
+        assert "API tokens are for the JSON endpoints" in response.text
+    with unit_of_work(desk.engine) as s:
+        assert get_saved(s, "kept").params == "country=RU"
+
+
+def test_the_json_endpoints_answer_their_errors_in_json(desk: Desk) -> None:
+    bearer = _token(desk)
+    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+        for response, status in ((client.get("/api/saved/none", headers=bearer), 404),
+                                 (client.get("/api/stories"), 401),
+                                 (client.get("/api/stories", headers={
+                                     "Authorization": "Bearer wrong"}), 401),
+                                 (client.get("/api/nothing-here", headers=bearer), 404),
+                                 (client.post("/api/stories", headers=bearer), 405)):
+            assert response.status_code == status, (response.request.url, response.text)
+            assert response.headers["content-type"].startswith("application/json")
+            assert response.json()["error"], response.text
+            assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_server_error_keeps_the_security_headers_and_says_nothing_of_the_inside(
+        desk: Desk) -> None:
+    bearer = _token(desk)
+    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+        login(client)
+        with desk.engine.begin() as c:  # a real fault: the table is gone under the desk
+            c.execute(text("DROP TABLE saved_searches"))
+        for response in (client.get("/api/saved", headers=bearer), client.get("/")):
+            assert response.status_code == 500
+            assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+            assert response.headers["X-Frame-Options"] == "DENY"
+            assert "saved_searches" not in response.text and "Traceback" not in response.text
+        assert client.get("/api/saved", headers=bearer).json()["error"]
+        static = client.get("/static/desk.css")
+        assert "default-src 'none'" in static.headers["Content-Security-Policy"]
