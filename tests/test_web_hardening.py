@@ -1,20 +1,26 @@
 """The desk under a security review, through the real desk server on loopback: the login's
 ``next`` never leads off the desk (not even through a tab a browser drops), an API token
 writes nothing outside the JSON endpoints, the JSON endpoints answer their errors in JSON,
-and a server error keeps the security headers and tells nothing of the inside."""
+a server error keeps the security headers and tells nothing of the inside, and a hostile
+headline with a ``javascript:`` link is inert on every page that shows it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
+from pytest_httpserver import HTTPServer
 from sqlalchemy import text
 
+from monitor.config import load_config
 from monitor.db.session import unit_of_work
 from monitor.desk.saved import get_saved, save_search
 from monitor.desk.users import new_token
 from monitor.web.desk import Desk
+from tests.cli_pipeline import NOW, poll, serve, write_config
 from tests.desk_support import PASSWORD, create_user, csrf_of, desk_server, login, make_desk
 from tests.helpers import make_config
 
@@ -89,3 +95,41 @@ def test_a_server_error_keeps_the_security_headers_and_says_nothing_of_the_insid
         assert client.get("/api/saved", headers=bearer).json()["error"]
         static = client.get("/static/desk.css")
         assert "default-src 'none'" in static.headers["Content-Security-Policy"]
+
+
+HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(1)>"
+EVIL_URL = "javascript:alert(document.cookie)"
+
+
+def test_a_hostile_headline_and_a_javascript_link_are_inert_on_every_page(
+        tmp_path: Path, web: HTTPServer) -> None:
+    escaped_once_more = HOSTILE.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    item = {"title": escaped_once_more + " Kremlin and White House trade words",
+            "guid": "evil1", "link": EVIL_URL, "pubDate": "Mon, 05 Jan 2026 11:00:00 GMT",
+            "description": "Russia's Kremlin and the White House exchanged statements."}
+    path = write_config(tmp_path, [{"name": "evil-outlet", "url": serve(web, "evil", [item])}])
+    poll(path, NOW)
+    desk = make_desk(load_config(path), clock=lambda: NOW + timedelta(hours=1))
+    create_user(desk)
+    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+        csrf = login(client)
+        listing = client.get("/")
+        story_id = re.findall(r'data-story-id="(\d+)"', listing.text)
+        assert story_id, "the hostile story is not listed"
+        client.post("/saved", data={"name": "evil", "params": "", "csrf": csrf})
+        pages = {"list": listing.text,
+                 "story": client.get(f"/stories/{story_id[0]}").text,
+                 "atom": client.get("/saved/evil.atom").text,
+                 "workbench": client.get("/workbench", params={
+                     "name": "k", "query": "Kremlin", "run": "1"}).text,
+                 "ops": client.get("/ops").text}
+        assert "evil-outlet" in pages["ops"]
+        for name, page in pages.items():
+            assert "<script>alert" not in page and "<img src=x" not in page, name
+            assert not re.search(r"href=[\"']?\s*javascript:", page, re.I), name
+        for name in ("list", "story", "workbench"):
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[name], name
+        body = client.get("/api/saved/evil")
+        assert body.headers["content-type"].startswith("application/json")
+        assert any(HOSTILE in h["title"] for h in body.json()["hits"])
+        assert {h["url"] for h in body.json()["hits"]} == {EVIL_URL}  # stored, never linked
