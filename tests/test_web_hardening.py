@@ -133,3 +133,36 @@ def test_a_hostile_headline_and_a_javascript_link_are_inert_on_every_page(
         assert body.headers["content-type"].startswith("application/json")
         assert any(HOSTILE in h["title"] for h in body.json()["hits"])
         assert {h["url"] for h in body.json()["hits"]} == {EVIL_URL}  # stored, never linked
+
+
+def _set_cookie(response: httpx.Response, name: str) -> str:
+    (header,) = [h for h in response.headers.get_list("set-cookie") if h.startswith(name + "=")]
+    return header
+
+
+def test_the_session_cookie_is_httponly_samesite_and_new_at_each_login(desk: Desk) -> None:
+    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+        page = client.get("/login")
+        form_cookie = _set_cookie(page, "monitor_login")
+        assert "HttpOnly" in form_cookie and "SameSite=Strict" in form_cookie
+        sessions = []
+        for _ in range(2):  # the same browser logs in twice: never the same session
+            page = client.get("/login")
+            response = client.post("/login", data={"name": "ana", "password": PASSWORD,
+                                                   "csrf": csrf_of(page.text)})
+            header = _set_cookie(response, "monitor_session")
+            assert "HttpOnly" in header and "SameSite=Lax" in header
+            sessions.append(client.cookies["monitor_session"])
+        assert sessions[0] != sessions[1]
+
+
+def test_logout_ends_the_session_even_for_a_copy_of_its_cookie(desk: Desk) -> None:
+    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+        csrf = login(client)
+        copied = client.cookies["monitor_session"]
+        assert client.post("/logout", data={"csrf": csrf}).status_code == 303
+        with httpx.Client(base_url=base, cookies={"monitor_session": copied}) as thief:
+            assert thief.get("/ops").status_code == 302
+            assert thief.get("/api/stories").status_code == 401
+        login(client)  # a new login opens a new session
+        assert client.get("/ops").status_code == 200

@@ -58,7 +58,7 @@ def session_cookie(desk: Desk, user: str) -> str:
 
 def read_session(desk: Desk, cookie: str | None) -> tuple[str, str] | None:
     """(user, CSRF token) of a valid, unexpired session cookie, or None."""
-    if not cookie:
+    if not cookie or cookie in desk.ended_sessions:
         return None
     try:
         data = _serializer(desk).loads(cookie, max_age=SESSION_MAX_AGE)
@@ -250,8 +250,18 @@ async def login(request: web.Request) -> web.Response:
     raise response
 
 
+def end_session(desk: Desk, cookie: str, now: float) -> None:
+    """``cookie`` opens nothing any more (logged out); the ended ones that expired anyway
+    are forgotten."""
+    for old in [c for c, until in desk.ended_sessions.items() if until <= now]:
+        del desk.ended_sessions[old]
+    desk.ended_sessions[cookie] = now + SESSION_MAX_AGE
+
+
 @routes.post("/logout")
 async def logout(request: web.Request) -> web.Response:
+    """Ends the session: the cookie is removed, and a copy of it is refused from now on."""
+    end_session(desk_of(request), request.cookies.get(SESSION_COOKIE, ""), time.time())
     response = web.HTTPSeeOther("/login")
     response.del_cookie(SESSION_COOKIE)
     raise response
