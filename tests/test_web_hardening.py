@@ -166,3 +166,14 @@ def test_logout_ends_the_session_even_for_a_copy_of_its_cookie(desk: Desk) -> No
             assert thief.get("/api/stories").status_code == 401
         login(client)  # a new login opens a new session
         assert client.get("/ops").status_code == 200
+
+
+def test_the_ops_page_shows_no_message_a_link_could_make_up(desk: Desk) -> None:
+    made_up = "Your session expired: log in again at evil.example"
+    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+        csrf = login(client)
+        page = client.get("/ops", params={"error": made_up, "done": made_up})
+        assert page.status_code == 200 and made_up not in page.text
+        refused = client.post("/ops/alerts/999/retry", data={"csrf": csrf})
+        assert refused.status_code == 409  # said on the page, not carried in a URL
+        assert "no alert" in refused.text and 'role="alert"' in refused.text
