@@ -2,7 +2,9 @@
 ``next`` never leads off the desk (not even through a tab a browser drops), an API token
 writes nothing outside the JSON endpoints, the JSON endpoints answer their errors in JSON,
 a server error keeps the security headers and tells nothing of the inside, and a hostile
-headline with a ``javascript:`` link is inert on every page that shows it."""
+headline with a ``javascript:`` link is inert on every page that shows it; the ops page reads
+no message from its URL; logout ends the session; the story's timeline says which alert went
+where and its follow-up."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from monitor.db.session import unit_of_work
 from monitor.desk.saved import get_saved, save_search
 from monitor.desk.users import new_token
 from monitor.web.desk import Desk
-from tests.cli_pipeline import NOW, poll, serve, write_config
+from tests.cli_pipeline import NOW, OUTLET_A, OUTLET_B, poll, serve, write_config
 from tests.desk_support import PASSWORD, create_user, csrf_of, desk_server, login, make_desk
 from tests.helpers import make_config
 
@@ -177,3 +179,28 @@ def test_the_ops_page_shows_no_message_a_link_could_make_up(desk: Desk) -> None:
         refused = client.post("/ops/alerts/999/retry", data={"csrf": csrf})
         assert refused.status_code == 409  # said on the page, not carried in a URL
         assert "no alert" in refused.text and 'role="alert"' in refused.text
+
+
+def test_the_story_timeline_says_which_alert_went_where_and_the_follow_up(
+        tmp_path: Path, web: HTTPServer, slack: HTTPServer) -> None:
+    slack.expect_request("/hook", method="POST").respond_with_data("ok")
+    channels = [{"name": "desk-slack", "type": "slack", "webhook_url": slack.url_for("/hook")}]
+    feed_a = {"name": "outlet-a", "url": serve(web, "a", [OUTLET_A])}
+    poll(write_config(tmp_path, [feed_a], channels))
+    path = write_config(tmp_path, [feed_a, {"name": "outlet-b",
+                                            "url": serve(web, "b", [OUTLET_B])}], channels)
+    poll(path, NOW + timedelta(minutes=10))  # the second outlet: a follow-up
+    desk = make_desk(load_config(path))
+    create_user(desk)
+    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+        login(client)
+        listing = client.get("/")
+        (story_id,) = set(re.findall(r'data-story-id="(\d+)"', listing.text))
+        page = re.sub(r"\s+", " ", client.get(f"/stories/{story_id}").text)
+    timeline = page[page.index("outlet-a"):]
+    first = re.search(r"alert #(\d+) \[russia-china-us\] → desk-slack: <span[^>]*>sent</span>",
+                      timeline)
+    assert first, "the alert, its rule, its channel and its status"
+    assert re.search(rf"follow-up #\d+ of #{first.group(1)} \[russia-china-us\] → desk-slack",
+                     timeline)
+    assert timeline.index("outlet-a") < timeline.index("outlet-b")
