@@ -204,3 +204,18 @@ def test_the_story_timeline_says_which_alert_went_where_and_the_follow_up(
     assert re.search(rf"follow-up #\d+ of #{first.group(1)} \[russia-china-us\] → desk-slack",
                      timeline)
     assert timeline.index("outlet-a") < timeline.index("outlet-b")
+
+
+def test_a_saved_search_is_one_that_runs_and_the_save_goes_back_to_its_list(
+        desk: Desk) -> None:
+    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+        csrf = login(client)
+        refused = client.post("/saved", data={"name": "broken", "csrf": csrf,
+                                              "params": "q=Kremlin\r\nSet-Cookie: x=1"})
+        assert refused.status_code == 400 and "query syntax error" in refused.text
+        assert client.get("/api/saved/broken").status_code == 404  # nothing saved
+        response = client.post("/saved", data={"name": "kept", "csrf": csrf,
+                                               "params": "country=RU&q=Kremlin+OR+Putin"})
+        assert response.status_code == 303
+        saved = client.get("/api/saved/kept").json()["params"]
+        assert response.headers["location"] == "/?" + saved

@@ -58,13 +58,18 @@ def _saved(row: SavedSearch) -> Saved:
     return Saved(row.name, row.params, row.created_by, row.created_at)
 
 
-def save_search(session: Session, name: str, params: str, user: str, now: datetime) -> Saved:
+def save_search(session: Session, name: str, params: str, user: str, now: datetime,
+                tools: QueryTools | None = None) -> Saved:
     """Keep ``params`` (normalised: what ``from_query`` reads) as ``name``, replacing a search
-    of that name. ``UsageError`` for a name that is not a slug or params that do not parse."""
+    of that name. ``UsageError`` for a name that is not a slug or params that do not parse;
+    with ``tools``, ``RuleError`` for a query that does not compile (a search that cannot run
+    is not saved)."""
     if not NAME.match(name):
         raise UsageError(f"a saved search's name is letters, digits, '-', '_' or '.' "
                          f"(at most 100, first a letter or digit), not {name[:40]!r}")
     flt = from_query(params)  # a FilterError says what is wrong
+    if flt.q and tools is not None:
+        tools.compile(flt.q)
     row = session.scalar(select(SavedSearch).where(SavedSearch.name == name))
     if row is None:
         row = SavedSearch(name=name, created_by=user, created_at=now)
