@@ -50,6 +50,7 @@ class FiredRule:
 
 @dataclass(frozen=True)
 class TextField:
+    """One field of an article's text, the entities it names marked."""
     name: str  # title | lead | body
     segments: Segments  # the field's text, the entities it names marked
 
@@ -69,6 +70,7 @@ class ArticleText:
 
 @dataclass(frozen=True)
 class StoryDetail:
+    """A story for its page: the rules that fired, the timeline, the articles' text."""
     id: int
     title: str
     created_at: datetime

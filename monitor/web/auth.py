@@ -71,6 +71,7 @@ def read_session(desk: Desk, cookie: str | None) -> tuple[str, str] | None:
 
 
 def is_public(path: str) -> bool:
+    """Whether ``path`` answers without a session or token."""
     return path in PUBLIC or path.startswith(PUBLIC_PREFIXES)
 
 
@@ -212,6 +213,7 @@ def _login_page(request: web.Request, *, error: str = "", status: int = 200,
 
 @routes.get("/login")
 async def login_form(request: web.Request) -> web.Response:
+    """The login form (its CSRF token in a cookie of its own)."""
     return _login_page(request, next_url=_safe_next(request.query.get("next", "/")))
 
 
@@ -224,6 +226,7 @@ def _check_password(desk: Desk, name: str, password: str) -> bool:
 
 @routes.post("/login")
 async def login(request: web.Request) -> web.Response:
+    """Check the form's token, the rate limit and the password; a new session on success."""
     desk = desk_of(request)
     form = await request.post()
     name, password = str(form.get("name", "")), str(form.get("password", ""))

@@ -37,4 +37,5 @@ CSRF_TOKEN = web.RequestKey("csrf_token", str)  # the session's (or login form's
 
 
 def desk_of(request: web.Request) -> Desk:
+    """The desk the request's application serves."""
     return request.app[DESK]
