@@ -219,3 +219,17 @@ def test_a_saved_search_is_one_that_runs_and_the_save_goes_back_to_its_list(
         assert response.status_code == 303
         saved = client.get("/api/saved/kept").json()["params"]
         assert response.headers["location"] == "/?" + saved
+
+
+def test_a_mark_sent_by_the_pages_script_is_refused_in_json_that_says_why(desk: Desk) -> None:
+    # What desk.js sends: a session that ended (or a stale CSRF token) must read as a reason.
+    asks_json = {"Accept": "application/json", "X-Requested-With": "fetch"}
+    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+        login(client)
+        stale = client.post("/stories/1/marks", data={"kind": "starred"},
+                            headers={**asks_json, "X-CSRF-Token": "stale"})
+        assert stale.status_code == 403
+        assert "CSRF token" in stale.json()["error"]
+        client.cookies.clear()
+        ended = client.post("/stories/1/marks", data={"kind": "starred"}, headers=asks_json)
+        assert ended.status_code == 401 and "log in" in ended.json()["error"]

@@ -153,12 +153,13 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     """A strict Content-Security-Policy (no inline script or style) and friends, on every
-    response, errors included; a JSON endpoint's error is JSON (``{"error": ...}``); an
-    unexpected failure is logged and answered 500 without a word of the inside."""
+    response, errors included; a JSON endpoint's error (or one asked for as JSON) is JSON
+    (``{"error": ...}``); an unexpected failure is logged and answered 500 without a word of
+    the inside."""
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        if exc.status >= 400 and request.path.startswith(API_PREFIX):
+        if exc.status >= 400 and wants_json(request):
             response = _json_error(exc.status, exc.text or exc.reason, exc.headers)
         else:
             _headers(exc, request)
@@ -166,10 +167,16 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     except Exception:
         log.exception("desk: %s %s failed", request.method, request.path)
         message = "the desk failed on this request (the log says why)"
-        response = (_json_error(500, message) if request.path.startswith(API_PREFIX)
+        response = (_json_error(500, message) if wants_json(request)
                     else web.Response(status=500, text=message))
     _headers(response, request)
     return response
+
+
+def wants_json(request: web.Request) -> bool:
+    """A JSON endpoint, or a request that asks for JSON (the pages' script does)."""
+    return request.path.startswith(API_PREFIX) \
+        or "application/json" in request.headers.get("Accept", "")
 
 
 def _json_error(status: int, message: str,
