@@ -120,6 +120,7 @@ def stored_rules(s: Session) -> list[StoredRuleView]:
 
 
 def find_rule(s: Session, name: str) -> StoredRuleView | None:
+    """The stored rule called ``name`` (enabled or not), or None."""
     return next((r for r in stored_rules(s) if r.name == name), None)
 
 

@@ -45,10 +45,12 @@ def user_by_token(s: Session, token: str) -> User | None:
 
 
 def set_password_hash(s: Session, user: User, password_hash: str) -> None:
+    """Replace ``user``'s password hash (made by ``monitor.web.passwords``)."""
     user.password_hash = password_hash
 
 
 def set_token(s: Session, user: User, token: str) -> None:
+    """Give ``user`` the API token ``token`` (only its digest is kept)."""
     user.api_token_hash = token_digest(token)
 
 

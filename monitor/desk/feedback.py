@@ -63,6 +63,7 @@ class Verdict:
 
 @dataclass(frozen=True)
 class RulePrecision:
+    """One rule's precision from the marks: relevant and false-positive hits counted."""
     rule: str
     stories: int  # stories it fired on
     relevant: int
@@ -79,6 +80,7 @@ class RulePrecision:
 
 @dataclass(frozen=True)
 class FeedbackReport:
+    """Each rule's precision from the marks, on hits found since ``since``."""
     since: datetime | None  # hits found from this time on; None: all
     rules: tuple[RulePrecision, ...]
 
@@ -140,6 +142,7 @@ def precision_by_rule(judged: Sequence[Verdict], names: Sequence[str]
 
 
 def cutoff(since: timedelta | None, now: datetime) -> datetime | None:
+    """From when hits count: ``since`` back from ``now`` (None: every hit)."""
     return now - since if since is not None else None
 
 

@@ -45,6 +45,7 @@ class Claim:
 
 @dataclass(frozen=True)
 class Labels:
+    """One story's labels as a row of ``../shared/data/labeled`` carries them."""
     countries: tuple[str, ...]
     countries_monitor: tuple[str, ...]
     borderline: bool
@@ -167,6 +168,7 @@ def story_row(session: Session, fired: Sequence[FiredHit], judged: Sequence[Verd
 
 @dataclass(frozen=True)
 class ExportSummary:
+    """What `monitor feedback export` wrote: rows, borderline ones, each rule's labels."""
     rows: int
     borderline: int
     rules: Mapping[str, Mapping[str, int]]  # rule → {"true": n, "false": n}

@@ -32,6 +32,7 @@ MAX_NOTE = 4000  # characters
 
 @dataclass(frozen=True)
 class MarkView:
+    """One mark as the desk shows it: what, on which story or hit, who and when, undone or not."""
     id: int
     story_id: int
     hit_id: int | None  # None: the whole story

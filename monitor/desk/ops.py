@@ -41,6 +41,7 @@ class OpsStrip:
 
 @dataclass(frozen=True)
 class FeedHealth:
+    """One feed's health as the ops page shows it."""
     name: str
     url: str
     enabled: bool
@@ -65,6 +66,7 @@ class FeedHealth:
 
 @dataclass(frozen=True)
 class FailedAlert:
+    """An alert that failed for good, with what a Retry needs to show."""
     id: int
     channel: str
     rule: str
@@ -77,6 +79,7 @@ class FailedAlert:
 
 @dataclass(frozen=True)
 class OpsPage:
+    """The ops page's values: the strip, the feeds with their health, the failed alerts."""
     strip: OpsStrip
     feeds: tuple[FeedHealth, ...]
     failed: tuple[FailedAlert, ...]
@@ -118,6 +121,7 @@ def failed_alerts(s: Session, limit: int = FAILED_SHOWN) -> tuple[FailedAlert, .
 
 
 def ops_page(s: Session, now: datetime) -> OpsPage:
+    """The ops page's values at ``now``."""
     return OpsPage(strip=ops_strip(s, now), feeds=feed_health(s), failed=failed_alerts(s))
 
 

@@ -23,6 +23,7 @@ FEED_STORIES = 50  # stories a saved search's feed reads (the newest), and so th
 
 @dataclass(frozen=True)
 class Saved:
+    """A saved search: its name, the story list's query string, who saved it and when."""
     name: str
     params: str  # the story list's URL query string
     created_by: str
@@ -58,13 +59,18 @@ def _saved(row: SavedSearch) -> Saved:
     return Saved(row.name, row.params, row.created_by, row.created_at)
 
 
-def save_search(session: Session, name: str, params: str, user: str, now: datetime) -> Saved:
+def save_search(session: Session, name: str, params: str, user: str, now: datetime,
+                tools: QueryTools | None = None) -> Saved:
     """Keep ``params`` (normalised: what ``from_query`` reads) as ``name``, replacing a search
-    of that name. ``UsageError`` for a name that is not a slug or params that do not parse."""
+    of that name. ``UsageError`` for a name that is not a slug or params that do not parse;
+    with ``tools``, ``RuleError`` for a query that does not compile (a search that cannot run
+    is not saved)."""
     if not NAME.match(name):
         raise UsageError(f"a saved search's name is letters, digits, '-', '_' or '.' "
                          f"(at most 100, first a letter or digit), not {name[:40]!r}")
     flt = from_query(params)  # a FilterError says what is wrong
+    if flt.q and tools is not None:
+        tools.compile(flt.q)
     row = session.scalar(select(SavedSearch).where(SavedSearch.name == name))
     if row is None:
         row = SavedSearch(name=name, created_by=user, created_at=now)
@@ -75,10 +81,12 @@ def save_search(session: Session, name: str, params: str, user: str, now: dateti
 
 
 def list_saved(session: Session) -> list[Saved]:
+    """Every saved search, by name."""
     return [_saved(r) for r in session.scalars(select(SavedSearch).order_by(SavedSearch.name))]
 
 
 def get_saved(session: Session, name: str) -> Saved:
+    """The saved search ``name``; ``NotFoundError`` naming the others when there is none."""
     row = session.scalar(select(SavedSearch).where(SavedSearch.name == name))
     if row is None:
         raise NotFoundError("saved search", name, [s.name for s in list_saved(session)])
@@ -86,11 +94,13 @@ def get_saved(session: Session, name: str) -> Saved:
 
 
 def delete_saved(session: Session, name: str) -> None:
+    """Delete the saved search ``name`` (``NotFoundError`` when there is none)."""
     get_saved(session, name)  # NotFoundError when there is none
     session.execute(delete(SavedSearch).where(SavedSearch.name == name))
 
 
 def saved_filter(saved: Saved) -> StoryFilter:
+    """The story filter a saved search keeps (``UsageError`` when it no longer parses)."""
     try:
         return from_query(saved.params)
     except FilterError as exc:  # saved by an older version that read it otherwise

@@ -16,6 +16,7 @@ from monitor.alerts.safe_text import link_url
 from monitor.config import Config
 from monitor.db.articles import feeds_and_tags
 from monitor.db.models import Article, Hit, Story
+from monitor.db.stored_rules import enabled_rules
 from monitor.errors import NotFoundError
 from monitor.evidence_model import Evidence, Snippet
 from monitor.rules.engine import Analysis, Context, RuleEngine
@@ -49,6 +50,7 @@ class FiredRule:
 
 @dataclass(frozen=True)
 class TextField:
+    """One field of an article's text, the entities it names marked."""
     name: str  # title | lead | body
     segments: Segments  # the field's text, the entities it names marked
 
@@ -68,6 +70,7 @@ class ArticleText:
 
 @dataclass(frozen=True)
 class StoryDetail:
+    """A story for its page: the rules that fired, the timeline, the articles' text."""
     id: int
     title: str
     created_at: datetime
@@ -79,7 +82,7 @@ class StoryDetail:
 def story_detail(s: Session, story_id: int, config: Config,
                  engine: RuleEngine | None = None) -> StoryDetail:
     """The story ``story_id``; ``NotFoundError`` when there is none. ``engine``: the rules
-    to explain with (default: the config's)."""
+    to explain with (default: ``rules_engine``, the config's and the enabled stored ones)."""
     story = s.get(Story, story_id)
     if story is None:
         raise NotFoundError("story", str(story_id), [])
@@ -88,7 +91,7 @@ def story_detail(s: Session, story_id: int, config: Config,
                               .order_by(Article.created_at, Article.id)))
     ids = [a.id for a in articles]
     carriers = feeds_and_tags(s, ids)
-    rules = engine or RuleEngine(config.rules, catalogue_for(config))
+    rules = engine or rules_engine(s, config)
     analyses: dict[int, Analysis] = {}
     for art in articles:
         feeds, tags = carriers.get(art.id, ([], []))
@@ -102,6 +105,13 @@ def story_detail(s: Session, story_id: int, config: Config,
                   for h in stored)
     texts = tuple(_text(a, carriers.get(a.id, ([], []))[0], analyses[a.id]) for a in articles)
     return StoryDetail(story.id, story.title, story.created_at, fired, timeline, texts)
+
+
+def rules_engine(s: Session, config: Config) -> RuleEngine:
+    """The rules the poll runs: the config's and, beside them, the enabled stored rules."""
+    catalogue = catalogue_for(config)
+    stored = enabled_rules(s, catalogue, {r.name for r in config.rules})
+    return RuleEngine([*config.rules, *stored], catalogue)
 
 
 def _trace(analysis: Analysis, rule: str) -> RuleTrace | None:

@@ -18,6 +18,7 @@ from monitor.errors import NotFoundError
 
 @dataclass(frozen=True)
 class UserRow:
+    """A desk user as `monitor users list` shows it (never a hash)."""
     name: str
     disabled: bool
     has_token: bool

@@ -130,6 +130,8 @@ class Side:
 
 @dataclass(frozen=True)
 class Comparison:
+    """An edited rule against the current one over the same articles: hits gained, lost, kept,
+    and each one's precision on marked stories."""
     edited: Side
     current: Side
     gained: tuple[WorkbenchHit, ...]  # newest first

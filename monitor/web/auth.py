@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from urllib.parse import quote
 
 from aiohttp import web
@@ -27,6 +28,7 @@ from monitor.web.desk import CSRF_TOKEN, USER, Desk, desk_of
 from monitor.web.passwords import DUMMY_HASH, verify_password
 from monitor.web.render import render
 
+log = logging.getLogger("monitor.web")
 SESSION_COOKIE = "monitor_session"
 LOGIN_COOKIE = "monitor_login"  # the login form's CSRF token (double-submit), before a session
 SESSION_MAX_AGE = 12 * 3600  # seconds
@@ -34,7 +36,8 @@ SESSION_MAX_AGE = 12 * 3600  # seconds
 # replace the form's CSRF cookie, so that no browser could log in at the first try.
 PUBLIC = frozenset({"/login", "/healthz", "/metrics", "/favicon.ico"})
 PUBLIC_PREFIXES = ("/static/",)
-TOKEN_PATHS = ("/api/", "/saved/")  # where an API token is accepted
+TOKEN_PATHS = ("/api/", "/saved/")  # answered 401 (not the login redirect) without a session
+API_PREFIX = "/api/"  # the JSON endpoints: an API token is accepted there, errors are JSON
 FEED_TOKEN_PATH = re.compile(r"^/saved/[^/]+\.atom$")  # also as ?token= (feed readers)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -55,7 +58,7 @@ def session_cookie(desk: Desk, user: str) -> str:
 
 def read_session(desk: Desk, cookie: str | None) -> tuple[str, str] | None:
     """(user, CSRF token) of a valid, unexpired session cookie, or None."""
-    if not cookie:
+    if not cookie or cookie in desk.ended_sessions:
         return None
     try:
         data = _serializer(desk).loads(cookie, max_age=SESSION_MAX_AGE)
@@ -68,6 +71,7 @@ def read_session(desk: Desk, cookie: str | None) -> tuple[str, str] | None:
 
 
 def is_public(path: str) -> bool:
+    """Whether ``path`` answers without a session or token."""
     return path in PUBLIC or path.startswith(PUBLIC_PREFIXES)
 
 
@@ -85,6 +89,13 @@ def query_token(request: web.Request) -> str | None:
     if request.method == "GET" and FEED_TOKEN_PATH.match(request.path):
         return request.query.get("token") or None
     return None
+
+
+def token_allowed(request: web.Request) -> bool:
+    """Where an API token opens the desk: the JSON endpoints and a GET of a saved search's
+    Atom feed; never a page or a form's action (``/saved/NAME/delete`` is one)."""
+    return request.path.startswith(API_PREFIX) or (
+        request.method == "GET" and FEED_TOKEN_PATH.match(request.path) is not None)
 
 
 def _enabled(desk: Desk, name: str) -> bool:
@@ -123,7 +134,7 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     desk = desk_of(request)
     token = _bearer(request)
     if token is not None:
-        if not request.path.startswith(TOKEN_PATHS):
+        if not token_allowed(request):
             raise web.HTTPUnauthorized(text="API tokens are for the JSON endpoints")
         user = await asyncio.to_thread(_token_user, desk, token)
         if user is None:
@@ -142,15 +153,37 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     """A strict Content-Security-Policy (no inline script or style) and friends, on every
-    response, errors included."""
+    response, errors included; a JSON endpoint's error (or one asked for as JSON) is JSON
+    (``{"error": ...}``); an unexpected failure is logged and answered 500 without a word of
+    the inside."""
     try:
         response = await handler(request)
     except web.HTTPException as exc:
-        response = exc
-        _headers(response, request)
-        raise
+        if exc.status >= 400 and wants_json(request):
+            response = _json_error(exc.status, exc.text or exc.reason, exc.headers)
+        else:
+            _headers(exc, request)
+            raise
+    except Exception:
+        log.exception("desk: %s %s failed", request.method, request.path)
+        message = "the desk failed on this request (the log says why)"
+        response = (_json_error(500, message) if wants_json(request)
+                    else web.Response(status=500, text=message))
     _headers(response, request)
     return response
+
+
+def wants_json(request: web.Request) -> bool:
+    """A JSON endpoint, or a request that asks for JSON (the pages' script does)."""
+    return request.path.startswith(API_PREFIX) \
+        or "application/json" in request.headers.get("Accept", "")
+
+
+def _json_error(status: int, message: str,
+                headers: Mapping[str, str] | None = None) -> web.Response:
+    kept = {k: v for k, v in (headers or {}).items()
+            if k.lower() in ("allow", "www-authenticate", "retry-after")}
+    return web.json_response({"error": message}, status=status, headers=kept)
 
 
 def _headers(response: web.StreamResponse, request: web.Request) -> None:
@@ -163,8 +196,11 @@ def _headers(response: web.StreamResponse, request: web.Request) -> None:
 
 
 def _safe_next(target: str) -> str:
-    """Only a path on this site (no ``//host`` or scheme): an open redirect otherwise."""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path on this site (no ``//host`` or scheme): an open redirect otherwise. No
+    control character either: a browser drops a tab or a line feed, ``/<TAB>/host`` is
+    ``//host``."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return target
     return "/"
 
@@ -184,6 +220,7 @@ def _login_page(request: web.Request, *, error: str = "", status: int = 200,
 
 @routes.get("/login")
 async def login_form(request: web.Request) -> web.Response:
+    """The login form (its CSRF token in a cookie of its own)."""
     return _login_page(request, next_url=_safe_next(request.query.get("next", "/")))
 
 
@@ -196,6 +233,7 @@ def _check_password(desk: Desk, name: str, password: str) -> bool:
 
 @routes.post("/login")
 async def login(request: web.Request) -> web.Response:
+    """Check the form's token, the rate limit and the password; a new session on success."""
     desk = desk_of(request)
     form = await request.post()
     name, password = str(form.get("name", "")), str(form.get("password", ""))
@@ -222,8 +260,18 @@ async def login(request: web.Request) -> web.Response:
     raise response
 
 
+def end_session(desk: Desk, cookie: str, now: float) -> None:
+    """``cookie`` opens nothing any more (logged out); the ended ones that expired anyway
+    are forgotten."""
+    for old in [c for c, until in desk.ended_sessions.items() if until <= now]:
+        del desk.ended_sessions[old]
+    desk.ended_sessions[cookie] = now + SESSION_MAX_AGE
+
+
 @routes.post("/logout")
 async def logout(request: web.Request) -> web.Response:
+    """Ends the session: the cookie is removed, and a copy of it is refused from now on."""
+    end_session(desk_of(request), request.cookies.get(SESSION_COOKIE, ""), time.time())
     response = web.HTTPSeeOther("/login")
     response.del_cookie(SESSION_COOKIE)
     raise response

@@ -16,8 +16,8 @@ from monitor.web.limits import LoginLimiter
 
 @dataclass
 class Desk:
-    """The config, the database, the key that signs session cookies, the clock, and the
-    login limiter (in memory: per client address and per user name)."""
+    """The config, the database, the key that signs session cookies, the clock, the login
+    limiter (in memory: per client address and per user name) and the sessions logged out."""
 
     config: Config
     engine: Engine
@@ -25,6 +25,10 @@ class Desk:
     clock: Callable[[], datetime] = utcnow
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     secure_cookies: bool = False  # set when served behind HTTPS
+    # Session cookies logged out, with when they would have expired (time.time()): a copy of
+    # one opens nothing. In memory: a restart forgets them (and, without server.secret, every
+    # session ends at a restart anyway).
+    ended_sessions: dict[str, float] = field(default_factory=dict)
 
 
 DESK = web.AppKey("desk", Desk)
@@ -33,4 +37,5 @@ CSRF_TOKEN = web.RequestKey("csrf_token", str)  # the session's (or login form's
 
 
 def desk_of(request: web.Request) -> Desk:
+    """The desk the request's application serves."""
     return request.app[DESK]

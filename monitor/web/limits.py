@@ -14,6 +14,7 @@ WINDOW = 300.0  # seconds
 
 @dataclass
 class LoginLimiter:
+    """Failed logins per client address and per user name in a sliding window."""
     max_failures: int = MAX_FAILURES
     window: float = WINDOW
     _failures: dict[str, deque[float]] = field(default_factory=dict)

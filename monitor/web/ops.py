@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
-from urllib.parse import quote
 
 from aiohttp import web
 
@@ -38,13 +37,19 @@ def _page(desk: Desk) -> ops.OpsPage:
         return ops.ops_page(s, desk.clock())
 
 
+def _ops(request: web.Request, page: ops.OpsPage, *, done: str = "", error: str = "",
+         status: int = 200) -> web.Response:
+    return render(request, "ops.html", status=status, page=page, strip=page.strip,
+                  now=desk_of(request).clock(), done=done, error=error, **TIMES)
+
+
 @routes.get("/ops")
 async def ops_view(request: web.Request) -> web.Response:
-    desk = desk_of(request)
-    page = await asyncio.to_thread(_page, desk)
-    return render(request, "ops.html", page=page, strip=page.strip, now=desk.clock(),
-                  done=request.query.get("done", ""), error=request.query.get("error", ""),
-                  **TIMES)
+    """The ops page; ``?done=ID`` (digits only) says that alert was queued again. No message
+    is read from the URL: a link could make one up."""
+    done = request.query.get("done", "")
+    page = await asyncio.to_thread(_page, desk_of(request))
+    return _ops(request, page, done=done if done.isdigit() and len(done) < 19 else "")
 
 
 @routes.post("/ops/alerts/{alert_id:\\d+}/retry")
@@ -54,5 +59,6 @@ async def retry(request: web.Request) -> web.Response:
     try:
         await asyncio.to_thread(ops.retry_failed, desk.config, alert_id)
     except UsageError as exc:
-        raise web.HTTPSeeOther("/ops?error=" + quote(str(exc), safe="")) from None
+        page = await asyncio.to_thread(_page, desk)
+        return _ops(request, page, error=str(exc), status=409)
     raise web.HTTPSeeOther(f"/ops?done={alert_id}")

@@ -12,12 +12,14 @@ MIN_LENGTH = 8
 
 
 def hash_password(password: str) -> str:
+    """The argon2 hash of ``password`` (``UserError`` when it is too short)."""
     if len(password) < MIN_LENGTH:
         raise UserError(f"a password needs at least {MIN_LENGTH} characters")
     return _HASHER.hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash`` (False for a malformed hash)."""
     try:
         return _HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

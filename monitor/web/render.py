@@ -15,6 +15,7 @@ TEMPLATES = web.AppKey("templates", jinja2.Environment)
 
 
 def make_environment() -> jinja2.Environment:
+    """The desk's Jinja2 environment: the package's templates, autoescaped, strict."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("monitor.web", "templates"),
         autoescape=True,  # every template, whatever its name

@@ -28,9 +28,10 @@ from monitor.web.stories import tools_of
 routes = web.RouteTableDef()
 
 
-def _save(desk: Desk, name: str, params: str, user: str) -> Saved:
+def _save(request: web.Request, name: str, params: str) -> Saved:
+    desk = desk_of(request)
     with unit_of_work(desk.engine) as s:
-        return save_search(s, name, params, user, desk.clock())
+        return save_search(s, name, params, request[USER], desk.clock(), tools_of(request))
 
 
 @routes.post("/saved")
@@ -38,10 +39,10 @@ async def save(request: web.Request) -> web.Response:
     form = await request.post()
     name, params = str(form.get("name", "")).strip(), str(form.get("params", ""))
     try:
-        await asyncio.to_thread(_save, desk_of(request), name, params, request[USER])
-    except UsageError as exc:
+        saved = await asyncio.to_thread(_save, request, name, params)
+    except (UsageError, RuleError) as exc:
         raise web.HTTPBadRequest(text=str(exc)) from None
-    raise web.HTTPSeeOther("/?" + params if params else "/")
+    raise web.HTTPSeeOther("/?" + saved.params if saved.params else "/")
 
 
 def _delete(desk: Desk, name: str) -> None:
