@@ -15,6 +15,7 @@ from monitor.desk.marks import REASONS, MarkView, StoryMarks, add_mark, story_ma
 from monitor.desk.story import Segments, StoryDetail, story_detail
 from monitor.errors import NotFoundError, UsageError
 from monitor.human import moment
+from monitor.web import ops
 from monitor.web.desk import USER, Desk, desk_of
 from monitor.web.render import render
 
@@ -62,6 +63,7 @@ async def story_page(request: web.Request) -> web.Response:
     except NotFoundError:
         return _not_found(request, f"story {request.match_info['id']}")
     return render(request, "story.html", story=detail, marks=marks, reasons=REASONS,
+                  strip=await ops.strip(request),
                   highlight=highlight, when=when, hit_ids={r.hit_id for r in detail.rules})
 
 
