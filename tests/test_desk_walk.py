@@ -1,0 +1,73 @@
+"""Walking the desk as an analyst does, over a database filled by a real poll: every page
+(list, story, workbench, ops) shows the ops strip, every link a page shows to another desk
+page leads somewhere (no 404), and the pages link to each other (a workbench hit to its
+story, a story's rule to the workbench)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html import unescape
+from pathlib import Path
+
+import httpx
+import pytest
+from pytest_httpserver import HTTPServer
+
+from monitor.web.desk import Desk
+from tests.desk_list_data import NOW, fill
+from tests.desk_support import create_user, desk_server, login, make_desk
+
+
+@pytest.fixture()
+def client(tmp_path: Path, web: HTTPServer) -> Iterator[httpx.Client]:
+    desk: Desk = make_desk(fill(tmp_path, web), clock=lambda: NOW)
+    create_user(desk)
+    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+        login(client)
+        yield client
+
+
+def links(html: str) -> list[str]:
+    """The desk links of a page (its own paths: not the articles' outside links)."""
+    return [unescape(h) for h in re.findall(r'href="(/[^"]*)"', html)
+            if not h.startswith("/static/")]
+
+
+def a_story(client: httpx.Client) -> str:
+    found = re.search(r'href="(/stories/\d+)"', client.get("/").text)
+    assert found
+    return found.group(1)
+
+
+def test_every_page_shows_the_ops_strip(client: httpx.Client) -> None:
+    for path in ("/", "/?country=CN", "/?q=(", a_story(client), "/workbench",
+                 "/workbench?rule=kremlin&name=kremlin&query=Kremlin&run=1", "/ops"):
+        page = client.get(path)
+        assert page.status_code in (200, 400), path
+        assert page.text.count('<aside class="ops-strip') == 1, path
+        assert "feeds in error" in page.text and 'href="/static/ops.css"' in page.text, path
+
+
+def test_no_page_links_to_a_missing_desk_page(client: httpx.Client) -> None:
+    seen: dict[str, int] = {}
+    start = ["/", "/?country=CN", a_story(client), "/workbench?rule=kremlin",
+             "/workbench?name=kremlin&query=Kremlin%20OR%20Beijing&run=1", "/ops"]
+    for path in start:
+        page = client.get(path)
+        for href in links(page.text):
+            if href not in seen:
+                seen[href] = client.get(href).status_code
+    assert len(seen) > 20
+    assert {h: s for h, s in seen.items() if s != 200} == {}
+
+
+def test_the_pages_link_to_each_other(client: httpx.Client) -> None:
+    story = a_story(client)
+    run = client.get("/workbench", params={"name": "kremlin", "query": "Kremlin OR Beijing",
+                                           "run": "1"})
+    gained = run.text.split('class="hits gained"')[1].split("</section>")[0]
+    assert re.search(r'<a href="/stories/\d+">\d+</a>', gained)  # a hit opens its story
+    page = client.get(story)
+    assert re.search(r'href="/workbench\?rule=[^"]+"', page.text)  # a rule: its workbench
+    assert 'href="/"' in page.text  # back to the list
