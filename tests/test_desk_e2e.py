@@ -100,6 +100,11 @@ def mark_with_keys(page: Page, tmp_path: Path) -> None:  # noqa: F811
     history = page.locator("#history li").first.inner_text()
     assert "false positive (passing mention)" in history and "by ana" in history
     shoot(page, tmp_path, "marked")
+    page.get_by_role("link", name="← stories").click()  # the list shows the review too
+    page.locator("section.facet", has=page.locator("h2", has_text="Review")) \
+        .get_by_role("link", name="false positive").click()
+    page.wait_for_url("**review=false_positive**")
+    assert page.locator("tr[data-story-id] td.review").all_inner_texts() == ["false positive"]
 
 
 def save_and_read_feed(page: Page, base: str, seed: str) -> None:  # noqa: F811

@@ -71,3 +71,15 @@ def test_the_pages_link_to_each_other(client: httpx.Client) -> None:
     page = client.get(story)
     assert re.search(r'href="/workbench\?rule=[^"]+"', page.text)  # a rule: its workbench
     assert 'href="/"' in page.text  # back to the list
+
+
+def test_a_query_that_does_not_parse_stays_in_the_box_with_its_facets(
+        client: httpx.Client) -> None:
+    page = client.get("/", params=[("country", "CN"), ("q", "Putin NEAR/20 (Xi")])
+    assert page.status_code == 400
+    assert 'role="alert"' in page.text  # what is wrong with it
+    assert 'id="q" name="q" type="search" value="Putin NEAR/20 (Xi"' in page.text
+    assert '<input type="hidden" name="country" value="CN">' in page.text
+    bad_since = client.get("/", params=[("q", "Kremlin"), ("since", "yesterday")])
+    assert bad_since.status_code == 400
+    assert 'value="Kremlin"' in bad_since.text

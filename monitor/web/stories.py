@@ -134,12 +134,14 @@ def next_href(ask: ListRequest, page: StoryPage, path: str = "/") -> str | None:
 async def story_list(request: web.Request) -> web.Response:
     desk = desk_of(request)
     strip = await ops.strip(request)
+    shown = StoryFilter(q=request.query.get("q", ""))  # what the form keeps on an error
     try:
         ask = parse(request)
+        shown = ask.flt
         listing = await asyncio.to_thread(_load, desk, tools_of(request), ask, True)
     except (FilterError, RuleError) as exc:
         return render(request, "stories.html", status=400, error=str(exc), strip=strip,
-                      flt=StoryFilter(),
+                      flt=shown,
                       rows=(), facets=[], next_url=None, spans=SPANS, since_value="",
                       scan=None, counts=None, saved=[], params="", facet_note="")
     counts, flt = listing.facets, ask.flt
