@@ -17,6 +17,7 @@ from pytest_httpserver import HTTPServer
 from monitor.web.desk import Desk
 from tests.desk_list_data import NOW, fill
 from tests.desk_support import create_user, desk_server, login, make_desk
+from tests.helpers import make_config
 
 
 @pytest.fixture()
@@ -83,3 +84,23 @@ def test_a_query_that_does_not_parse_stays_in_the_box_with_its_facets(
     bad_since = client.get("/", params=[("q", "Kremlin"), ("since", "yesterday")])
     assert bad_since.status_code == 400
     assert 'value="Kremlin"' in bad_since.text
+
+
+def test_the_workbench_says_when_a_rule_name_is_new(client: httpx.Client) -> None:
+    new = client.get("/workbench", params={"rule": "nosuch"})
+    assert new.status_code == 200
+    assert "No rule is named nosuch" in new.text  # not a silently empty form
+    known = client.get("/workbench", params={"rule": "kremlin"})
+    assert "No rule is named" not in known.text and "Kremlin OR Putin" in known.text
+
+
+def test_a_desk_with_no_story_yet_says_so(sqlite_url: str) -> None:
+    desk = make_desk(make_config(sqlite_url, []), clock=lambda: NOW)
+    create_user(desk)
+    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+        login(client)
+        empty = client.get("/")
+        assert empty.status_code == 200
+        assert "No story yet" in empty.text and "monitor poll" in empty.text
+        narrowed = client.get("/?country=CN")
+        assert "No story matches" in narrowed.text and "No story yet" not in narrowed.text

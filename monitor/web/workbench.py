@@ -70,9 +70,9 @@ def _open(desk: Desk, form: RuleForm | None, start: str | None, run: bool,
 
 
 async def _page(request: web.Request, page: workbench.WorkbenchPage, status: int = 200,
-                **extra: Any) -> web.Response:
+                new_rule: str | None = None, **extra: Any) -> web.Response:
     return render(request, "workbench.html", status=status, page=page, link_url=link_url,
-                  strip=await ops.strip(request),
+                  new_rule=new_rule, strip=await ops.strip(request),
                   run_url="/workbench?" + form_query(page.form, page.bounds),
                   saved=request.query.get("saved"), **extra)
 
@@ -82,9 +82,11 @@ async def workbench_page(request: web.Request) -> web.Response:
     desk = desk_of(request)
     query = request.query
     bounds = bounds_of(query)
-    page = await asyncio.to_thread(_open, desk, form_of(query), query.get("rule"),
-                                   "run" in query, bounds)
-    return await _page(request, page, status=400 if page.errors else 200)
+    start = query.get("rule")
+    page = await asyncio.to_thread(_open, desk, form_of(query), start, "run" in query, bounds)
+    known = {*page.config_rules, *(r.name for r in page.stored)}
+    return await _page(request, page, status=400 if page.errors else 200,
+                       new_rule=start if start and start not in known else None)
 
 
 def _save(desk: Desk, form: RuleForm, user: str, bounds: Bounds
