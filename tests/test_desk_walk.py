@@ -16,7 +16,7 @@ from pytest_httpserver import HTTPServer
 
 from monitor.web.desk import Desk
 from tests.desk_list_data import NOW, fill
-from tests.desk_support import create_user, desk_server, login, make_desk
+from tests.desk_support import create_user, desk_server, login, make_desk, session_csrf
 from tests.helpers import make_config
 
 
@@ -104,3 +104,17 @@ def test_a_desk_with_no_story_yet_says_so(sqlite_url: str) -> None:
         assert "No story yet" in empty.text and "monitor poll" in empty.text
         narrowed = client.get("/?country=CN")
         assert "No story matches" in narrowed.text and "No story yet" not in narrowed.text
+
+
+def test_deleting_a_saved_search_keeps_the_list_it_was_deleted_from(
+        client: httpx.Client) -> None:
+    csrf = session_csrf(client)
+    saved = client.post("/saved", data={"csrf": csrf, "name": "cn", "params": "country=CN"})
+    assert saved.status_code == 303
+    page = client.get("/?country=RU&q=Kremlin")
+    form = re.search(r'<form method="post" action="/saved/cn/delete".*?</form>', page.text, re.S)
+    assert form and 'name="params" value="country=RU&amp;q=Kremlin"' in form.group(0)
+    gone = client.post("/saved/cn/delete",
+                       data={"csrf": csrf, "params": "country=RU&q=Kremlin"})
+    assert gone.status_code == 303 and gone.headers["location"] == "/?country=RU&q=Kremlin"
+    assert 'href="/saved/cn.atom"' not in client.get("/").text
