@@ -11,6 +11,7 @@ import asyncio
 from aiohttp import web
 
 from monitor.db.session import unit_of_work
+from monitor.desk.filters import FilterError, from_query, to_query
 from monitor.desk.saved import (
     FeedHit,
     Saved,
@@ -50,13 +51,23 @@ def _delete(desk: Desk, name: str) -> None:
         delete_saved(s, name)
 
 
+def _back(params: str) -> str:
+    """The list a form was sent from (``params``: its query string), or ``/``."""
+    try:
+        query = to_query(from_query(params))
+    except FilterError:
+        return "/"
+    return "/?" + query if query else "/"
+
+
 @routes.post("/saved/{name}/delete")
 async def delete(request: web.Request) -> web.Response:
+    form = await request.post()
     try:
         await asyncio.to_thread(_delete, desk_of(request), request.match_info["name"])
     except NotFoundError as exc:
         raise web.HTTPNotFound(text=str(exc)) from None
-    raise web.HTTPSeeOther("/")
+    raise web.HTTPSeeOther(_back(str(form.get("params", ""))))
 
 
 def _hits(request: web.Request, name: str) -> tuple[Saved, list[FeedHit]]:

@@ -17,6 +17,7 @@ from monitor.desk.stories import FacetCounts, StoryPage, facet_counts, list_stor
 from monitor.desk.textquery import QueryTools
 from monitor.errors import RuleError
 from monitor.rules.user_entities import catalogue_for
+from monitor.web import ops
 from monitor.web.desk import Desk, desk_of
 from monitor.web.render import render
 
@@ -132,18 +133,22 @@ def next_href(ask: ListRequest, page: StoryPage, path: str = "/") -> str | None:
 @routes.get("/")
 async def story_list(request: web.Request) -> web.Response:
     desk = desk_of(request)
+    strip = await ops.strip(request)
+    shown = StoryFilter(q=request.query.get("q", ""))  # what the form keeps on an error
     try:
         ask = parse(request)
+        shown = ask.flt
         listing = await asyncio.to_thread(_load, desk, tools_of(request), ask, True)
     except (FilterError, RuleError) as exc:
-        return render(request, "stories.html", status=400, error=str(exc), flt=StoryFilter(),
+        return render(request, "stories.html", status=400, error=str(exc), strip=strip,
+                      flt=shown,
                       rows=(), facets=[], next_url=None, spans=SPANS, since_value="",
                       scan=None, counts=None, saved=[], params="", facet_note="")
     counts, flt = listing.facets, ask.flt
     assert counts is not None
     since = flt.since
     return render(
-        request, "stories.html", error="", flt=flt, rows=listing.page.rows,
+        request, "stories.html", error="", strip=strip, flt=flt, rows=listing.page.rows,
         facets=facet_links(flt, counts), next_url=next_href(ask, listing.page), spans=SPANS,
         since_value=to_query(StoryFilter(since=since)).removeprefix("since=") if since else "",
         scan=listing.page.scan, counts=counts, saved=listing.saved, params=to_query(flt),

@@ -12,9 +12,11 @@ from markupsafe import Markup, escape
 
 from monitor.db.session import unit_of_work
 from monitor.desk.marks import REASONS, MarkView, StoryMarks, add_mark, story_marks, undo_mark
+from monitor.desk.ops import OpsStrip
 from monitor.desk.story import Segments, StoryDetail, story_detail
 from monitor.errors import NotFoundError, UsageError
 from monitor.human import moment
+from monitor.web import ops
 from monitor.web.desk import USER, Desk, desk_of
 from monitor.web.render import render
 
@@ -48,10 +50,11 @@ def _load(desk: Desk, story_id: int) -> tuple[StoryDetail, StoryMarks]:
         return story_detail(s, story_id, desk.config), story_marks(s, story_id)
 
 
-def _not_found(request: web.Request, what: str) -> web.Response:
+def _not_found(request: web.Request, what: str, strip: OpsStrip | None = None
+               ) -> web.Response:
     if wants_json(request):
         return web.json_response({"error": f"no {what}"}, status=404)
-    return render(request, "story_404.html", status=404, what=what)
+    return render(request, "story_404.html", status=404, what=what, strip=strip)
 
 
 @routes.get("/stories/{id}")
@@ -60,8 +63,10 @@ async def story_page(request: web.Request) -> web.Response:
         story_id = _story_id(request)
         detail, marks = await asyncio.to_thread(_load, desk_of(request), story_id)
     except NotFoundError:
-        return _not_found(request, f"story {request.match_info['id']}")
+        return _not_found(request, f"story {request.match_info['id']}",
+                          await ops.strip(request))
     return render(request, "story.html", story=detail, marks=marks, reasons=REASONS,
+                  strip=await ops.strip(request),
                   highlight=highlight, when=when, hit_ids={r.hit_id for r in detail.rules})
 
 

@@ -18,6 +18,7 @@ from monitor.db.session import unit_of_work
 from monitor.desk import workbench
 from monitor.desk.workbench import Bounds, RuleForm
 from monitor.errors import ConfigError, NotFoundError
+from monitor.web import ops
 from monitor.web.desk import USER, Desk, desk_of
 from monitor.web.render import render
 
@@ -68,9 +69,10 @@ def _open(desk: Desk, form: RuleForm | None, start: str | None, run: bool,
         return workbench.open_page(s, desk.config, form, start, run, desk.clock(), bounds)
 
 
-def _page(request: web.Request, page: workbench.WorkbenchPage, status: int = 200,
-          **extra: Any) -> web.Response:
+async def _page(request: web.Request, page: workbench.WorkbenchPage, status: int = 200,
+                new_rule: str | None = None, **extra: Any) -> web.Response:
     return render(request, "workbench.html", status=status, page=page, link_url=link_url,
+                  new_rule=new_rule, strip=await ops.strip(request),
                   run_url="/workbench?" + form_query(page.form, page.bounds),
                   saved=request.query.get("saved"), **extra)
 
@@ -80,9 +82,11 @@ async def workbench_page(request: web.Request) -> web.Response:
     desk = desk_of(request)
     query = request.query
     bounds = bounds_of(query)
-    page = await asyncio.to_thread(_open, desk, form_of(query), query.get("rule"),
-                                   "run" in query, bounds)
-    return _page(request, page, status=400 if page.errors else 200)
+    start = query.get("rule")
+    page = await asyncio.to_thread(_open, desk, form_of(query), start, "run" in query, bounds)
+    known = {*page.config_rules, *(r.name for r in page.stored)}
+    return await _page(request, page, status=400 if page.errors else 200,
+                       new_rule=start if start and start not in known else None)
 
 
 def _save(desk: Desk, form: RuleForm, user: str, bounds: Bounds
@@ -108,7 +112,7 @@ async def save_rule(request: web.Request) -> web.Response:
     bounds = bounds_of({k: str(v) for k, v in data.items() if k in ("days", "max")})
     name, page = await asyncio.to_thread(_save, desk, form, request[USER], bounds)
     if page is not None:
-        return _page(request, page, status=400)
+        return await _page(request, page, status=400)
     raise web.HTTPSeeOther("/workbench?" + urlencode({"rule": name, "saved": name}))
 
 
