@@ -431,13 +431,12 @@ VERBS = ["said", "says", "say", "told", "tells", "warn", "warns", "warned", "rep
 
 @pytest.mark.parametrize("verb", VERBS + [v.upper() for v in VERBS] + [v.title() for v in VERBS])
 def test_every_verb_of_telling_makes_a_source(verb: str) -> None:
-    """Each verb of reporting, in any case, makes its officials a source (the patterns are
-    read only when a verb may be there: none may be missed)."""
+    """Each verb of reporting, in any case, makes its officials a source."""
     assert role_of("Rice crop seen lower", f"The crop will shrink, U.S. officials {verb} on "
                    "Monday.", "U.S.") is Role.SOURCE
 
 
 def test_a_source_behind_letters_that_are_not_ascii() -> None:
-    """Text that is not ASCII is read by the patterns themselves."""
+    """Letters that are not ASCII around the claim do not hide its source."""
     assert role_of("Rice crop seen lower", "The crop will shrink, U.S. officials said — "
                    "ça va.", "U.S.") is Role.SOURCE

@@ -12,16 +12,12 @@ a financial centre where shares trade ("its New York-listed shares"), a company 
 body in passing, a place in the name of a company with a legal form of elsewhere
 ("Oversea-Chinese Banking Corp Ltd", "First Chicago Ltd": where it was founded, not who
 acts), a row of a table of figures or one item of a quantity broken down by destination
-("China 69,952 (60,296)", "30,000 tonnes for China, 31,000 for the Soviet Union"), and, in a
-sports or entertainment story (``rules/genre.py``), a place naming a team or
-a venue ("Minnesota beat Buffalo", "the tour ends in Houston") unless the story
-names that country's politics. Each such mention keeps its place in the evidence but weighs
-only a fraction of a plain one, so that it never makes a country *about* on its own; the
-country's other mentions decide.
+("China 69,952 (60,296)", "30,000 tonnes for China, 31,000 for the Soviet Union").
 
-The patterns are read from the text around each mention (a few words either side):
-``role_of`` gives one mention's role; ``rules/roles.py`` reads the whole story (noun
-phrases, the genre, names said again, the countries that only pass) around it.
+English only (other languages: ``rules/roles_i18n.py``). The patterns are read from the text
+around each mention (a few words either side): ``role_of`` gives one mention's role;
+``rules/roles.py`` reads the whole story around it (noun phrases, a sports story's teams,
+names said again, the countries that only pass); ``rules/salience.py`` weighs each role.
 """
 
 from __future__ import annotations
@@ -224,22 +220,6 @@ def title_tail(title: str) -> int | None:
     return says.start(1) if says else None
 
 
-# A word that each verb of _VERBS contains, for a cheap test before the patterns that need one.
-VERB_STEMS = ("said", "say", "told", "tells", "warn", "report", "estimate", "forecast",
-              "project", "predict", "show", "note", "stated", "added", "quoted", "wrote",
-              "believe", "according")
-
-
-def _may_tell(after: str) -> bool:
-    """Whether ``after`` may hold a verb of reporting (one of VERB_STEMS, in any case). Text
-    that is not ASCII may: a case-insensitive pattern reads a few other letters as ASCII ones
-    (the long s as "s")."""
-    if not after.isascii():
-        return True
-    low = after.lower()
-    return any(v in low for v in VERB_STEMS)
-
-
 _ATTRIBUTIONS = ("according", "citing", "cited", "quoted", "said", "told", "reported")
 _WINDOW_AFTER, _WINDOW_BEFORE = 90, 60
 
@@ -281,8 +261,7 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
 
 def _as_source(a: _Around) -> Role | None:
     """Who says or measures it: "U.S. officials said", "according to Xinhua"."""
-    if _may_tell(a.after) and (_SOURCE_AFTER.match(a.after) or (
-            a.kinds & _AGENCY_KINDS and _AGENCY_AFTER.match(a.after))):
+    if _SOURCE_AFTER.match(a.after) or (a.kinds & _AGENCY_KINDS and _AGENCY_AFTER.match(a.after)):
         return Role.SOURCE
     if "official" in a.kinds and _SAID_END.match(a.after) and _CLAUSE_BEFORE.search(a.before):
         return Role.SOURCE  # "..., Defense Secretary Lloyd J. Austin III said."
