@@ -421,3 +421,22 @@ def test_a_name_restated_in_brackets_counts_once(restated: str, plain: str,
         return ENGINE.analyse("Rates", text).countries[country].salience
 
     assert salience(restated) == salience(plain)
+
+
+VERBS = ["said", "says", "say", "told", "tells", "warn", "warns", "warned", "reported",
+         "reports", "report", "estimated", "estimates", "estimate", "forecast", "forecasts",
+         "projected", "projects", "predicted", "predicts", "showed", "shows", "noted", "notes",
+         "stated", "added", "quoted", "wrote", "believe", "believes", "according"]
+
+
+@pytest.mark.parametrize("verb", VERBS + [v.upper() for v in VERBS] + [v.title() for v in VERBS])
+def test_every_verb_of_telling_makes_a_source(verb: str) -> None:
+    """Each verb of reporting, in any case, makes its officials a source."""
+    assert role_of("Rice crop seen lower", f"The crop will shrink, U.S. officials {verb} on "
+                   "Monday.", "U.S.") is Role.SOURCE
+
+
+def test_a_source_behind_letters_that_are_not_ascii() -> None:
+    """Letters that are not ASCII around the claim do not hide its source."""
+    assert role_of("Rice crop seen lower", "The crop will shrink, U.S. officials said — "
+                   "ça va.", "U.S.") is Role.SOURCE

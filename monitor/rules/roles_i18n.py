@@ -1,6 +1,6 @@
 """What part a mention plays in its sentence, in the languages other than English. Pure.
 
-``rules/roles.py`` reads the English patterns; this module reads the same roles in the other
+``rules/roles_en.py`` reads the English patterns; this module reads the same roles in the other
 languages the feeds speak, from the text around the mention (a few words either side):
 
 - the source of a claim: "по данным США", "laut US-Medien", "selon des responsables
