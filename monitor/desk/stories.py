@@ -2,12 +2,10 @@
 review state, time and a free-text query, paged by keyset; and the facet counts under a filter.
 
 The list is driven by ``stories.created_at`` (indexed: "first seen"), newest first, keyset
-``(created_at, id)``; every facet is an ``EXISTS`` over the story's articles
-(``ix_articles_story_id``) and their hits (``uq_hits_article_id``), so a page reads about as
-many stories as it shows. Countries and entities live in the hits' evidence (JSON): SQL keeps
-the stories whose evidence names the code (``LIKE``, portable), and Python checks it means
-what the facet says (the story is *about* that country; the entity is among those counted).
-Facet counts are over the newest ``FACET_LIMIT`` stories that match (``FacetCounts.capped``).
+``(created_at, id)``. Rules, countries (about) and entities are read from ``story_facets``
+(one indexed row per hit and value, ``monitor.db.facets``), exact in SQL; outlets, tags and
+languages are an ``EXISTS`` over the story's articles (``ix_articles_story_id``). Facet
+counts are over the newest ``FACET_LIMIT`` stories that match (``FacetCounts.capped``).
 """
 
 from __future__ import annotations
@@ -17,17 +15,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Select, String, and_, cast, exists, or_, select, text, type_coerce
+from sqlalchemy import JSON, Select, and_, exists, null, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from monitor.db.models import Article, Feed, FeedEntry, Hit, Mark, Story
+from monitor.db.models import Article, Feed, FeedEntry, Hit, Mark, Story, StoryFacet
 from monitor.desk.filters import Cursor, StoryFilter
 from monitor.desk.textquery import ArticleText, QueryScan, QueryTools, matching_stories
 
 FACET_LIMIT = 500  # stories counted for the facets (the newest that match)
 SEVERITIES = ("low", "medium", "high")
 REVIEW_KINDS = ("relevant", "false_positive", "starred")  # a "note" is no verdict
-BATCH = 200  # stories read at a time when Python has to check countries or entities
 
 
 @dataclass(frozen=True)
@@ -131,38 +128,22 @@ def _review_condition(state: str) -> Any:
     return verdict(Mark.kind == state, ~newer)
 
 
-def _evidence_names(value: str) -> Any:
-    """The hit's evidence names ``value`` as a JSON string (checked in Python after)."""
-    return cast(type_coerce(Hit.evidence, JSON), String).like(f'%"{value}"%')
-
-
-def _evidence_about(dialect: str, code: str, n: int) -> Any:
-    """The hit's evidence is about country ``code``: exact with the JSON functions of SQLite
-    and PostgreSQL (``json_each``, ``jsonb_exists``), else the portable ``LIKE``."""
-    name = f"about_{n}"
-    if dialect == "sqlite":
-        return text(f"EXISTS (SELECT 1 FROM json_each(hits.evidence, '$.about') AS j "
-                    f"WHERE j.value = :{name})").bindparams(**{name: code})
-    if dialect == "postgresql":
-        return text(f"jsonb_exists(CAST(hits.evidence AS jsonb) -> 'about', :{name})"
-                    ).bindparams(**{name: code})
-    return _evidence_names(code)
+def _story_facet(kind: str, value: str) -> Any:
+    """The story has a hit whose facet row says ``kind`` = ``value`` (``story_facets``)."""
+    return Story.id.in_(select(StoryFacet.story_id).where(StoryFacet.kind == kind,
+                                                          StoryFacet.value == value))
 
 
 def candidates(session: Session, flt: StoryFilter, now: datetime) -> Select[int, datetime]:
-    """Stories with hits meeting the filter's SQL part (all but the Python checks of
-    countries and entities, and the free-text query), newest first."""
+    """Stories with hits meeting the filter (all but its free-text query), newest first."""
     since, until = flt.window(now)
     sql: Select[int, datetime] = select(Story.id, Story.created_at).where(_story_hit())
     if since is not None:
         sql = sql.where(Story.created_at >= since)
     if until is not None:
         sql = sql.where(Story.created_at < until)
-    sql = sql.where(*(_story_hit(Hit.rule == r) for r in flt.rule))
-    dialect = session.get_bind().dialect.name
-    sql = sql.where(*(_story_hit(_evidence_about(dialect, c, n))
-                      for n, c in enumerate(flt.country)))
-    sql = sql.where(*(_story_hit(_evidence_names(e)) for e in flt.entity))
+    sql = sql.where(*(_story_facet(kind, value) for kind in ("rule", "country", "entity")
+                      for value in getattr(flt, kind)))
     for outlet in flt.outlet:
         sql = sql.where(_story_entry(FeedEntry.feed_id.in_(
             select(Feed.id).where(Feed.name == outlet))))
@@ -207,8 +188,9 @@ def _query_scan(session: Session, sql: Select[int, datetime], tools: QueryTools,
 
 # ---- facts of stories ---------------------------------------------------------------------------
 
-def _facts(session: Session, ids: Sequence[int]) -> dict[int, _Facts]:
-    """Everything the rows and facets show, for the stories ``ids``, in four queries."""
+def _facts(session: Session, ids: Sequence[int], evidence: bool = True) -> dict[int, _Facts]:
+    """Everything the rows and facets show, for the stories ``ids``, in five queries; without
+    ``evidence``, countries and entities come from the facet rows (no salience then)."""
     if not ids:
         return {}
     facts = {sid: _Facts(title, at, set(), set(), set(), set(), set(), set(), {}, {}, 0,
@@ -228,12 +210,27 @@ def _facts(session: Session, ids: Sequence[int]) -> dict[int, _Facts]:
         if fid in feeds:
             f.feeds.add(feeds[fid][0])
             f.tags.update(str(t) for t in feeds[fid][1])
-    for sid, rule, severity, evidence in session.execute(
-            select(Article.story_id, Hit.rule, Hit.severity, type_coerce(Hit.evidence, JSON))
+    stored = type_coerce(Hit.evidence, JSON) if evidence else null()
+    for sid, rule, severity, found in session.execute(
+            select(Article.story_id, Hit.rule, Hit.severity, stored)
             .join(Article, Article.id == Hit.article_id).where(Article.story_id.in_(ids))):
-        _add_hit(facts[sid or 0], rule, severity, evidence)
+        _add_hit(facts[sid or 0], rule, severity, found)
+    if not evidence:
+        _add_facets(session, facts)
     _add_reviews(session, facts)
     return facts
+
+
+def _add_facets(session: Session, facts: dict[int, _Facts]) -> None:
+    """Each story's about-countries and entities, from its facet rows."""
+    for sid, kind, value, label in session.execute(
+            select(StoryFacet.story_id, StoryFacet.kind, StoryFacet.value, StoryFacet.label)
+            .where(StoryFacet.story_id.in_(list(facts)),
+                   StoryFacet.kind.in_(("country", "entity")))):
+        if kind == "country":
+            facts[sid].about.add(value)
+        else:
+            facts[sid].entities[value] = label
 
 
 def _add_hit(f: _Facts, rule: str, severity: str, evidence: Any) -> None:
@@ -262,11 +259,6 @@ def _add_reviews(session: Session, facts: dict[int, _Facts]) -> None:
         facts[sid].review = kind  # the latest wins
 
 
-def _keeps(flt: StoryFilter, f: _Facts) -> bool:
-    """The facets SQL may not check exactly: about each country, naming each entity."""
-    return all(c in f.about for c in flt.country) and all(e in f.entities for e in flt.entity)
-
-
 def _row(sid: int, f: _Facts) -> StoryRow:
     countries = tuple(sorted(((c, round(s, 3)) for c, s in f.salience.items()),
                              key=lambda cs: (-cs[1], cs[0])))
@@ -277,7 +269,7 @@ def _row(sid: int, f: _Facts) -> StoryRow:
 # ---- the list and the facets --------------------------------------------------------------------
 
 def _matching(session: Session, flt: StoryFilter, now: datetime, tools: QueryTools | None,
-              after: Cursor | None, want: int,
+              after: Cursor | None, want: int, evidence: bool = True,
               ) -> tuple[list[tuple[int, _Facts]], bool, QueryScan | None]:
     """Up to ``want`` matching stories after ``after`` with their facts, newest first, and
     whether more match."""
@@ -286,22 +278,9 @@ def _matching(session: Session, flt: StoryFilter, now: datetime, tools: QueryToo
     if flt.q:
         found, scan = _query_scan(session, sql, tools or QueryTools(), flt.q)
         sql = sql.where(Story.id.in_(sorted(found)))
-    checked = bool(flt.country or flt.entity)
-    out: list[tuple[int, _Facts]] = []
-    cursor = after
-    # Countries are exact in SQL on SQLite and PostgreSQL; entity ids only pre-selected.
-    batch = max(BATCH, want + 1) if flt.entity else want + 1
-    while True:
-        page = session.execute(_after(sql, cursor).limit(batch)).all()
-        facts = _facts(session, [r.id for r in page])
-        for r in page:
-            if not checked or _keeps(flt, facts[r.id]):
-                out.append((r.id, facts[r.id]))
-                if len(out) > want:
-                    return out[:want], True, scan
-        if len(page) < batch:
-            return out, False, scan
-        cursor = Cursor(page[-1].created_at, page[-1].id)
+    page = session.execute(_after(sql, after).limit(want + 1)).all()
+    facts = _facts(session, [r.id for r in page[:want]], evidence)
+    return [(r.id, facts[r.id]) for r in page[:want]], len(page) > want, scan
 
 
 def list_stories(session: Session, flt: StoryFilter, *, after: Cursor | None = None,
@@ -327,7 +306,7 @@ def facet_counts(session: Session, flt: StoryFilter, *, now: datetime,
                  tools: QueryTools | None = None) -> FacetCounts:
     """How many of the stories under ``flt`` have each rule, country (about), entity,
     outlet, tag, language and review state."""
-    found, capped, scan = _matching(session, flt, now, tools, None, FACET_LIMIT)
+    found, capped, scan = _matching(session, flt, now, tools, None, FACET_LIMIT, False)
     facts = [f for _sid, f in found]
     names: dict[str, str] = {}
     for f in facts:
