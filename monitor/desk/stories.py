@@ -10,12 +10,12 @@ counts are over the newest ``FACET_LIMIT`` stories that match (``FacetCounts.cap
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Select, and_, exists, null, or_, select, type_coerce
+from sqlalchemy import JSON, Select, and_, distinct, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from monitor.db.models import Article, Feed, FeedEntry, Hit, Mark, Story, StoryFacet
@@ -188,9 +188,8 @@ def _query_scan(session: Session, sql: Select[int, datetime], tools: QueryTools,
 
 # ---- facts of stories ---------------------------------------------------------------------------
 
-def _facts(session: Session, ids: Sequence[int], evidence: bool = True) -> dict[int, _Facts]:
-    """Everything the rows and facets show, for the stories ``ids``, in five queries; without
-    ``evidence``, countries and entities come from the facet rows (no salience then)."""
+def _facts(session: Session, ids: Sequence[int]) -> dict[int, _Facts]:
+    """Everything the rows show, for the stories ``ids``, in five queries."""
     if not ids:
         return {}
     facts = {sid: _Facts(title, at, set(), set(), set(), set(), set(), set(), {}, {}, 0,
@@ -210,27 +209,13 @@ def _facts(session: Session, ids: Sequence[int], evidence: bool = True) -> dict[
         if fid in feeds:
             f.feeds.add(feeds[fid][0])
             f.tags.update(str(t) for t in feeds[fid][1])
-    stored = type_coerce(Hit.evidence, JSON) if evidence else null()
-    for sid, rule, severity, found in session.execute(
-            select(Article.story_id, Hit.rule, Hit.severity, stored)
+    for sid, rule, severity, evidence in session.execute(
+            select(Article.story_id, Hit.rule, Hit.severity, type_coerce(Hit.evidence, JSON))
             .join(Article, Article.id == Hit.article_id).where(Article.story_id.in_(ids))):
-        _add_hit(facts[sid or 0], rule, severity, found)
-    if not evidence:
-        _add_facets(session, facts)
-    _add_reviews(session, facts)
+        _add_hit(facts[sid or 0], rule, severity, evidence)
+    for sid, kind in _reviews(session, Mark.story_id.in_(list(facts))).items():
+        facts[sid].review = kind
     return facts
-
-
-def _add_facets(session: Session, facts: dict[int, _Facts]) -> None:
-    """Each story's about-countries and entities, from its facet rows."""
-    for sid, kind, value, label in session.execute(
-            select(StoryFacet.story_id, StoryFacet.kind, StoryFacet.value, StoryFacet.label)
-            .where(StoryFacet.story_id.in_(list(facts)),
-                   StoryFacet.kind.in_(("country", "entity")))):
-        if kind == "country":
-            facts[sid].about.add(value)
-        else:
-            facts[sid].entities[value] = label
 
 
 def _add_hit(f: _Facts, rule: str, severity: str, evidence: Any) -> None:
@@ -249,14 +234,16 @@ def _add_hit(f: _Facts, rule: str, severity: str, evidence: Any) -> None:
                 f.entities[str(entity["id"])] = str(entity.get("name") or entity["id"])
 
 
-def _add_reviews(session: Session, facts: dict[int, _Facts]) -> None:
-    """Each story's review state: its latest mark that is a verdict and not undone."""
+def _reviews(session: Session, stories: Any) -> dict[int, str]:
+    """The review state of the stories ``stories`` (a condition on ``Mark.story_id``) that
+    have one: each one's latest mark that is a verdict and not undone."""
+    out: dict[int, str] = {}
     for sid, kind in session.execute(
             select(Mark.story_id, Mark.kind)
-            .where(Mark.story_id.in_(list(facts)), Mark.kind.in_(REVIEW_KINDS),
-                   Mark.undone_at.is_(None))
+            .where(stories, Mark.kind.in_(REVIEW_KINDS), Mark.undone_at.is_(None))
             .order_by(Mark.created_at, Mark.id)):
-        facts[sid].review = kind  # the latest wins
+        out[sid] = kind  # the latest wins
+    return out
 
 
 def _row(sid: int, f: _Facts) -> StoryRow:
@@ -268,19 +255,14 @@ def _row(sid: int, f: _Facts) -> StoryRow:
 
 # ---- the list and the facets --------------------------------------------------------------------
 
-def _matching(session: Session, flt: StoryFilter, now: datetime, tools: QueryTools | None,
-              after: Cursor | None, want: int, evidence: bool = True,
-              ) -> tuple[list[tuple[int, _Facts]], bool, QueryScan | None]:
-    """Up to ``want`` matching stories after ``after`` with their facts, newest first, and
-    whether more match."""
+def _matched(session: Session, flt: StoryFilter, now: datetime, tools: QueryTools | None,
+             ) -> tuple[Select[int, datetime], QueryScan | None]:
+    """The stories matching ``flt``, newest first (the free-text query run first, bounded)."""
     sql = candidates(session, flt, now)
-    scan = None
-    if flt.q:
-        found, scan = _query_scan(session, sql, tools or QueryTools(), flt.q)
-        sql = sql.where(Story.id.in_(sorted(found)))
-    page = session.execute(_after(sql, after).limit(want + 1)).all()
-    facts = _facts(session, [r.id for r in page[:want]], evidence)
-    return [(r.id, facts[r.id]) for r in page[:want]], len(page) > want, scan
+    if not flt.q:
+        return sql, None
+    found, scan = _query_scan(session, sql, tools or QueryTools(), flt.q)
+    return sql.where(Story.id.in_(sorted(found))), scan
 
 
 def list_stories(session: Session, flt: StoryFilter, *, after: Cursor | None = None,
@@ -288,35 +270,73 @@ def list_stories(session: Session, flt: StoryFilter, *, after: Cursor | None = N
     """A page of the story list: ``limit`` stories after ``after``, newest first, and the
     next page's cursor. ``tools`` compile and run ``flt.q`` (a ``QuerySyntaxError`` when it
     does not parse)."""
-    found, more, scan = _matching(session, flt, now, tools, after, limit)
-    rows = tuple(_row(sid, f) for sid, f in found)
+    sql, scan = _matched(session, flt, now, tools)
+    page = session.execute(_after(sql, after).limit(limit + 1)).all()
+    more = len(page) > limit
+    facts = _facts(session, [r.id for r in page[:limit]])
+    rows = tuple(_row(r.id, facts[r.id]) for r in page[:limit])
     last = rows[-1] if rows else None
     cursor = Cursor(last.first_seen, last.id) if more and last else None
     return StoryPage(rows, cursor, scan)
 
 
-def _counted(values: Iterable[str]) -> tuple[tuple[str, int], ...]:
-    counts: dict[str, int] = {}
-    for v in values:
-        counts[v] = counts.get(v, 0) + 1
+def _counted(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _outlets_and_tags(session: Session, scope: Any) -> tuple[dict[str, int], dict[str, int]]:
+    """Stories per outlet and per feed tag, of the stories ``scope`` (a subquery of ids)."""
+    feeds = {fid: (name, tags or []) for fid, name, tags in
+             session.execute(select(Feed.id, Feed.name, Feed.tags))}
+    outlets: dict[int, set[str]] = {}
+    tags: dict[int, set[str]] = {}
+    for sid, fid in session.execute(
+            select(Article.story_id, FeedEntry.feed_id).distinct()
+            .join(FeedEntry, FeedEntry.article_id == Article.id)
+            .where(Article.story_id.in_(scope))):
+        if fid in feeds:
+            outlets.setdefault(sid or 0, set()).add(feeds[fid][0])
+            tags.setdefault(sid or 0, set()).update(str(t) for t in feeds[fid][1])
+    return _tally(outlets), _tally(tags)
+
+
+def _tally(values: dict[int, set[str]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for each in values.values():
+        for v in each:
+            out[v] = out.get(v, 0) + 1
+    return out
 
 
 def facet_counts(session: Session, flt: StoryFilter, *, now: datetime,
                  tools: QueryTools | None = None) -> FacetCounts:
     """How many of the stories under ``flt`` have each rule, country (about), entity,
-    outlet, tag, language and review state."""
-    found, capped, scan = _matching(session, flt, now, tools, None, FACET_LIMIT, False)
-    facts = [f for _sid, f in found]
+    outlet, tag, language and review state: counted in SQL over the newest ``FACET_LIMIT``
+    (the facet rows, the articles, the marks), never reading evidence."""
+    sql, scan = _matched(session, flt, now, tools)
+    ids = list(session.scalars(sql.with_only_columns(Story.id).limit(FACET_LIMIT + 1)))
+    matched, scope = len(ids), ids[:FACET_LIMIT]
+    by_kind: dict[str, dict[str, int]] = {"rule": {}, "country": {}, "entity": {}}
     names: dict[str, str] = {}
-    for f in facts:
-        names.update(f.entities)
+    for kind, value, label, count in session.execute(
+            select(StoryFacet.kind, StoryFacet.value, func.max(StoryFacet.label),
+                   func.count(distinct(StoryFacet.story_id)))
+            .where(StoryFacet.story_id.in_(scope)).group_by(StoryFacet.kind, StoryFacet.value)):
+        by_kind.setdefault(kind, {})[value] = count
+        if kind == "entity":
+            names[value] = label
+    langs = {str(lang): count for lang, count in session.execute(
+        select(Article.language, func.count(distinct(Article.story_id)))
+        .where(Article.story_id.in_(scope), Article.language.is_not(None),
+               Article.language != "").group_by(Article.language))}
+    outlets, tags = _outlets_and_tags(session, scope)
+    stories = min(matched, FACET_LIMIT)
+    reviews = _tally({sid: {kind} for sid, kind in
+                      _reviews(session, Mark.story_id.in_(scope)).items()})
+    if stories > sum(reviews.values()):
+        reviews["unreviewed"] = stories - sum(reviews.values())
     return FacetCounts(
-        rule=_counted(r for f in facts for r in f.rules),
-        country=_counted(c for f in facts for c in f.about),
-        entity=_counted(e for f in facts for e in f.entities), entity_names=names,
-        outlet=_counted(o for f in facts for o in f.feeds),
-        tag=_counted(t for f in facts for t in f.tags),
-        lang=_counted(lang for f in facts for lang in f.langs),
-        review=_counted(f.review for f in facts), stories=len(facts), capped=capped,
-        scan=scan)
+        rule=_counted(by_kind["rule"]), country=_counted(by_kind["country"]),
+        entity=_counted(by_kind["entity"]), entity_names=names, outlet=_counted(outlets),
+        tag=_counted(tags), lang=_counted(langs), review=_counted(reviews), stories=stories,
+        capped=matched > FACET_LIMIT, scan=scan)
