@@ -150,3 +150,30 @@ def test_marks_over_http_with_csrf_undo_and_history(filled: Filled) -> None:
         page = client.get(f"/stories/{sid}").text
         assert "not reviewed" in page and "undone by ana" in page and "★ starred" in page
         assert client.post("/marks/999/undo", data={"csrf": token}).status_code == 404
+
+
+def test_the_story_pages_rules_are_built_once_per_desk_app_and_shared(filled: Filled) -> None:
+    from monitor.desk.story import StoryRules
+    from monitor.rules.user_entities import catalogue_for
+    from monitor.web import story
+    from monitor.web.app import make_desk_app
+
+    loads: list[int] = []
+
+    def catalogue():  # type: ignore[no-untyped-def]
+        loads.append(1)
+        return catalogue_for(filled.config)
+
+    rules = StoryRules(filled.config, catalogue)
+    assert loads == []  # nothing built before a story page asks
+    engine = make_engine(filled.config.database.url)
+    with unit_of_work(engine) as s:
+        first = story_detail(s, filled.seed_story, filled.config, rules.engine())
+        again = story_detail(s, filled.seed_story, filled.config, rules.engine())
+        fresh = story_detail(s, filled.seed_story, filled.config)
+    engine.dispose()
+    assert rules.engine() is rules.engine() and loads == [1]
+    assert first == again == fresh  # the shared rules explain as freshly built ones do
+    desk = make_desk(filled.config)
+    assert isinstance(make_desk_app(desk)[story.RULES], StoryRules)
+    desk.engine.dispose()

@@ -33,7 +33,7 @@ from tests.conftest import IN_CI, free_port
 from tests.helpers import rss
 from tests.proxy import TcpProxy
 
-HEAD = "0005"
+HEAD = "0006"
 
 
 def _cli(*args: str) -> tuple[int, str, str]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from monitor.db.bulk import insert_rows
+from monitor.db.facets import store_facets
 from monitor.db.models import Hit
 from monitor.model import NewHit
 
@@ -24,16 +25,21 @@ def existing_hits(session: Session, article_ids: Sequence[int]) -> set[tuple[int
 
 def insert_hits(session: Session, hits: Sequence[tuple[int, NewHit]], now: datetime
                 ) -> list[int]:
-    """Store (article id, hit) pairs; their new ids, in order."""
-    return insert_rows(session, Hit, [
+    """Store (article id, hit) pairs and their facet rows; their new ids, in order."""
+    ids = insert_rows(session, Hit, [
         {"article_id": article_id, "rule": h.rule, "severity": h.severity, "score": h.score,
          "evidence": h.evidence, "created_at": now} for article_id, h in hits])
+    store_facets(session, ids)
+    return ids
 
 
 def add_hit(session: Session, article_id: int, hit: NewHit, now: datetime) -> None:
-    """Store a hit without queueing alerts (used by backtest --apply)."""
-    session.add(Hit(article_id=article_id, rule=hit.rule, severity=hit.severity,
-                    score=hit.score, evidence=hit.evidence, created_at=now))
+    """Store a hit and its facet rows without queueing alerts (used by backtest --apply)."""
+    row = Hit(article_id=article_id, rule=hit.rule, severity=hit.severity,
+              score=hit.score, evidence=hit.evidence, created_at=now)
+    session.add(row)
+    session.flush()
+    store_facets(session, [row.id])
 
 
 def list_hits(session: Session, since: datetime | None = None, rule: str | None = None,

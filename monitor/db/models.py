@@ -179,6 +179,28 @@ class Hit(Base):
     article: Mapped[Article] = relationship()
 
 
+class StoryFacet(Base):
+    """What a hit says a story is about, as indexed rows (``monitor.db.facets``): its rule,
+    each country it is about and each entity counted, with the story's first-seen time, so
+    the desk filters and counts facets in SQL instead of reading evidence JSON. Written with
+    the hit (same transaction), back-filled by migration 0006; never edited on its own."""
+
+    __tablename__ = "story_facets"
+    __table_args__ = (
+        Index("ix_story_facets_kind_value_first_seen", "kind", "value", "first_seen",
+              "story_id"),
+        Index("ix_story_facets_story_id_kind", "story_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hit_id: Mapped[int] = mapped_column(ForeignKey("hits.id", ondelete="CASCADE"), index=True)
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # rule | country | entity
+    value: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(200), default="")  # an entity's name
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Alert(Base):
     """The outbox: one row per hit and channel, delivered at least once by the dispatcher.
 

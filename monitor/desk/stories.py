@@ -2,32 +2,29 @@
 review state, time and a free-text query, paged by keyset; and the facet counts under a filter.
 
 The list is driven by ``stories.created_at`` (indexed: "first seen"), newest first, keyset
-``(created_at, id)``; every facet is an ``EXISTS`` over the story's articles
-(``ix_articles_story_id``) and their hits (``uq_hits_article_id``), so a page reads about as
-many stories as it shows. Countries and entities live in the hits' evidence (JSON): SQL keeps
-the stories whose evidence names the code (``LIKE``, portable), and Python checks it means
-what the facet says (the story is *about* that country; the entity is among those counted).
-Facet counts are over the newest ``FACET_LIMIT`` stories that match (``FacetCounts.capped``).
+``(created_at, id)``. Rules, countries (about) and entities are read from ``story_facets``
+(one indexed row per hit and value, ``monitor.db.facets``), exact in SQL; outlets, tags and
+languages are an ``EXISTS`` over the story's articles (``ix_articles_story_id``). Facet
+counts are over the newest ``FACET_LIMIT`` stories that match (``FacetCounts.capped``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Select, String, and_, cast, exists, or_, select, text, type_coerce
+from sqlalchemy import JSON, Select, and_, distinct, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from monitor.db.models import Article, Feed, FeedEntry, Hit, Mark, Story
+from monitor.db.models import Article, Feed, FeedEntry, Hit, Mark, Story, StoryFacet
 from monitor.desk.filters import Cursor, StoryFilter
 from monitor.desk.textquery import ArticleText, QueryScan, QueryTools, matching_stories
 
 FACET_LIMIT = 500  # stories counted for the facets (the newest that match)
 SEVERITIES = ("low", "medium", "high")
 REVIEW_KINDS = ("relevant", "false_positive", "starred")  # a "note" is no verdict
-BATCH = 200  # stories read at a time when Python has to check countries or entities
 
 
 @dataclass(frozen=True)
@@ -131,38 +128,22 @@ def _review_condition(state: str) -> Any:
     return verdict(Mark.kind == state, ~newer)
 
 
-def _evidence_names(value: str) -> Any:
-    """The hit's evidence names ``value`` as a JSON string (checked in Python after)."""
-    return cast(type_coerce(Hit.evidence, JSON), String).like(f'%"{value}"%')
-
-
-def _evidence_about(dialect: str, code: str, n: int) -> Any:
-    """The hit's evidence is about country ``code``: exact with the JSON functions of SQLite
-    and PostgreSQL (``json_each``, ``jsonb_exists``), else the portable ``LIKE``."""
-    name = f"about_{n}"
-    if dialect == "sqlite":
-        return text(f"EXISTS (SELECT 1 FROM json_each(hits.evidence, '$.about') AS j "
-                    f"WHERE j.value = :{name})").bindparams(**{name: code})
-    if dialect == "postgresql":
-        return text(f"jsonb_exists(CAST(hits.evidence AS jsonb) -> 'about', :{name})"
-                    ).bindparams(**{name: code})
-    return _evidence_names(code)
+def _story_facet(kind: str, value: str) -> Any:
+    """The story has a hit whose facet row says ``kind`` = ``value`` (``story_facets``)."""
+    return Story.id.in_(select(StoryFacet.story_id).where(StoryFacet.kind == kind,
+                                                          StoryFacet.value == value))
 
 
 def candidates(session: Session, flt: StoryFilter, now: datetime) -> Select[int, datetime]:
-    """Stories with hits meeting the filter's SQL part (all but the Python checks of
-    countries and entities, and the free-text query), newest first."""
+    """Stories with hits meeting the filter (all but its free-text query), newest first."""
     since, until = flt.window(now)
     sql: Select[int, datetime] = select(Story.id, Story.created_at).where(_story_hit())
     if since is not None:
         sql = sql.where(Story.created_at >= since)
     if until is not None:
         sql = sql.where(Story.created_at < until)
-    sql = sql.where(*(_story_hit(Hit.rule == r) for r in flt.rule))
-    dialect = session.get_bind().dialect.name
-    sql = sql.where(*(_story_hit(_evidence_about(dialect, c, n))
-                      for n, c in enumerate(flt.country)))
-    sql = sql.where(*(_story_hit(_evidence_names(e)) for e in flt.entity))
+    sql = sql.where(*(_story_facet(kind, value) for kind in ("rule", "country", "entity")
+                      for value in getattr(flt, kind)))
     for outlet in flt.outlet:
         sql = sql.where(_story_entry(FeedEntry.feed_id.in_(
             select(Feed.id).where(Feed.name == outlet))))
@@ -208,7 +189,7 @@ def _query_scan(session: Session, sql: Select[int, datetime], tools: QueryTools,
 # ---- facts of stories ---------------------------------------------------------------------------
 
 def _facts(session: Session, ids: Sequence[int]) -> dict[int, _Facts]:
-    """Everything the rows and facets show, for the stories ``ids``, in four queries."""
+    """Everything the rows show, for the stories ``ids``, in five queries."""
     if not ids:
         return {}
     facts = {sid: _Facts(title, at, set(), set(), set(), set(), set(), set(), {}, {}, 0,
@@ -232,7 +213,8 @@ def _facts(session: Session, ids: Sequence[int]) -> dict[int, _Facts]:
             select(Article.story_id, Hit.rule, Hit.severity, type_coerce(Hit.evidence, JSON))
             .join(Article, Article.id == Hit.article_id).where(Article.story_id.in_(ids))):
         _add_hit(facts[sid or 0], rule, severity, evidence)
-    _add_reviews(session, facts)
+    for sid, kind in _reviews(session, Mark.story_id.in_(list(facts))).items():
+        facts[sid].review = kind
     return facts
 
 
@@ -252,19 +234,16 @@ def _add_hit(f: _Facts, rule: str, severity: str, evidence: Any) -> None:
                 f.entities[str(entity["id"])] = str(entity.get("name") or entity["id"])
 
 
-def _add_reviews(session: Session, facts: dict[int, _Facts]) -> None:
-    """Each story's review state: its latest mark that is a verdict and not undone."""
+def _reviews(session: Session, stories: Any) -> dict[int, str]:
+    """The review state of the stories ``stories`` (a condition on ``Mark.story_id``) that
+    have one: each one's latest mark that is a verdict and not undone."""
+    out: dict[int, str] = {}
     for sid, kind in session.execute(
             select(Mark.story_id, Mark.kind)
-            .where(Mark.story_id.in_(list(facts)), Mark.kind.in_(REVIEW_KINDS),
-                   Mark.undone_at.is_(None))
+            .where(stories, Mark.kind.in_(REVIEW_KINDS), Mark.undone_at.is_(None))
             .order_by(Mark.created_at, Mark.id)):
-        facts[sid].review = kind  # the latest wins
-
-
-def _keeps(flt: StoryFilter, f: _Facts) -> bool:
-    """The facets SQL may not check exactly: about each country, naming each entity."""
-    return all(c in f.about for c in flt.country) and all(e in f.entities for e in flt.entity)
+        out[sid] = kind  # the latest wins
+    return out
 
 
 def _row(sid: int, f: _Facts) -> StoryRow:
@@ -276,32 +255,14 @@ def _row(sid: int, f: _Facts) -> StoryRow:
 
 # ---- the list and the facets --------------------------------------------------------------------
 
-def _matching(session: Session, flt: StoryFilter, now: datetime, tools: QueryTools | None,
-              after: Cursor | None, want: int,
-              ) -> tuple[list[tuple[int, _Facts]], bool, QueryScan | None]:
-    """Up to ``want`` matching stories after ``after`` with their facts, newest first, and
-    whether more match."""
+def _matched(session: Session, flt: StoryFilter, now: datetime, tools: QueryTools | None,
+             ) -> tuple[Select[int, datetime], QueryScan | None]:
+    """The stories matching ``flt``, newest first (the free-text query run first, bounded)."""
     sql = candidates(session, flt, now)
-    scan = None
-    if flt.q:
-        found, scan = _query_scan(session, sql, tools or QueryTools(), flt.q)
-        sql = sql.where(Story.id.in_(sorted(found)))
-    checked = bool(flt.country or flt.entity)
-    out: list[tuple[int, _Facts]] = []
-    cursor = after
-    # Countries are exact in SQL on SQLite and PostgreSQL; entity ids only pre-selected.
-    batch = max(BATCH, want + 1) if flt.entity else want + 1
-    while True:
-        page = session.execute(_after(sql, cursor).limit(batch)).all()
-        facts = _facts(session, [r.id for r in page])
-        for r in page:
-            if not checked or _keeps(flt, facts[r.id]):
-                out.append((r.id, facts[r.id]))
-                if len(out) > want:
-                    return out[:want], True, scan
-        if len(page) < batch:
-            return out, False, scan
-        cursor = Cursor(page[-1].created_at, page[-1].id)
+    if not flt.q:
+        return sql, None
+    found, scan = _query_scan(session, sql, tools or QueryTools(), flt.q)
+    return sql.where(Story.id.in_(sorted(found))), scan
 
 
 def list_stories(session: Session, flt: StoryFilter, *, after: Cursor | None = None,
@@ -309,35 +270,73 @@ def list_stories(session: Session, flt: StoryFilter, *, after: Cursor | None = N
     """A page of the story list: ``limit`` stories after ``after``, newest first, and the
     next page's cursor. ``tools`` compile and run ``flt.q`` (a ``QuerySyntaxError`` when it
     does not parse)."""
-    found, more, scan = _matching(session, flt, now, tools, after, limit)
-    rows = tuple(_row(sid, f) for sid, f in found)
+    sql, scan = _matched(session, flt, now, tools)
+    page = session.execute(_after(sql, after).limit(limit + 1)).all()
+    more = len(page) > limit
+    facts = _facts(session, [r.id for r in page[:limit]])
+    rows = tuple(_row(r.id, facts[r.id]) for r in page[:limit])
     last = rows[-1] if rows else None
     cursor = Cursor(last.first_seen, last.id) if more and last else None
     return StoryPage(rows, cursor, scan)
 
 
-def _counted(values: Iterable[str]) -> tuple[tuple[str, int], ...]:
-    counts: dict[str, int] = {}
-    for v in values:
-        counts[v] = counts.get(v, 0) + 1
+def _counted(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _outlets_and_tags(session: Session, scope: Any) -> tuple[dict[str, int], dict[str, int]]:
+    """Stories per outlet and per feed tag, of the stories ``scope`` (a subquery of ids)."""
+    feeds = {fid: (name, tags or []) for fid, name, tags in
+             session.execute(select(Feed.id, Feed.name, Feed.tags))}
+    outlets: dict[int, set[str]] = {}
+    tags: dict[int, set[str]] = {}
+    for sid, fid in session.execute(
+            select(Article.story_id, FeedEntry.feed_id).distinct()
+            .join(FeedEntry, FeedEntry.article_id == Article.id)
+            .where(Article.story_id.in_(scope))):
+        if fid in feeds:
+            outlets.setdefault(sid or 0, set()).add(feeds[fid][0])
+            tags.setdefault(sid or 0, set()).update(str(t) for t in feeds[fid][1])
+    return _tally(outlets), _tally(tags)
+
+
+def _tally(values: dict[int, set[str]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for each in values.values():
+        for v in each:
+            out[v] = out.get(v, 0) + 1
+    return out
 
 
 def facet_counts(session: Session, flt: StoryFilter, *, now: datetime,
                  tools: QueryTools | None = None) -> FacetCounts:
     """How many of the stories under ``flt`` have each rule, country (about), entity,
-    outlet, tag, language and review state."""
-    found, capped, scan = _matching(session, flt, now, tools, None, FACET_LIMIT)
-    facts = [f for _sid, f in found]
+    outlet, tag, language and review state: counted in SQL over the newest ``FACET_LIMIT``
+    (the facet rows, the articles, the marks), never reading evidence."""
+    sql, scan = _matched(session, flt, now, tools)
+    ids = list(session.scalars(sql.with_only_columns(Story.id).limit(FACET_LIMIT + 1)))
+    matched, scope = len(ids), ids[:FACET_LIMIT]
+    by_kind: dict[str, dict[str, int]] = {"rule": {}, "country": {}, "entity": {}}
     names: dict[str, str] = {}
-    for f in facts:
-        names.update(f.entities)
+    for kind, value, label, count in session.execute(
+            select(StoryFacet.kind, StoryFacet.value, func.max(StoryFacet.label),
+                   func.count(distinct(StoryFacet.story_id)))
+            .where(StoryFacet.story_id.in_(scope)).group_by(StoryFacet.kind, StoryFacet.value)):
+        by_kind.setdefault(kind, {})[value] = count
+        if kind == "entity":
+            names[value] = label
+    langs = {str(lang): count for lang, count in session.execute(
+        select(Article.language, func.count(distinct(Article.story_id)))
+        .where(Article.story_id.in_(scope), Article.language.is_not(None),
+               Article.language != "").group_by(Article.language))}
+    outlets, tags = _outlets_and_tags(session, scope)
+    stories = min(matched, FACET_LIMIT)
+    reviews = _tally({sid: {kind} for sid, kind in
+                      _reviews(session, Mark.story_id.in_(scope)).items()})
+    if stories > sum(reviews.values()):
+        reviews["unreviewed"] = stories - sum(reviews.values())
     return FacetCounts(
-        rule=_counted(r for f in facts for r in f.rules),
-        country=_counted(c for f in facts for c in f.about),
-        entity=_counted(e for f in facts for e in f.entities), entity_names=names,
-        outlet=_counted(o for f in facts for o in f.feeds),
-        tag=_counted(t for f in facts for t in f.tags),
-        lang=_counted(lang for f in facts for lang in f.langs),
-        review=_counted(f.review for f in facts), stories=len(facts), capped=capped,
-        scan=scan)
+        rule=_counted(by_kind["rule"]), country=_counted(by_kind["country"]),
+        entity=_counted(by_kind["entity"]), entity_names=names, outlet=_counted(outlets),
+        tag=_counted(tags), lang=_counted(langs), review=_counted(reviews), stories=stories,
+        capped=matched > FACET_LIMIT, scan=scan)

@@ -57,6 +57,10 @@ class QueryTools:
                 self._ready_pair = (catalogue, Matcher(catalogue))
             return self._ready_pair
 
+    def catalogue(self) -> Catalogue:
+        """The catalogue (loaded on first use, then shared)."""
+        return self._ready()[0]
+
     def compile(self, text: str) -> Query:
         """The query; ``QuerySyntaxError`` (with the column) when it does not parse."""
         catalogue, _ = self._ready()

@@ -254,9 +254,11 @@ class WorkbenchPage:
 
 
 def open_page(s: Session, config: Config, form: RuleForm | None, start: str | None,
-              run: bool, now: datetime, bounds: Bounds = Bounds()) -> WorkbenchPage:
+              run: bool, now: datetime, bounds: Bounds = Bounds(),
+              catalogue: Catalogue | None = None) -> WorkbenchPage:
     """The page: ``form`` as sent, or the form of rule ``start`` (``?rule=NAME``), or an empty
-    one; with ``run``, the comparison of its rule with the current rule of that name."""
+    one; with ``run``, the comparison of its rule with the current rule of that name.
+    ``catalogue``: the one to compile with (default: the config's, loaded now)."""
     if form is None:
         rule = current_rule(s, config, start) if start else None
         form = RuleForm.of_rule(rule) if rule else RuleForm(name=start or "")
@@ -264,7 +266,7 @@ def open_page(s: Session, config: Config, form: RuleForm | None, start: str | No
     comparison = None
     if run:
         try:
-            catalogue = catalogue_for(config)
+            catalogue = catalogue or catalogue_for(config)
             edited = parse_rule(form, catalogue)
             comparison = compare(s, catalogue, edited, current_rule(s, config, edited.name),
                                  now, bounds)
@@ -275,10 +277,10 @@ def open_page(s: Session, config: Config, form: RuleForm | None, start: str | No
                          config_rules=tuple(r.name for r in config.rules), bounds=bounds)
 
 
-def save(s: Session, config: Config, form: RuleForm, user: str,
-         now: datetime) -> stored_rules.StoredRuleView:
+def save(s: Session, config: Config, form: RuleForm, user: str, now: datetime,
+         catalogue: Catalogue | None = None) -> stored_rules.StoredRuleView:
     """Check the form's rule and store it (a name ``config.yaml`` has is refused: that rule
     is edited there); ``ConfigError`` lists the problems and nothing is written."""
-    rule = stored_rules.check_definition(form.definition(), catalogue_for(config),
+    rule = stored_rules.check_definition(form.definition(), catalogue or catalogue_for(config),
                                          {r.name for r in config.rules})
     return stored_rules.save_rule(s, rule, user, now)

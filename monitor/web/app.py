@@ -8,6 +8,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from monitor.desk.story import StoryRules
 from monitor.web import auth, ops, saved, stories, story, workbench
 from monitor.web.desk import DESK, Desk
 from monitor.web.render import TEMPLATES, make_environment
@@ -23,7 +24,8 @@ def make_desk_app(desk: Desk) -> web.Application:
                           client_max_size=1024 * 1024)
     app[DESK] = desk
     app[TEMPLATES] = make_environment()
-    app[stories.TOOLS] = stories.query_tools(desk)  # the catalogue, loaded once
+    app[stories.TOOLS] = tools = stories.query_tools(desk)  # the catalogue, loaded once
+    app[story.RULES] = StoryRules(desk.config, tools.catalogue)  # the rules, built once
     for page in PAGES:
         app.add_routes(page)
     app.router.add_static("/static/", STATIC, append_version=True)

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from monitor.db.session import unit_of_work
 from monitor.desk.marks import REASONS, MarkView, StoryMarks, add_mark, story_marks, undo_mark
 from monitor.desk.ops import OpsStrip
-from monitor.desk.story import Segments, StoryDetail, story_detail
+from monitor.desk.story import Segments, StoryDetail, StoryRules, story_detail
 from monitor.errors import NotFoundError, UsageError
 from monitor.human import moment
 from monitor.web import ops
@@ -21,6 +21,7 @@ from monitor.web.desk import USER, Desk, desk_of
 from monitor.web.render import render
 
 routes = web.RouteTableDef()
+RULES = web.AppKey("story_rules", StoryRules)  # built once per app (make_desk_app)
 
 
 def highlight(segments: Segments) -> Markup:
@@ -45,9 +46,10 @@ def _story_id(request: web.Request) -> int:
     return int(raw)
 
 
-def _load(desk: Desk, story_id: int) -> tuple[StoryDetail, StoryMarks]:
+def _load(desk: Desk, rules: StoryRules, story_id: int) -> tuple[StoryDetail, StoryMarks]:
     with unit_of_work(desk.engine) as s:
-        return story_detail(s, story_id, desk.config), story_marks(s, story_id)
+        return (story_detail(s, story_id, desk.config, rules.engine()),
+                story_marks(s, story_id))
 
 
 def _not_found(request: web.Request, what: str, strip: OpsStrip | None = None
@@ -61,7 +63,8 @@ def _not_found(request: web.Request, what: str, strip: OpsStrip | None = None
 async def story_page(request: web.Request) -> web.Response:
     try:
         story_id = _story_id(request)
-        detail, marks = await asyncio.to_thread(_load, desk_of(request), story_id)
+        detail, marks = await asyncio.to_thread(_load, desk_of(request), request.app[RULES],
+                                                story_id)
     except NotFoundError:
         return _not_found(request, f"story {request.match_info['id']}",
                           await ops.strip(request))

@@ -16,11 +16,13 @@ from monitor.alerts.safe_text import link_url
 from monitor.db import stored_rules
 from monitor.db.session import unit_of_work
 from monitor.desk import workbench
+from monitor.desk.textquery import QueryTools
 from monitor.desk.workbench import Bounds, RuleForm
 from monitor.errors import ConfigError, NotFoundError
 from monitor.web import ops
 from monitor.web.desk import USER, Desk, desk_of
 from monitor.web.render import render
+from monitor.web.stories import tools_of
 
 routes = web.RouteTableDef()
 FIELDS = ("name", "query", "exclude", "at_least", "min_salience", "languages", "feeds", "tags",
@@ -63,10 +65,11 @@ def form_query(form: RuleForm, bounds: Bounds) -> str:
     return urlencode(pairs)
 
 
-def _open(desk: Desk, form: RuleForm | None, start: str | None, run: bool,
+def _open(desk: Desk, tools: QueryTools, form: RuleForm | None, start: str | None, run: bool,
           bounds: Bounds) -> workbench.WorkbenchPage:
     with unit_of_work(desk.engine) as s:
-        return workbench.open_page(s, desk.config, form, start, run, desk.clock(), bounds)
+        return workbench.open_page(s, desk.config, form, start, run, desk.clock(), bounds,
+                                   tools.catalogue() if run else None)
 
 
 async def _page(request: web.Request, page: workbench.WorkbenchPage, status: int = 200,
@@ -83,18 +86,19 @@ async def workbench_page(request: web.Request) -> web.Response:
     query = request.query
     bounds = bounds_of(query)
     start = query.get("rule")
-    page = await asyncio.to_thread(_open, desk, form_of(query), start, "run" in query, bounds)
+    page = await asyncio.to_thread(_open, desk, tools_of(request), form_of(query), start,
+                                   "run" in query, bounds)
     known = {*page.config_rules, *(r.name for r in page.stored)}
     return await _page(request, page, status=400 if page.errors else 200,
                        new_rule=start if start and start not in known else None)
 
 
-def _save(desk: Desk, form: RuleForm, user: str, bounds: Bounds
+def _save(desk: Desk, tools: QueryTools, form: RuleForm, user: str, bounds: Bounds
           ) -> tuple[str | None, workbench.WorkbenchPage | None]:
     """(the saved rule's name, None), or (None, the page with the problems)."""
     try:
         with unit_of_work(desk.engine) as s:
-            saved = workbench.save(s, desk.config, form, user, desk.clock())
+            saved = workbench.save(s, desk.config, form, user, desk.clock(), tools.catalogue())
             return saved.name, None
     except ConfigError as exc:
         with unit_of_work(desk.engine) as s:
@@ -110,7 +114,8 @@ async def save_rule(request: web.Request) -> web.Response:
     data = await request.post()
     form = form_of(data) or RuleForm()
     bounds = bounds_of({k: str(v) for k, v in data.items() if k in ("days", "max")})
-    name, page = await asyncio.to_thread(_save, desk, form, request[USER], bounds)
+    name, page = await asyncio.to_thread(_save, desk, tools_of(request), form, request[USER],
+                                         bounds)
     if page is not None:
         return await _page(request, page, status=400)
     raise web.HTTPSeeOther("/workbench?" + urlencode({"rule": name, "saved": name}))
