@@ -21,6 +21,13 @@ def known_entry_keys(session: Session, feed_id: int, keys: Sequence[str]) -> set
         (feed_id,), keys)}
 
 
+def recent_entry_keys(session: Session, feed_id: int, limit: int) -> frozenset[str]:
+    """The keys of the ``limit`` entries the feed brought last, in one query."""
+    rows = session.execute(select(FeedEntry.entry_key).where(FeedEntry.feed_id == feed_id)
+                           .order_by(FeedEntry.id.desc()).limit(limit))
+    return frozenset(str(key) for key, in rows)
+
+
 def article_ids_by_url(session: Session, urls: Sequence[str]) -> dict[str, int]:
     """The ids of the stored articles among ``urls`` (canonical URLs)."""
     return {str(url): int(aid) for url, aid in _lookup(
