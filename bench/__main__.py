@@ -9,6 +9,7 @@ from bench import (
     desk_pages,
     eval_fulltext,
     fetch_throughput,
+    parse_new,
     pipeline_throughput,
     rules_vs_extraction,
     soak,
@@ -21,6 +22,7 @@ def main() -> None:
     eval_fulltext.main([])
     pipeline_throughput.main()
     fetch_throughput.main()
+    parse_new.main([])
     alert_latency.main()
     desk_pages.main([])
     soak.main()  # 30 minutes; BENCH_SOAK_MINUTES=5 make bench for a shorter run

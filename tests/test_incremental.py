@@ -85,6 +85,16 @@ def test_the_scan_finds_each_snapshots_entries_as_a_full_parse_keys_them() -> No
     assert sure >= 250  # most real feeds are read by the scan, not handed to feedparser
 
 
+def test_atom_snapshots_are_read_by_the_scan_too() -> None:
+    atom = [p for p in _snapshots() if b"http://www.w3.org/2005/Atom\"" in p.read_bytes()[:600]
+            and b"<feed" in p.read_bytes()[:600]]
+    assert atom
+    for path in atom:
+        found = scan(path.read_bytes(), URL, "application/atom+xml")
+        assert found is not None and found.version == "atom10", path.name
+        assert [i.key for i in found.items] == _keys(path.read_bytes(), "application/atom+xml")
+
+
 def test_every_feedparser_corpus_file_gives_a_full_parses_new_entries() -> None:
     files = _corpus()
     assert len(files) > 2000
@@ -135,8 +145,10 @@ def test_versions_changing_item_by_item_store_what_a_full_parse_stores(
     for i in data.draw(st.lists(st.integers(0, n - 1), unique=True, min_size=1, max_size=n)):
         how = data.draw(st.integers(0, 2))  # as it was, retitled, re-identified
         new.append(items[i] if how == 0 else _modified(items[i], how))
-    known = frozenset(_keys(head + b"".join(items[i] for i in old) + tail))
-    _assert_same(head + b"".join(new) + tail, known)
+    content_type = data.draw(st.sampled_from(
+        [RSS_TYPE, "application/xml", "text/xml; charset=utf-8", "text/xml", None]))
+    known = frozenset(_keys(head + b"".join(items[i] for i in old) + tail, content_type))
+    _assert_same(head + b"".join(new) + tail, known, content_type)
 
 
 # --- what the scan refuses: a full parse decides -----------------------------------------
@@ -151,6 +163,7 @@ _PLAIN = rss([{"title": "One", "guid": "a-1", "link": "http://127.0.0.1/1"},
     (_PLAIN, "application/rss+xml; charset=windows-1251"),
     (_PLAIN, "text/xml"),  # us-ascii by RFC 3023, as feedparser reads it
     (_PLAIN, "text/html"),
+    (_PLAIN, None),  # feedparser warns of a missing media type
     (_PLAIN.replace(b"<guid>a-2</guid>", b""), RSS_TYPE),  # identity by link: feedparser's
     (_PLAIN.replace(b"<channel>", b'<channel xml:base="http://127.0.0.1/x/">'), RSS_TYPE),
     (_PLAIN.replace(b'version="2.0"', b'version="0.91"'), RSS_TYPE),
@@ -161,7 +174,7 @@ _PLAIN = rss([{"title": "One", "guid": "a-1", "link": "http://127.0.0.1/1"},
      b"<title>One</title></item></rdf:RDF>", "application/rdf+xml"),
     (b'{"version": "https://jsonfeed.org/version/1.1", "items": []}', "application/json"),
 ])
-def test_the_scan_gives_up_when_unsure(body: bytes, content_type: str) -> None:
+def test_the_scan_gives_up_when_unsure(body: bytes, content_type: str | None) -> None:
     assert scan(body, URL, content_type) is None
     _assert_same(body, frozenset(), content_type)
 

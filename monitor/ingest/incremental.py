@@ -12,7 +12,7 @@ The scan gives up (``None``: a full parse) whenever it is not sure to agree with
 anything but RSS 2.0 or Atom 1.0 in their own namespaces, a DTD or entities, ``xml:base``,
 a processing instruction inside the feed,
 an encoding other than UTF-8 or ASCII (declared, by the HTTP charset or by a byte order
-mark), a media type feedparser would warn about, malformed XML, an item without exactly
+mark), a media type feedparser would warn about (or none), malformed XML, an item without exactly
 one GUID (identity by link or by content hash needs feedparser's reading), an identity or
 a date in a namespace it does not know, nested sources, text between items.
 """
@@ -33,7 +33,6 @@ ATOM = "http://www.w3.org/2005/Atom"
 _DC = "http://purl.org/dc/elements/1.1/"
 _DCTERMS = "http://purl.org/dc/terms/"
 _SY = "http://purl.org/rss/1.0/modules/syndication/"
-_XML = "http://www.w3.org/XML/1998/namespace"
 # Item elements feedparser reads as dates, by (namespace, local name): its _when order.
 _DATES = {
     ("", "pubDate"): "published", ("", "published"): "published", ("", "issued"): "published",
@@ -43,6 +42,8 @@ _DATES = {
 }
 _DATE_NAMES = {local for _, local in _DATES} | {"date"}
 _ID_NAMES = {"guid", "id"}
+_WATCHED = _ID_NAMES | _DATE_NAMES | {"source"}  # item elements the scan looks at
+_XML_BASE = "http://www.w3.org/XML/1998/namespace base"
 _HINTS = {("", "ttl"): "ttl", (_SY, "updatePeriod"): "period",
           (_SY, "updateFrequency"): "frequency"}
 _DECLARATION = re.compile(rb"\A<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
@@ -88,7 +89,7 @@ def _encoding_ok(body: bytes, content_type: str | None) -> bool:
     if not body.removeprefix(b"\xef\xbb\xbf").startswith(b"<"):
         return False  # white space or anything before the root: feedparser's business
     if content_type is None:
-        return True
+        return False  # feedparser warns of it
     mime, *params = (p.strip().lower() for p in content_type.split(";"))
     charset = next((p.split("=", 1)[1].strip("\"' ") for p in params
                     if p.startswith("charset=")), None)
@@ -106,11 +107,11 @@ class _Scanner:
         self.parser.buffer_text = True
         self.parser.StartElementHandler = self.start
         self.parser.EndElementHandler = self.end
-        self.parser.CharacterDataHandler = self.text
         self.parser.StartDoctypeDeclHandler = self.refuse
         self.parser.EntityDeclHandler = self.refuse
         self.parser.ProcessingInstructionHandler = self.instruction
         self.stack: list[tuple[str, str]] = []
+        self.names: dict[str, tuple[str, str]] = {}  # expat's names, split once
         self.atom = False
         self.rss_version = ""
         self.item_depth = 0  # depth of the item or entry element, 0 outside
@@ -131,18 +132,22 @@ class _Scanner:
             raise Unsure("a processing instruction inside the feed")
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        ns, local = _split(name)
-        if any(a.startswith(_XML + " base") for a in attrs):
+        if attrs and _XML_BASE in attrs:
             raise Unsure("xml:base")
         if self.capture is not None:
             raise Unsure("markup inside an identity or a date")
+        split = self.names.get(name)
+        if split is None:
+            split = self.names[name] = _split(name)
+        ns, local = split
         depth = len(self.stack)
-        self.stack.append((ns, local))
-        if depth == 0:
+        self.stack.append(split)
+        if self.item_depth:
+            if local in _WATCHED:
+                self.in_item(ns, local, attrs, depth)
+        elif depth == 0:
             self.rss_version = attrs.get("version", "").strip()
             self.root(ns, local)
-        elif self.item_depth:
-            self.in_item(ns, local, attrs, depth)
         elif self.is_item(ns, local, depth):
             self.open_item(attrs)
         else:
@@ -180,32 +185,36 @@ class _Scanner:
             if not own or depth != self.item_depth or self.guids or (
                     local != ("id" if self.atom else "guid")):
                 raise Unsure("an identity other than one GUID")
-            self.capture = "guid"
+            self.capturing("guid")
             lowered = {k.lower(): v for k, v in attrs.items()}  # as feedparser reads them
             self.guids.append(("", lowered.get("ispermalink", "true") == "true"))
         elif local in _DATE_NAMES:
             kind = _DATES.get(("" if ns in ("", ATOM) and own else ns, local))
             if kind is None and (ns not in ("", ATOM) or local != "date"):
                 raise Unsure(f"a date in {ns!r}")
-            self.capture = kind
+            if kind is not None:
+                self.capturing(kind)
 
     def in_header(self, ns: str, local: str, depth: int) -> None:
         hint = _HINTS.get((ns, local))
         if hint is not None:
             if depth != (1 if self.atom else 2):
                 raise Unsure("a hint outside the channel")
-            self.capture = "hint:" + hint
+            self.capturing("hint:" + hint)
         elif local in ("item", "entry") or (self.atom and depth > 1 and local == "feed"):
             raise Unsure("an item where none is expected")
 
-    def text(self, data: str) -> None:
-        if self.capture is not None:
-            self.buffer.append(data)
+    def capturing(self, what: str) -> None:
+        """The text of the element just opened is kept, for ``what``."""
+        self.capture = what
+        self.parser.CharacterDataHandler = self.buffer.append
 
     def end(self, name: str) -> None:
         if self.capture is not None:
             self.store("".join(self.buffer).strip())
-            self.capture, self.buffer = None, []
+            self.capture = None
+            self.buffer.clear()
+            self.parser.CharacterDataHandler = None
         if len(self.stack) == self.item_depth:
             self.close_item()
         self.stack.pop()
