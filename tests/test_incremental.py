@@ -121,7 +121,8 @@ def _split_items(body: bytes) -> tuple[bytes, list[bytes], bytes] | None:
     return body[:found.items[0].start], items, body[found.items[-1].end:]
 
 
-_SNAPSHOTS = [p for p in _snapshots() if _split_items(p.read_bytes()) is not None]
+# Every snapshot, and every file of feedparser's corpus, the scan reads.
+_SNAPSHOTS = [p for p in [*_snapshots(), *_corpus()] if _split_items(p.read_bytes()) is not None]
 
 
 def _modified(item: bytes, how: int) -> bytes:
@@ -131,7 +132,11 @@ def _modified(item: bytes, how: int) -> bytes:
     return re.sub(rb"(<(guid|id)\b[^>]*>)", rb"\1v2-", item, count=1)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_versions_are_drawn_from_both_corpora() -> None:
+    assert sum(1 for p in _SNAPSHOTS if "feedparser-tests" in str(p)) >= 10
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_versions_changing_item_by_item_store_what_a_full_parse_stores(
         data: st.DataObject) -> None:
@@ -164,6 +169,8 @@ _PLAIN = rss([{"title": "One", "guid": "a-1", "link": "http://127.0.0.1/1"},
     (_PLAIN, "text/xml"),  # us-ascii by RFC 3023, as feedparser reads it
     (_PLAIN, "text/html"),
     (_PLAIN, None),  # feedparser warns of a missing media type
+    (_PLAIN.replace(b'encoding="utf-8"', b'encoding="us-ascii"'), "text/xml; charset=utf-8"),
+    (_PLAIN.replace(b"One", "Один".encode()), "application/xml; charset=us-ascii"),
     (_PLAIN.replace(b"<guid>a-2</guid>", b""), RSS_TYPE),  # identity by link: feedparser's
     (_PLAIN.replace(b"<channel>", b'<channel xml:base="http://127.0.0.1/x/">'), RSS_TYPE),
     (_PLAIN.replace(b'version="2.0"', b'version="0.91"'), RSS_TYPE),

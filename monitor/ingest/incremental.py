@@ -47,7 +47,7 @@ _XML_BASE = "http://www.w3.org/XML/1998/namespace base"
 _HINTS = {("", "ttl"): "ttl", (_SY, "updatePeriod"): "period",
           (_SY, "updateFrequency"): "frequency"}
 _DECLARATION = re.compile(rb"\A<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
-_UTF8 = {"utf-8", "utf8", "us-ascii", "ascii"}
+_UTF8 = {"utf-8", "utf8", "us-ascii", "ascii"}  # declared: expat refuses other bytes
 _XML_TYPES = {"application/rss+xml", "application/atom+xml", "application/xml"}
 
 
@@ -80,21 +80,23 @@ def _split(name: str) -> tuple[str, str]:
 
 
 def _encoding_ok(body: bytes, content_type: str | None) -> bool:
-    """UTF-8 or ASCII by every account, and a media type feedparser reads without warning."""
+    """UTF-8 (or ASCII, declared) by every account, and a media type feedparser reads without
+    warning."""
     if body[:2] in (b"\xff\xfe", b"\xfe\xff") or body[:4] == b"\x00\x00\xfe\xff":
         return False
-    declared = _DECLARATION.match(body.removeprefix(b"\xef\xbb\xbf"))
-    if declared and declared.group(1).decode().lower() not in _UTF8:
+    unmarked = body.removeprefix(b"\xef\xbb\xbf")
+    if not unmarked.startswith(b"<") or content_type is None:
+        return False  # anything before the root, no media type: feedparser's business
+    found = _DECLARATION.match(unmarked)
+    declared = found.group(1).decode().lower() if found else None
+    if declared is not None and declared not in _UTF8:
         return False
-    if not body.removeprefix(b"\xef\xbb\xbf").startswith(b"<"):
-        return False  # white space or anything before the root: feedparser's business
-    if content_type is None:
-        return False  # feedparser warns of it
     mime, *params = (p.strip().lower() for p in content_type.split(";"))
     charset = next((p.split("=", 1)[1].strip("\"' ") for p in params
                     if p.startswith("charset=")), None)
-    if charset is not None and charset not in _UTF8:
-        return False
+    if charset is not None and (charset not in ("utf-8", "utf8") or declared not in (
+            None, "utf-8", "utf8")):
+        return False  # feedparser would read the body as the header says, and warn
     return mime in _XML_TYPES or (mime == "text/xml" and charset is not None)
 
 
