@@ -280,10 +280,12 @@ def parse_new(body: bytes, url: str, content_type: str | None, known: frozenset[
     """``parse_feed``'s result for the entries whose key is not in ``known`` (all of the
     feed's entries when the scan is unsure); ``listed`` and ``published_all`` say how many
     entries the feed lists and their dates, for its publishing rate."""
-    found = scan(body, url, content_type)
+    found = scan(body, url, content_type) if known else None  # a first poll: all is new
     if found is None:
         return parse_feed(body, url, content_type)
     new = [item for item in found.items if item.key not in known]
+    if len(new) == len(found.items):
+        return parse_feed(body, url, content_type)
     listed, dates = len(found.items), tuple(item.published for item in found.items)
     if not new:
         return ParsedFeed(title="", version=found.version, entries=[],

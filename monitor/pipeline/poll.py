@@ -40,7 +40,7 @@ from monitor.stories import Signature
 log = logging.getLogger("monitor.pipeline")
 # The entry keys of a feed handed to its parse (``ingest.incremental``): a feed lists far
 # fewer; an older entry listed again is parsed, then found known by ``_unseen``.
-KNOWN_KEYS = 2000
+KNOWN_KEYS = 500
 
 Polled = tuple["PollOutcome", model.FeedState | None]  # the outcome, and a state left to record
 
