@@ -307,7 +307,7 @@ def test_the_next_check_counts_from_when_the_feed_answered(sqlite_url: str,
 
 
 def test_a_changed_feed_stores_only_its_new_entries_as_a_full_parse_reads_them(
-        sqlite_url: str, web: HTTPServer) -> None:
+        db_url: str, web: HTTPServer) -> None:
     def item(i: int, title: str = "") -> dict[str, str]:
         return {"title": title or f"Story {i}", "guid": f"s{i}",
                 "link": f"http://127.0.0.1:9/s{i}", "description": f"<p>Text {i} &amp; more</p>",
@@ -320,12 +320,12 @@ def test_a_changed_feed_stores_only_its_new_entries_as_a_full_parse_reads_them(
     bodies = iter([first, second])
     web.expect_request("/news").respond_with_handler(
         lambda _req: Response(next(bodies), content_type="application/rss+xml"))
-    config = _config(sqlite_url, {"news": web.url_for("/news")})
+    config = _config(db_url, {"news": web.url_for("/news")})
     api.poll_once(config, now=NOW, workers=0)
     report = api.poll_once(config, now=NOW + timedelta(hours=7), workers=0)
     (outcome,) = report.cycle.outcomes
     assert (outcome.entries, outcome.new_entries, outcome.articles) == (11, 3, 3)
-    engine = sqlalchemy.create_engine(sqlite_url)
+    engine = sqlalchemy.create_engine(db_url)
     with engine.connect() as db:
         rows = db.execute(sqlalchemy.text(
             "select title, summary, url, published_at from articles order by id")).all()
