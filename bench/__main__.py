@@ -9,6 +9,7 @@ from bench import (
     desk_pages,
     eval_fulltext,
     fetch_throughput,
+    parse_new,
     pipeline_throughput,
     rules_vs_extraction,
     soak,
@@ -22,6 +23,7 @@ def main() -> None:
     eval_fulltext.main([])
     pipeline_throughput.main()
     fetch_throughput.main()
+    parse_new.main([])
     alert_latency.main()
     desk_pages.main([])
     vs_reader.main([])  # says how to install reader and goes on when it is absent

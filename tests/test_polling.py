@@ -10,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
+import sqlalchemy
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from monitor import api
 from monitor.config import Config
+from monitor.ingest.feeds import parse_feed
 from tests.helpers import make_config, rss
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -302,3 +304,35 @@ def test_the_next_check_counts_from_when_the_feed_answered(sqlite_url: str,
     answered = datetime.fromisoformat(feed["last_checked_at"]) - NOW
     assert timedelta(seconds=1.5) <= answered < timedelta(seconds=30)
     assert _next(feed) >= answered + timedelta(minutes=9)  # 10 minutes ± 10% jitter
+
+
+def test_a_changed_feed_stores_only_its_new_entries_as_a_full_parse_reads_them(
+        db_url: str, web: HTTPServer) -> None:
+    def item(i: int, title: str = "") -> dict[str, str]:
+        return {"title": title or f"Story {i}", "guid": f"s{i}",
+                "link": f"http://127.0.0.1:9/s{i}", "description": f"<p>Text {i} &amp; more</p>",
+                "pubDate": format_datetime(NOW - timedelta(hours=3 * i), usegmt=True)}
+
+    first = rss([item(i) for i in range(3, 13)])
+    # Three new entries on top, two dropped at the end, one known entry retitled.
+    second = rss([item(i) for i in range(3)] + [item(3, "Story 3, updated")]
+                 + [item(i) for i in range(4, 11)])
+    bodies = iter([first, second])
+    web.expect_request("/news").respond_with_handler(
+        lambda _req: Response(next(bodies), content_type="application/rss+xml"))
+    config = _config(db_url, {"news": web.url_for("/news")})
+    api.poll_once(config, now=NOW, workers=0)
+    report = api.poll_once(config, now=NOW + timedelta(hours=7), workers=0)
+    (outcome,) = report.cycle.outcomes
+    assert (outcome.entries, outcome.new_entries, outcome.articles) == (11, 3, 3)
+    engine = sqlalchemy.create_engine(db_url)
+    with engine.connect() as db:
+        rows = db.execute(sqlalchemy.text(
+            "select title, summary, url, published_at from articles order by id")).all()
+    engine.dispose()
+    full = parse_feed(second, web.url_for("/news"), "application/rss+xml").entries
+    assert [tuple(r)[:3] for r in rows[10:]] == [(e.title, e.summary, e.link)
+                                                 for e in full[:3]]
+    assert rows[0][0] == "Story 3"  # a known entry is not stored again
+    # The publishing rate counts every entry listed, as a full parse of the body would.
+    assert _health(config)["news"]["entries_per_week"] == 11

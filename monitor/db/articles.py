@@ -21,6 +21,17 @@ def known_entry_keys(session: Session, feed_id: int, keys: Sequence[str]) -> set
         (feed_id,), keys)}
 
 
+def recent_entry_keys(session: Session, feed_id: int, limit: int) -> frozenset[str]:
+    """The keys of the ``limit`` entries the feed brought last, in one query (driver SQL,
+    as ``_lookup``: made for every changed feed, on the event loop's side)."""
+    conn = session.connection()
+    mark = dialect.placeholder(conn)
+    rows = conn.exec_driver_sql(
+        f"select entry_key from feed_entries where feed_id = {mark} order by id desc "
+        f"limit {mark}", (feed_id, limit))
+    return frozenset(str(key) for key, in rows)
+
+
 def article_ids_by_url(session: Session, urls: Sequence[str]) -> dict[str, int]:
     """The ids of the stored articles among ``urls`` (canonical URLs)."""
     return {str(url): int(aid) for url, aid in _lookup(

@@ -171,7 +171,9 @@ def _unchanged(snapshot: FeedSnapshot, fetched: Fetched, limits: schedule.Limits
 def _entries(snapshot: FeedSnapshot, fetched: Fetched, parsed: ParsedFeed,
              limits: schedule.Limits, now: datetime, rand: float) -> PollPlan:
     resp = fetched.response
-    per_week = schedule.entries_per_week((e.published for e in parsed.entries), now)
+    dates = parsed.published_all
+    per_week = schedule.entries_per_week(
+        (e.published for e in parsed.entries) if dates is None else iter(dates), now)
     hints = [schedule.publisher_hint(headers=resp.headers, now=now), schedule.publisher_hint(
         ttl_minutes=parsed.ttl_minutes, update_period=parsed.update_period,
         update_frequency=parsed.update_frequency)]
@@ -188,7 +190,8 @@ def _entries(snapshot: FeedSnapshot, fetched: Fetched, parsed: ParsedFeed,
         by_key.setdefault(entry_key(entry), entry)
     warnings = (f"parsed with warning: {parsed.warning}",) if parsed.warning else ()
     return PollPlan(Verdict.ENTRIES, state, wait, MappingProxyType(by_key), warnings=warnings,
-                    feed_title=parsed.title, entry_count=len(parsed.entries))
+                    feed_title=parsed.title,
+                    entry_count=len(parsed.entries) if parsed.listed is None else parsed.listed)
 
 
 def stored_state(plan: PollPlan, failed: Sequence[str], skipped: Sequence[str]) -> FeedState:

@@ -65,6 +65,10 @@ class ParsedFeed:
     update_frequency: int | None = None  # sy:updateFrequency
     warning: str | None = None  # feedparser's "bozo" reason, entries skipped
     skipped: list[str] = field(default_factory=list)  # why each unreadable entry was skipped
+    # A parse of the new entries only (``ingest.incremental``): how many entries the feed
+    # lists and the date of each, for its publishing rate; None: ``entries`` are all of them.
+    listed: int | None = None
+    published_all: tuple[datetime | None, ...] | None = None
 
 
 def html_to_text(value: str) -> str:

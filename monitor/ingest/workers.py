@@ -39,6 +39,7 @@ from typing import Any, TypeVar
 from monitor.errors import FeedParseError, WorkerError, WorkerTimeout
 from monitor.ingest.extract import Extracted, extract_article
 from monitor.ingest.feeds import ParsedFeed, parse_feed
+from monitor.ingest.incremental import parse_new
 
 log = logging.getLogger("monitor.workers")
 
@@ -224,10 +225,14 @@ def _kill(executor: Executor) -> None:
 
 
 async def parse_in_pool(pool: CpuPool, body: bytes, url: str, content_type: str | None,
-                        deadline: float) -> ParsedFeed:
-    """``parse_feed`` in the pool; an overrun or a worker that died twice is a
-    ``FeedParseError`` saying so (recorded on the feed)."""
+                        deadline: float, known: frozenset[str] | None = None) -> ParsedFeed:
+    """``parse_feed`` in the pool (given the feed's ``known`` entry keys: ``parse_new``, the
+    new entries only); an overrun or a worker that died twice is a ``FeedParseError``
+    saying so (recorded on the feed)."""
     try:
+        if known is not None:
+            return await pool.run(parse_new, body, url, content_type, known,
+                                  deadline=deadline, what="parse")
         return await pool.run(parse_feed, body, url, content_type, deadline=deadline,
                               what="parse")
     except WorkerError as exc:

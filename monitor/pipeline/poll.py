@@ -38,6 +38,9 @@ from monitor.rules.engine import Context
 from monitor.stories import Signature
 
 log = logging.getLogger("monitor.pipeline")
+# The entry keys of a feed handed to its parse (``ingest.incremental``): a feed lists far
+# fewer; an older entry listed again is parsed, then found known by ``_unseen``.
+KNOWN_KEYS = 500
 
 Polled = tuple["PollOutcome", model.FeedState | None]  # the outcome, and a state left to record
 
@@ -121,7 +124,10 @@ async def _poll(app: App, feed: Feed, now: datetime, cycle_started: float | None
     fetched = await _fetch(app, feed)
     # The feed's schedule counts from when it answered; what it brings is stored at ``now``.
     answered = answered_at(now, cycle_started)
-    parsed = await _parse(app, known, fetched) if decide.needs_parse(fetched, known) else None
+    parsed = None
+    if decide.needs_parse(fetched, known):
+        keys = await read_db(app, articles.recent_entry_keys, feed.id, KNOWN_KEYS)
+        parsed = await _parse(app, known, fetched, keys)
     plan = decide.decide_poll(known, fetched, parsed, limits(app), answered, random.random())
     _log_plan(feed, plan)
     if not plan.ok:
@@ -147,13 +153,15 @@ async def _fetch(app: App, feed: Feed) -> Fetched | Failed:
     return Fetched.of(resp)
 
 
-async def _parse(app: App, known: FeedSnapshot, fetched: Fetched
+async def _parse(app: App, known: FeedSnapshot, fetched: Fetched, keys: frozenset[str]
                  ) -> ParsedFeed | FeedParseError:
+    """The body's new entries parsed (those whose key is not among ``keys``, the feed's
+    known entries), or why it is not a feed."""
     resp = fetched.response
     try:
         return await parse_in_pool(app.pool, resp.body, decide.parse_base(known, fetched),
                                    resp.headers.get("content-type"),
-                                   app.config.fetch.parse_timeout)
+                                   app.config.fetch.parse_timeout, keys)
     except FeedParseError as exc:
         return exc
 
