@@ -33,7 +33,7 @@ from tests.conftest import IN_CI, free_port
 from tests.helpers import rss
 from tests.proxy import TcpProxy
 
-HEAD = "0006"
+HEAD = "0007"
 
 
 def _cli(*args: str) -> tuple[int, str, str]:

@@ -15,7 +15,7 @@ def test_upgrade_head_and_no_drift(db_url: str) -> None:
     try:
         upgrade(engine)
         upgrade(engine)  # idempotent
-        assert current_revision(engine) == "0006"
+        assert current_revision(engine) == "0007"
         tables = set(inspect(engine).get_table_names())
         assert {"feeds", "articles", "feed_entries", "hits", "alerts", "users", "marks",
                 "saved_searches", "stored_rules"} <= tables

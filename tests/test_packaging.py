@@ -64,7 +64,7 @@ def test_wheel_installed_outside_the_checkout_upgrades_a_database_and_runs_the_d
     monitor = str(venv / "bin" / "monitor")
     up = _run([monitor, "--config", "config.yaml", "db", "upgrade"], elsewhere, env)
     assert up.returncode == 0, up.stdout + up.stderr
-    assert "0006" in up.stdout + up.stderr  # at the newest revision
+    assert "0007" in up.stdout + up.stderr  # at the newest revision
     assert (elsewhere / "monitor.db").stat().st_size > 0
 
     demo = _run([monitor, "demo"], elsewhere, env)

@@ -149,7 +149,9 @@ class FeedEntry(Base):
     """A feed's entry (its identity within the feed: GUID, canonical link or content hash)."""
 
     __tablename__ = "feed_entries"
-    __table_args__ = (UniqueConstraint("feed_id", "entry_key"),)
+    # (feed_id, id): a feed's newest entries without a sort (parse only what is new).
+    __table_args__ = (UniqueConstraint("feed_id", "entry_key"),
+                      Index("ix_feed_entries_feed_id_id", "feed_id", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
