@@ -58,3 +58,27 @@ def test_every_key_of_a_list_entry_is_named() -> None:
                for key in (f.alias or n for n, f in model.model_fields.items())
                if not re.search(rf"`{key}`|^\s+(- )?{key}:|[{{,] ?{key}:", README, re.M)]
     assert not missing, missing
+
+
+def _default_of(path: str) -> object:
+    model: type[BaseModel] | None = Config
+    field = None
+    for part in path.split("."):
+        assert model is not None
+        field = next(f for n, f in model.model_fields.items() if (f.alias or n) == part)
+        model = _model(field.annotation)
+    assert field is not None
+    return field.get_default(call_default_factory=True)
+
+
+def test_the_settings_table_gives_each_number_and_flag_its_real_default() -> None:
+    """A user sizes a machine by the documented defaults (``fetch.concurrency``): the table
+    says what the code does for every integer and true/false default it lists."""
+    rows = re.findall(r"^\| `([a-z_.]+)` \| `(-?\d+|true|false)` \| ", README, re.M)
+    assert "fetch.concurrency" in dict(rows) and "database.auto_upgrade" in dict(rows)
+    wrong = []
+    for path, shown in rows:
+        actual = _default_of(path)
+        if isinstance(actual, bool | int) and str(actual).lower() != shown:
+            wrong.append(f"{path}: README {shown}, code {actual}")
+    assert not wrong, wrong
