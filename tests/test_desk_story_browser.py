@@ -5,35 +5,26 @@ go to the test's tmp dir. Skips without /usr/bin/chromium, unless under CI, wher
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pytest_httpserver import HTTPServer
 
+from tests.desk_browser import CHROMIUM, LAUNCH_ARGS, need_chromium
 from tests.desk_story_data import fill
 from tests.desk_support import PASSWORD, create_user, desk_server, make_desk
-
-CHROMIUM = Path("/usr/bin/chromium")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
 @contextmanager
 def chromium_page() -> Iterator[Any]:
     """A page of a headless Chromium (the system's; never a downloaded browser)."""
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium")
-        pytest.skip(f"no {CHROMIUM}: the browser tests need Debian's chromium")
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
         try:
             page = browser.new_page()
             errors: list[str] = []

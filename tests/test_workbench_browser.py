@@ -4,39 +4,27 @@ the gained and lost hits, and saves it under a new name. Screenshots go to the t
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.conftest import IN_CI
+from tests.desk_browser import CHROMIUM, LAUNCH_ARGS, need_chromium
 from tests.desk_support import PASSWORD, create_user, desk_server, make_desk
 from tests.workbench_feeds import MUSEUM, NOW, poll_feeds
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-def _need_chromium() -> None:
-    if not os.path.exists(CHROMIUM):
-        if IN_CI:
-            pytest.fail(f"{CHROMIUM} is missing, and CI must have it (apt-get install chromium)")
-        pytest.skip(f"no browser: {CHROMIUM} is absent (apt-get install chromium)")
 
 
 def test_a_user_edits_runs_and_saves_a_rule_in_the_browser(
         web: HTTPServer, sqlite_url: str, tmp_path: Path) -> None:
-    _need_chromium()
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     config = poll_feeds(web, sqlite_url)
     desk = make_desk(config, clock=lambda: NOW + timedelta(hours=1))
     create_user(desk)
     with desk_server(desk) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                    args=LAUNCH_ARGS)
         try:
             page = browser.new_page()
             # Chromium's own /favicon.ico request would be sent to the login page, whose new

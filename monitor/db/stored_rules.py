@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from monitor.config import RuleConfig
 from monitor.db.models import StoredRule
-from monitor.errors import ConfigError, NotFoundError, RuleError
+from monitor.errors import ConfigError, NotFoundError
 from monitor.rules.catalogue import Catalogue
-from monitor.rules.query import parse_query
+from monitor.rules.checks import query_problems
 
 log = logging.getLogger("monitor.db")
 
@@ -55,15 +55,7 @@ def check_definition(definition: Mapping[str, Any], catalogue: Catalogue,
     except ValidationError as exc:
         raise ConfigError([(".".join(str(p) for p in e["loc"]), e["msg"])
                            for e in exc.errors()]) from None
-    problems: list[tuple[str, str]] = []
-    for key in ("query", "exclude"):
-        text = getattr(rule, key)
-        if text is None:
-            continue
-        try:
-            parse_query(text, catalogue)
-        except RuleError as exc:
-            problems.append((key, str(exc)))
+    problems = query_problems(rule, catalogue)
     if rule.name in reserved:
         problems.append(("name", f"config.yaml has a rule named {rule.name!r}: edit it there, "
                                  "or save this one under another name"))

@@ -11,7 +11,7 @@ query with its path, and the daemon never starts with one).
 
 from __future__ import annotations
 
-from monitor.config import Config
+from monitor.config import Config, RuleConfig
 from monitor.errors import ConfigError, RuleError
 from monitor.rules.catalogue import Catalogue, load_catalogue
 from monitor.rules.query import parse_query
@@ -43,15 +43,22 @@ def _check_queries(config: Config, catalogue: Catalogue | None = None) -> None:
     if not any(r.query or r.exclude for r in config.rules):
         return
     catalogue = catalogue or load_catalogue()
-    problems = []
-    for i, rule in enumerate(config.rules):
-        for key in ("query", "exclude"):
-            text = getattr(rule, key)
-            if text is None:
-                continue
-            try:
-                parse_query(text, catalogue)
-            except RuleError as exc:
-                problems.append((f"rules.{i}.{key}", str(exc)))
+    problems = [(f"rules.{i}.{key}", message) for i, rule in enumerate(config.rules)
+                for key, message in query_problems(rule, catalogue)]
     if problems:
         raise ConfigError(problems)
+
+
+def query_problems(rule: RuleConfig, catalogue: Catalogue) -> list[tuple[str, str]]:
+    """``(key, message)`` for each of the rule's ``query`` and ``exclude`` that does not
+    compile (config rules and rules saved from the workbench are checked alike)."""
+    problems = []
+    for key in ("query", "exclude"):
+        text = getattr(rule, key)
+        if text is None:
+            continue
+        try:
+            parse_query(text, catalogue)
+        except RuleError as exc:
+            problems.append((key, str(exc)))
+    return problems
