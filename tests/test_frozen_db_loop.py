@@ -6,8 +6,6 @@ and delivers it exactly once."""
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -16,9 +14,10 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.conftest import free_port
+from tests.daemon_support import daemon, http_status, stop, wait_for
 from tests.helpers import rss
 from tests.proxy import TcpProxy
-from tests.test_hostile_db import STORIES, _config, _daemon, _get, _hit_titles, _wait_for
+from tests.test_hostile_db import STORIES, _config, _hit_titles
 
 SHUTDOWN_TIMEOUT = 5.0
 
@@ -74,10 +73,10 @@ def test_a_silent_postgresql_mid_poll_and_mid_dispatch_does_not_freeze_the_daemo
                                   "webhook_url": slack.url_for("/hook")}]})
         health = f"http://127.0.0.1:{port}/healthz"
         first, second = STORIES[0][0], STORIES[1][0]
-        with _daemon(config) as proc:
-            _wait_for(lambda: _get(health) == 200 and len(_hit_titles(pg_url)) == 1
-                      and delivered(first) == 1, what="healthy, the first story sent",
-                      proc=proc)
+        with daemon(config) as proc:
+            wait_for(lambda: http_status(health, timeout=15) == 200
+                     and len(_hit_titles(pg_url)) == 1 and delivered(first) == 1,
+                     timeout=60, what="healthy, the first story sent", proc=proc)
             # The next poll is held at the feed after its claim; the database goes silent
             # meanwhile, and the feed then brings a new story (its entries are looked up).
             feed.waiting.clear()
@@ -89,27 +88,21 @@ def test_a_silent_postgresql_mid_poll_and_mid_dispatch_does_not_freeze_the_daemo
             # /healthz keeps answering (each time within the probe's own 5 s database
             # timeout and a margin), while the poll and the dispatch rounds wait on the
             # database in their threads.
-            _wait_for(lambda: _get(health, timeout=10) == 503, timeout=20,
-                      what="503 while silent", proc=proc)
+            wait_for(lambda: http_status(health, timeout=10) == 503, timeout=20,
+                     what="503 while silent", proc=proc)
             for _ in range(4):
-                assert _get(health, timeout=10) == 503
+                assert http_status(health, timeout=10) == 503
             proxy.thaw()
-            _wait_for(lambda: _get(health) == 200 and len(_hit_titles(pg_url)) == 2
-                      and delivered(second) >= 1, timeout=90,
-                      what="recovery: the new story stored and sent", proc=proc)
+            wait_for(lambda: http_status(health, timeout=15) == 200
+                     and len(_hit_titles(pg_url)) == 2 and delivered(second) >= 1, timeout=90,
+                     what="recovery: the new story stored and sent", proc=proc)
 
             proxy.freeze()  # silent again, and the daemon is asked to stop meanwhile
-            _wait_for(lambda: _get(health, timeout=10) == 503, timeout=20,
-                      what="503 while silent", proc=proc)
+            wait_for(lambda: http_status(health, timeout=10) == 503, timeout=20,
+                     what="503 while silent", proc=proc)
             started = time.monotonic()
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=SHUTDOWN_TIMEOUT + 40)  # a generous margin
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                raise AssertionError(f"SIGTERM ignored: {proc.communicate()[1][-3000:]}"
-                                     ) from None
-            assert proc.returncode == 0, proc.communicate()[1][-3000:]
+            _out, err = stop(proc, timeout=SHUTDOWN_TIMEOUT + 40)  # a generous margin
+            assert proc.returncode == 0, err[-3000:]
             assert time.monotonic() - started < SHUTDOWN_TIMEOUT + 40
     finally:
         proxy.thaw()

@@ -5,23 +5,18 @@ a PostgreSQL connection that goes silent."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-import yaml
 from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from sqlalchemy import text
@@ -30,6 +25,14 @@ from werkzeug import Request, Response
 from monitor.cli import cli
 from monitor.db.engine import current_revision, make_engine, upgrade
 from tests.conftest import IN_CI, free_port
+from tests.daemon_support import (
+    daemon,
+    http_status,
+    run_monitor,
+    stop,
+    wait_for,
+    write_daemon_config,
+)
 from tests.helpers import rss
 from tests.proxy import TcpProxy
 
@@ -45,19 +48,8 @@ def _cli(*args: str) -> tuple[int, str, str]:
 
 
 def _config(tmp_path: Path, db_url: str, **extra: Any) -> Path:
-    data: dict[str, Any] = {
-        "database": {"url": db_url},
-        "fetch": {"full_text": False, "timeout": "3s"},
-        "scheduler": {"min_interval": "1s", "tick": "1s", "dispatch_every": "1s",
-                      "shutdown_timeout": "5s"},
-        "feeds": [{"name": "wire", "url": "http://127.0.0.1:9/feed.xml"}],
-        "rules": [{"name": "russia-china-us", "countries": {"at_least": 2}}],
-        "alerts": {"channels": [{"name": "console", "type": "console"}]},
-    }
-    data.update(extra)
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(data))
-    return path
+    return write_daemon_config(tmp_path, db_url, **{
+        "feeds": [{"name": "wire", "url": "http://127.0.0.1:9/feed.xml"}], **extra})
 
 
 MIGRATE_AT = """
@@ -130,31 +122,6 @@ STORIES = [
 ]
 
 
-@contextmanager
-def _daemon(config: Path) -> Iterator[subprocess.Popen[str]]:
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(config), "run"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate(timeout=10)
-
-
-def _wait_for(predicate: Callable[[], bool], timeout: float = 60, what: str = "",
-              proc: subprocess.Popen[str] | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            if proc is not None:
-                proc.kill()
-                raise AssertionError(f"timed out waiting for {what}: {proc.communicate()[1]}")
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
-
-
 def _count(db: Path, sql: str) -> int:
     try:
         with sqlite3.connect(db, timeout=5) as conn:
@@ -188,18 +155,16 @@ def test_alerts_dispatch_beside_a_running_daemon_delivers_each_alert_once(
             feeds=[{"name": "wire", "url": web.url_for("/feed.xml"), "interval": "1h"}],
             alerts={"channels": [{"name": "slack", "type": "slack", "min_gap": "0.1s",
                                   "batch_max": 1, "webhook_url": slack.url_for("/hook")}]})
-        with _daemon(config) as proc:
-            _wait_for(lambda: _count(db, "select count(*) from alerts") == len(STORIES),
-                      what="the alerts", proc=proc)
-            _wait_for(lambda: len(received) >= 1, what="the daemon's first delivery")
-            one_shot = subprocess.run(
-                [sys.executable, "-m", "monitor", "--config", str(config), "alerts",
-                 "dispatch"], capture_output=True, text=True, timeout=120)
-            _wait_for(lambda: _count(db, "select count(*) from alerts where status = 'sent'")
-                      == len(STORIES), what="every alert sent")
+        with daemon(config) as proc:
+            wait_for(lambda: _count(db, "select count(*) from alerts") == len(STORIES),
+                     timeout=60, what="the alerts", proc=proc)
+            wait_for(lambda: len(received) >= 1, timeout=60,
+                     what="the daemon's first delivery")
+            one_shot = run_monitor(config, "alerts", "dispatch", timeout=120)
+            wait_for(lambda: _count(db, "select count(*) from alerts where status = 'sent'")
+                     == len(STORIES), timeout=60, what="every alert sent")
             time.sleep(2)  # anything sent twice would have arrived by now
-            proc.send_signal(signal.SIGTERM)
-            _out, err = proc.communicate(timeout=60)
+            _out, err = stop(proc, timeout=60)
             assert proc.returncode == 0, err[-2000:]
         assert one_shot.returncode == 0, one_shot.stderr[-2000:]
     finally:
@@ -258,16 +223,6 @@ def test_read_only_commands_work_on_a_read_only_database(tmp_path: Path,
         assert code == 0 and "hits (24h): 2" in out, err
 
 
-def _get(url: str, timeout: float = 15) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:
-            return int(resp.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
-    except OSError:
-        return 0  # no answer in time
-
-
 def _hit_titles(pg_url: str) -> list[str]:
     with psycopg.connect(pg_url, connect_timeout=5) as conn:
         rows = conn.execute("select a.title from hits h join articles a on a.id = h.article_id"
@@ -298,31 +253,27 @@ def test_a_postgresql_connection_that_goes_silent_does_not_freeze_the_daemon(
                        "shutdown_timeout": "5s"},
             alerts={"channels": []})
         health = f"http://127.0.0.1:{port}/healthz"
-        with _daemon(config) as proc:
-            _wait_for(lambda: _get(health) == 200 and len(_hit_titles(pg_url)) == 1,
-                      what="healthy with the first story", proc=proc)
+        with daemon(config) as proc:
+            wait_for(lambda: http_status(health, timeout=15) == 200
+                     and len(_hit_titles(pg_url)) == 1, timeout=60,
+                     what="healthy with the first story", proc=proc)
             proxy.freeze()  # the database goes silent: no FIN, no RST, no bytes
-            _wait_for(lambda: _get(health) == 503, timeout=30, what="503 while silent",
-                      proc=proc)
+            wait_for(lambda: http_status(health, timeout=15) == 503, timeout=30,
+                     what="503 while silent", proc=proc)
             for _ in range(4):  # and it keeps answering, each time within a few seconds
-                assert _get(health, timeout=10) == 503
+                assert http_status(health, timeout=10) == 503
             _serve(web, STORIES[:2])
             proxy.thaw()
-            _wait_for(lambda: _get(health) == 200 and len(_hit_titles(pg_url)) == 2,
-                      timeout=90, what="recovery: the new story stored", proc=proc)
+            wait_for(lambda: http_status(health, timeout=15) == 200
+                     and len(_hit_titles(pg_url)) == 2,
+                     timeout=90, what="recovery: the new story stored", proc=proc)
 
             proxy.freeze()  # silent again, and the daemon is asked to stop meanwhile
-            _wait_for(lambda: _get(health) == 503, timeout=30, what="503 while silent",
-                      proc=proc)
+            wait_for(lambda: http_status(health, timeout=15) == 503, timeout=30,
+                     what="503 while silent", proc=proc)
             started = time.monotonic()
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=5 + 40)  # shutdown_timeout + a generous margin
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                raise AssertionError(f"SIGTERM ignored: {proc.communicate()[1][-3000:]}"
-                                     ) from None
-            assert proc.returncode == 0, proc.communicate()[1][-3000:]
+            _out, err = stop(proc, timeout=5 + 40)  # shutdown_timeout + a generous margin
+            assert proc.returncode == 0, err[-3000:]
             assert time.monotonic() - started < 45
     finally:
         proxy.thaw()

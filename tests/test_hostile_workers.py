@@ -10,12 +10,8 @@ import html
 import os
 import signal
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +24,15 @@ from monitor import api, clock, pipeline
 from monitor.app import App, open_app
 from monitor.config import Config
 from monitor.server import health
+from tests.daemon_support import (
+    FAST_SCHEDULER,
+    http_status,
+    monitor_process,
+    run_monitor,
+    stop,
+    wait_for,
+    write_daemon_config,
+)
 from tests.helpers import make_config, rss
 
 STORY = "The Kremlin hosted Beijing's leader; the White House objected to the talks."
@@ -181,44 +186,18 @@ def test_a_page_that_extracts_forever_falls_back_to_the_feed_text(
 
 def _daemon_config(tmp_path: Path, feed_url: str, port: int | None = None,
                    **fetch: Any) -> Path:
-    data: dict[str, Any] = {
-        "database": {"url": f"sqlite:///{tmp_path / 'm.db'}"},
-        "fetch": {"full_text": False, "timeout": "5s", **fetch},
-        "scheduler": {"min_interval": "1s", "tick": "1s", "dispatch_every": "1s",
-                      "shutdown_timeout": "3s"},
-        "feeds": [{"name": "wire", "url": feed_url, "interval": "1s"}],
-        "rules": [{"name": "russia-china-us", "countries": {"at_least": 2}}],
-        "alerts": {"channels": [{"name": "console", "type": "console"}]},
-    }
-    if port:
-        data["server"] = {"enabled": True, "port": port}
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(data))
-    return path
+    server = {"server": {"enabled": True, "port": port}} if port else {}
+    return write_daemon_config(
+        tmp_path, f"sqlite:///{tmp_path / 'm.db'}",
+        fetch={"full_text": False, "timeout": "5s", **fetch},
+        scheduler={**FAST_SCHEDULER, "shutdown_timeout": "3s"},
+        feeds=[{"name": "wire", "url": feed_url, "interval": "1s"}], **server)
 
 
-@contextmanager
-def _daemon(config: Path, nofile: int | None = None) -> Iterator[subprocess.Popen[str]]:
-    def limit() -> None:
-        if nofile:
-            import resource
-            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(config), "run"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"}, preexec_fn=limit)
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
-def _wait_for(predicate: Any, timeout: float = 30, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
+def _daemon(config: Path, nofile: int | None = None
+            ) -> AbstractContextManager[subprocess.Popen[str]]:
+    """``monitor run`` with its stdout (the console channel's alerts) dropped."""
+    return monitor_process(config, "run", stdout=subprocess.DEVNULL, nofile=nofile)
 
 
 def test_sigterm_while_a_worker_is_busy_stops_within_the_shutdown_timeout(
@@ -230,27 +209,12 @@ def test_sigterm_while_a_worker_is_busy_stops_within_the_shutdown_timeout(
         content_type="application/rss+xml")
     config = _daemon_config(tmp_path, web.url_for("/feed.xml"), parse_timeout="600s")
     with _daemon(config) as proc:
-        _wait_for(lambda: web.log, what="the feed fetched")
+        wait_for(lambda: web.log, what="the feed fetched")
         time.sleep(1.0)  # its parse has started
         started = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=3 + 17)
-        except subprocess.TimeoutExpired:
-            raise AssertionError("still running 20 s after SIGTERM") from None
-        assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""
+        _out, err = stop(proc, timeout=3 + 17)
+        assert proc.returncode == 0, err
         assert time.monotonic() - started < 20
-
-
-def _get(url: str, timeout: float = 10) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:
-            return int(resp.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
-    except OSError:
-        return 0
-
 
 
 # ---- NEAR over a huge entry -------------------------------------------------------------------
@@ -323,7 +287,7 @@ def test_health_answers_while_a_huge_entry_is_analysed(web: HTTPServer, sqlite_u
 
     def probe() -> None:
         while not done.is_set():
-            answers.append(_get(f"http://127.0.0.1:{port}/healthz", timeout=10))
+            answers.append(http_status(f"http://127.0.0.1:{port}/healthz", timeout=10))
             time.sleep(0.3)
 
     async def body(app: App) -> None:
@@ -350,8 +314,7 @@ def test_a_rule_of_490_nots_is_a_config_error(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump({
         "feeds": [{"name": "wire", "url": "http://127.0.0.1:9/feed.xml"}],
         "rules": [{"name": "deep", "query": "NOT " * 490 + "oil"}]}))
-    done = subprocess.run([sys.executable, "-m", "monitor", "--config", str(path),
-                           "check-config"], capture_output=True, text=True, timeout=60)
+    done = run_monitor(path, "check-config", timeout=60)
     assert done.returncode == 2, done.stderr
     assert "rules.0.query" in done.stderr and "nested deeper than 40 levels" in done.stderr
     assert "Traceback" not in done.stderr
@@ -380,7 +343,7 @@ def test_idle_connections_to_the_endpoint_do_not_stop_polling(tmp_path: Path,
             return int(conn.execute("select count(*) from articles").fetchone()[0])
 
     with _daemon(config, nofile=256) as proc:
-        _wait_for(lambda: _get(f"{base}/healthz") == 200, what="/healthz")
+        wait_for(lambda: http_status(f"{base}/healthz") == 200, what="/healthz")
         idle: list[socket.socket] = []
         try:
             for _ in range(1_100):
@@ -392,8 +355,8 @@ def test_idle_connections_to_the_endpoint_do_not_stop_polling(tmp_path: Path,
             web.clear()
             web.expect_request("/feed.xml").respond_with_data(
                 rss([_item(1, "http://127.0.0.1:9/1")]), content_type="application/rss+xml")
-            _wait_for(lambda: stored() == 1, timeout=40, what="the story stored")
-            _wait_for(lambda: _get(f"{base}/healthz") == 200, timeout=15,
+            wait_for(lambda: stored() == 1, timeout=40, what="the story stored")
+            wait_for(lambda: http_status(f"{base}/healthz") == 200, timeout=15,
                       what="/healthz answering a new client")
         finally:
             for sock in idle:

@@ -5,27 +5,30 @@ and coming back (PostgreSQL behind a proxy the test cuts)."""
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pytest_httpserver import HTTPServer
 
 from monitor import api
 from monitor.config import load_config
 from tests.conftest import ROOT, free_port
+from tests.daemon_support import (
+    daemon,
+    http_get,
+    http_status,
+    run_monitor,
+    stop,
+    wait_for,
+    write_daemon_config,
+)
 from tests.helpers import rss
 from tests.proxy import TcpProxy
 
@@ -40,51 +43,9 @@ def _serve_story(web: HTTPServer) -> None:
 
 def _write_config(tmp_path: Path, db_url: str, feed_url: str, port: int | None = None,
                   **extra: Any) -> Path:
-    data: dict[str, Any] = {
-        "database": {"url": db_url},
-        "fetch": {"full_text": False, "timeout": "3s"},
-        "scheduler": {"min_interval": "1s", "tick": "1s", "dispatch_every": "1s",
-                      "shutdown_timeout": "5s"},
-        "feeds": [{"name": "wire", "url": feed_url, "interval": "2s"}],
-        "rules": [{"name": "russia-china-us", "countries": {"at_least": 2}}],
-        "alerts": {"channels": [{"name": "console", "type": "console"}]},
-    }
-    if port:
-        data["server"] = {"enabled": True, "port": port}
-    data.update(extra)
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump(data))
-    return path
-
-
-@contextmanager
-def _daemon(config: Path, *args: str) -> Iterator[subprocess.Popen[str]]:
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(config), *args,
-                             "run"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as resp:
-            return resp.status, resp.read().decode()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode()
-    except OSError:
-        return 0, ""
-
-
-def _wait_for(predicate: Any, timeout: float = 30, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
+    server = {"server": {"enabled": True, "port": port}} if port else {}
+    return write_daemon_config(tmp_path, db_url, **{
+        "feeds": [{"name": "wire", "url": feed_url, "interval": "2s"}], **server, **extra})
 
 
 def test_health_metrics_and_clean_sigterm(tmp_path: Path, web: HTTPServer) -> None:
@@ -93,28 +54,26 @@ def test_health_metrics_and_clean_sigterm(tmp_path: Path, web: HTTPServer) -> No
     db = tmp_path / "m.db"
     config = _write_config(tmp_path, f"sqlite:///{db}", web.url_for("/feed.xml"), port)
     base = f"http://127.0.0.1:{port}"
-    with _daemon(config) as proc:
-        _wait_for(lambda: _get(f"{base}/healthz")[0] == 200, what="/healthz")
-        _wait_for(lambda: "monitor_hits_total" in _get(f"{base}/metrics")[1] and
-                  'monitor_alerts_total{channel="console",status="sent"} 1.0'
-                  in _get(f"{base}/metrics")[1], what="a hit delivered")
-        health = json.loads(_get(f"{base}/healthz")[1])
+    with daemon(config) as proc:
+        wait_for(lambda: http_status(f"{base}/healthz") == 200, what="/healthz")
+        wait_for(lambda: "monitor_hits_total" in http_get(f"{base}/metrics")[1] and
+                 'monitor_alerts_total{channel="console",status="sent"} 1.0'
+                 in http_get(f"{base}/metrics")[1], what="a hit delivered")
+        health = json.loads(http_get(f"{base}/healthz")[1])
         assert health["database"]["reachable"] and health["scheduler"]["alive"]
         assert health["last_successful_poll"]
-        metrics = _get(f"{base}/metrics")[1]
+        metrics = http_get(f"{base}/metrics")[1]
         for name in ("monitor_polls_total", "monitor_poll_duration_seconds_bucket",
                      "monitor_articles_total", "monitor_outbox_depth",
                      "monitor_feeds_in_error"):
             assert name in metrics, name
 
         # A second instance on the same SQLite file says why it cannot run.
-        second = subprocess.run([sys.executable, "-m", "monitor", "--config", str(config),
-                                 "run"], capture_output=True, text=True, timeout=60)
+        second = run_monitor(config, "run", timeout=60)
         assert second.returncode == 1 and "single instance" in second.stderr
 
         started = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
+        stop(proc)
         assert proc.returncode == 0
         assert time.monotonic() - started < 30
     with sqlite3.connect(db) as conn:
@@ -143,10 +102,9 @@ def test_a_story_found_just_before_sigterm_is_delivered_on_the_way_out(
         except sqlite3.Error:  # not created yet
             return 0
 
-    with _daemon(config) as proc:
-        _wait_for(lambda: hits() == 1, what="the hit")
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
+    with daemon(config) as proc:
+        wait_for(lambda: hits() == 1, what="the hit")
+        out, err = stop(proc)
         assert proc.returncode == 0, err
     assert "Putin and Xi meet in Moscow" in out  # the console channel's message
     assert "last dispatch round sent=1" in err
@@ -159,11 +117,10 @@ def test_json_logs(tmp_path: Path, web: HTTPServer) -> None:
     _serve_story(web)
     config = _write_config(tmp_path, f"sqlite:///{tmp_path / 'm.db'}", web.url_for("/feed.xml"),
                            logging={"format": "json", "level": "INFO"})
-    with _daemon(config) as proc:
-        _wait_for(lambda: web.log, what="a poll")
+    with daemon(config) as proc:
+        wait_for(lambda: web.log, what="a poll")
         time.sleep(1.5)
-        proc.send_signal(signal.SIGTERM)
-        _out, err = proc.communicate(timeout=30)
+        _out, err = stop(proc)
     records = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     polled = [r for r in records if r["event"] == "feed polled"]
     assert polled and polled[0]["feed"] == "wire" and polled[0]["level"] == "info"
@@ -191,18 +148,17 @@ def test_database_going_away_and_coming_back(tmp_path: Path, web: HTTPServer,
         port = free_port()
         config = _write_config(tmp_path, url, web.url_for("/feed.xml"), port)
         base = f"http://127.0.0.1:{port}"
-        with _daemon(config) as proc:
-            _wait_for(lambda: _get(f"{base}/healthz")[0] == 200, what="healthy")
+        with daemon(config) as proc:
+            wait_for(lambda: http_status(f"{base}/healthz") == 200, what="healthy")
             proxy.cut()
-            _wait_for(lambda: _get(f"{base}/healthz")[0] == 503, what="503 when the db is gone")
-            assert json.loads(_get(f"{base}/healthz")[1])["database"]["reachable"] is False
+            wait_for(lambda: http_status(f"{base}/healthz") == 503, what="503 when the db is gone")
+            assert json.loads(http_get(f"{base}/healthz")[1])["database"]["reachable"] is False
             assert proc.poll() is None  # still running
             polls_before = len(web.log)
             proxy.restore()
-            _wait_for(lambda: _get(f"{base}/healthz")[0] == 200, what="recovery")
-            _wait_for(lambda: len(web.log) > polls_before, what="polling again")
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=30)
+            wait_for(lambda: http_status(f"{base}/healthz") == 200, what="recovery")
+            wait_for(lambda: len(web.log) > polls_before, what="polling again")
+            stop(proc)
             assert proc.returncode == 0
         final = load_config(config, env={})
         assert [h["title"] for h in api.recent_hits(final)] == [STORY["title"]]
@@ -229,7 +185,7 @@ def test_the_systemd_unit_command_line_runs(tmp_path: Path, web: HTTPServer) -> 
     proc = subprocess.Popen(shlex.split(command), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, cwd=tmp_path)
     try:
-        _wait_for(lambda: _get(f"http://127.0.0.1:{port}/healthz")[0] == 200, what="healthy")
+        wait_for(lambda: http_status(f"http://127.0.0.1:{port}/healthz") == 200, what="healthy")
         proc.send_signal(getattr(signal, fields["KillSignal"]))
         assert proc.wait(timeout=int(fields["TimeoutStopSec"])) == 0
     finally:
@@ -243,20 +199,20 @@ def test_sqlite_locked_by_another_writer(tmp_path: Path, web: HTTPServer) -> Non
     db = tmp_path / "m.db"
     config = _write_config(tmp_path, f"sqlite:///{db}", web.url_for("/feed.xml"), port)
     base = f"http://127.0.0.1:{port}"
-    with _daemon(config) as proc:
-        _wait_for(lambda: _get(f"{base}/healthz")[0] == 200, what="healthy")
+    with daemon(config) as proc:
+        wait_for(lambda: http_status(f"{base}/healthz") == 200, what="healthy")
         other = sqlite3.connect(db, timeout=1, isolation_level=None)
         other.execute("begin exclusive")  # another writer holds the database
         try:
-            _wait_for(lambda: _get(f"{base}/healthz")[0] == 503, what="503 while locked")
+            wait_for(lambda: http_status(f"{base}/healthz") == 503, what="503 while locked")
             assert proc.poll() is None
         finally:
             other.execute("rollback")
             other.close()
-        _wait_for(lambda: _get(f"{base}/healthz")[0] == 200, timeout=60, what="recovery")
+        wait_for(lambda: http_status(f"{base}/healthz") == 200, timeout=60, what="recovery")
         polls = len(web.log)
-        _wait_for(lambda: len(web.log) > polls, what="polling again")
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
+        wait_for(lambda: len(web.log) > polls, what="polling again")
+        stop(proc)
+        assert proc.returncode == 0
     final = load_config(config, env={})
     assert [h["title"] for h in api.recent_hits(final)] == [STORY["title"]]

@@ -4,57 +4,28 @@ exit on SIGTERM), `monitor run` with server.ui serving it beside a public /healt
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 from pytest_httpserver import HTTPServer
 
 from monitor.web.auth import read_session, session_cookie
 from monitor.web.serve import build_desk
 from tests.cli_pipeline import OUTLET_A, serve
 from tests.conftest import free_port
+from tests.daemon_support import daemon, monitor_process, run_monitor, stop, write_daemon_config
 from tests.desk_support import PASSWORD, login, make_desk
 from tests.helpers import make_config
 
 
 def _config(tmp_path: Path, feeds: list[dict[str, Any]], server: dict[str, Any]) -> Path:
-    path = tmp_path / "config.yaml"
-    path.write_text(yaml.safe_dump({
-        "database": {"url": f"sqlite:///{tmp_path / 'm.db'}"},
-        "fetch": {"full_text": False, "timeout": "3s", "allow_private_addresses": True},
-        "scheduler": {"min_interval": "1s", "tick": "1s", "dispatch_every": "1s",
-                      "shutdown_timeout": "5s"},
-        "feeds": feeds, "rules": [{"name": "russia-china-us", "countries": {"at_least": 2}}],
-        "alerts": {"channels": []}, "server": server}))
-    return path
-
-
-def _monitor(path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "monitor", "--config", str(path), *args],
-                          input=stdin, capture_output=True, text=True, timeout=120, check=False)
-
-
-@contextmanager
-def _running(path: Path, *args: str) -> Iterator[subprocess.Popen[str]]:
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(path), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
+    return write_daemon_config(
+        tmp_path, f"sqlite:///{tmp_path / 'm.db'}",
+        fetch={"full_text": False, "timeout": "3s", "allow_private_addresses": True},
+        feeds=feeds, alerts={"channels": []}, server=server)
 
 
 def _wait_for_status(client: httpx.Client, path: str, status: int) -> httpx.Response:
@@ -72,9 +43,9 @@ def _wait_for_status(client: httpx.Client, path: str, status: int) -> httpx.Resp
 
 def test_monitor_web_serves_the_desk_alone_until_sigterm(tmp_path: Path) -> None:
     path = _config(tmp_path, [], {})
-    added = _monitor(path, "users", "add", "ana", "--password-stdin", stdin=PASSWORD + "\n")
+    added = run_monitor(path, "users", "add", "ana", "--password-stdin", stdin=PASSWORD + "\n")
     assert added.returncode == 0, added.stderr
-    with _running(path, "web", "--port", "0") as proc:
+    with monitor_process(path, "web", "--port", "0") as proc:
         assert proc.stdout is not None
         line = proc.stdout.readline()
         found = re.match(r"desk at (http://127\.0\.0\.1:\d+)/ ", line)
@@ -83,10 +54,9 @@ def test_monitor_web_serves_the_desk_alone_until_sigterm(tmp_path: Path) -> None
             assert client.get("/ops").status_code == 302
             login(client)
             assert "<h1>Ops</h1>" in client.get("/ops").text
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
-        assert proc.stderr is not None
-        assert "sessions are signed with a random key and end at restart" in proc.stderr.read()
+        _out, err = stop(proc)
+        assert proc.returncode == 0
+        assert "sessions are signed with a random key and end at restart" in err
 
 
 def test_the_daemon_serves_the_desk_beside_public_health_and_metrics(
@@ -95,9 +65,9 @@ def test_the_daemon_serves_the_desk_beside_public_health_and_metrics(
     path = _config(tmp_path, [{"name": "outlet-a", "url": serve(web, "a", [OUTLET_A]),
                                "interval": "2s"}],
                    {"enabled": True, "ui": True, "port": port})
-    assert _monitor(path, "users", "add", "ana", "--password-stdin",
-                    stdin=PASSWORD + "\n").returncode == 0
-    with _running(path, "run") as proc, \
+    assert run_monitor(path, "users", "add", "ana", "--password-stdin",
+                       stdin=PASSWORD + "\n").returncode == 0
+    with daemon(path) as proc, \
             httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
         _wait_for_status(client, "/healthz", 200)
         assert "monitor_polls_total" in client.get("/metrics").text
@@ -106,19 +76,19 @@ def test_the_daemon_serves_the_desk_beside_public_health_and_metrics(
         page = _wait_for_status(client, "/ops", 200)
         assert "outlet-a" in page.text
         assert client.get("/healthz").status_code == 200  # a session changes nothing there
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
+        stop(proc)
+        assert proc.returncode == 0
 
 
 def test_without_server_ui_the_daemon_serves_no_desk(tmp_path: Path) -> None:
     port = free_port()
     path = _config(tmp_path, [], {"enabled": True, "port": port})
-    with _running(path, "run") as proc, \
+    with daemon(path) as proc, \
             httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
         _wait_for_status(client, "/healthz", 200)
         assert client.get("/login").status_code == 404
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
+        stop(proc)
+        assert proc.returncode == 0
 
 
 def test_a_session_outlives_a_restart_only_with_server_secret(sqlite_url: str) -> None:
