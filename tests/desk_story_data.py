@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pytest_httpserver import HTTPServer
@@ -40,9 +41,9 @@ def _hostile_page() -> bytes:
             "</body></html>").encode()
 
 
-def fill(tmp_path: Path, web: HTTPServer) -> Filled:
+def fill(tmp_path: Path, web: HTTPServer, rules: list[dict[str, Any]] | None = None) -> Filled:
     """Two outlets carrying the seed story, polled once for real; the hostile story on the
-    second outlet."""
+    second outlet. ``rules``: the config's instead of the default rule."""
     title, page = seed_page(shared("seed/seed-article.txt").read_text("utf-8"))
     for outlet in ("a", "b"):
         web.expect_request(f"/{outlet}/xi-putin.html").respond_with_data(
@@ -60,6 +61,8 @@ def fill(tmp_path: Path, web: HTTPServer) -> Filled:
     path = write_config(tmp_path, feeds)
     data = yaml.safe_load(path.read_text())
     data["fetch"]["full_text"] = True  # the articles' text from their pages
+    if rules is not None:
+        data["rules"] = rules
     path.write_text(yaml.safe_dump(data))
     poll(path)
     config = load_config(path)

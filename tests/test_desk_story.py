@@ -177,3 +177,53 @@ def test_the_story_pages_rules_are_built_once_per_desk_app_and_shared(filled: Fi
     desk = make_desk(filled.config)
     assert isinstance(make_desk_app(desk)[story.RULES], StoryRules)
     desk.engine.dispose()
+
+
+# Two rules with the same condition and one with a query, on two outlets carrying the same
+# text: the first two rules' four hits have the same evidence, the query rule's two another.
+SAME_AND_OTHER = [
+    {"name": "russia-china-us", "countries": {"at_least": 2}},
+    {"name": "ru-cn-us-urgent", "countries": {"at_least": 2}, "severity": "high"},
+    {"name": "putin-and-xi", "query": "Putin AND Xi"},
+]
+
+
+def _groups(html: str) -> list[str]:
+    evidence = html.split('<section id="evidence">')[1].split('<section id="timeline">')[0]
+    return evidence.split('<section class="evidence-group"')[1:]
+
+
+def _hit_rules(group: str) -> list[str]:
+    """The rule of each hit the group heads, in order (each hit is a j/k target)."""
+    return re.findall(r'<li class="hit"[^>]*data-hit-id="\d+"[^>]*>\s*<a class="rule"[^>]*>'
+                      r"([^<]+)</a>", group)
+
+
+def test_hits_with_the_same_evidence_show_it_once_headed_by_their_rules_and_outlets(
+        tmp_path: Path, web: HTTPServer) -> None:
+    filled = fill(tmp_path, web, SAME_AND_OTHER)
+    desk = make_desk(filled.config)
+    create_user(desk)
+    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+        login(client)
+        html = client.get(f"/stories/{filled.seed_story}").text
+    groups = _groups(html)
+    assert len(groups) == 2, len(groups)
+    other, same = sorted(groups, key=lambda g: "putin-and-xi" not in _hit_rules(g))
+    assert sorted(_hit_rules(same)) == sorted(["russia-china-us", "ru-cn-us-urgent"] * 2)
+    assert _hit_rules(other) == ["putin-and-xi"] * 2
+    heading = {g: re.sub(r"<[^>]+>|\s+", " ", g.split("</h3>")[0]) for g in groups}
+    for name in ("russia-china-us", "ru-cn-us-urgent", "outlet-a", "outlet-b"):
+        assert name in heading[same], (name, heading[same])
+    assert "putin-and-xi" in heading[other] and "russia-china-us" not in heading[other]
+    assert "outlet-a" in heading[other] and "outlet-b" in heading[other]
+    for group in groups:  # the evidence once per group, however many hits it heads
+        assert group.count('<table class="countries">') == 1
+        assert group.count('<p class="why">') == 1
+        assert group.count('<ul class="conditions">') == 1
+        snippets = re.findall(r'<blockquote class="snippet">(.*?)</blockquote>', group, re.S)
+        assert snippets and len(snippets) == len(set(snippets)), snippets
+    assert "countries: at least 2 of RU, CN, US" in same and "query: Putin AND Xi" in other
+    assert "query: Putin AND Xi" not in same
+    # Each hit keeps its own marks.
+    assert html.count('name="hit" value="') == 2 * 6

@@ -1,12 +1,13 @@
 """One story for the desk, evidence first: each rule that fired with its conditions re-run
 on the stored article (the ``rules test`` explanation), the countries and entities behind it,
-its snippets; the story's timeline across outlets; each article's text with the entities it
-names marked. Reads the database; pure otherwise."""
+its snippets, hits whose evidence is the same grouped to show it once; the story's timeline
+across outlets; each article's text with the entities it names marked. Reads the database;
+pure otherwise."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeAlias
@@ -72,14 +73,32 @@ class ArticleText:
 
 
 @dataclass(frozen=True)
+class EvidenceGroup:
+    """Hits of the story with the same evidence (stored, and the conditions re-run on their
+    article): e.g. one rule on two outlets carrying the same text. The page shows the
+    evidence once, headed by the rules and the outlets it applies to."""
+
+    hits: tuple[FiredRule, ...]  # one at least, in the story's order
+    rules: tuple[str, ...]  # the hits' rules, each once, in order
+    outlets: tuple[str, ...]  # the hits' articles' feeds (or else site), each once, in order
+
+    @property
+    def first(self) -> FiredRule:
+        """The group's first hit: its evidence, trace and snippets are every hit's."""
+        return self.hits[0]
+
+
+@dataclass(frozen=True)
 class StoryDetail:
-    """A story for its page: the rules that fired, the timeline, the articles' text."""
+    """A story for its page: the rules that fired, grouped by their evidence, the timeline,
+    the articles' text."""
     id: int
     title: str
     created_at: datetime
     rules: tuple[FiredRule, ...]  # in the order the articles were found, then by rule
     timeline: StoryTimeline
     texts: tuple[ArticleText, ...]
+    groups: tuple[EvidenceGroup, ...]  # ``rules`` grouped by their evidence (evidence_groups)
 
 
 class StoryRules:
@@ -124,7 +143,33 @@ def story_detail(s: Session, story_id: int, config: Config,
                             h.evidence, _trace(analyses[h.article_id], h.rule))
                   for h in stored)
     texts = tuple(_text(a, carriers.get(a.id, ([], []))[0], analyses[a.id]) for a in articles)
-    return StoryDetail(story.id, story.title, story.created_at, fired, timeline, texts)
+    return StoryDetail(story.id, story.title, story.created_at, fired, timeline, texts,
+                       evidence_groups(fired, texts))
+
+
+def evidence_groups(fired: tuple[FiredRule, ...], texts: tuple[ArticleText, ...]
+                    ) -> tuple[EvidenceGroup, ...]:
+    """``fired`` grouped by equal evidence and trace, the groups in the order of their first
+    hit; ``texts`` name each hit's outlets."""
+    grouped: list[list[FiredRule]] = []
+    for hit in fired:
+        same = next((g for g in grouped if _same_evidence(g[0], hit)), None)
+        if same is None:
+            grouped.append([hit])
+        else:
+            same.append(hit)
+    outlets = {t.article_id: t.feeds or ((t.site,) if t.site else ()) for t in texts}
+    return tuple(EvidenceGroup(tuple(g), _each_once(h.rule for h in g),
+                               _each_once(o for h in g for o in outlets.get(h.article_id, ())))
+                 for g in grouped)
+
+
+def _same_evidence(a: FiredRule, b: FiredRule) -> bool:
+    return a.evidence == b.evidence and a.trace == b.trace
+
+
+def _each_once(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
 
 
 def rules_engine(s: Session, config: Config) -> RuleEngine:
