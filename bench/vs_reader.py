@@ -7,9 +7,15 @@ and stops.
 
 N feeds are made from the 299 snapshots in ``../shared/data/feeds/news-snapshots`` (cycled when
 N > 299; copy k of a snapshot gets its own GUIDs and links, so no two feeds share an entry). A
-server process serves them with 30 ms latency on several loopback host names (127.0.0.2, .3 ...),
-so per-host limits apply as on the web. Three rounds: cold (every entry new), warm (every feed
-answers 304 to its validators), churn (each feed: a new body, its snapshot with 3 items added).
+server process serves them with 30 ms latency on loopback host names (127.0.0.2, .3 ...), so
+per-host limits apply as on the web: one host per ``FEEDS_PER_HOST`` (10) feeds, at most the
+253 addresses 127.0.0.2-254 give (30 hosts for 300 feeds, 100 for 1,000). That is a real list's
+spread: 1,000 feeds come from about a hundred outlets, a few big ones with dozens of section
+feeds (NYT, BBC), most with one to five. Feed i is on host i mod H (the jittered schedule mixes
+a real list's outlets after its first cycles). monitor keeps its politeness defaults
+(``fetch.per_host`` 2, no ``host_spacing``); reader has no per-host limit. Three rounds:
+cold (every entry new), warm (every feed answers 304 to its validators), churn (each feed: a
+new body, its snapshot with 3 items added).
 monitor runs its real poll path (``pipeline.poll_cycle``, SQLite, full text off, its defaults
 otherwise); reader runs ``update_feeds_iter(workers=16, scheduled=False)`` on SQLite. CPU counts
 the process and its children (monitor's parse workers): getrusage for the process and reaped
@@ -40,7 +46,8 @@ from bench.common import SHARED, free_port
 
 SNAPSHOTS = SHARED / "feeds" / "news-snapshots"
 LATENCY_MS = 30
-HOSTS = 16  # 127.0.0.2 .. 127.0.0.17
+FEEDS_PER_HOST = 10  # a real list's spread over outlets (see the docstring)
+MAX_HOSTS = 253  # 127.0.0.2 .. 127.0.0.254
 NEW_ITEMS = 3  # per feed in the churn round
 ROUNDS = ("cold", "warm", "churn")
 READER_WORKERS = 16
@@ -97,8 +104,14 @@ def feed_body(files: list[Path], n: int) -> bytes:
     return retag(body, b"c%d" % copy) if copy else body
 
 
+def host_count(n: int) -> int:
+    """The loopback hosts ``n`` feeds are served from: one per ``FEEDS_PER_HOST`` feeds."""
+    return max(1, min(MAX_HOSTS, -(-n // FEEDS_PER_HOST)))
+
+
 def feed_urls(port: int, n: int) -> list[str]:
-    return [f"http://127.0.0.{2 + i % HOSTS}:{port}/feed/{i}" for i in range(n)]
+    hosts = host_count(n)
+    return [f"http://127.0.0.{2 + i % hosts}:{port}/feed/{i}" for i in range(n)]
 
 
 # --- the server --------------------------------------------------------------------------
@@ -138,7 +151,7 @@ def _serve(port: int, n: int, ready: Any) -> None:
         app.router.add_get("/round/{name}", set_round)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
-        for h in range(HOSTS):
+        for h in range(host_count(n)):
             await web.TCPSite(runner, f"127.0.0.{2 + h}", port, backlog=4096).start()
         await web.TCPSite(runner, "127.0.0.1", port, backlog=4096).start()
         ready.set()
@@ -372,13 +385,13 @@ def _ratio(a: float, b: float) -> str:
 
 
 def print_table(n: int, mon: Run, rdr: Run) -> None:
-    print(f"\nmonitor beside reader on {n} real feeds, {LATENCY_MS} ms latency, {HOSTS} hosts "
-          f"(python -m bench.vs_reader {n})")
+    print(f"\nmonitor beside reader on {n} real feeds, {LATENCY_MS} ms latency, "
+          f"{host_count(n)} hosts (python -m bench.vs_reader {n})")
     print(f"  {'round':<34}{'monitor':>14}{'reader':>14}{'monitor/reader':>16}")
     for m, r in zip(mon.rounds, rdr.rounds, strict=True):
         mf, rf = n / m.wall, n / r.wall
         print(f"  {m.name + ' wall (feeds/s)':<34}{mf:>14.0f}{rf:>14.0f}{_ratio(mf, rf):>16}")
-        print(f"  {m.name + ' CPU (s)':<34}{m.cpu:>14.1f}{r.cpu:>14.1f}{_ratio(m.cpu, r.cpu):>16}")
+        print(f"  {m.name + ' CPU (s)':<34}{m.cpu:>14.2f}{r.cpu:>14.2f}{_ratio(m.cpu, r.cpu):>16}")
         print(f"  {m.name + ' entries stored after':<34}{m.entries:>14}{r.entries:>14}")
         ms, rs = (f"{x.errors} / {x.served.get('200', 0)},{x.served.get('304', 0)}"
                   for x in (m, r))

@@ -4,13 +4,15 @@ in a worker thread (or, on SQLite, in the group writer's)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
 
 from monitor.app import App
 from monitor.db import dialect
 from monitor.db.session import unit_of_work
-from monitor.db.writer import Job
+from monitor.db.writer import Job, Record
 
 R = TypeVar("R")
 
@@ -28,6 +30,23 @@ async def run_db(app: App, fn: Callable[..., R], *args: Any) -> R:
         work = asyncio.ensure_future(app.writer.submit(Job(lambda s: fn(s, *args))))
     else:
         work = asyncio.ensure_future(asyncio.to_thread(_in_unit, app, fn, *args))
+    return await _to_the_end(work)
+
+
+async def record_polls(app: App, records: Sequence[Record]) -> None:
+    """Write poll records (a group's failures) in the group writer's next transaction, with
+    the records the successes' jobs leave to it: one statement per shape for them all. Like
+    ``run_db``, a caller cancelled meanwhile waits for the transaction to end."""
+    rows = list(records)
+    await _to_the_end(asyncio.ensure_future(
+        app.writer.submit(Job(_nothing, records=lambda _none: rows))))
+
+
+def _nothing(_s: Session) -> None:
+    return None
+
+
+async def _to_the_end(work: asyncio.Future[R]) -> R:
     try:
         return await asyncio.shield(work)
     except asyncio.CancelledError:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
+from urllib.parse import urlsplit
 
 import feedparser
 
@@ -12,6 +14,7 @@ from bench.vs_reader import (
     NEW_ITEMS,
     diff_entries,
     feed_body,
+    feed_urls,
     snapshot_files,
     with_new_items,
 )
@@ -34,6 +37,17 @@ def test_each_feed_is_its_own_and_churn_adds_three_new_entries() -> None:
             churned = _ids(with_new_items(cold, NEW_ITEMS))
             assert len(churned) == len(ids) + NEW_ITEMS, files[n]
             assert len(set(churned) - set(ids)) == NEW_ITEMS, files[n]
+
+
+def test_the_feeds_spread_over_one_loopback_host_per_ten() -> None:
+    """Per-host politeness applies as on a real list: about ten feeds an outlet, every host a
+    distinct 127.0.0.x address (at most 253 of them)."""
+    for n, hosts in ((300, 30), (1000, 100), (5, 1), (10_000, 253)):
+        per_host = Counter(urlsplit(u).hostname for u in feed_urls(8080, n))
+        assert len(per_host) == hosts, n
+        assert max(per_host.values()) - min(per_host.values()) <= 1, n
+        assert all(h and h.startswith("127.0.0.") and 2 <= int(h.rsplit(".", 1)[1]) <= 254
+                   for h in per_host), n
 
 
 def test_without_reader_it_says_how_to_install_it_and_stops() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from monitor.config import FeedConfig
 from monitor.db import dialect
@@ -126,10 +127,16 @@ def claim_due_feeds(session: Session, now: datetime, limit: int, owner: str,
             .order_by(Feed.next_check_at.asc().nulls_first(), Feed.id)
             .limit(limit).with_for_update(skip_locked=True))
     feeds = list(session.scalars(stmt))
-    until = now + timedelta(seconds=lease_seconds)
-    for feed in feeds:
-        feed.lease_owner, feed.lease_expires_at = owner, until
-    session.flush()
+    if feeds:
+        until = now + timedelta(seconds=lease_seconds)
+        # One UPDATE for the batch: setting the attributes would make the ORM flush one
+        # UPDATE a feed. The loaded rows are told the values without being made dirty.
+        table = table_of(Feed)
+        session.execute(update(table).where(table.c.id.in_([f.id for f in feeds]))
+                        .values(lease_owner=owner, lease_expires_at=until))
+        for feed in feeds:
+            set_committed_value(feed, "lease_owner", owner)
+            set_committed_value(feed, "lease_expires_at", until)
     return feeds
 
 

@@ -14,7 +14,7 @@ from monitor import model
 from monitor.app import App
 from monitor.db import feeds
 from monitor.db.models import Feed
-from monitor.db_work import run_db
+from monitor.db_work import record_polls, run_db
 from monitor.errors import StoreError
 from monitor.ingest import decide
 from monitor.pipeline.poll import Polled, PollOutcome, answered_at, timed_poll
@@ -166,7 +166,7 @@ class _Group:
                 records.append((feed.id, state))
             outcomes.append(outcome)
         if records:
-            await run_db(self.app, feeds.record_polls, records)
+            await record_polls(self.app, records)
         if outage:
             log.error("every feed of the batch failed to connect; not counting it against "
                       "them feeds=%d error=%r", len(results), outcomes[0].error)

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from monitor import model
 from monitor.app import App
-from monitor.db import articles, entries, feeds
+from monitor.db import articles, entries
 from monitor.db.models import Feed
-from monitor.db.writer import Job
+from monitor.db.writer import Job, Record
 from monitor.db_work import read_db
 from monitor.errors import FeedParseError, FetchError, StoreError
 from monitor.ingest import decide, schedule
@@ -218,7 +218,7 @@ async def _submit(app: App, feed: Feed, plan: PollPlan, batch: _Batch, now: date
     job = _StoreJob(app, feed, plan, batch, now,
                     {a.canonical_url: story_signature(a, app) for a in batch.articles})
     try:
-        stored = await app.writer.submit(Job(job.work, job.committed, job.undo))
+        stored = await app.writer.submit(Job(job.work, job.committed, job.undo, job.records))
     except StoreError as exc:
         # Another instance stored the same article a moment earlier (a unique constraint),
         # or the database refused this feed's rows: nothing of it was kept, its validators
@@ -241,7 +241,8 @@ async def _submit(app: App, feed: Feed, plan: PollPlan, batch: _Batch, now: date
 @dataclass
 class _StoreJob:
     """The writer job of a successful poll: its entries and its state in one transaction
-    (a crash before the commit loses both, and the next poll fetches the feed again)."""
+    (a crash before the commit loses both, and the next poll fetches the feed again). The
+    state is left to the transaction (``records``), written with the other polls' at once."""
 
     app: App
     feed: Feed
@@ -262,13 +263,16 @@ class _StoreJob:
                 for art in self.batch.articles]
             stored = entries.store_entries(s, self.feed.id, self.batch.links, joining,
                                            now, due_at=lambda channel: due_at(app, channel, now))
-        feeds.record_poll(s, self.feed.id,
-                          decide.stored_state(self.plan, self.batch.failed, stored.skipped))
         for story_id, _article_id, art in stored.new_articles:
             if (sig := self.signatures.get(art.canonical_url)) and (
                     entry := app.stories.add(story_id, sig, now)) is not None:
                 self.staged.append(entry)
         return stored
+
+    def records(self, stored: model.Stored) -> list[Record]:
+        """The feed's poll record, written with the others of the transaction at its end."""
+        return [(self.feed.id, decide.stored_state(self.plan, self.batch.failed,
+                                                   stored.skipped))]
 
     def undo(self) -> None:
         for entry in self.staged:
