@@ -259,7 +259,12 @@ _JOURNEY_BEFORE = re.compile(
 _RATES_BEFORE = re.compile(
     r"(?<!\w)(?:tasas?|tipos?|taux|juros|Zinsen|Zinssätze|Renditen|rendimientos?|"
     r"rendimentos?|ставк\w*|ставок)(?:\s+(?:de|d['’])\s*(?:interés|intérêt|juros))?\s+"
-    r"(?:de|del|des|du|da|do|dos|in den|der|в)\s+(?:(?:los|las|la|el|os|as|o|a)\s+)?$",
+    r"(?:de|del|des|du|da|do|dos|in den|der|в)\s+(?:(?:los|las|la|el|os|as|o|a)\s+)?$"
+    # ... or set by a country's central bank: "el aumento de las tasas de interés por parte
+    # de la Fed", "la hausse des taux décidée par la Fed", "o corte dos juros pelo Fed"
+    r"|(?<!\w)(?:tasas?|tipos?|taux|juros|Zinsen|Leitzins\w*|ставк\w*|ставок)"
+    r"(?:\s+[^\s.;:!?]+){0,3}?\s+(?:por parte de|por|par|pelo|pela|durch|von|со стороны)"
+    r"\s+(?:[^\s.;:!?]+\s+){0,4}?(?:[^\s.;:!?]+\s*,\s*)?(?:[^\s.;:!?]+\s+){0,3}$",
     re.IGNORECASE)
 # A law or a model nicknamed after a country, in quotation marks: "russische Agentengesetz",
 # «російський закон», "loi russe": the country names the likeness, not the actor.
@@ -370,7 +375,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if (_MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
             or _STANCE_BEFORE.search(before)
             or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before))
-            or (kinds & {"country"} and _RATES_BEFORE.search(before))
+            or (kinds & {"country", "institution"} and _RATES_BEFORE.search(before))
             or (_NICKNAME_BEFORE.search(before) and _NICKNAME_AFTER.match(after))
             or (_NICKNAME_LAW_BEFORE.search(before) and _NICKNAME_END.match(after))
             or (_CJK_NICKNAME_BEFORE.search(before) and _CJK_NICKNAME_AFTER.match(after))
