@@ -190,6 +190,13 @@ ROWS = [
     ("La baisse des taux décidée par la Fed a soutenu le peso mexicain.", "la Fed",
      Role.ORIGIN),
     ("La Fed a relevé ses taux pour freiner l'inflation.", "La Fed", S),
+    # Chinese, Japanese and Korean: a nationality, a descent, a people noun after the name.
+    ("警察は中国籍の男を逮捕した。", "中国", PERSON),
+    ("札幌でロシア人観光客が増えている。", "ロシア", PERSON),
+    ("两名俄罗斯籍男子被捕。", "俄罗斯", PERSON),
+    ("서울에 미국인 관광객이 몰렸다.", "미국인", PERSON),
+    ("中国人民銀行が利下げを発表した。", "中国人民銀行", S),
+    ("ロシアの外相が来日した。", "ロシア", S),
 ]
 
 

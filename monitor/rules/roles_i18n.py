@@ -12,7 +12,9 @@ languages the feeds speak, from the text around the mention (a few words either 
   Unidos", "워싱턴 특파원", "रूस में होने वाले शिखर सम्मेलन");
 - a team: a city or a country in a sentence about a match ("Вашингтон обыграл «Рейнджерс»":
   a club; "the favourites USA, Canada and Germany" of a tournament: national teams);
-- a person: a demonym naming a tourist, a student, an actor ("американский турист").
+- a person: a demonym naming a tourist, a student, an actor ("американский турист"), and in
+  Chinese, Japanese and Korean a nationality or a people noun after the name ("中国籍の男",
+  "ロシア人観光客", "미국인 관광객").
 
 - a university or a hospital: where a person works or is treated ("미국 하와이대 교수",
   "আমেরিকার হাসপাতালে"), or the place a university is named after ("دانشگاه استنفورد
@@ -301,6 +303,15 @@ _PERSON_BEFORE = re.compile(
     r"turistas?|estudiantes?|periodistas?|ciudadanos?|ciudadanas?|cidadãos?|cidadãs?|"
     r"jornalistas?|estudantes?)\s+$", re.IGNORECASE)
 
+# ... in Chinese, Japanese and Korean, a country's name before a word for a person: a
+# nationality ("中国籍の男", "俄罗斯籍男子"), a descent ("中国系"), a people noun
+# ("ロシア人観光客", "美国游客", "중국인 관광객"); not "中国人民銀行" (the people's
+# institutions) nor "米国人の6割" (a poll of the public).
+_CJK_PERSON_AFTER = re.compile(
+    r"^(?:籍|国籍|國籍|系(?![統统列])|人?(?:の|的)?(?:男性|女性|男子|女子|男|女|観光客|旅行者|留学生|"
+    r"留學生|游客|遊客|旅客|公民|歌手|俳優|女優|選手|选手|記者|记者|学生|學生|夫妻|一家|少年|少女))"
+    r"|^인?\s?(?:관광객|유학생|남성|여성|남자|여자|기자|학생|선수|가수|배우|부부|관광)")
+
 
 def _kinds(mention: Mention, catalogue: Catalogue) -> set[str]:
     return {catalogue.entities[e].kind for e in mention.entity_ids}
@@ -381,6 +392,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
             or (_CJK_NICKNAME_BEFORE.search(before) and _CJK_NICKNAME_AFTER.match(after))
             or _AWARD_BEFORE.search(before)):
         return "origin"
-    if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before):
+    if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
+            kinds & {"country"} and _CJK_PERSON_AFTER.match(after)):
         return "person"
     return None
