@@ -190,6 +190,13 @@ ROWS = [
     ("La baisse des taux décidée par la Fed a soutenu le peso mexicain.", "la Fed",
      Role.ORIGIN),
     ("La Fed a relevé ses taux pour freiner l'inflation.", "La Fed", S),
+    # The other side of a comparison, as in English.
+    ("L'Inde investit davantage, à l'instar des États-Unis.", "États-Unis", Role.ORIGIN),
+    ("A diferencia de Rusia, México creció este año.", "Rusia", Role.ORIGIN),
+    ("Ao contrário da China, o Brasil cortou juros.", "China", Role.ORIGIN),
+    ("Anders als die USA setzt Berlin auf Dialog.", "USA", Role.ORIGIN),
+    ("В отличие от России, Казахстан вырос.", "России", Role.ORIGIN),
+    ("Les États-Unis imposent des sanctions.", "États-Unis", S),
     # Chinese, Japanese and Korean: a nationality, a descent, a people noun after the name.
     ("警察は中国籍の男を逮捕した。", "中国", PERSON),
     ("札幌でロシア人観光客が増えている。", "ロシア", PERSON),
