@@ -78,6 +78,7 @@ CHINESE = [
     # Simplified and traditional; no word boundaries.
     ("拜習會登場", CN_US),
     ("華府回應賀錦麗", US),
+    ("聯準會宣布降息", US),
     ("普丁與習主席通話", RU_CN),
     ("我国经济稳中向好", CN),
     # Newspapers, regions and idioms that contain a country's name.
@@ -135,6 +136,7 @@ JAPANESE = [
     ("ブッシュクラフトの道具", NONE),  # bushcraft is not George W. Bush
 ]
 KOREAN = [
+    ("연준 금리 인하", US),
     # Particles attached to the name, chained.
     ("러시아는 북한과 협력", RU),
     ("미국의 대선 결과", US),
@@ -219,6 +221,7 @@ TURKISH = [
     ("Latin Amerika ülkeleri", NONE),
     ("ABD doları yükseldi", NONE),
     ("Rus salatası tarifi", NONE),  # Russian salad
+    ("Fed'in faiz kararı", US),
 ]
 SPANISH = [
     ("los rusos y los chinos", RU_CN),
@@ -227,6 +230,11 @@ SPANISH = [
     ("500 dólares estadounidenses", NONE),
     ("El actor estadounidense murió", NONE),
     ("los separatistas prorrusos", NONE),
+    # The adjective in every gender and number; the Federal Reserve by its Spanish name.
+    ("la economía china y las empresas chinas", CN),
+    ("La Reserva Federal sube los tipos", US),
+    # ... and not English porcelain.
+    ("a bull in a china shop", NONE),
 ]
 PORTUGUESE = [
     ("Rússia e China", RU_CN),
@@ -238,6 +246,7 @@ PORTUGUESE = [
     # Lower-case adjectives do not match capitalised: Russo is a surname.
     ("Alison Russo, Stabbed NYC EMT", US),
     ("RUSSO SAYS IT ACTED AS BROKER", NONE),
+    ("O Fed manteve os juros", US),
 ]
 FRENCH = [
     ("Poutine reçu à Pékin", RU_CN),
@@ -265,6 +274,7 @@ GERMAN = [
     ("US-Schauspieler James van der Beek", NONE),
     ("US-Schauspielerin erkrankt", NONE),
     ("pro-russische Partei gewinnt", NONE),
+    ("Die US-Notenbank senkt den Leitzins", US),
 ]
 
 TABLES = {"ru": RUSSIAN, "uk": UKRAINIAN, "zh": CHINESE, "ja": JAPANESE, "ko": KOREAN,

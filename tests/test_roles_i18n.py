@@ -184,6 +184,26 @@ ROWS = [
     ("La hausse des taux d'intérêt des États-Unis pèse sur le real.", "États-Unis",
      Role.ORIGIN),
     ("Estados Unidos subió los aranceles al acero.", "Estados Unidos", S),
+    # ... and rates set by a country's central bank, named after them.
+    ("El peso cayó tras la subida de las tasas de interés por parte del banco central "
+     "estadounidense.", "estadounidense", Role.ORIGIN),
+    ("La baisse des taux décidée par la Fed a soutenu le peso mexicain.", "la Fed",
+     Role.ORIGIN),
+    ("La Fed a relevé ses taux pour freiner l'inflation.", "La Fed", S),
+    # The other side of a comparison, as in English.
+    ("L'Inde investit davantage, à l'instar des États-Unis.", "États-Unis", Role.ORIGIN),
+    ("A diferencia de Rusia, México creció este año.", "Rusia", Role.ORIGIN),
+    ("Ao contrário da China, o Brasil cortou juros.", "China", Role.ORIGIN),
+    ("Anders als die USA setzt Berlin auf Dialog.", "USA", Role.ORIGIN),
+    ("В отличие от России, Казахстан вырос.", "России", Role.ORIGIN),
+    ("Les États-Unis imposent des sanctions.", "États-Unis", S),
+    # Chinese, Japanese and Korean: a nationality, a descent, a people noun after the name.
+    ("警察は中国籍の男を逮捕した。", "中国", PERSON),
+    ("札幌でロシア人観光客が増えている。", "ロシア", PERSON),
+    ("两名俄罗斯籍男子被捕。", "俄罗斯", PERSON),
+    ("서울에 미국인 관광객이 몰렸다.", "미국인", PERSON),
+    ("中国人民銀行が利下げを発表した。", "中国人民銀行", S),
+    ("ロシアの外相が来日した。", "ロシア", S),
 ]
 
 
@@ -301,3 +321,48 @@ CAREER_TITLE_ROWS = [
 def test_a_career_event_in_a_title_that_names_nothing_else(title: str, name: str,
                                                            want: Role) -> None:
     assert roles_in(title, "Un rapport le montre.")[name] is want
+
+
+# A market report's drivers (rules/market.py): under a title about a market (gold, oil, a
+# stock market, an exchange rate) that names no country, the countries its text names moved
+# the market. The subject rows guard the rule: a title that names the country, a title about
+# a currency itself, a title that is no market report.
+MARKET_ROWS = [
+    ("El oro marca un nuevo máximo histórico", "La demanda crece antes de las elecciones en "
+     "Estados Unidos.", "Estados Unidos", Role.ORIGIN),
+    ("Le pétrole recule pour la troisième séance", "Les stocks américains ont augmenté plus "
+     "que prévu.", "américains", Role.ORIGIN),
+    ("Goldpreis auf Rekordhoch", "Anleger fliehen vor dem Zollstreit zwischen den USA und "
+     "Europa.", "USA", Role.ORIGIN),
+    ("〈股市收盤〉台股跌逾百點", "美國公布就業數據後，科技股走弱。", "美國", Role.ORIGIN),
+    ("金価格が最高値を更新", "米国の利下げ観測が強まった。", "米国", Role.ORIGIN),
+    ("सोने का भाव रिकॉर्ड पर", "अमेरिका में ब्याज दरें घटने की उम्मीद से मांग बढ़ी।", "अमेरिका",
+     Role.ORIGIN),
+    ("Altın fiyatları rekor kırdı", "ABD'de faiz indirimi beklentisi güçlendi.", "ABD",
+     Role.ORIGIN),
+    # ... and not: the title names the country, a currency alone, no market.
+    ("El oro sube tras los aranceles de Estados Unidos", "Estados Unidos anunció nuevas "
+     "tarifas.", "Estados Unidos", S),
+    ("Le dollar au plus haut depuis vingt ans", "Les États-Unis relèvent leurs taux.",
+     "États-Unis", S),
+    ("Ein Rekordjahr für Autobauer", "Die USA kaufen mehr deutsche Autos.", "USA", S),
+]
+
+
+@pytest.mark.parametrize(("title", "lead", "name", "want"),
+                         [pytest.param(*row, id=f"{row[2]}-{row[3].value}-{n}")
+                          for n, row in enumerate(MARKET_ROWS)])
+def test_a_country_that_drives_a_market_report(title: str, lead: str, name: str,
+                                               want: Role) -> None:
+    found = roles_in(title, lead)
+    assert name in found, f"{name!r} is not a mention"
+    assert found[name] is want
+
+
+def test_a_market_driver_does_not_make_a_country_about() -> None:
+    """A report on gold prices that names the US election twice is not about the US."""
+    fields = Fields(title="El oro marca un nuevo máximo histórico", body="",
+                    lead="La demanda crece antes de las elecciones en Estados Unidos. Los "
+                    "inversores temen la política comercial de Washington.")
+    scores = country_scores(counted(MATCHER.find(fields), CATALOGUE), CATALOGUE, fields=fields)
+    assert not scores["US"].about

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.genre import Genre, genre
+from monitor.rules.market import drivers
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.passing import listed_in_english, passing
 from monitor.rules.roles_en import Role, kinds_of, role_of, title_tail
@@ -129,6 +130,9 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     found = [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
                                                                 catalogue, alone)) else r
              for i, (r, m) in enumerate(zip(found, mentions, strict=True))]
+    # ... the drivers of a market report (rules/market.py) ...
+    moved = drivers(mentions, [r is Role.SUBJECT for r in found], fields, catalogue)
+    found = [Role.ORIGIN if i in moved else r for i, r in enumerate(found)]
     # ... and the subjects that only pass (rules/passing.py): a list, a lone aside; not in an
     # English headline or briefing that has too few English words to read as English above.
     if reads_english(fields, least=1):

@@ -12,7 +12,9 @@ languages the feeds speak, from the text around the mention (a few words either 
   Unidos", "워싱턴 특파원", "रूस में होने वाले शिखर सम्मेलन");
 - a team: a city or a country in a sentence about a match ("Вашингтон обыграл «Рейнджерс»":
   a club; "the favourites USA, Canada and Germany" of a tournament: national teams);
-- a person: a demonym naming a tourist, a student, an actor ("американский турист").
+- a person: a demonym naming a tourist, a student, an actor ("американский турист"), and in
+  Chinese, Japanese and Korean a nationality or a people noun after the name ("中国籍の男",
+  "ロシア人観光客", "미국인 관광객").
 
 - a university or a hospital: where a person works or is treated ("미국 하와이대 교수",
   "আমেরিকার হাসপাতালে"), or the place a university is named after ("دانشگاه استنفورد
@@ -28,6 +30,9 @@ languages the feeds speak, from the text around the mention (a few words either 
 - a former base of a country's forces ("une ancienne base américaine", "旧米軍基地"): an origin;
 - a person: a supporter of a leader ("Trump-Unterstützer", "partisans de Trump").
 
+The origin patterns (a model, a comparison, an alignment, a journey, a driver, a nickname, a
+decoration) are ``rules/roles_origin.py``'s.
+
 ``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
 it never decides for English, whose words it does not list.
 """
@@ -40,6 +45,7 @@ from itertools import islice
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.morphology import LATIN, script_of
+from monitor.rules.roles_origin import reads_origin
 from monitor.rules.world import spans
 
 _WINDOW_BEFORE, _WINDOW_AFTER = 90, 60
@@ -224,61 +230,6 @@ _MATCH = re.compile(
     r"比赛|比賽|球队|球隊|联赛|聯賽|奥运|奧運|世界杯|世界盃|試合|五輪|大リーグ|"
     r"경기|올림픽|월드컵|"
     r"मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")
-# A comparison or a model: "inspirado no modelo norte-americano", "nach amerikanischem Vorbild".
-_MODEL_BEFORE = re.compile(
-    r"(?<!\w)(?:modelo|estilo|modèle|style|Vorbild|por el ejemplo|à l['’]image|по образцу|"
-    r"по примеру|как в|wie in|comme aux|comme en|como en|como nos|como na)"
-    r"\s+(?:(?:de|da|do|dos|das|des|du|la|el|los|der|des|)\s*)?$", re.IGNORECASE)
-_MODEL_AFTER = re.compile(r"^\w*\s+(?:Vorbild|Modell|Art)\b")
-# An alignment with a country, another's stance, says where a policy looks, not who acts
-# ("Annäherung an Moskau", "rapprochement avec Moscou", "сближение с Россией").
-_STANCE_BEFORE = re.compile(
-    r"(?<!\w)(?:Annäherung an|Ausrichtung nach|Ausrichtung auf|Hinwendung zu|Orientierung an|"
-    r"Anlehnung an|rapprochement avec|alignement sur|acercamiento a|alineamiento con|"
-    r"aproximação com|alinhamento com|сближени\w* с|ориентаци\w* на|зближенн\w* з|"
-    r"орієнтаці\w* на)\s+(?:(?:das|den|dem|le|la|les|el|la|o|a)\s+)?$", re.IGNORECASE)
-# Where a traveller comes back from, or a person studied, grew up or lived (as in English,
-# rules/roles.py): a journey or a biography, not the country acting ("regresó de Moscú",
-# "de retour de Moscou", "zurück aus Moskau", "вернулся из Москвы", "estudió en la Unión
-# Soviética", "a grandi aux États-Unis", "studierte in Moskau", "учился в Москве").
-_JOURNEY_BEFORE = re.compile(
-    r"(?<!\w)(?:regres[óoa]\w*|volvi[óo]\w*|vuelve|vuelo|vuelos|de vuelta|"
-    r"retour|rentr[ée]\w*|revenu\w*|regressou|voltou|voo|voos|"
-    r"zurück|Rückkehr|Rückflug|Flug|вернул\w*|возвращ\w*|прилетел\w*|повернул\w*)"
-    r"(?:\s+[^\s,.;:]+){0,3}?\s+(?:de|desde|d['’]|du|des|do|da|dos|das|aus|von|из|з|із)\s*"
-    r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$"
-    r"|(?<!\w)(?:estudi[óo]|estudiaba|se form[óo]|creci[óo]|vivi[óo]|vive|viv[íi]a|"
-    r"[ée]tudi[ée]\w*|a grandi|grandi|vécu|vit|vivait|estudou|cresceu|viveu|morou|"
-    r"studierte|studiert|aufgewachsen|lebte|lebt|учил\w*|вырос\w*|жил|жила|жили|живет|живёт|"
-    r"навчал\w*|виріс\w*|жив)"
-    r"(?:\s+[^\s,.;:]+){0,2}?\s+(?:en|à|au|aux|em|no|na|nos|nas|in|im|в|во|у)\s+"
-    r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$", re.IGNORECASE)
-# A country's interest rates or bond yields named as a market's driver, like a price
-# benchmark ("aunque tasas de EE. UU. y la inflación afectan" the peso, "taux d'intérêt des
-# États-Unis"); a central bank acting (la Fed) is an institution, not matched here.
-_RATES_BEFORE = re.compile(
-    r"(?<!\w)(?:tasas?|tipos?|taux|juros|Zinsen|Zinssätze|Renditen|rendimientos?|"
-    r"rendimentos?|ставк\w*|ставок)(?:\s+(?:de|d['’])\s*(?:interés|intérêt|juros))?\s+"
-    r"(?:de|del|des|du|da|do|dos|in den|der|в)\s+(?:(?:los|las|la|el|os|as|o|a)\s+)?$",
-    re.IGNORECASE)
-# A law or a model nicknamed after a country, in quotation marks: "russische Agentengesetz",
-# «російський закон», "loi russe": the country names the likeness, not the actor.
-_NICKNAME_BEFORE = re.compile(r"[\"“„«「‚']\s*(?:[^\s\"“”„«»]+\s+)?$")
-_NICKNAME_LAW_BEFORE = re.compile(  # the adjective after the noun: « loi russe »
-    r"[\"“„«‚']\s*(?:[Ll]oi|[Ll]ey|[Ll]ei|[Зз]акон|قانون)\s+(?:[^\s\"“”„«»]+\s+)?$")
-_NICKNAME_END = re.compile(r"^\w*\s*[\"“”»‘']")
-# ... a Chinese or Japanese nickname: a place and a famous name in quotation marks (「台中白宮」,
-# a house in Taichung called its "White House").
-_CJK_NICKNAME_BEFORE = re.compile(r"[「『“\"][^\s「」『』“”\"。，、]{1,4}$")
-_CJK_NICKNAME_AFTER = re.compile(r"^[」』”\"]")
-# A decoration of a state's institution describes whom it decorated ("розвідник з медаллю
-# ФСБ", "Träger des Ordens Russlands"), not the institution acting.
-_AWARD_BEFORE = re.compile(
-    r"(?<!\w)(?:медал\w*|орден\w*|нагород\w*|Medaille|Orden\w*|médaille|medalla|medalha|"
-    r"condecoración|décoration)\s+(?:(?:der|des|de|du|da|do|del|la)\s+)?$")
-_NICKNAME_AFTER = re.compile(
-    r"^\s*(?:[^\s\"“”„«»]+\s+)?\S*?(?:[Gg]esetz|[Zz]акон|[Ll]oi|[Ll]ey|[Ll]ei|[Ll]aw|"
-    r"قانون|[Yy]asa)\w*(?:\s+[^\s\"“”„«»]+)?[\"“”»」‘']")
 _SENTENCE_REACH = 200
 _SENTENCE_STOP = re.compile(r"[.!?。！？]\s")
 _PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
@@ -295,6 +246,15 @@ _PERSON_BEFORE = re.compile(
     r"|touristes?|étudiants?|étudiantes?|journalistes?|ressortissants?|citoyens?|"
     r"turistas?|estudiantes?|periodistas?|ciudadanos?|ciudadanas?|cidadãos?|cidadãs?|"
     r"jornalistas?|estudantes?)\s+$", re.IGNORECASE)
+
+# ... in Chinese, Japanese and Korean, a country's name before a word for a person: a
+# nationality ("中国籍の男", "俄罗斯籍男子"), a descent ("中国系"), a people noun
+# ("ロシア人観光客", "美国游客", "중국인 관광객"); not "中国人民銀行" (the people's
+# institutions) nor "米国人の6割" (a poll of the public).
+_CJK_PERSON_AFTER = re.compile(
+    r"^(?:籍|国籍|國籍|系(?![統统列])|人?(?:の|的)?(?:男性|女性|男子|女子|男|女|観光客|旅行者|留学生|"
+    r"留學生|游客|遊客|旅客|公民|歌手|俳優|女優|選手|选手|記者|记者|学生|學生|夫妻|一家|少年|少女))"
+    r"|^인?\s?(?:관광객|유학생|남성|여성|남자|여자|기자|학생|선수|가수|배우|부부|관광)")
 
 
 def _kinds(mention: Mention, catalogue: Catalogue) -> set[str]:
@@ -367,15 +327,9 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and _former(before, after):
         return "origin"
-    if (_MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
-            or _STANCE_BEFORE.search(before)
-            or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before))
-            or (kinds & {"country"} and _RATES_BEFORE.search(before))
-            or (_NICKNAME_BEFORE.search(before) and _NICKNAME_AFTER.match(after))
-            or (_NICKNAME_LAW_BEFORE.search(before) and _NICKNAME_END.match(after))
-            or (_CJK_NICKNAME_BEFORE.search(before) and _CJK_NICKNAME_AFTER.match(after))
-            or _AWARD_BEFORE.search(before)):
+    if reads_origin(kinds, before, after):
         return "origin"
-    if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before):
+    if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
+            kinds & {"country"} and _CJK_PERSON_AFTER.match(after)):
         return "person"
     return None

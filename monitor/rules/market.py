@@ -1,0 +1,63 @@
+"""A market report's drivers, in the languages other than English. Pure.
+
+A story whose title reports a market (the price of gold or oil, a stock market or an index,
+an exchange rate) and does not name a country is about that market; the countries its text
+names are what moved it: "黃金價格周三轉跌，係因美元走強和美公債殖利率上升" under a gold
+headline, "une onde de choc même aux Etats-Unis, où Nvidia a plié de 4%" under a headline
+about a tremor on the Bourse, "la demanda de oro crece antes de la elección en Estados
+Unidos". Like a price benchmark (the analysts' rule: not about), such a driver weighs as an
+origin.
+
+A country stays a subject where the title names it. A currency is no market word: a headline
+about the dollar itself ("Euro ve Dolar 20 yıl sonra eşitlendi") is the dollar's story, while
+one beside another market ("黃金轉跌 美元走強": gold falls as the dollar strengthens) is a
+driver of it.
+
+``drivers`` returns the indices of such mentions; ``rules/roles.py`` gives them the role
+``ORIGIN``. English stories are read by ``rules/roles_en.py`` alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from monitor.rules.catalogue import Catalogue
+from monitor.rules.matcher import Fields, Mention
+
+# A market in a headline: a commodity's price, a stock market or index, an exchange rate.
+_B, _E = r"(?<!\w)", r"(?!\w)"
+_MARKET = re.compile(
+    _B + r"(?:gold|silver|crude|Brent|Sensex|Nifty|"
+    r"oro|plata|petróleo|crudo|Bolsas?(?!\s+Fam[ií]lia)|Ibex|tipo de cambio|divisas|"
+    r"l['’]or|pétrole|Bourses?|CAC\s?40|taux de change|devises|"
+    r"ouro|prata|Ibovespa|câmbio|"
+    r"Gold(?:preis|kurs)?\w*|Ölpreis\w*|Börsen?|Aktien?|DAX|Devisen|Wechselkurs\w*|"
+    r"золото|золота|нефть|нефти|бирж\w*|нафта|нафти|біржі|Мосбирж\w*|"
+    r"altın(?:ın|a|da)?|petrol\w*|borsa\w*|BIST|döviz\w*|hisse\w*|"
+    r"الذهب|النفط|البورصة|الأسهم|سعر الصرف|أسعار الصرف|طلا|نفت|بورس|"
+    r"सोन[ाे]|चांदी|सेंसेक्स|निफ्टी|शेयर बाजार|रुपय[ाे]|कच्चा तेल|সোনা\w*|শেয়ার বাজার\w*)" + _E
+    + r"|黄金|黃金|金价|金價|贵金属|貴金屬|油价|油價|原油|股市|台股|港股|A股|汇市|匯市|汇率|匯率|"
+    r"盘后|盤後|股价|股價|期货|期貨|大盘|大盤|金価格|金相場|株価|日経平均|円相場|為替|東証|円安|"
+    r"円高|금값|유가(?!족)|코스피|코스닥|환율|증시|주가",
+    re.IGNORECASE)
+
+
+def _countries(mention: Mention, catalogue: Catalogue) -> set[str]:
+    return {c for e in mention.entity_ids if (c := catalogue.entities[e].country)}
+
+
+def drivers(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
+            catalogue: Catalogue) -> set[int]:
+    """Indices of the subject mentions (``subject[i]``) in the lead and body of a market
+    report that name a country its title leaves out (see the module's docstring)."""
+    if _MARKET.search(fields.title) is None:
+        return set()
+    kept = {c for i, m in enumerate(mentions) if m.field == "title" and subject[i]
+            for c in _countries(m, catalogue)}
+    return {i for i, m in enumerate(mentions)
+            if subject[i] and m.field != "title"
+            and (own := _countries(m, catalogue)) and not own & kept}
+
+
+__all__ = ["drivers"]

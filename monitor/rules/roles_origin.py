@@ -1,0 +1,109 @@
+"""Where a mention names what a thing is like or comes from, in the languages other than
+English: the patterns of ``rules/roles_i18n.py``'s origin role. Pure.
+
+- a model or a comparison ("inspirado no modelo norte-americano", "à l'instar des
+  États-Unis", "a diferencia de Rusia", "anders als die USA");
+- an alignment with a country ("Annäherung an Moskau", "rapprochement avec Moscou");
+- a journey or a biography ("regresó de Moscú", "a grandi aux États-Unis");
+- a country's interest rates, or rates set by its central bank, as a market's driver
+  ("aunque tasas de EE. UU. y la inflación afectan", "la hausse des taux décidée par la Fed");
+- a law or a place nicknamed after a country (« loi russe », 「台中白宮」);
+- a decoration of a state's institution ("з медаллю ФСБ").
+
+``reads_origin`` says whether one of them reads around a mention of the given kinds.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
+
+# A comparison or a model: "inspirado no modelo norte-americano", "nach amerikanischem Vorbild".
+_MODEL_BEFORE = re.compile(
+    r"(?<!\w)(?:modelo|estilo|modèle|style|Vorbild|por el ejemplo|à l['’]image|по образцу|"
+    r"по примеру|как в|wie in|comme aux|comme en|como en|como nos|como na)"
+    r"\s+(?:(?:de|da|do|dos|das|des|du|la|el|los|der|des|)\s*)?$", re.IGNORECASE)
+# The other side of a comparison (as in English): "à l'instar des États-Unis", "a diferencia
+# de Rusia", "ao contrário da China", "anders als die USA", "в отличие от России".
+_COMPARED_BEFORE = re.compile(
+    r"(?<!\w)(?:à l['’]instar d(?:e|es|u)|contrairement (?:à|aux)|par rapport (?:à|aux)|"
+    r"comparé\w* (?:à|aux)|plus que|moins que|al igual que|a diferencia de(?:l)?|"
+    r"(?:comparad\w*|en comparación) con|más que|menos que|ao contrário d[aeo]s?|"
+    r"(?:comparad\w*|em comparação) com|mais do que|menos do que|anders als|"
+    r"im Vergleich zu(?:m|r)?|verglichen mit|mehr als|weniger als|в отличие от|"
+    r"по сравнению с|на відміну від|порівняно з)"
+    r"\s+(?:(?:les|la|le|l['’]|el|los|las|os|as|o|a|die|den|der|dem)\s*)?$", re.IGNORECASE)
+_MODEL_AFTER = re.compile(r"^\w*\s+(?:Vorbild|Modell|Art)\b")
+# An alignment with a country, another's stance, says where a policy looks, not who acts
+# ("Annäherung an Moskau", "rapprochement avec Moscou", "сближение с Россией").
+_STANCE_BEFORE = re.compile(
+    r"(?<!\w)(?:Annäherung an|Ausrichtung nach|Ausrichtung auf|Hinwendung zu|Orientierung an|"
+    r"Anlehnung an|rapprochement avec|alignement sur|acercamiento a|alineamiento con|"
+    r"aproximação com|alinhamento com|сближени\w* с|ориентаци\w* на|зближенн\w* з|"
+    r"орієнтаці\w* на)\s+(?:(?:das|den|dem|le|la|les|el|la|o|a)\s+)?$", re.IGNORECASE)
+# Where a traveller comes back from, or a person studied, grew up or lived (as in English,
+# rules/roles.py): a journey or a biography, not the country acting ("regresó de Moscú",
+# "de retour de Moscou", "zurück aus Moskau", "вернулся из Москвы", "estudió en la Unión
+# Soviética", "a grandi aux États-Unis", "studierte in Moskau", "учился в Москве").
+_JOURNEY_BEFORE = re.compile(
+    r"(?<!\w)(?:regres[óoa]\w*|volvi[óo]\w*|vuelve|vuelo|vuelos|de vuelta|"
+    r"retour|rentr[ée]\w*|revenu\w*|regressou|voltou|voo|voos|"
+    r"zurück|Rückkehr|Rückflug|Flug|вернул\w*|возвращ\w*|прилетел\w*|повернул\w*)"
+    r"(?:\s+[^\s,.;:]+){0,3}?\s+(?:de|desde|d['’]|du|des|do|da|dos|das|aus|von|из|з|із)\s*"
+    r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$"
+    r"|(?<!\w)(?:estudi[óo]|estudiaba|se form[óo]|creci[óo]|vivi[óo]|vive|viv[íi]a|"
+    r"[ée]tudi[ée]\w*|a grandi|grandi|vécu|vit|vivait|estudou|cresceu|viveu|morou|"
+    r"studierte|studiert|aufgewachsen|lebte|lebt|учил\w*|вырос\w*|жил|жила|жили|живет|живёт|"
+    r"навчал\w*|виріс\w*|жив)"
+    r"(?:\s+[^\s,.;:]+){0,2}?\s+(?:en|à|au|aux|em|no|na|nos|nas|in|im|в|во|у)\s+"
+    r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$", re.IGNORECASE)
+# A country's interest rates or bond yields named as a market's driver, like a price
+# benchmark ("aunque tasas de EE. UU. y la inflación afectan" the peso, "taux d'intérêt des
+# États-Unis"); a central bank acting (la Fed) is an institution, not matched here.
+_RATES_BEFORE = re.compile(
+    r"(?<!\w)(?:tasas?|tipos?|taux|juros|Zinsen|Zinssätze|Renditen|rendimientos?|"
+    r"rendimentos?|ставк\w*|ставок)(?:\s+(?:de|d['’])\s*(?:interés|intérêt|juros))?\s+"
+    r"(?:de|del|des|du|da|do|dos|in den|der|в)\s+(?:(?:los|las|la|el|os|as|o|a)\s+)?$"
+    # ... or set by a country's central bank: "el aumento de las tasas de interés por parte
+    # de la Fed", "la hausse des taux décidée par la Fed", "o corte dos juros pelo Fed"
+    r"|(?<!\w)(?:tasas?|tipos?|taux|juros|Zinsen|Leitzins\w*|ставк\w*|ставок)"
+    r"(?:\s+[^\s.;:!?]+){0,3}?\s+(?:por parte de|por|par|pelo|pela|durch|von|со стороны)"
+    r"\s+(?:[^\s.;:!?]+\s+){0,4}?(?:[^\s.;:!?]+\s*,\s*)?(?:[^\s.;:!?]+\s+){0,3}$",
+    re.IGNORECASE)
+# A law or a model nicknamed after a country, in quotation marks: "russische Agentengesetz",
+# «російський закон», "loi russe": the country names the likeness, not the actor.
+_NICKNAME_BEFORE = re.compile(r"[\"“„«「‚']\s*(?:[^\s\"“”„«»]+\s+)?$")
+_NICKNAME_LAW_BEFORE = re.compile(  # the adjective after the noun: « loi russe »
+    r"[\"“„«‚']\s*(?:[Ll]oi|[Ll]ey|[Ll]ei|[Зз]акон|قانون)\s+(?:[^\s\"“”„«»]+\s+)?$")
+_NICKNAME_END = re.compile(r"^\w*\s*[\"“”»‘']")
+# ... a Chinese or Japanese nickname: a place and a famous name in quotation marks (「台中白宮」,
+# a house in Taichung called its "White House").
+_CJK_NICKNAME_BEFORE = re.compile(r"[「『“\"][^\s「」『』“”\"。，、]{1,4}$")
+_CJK_NICKNAME_AFTER = re.compile(r"^[」』”\"]")
+# A decoration of a state's institution describes whom it decorated ("розвідник з медаллю
+# ФСБ", "Träger des Ordens Russlands"), not the institution acting.
+_AWARD_BEFORE = re.compile(
+    r"(?<!\w)(?:медал\w*|орден\w*|нагород\w*|Medaille|Orden\w*|médaille|medalla|medalha|"
+    r"condecoración|décoration)\s+(?:(?:der|des|de|du|da|do|del|la)\s+)?$")
+_NICKNAME_AFTER = re.compile(
+    r"^\s*(?:[^\s\"“”„«»]+\s+)?\S*?(?:[Gg]esetz|[Zz]акон|[Ll]oi|[Ll]ey|[Ll]ei|[Ll]aw|"
+    r"قانون|[Yy]asa)\w*(?:\s+[^\s\"“”„«»]+)?[\"“”»」‘']")
+
+
+def reads_origin(kinds: set[str], before: str, after: str) -> bool:
+    """Whether the text ``before`` and ``after`` a mention of entities of ``kinds`` reads it as
+    a model, a comparison, an alignment, a journey, a driver, a nickname or a decoration."""
+    return bool(
+        _MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
+        or (kinds & {"country"} and _COMPARED_BEFORE.search(before))
+        or _STANCE_BEFORE.search(before)
+        or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before))
+        or (kinds & {"country", "institution"} and _RATES_BEFORE.search(before))
+        or (_NICKNAME_BEFORE.search(before) and _NICKNAME_AFTER.match(after))
+        or (_NICKNAME_LAW_BEFORE.search(before) and _NICKNAME_END.match(after))
+        or (_CJK_NICKNAME_BEFORE.search(before) and _CJK_NICKNAME_AFTER.match(after))
+        or _AWARD_BEFORE.search(before))
+
+
+__all__ = ["reads_origin"]
