@@ -10,6 +10,7 @@ from monitor.rules.catalogue import load_catalogue, parse_catalogue
 from monitor.rules.engine import RuleEngine
 from monitor.rules.evidence import marked
 from monitor.rules.matcher import Matcher, split_fields
+from monitor.rules.salience import counted, country_scores, scored_countries
 from tests.conftest import shared
 
 CATALOGUE = load_catalogue()
@@ -207,3 +208,53 @@ def test_every_entity_has_a_country_and_a_unique_id() -> None:
 ])
 def test_state_media_alone_are_a_source_not_a_subject(title: str, text: str, cn: bool) -> None:
     assert ("CN" in ENGINE.analyse(title, text).countries) is cn
+
+
+# Articles whose countries come from every path into the scores: a plain name, a related
+# entity alone (Ukraine, NATO), a weak alias with and without a strong one, a name restated
+# in brackets, a mention naming two countries, none at all.
+LAZY_ROWS = [
+    ("Putin hosts Xi in Moscow", "Talks went on for hours. Russia and China signed deals."),
+    ("Kyiv under fire", "Ukraine said drones hit the capital. NATO met in Brussels."),
+    ("Budget fight", "Congress passed the bill. The White House welcomed it."),
+    ("China's parliament opens", "Delegates cheered. The Congress will sit for two weeks."),
+    ("Rates", "The president flew home from the United States (US) on Monday."),
+    ("中俄会谈", "中俄两国签署协议。"),
+    ("Harvest report", "The weather was mild and the harvest good."),
+    ("U.S. SENATORS SEEK TO EXPAND USDA EXPORT BONUS", "Leading U.S. farm state senators want "
+     "the U.S. Agriculture Department to widen its export bonus to buyers of U.S. farm "
+     "products, including the Soviet Union. Senators said the Soviet Union bought little."),
+]
+LAZY_RULES = [RuleConfig.model_validate(r) for r in (
+    {"name": "two-of-three", "countries": {"at_least": 2}},
+    {"name": "ru-cn-strong", "countries": {"at_least": 2, "of": ["RU", "CN"]},
+     "min_salience": 3},
+    {"name": "us-any", "countries": {"at_least": 1, "of": ["US"]}, "min_salience": 0.1},
+    {"name": "ukraine", "query": "@Q212 OR Ukraine"},
+    {"name": "us-query", "query": "@US", "countries": {"at_least": 1, "of": ["US"]}},
+)]
+LAZY_ENGINE = RuleEngine(LAZY_RULES, CATALOGUE)
+
+
+@pytest.mark.parametrize(("title", "text"), LAZY_ROWS)
+def test_the_countries_scored_are_known_before_any_is_weighed(title: str, text: str) -> None:
+    """Which countries get a score is read without weighing a mention, and it is exactly
+    the countries that weighing scores: rules that need no salience skip the weighing."""
+    fields = split_fields(title, text)
+    mentions = counted(MATCHER.find(fields), CATALOGUE)
+    assert scored_countries(mentions, CATALOGUE, fields) == set(
+        country_scores(mentions, CATALOGUE, fields=fields))
+
+
+@pytest.mark.parametrize(("title", "text"), LAZY_ROWS)
+def test_salience_worked_out_on_demand_is_what_explain_works_out(title: str,
+                                                                 text: str) -> None:
+    """The rules that fire, their evidence and the article's countries are the same whether
+    salience is worked out only where a rule needs it or for every rule (``explain``)."""
+    lazy = LAZY_ENGINE.analyse(title, text)
+    hits = [(r.rule, r.score, r.evidence) for r in lazy.hits]
+    eager = LAZY_ENGINE.analyse(title, text, explain=True)
+    assert hits == [(r.rule, r.score, r.evidence) for r in eager.hits]
+    fields = split_fields(title, text)
+    assert lazy.countries == country_scores(counted(MATCHER.find(fields), CATALOGUE),
+                                            CATALOGUE, fields=fields) == eager.countries

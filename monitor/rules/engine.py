@@ -1,7 +1,9 @@
 """Compiled rules × one article → hits with evidence. Pure.
 
 ``RuleEngine`` is built once at start-up from the config's rules and the catalogue (queries are
-parsed then); ``analyse`` runs the matcher once per article and every rule over its result. A
+parsed then); ``analyse`` runs the matcher once per article and every rule over its result;
+mentions are weighed into salience (their roles read) only when a rule needs it: a country
+condition of which enough countries are named, or the evidence of a rule that fires. A
 rule fires when each condition it states holds: its filters (language, feed, tag), its country
 condition, its query, and not its exclusion. Each ``RuleResult`` carries the evidence a reader
 needs to trust it: the clauses that fired, the countries with salience and the entities behind
@@ -37,10 +39,10 @@ from monitor.rules.nodes import Trigger, terms_of
 from monitor.rules.query import Interner, Query, parse_query
 from monitor.rules.salience import (
     DEFAULT_PARAMS,
+    ArticleScores,
     CountryScore,
     SalienceParams,
     counted,
-    country_scores,
 )
 
 NEEDLE_SCAN_FROM = 250  # query words from which one automaton pass beats substring searches
@@ -71,9 +73,14 @@ class RuleResult:
 class Analysis:
     fields: Fields
     mentions: list[Mention]
-    countries: dict[str, CountryScore]
+    scores: ArticleScores
     results: list[RuleResult]
     catalogue: Catalogue
+
+    @property
+    def countries(self) -> dict[str, CountryScore]:
+        """Salience per country code (worked out here if no rule needed it)."""
+        return self.scores.scores
 
     @property
     def hits(self) -> list[RuleResult]:
@@ -211,22 +218,28 @@ class RuleEngine:
         return frozenset(needles[i] for i, _s, _e in
                          self._needle_scan.find_matches_as_indexes(folded, overlapping=True))
 
-    def _candidates(self, shared: _Shared, countries: dict[str, CountryScore]) -> list[int]:
-        """The groups whose verdict can come out true."""
+    def _candidates(self, shared: _Shared) -> list[int]:
+        """The groups whose verdict can come out true. Saliences are weighed only where at
+        least ``at_least`` of a condition's countries are named."""
         found = set(self._always)
+        named = shared.scores.named
         for (of, at_least), (levels, groups) in self._by_condition.items():
-            reached = sorted((countries[c].salience for c in of if c in countries),
+            if sum(c in named for c in of) < at_least:
+                continue
+            countries = shared.scores.scores
+            reached = sorted((countries[c].salience for c in of if c in named),
                              reverse=True)
-            if len(reached) >= at_least:  # the at_least-th most salient sets the bar
-                found.update(groups[:bisect_right(levels, reached[at_least - 1])])
+            # the at_least-th most salient sets the bar
+            found.update(groups[:bisect_right(levels, reached[at_least - 1])])
         for (of, at_least), groups in self._by_about.items():
-            if sum(1 for c in of if c in countries and countries[c].about) >= at_least:
+            if sum(c in named for c in of) >= at_least and \
+                    sum(c in shared.about for c in of) >= at_least:
                 found.update(groups)
         doc = shared.doc
         refs = doc.refs
         for (kind, value), groups in self._by_trigger.items():
             if kind == "m":
-                present = value in countries
+                present = value in named
             elif kind == "w":
                 present = doc.contains(value)
             elif kind == "r":
@@ -246,19 +259,19 @@ class RuleEngine:
         (``monitor rules test``)."""
         fields = split_fields(title, text)
         mentions = counted(self.matcher.find(fields), self.catalogue)
-        countries = country_scores(mentions, self.catalogue, self.params, fields)
-        shared = _Shared(self, fields, mentions, countries)
+        scores = ArticleScores(mentions, self.catalogue, self.params, fields)
+        shared = _Shared(self, fields, mentions, scores)
         ctx = context or Context()
-        chosen = range(len(self._groups)) if explain else self._candidates(shared, countries)
+        chosen = range(len(self._groups)) if explain else self._candidates(shared)
         indexed: list[tuple[int, RuleResult]] = []
         for g in chosen:
             members = self._groups[g]
             verdict = self._verdict(self.compiled[members[0]], shared, ctx, explain)
             if verdict.matched or explain:
-                indexed += [(i, self._result(self.compiled[i], verdict, countries, shared))
+                indexed += [(i, self._result(self.compiled[i], verdict, shared))
                             for i in members]
         results = [r for _i, r in sorted(indexed, key=lambda ir: ir[0])]
-        return Analysis(fields, mentions, countries, results, self.catalogue)
+        return Analysis(fields, mentions, scores, results, self.catalogue)
 
     def _verdict(self, rule: CompiledRule, shared: _Shared, ctx: Context,
                  explain: bool = False) -> _Verdict:
@@ -295,9 +308,9 @@ class RuleEngine:
                 shared.clause(rule.exclude, exclude_held) if rule.exclude else None)
         return _Verdict(matched and not excluded, about, query_spans, excluded, trace)
 
-    def _result(self, rule: CompiledRule, verdict: _Verdict,
-                countries: dict[str, CountryScore], shared: _Shared) -> RuleResult:
+    def _result(self, rule: CompiledRule, verdict: _Verdict, shared: _Shared) -> RuleResult:
         """The rule's result with its evidence."""
+        countries = shared.scores.scores
         cfg, about, matched = rule.config, verdict.about, verdict.matched
         threshold = cfg.min_salience if cfg.min_salience is not None else self.params.threshold
         query_spans = verdict.query_spans[:MAX_EVIDENCE_SPANS]  # "bank*" may match 100 words
@@ -338,8 +351,8 @@ class _Shared:
     """Evidence parts that many rules share, computed once per article."""
 
     def __init__(self, engine: RuleEngine, fields: Fields, mentions: list[Mention],
-                 scores: dict[str, CountryScore]) -> None:
-        self._engine, self._fields, self._mentions, self._scores = engine, fields, mentions, scores
+                 scores: ArticleScores) -> None:
+        self._engine, self._fields, self._mentions, self.scores = engine, fields, mentions, scores
         self._countries: dict[float, dict[str, CountryEvidence]] = {}
         self._snippets: dict[tuple[Span, ...], tuple[Snippet, ...]] = {}
         self._sentences: dict[str, list[tuple[int, int]]] = {}  # per field, for snippets
@@ -347,11 +360,14 @@ class _Shared:
         self._span_texts: dict[Span, str] = {}
         self._conditions: dict[Condition, tuple[bool, list[str]]] = {}
         self._query_matches: dict[tuple[Span, ...], tuple[str, ...]] = {}
-        self.about = [c for c, score in scores.items() if score.about]
+
+    @cached_property
+    def about(self) -> list[str]:
+        return [c for c, score in self.scores.scores.items() if score.about]
 
     @cached_property
     def saliences(self) -> dict[str, float]:
-        return {c: score.salience for c, score in self._scores.items()}
+        return {c: score.salience for c, score in self.scores.scores.items()}
 
     def country_condition(self, key: Condition) -> tuple[bool, list[str]]:
         """Whether ``at_least`` of the countries ``of`` are about (or reach ``min_salience``),
@@ -361,8 +377,8 @@ class _Shared:
             if min_salience is None:
                 about = [c for c in of if c in self.about]
             else:
-                about = [c for c in of
-                         if c in self._scores and self._scores[c].salience >= min_salience]
+                scores = self.scores.scores
+                about = [c for c in of if c in scores and scores[c].salience >= min_salience]
             known = self._conditions[key] = (len(about) >= at_least, about)
         return known
 
@@ -404,7 +420,8 @@ class _Shared:
                     about=score.about if default else score.salience >= threshold,
                     entities=self._engine._entity_list(score),
                 )
-                for code, score in sorted(self._scores.items(), key=lambda kv: -kv[1].salience)
+                for code, score in sorted(self.scores.scores.items(),
+                                          key=lambda kv: -kv[1].salience)
             }
         return self._countries[threshold]
 
