@@ -280,7 +280,7 @@ class RuleEngine:
         checks = () if rule.unfiltered else filter_checks(rule.config, ctx.language,
                                                            ctx.feeds, ctx.tags)
         matched = all(c.held for c in checks)
-        about = shared.about
+        about: list[str] | None = None  # the article's about countries, unless a condition
         countries: CountryTrace | None = None
         if (matched or explain) and rule.condition is not None:
             held, passed = shared.country_condition(rule.condition)
@@ -306,6 +306,8 @@ class RuleEngine:
                 matched and not excluded, checks, countries,
                 shared.clause(rule.query, query_held) if rule.query else None,
                 shared.clause(rule.exclude, exclude_held) if rule.exclude else None)
+        if about is None:  # (read only for a result: one that fires, or any with explain)
+            about = shared.about if explain or (matched and not excluded) else []
         return _Verdict(matched and not excluded, about, query_spans, excluded, trace)
 
     def _result(self, rule: CompiledRule, verdict: _Verdict, shared: _Shared) -> RuleResult:
