@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from monitor.config import RuleConfig
 from monitor.errors import RuleError
 from monitor.rules.catalogue import load_catalogue, parse_catalogue
+from monitor.rules.document import fold
 from monitor.rules.engine import RuleEngine
 from monitor.rules.evidence import marked
-from monitor.rules.matcher import Matcher, split_fields
+from monitor.rules.matcher import Matcher, required_first, split_fields
 from monitor.rules.salience import counted, country_scores, scored_countries
 from tests.conftest import shared
 
@@ -258,3 +261,44 @@ def test_salience_worked_out_on_demand_is_what_explain_works_out(title: str,
     fields = split_fields(title, text)
     assert lazy.countries == country_scores(counted(MATCHER.find(fields), CATALOGUE),
                                             CATALOGUE, fields=fields) == eager.countries
+
+
+def _fold_char_by_char(text: str) -> str:
+    """The definition: each character case-folded, unless that would change its length."""
+    return "".join(f if len(f := ch.casefold()) == 1 else ch for ch in text)
+
+
+@pytest.mark.parametrize("text", [
+    "Plain ASCII, With Capitals.", "", "It’s “quoted” — and…", "Straße STRASSE", "İstanbul",
+    "ﬁne ﬂour", "Москва и ПЕКИН", "Café in the Élysée", "中俄 and the U.S.", "ΣΊΣΥΦΟΣ",
+    "lone \ud800 surrogate", "Ǆ digraph", "x" * 40 + "É",
+])
+def test_query_text_is_folded_character_by_character(text: str) -> None:
+    """Queries see the article case-folded with its offsets kept, whatever its script."""
+    assert fold(text) == _fold_char_by_char(text)
+    assert len(fold(text)) == len(text)
+
+
+@pytest.mark.parametrize(("pattern", "first"), [
+    (r"<[A-Z]{1,5}(?:\.[NOA])?>", "<"),
+    (r"\([A-Z]{1,5}\.(?:N|O|OQ|A)\)", "("),
+    (r"\((?:NYSE|NASDAQ)\s*:\s*[A-Z]+\)", "("),
+    ("米(?<![北南]米)(?=[ァ-ヺA-Z])", "米"),
+    ("ab+", "a"),
+    ("a+b", "a"),
+    # no plain first character: optional, a class, a group, an escape class, alternation
+    ("a?b", None), ("a*b", None), ("a{0,2}b", None), ("[ab]c", None), ("(a)b", None),
+    (r"\dA", None), ("a|b", None), ("ab|c", None), ("[](]|x", None), (r"a[\]|]|x", None),
+    ("b[a]|x", None), ("b[^]a]|x", None), (r"b[\]]|x", None), ("b[|]c", "b"), (r"b\|c", "b"),
+    (".a", None), ("^a", None), ("(?i)a", None),
+])
+def test_a_pattern_is_run_only_where_its_first_character_is(pattern: str,
+                                                            first: str | None) -> None:
+    """A catalogue pattern is skipped over text without the character all its matches start
+    with; where none is plain from the pattern, it is always run."""
+    assert required_first(re.compile(pattern)) == first
+
+
+def test_a_case_insensitive_pattern_has_no_required_character() -> None:
+    assert required_first(re.compile("ab", re.IGNORECASE)) is None
+    assert required_first(re.compile(" a", re.VERBOSE)) is None
