@@ -277,6 +277,8 @@ class RuleEngine:
                  explain: bool = False) -> _Verdict:
         """Whether the rule fires, and what its evidence needs. With ``explain`` every
         condition is worked out (not only up to the first that fails) and traced."""
+        if not explain and rule.query is not None and not rule.query.root.possible(shared.doc):
+            return _Verdict(False, [], (), False)  # (before any salience is weighed)
         checks = () if rule.unfiltered else filter_checks(rule.config, ctx.language,
                                                            ctx.feeds, ctx.tags)
         matched = all(c.held for c in checks)
