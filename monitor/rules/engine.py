@@ -22,19 +22,16 @@ from typing import Any
 import ahocorasick_rs
 
 from monitor.config import RuleConfig
-from monitor.evidence_model import CountryEvidence, EntityCount, Evidence, Snippet
-from monitor.rules.catalogue import COUNTRY_NAMES, Catalogue
-from monitor.rules.document import QueryDoc, Span
-from monitor.rules.evidence import merge, snippets
+from monitor.evidence_model import Evidence
+from monitor.rules.catalogue import Catalogue
+from monitor.rules.document import Span
 from monitor.rules.explain import (
-    Clause,
     CountryTrace,
     RuleTrace,
     country_trace,
     filter_checks,
-    trace_query,
 )
-from monitor.rules.matcher import FIELDS, Fields, Matcher, Mention, split_fields
+from monitor.rules.matcher import Fields, Matcher, Mention, split_fields
 from monitor.rules.nodes import Trigger, terms_of
 from monitor.rules.query import Interner, Query, parse_query
 from monitor.rules.salience import (
@@ -44,6 +41,7 @@ from monitor.rules.salience import (
     SalienceParams,
     counted,
 )
+from monitor.rules.shared import Condition, Shared
 
 NEEDLE_SCAN_FROM = 250  # query words from which one automaton pass beats substring searches
 MAX_EVIDENCE_SPANS = 30
@@ -90,7 +88,6 @@ class Analysis:
         return any(r.matched for r in self.results if r.rule == rule)
 
 
-Condition = tuple[tuple[str, ...], int, float | None]  # countries of, at_least, min_salience
 
 
 @dataclass(frozen=True)
@@ -209,6 +206,7 @@ class RuleEngine:
         self._needle_scan = (ahocorasick_rs.AhoCorasick(
             needles, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
             if needles else None)
+        self._scan = None if self._needle_scan is None else (self.present, self._needle_set)
 
     def present(self, folded: str) -> frozenset[str]:
         """The needles in an article's case-folded text."""
@@ -218,7 +216,7 @@ class RuleEngine:
         return frozenset(needles[i] for i, _s, _e in
                          self._needle_scan.find_matches_as_indexes(folded, overlapping=True))
 
-    def _candidates(self, shared: _Shared) -> list[int]:
+    def _candidates(self, shared: Shared) -> list[int]:
         """The groups whose verdict can come out true. Saliences are weighed only where at
         least ``at_least`` of a condition's countries are named."""
         found = set(self._always)
@@ -260,7 +258,7 @@ class RuleEngine:
         fields = split_fields(title, text)
         mentions = counted(self.matcher.find(fields), self.catalogue)
         scores = ArticleScores(mentions, self.catalogue, self.params, fields)
-        shared = _Shared(self, fields, mentions, scores)
+        shared = Shared(fields, mentions, scores, self.catalogue, self.params.threshold, self._scan)
         ctx = context or Context()
         chosen = range(len(self._groups)) if explain else self._candidates(shared)
         indexed: list[tuple[int, RuleResult]] = []
@@ -273,7 +271,7 @@ class RuleEngine:
         results = [r for _i, r in sorted(indexed, key=lambda ir: ir[0])]
         return Analysis(fields, mentions, scores, results, self.catalogue)
 
-    def _verdict(self, rule: CompiledRule, shared: _Shared, ctx: Context,
+    def _verdict(self, rule: CompiledRule, shared: Shared, ctx: Context,
                  explain: bool = False) -> _Verdict:
         """Whether the rule fires, and what its evidence needs. With ``explain`` every
         condition is worked out (not only up to the first that fails) and traced."""
@@ -312,7 +310,7 @@ class RuleEngine:
             about = shared.about if explain or (matched and not excluded) else []
         return _Verdict(matched and not excluded, about, query_spans, excluded, trace)
 
-    def _result(self, rule: CompiledRule, verdict: _Verdict, shared: _Shared) -> RuleResult:
+    def _result(self, rule: CompiledRule, verdict: _Verdict, shared: Shared) -> RuleResult:
         """The rule's result with its evidence."""
         countries = shared.scores.scores
         cfg, about, matched = rule.config, verdict.about, verdict.matched
@@ -328,10 +326,6 @@ class RuleEngine:
         score = round(sum(countries[c].salience for c in about if c in countries), 3)
         return RuleResult(cfg.name, matched, score, cfg.severity, cfg.channels, evidence,
                           verdict.trace)
-
-    def _entity_list(self, score: CountryScore) -> tuple[EntityCount, ...]:
-        ents = sorted(score.entities.items(), key=lambda kv: -kv[1])
-        return tuple(EntityCount(eid, self.catalogue.entities[eid].name, n) for eid, n in ents)
 
 
 def _clause(rule: CompiledRule, threshold: float, about: list[str], excluded: bool) -> str:
@@ -349,94 +343,3 @@ def _clause(rule: CompiledRule, threshold: float, about: list[str], excluded: bo
     if excluded and rule.exclude is not None:
         parts.append(f"excluded by: {rule.exclude.text}")
     return "; ".join(parts)
-
-
-class _Shared:
-    """Evidence parts that many rules share, computed once per article."""
-
-    def __init__(self, engine: RuleEngine, fields: Fields, mentions: list[Mention],
-                 scores: ArticleScores) -> None:
-        self._engine, self._fields, self._mentions, self.scores = engine, fields, mentions, scores
-        self._countries: dict[float, dict[str, CountryEvidence]] = {}
-        self._snippets: dict[tuple[Span, ...], tuple[Snippet, ...]] = {}
-        self._sentences: dict[str, list[tuple[int, int]]] = {}  # per field, for snippets
-        self._doc: QueryDoc | None = None
-        self._span_texts: dict[Span, str] = {}
-        self._conditions: dict[Condition, tuple[bool, list[str]]] = {}
-        self._query_matches: dict[tuple[Span, ...], tuple[str, ...]] = {}
-
-    @cached_property
-    def about(self) -> list[str]:
-        return [c for c, score in self.scores.scores.items() if score.about]
-
-    @cached_property
-    def saliences(self) -> dict[str, float]:
-        return {c: score.salience for c, score in self.scores.scores.items()}
-
-    def country_condition(self, key: Condition) -> tuple[bool, list[str]]:
-        """Whether ``at_least`` of the countries ``of`` are about (or reach ``min_salience``),
-        and which; worked out once per article for all the rules that state it."""
-        if (known := self._conditions.get(key)) is None:
-            of, at_least, min_salience = key
-            if min_salience is None:
-                about = [c for c in of if c in self.about]
-            else:
-                scores = self.scores.scores
-                about = [c for c in of if c in scores and scores[c].salience >= min_salience]
-            known = self._conditions[key] = (len(about) >= at_least, about)
-        return known
-
-    def clause(self, query: Query, held: bool) -> Clause:
-        """A query's clause tree over this article (``held``: the query's verdict)."""
-        return trace_query(query.text, query.root, held, self.doc, FIELDS, self.span_text)
-
-    @property
-    def doc(self) -> QueryDoc:
-        if self._doc is None:
-            doc = QueryDoc(self._fields, self._mentions, self._engine.catalogue)
-            if self._engine._needle_scan is not None:
-                doc.present = self._engine.present(doc.folded)
-                doc.scanned = self._engine._needle_set
-            self._doc = doc
-        return self._doc
-
-    def query_matches(self, spans: tuple[Span, ...]) -> tuple[str, ...]:
-        """The distinct texts a query matched (rules with the same query share them)."""
-        if (texts := self._query_matches.get(spans)) is None:
-            texts = self._query_matches[spans] = tuple(sorted({self.span_text(s)
-                                                               for s in spans}))
-        return texts
-
-    def span_text(self, span: Span) -> str:
-        text = self._span_texts.get(span)
-        if text is None:  # rules share terms, and so spans: each is cut once
-            start, end = self.doc.char_range(span)
-            text = self._span_texts[span] = self._fields.get(span.field)[start:end]
-        return text
-
-    def countries(self, threshold: float) -> dict[str, CountryEvidence]:
-        if threshold not in self._countries:
-            default = threshold == self._engine.params.threshold
-            self._countries[threshold] = {
-                code: CountryEvidence(
-                    name=COUNTRY_NAMES[code],
-                    salience=score.salience,
-                    about=score.about if default else score.salience >= threshold,
-                    entities=self._engine._entity_list(score),
-                )
-                for code, score in sorted(self.scores.scores.items(),
-                                          key=lambda kv: -kv[1].salience)
-            }
-        return self._countries[threshold]
-
-    def snippets(self, spans: tuple[Span, ...]) -> tuple[Snippet, ...]:
-        if (found := self._snippets.get(spans)) is not None:  # the same query's spans
-            return found
-        key = tuple(sorted(set(spans)))  # spans sort by field, start, end
-        if key not in self._snippets:
-            extra = [Mention((), self.span_text(s), s.field, *self.doc.char_range(s))
-                     for s in key]
-            self._snippets[key] = tuple(snippets(self._fields, merge(self._mentions, extra),
-                                                 self._sentences, focus=extra))
-        found = self._snippets[spans] = self._snippets[key]
-        return found
