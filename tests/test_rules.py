@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from monitor.config import RuleConfig
 from monitor.errors import RuleError
 from monitor.rules.catalogue import load_catalogue, parse_catalogue
+from monitor.rules.document import fold
 from monitor.rules.engine import RuleEngine
 from monitor.rules.evidence import marked
-from monitor.rules.matcher import Matcher, split_fields
+from monitor.rules.matcher import Matcher, required_first, split_fields
+from monitor.rules.salience import counted, country_scores, scored_countries
 from tests.conftest import shared
 
 CATALOGUE = load_catalogue()
@@ -207,3 +211,94 @@ def test_every_entity_has_a_country_and_a_unique_id() -> None:
 ])
 def test_state_media_alone_are_a_source_not_a_subject(title: str, text: str, cn: bool) -> None:
     assert ("CN" in ENGINE.analyse(title, text).countries) is cn
+
+
+# Articles whose countries come from every path into the scores: a plain name, a related
+# entity alone (Ukraine, NATO), a weak alias with and without a strong one, a name restated
+# in brackets, a mention naming two countries, none at all.
+LAZY_ROWS = [
+    ("Putin hosts Xi in Moscow", "Talks went on for hours. Russia and China signed deals."),
+    ("Kyiv under fire", "Ukraine said drones hit the capital. NATO met in Brussels."),
+    ("Budget fight", "Congress passed the bill. The White House welcomed it."),
+    ("China's parliament opens", "Delegates cheered. The Congress will sit for two weeks."),
+    ("Rates", "The president flew home from the United States (US) on Monday."),
+    ("中俄会谈", "中俄两国签署协议。"),
+    ("Harvest report", "The weather was mild and the harvest good."),
+    ("U.S. SENATORS SEEK TO EXPAND USDA EXPORT BONUS", "Leading U.S. farm state senators want "
+     "the U.S. Agriculture Department to widen its export bonus to buyers of U.S. farm "
+     "products, including the Soviet Union. Senators said the Soviet Union bought little."),
+]
+LAZY_RULES = [RuleConfig.model_validate(r) for r in (
+    {"name": "two-of-three", "countries": {"at_least": 2}},
+    {"name": "ru-cn-strong", "countries": {"at_least": 2, "of": ["RU", "CN"]},
+     "min_salience": 3},
+    {"name": "us-any", "countries": {"at_least": 1, "of": ["US"]}, "min_salience": 0.1},
+    {"name": "ukraine", "query": "@Q212 OR Ukraine"},
+    {"name": "us-query", "query": "@US", "countries": {"at_least": 1, "of": ["US"]}},
+)]
+LAZY_ENGINE = RuleEngine(LAZY_RULES, CATALOGUE)
+
+
+@pytest.mark.parametrize(("title", "text"), LAZY_ROWS)
+def test_the_countries_scored_are_known_before_any_is_weighed(title: str, text: str) -> None:
+    """Which countries get a score is read without weighing a mention, and it is exactly
+    the countries that weighing scores: rules that need no salience skip the weighing."""
+    fields = split_fields(title, text)
+    mentions = counted(MATCHER.find(fields), CATALOGUE)
+    assert scored_countries(mentions, CATALOGUE, fields) == set(
+        country_scores(mentions, CATALOGUE, fields=fields))
+
+
+@pytest.mark.parametrize(("title", "text"), LAZY_ROWS)
+def test_salience_worked_out_on_demand_is_what_explain_works_out(title: str,
+                                                                 text: str) -> None:
+    """The rules that fire, their evidence and the article's countries are the same whether
+    salience is worked out only where a rule needs it or for every rule (``explain``)."""
+    lazy = LAZY_ENGINE.analyse(title, text)
+    hits = [(r.rule, r.score, r.evidence) for r in lazy.hits]
+    eager = LAZY_ENGINE.analyse(title, text, explain=True)
+    assert hits == [(r.rule, r.score, r.evidence) for r in eager.hits]
+    fields = split_fields(title, text)
+    assert lazy.countries == country_scores(counted(MATCHER.find(fields), CATALOGUE),
+                                            CATALOGUE, fields=fields) == eager.countries
+
+
+def _fold_char_by_char(text: str) -> str:
+    """The definition: each character case-folded, unless that would change its length."""
+    return "".join(f if len(f := ch.casefold()) == 1 else ch for ch in text)
+
+
+@pytest.mark.parametrize("text", [
+    "Plain ASCII, With Capitals.", "", "It’s “quoted” — and…", "Straße STRASSE", "İstanbul",
+    "ﬁne ﬂour", "Москва и ПЕКИН", "Café in the Élysée", "中俄 and the U.S.", "ΣΊΣΥΦΟΣ",
+    "lone \ud800 surrogate", "Ǆ digraph", "x" * 40 + "É",
+])
+def test_query_text_is_folded_character_by_character(text: str) -> None:
+    """Queries see the article case-folded with its offsets kept, whatever its script."""
+    assert fold(text) == _fold_char_by_char(text)
+    assert len(fold(text)) == len(text)
+
+
+@pytest.mark.parametrize(("pattern", "first"), [
+    (r"<[A-Z]{1,5}(?:\.[NOA])?>", "<"),
+    (r"\([A-Z]{1,5}\.(?:N|O|OQ|A)\)", "("),
+    (r"\((?:NYSE|NASDAQ)\s*:\s*[A-Z]+\)", "("),
+    ("米(?<![北南]米)(?=[ァ-ヺA-Z])", "米"),
+    ("ab+", "a"),
+    ("a+b", "a"),
+    # no plain first character: optional, a class, a group, an escape class, alternation
+    ("a?b", None), ("a*b", None), ("a{0,2}b", None), ("[ab]c", None), ("(a)b", None),
+    (r"\dA", None), ("a|b", None), ("ab|c", None), ("[](]|x", None), (r"a[\]|]|x", None),
+    ("b[a]|x", None), ("b[^]a]|x", None), (r"b[\]]|x", None), ("b[|]c", "b"), (r"b\|c", "b"),
+    (".a", None), ("^a", None), ("(?i)a", None),
+])
+def test_a_pattern_is_run_only_where_its_first_character_is(pattern: str,
+                                                            first: str | None) -> None:
+    """A catalogue pattern is skipped over text without the character all its matches start
+    with; where none is plain from the pattern, it is always run."""
+    assert required_first(re.compile(pattern)) == first
+
+
+def test_a_case_insensitive_pattern_has_no_required_character() -> None:
+    assert required_first(re.compile("ab", re.IGNORECASE)) is None
+    assert required_first(re.compile(" a", re.VERBOSE)) is None

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitor.cli import cli
 from monitor.rules import sentences
@@ -65,3 +69,20 @@ def test_rules_test_snippets_keep_abbreviations_whole() -> None:
     assert "  > The move by the [U.S.] [Commerce Department] follows talks with Mr. [Xi] in " \
            "[Beijing]." in snippets
     assert not any(s.startswith("  > Restricts") or s.endswith("Mr.") for s in snippets)
+
+
+# The definition of a sentence end as a plain regular expression (one lookbehind tried at every
+# character): the splitter finds the same ends without it.
+_PLAIN_END = re.compile(r"(?<=[.!?…。！？])[\"'”’»]?\s+|(?<=[。！？])|\n\s*\n\s*")
+
+
+def _plain_ends(text: str) -> list[int]:
+    return [m.end() for m in _PLAIN_END.finditer(text)
+            if not sentences._abbreviated(text, m.start(), m.group())]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*"aZ .!?…。！？\"'”’»\n\t3гU.S", "Mr", "т.е", "\n\n"]),
+                max_size=40).map("".join))
+def test_sentence_ends_are_those_of_the_plain_definition(text: str) -> None:
+    assert list(sentences.ends(text)) == _plain_ends(text)

@@ -1,7 +1,9 @@
 """Compiled rules × one article → hits with evidence. Pure.
 
 ``RuleEngine`` is built once at start-up from the config's rules and the catalogue (queries are
-parsed then); ``analyse`` runs the matcher once per article and every rule over its result. A
+parsed then); ``analyse`` runs the matcher once per article and every rule over its result;
+mentions are weighed into salience (their roles read) only when a rule needs it: a country
+condition of which enough countries are named, or the evidence of a rule that fires. A
 rule fires when each condition it states holds: its filters (language, feed, tag), its country
 condition, its query, and not its exclusion. Each ``RuleResult`` carries the evidence a reader
 needs to trust it: the clauses that fired, the countries with salience and the entities behind
@@ -20,28 +22,26 @@ from typing import Any
 import ahocorasick_rs
 
 from monitor.config import RuleConfig
-from monitor.evidence_model import CountryEvidence, EntityCount, Evidence, Snippet
-from monitor.rules.catalogue import COUNTRY_NAMES, Catalogue
-from monitor.rules.document import QueryDoc, Span
-from monitor.rules.evidence import merge, snippets
+from monitor.evidence_model import Evidence
+from monitor.rules.catalogue import Catalogue
+from monitor.rules.document import Span
 from monitor.rules.explain import (
-    Clause,
     CountryTrace,
     RuleTrace,
     country_trace,
     filter_checks,
-    trace_query,
 )
-from monitor.rules.matcher import FIELDS, Fields, Matcher, Mention, split_fields
+from monitor.rules.matcher import Fields, Matcher, Mention, split_fields
 from monitor.rules.nodes import Trigger, terms_of
 from monitor.rules.query import Interner, Query, parse_query
 from monitor.rules.salience import (
     DEFAULT_PARAMS,
+    ArticleScores,
     CountryScore,
     SalienceParams,
     counted,
-    country_scores,
 )
+from monitor.rules.shared import Condition, Shared
 
 NEEDLE_SCAN_FROM = 250  # query words from which one automaton pass beats substring searches
 MAX_EVIDENCE_SPANS = 30
@@ -71,9 +71,14 @@ class RuleResult:
 class Analysis:
     fields: Fields
     mentions: list[Mention]
-    countries: dict[str, CountryScore]
+    scores: ArticleScores
     results: list[RuleResult]
     catalogue: Catalogue
+
+    @property
+    def countries(self) -> dict[str, CountryScore]:
+        """Salience per country code (worked out here if no rule needed it)."""
+        return self.scores.scores
 
     @property
     def hits(self) -> list[RuleResult]:
@@ -83,7 +88,6 @@ class Analysis:
         return any(r.matched for r in self.results if r.rule == rule)
 
 
-Condition = tuple[tuple[str, ...], int, float | None]  # countries of, at_least, min_salience
 
 
 @dataclass(frozen=True)
@@ -202,6 +206,7 @@ class RuleEngine:
         self._needle_scan = (ahocorasick_rs.AhoCorasick(
             needles, implementation=ahocorasick_rs.Implementation.ContiguousNFA)
             if needles else None)
+        self._scan = None if self._needle_scan is None else (self.present, self._needle_set)
 
     def present(self, folded: str) -> frozenset[str]:
         """The needles in an article's case-folded text."""
@@ -211,22 +216,28 @@ class RuleEngine:
         return frozenset(needles[i] for i, _s, _e in
                          self._needle_scan.find_matches_as_indexes(folded, overlapping=True))
 
-    def _candidates(self, shared: _Shared, countries: dict[str, CountryScore]) -> list[int]:
-        """The groups whose verdict can come out true."""
+    def _candidates(self, shared: Shared) -> list[int]:
+        """The groups whose verdict can come out true. Saliences are weighed only where at
+        least ``at_least`` of a condition's countries are named."""
         found = set(self._always)
+        named = shared.scores.named
         for (of, at_least), (levels, groups) in self._by_condition.items():
-            reached = sorted((countries[c].salience for c in of if c in countries),
+            if sum(c in named for c in of) < at_least:
+                continue
+            countries = shared.scores.scores
+            reached = sorted((countries[c].salience for c in of if c in named),
                              reverse=True)
-            if len(reached) >= at_least:  # the at_least-th most salient sets the bar
-                found.update(groups[:bisect_right(levels, reached[at_least - 1])])
+            # the at_least-th most salient sets the bar
+            found.update(groups[:bisect_right(levels, reached[at_least - 1])])
         for (of, at_least), groups in self._by_about.items():
-            if sum(1 for c in of if c in countries and countries[c].about) >= at_least:
+            if sum(c in named for c in of) >= at_least and \
+                    sum(c in shared.about for c in of) >= at_least:
                 found.update(groups)
         doc = shared.doc
         refs = doc.refs
         for (kind, value), groups in self._by_trigger.items():
             if kind == "m":
-                present = value in countries
+                present = value in named
             elif kind == "w":
                 present = doc.contains(value)
             elif kind == "r":
@@ -246,28 +257,30 @@ class RuleEngine:
         (``monitor rules test``)."""
         fields = split_fields(title, text)
         mentions = counted(self.matcher.find(fields), self.catalogue)
-        countries = country_scores(mentions, self.catalogue, self.params, fields)
-        shared = _Shared(self, fields, mentions, countries)
+        scores = ArticleScores(mentions, self.catalogue, self.params, fields)
+        shared = Shared(fields, mentions, scores, self.catalogue, self.params.threshold, self._scan)
         ctx = context or Context()
-        chosen = range(len(self._groups)) if explain else self._candidates(shared, countries)
+        chosen = range(len(self._groups)) if explain else self._candidates(shared)
         indexed: list[tuple[int, RuleResult]] = []
         for g in chosen:
             members = self._groups[g]
             verdict = self._verdict(self.compiled[members[0]], shared, ctx, explain)
             if verdict.matched or explain:
-                indexed += [(i, self._result(self.compiled[i], verdict, countries, shared))
+                indexed += [(i, self._result(self.compiled[i], verdict, shared))
                             for i in members]
         results = [r for _i, r in sorted(indexed, key=lambda ir: ir[0])]
-        return Analysis(fields, mentions, countries, results, self.catalogue)
+        return Analysis(fields, mentions, scores, results, self.catalogue)
 
-    def _verdict(self, rule: CompiledRule, shared: _Shared, ctx: Context,
+    def _verdict(self, rule: CompiledRule, shared: Shared, ctx: Context,
                  explain: bool = False) -> _Verdict:
         """Whether the rule fires, and what its evidence needs. With ``explain`` every
         condition is worked out (not only up to the first that fails) and traced."""
+        if not explain and rule.query is not None and not rule.query.root.possible(shared.doc):
+            return _Verdict(False, [], (), False)  # (before any salience is weighed)
         checks = () if rule.unfiltered else filter_checks(rule.config, ctx.language,
                                                            ctx.feeds, ctx.tags)
         matched = all(c.held for c in checks)
-        about = shared.about
+        about: list[str] | None = None  # the article's about countries, unless a condition
         countries: CountryTrace | None = None
         if (matched or explain) and rule.condition is not None:
             held, passed = shared.country_condition(rule.condition)
@@ -293,11 +306,13 @@ class RuleEngine:
                 matched and not excluded, checks, countries,
                 shared.clause(rule.query, query_held) if rule.query else None,
                 shared.clause(rule.exclude, exclude_held) if rule.exclude else None)
+        if about is None:  # (read only for a result: one that fires, or any with explain)
+            about = shared.about if explain or (matched and not excluded) else []
         return _Verdict(matched and not excluded, about, query_spans, excluded, trace)
 
-    def _result(self, rule: CompiledRule, verdict: _Verdict,
-                countries: dict[str, CountryScore], shared: _Shared) -> RuleResult:
+    def _result(self, rule: CompiledRule, verdict: _Verdict, shared: Shared) -> RuleResult:
         """The rule's result with its evidence."""
+        countries = shared.scores.scores
         cfg, about, matched = rule.config, verdict.about, verdict.matched
         threshold = cfg.min_salience if cfg.min_salience is not None else self.params.threshold
         query_spans = verdict.query_spans[:MAX_EVIDENCE_SPANS]  # "bank*" may match 100 words
@@ -311,10 +326,6 @@ class RuleEngine:
         score = round(sum(countries[c].salience for c in about if c in countries), 3)
         return RuleResult(cfg.name, matched, score, cfg.severity, cfg.channels, evidence,
                           verdict.trace)
-
-    def _entity_list(self, score: CountryScore) -> tuple[EntityCount, ...]:
-        ents = sorted(score.entities.items(), key=lambda kv: -kv[1])
-        return tuple(EntityCount(eid, self.catalogue.entities[eid].name, n) for eid, n in ents)
 
 
 def _clause(rule: CompiledRule, threshold: float, about: list[str], excluded: bool) -> str:
@@ -332,90 +343,3 @@ def _clause(rule: CompiledRule, threshold: float, about: list[str], excluded: bo
     if excluded and rule.exclude is not None:
         parts.append(f"excluded by: {rule.exclude.text}")
     return "; ".join(parts)
-
-
-class _Shared:
-    """Evidence parts that many rules share, computed once per article."""
-
-    def __init__(self, engine: RuleEngine, fields: Fields, mentions: list[Mention],
-                 scores: dict[str, CountryScore]) -> None:
-        self._engine, self._fields, self._mentions, self._scores = engine, fields, mentions, scores
-        self._countries: dict[float, dict[str, CountryEvidence]] = {}
-        self._snippets: dict[tuple[Span, ...], tuple[Snippet, ...]] = {}
-        self._sentences: dict[str, list[tuple[int, int]]] = {}  # per field, for snippets
-        self._doc: QueryDoc | None = None
-        self._span_texts: dict[Span, str] = {}
-        self._conditions: dict[Condition, tuple[bool, list[str]]] = {}
-        self._query_matches: dict[tuple[Span, ...], tuple[str, ...]] = {}
-        self.about = [c for c, score in scores.items() if score.about]
-
-    @cached_property
-    def saliences(self) -> dict[str, float]:
-        return {c: score.salience for c, score in self._scores.items()}
-
-    def country_condition(self, key: Condition) -> tuple[bool, list[str]]:
-        """Whether ``at_least`` of the countries ``of`` are about (or reach ``min_salience``),
-        and which; worked out once per article for all the rules that state it."""
-        if (known := self._conditions.get(key)) is None:
-            of, at_least, min_salience = key
-            if min_salience is None:
-                about = [c for c in of if c in self.about]
-            else:
-                about = [c for c in of
-                         if c in self._scores and self._scores[c].salience >= min_salience]
-            known = self._conditions[key] = (len(about) >= at_least, about)
-        return known
-
-    def clause(self, query: Query, held: bool) -> Clause:
-        """A query's clause tree over this article (``held``: the query's verdict)."""
-        return trace_query(query.text, query.root, held, self.doc, FIELDS, self.span_text)
-
-    @property
-    def doc(self) -> QueryDoc:
-        if self._doc is None:
-            doc = QueryDoc(self._fields, self._mentions, self._engine.catalogue)
-            if self._engine._needle_scan is not None:
-                doc.present = self._engine.present(doc.folded)
-                doc.scanned = self._engine._needle_set
-            self._doc = doc
-        return self._doc
-
-    def query_matches(self, spans: tuple[Span, ...]) -> tuple[str, ...]:
-        """The distinct texts a query matched (rules with the same query share them)."""
-        if (texts := self._query_matches.get(spans)) is None:
-            texts = self._query_matches[spans] = tuple(sorted({self.span_text(s)
-                                                               for s in spans}))
-        return texts
-
-    def span_text(self, span: Span) -> str:
-        text = self._span_texts.get(span)
-        if text is None:  # rules share terms, and so spans: each is cut once
-            start, end = self.doc.char_range(span)
-            text = self._span_texts[span] = self._fields.get(span.field)[start:end]
-        return text
-
-    def countries(self, threshold: float) -> dict[str, CountryEvidence]:
-        if threshold not in self._countries:
-            default = threshold == self._engine.params.threshold
-            self._countries[threshold] = {
-                code: CountryEvidence(
-                    name=COUNTRY_NAMES[code],
-                    salience=score.salience,
-                    about=score.about if default else score.salience >= threshold,
-                    entities=self._engine._entity_list(score),
-                )
-                for code, score in sorted(self._scores.items(), key=lambda kv: -kv[1].salience)
-            }
-        return self._countries[threshold]
-
-    def snippets(self, spans: tuple[Span, ...]) -> tuple[Snippet, ...]:
-        if (found := self._snippets.get(spans)) is not None:  # the same query's spans
-            return found
-        key = tuple(sorted(set(spans)))  # spans sort by field, start, end
-        if key not in self._snippets:
-            extra = [Mention((), self.span_text(s), s.field, *self.doc.char_range(s))
-                     for s in key]
-            self._snippets[key] = tuple(snippets(self._fields, merge(self._mentions, extra),
-                                                 self._sentences, focus=extra))
-        found = self._snippets[spans] = self._snippets[key]
-        return found

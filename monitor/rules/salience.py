@@ -43,6 +43,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
@@ -182,6 +183,34 @@ def _restated(mentions: list[Mention], fields: Fields | None) -> set[int]:
                 and _BRACKET_CLOSE.match(text, cur.end)):
             found.add(i)
     return found
+
+
+def scored_countries(mentions: list[Mention], catalogue: Catalogue,
+                     fields: Fields | None = None) -> set[str]:
+    """The countries ``country_scores`` scores (each that a mention names or is related to,
+    a restatement in brackets aside), read without weighing a mention."""
+    restated = _restated(mentions, fields)
+    entities = catalogue.entities
+    return {country for i, m in enumerate(mentions) if i not in restated
+            for eid in m.entity_ids for country in entities[eid].weights}
+
+
+class ArticleScores:
+    """One article's ``country_scores``, worked out on first use: most articles meet no rule
+    that needs a salience (which countries are scored at all, ``named``, decides that)."""
+
+    def __init__(self, mentions: list[Mention], catalogue: Catalogue, params: SalienceParams,
+                 fields: Fields) -> None:
+        self._mentions, self._catalogue, self._params = mentions, catalogue, params
+        self._fields = fields
+
+    @cached_property
+    def named(self) -> set[str]:
+        return scored_countries(self._mentions, self._catalogue, self._fields)
+
+    @cached_property
+    def scores(self) -> dict[str, CountryScore]:
+        return country_scores(self._mentions, self._catalogue, self._params, self._fields)
 
 
 def _links(mention: Mention, catalogue: Catalogue) -> dict[str, tuple[float, bool]]:
