@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from monitor.errors import FeedParseError
@@ -203,3 +203,101 @@ def test_a_relative_guid_is_resolved_against_the_feed_as_feedparser_does() -> No
     found = scan(body, URL, RSS_TYPE)
     assert found is not None
     assert found.items[0].key == "guid:http://127.0.0.1/story/1" == _keys(body)[0]
+
+
+# --- the scan's quick readings of common GUIDs and dates are feedparser's -------------------
+
+_DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "Xyz", "mon"]
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+           "jun", "Foo"]
+
+
+def _item_body(guid: str, date: str, permalink: str | None = None) -> bytes:
+    attr = "" if permalink is None else f' isPermaLink="{permalink}"'
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>T</title><item><title>One</title><guid{attr}>{guid}</guid>"
+            f"<pubDate>{date}</pubDate></item></channel></rss>").encode()
+
+
+def _two(low: int, high: int) -> st.SearchStrategy[str]:
+    return st.integers(low, high).map(lambda n: f"{n:02d}")
+
+
+def _year() -> st.SearchStrategy[str]:
+    return st.one_of(st.integers(1965, 2105).map(str), st.integers(1, 9999).map(
+        lambda y: f"{y:04d}"), st.integers(0, 99).map(str))
+
+
+def _rfc822_dates() -> st.SearchStrategy[str]:
+    zone = st.one_of(st.sampled_from(["GMT", "UTC", "Z", "EST", "+0000", "gmt", "GMT+1"]),
+                     st.builds(lambda s, h, m: f"{s}{h}{m}", st.sampled_from("+-"),
+                               _two(0, 25), _two(0, 61)))
+    return st.builds(
+        lambda day, d, mon, y, h, mi, s, z, comma: f"{day}{comma} {d} {mon} {y} {h}:{mi}:{s} {z}",
+        st.sampled_from(_DAYS), st.integers(0, 32).map(str) | _two(0, 32),
+        st.sampled_from(_MONTHS), _year(), _two(0, 25), _two(0, 61), _two(0, 61), zone,
+        st.sampled_from([",", ""]))
+
+
+def _iso_dates() -> st.SearchStrategy[str]:
+    zone = st.one_of(st.sampled_from(["Z", "z", "", "+00:00", ".5Z", "+0100"]),
+                     st.builds(lambda s, h, m: f"{s}{h}:{m}", st.sampled_from("+-"),
+                               _two(0, 25), _two(0, 61)))
+    return st.builds(
+        lambda y, mo, d, t, h, mi, s, z: f"{y}-{mo}-{d}{t}{h}:{mi}:{s}{z}",
+        _year(), _two(0, 13), _two(0, 32), st.sampled_from("TTTt "), _two(0, 25), _two(0, 61),
+        _two(0, 61), zone)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_rfc822_dates(), _iso_dates()))
+def test_the_scan_reads_an_items_date_as_feedparser_does(date: str) -> None:
+    body = _item_body("a-1", date)
+    found = scan(body, URL, RSS_TYPE)
+    assert found is not None
+    assert found.items[0].published == parse_feed(body, URL, RSS_TYPE).entries[0].published
+
+
+_URL_SAFE = "abcAB09.-_~:@%!$&'()*+,="
+_URL_ODD = ["", "", "", ";", "?", "#", "[", "]", " ", "\t", "\u00e9", "/", ";x", "?x", "#x"]
+
+
+def _guids() -> st.SearchStrategy[str]:
+    """GUIDs shaped like URLs, mostly absolute ones, with the characters urljoin treats
+    specially (``;`` parameters, empty queries and fragments, brackets, spaces)."""
+    part = st.builds(lambda a, odd, b: a + odd + b, st.text(_URL_SAFE, max_size=6),
+                     st.sampled_from(_URL_ODD), st.text(_URL_SAFE, max_size=2))
+    scheme = st.sampled_from(["http://"] * 4 + ["https://"] * 4 + ["HTTP://", "http:///",
+                                                                   "ftp://", "", "//"])
+    host = st.sampled_from(["127.0.0.1", "example.com", "a-b.example:8080"])
+    plain = st.builds(lambda scheme, host, path, end: f"{scheme}{host}/{path}{end}", scheme,
+                      host, st.text(_URL_SAFE + "/", max_size=10),
+                      st.sampled_from([*_URL_ODD, "?#", "/;", "?a;b", "#a#", "?a#b"]))
+    odd = st.builds(
+        lambda scheme, host, port, path, query, fragment: (
+            f"{scheme}{host}{port}{path}{query}{fragment}"),
+        scheme, host | part, st.sampled_from(["", ":8080", ":", ":x"]),
+        st.lists(part, max_size=4).map(lambda parts: "".join("/" + p for p in parts)),
+        st.one_of(st.just(""), part.map(lambda q: "?" + q)),
+        st.one_of(st.just(""), part.map(lambda f: "#" + f)))
+    return plain | odd
+
+
+@settings(max_examples=500, deadline=None)
+@given(_guids(), st.sampled_from([URL, "https://127.0.0.1/a/b.xml", "http://[::1/feed", ""]),
+       st.sampled_from([None, "true", "false"]))
+@example("http://127.0.0.1/a;", URL, None)  # what urljoin rewrites: empty parameters,
+@example("http://127.0.0.1/a?", URL, None)  # an empty query or fragment, extra slashes
+@example("http://127.0.0.1/a#", URL, None)
+@example("http://127.0.0.1/a?#", URL, None)
+@example("http:////127.0.0.1/a", URL, None)
+@example("http://127.0.0.1/a", "http://[::1/feed", None)  # a base urljoin cannot read
+def test_the_scan_resolves_a_guid_as_feedparser_does(guid: str, base: str,
+                                                     permalink: str | None) -> None:
+    from xml.sax.saxutils import escape
+
+    body = _item_body(escape(guid), "Tue, 30 Aug 2022 20:40:05 +0000", permalink)
+    found = scan(body, base, RSS_TYPE)
+    if found is not None:
+        assert [i.key for i in found.items] == [
+            entry_key(e) for e in parse_feed(body, base, RSS_TYPE).entries]

@@ -336,3 +336,25 @@ def test_a_changed_feed_stores_only_its_new_entries_as_a_full_parse_reads_them(
     assert rows[0][0] == "Story 3"  # a known entry is not stored again
     # The publishing rate counts every entry listed, as a full parse of the body would.
     assert _health(config)["news"]["entries_per_week"] == 11
+
+
+def test_an_entry_brought_long_ago_and_listed_again_is_not_new(db_url: str,
+                                                               web: HTTPServer) -> None:
+    # Past the newest keys a changed poll reads first (poll.KNOWN_KEYS), the feed's other
+    # entries are still known: only the one new entry is stored.
+    from monitor.pipeline.poll import KNOWN_KEYS
+
+    def item(i: int) -> dict[str, str]:
+        return {"title": f"Story {i}", "guid": f"s{i}", "link": f"http://127.0.0.1:9/s{i}",
+                "description": f"Text {i}"}
+
+    first = rss([item(i) for i in range(KNOWN_KEYS + 5)])
+    second = rss([item(-1), item(0), item(KNOWN_KEYS + 4)])
+    bodies = iter([first, second])
+    web.expect_request("/news").respond_with_handler(
+        lambda _req: Response(next(bodies), content_type="application/rss+xml"))
+    config = _config(db_url, {"news": web.url_for("/news")})
+    api.poll_once(config, now=NOW, workers=0)
+    report = api.poll_once(config, now=NOW + timedelta(hours=7), workers=0)
+    (outcome,) = report.cycle.outcomes
+    assert (outcome.entries, outcome.new_entries, outcome.articles) == (3, 1, 1)

@@ -124,7 +124,7 @@ async def _poll(app: App, feed: Feed, now: datetime, cycle_started: float | None
     fetched = await _fetch(app, feed)
     # The feed's schedule counts from when it answered; what it brings is stored at ``now``.
     answered = answered_at(now, cycle_started)
-    parsed = None
+    parsed, keys = None, frozenset[str]()
     if decide.needs_parse(fetched, known):
         keys = await read_db(app, articles.recent_entry_keys, feed.id, KNOWN_KEYS)
         parsed = await _parse(app, known, fetched, keys)
@@ -132,7 +132,10 @@ async def _poll(app: App, feed: Feed, now: datetime, cycle_started: float | None
     _log_plan(feed, plan)
     if not plan.ok:
         return _failed(feed, plan)
-    batch = await _build(app, feed, plan) if plan.verdict is Verdict.ENTRIES else _Batch()
+    # Fewer keys than asked for: they are all the feed's, and say which entries are new.
+    every_key = keys if len(keys) < KNOWN_KEYS else None
+    batch = (await _build(app, feed, plan, every_key) if plan.verdict is Verdict.ENTRIES
+             else _Batch())
     return await _submit(app, feed, plan, batch, now)
 
 
@@ -186,19 +189,22 @@ def _failed(feed: Feed, plan: PollPlan) -> Polled:
     return outcome, plan.state
 
 
-def _unseen(s: Session, feed_id: int, by_key: dict[str, Entry]
+def _unseen(s: Session, feed_id: int, by_key: dict[str, Entry], every_key: frozenset[str] | None
             ) -> tuple[dict[str, Entry], dict[str, str], set[str]]:
-    """The entries this feed has not brought before, their article keys, and those keys
+    """The entries this feed has not brought before (those not among ``every_key``, the
+    feed's entry keys when all are known already), their article keys, and those keys
     already stored as articles (brought by another feed)."""
-    known = articles.known_entry_keys(s, feed_id, list(by_key))
+    known = every_key if every_key is not None else articles.known_entry_keys(
+        s, feed_id, list(by_key))
     new = {k: e for k, e in by_key.items() if k not in known}
     urls = {k: article_key(e) for k, e in new.items()}
     return new, urls, set(articles.article_ids_by_url(s, list(urls.values())))
 
 
-async def _build(app: App, feed: Feed, plan: PollPlan) -> _Batch:
+async def _build(app: App, feed: Feed, plan: PollPlan, every_key: frozenset[str] | None
+                 ) -> _Batch:
     """The articles of the entries this feed had not brought, built (or shared) at once."""
-    new, urls, existing = await read_db(app, _unseen, feed.id, dict(plan.entries))
+    new, urls, existing = await read_db(app, _unseen, feed.id, dict(plan.entries), every_key)
     to_build = {urls[k]: e for k, e in new.items() if urls[k] not in existing}
     cfg = app.config.fetch
     full_text = cfg.full_text if feed.full_text is None else feed.full_text
