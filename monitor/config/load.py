@@ -23,6 +23,9 @@ from monitor.config.explain import problems_of
 from monitor.config.models import Config
 from monitor.errors import ConfigError
 
+# libyaml's safe loader when PyYAML has it: ten times faster on a config of 100,000 feeds.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def parse_config(data: Any, env: Mapping[str, str] | None = None,
                  base_dir: Path | None = None) -> Config:
@@ -94,7 +97,7 @@ def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Confi
     except OSError as exc:
         raise ConfigError([("", f"cannot read {path}: {exc.strerror or exc}")]) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
