@@ -1,9 +1,10 @@
 """The daemon under tracemalloc, for ``bench.soak --trace DIR``: what holds its memory.
 
-``python -m bench.soak_trace DIR [monitor arguments]`` starts tracemalloc (10 frames), runs
-``monitor`` with the arguments, and writes a snapshot to ``DIR/snap-<seconds>.pickle`` every
-two minutes and at exit; compare two with ``python -m bench.soak_trace --compare A B``.
-Tracing slows the daemon several times: its figures are not the soak's.
+``python -m bench.soak_trace DIR [monitor arguments]`` starts tracemalloc (one frame: the
+allocating line), runs ``monitor`` with the arguments, and writes a snapshot to
+``DIR/snap-<seconds>.pickle`` every two minutes and at exit; compare two with
+``python -m bench.soak_trace --compare A B``.
+Tracing slows the daemon several times (start-up too): its figures are not the soak's.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def main(argv: list[str]) -> None:
     from monitor.cli import main as monitor_main
 
     folder = Path(argv[0])
-    tracemalloc.start(10)
+    tracemalloc.start(1)
     started, stop = time.monotonic(), threading.Event()
     threading.Thread(target=_dumper, args=(folder, started, stop), daemon=True).start()
     sys.argv = ["monitor", *argv[1:]]
