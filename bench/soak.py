@@ -1,15 +1,19 @@
-"""Soak: the daemon polling 10,000 local feeds for 30 minutes, its memory sampled throughout.
+"""Soak: the daemon polling many local feeds for a while, its memory, CPU and lag sampled.
 
-Reproduce: ``.venv/bin/python -m bench.soak [--feeds 10000] [--minutes 30]`` (or set
-``BENCH_SOAK_MINUTES`` for ``make bench``). A local aiohttp server (its own process) serves the
-feeds: 70% answer 304 to their ETag, 10% gain one new story per request, 10% fail (500), 10%
-throttle (429). Feeds are due every minute. The daemon runs as `monitor run` (a subprocess,
-with its process pool) on a SQLite file; the RSS of it and of its children is sampled every
-30 s.
-Growth is measured from the end of the first third (start-up and the first full cycles) to the
-end; stories are indexed for a window of 10 minutes here (2 days by default) so that the run
-reaches the steady state the window bounds. At the end article text is pruned and the
-database vacuumed, and its size reported.
+Reproduce: ``.venv/bin/python -m bench.soak [--feeds 10000] [--minutes 30] [--interval 1]``
+(or set ``BENCH_SOAK_MINUTES`` for ``make bench``); the scale figures in README come from
+``--feeds 100000 --minutes 10 --interval 5``. A local aiohttp server (its own process) serves
+the feeds: 70% answer 304 to their ETag, 10% gain one new story per request, 10% fail (500),
+10% throttle (429, Retry-After one interval). Feeds are due every ``--interval`` minutes (also
+the shortest interval, from which failures back off). The daemon runs as `monitor run` (a
+subprocess, with its process pool) on a SQLite file. Every 30 s the bench samples the RSS and
+CPU time of the daemon and its children, the requests the server answered, and, from the
+database (read-only), the feeds never polled yet and the due feeds not polled yet (the backlog)
+with the oldest one's wait: the poll lag.
+Growth is measured from the end of the first cycle (every feed polled once, and at least one
+interval and a third of the run gone) to the end; stories are indexed for a window of 10
+minutes here (2 days by default) so that the run reaches the steady state the window bounds.
+At the end article text is pruned and the database vacuumed, and its size reported.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +41,10 @@ from monitor import api
 from monitor.config import parse_config
 from monitor.db.session import unit_of_work
 
+TICKS = os.sysconf("SC_CLK_TCK")
 
-def _serve(port: int, ready: Any) -> None:
+
+def _serve(port: int, ready: Any, served: Any, retry_after: int) -> None:
     versions: dict[int, int] = {}
 
     def body(n: int, version: int) -> bytes:
@@ -49,6 +57,7 @@ def _serve(port: int, ready: Any) -> None:
                 f"{items}</channel></rss>").encode()
 
     async def handle(request: web.Request) -> web.Response:
+        served.value += 1
         n = int(request.match_info["n"])
         kind = n % 10
         if kind <= 6:
@@ -62,9 +71,38 @@ def _serve(port: int, ready: Any) -> None:
             return web.Response(body=body(n, versions[n]), content_type="application/rss+xml")
         if kind == 8:
             return web.Response(status=500, text="oops")
-        return web.Response(status=429, text="slow down", headers={"Retry-After": "60"})
+        return web.Response(status=429, text="slow down",
+                            headers={"Retry-After": str(retry_after)})
 
     run_feed_server(handle, port, ready)
+
+
+@dataclass(frozen=True)
+class Sample:
+    elapsed: float  # seconds since the daemon started
+    daemon_mb: float
+    workers_mb: float
+    cpu: float  # CPU seconds of the daemon and its children so far
+    served: int  # requests the feed server answered so far
+    never_polled: int  # feeds not polled once yet
+    backlog: int  # feeds due (next check passed) and not polled yet
+    oldest_wait: float  # seconds the longest-waiting due feed is late
+
+    @property
+    def rss(self) -> float:
+        return self.daemon_mb + self.workers_mb
+
+
+def _cpu_seconds(pid: int, *, reaped: bool = False) -> float:
+    """User + system CPU of ``pid`` (and of its children it waited for, when ``reaped``)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if reaped:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / TICKS
 
 
 def _rss_mb(pid: int) -> float:
@@ -84,28 +122,114 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _tree_rss(pid: int) -> tuple[float, float]:
-    """RSS of the daemon and of its child processes (workers, resource tracker), in MB."""
-    return _rss_mb(pid), sum(_rss_mb(c) for c in _children(pid))
+def _tree(pid: int) -> tuple[float, float, float]:
+    """RSS of the daemon and of its child processes (workers, resource tracker), in MB, and
+    their CPU seconds."""
+    kids = _children(pid)
+    cpu = _cpu_seconds(pid, reaped=True) + sum(_cpu_seconds(c) for c in kids)
+    return _rss_mb(pid), sum(_rss_mb(c) for c in kids), cpu
 
 
-def _run_daemon(config_path: Path, minutes: float) -> list[tuple[float, float, float]]:
-    samples: list[tuple[float, float, float]] = []  # (elapsed s, daemon MB, children MB)
-    proc = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(config_path),
-                             "--log-level", "ERROR", "run"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    started = time.monotonic()
+def _backlog(db: Path) -> tuple[int, int, float]:
+    """From the database, read-only: feeds never polled, due feeds not polled yet (enabled,
+    alive, not leased: waiting for a claim), and how late the longest-waiting one is."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    stamp = now.isoformat(sep=" ")
     try:
-        while (elapsed := time.monotonic() - started) < minutes * 60:
-            samples.append((elapsed, *_tree_rss(proc.pid)))
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10) as conn:
+            never = conn.execute("select count(*) from feeds where last_checked_at is null"
+                                 ).fetchone()[0]
+            due, oldest = conn.execute(
+                "select count(*), min(next_check_at) from feeds where enabled "
+                "and dead_reason is null and next_check_at <= ? and lease_owner is null",
+                (stamp,)).fetchone()
+    except sqlite3.Error:
+        return -1, -1, 0.0
+    wait = (now - datetime.fromisoformat(oldest)).total_seconds() if oldest else 0.0
+    return int(never), int(due), wait
+
+
+def _run_daemon(config_path: Path, db: Path, minutes: float, served: Any,
+                command: list[str]) -> list[Sample]:
+    samples: list[Sample] = []
+    proc = subprocess.Popen([*command, "--config", str(config_path), "--log-level", "ERROR",
+                             "run"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started = time.monotonic()
+
+    def sample() -> None:
+        samples.append(Sample(time.monotonic() - started, *_tree(proc.pid), served.value,
+                              *_backlog(db)))
+
+    try:
+        while time.monotonic() - started < minutes * 60:
+            sample()
             time.sleep(min(30.0, minutes * 2))
-        samples.append((time.monotonic() - started, *_tree_rss(proc.pid)))
+        sample()
         proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=60)
+        proc.wait(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
     return samples
+
+
+def _config(db: Path, port: int, feeds: int, interval: float) -> dict[str, Any]:
+    every = f"{interval:g}m"
+    return {
+        "database": {"url": f"sqlite:///{db}"},
+        "fetch": {"full_text": False, "concurrency": 64, "per_host": 64},
+        "scheduler": {"min_interval": every, "tick": "5s", "dispatch_every": "5s"},
+        "stories": {"window": "10m"},
+        "feeds": [{"name": f"f{i}", "url": f"http://127.0.0.1:{port}/feed/{i}",
+                   "interval": every} for i in range(feeds)],
+        "rules": [{"name": "russia-china-us", "countries": {"at_least": 2}}],
+        "alerts": {"channels": []},
+    }
+
+
+def _seed_warm(config: Any, interval: float) -> None:
+    """The feeds stored as after a cycle: the 304 feeds' ETags known, every feed checked
+    once, its next check spread evenly over the coming interval."""
+    from sqlalchemy import bindparam, select, update
+
+    from monitor.db import feeds
+    from monitor.db.engine import make_engine
+    from monitor.db.models import Feed
+
+    now = datetime.now(UTC)
+    engine = make_engine(config.database.url)
+    with unit_of_work(engine) as s:
+        feeds.sync_feeds(s, config.feeds, now)
+        ids = {name: i for i, name in s.execute(select(Feed.id, Feed.name))}
+        table = Feed.__table__
+        rows = [{"id_": ids[f"f{n}"], "etag_": f'"{n}"' if n % 10 <= 6 else None,
+                 "checked_": now, "next_": now + timedelta(seconds=interval * n / len(ids))}
+                for n in range(len(ids))]
+        s.execute(update(table).where(table.c.id == bindparam("id_")).values(
+            etag=bindparam("etag_"), last_checked_at=bindparam("checked_"),
+            last_status=200, next_check_at=bindparam("next_")), rows)
+    engine.dispose()
+
+
+def _database_after(config: Any, db: Path) -> tuple[dict[str, Any], float, int, float]:
+    """Status, the file's size, then article text pruned and the file vacuumed: the text
+    pruned and the size after."""
+    from sqlalchemy import update
+
+    from monitor.db.engine import make_engine
+    from monitor.db.models import Article
+
+    stats = api.status(config)
+    before = db.stat().st_size
+    pruned = api.prune(config.model_copy(update={
+        "retention": config.retention.model_copy(update={"article_text_days": 1})}))
+    engine = make_engine(config.database.url)
+    with unit_of_work(engine) as s:
+        all_text = s.execute(update(Article).values(text=None)).rowcount
+    engine.dispose()
+    with sqlite3.connect(db) as conn:
+        conn.execute("vacuum")
+    return stats, before, pruned + all_text, db.stat().st_size
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -113,67 +237,84 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--feeds", type=int, default=10_000)
     parser.add_argument("--minutes", type=float,
                         default=float(os.environ.get("BENCH_SOAK_MINUTES", "30")))
+    parser.add_argument("--interval", type=float, default=1.0,
+                        help="minutes between two polls of a feed")
+    parser.add_argument("--warm", action="store_true",
+                        help="start as a running deployment left the feeds: validators "
+                             "known, next checks spread over one interval (no cold cycle)")
+    parser.add_argument("--trace", type=Path, default=None,
+                        help="run the daemon under tracemalloc (bench.soak_trace), its "
+                             "snapshots written to this folder (slower: not for figures)")
     args = parser.parse_args(argv if argv is not None else [])
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     ctx = multiprocessing.get_context("spawn")
     ready = ctx.Event()
-    server = ctx.Process(target=_serve, args=(port, ready), daemon=True)
+    served = ctx.RawValue("q", 0)
+    server = ctx.Process(target=_serve, args=(port, ready, served, int(args.interval * 60)),
+                         daemon=True)
     server.start()
     ready.wait(30)
+    command = [sys.executable, "-m", "monitor"]
+    if args.trace is not None:
+        args.trace.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "bench.soak_trace", str(args.trace)]
+    setup = time.monotonic()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "soak.db"
-            data = {
-                "database": {"url": f"sqlite:///{db}"},
-                "fetch": {"full_text": False, "concurrency": 64, "per_host": 64},
-                "scheduler": {"min_interval": "1m", "tick": "5s", "dispatch_every": "5s"},
-                "stories": {"window": "10m"},
-                "feeds": [{"name": f"f{i}", "url": f"http://127.0.0.1:{port}/feed/{i}",
-                           "interval": "1m"} for i in range(args.feeds)],
-                "rules": [{"name": "russia-china-us", "countries": {"at_least": 2}}],
-                "alerts": {"channels": []},
-            }
+            data = _config(db, port, args.feeds, args.interval)
             config = parse_config(data, env={})
             config_path = Path(tmp) / "config.yaml"
-            config_path.write_text(yaml.safe_dump(data))
+            config_path.write_text(yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper",
+                                                                  yaml.SafeDumper)))
             api.upgrade_database(config)
-            samples = _run_daemon(config_path, args.minutes)
-            engine_config = config
-            stats = api.status(engine_config)
-            before = db.stat().st_size
-            pruned = api.prune(engine_config.model_copy(update={
-                "retention": engine_config.retention.model_copy(
-                    update={"article_text_days": 1})}))
-            from monitor.db.engine import make_engine
-            engine = make_engine(config.database.url)
-            with unit_of_work(engine) as s:
-                from sqlalchemy import update
-
-                from monitor.db.models import Article
-                all_text = s.execute(update(Article).values(text=None)).rowcount
-            engine.dispose()
-            with sqlite3.connect(db) as conn:
-                conn.execute("vacuum")
-            after = db.stat().st_size
+            if args.warm:
+                _seed_warm(config, args.interval * 60)
+            setup = time.monotonic() - setup
+            samples = _run_daemon(config_path, db, args.minutes, served, command)
+            stats, before, pruned, after = _database_after(config, db)
     finally:
         server.terminate()
-    third = next(i for i, s in enumerate(samples) if s[0] >= samples[-1][0] / 3)
-    base_self, base_workers = samples[third][1], samples[third][2]
-    peak = max(s[1] + s[2] for s in samples)
-    final_self, final_workers = samples[-1][1], samples[-1][2]
-    growth = (final_self + final_workers) / (base_self + base_workers) - 1
-    print(f"soak: {args.feeds} feeds for {args.minutes:g} min "
-          f"(python -m bench.soak --feeds {args.feeds} --minutes {args.minutes:g})")
-    print(f"  RSS (daemon + workers): peak {peak:.0f} MB, final {final_self + final_workers:.0f}"
-          f" MB, growth {growth:+.1%} since minute {samples[third][0] / 60:.0f} "
-          f"(goal: peak <= 250 MB, growth < 5%)")
+    _report(args, samples, setup)
     print(f"  stored: {stats['articles']} articles, {stats['stories']} stories; feeds in error "
           f"{stats['feeds']['in_error']}; database {before / 1e6:.1f} MB, after pruning "
-          f"{pruned + all_text} articles' text and vacuum {after / 1e6:.1f} MB")
-    print("  samples (min, daemon MB, workers MB): " + ", ".join(
-        f"{s[0] / 60:.0f}:{s[1]:.0f}+{s[2]:.0f}" for s in samples[:: max(1, len(samples) // 12)]))
+          f"{pruned} articles' text and vacuum {after / 1e6:.1f} MB")
+
+
+def _report(args: Any, samples: list[Sample], setup: float) -> None:
+    interval = args.interval * 60
+    first = next((s for s in samples if s.never_polled == 0 and s.served >= args.feeds), None)
+    start_at = max(interval, samples[-1].elapsed / 3, first.elapsed if first else 0.0)
+    base = next((s for s in samples if s.elapsed >= start_at), samples[-1])
+    end = samples[-1]
+    span = max(end.elapsed - base.elapsed, 1.0)
+    steady = [s for s in samples if s.elapsed >= base.elapsed]
+    growth = end.rss / base.rss - 1 if base.rss else 0.0
+    warm = " --warm" if args.warm else ""
+    print(f"soak: {args.feeds} feeds due every {args.interval:g} min, for {args.minutes:g} min "
+          f"(python -m bench.soak --feeds {args.feeds} --minutes {args.minutes:g} "
+          f"--interval {args.interval:g}{warm}); load average {os.getloadavg()[0]:.2f}")
+    print(f"  start: config written and database made in {setup:.0f} s; every feed polled "
+          f"once by minute " + (f"{first.elapsed / 60:.1f}" if first else "never (not in the run)"))
+    print(f"  RSS (daemon + workers): peak {max(s.rss for s in samples):.0f} MB, "
+          f"after the first cycle (minute {base.elapsed / 60:.1f}) {base.rss:.0f} MB, "
+          f"max since {max(s.rss for s in steady):.0f} MB, final {end.rss:.0f} MB "
+          f"({end.daemon_mb:.0f} + {end.workers_mb:.0f}), growth {growth:+.1%} "
+          "(goal: <= 400 MB, no growth)")
+    per_min = (end.served - base.served) / span * 60
+    cpu_share = (end.cpu - base.cpu) / span
+    print(f"  steady state (minute {base.elapsed / 60:.1f} to {end.elapsed / 60:.1f}): "
+          f"{per_min:.0f} feeds polled a minute (due: {args.feeds / args.interval:.0f} a "
+          f"minute), CPU {cpu_share * 3600:.0f} s an hour ({cpu_share:.0%} of a core; "
+          f"{cpu_share / max(per_min / 60, 1e-9) * 1000:.2f} ms a poll)")
+    print(f"  poll lag: backlog of due feeds not yet polled max {max(s.backlog for s in steady)}"
+          f", the longest wait max {max(s.oldest_wait for s in steady):.0f} s, at the end "
+          f"{end.backlog} feeds, {end.oldest_wait:.0f} s")
+    print("  samples (min: daemon+workers MB, CPU s, polled, backlog/oldest wait s): " + ", ".join(
+        f"{s.elapsed / 60:.1f}: {s.daemon_mb:.0f}+{s.workers_mb:.0f}, {s.cpu:.0f}, {s.served}, "
+        f"{s.backlog}/{s.oldest_wait:.0f}" for s in samples))
 
 
 if __name__ == "__main__":

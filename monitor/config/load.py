@@ -17,11 +17,15 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from monitor.config import yaml_stream
 from monitor.config.checks import check_config
 from monitor.config.env import empty_to_none, expand
 from monitor.config.explain import problems_of
 from monitor.config.models import Config
 from monitor.errors import ConfigError
+
+# libyaml's safe loader when PyYAML has it: ten times faster on a config of 100,000 feeds.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_config(data: Any, env: Mapping[str, str] | None = None,
@@ -94,7 +98,10 @@ def load_config(path: str | Path, env: Mapping[str, str] | None = None) -> Confi
     except OSError as exc:
         raise ConfigError([("", f"cannot read {path}: {exc.strerror or exc}")]) from None
     try:
-        data = yaml.safe_load(text)
+        try:
+            data = yaml_stream.load(text)  # no node tree: a list of 100,000 feeds is lean
+        except yaml_stream.Unusual:
+            data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""

@@ -9,6 +9,8 @@ written ``90s``, ``5m``, ``6h``, ``2d``.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -346,6 +348,11 @@ class StoriesConfig(_Model):
     index_size: int = Field(default=50_000, ge=100)
 
 
+def _duplicates(names: Iterable[str]) -> list[str]:
+    """The names given more than once, sorted (linear: a config may list 100,000 feeds)."""
+    return sorted(n for n, count in Counter(names).items() if count > 1)
+
+
 class AlertsConfig(_Model):
     channels: list[ChannelConfig] = Field(
         default_factory=lambda: [ChannelConfig(name="console", type="console")]
@@ -355,8 +362,7 @@ class AlertsConfig(_Model):
     @field_validator("channels")
     @classmethod
     def _unique_names(cls, v: list[ChannelConfig]) -> list[ChannelConfig]:
-        names = [c.name for c in v]
-        if dupes := sorted({n for n in names if names.count(n) > 1}):
+        if dupes := _duplicates(c.name for c in v):
             raise ValueError(f"duplicate channel names: {', '.join(dupes)}")
         return v
 
@@ -381,9 +387,9 @@ class Config(_Model):
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
-        for kind, names in (("feed", [f.name for f in self.feeds]),
-                            ("rule", [r.name for r in self.rules])):
-            if dupes := sorted({n for n in names if names.count(n) > 1}):
+        for kind, names in (("feed", (f.name for f in self.feeds)),
+                            ("rule", (r.name for r in self.rules))):
+            if dupes := _duplicates(names):
                 raise ValueError(f"duplicate {kind} names: {', '.join(dupes)}")
         known = {c.name for c in self.alerts.channels}
         for rule in self.rules:

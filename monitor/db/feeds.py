@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from monitor.config import FeedConfig
 from monitor.db import dialect
-from monitor.db.bulk import table_of
+from monitor.db.bulk import insert_rows, table_of
 from monitor.db.clean import clean_row
 from monitor.db.models import Alert, Feed, FeedEntry
 from monitor.model import FeedState
@@ -31,46 +31,75 @@ def sync_feeds(session: Session, feeds: Sequence[FeedConfig], now: datetime) -> 
     """Make the feeds table match the config: add new feeds, update changed ones, disable the
     ones no longer configured (their history stays). A feed whose stored URL came from a
     permanent redirect keeps it while the config still names the old URL. On PostgreSQL an
-    advisory lock serialises instances starting together."""
+    advisory lock serialises instances starting together. In bulk (one read, one INSERT, one
+    executemany per shape of change): a config may list 100,000 feeds."""
     dialect.advisory_lock(session, SYNC_LOCK)
-    existing = {f.name: f for f in session.scalars(select(Feed))}
+    table = table_of(Feed)
+    c = table.c
+    existing = {row.name: row for row in session.execute(
+        select(c.id, c.name, c.url, c.config_url, c.source, c.tags, c.interval_seconds,
+               c.full_text, c.enabled))}
+    new: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
     for cfg in feeds:
         row = existing.pop(cfg.name, None)
         if row is None:
-            session.add(Feed(name=cfg.name, url=cfg.url, config_url=cfg.url, tags=list(cfg.tags),
-                             interval_seconds=cfg.interval, full_text=cfg.full_text,
-                             enabled=True, error_count=0, created_at=now, next_check_at=now))
-            continue
-        if (row.config_url or row.url) != cfg.url:  # the user changed the URL
-            row.url, row.config_url = cfg.url, cfg.url
-            row.etag, row.last_modified, row.body_hash = None, None, None
-            row.next_check_at, row.dead_reason, row.error_count = now, None, 0
-        row.tags, row.interval_seconds, row.full_text = list(cfg.tags), cfg.interval, cfg.full_text
-        row.source = "config"
-        if not row.enabled:
-            row.enabled, row.next_check_at = True, now
-    for row in existing.values():
-        if row.source == "config":  # imported feeds are managed with `monitor feeds import`
-            row.enabled = False
+            new.append({"name": cfg.name, "url": cfg.url, "config_url": cfg.url,
+                        "tags": list(cfg.tags), "interval_seconds": cfg.interval,
+                        "full_text": cfg.full_text, "source": "config", "enabled": True,
+                        "error_count": 0, "created_at": now, "next_check_at": now})
+        elif change := _config_change(row, cfg, now):
+            changes.append({"id": row.id, **change})
+    changes += [{"id": row.id, "enabled": False} for row in existing.values()
+                if row.source == "config" and row.enabled]  # imported ones: `feeds import`
+    insert_rows(session, Feed, new)
+    _update_rows(session, changes)
+
+
+def _config_change(row: Any, cfg: FeedConfig, now: datetime) -> dict[str, Any]:
+    """The columns of a stored feed the config changes (none: it is as configured)."""
+    change: dict[str, Any] = {}
+    if (row.config_url or row.url) != cfg.url:  # the user changed the URL
+        change.update(url=cfg.url, config_url=cfg.url, etag=None, last_modified=None,
+                      body_hash=None, next_check_at=now, dead_reason=None, error_count=0)
+    wanted = {"tags": list(cfg.tags), "interval_seconds": cfg.interval,
+              "full_text": cfg.full_text, "source": "config"}
+    change.update({k: v for k, v in wanted.items() if getattr(row, k) != v})
+    if not row.enabled:
+        change.update(enabled=True, next_check_at=now)
+    return change
+
+
+def _update_rows(session: Session, changes: Sequence[dict[str, Any]]) -> None:
+    """UPDATE feeds by id, one executemany per set of columns changed."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    table = table_of(Feed)
+    for change in changes:
+        values = clean_row(table, {k: v for k, v in change.items() if k != "id"})
+        groups.setdefault(tuple(sorted(values)), []).append(
+            {"id_": change["id"], **{f"{k}_": v for k, v in values.items()}})
+    for keys, rows in groups.items():
+        session.execute(update(table).where(table.c.id == bindparam("id_"))
+                        .values({k: bindparam(f"{k}_") for k in keys}), rows)
 
 
 def import_feeds(session: Session, feeds: Sequence[tuple[str, str, list[str]]],
                  now: datetime, source: str = "opml") -> list[str]:
     """Add feeds (name, url, tags) not known by name or URL; returns the names added."""
-    rows = list(session.scalars(select(Feed)))
-    names = {f.name for f in rows}
-    urls = {u for f in rows for u in (f.url, f.config_url) if u}
-    added = []
+    rows = session.execute(select(Feed.name, Feed.url, Feed.config_url)).all()
+    names = {name for name, _, _ in rows}
+    urls = {u for _, url, config_url in rows for u in (url, config_url) if u}
+    added: list[dict[str, Any]] = []
     for name, url, tags in feeds:
         if name in names or url in urls:
             continue
-        session.add(Feed(name=name, url=url, config_url=url, tags=list(tags), source=source,
-                         enabled=True, error_count=0, created_at=now, next_check_at=now))
+        added.append({"name": name, "url": url, "config_url": url, "tags": list(tags),
+                      "source": source, "enabled": True, "error_count": 0, "created_at": now,
+                      "next_check_at": now})
         names.add(name)
         urls.add(url)
-        added.append(name)
-    session.flush()
-    return added
+    insert_rows(session, Feed, added)
+    return [row["name"] for row in added]
 
 
 def feed_by_name(session: Session, name: str) -> Feed | None:
