@@ -7,6 +7,8 @@ English: the patterns of ``rules/roles_i18n.py``'s origin role. Pure.
 - a journey or a biography ("regresó de Moscú", "a grandi aux États-Unis");
 - a country's interest rates, or rates set by its central bank, as a market's driver
   ("aunque tasas de EE. UU. y la inflación afectan", "la hausse des taux décidée par la Fed");
+- remittances sent from a country ("las remesas enviadas desde Estados Unidos", "les envois de
+  fonds depuis les États-Unis"): the story is the receiving economy's, the sender's the origin;
 - a law or a place nicknamed after a country (« loi russe », 「台中白宮」);
 - a decoration of a state's institution ("з медаллю ФСБ").
 
@@ -71,6 +73,14 @@ _RATES_BEFORE = re.compile(
     r"(?:\s+[^\s.;:!?]+){0,3}?\s+(?:por parte de|por|par|pelo|pela|durch|von|со стороны)"
     r"\s+(?:[^\s.;:!?]+\s+){0,4}?(?:[^\s.;:!?]+\s*,\s*)?(?:[^\s.;:!?]+\s+){0,3}$",
     re.IGNORECASE)
+# Remittances, and the money migrants send home, from a country: where the money comes from
+# ("las remesas desde Estados Unidos", "les transferts d'argent depuis les États-Unis", "as
+# remessas enviadas dos EUA"), not who acts; "Estados Unidos gravará las remesas" acts.
+_REMITTED_BEFORE = re.compile(
+    r"(?<!\w)(?:remesas|env[ií]os de (?:dinero|remesas)|remises|transferts d['’]argent|"
+    r"envois (?:de fonds|d['’]argent)|remessas|envios de dinheiro)"
+    r"(?:\s+[^\s,.;:]+){0,4}?\s+(?:desde|de|procedentes de|depuis|des|de l['’]|do|dos|da|"
+    r"vindas d[aeo]s?)\s*(?:(?:los|las|la|el|les|le|l['’]|os|as|o|a)\s*)?$", re.IGNORECASE)
 # A law or a model nicknamed after a country, in quotation marks: "russische Agentengesetz",
 # «російський закон», "loi russe": the country names the likeness, not the actor.
 _NICKNAME_BEFORE = re.compile(r"[\"“„«「‚']\s*(?:[^\s\"“”„«»]+\s+)?$")
@@ -99,6 +109,7 @@ def reads_origin(kinds: set[str], before: str, after: str) -> bool:
         or (kinds & {"country"} and _COMPARED_BEFORE.search(before))
         or _STANCE_BEFORE.search(before)
         or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before))
+        or (kinds & (_PLACE_KINDS | {"country"}) and _REMITTED_BEFORE.search(before))
         or (kinds & {"country", "institution"} and _RATES_BEFORE.search(before))
         or (_NICKNAME_BEFORE.search(before) and _NICKNAME_AFTER.match(after))
         or (_NICKNAME_LAW_BEFORE.search(before) and _NICKNAME_END.match(after))
