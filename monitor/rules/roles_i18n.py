@@ -31,7 +31,9 @@ languages the feeds speak, from the text around the mention (a few words either 
 - a person: a supporter of a leader ("Trump-Unterstützer", "partisans de Trump").
 
 The origin patterns (a model, a comparison, an alignment, a journey, a driver, a nickname, a
-decoration) are ``rules/roles_origin.py``'s.
+decoration) are ``rules/roles_origin.py``'s; a Spanish or French demonym after a trade or as
+a nationality noun before a name ("el cineasta estadounidense", "l'Américain Noah Lyles") is
+``rules/roles_person.py``'s.
 
 ``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
 it never decides for English, whose words it does not list.
@@ -46,6 +48,7 @@ from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.morphology import LATIN, script_of
 from monitor.rules.roles_origin import reads_origin
+from monitor.rules.roles_person import reads_person
 from monitor.rules.world import spans
 
 _WINDOW_BEFORE, _WINDOW_AFTER = 90, 60
@@ -364,7 +367,9 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "origin"
     if reads_origin(kinds, before, after):
         return "origin"
+    right = text[mention.end:mention.end + _WINDOW_AFTER]  # the mention's own next words
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
-            kinds & {"country"} and _CJK_PERSON_AFTER.match(after)):
+            kinds & {"country"} and (_CJK_PERSON_AFTER.match(after)
+                                     or reads_person(mention.text, before, right))):
         return "person"
     return None
