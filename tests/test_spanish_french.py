@@ -118,6 +118,12 @@ NAMES = [
     ("El bloqueo yanqui contra Cuba", US),
     ("Migrantes mexicanos en la Unión Americana", US),
     ("Incendios en Los Ángeles", US),
+    ("La DEA y el Comando Sur en el Caribe", US),
+    ("Recortes en USAID", US),
+    ("Kamala gana el debate", US),
+    ("Kamala Persad-Bissessar gana en Trinidad", NONE),
+    ("Detenido por ICE", NONE),
+    ("Detenido por ICE en Texas", US),
     # ... and the country itself beside them.
     ("La economía rusa, una montaña rusa", RU),
     ("La delegación china viajó a Lima", CN),
@@ -195,6 +201,10 @@ ROLES = [
     ("Le Russe Daniil Medvedev s'est qualifié au tournoi de tennis.", "Russe", PERSON),
     ("Los Dodgers ganaron la Serie Mundial de béisbol en Estados Unidos.", "Estados Unidos",
      PERSON),
+    # A biography: born, settled, exiled there.
+    ("El escritor nació en Estados Unidos en 1950.", "Estados Unidos", ORIGIN),
+    ("Elle est installée aux États-Unis depuis 1990.", "États-Unis", ORIGIN),
+    ("Il ne va pas en Russie cette année.", "Russie", S),
     # Remittances sent from a country come from it: the story is the receiving economy's.
     ("Las remesas desde Estados Unidos crecieron un 5%.", "Estados Unidos", ORIGIN),
     ("Les transferts d'argent depuis les États-Unis ont baissé.", "États-Unis", ORIGIN),

@@ -44,8 +44,8 @@ _STANCE_BEFORE = re.compile(
     r"Anlehnung an|rapprochement avec|alignement sur|acercamiento a|alineamiento con|"
     r"aproximação com|alinhamento com|сближени\w* с|ориентаци\w* на|зближенн\w* з|"
     r"орієнтаці\w* на)\s+(?:(?:das|den|dem|le|la|les|el|la|o|a)\s+)?$", re.IGNORECASE)
-# Where a traveller comes back from, or a person studied, grew up or lived (as in English,
-# rules/roles.py): a journey or a biography, not the country acting ("regresó de Moscú",
+# Where a traveller comes back from, or a person studied, grew up, lived or was born (as in
+# English, rules/roles.py): a journey or a biography, not the country acting ("regresó de Moscú",
 # "de retour de Moscou", "zurück aus Moskau", "вернулся из Москвы", "estudió en la Unión
 # Soviética", "a grandi aux États-Unis", "studierte in Moskau", "учился в Москве").
 _JOURNEY_BEFORE = re.compile(
@@ -57,7 +57,11 @@ _JOURNEY_BEFORE = re.compile(
     r"|(?<!\w)(?:estudi[óo]|estudiaba|se form[óo]|creci[óo]|vivi[óo]|vive|viv[íi]a|"
     r"[ée]tudi[ée]\w*|a grandi|grandi|vécu|vit|vivait|estudou|cresceu|viveu|morou|"
     r"studierte|studiert|aufgewachsen|lebte|lebt|учил\w*|вырос\w*|жил|жила|жили|живет|живёт|"
-    r"навчал\w*|виріс\w*|жив)"
+    r"навчал\w*|виріс\w*|жив|"
+    # born, settled, exiled there: a biography too ("nació en Estados Unidos", "installé aux
+    # États-Unis depuis 1990", "radicado en EE.UU.")
+    r"naci[óo]|nacid[oa]s?|radicad[oa]s?|residentes?|exiliad[oa]s?|afincad[oa]s?|"
+    r"née?s?|installée?s?|exilée?s?|établie?s?)"
     r"(?:\s+[^\s,.;:]+){0,2}?\s+(?:en|à|au|aux|em|no|na|nos|nas|in|im|в|во|у)\s+"
     r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$", re.IGNORECASE)
 # A country's interest rates or bond yields named as a market's driver, like a price
