@@ -205,6 +205,11 @@ ROLES = [
     ("El escritor nació en Estados Unidos en 1950.", "Estados Unidos", ORIGIN),
     ("Elle est installée aux États-Unis depuis 1990.", "États-Unis", ORIGIN),
     ("Il ne va pas en Russie cette année.", "Russie", S),
+    # A border with a country, and where migrants head: geography beside the story.
+    ("Miles de migrantes esperan en la frontera con Estados Unidos.", "Estados Unidos", ORIGIN),
+    ("Caminan rumbo a Estados Unidos desde Tapachula.", "Estados Unidos", ORIGIN),
+    ("La caravane est en route vers les États-Unis.", "États-Unis", ORIGIN),
+    ("Estados Unidos cerró la frontera con México.", "Estados Unidos", S),
     # Remittances sent from a country come from it: the story is the receiving economy's.
     ("Las remesas desde Estados Unidos crecieron un 5%.", "Estados Unidos", ORIGIN),
     ("Les transferts d'argent depuis les États-Unis ont baissé.", "États-Unis", ORIGIN),

@@ -7,6 +7,9 @@ English: the patterns of ``rules/roles_i18n.py``'s origin role. Pure.
 - a journey or a biography ("regresó de Moscú", "a grandi aux États-Unis");
 - a country's interest rates, or rates set by its central bank, as a market's driver
   ("aunque tasas de EE. UU. y la inflación afectan", "la hausse des taux décidée par la Fed");
+- a border with a country, and the destination of migrants' journey ("la frontera con
+  Estados Unidos", "caminan rumbo a Estados Unidos", "en route vers les États-Unis"):
+  geography, where a story about migrants or a neighbour takes place beside;
 - remittances sent from a country ("las remesas enviadas desde Estados Unidos", "les envois de
   fonds depuis les États-Unis"): the story is the receiving economy's, the sender's the origin;
 - a law or a place nicknamed after a country (« loi russe », 「台中白宮」);
@@ -85,6 +88,16 @@ _REMITTED_BEFORE = re.compile(
     r"envois (?:de fonds|d['’]argent)|remessas|envios de dinheiro)"
     r"(?:\s+[^\s,.;:]+){0,4}?\s+(?:desde|de|procedentes de|depuis|des|de l['’]|do|dos|da|"
     r"vindas d[aeo]s?)\s*(?:(?:los|las|la|el|les|le|l['’]|os|as|o|a)\s*)?$", re.IGNORECASE)
+# A border with a country, and where migrants head: geography beside the story ("la frontera
+# con Estados Unidos", "la frontera entre México y Estados Unidos", "rumbo a Estados Unidos",
+# "à destination des États-Unis"); "Estados Unidos cerró la frontera" acts.
+_BORDER_BEFORE = re.compile(
+    r"(?<!\w)(?:fronteras?|frontières?|fronteiras?)(?:\s+(?:norte|sur|nord|sud|común|commune))?"
+    r"\s+(?:con|avec|com|entre\s+[^\s,.;:]+\s+(?:y|et|e))\s+(?:(?:los|les|os|la|le|l['’])\s*)?$"
+    r"|(?<!\w)(?:rumbo a|con destino a|(?:para|buscan|intentan|intentar|quieren) llegar a|"
+    r"cruzar a|emigrar a|emigraron a|migrar a|en route vers|à destination d(?:es?|u)|"
+    r"pour rejoindre|rumo a|com destino a|(?:para|tentam) chegar a)"
+    r"\s+(?:(?:los|les|la|le|l['’]|os|o|a)\s*)?$", re.IGNORECASE)
 # A law or a model nicknamed after a country, in quotation marks: "russische Agentengesetz",
 # «російський закон», "loi russe": the country names the likeness, not the actor.
 _NICKNAME_BEFORE = re.compile(r"[\"“„«「‚']\s*(?:[^\s\"“”„«»]+\s+)?$")
@@ -114,6 +127,7 @@ def reads_origin(kinds: set[str], before: str, after: str) -> bool:
         or _STANCE_BEFORE.search(before)
         or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before))
         or (kinds & (_PLACE_KINDS | {"country"}) and _REMITTED_BEFORE.search(before))
+        or (kinds & (_PLACE_KINDS | {"country"}) and _BORDER_BEFORE.search(before))
         or (kinds & {"country", "institution"} and _RATES_BEFORE.search(before))
         or (_NICKNAME_BEFORE.search(before) and _NICKNAME_AFTER.match(after))
         or (_NICKNAME_LAW_BEFORE.search(before) and _NICKNAME_END.match(after))
