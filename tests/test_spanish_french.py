@@ -58,6 +58,9 @@ NAMES = [
     ("Tulsi Gabbard et Kash Patel auditionnés", US),
     ("Karoline Leavitt defendió los aranceles", US),
     ("Howard Lutnick anuncia acuerdos comerciales", US),
+    ("Les élections de mi-mandat outre-Atlantique", US),
+    ("El Tío Sam pierde la paciencia", US),
+    ("Le géant asiatique ralentit", CN),
     # Russia: the long name, the second city, officials in Spanish and French spelling.
     ("La Federación de Rusia responde", RU),
     ("Incendio en San Petersburgo", RU),
@@ -205,6 +208,13 @@ ROLES = [
     ("El escritor nació en Estados Unidos en 1950.", "Estados Unidos", ORIGIN),
     ("Elle est installée aux États-Unis depuis 1990.", "États-Unis", ORIGIN),
     ("Il ne va pas en Russie cette année.", "Russie", S),
+    # A work of a country's culture: where it comes from.
+    ("Las series estadounidenses dominan Netflix.", "estadounidenses", ORIGIN),
+    ("Le cinéma chinois bat des records.", "chinois", ORIGIN),
+    ("Un roman russe adapté au théâtre.", "russe", ORIGIN),
+    ("La serie de sanciones estadounidenses golpea a Caracas.", "estadounidenses", S),
+    # ... a correspondent sent there.
+    ("Notre envoyée spéciale à Washington raconte le scrutin.", "Washington", VENUE),
     # A border with a country, and where migrants head: geography beside the story.
     ("Miles de migrantes esperan en la frontera con Estados Unidos.", "Estados Unidos", ORIGIN),
     ("Caminan rumbo a Estados Unidos desde Tapachula.", "Estados Unidos", ORIGIN),

@@ -128,7 +128,8 @@ _EVENTS = (
     r"conferência|embaixada|correspondente|[Gg]ran [Pp]remio|GP|Grande Prêmio|Grand Prix|"
     # a show, a fair, a trial: "el concierto en Washington", "le procès à New York"
     r"Asamblea General|Assemblée générale|concierto|concert|festival|gira|tournée|gala|"
-    r"ceremonia|cérémonie|exposición|exposition|feria|juicio|procès")
+    r"ceremonia|cérémonie|exposición|exposition|feria|juicio|procès|envoyée? spéciale?|"
+    r"enviad[oa] especial")
 _AT = r"(?:в|во|на|у|in|im|bei|auf|à|en|au|aux|em|no|na|nos|nas|de|do|dos|des)"
 # Verbs of holding between the event and the place: "la conferencia que se celebrará el 18
 # de junio en Nueva York", "le sommet qui aura lieu à Kazan".

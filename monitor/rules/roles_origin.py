@@ -7,6 +7,8 @@ English: the patterns of ``rules/roles_i18n.py``'s origin role. Pure.
 - a journey or a biography ("regresó de Moscú", "a grandi aux États-Unis");
 - a country's interest rates, or rates set by its central bank, as a market's driver
   ("aunque tasas de EE. UU. y la inflación afectan", "la hausse des taux décidée par la Fed");
+- a work of a country's culture, the adjective after the noun ("una serie estadounidense",
+  "les films américains", "un roman russe"): where a film or a song comes from;
 - a border with a country, and the destination of migrants' journey ("la frontera con
   Estados Unidos", "caminan rumbo a Estados Unidos", "en route vers les États-Unis"):
   geography, where a story about migrants or a neighbour takes place beside;
@@ -88,6 +90,15 @@ _REMITTED_BEFORE = re.compile(
     r"envois (?:de fonds|d['’]argent)|remessas|envios de dinheiro)"
     r"(?:\s+[^\s,.;:]+){0,4}?\s+(?:desde|de|procedentes de|depuis|des|de l['’]|do|dos|da|"
     r"vindas d[aeo]s?)\s*(?:(?:los|las|la|el|les|le|l['’]|os|as|o|a)\s*)?$", re.IGNORECASE)
+# A work of a country's culture (Spanish, French, Portuguese put the adjective after the noun):
+# where it comes from, not who acts ("las series estadounidenses", "un film américain", "le
+# cinéma chinois"); entertainment is not a country's story (the analysts' rule).
+_WORK_BEFORE = re.compile(
+    r"(?<!\w)(?:pel[íi]culas?|filmes?|films?|cintas?|series?|séries?|telenovelas?|"
+    r"feuilletons?|sitcoms?|dibujos animados|dessins? animés?|cine|cinéma|canci[óo]n|"
+    r"canciones|chansons?|discos?|albums?|álbum(?:es)?|novelas?|romans?|videojuegos?|"
+    r"jeux? vidéo|blockbusters?|comedias?|comédies?|documentales?|documentaires?|"
+    r"espectáculos?|spectacles?|música|musique)\s+$", re.IGNORECASE)
 # A border with a country, and where migrants head: geography beside the story ("la frontera
 # con Estados Unidos", "la frontera entre México y Estados Unidos", "rumbo a Estados Unidos",
 # "à destination des États-Unis"); "Estados Unidos cerró la frontera" acts.
@@ -128,6 +139,7 @@ def reads_origin(kinds: set[str], before: str, after: str) -> bool:
         or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before))
         or (kinds & (_PLACE_KINDS | {"country"}) and _REMITTED_BEFORE.search(before))
         or (kinds & (_PLACE_KINDS | {"country"}) and _BORDER_BEFORE.search(before))
+        or (kinds & {"country"} and _WORK_BEFORE.search(before))
         or (kinds & {"country", "institution"} and _RATES_BEFORE.search(before))
         or (_NICKNAME_BEFORE.search(before) and _NICKNAME_AFTER.match(after))
         or (_NICKNAME_LAW_BEFORE.search(before) and _NICKNAME_END.match(after))
