@@ -345,6 +345,8 @@ MARKET_ROWS = [
      "Estados Unidos.", "Estados Unidos", Role.ORIGIN),
     ("Les marchés financiers reculent", "Les investisseurs redoutent l'inflation américaine.",
      "américaine", Role.ORIGIN),
+    ("Dólar hoy en México: el peso gana terreno", "La Reserva Federal de Estados Unidos "
+     "recortó las tasas.", "Estados Unidos", Role.ORIGIN),
     ("Los mercados de Estados Unidos cierran en rojo", "Estados Unidos publicó datos de "
      "empleo.", "Estados Unidos", S),
     # ... and not: the title names the country, a currency alone, no market.
