@@ -106,6 +106,7 @@ NAMES = [
     ("Coupe de l'America à Barcelone", NONE),
     ("La Copa America en juin", NONE),
     ("Denzel Washington regresa al cine", NONE),
+    ("Messi brilla en el Inter Miami ante el Orlando City", NONE),
     ("Tráfico en Norteamérica y América del Sur", NONE),
     ("Sudamérica y Centroamérica", NONE),
     ("Alcaraz gana el Abierto de Estados Unidos", NONE),
@@ -220,6 +221,19 @@ ROLES = [
     ("Caminan rumbo a Estados Unidos desde Tapachula.", "Estados Unidos", ORIGIN),
     ("La caravane est en route vers les États-Unis.", "États-Unis", ORIGIN),
     ("Estados Unidos cerró la frontera con México.", "Estados Unidos", S),
+    # A club named after its city; a national team in a sentence about a match (a score, a
+    # draw, the World Cup); a city as a show's scene.
+    ("Los Knicks de Nueva York perdieron en casa.", "Nueva York", PERSON),
+    ("Wembanyama a brillé face aux Knicks de New York.", "New York", PERSON),
+    ("La selección de México empató 1-1 con Estados Unidos.", "Estados Unidos", PERSON),
+    ("Argentina jugará el Mundial en Estados Unidos.", "Estados Unidos", PERSON),
+    ("El Banco Mundial presta a Estados Unidos.", "Estados Unidos", S),
+    ("El actor español triunfa en Hollywood.", "Hollywood", VENUE),
+    ("Recibió el premio en Los Ángeles.", "Los Ángeles", VENUE),
+    ("La chanteuse fera une tournée à travers les États-Unis.", "États-Unis", VENUE),
+    ("La Policía de Nueva York detuvo al sospechoso.", "Nueva York", S),
+    # Things that come from a place: films, products.
+    ("Le festival présente trois films venus de Pékin.", "Pékin", ORIGIN),
     # Remittances sent from a country come from it: the story is the receiving economy's.
     ("Las remesas desde Estados Unidos crecieron un 5%.", "Estados Unidos", ORIGIN),
     ("Les transferts d'argent depuis les États-Unis ont baissé.", "États-Unis", ORIGIN),

@@ -49,6 +49,7 @@ from monitor.rules.matcher import Fields, Mention
 from monitor.rules.morphology import LATIN, script_of
 from monitor.rules.roles_origin import reads_origin
 from monitor.rules.roles_person import reads_person
+from monitor.rules.roles_scene import scene_role
 from monitor.rules.world import spans
 
 _WINDOW_BEFORE, _WINDOW_AFTER = 90, 60
@@ -138,6 +139,8 @@ _HELD = (r"(?:se celebr\w*|se realiz\w*|tendrá lugar|tuvo lugar|aura lieu|a eu 
          r"acontecer\w*|acontece|ocorrer\w*|ocorre|состоится|состоялс\w*|пройд[её]т|"
          r"відбудеться|відбул\w*|stattfinde\w*|tagt\w*)")
 _VENUE_BEFORE = re.compile(
+    r"(?<!\w)(?:gira|tour|tournée|turnê)\s+(?:por|à travers|pelos?|pelas?)\s+"
+    r"(?:(?:los|les|os)\s+)?$|"
     r"(?<!\w)(?:" + _EVENTS + r")\w*(?:\s+[^\s,.]+){0,3}?\s+" + _AT + r"\s+$"
     r"|(?<!\w)(?:" + _EVENTS + r")\w*(?:\s+[^\s,.]+){0,5}?\s+(?:que\s+|qui\s+|которы\w+\s+)?"
     + _HELD + r"(?:\s+[^\s,.]+){0,5}?\s+" + _AT + r"\s+$"
@@ -256,7 +259,9 @@ _MATCH = re.compile(
     r"\b(?:tenis|tennis|golf|rugby)\b|b[ée]isbol|Grandes Ligas|Serie Mundial|Super Bowl|"
     r"Juegos Olímpicos|Jeux olympiques|Coupe du monde|campeonato|championnat|semifinal|"
     r"demi-finale|cuartos de final|quarts? de finale|Roland[- ]Garros|Wimbledon|Gran Slam|"
-    r"Grand Chelem|Ligue des champions|Champions League|"
+    r"Grand Chelem|Ligue des champions|Champions League|MLS\b|selecci[óo]n|sélection|"
+    r"empat[aóe]\w*|gole[óa]\w*|(?:el|del|al|un) Mundial\b|les Bleus|"
+    r"(?<![\d.,/-])\d-\d(?![\d.,/-])|"  # a score: 1-1, (3-2)
     r"\bmaç|turnuva|basketbol|futbol|"
     r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
     r"比赛|比賽|球队|球隊|联赛|聯賽|奥运|奧運|世界杯|世界盃|試合|五輪|大リーグ|"
@@ -358,9 +363,11 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if (kinds & (_PLACE_KINDS | {"country"}) and _INSTITUTION_AFTER.match(after)) or (
             kinds & _PLACE_KINDS and _INSTITUTION_BEFORE.search(before)):
         return "venue"
-    if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(
-            _sentence(text, mention.start, mention.end)):
+    sentence = _sentence(text, mention.start, mention.end)
+    if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(sentence):
         return "person"
+    if (scene := scene_role(kinds, before, sentence)) is not None:
+        return scene
     if _TIME_BEFORE.search(before) and not (
             mention.field == "title" and title_alone and not spans(fields.title, catalogue.world)):
         return "venue"

@@ -55,6 +55,7 @@ _STANCE_BEFORE = re.compile(
 # Soviética", "a grandi aux États-Unis", "studierte in Moskau", "учился в Москве").
 _JOURNEY_BEFORE = re.compile(
     r"(?<!\w)(?:regres[óoa]\w*|volvi[óo]\w*|vuelve|vuelo|vuelos|de vuelta|"
+    r"venu\w*|venant|procedentes?|originari[oa]s?|originaires?|"
     r"retour|rentr[ée]\w*|revenu\w*|regressou|voltou|voo|voos|"
     r"zurück|Rückkehr|Rückflug|Flug|вернул\w*|возвращ\w*|прилетел\w*|повернул\w*)"
     r"(?:\s+[^\s,.;:]+){0,3}?\s+(?:de|desde|d['’]|du|des|do|da|dos|das|aus|von|из|з|із)\s*"
