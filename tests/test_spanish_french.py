@@ -167,6 +167,7 @@ ROLES = [
     # ... an agency of the state is the state acting, not a teller.
     ("La agencia estadounidense de medicamentos aprobó la vacuna.", "estadounidense", S),
     ("L'agence américaine de l'environnement interdit le produit.", "américaine", S),
+    ("La agencia USAID fue desmantelada.", "USAID", S),
     # A dateline: Latin-American wire style, with or without a date, and Prensa Latina's.
     ("Washington, 5 ene (Prensa Latina) El gobierno de Venezuela denunció", "Washington", VENUE),
     ("WASHINGTON.- El gobierno de Colombia anunció", "WASHINGTON", VENUE),

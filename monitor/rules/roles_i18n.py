@@ -345,7 +345,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return None
     if (_ACCORDING.search(before) or _TELLERS_AFTER.match(after)
             or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙"))
-            or (_OUTLET_BEFORE.search(before) and not _OF_AFTER.match(after))):
+            or (_OUTLET_BEFORE.search(before) and not _OF_AFTER.match(after)
+                and "country" in _kinds(mention, catalogue))):
         return "source"
     kinds = _kinds(mention, catalogue) | _kinds(chain_end, catalogue)
     if kinds & _PLACE_KINDS and (
