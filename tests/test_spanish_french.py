@@ -128,6 +128,13 @@ NAMES = [
     ("Kamala Persad-Bissessar gana en Trinidad", NONE),
     ("Detenido por ICE", NONE),
     ("Detenido por ICE en Texas", US),
+    ("Una película subtitulada en chino", NONE),
+    ("Traducido del ruso por su autor", NONE),
+    ("Un roman traduit du russe", NONE),
+    ("Cours de langue chinoise", NONE),
+    ("Desfile en la Plaza Roja", RU),
+    ("Inundaciones en Shanghái", CN),
+    ("Elecciones en Nueva Jersey y Dakota del Norte", US),
     # ... and the country itself beside them.
     ("La economía rusa, una montaña rusa", RU),
     ("La delegación china viajó a Lima", CN),
