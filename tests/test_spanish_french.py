@@ -135,6 +135,9 @@ NAMES = [
     ("Desfile en la Plaza Roja", RU),
     ("Inundaciones en Shanghái", CN),
     ("Elecciones en Nueva Jersey y Dakota del Norte", US),
+    # "americano" counts beside an unambiguous name of the United States only.
+    ("Los países del continente americano", NONE),
+    ("El presidente americano y la Casa Blanca", US),
     # ... and the country itself beside them.
     ("La economía rusa, una montaña rusa", RU),
     ("La delegación china viajó a Lima", CN),
