@@ -174,6 +174,10 @@ ROLES = [
     ("Le site américain Axios affirme que l'accord est proche.", "américain", SOURCE),
     ("Citado por medios rusos, el general negó la retirada.", "rusos", SOURCE),
     ("Le ministre, cité par des médias russes, a démenti.", "russes", SOURCE),
+    ("Fuentes del Pentágono confirmaron el bombardeo.", "Pentágono", SOURCE),
+    ("Así lo aseguraron funcionarios del gobierno estadounidense.", "estadounidense", SOURCE),
+    ("Des sources au Pentagone confirment la frappe.", "Pentagone", SOURCE),
+    ("Un alto funcionario de la Casa Blanca confirmó el ataque.", "Casa Blanca", SOURCE),
     # ... an agency of the state is the state acting, not a teller.
     ("La agencia estadounidense de medicamentos aprobó la vacuna.", "estadounidense", S),
     ("L'agence américaine de l'environnement interdit le produit.", "américaine", S),

@@ -99,7 +99,9 @@ _TELLERS_BEFORE = re.compile(
     r"presse|quotidien|funcionarios?|fuentes?|medios|prensa|expertos?|analistas|"
     r"inteligencia|diario|fontes?|mídia|imprensa|especialistas|jornal|"
     r"мнени\w+|источник\w*|разведк\w+|СМИ|джерел\w*|розвідк\w+|ЗМІ)"
-    r"\s+(?:(?:de|des|du|la|los|las|da|do|dos|das|в|из|у|з)\s+)?$"
+    # (then "of", "at", "of the government": "fuentes del Pentágono", "sources au Pentagone")
+    r"\s+(?:(?:de la|de los|de las|del|de|des|du|au|aux|la|los|las|da|do|dos|das|в|из|у|з)\s+"
+    r"|de l['’]\s*)?(?:(?:gobierno|gouvernement|governo)\s+)?$"
     r"|(?:مسؤول\w*|مصادر|مصدر|وسائل الإعلام|وسائل إعلام|صحيفة|صحف|تقارير|خبراء|محللون|"
     r"استخبارات|الاستخبارات|مقامات|منابع|رسانه‌های|رسانه های|رسانه|کارشناسان|روزنامه)\s+$",
     re.IGNORECASE)
