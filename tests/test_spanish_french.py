@@ -247,6 +247,13 @@ ROLES = [
     ("Recibió el premio en Los Ángeles.", "Los Ángeles", VENUE),
     ("La chanteuse fera une tournée à travers les États-Unis.", "États-Unis", VENUE),
     ("La Policía de Nueva York detuvo al sospechoso.", "Nueva York", S),
+    # A company as a platform or a studio; a company acting in the economy stays a subject.
+    ("La serie ya está disponible en Netflix.", "Netflix", ORIGIN),
+    ("Netflix dévoile la bande-annonce de la saison 2.", "Netflix", VENUE),
+    ("Netflix anuncia despidos masivos.", "Netflix", S),
+    ("Boeing suspend sa production.", "Boeing", S),
+    ("La tecnológica, propietaria de Facebook, despide a miles.", "Facebook", S),
+    ("Huelga en Boeing por los salarios.", "Boeing", S),
     # Things that come from a place: films, products.
     ("Le festival présente trois films venus de Pékin.", "Pékin", ORIGIN),
     # Remittances sent from a country come from it: the story is the receiving economy's.

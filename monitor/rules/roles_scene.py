@@ -8,7 +8,12 @@
   a venue (the analysts' rule: entertainment is not a country's story); a country stays a
   subject there ("el cine estadounidense" is read as a work's origin, rules/roles_origin.py).
 
-``scene_role`` returns "person" (a team), "venue" or None.
+- a company as a platform or a studio: "disponible en Netflix", "sur Google" (not "en
+  Boeing": a strike at Boeing is the company's story, nor "propietaria de Facebook"), or named in a
+  sentence about a show ("Netflix dévoile la bande-annonce de la saison 2"): where a show is
+  streamed or searched (an origin, a venue), not the company acting in the economy;
+
+``scene_role`` returns "person" (a team), "origin", "venue" or None.
 """
 
 from __future__ import annotations
@@ -22,15 +27,26 @@ _CLUB_BEFORE = re.compile(
 _SHOW = re.compile(
     r"(?<!\w)(?:actor|actores|actriz|actrices|acteurs?|actrices?|cantantes?|chanteu(?:r|se)s?|"
     r"pel[íi]culas?|films?|filmes?|cine|cin[ée]ma|cineastas?|cin[ée]astes?|series?|s[ée]ries?|"
-    r"Netflix|[ÓO]scars?|Grammys?|Globos? de Oro|Golden Globes?|C[ée]sars?|Emmys?|taquilla|"
+    r"[ÓO]scars?|Grammys?|Globos? de Oro|Golden Globes?|C[ée]sars?|Emmys?|taquilla|"
     r"box-office|estreno|avant-premi[èe]re|alfombra roja|tapis rouge|rodaje|tournage|"
-    r"álbum|album|concierto|concert|gira|tournée|premios?|prix|gala|festival)(?!\w)",
+    r"álbum|album|concierto|concert|gira|tournée|premios?|prix|gala|festival|bande-annonce|"
+    r"tráiler|trailer|episodios?|épisodes?)(?!\w)",
     re.IGNORECASE)
 
 
+_PLATFORM_BEFORE = re.compile(
+    r"(?<!\w)(?:disponible en|disponibles en|disponible sur|disponibles sur|sur|via|vía|"
+    r"chez)\s+$", re.IGNORECASE)
+
+
 def scene_role(kinds: set[str], before: str, sentence: str) -> str | None:
-    """The role of a city or a state mention, its ``before`` text and its ``sentence``, as a
-    club ("person") or a show's scene ("venue"), or None."""
+    """The role of a city, a state or a company mention, its ``before`` text and its
+    ``sentence``, as a club ("person"), a platform ("origin") or a show's scene ("venue"), or
+    None."""
+    if kinds == {"company"}:
+        if _PLATFORM_BEFORE.search(before):
+            return "origin"
+        return "venue" if _SHOW.search(sentence) else None
     if not kinds & _CITY_KINDS or kinds - _CITY_KINDS - {"capital"}:
         return None
     if _CLUB_BEFORE.search(before):
