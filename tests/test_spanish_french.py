@@ -61,6 +61,12 @@ NAMES = [
     ("Les élections de mi-mandat outre-Atlantique", US),
     ("El Tío Sam pierde la paciencia", US),
     ("Le géant asiatique ralentit", CN),
+    # Compound adjectives: the first half is a country too.
+    ("La rivalité sino-américaine s'aggrave", CN_US),
+    ("Las relaciones sino-estadounidenses", CN_US),
+    ("Le sommet américano-russe", RU_US),
+    ("La guerre russo-ukrainienne", RU),
+    ("No es Japón sino Corea", NONE),
     # Russia: the long name, the second city, officials in Spanish and French spelling.
     ("La Federación de Rusia responde", RU),
     ("Incendio en San Petersburgo", RU),
