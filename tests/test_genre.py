@@ -23,6 +23,13 @@ STADIUM = ("The city council approved a stadium for the team after a long debate
     ("Nelson's OT goal lifts Isles", HOCKEY, Genre.SPORTS),
     ("Spain beats Russia in the Davis Cup Finals", DAVIS_CUP, Genre.SPORTS),
     ("The Doobie Brothers announce a tour", TOUR, Genre.ENTERTAINMENT),
+    # Spanish and French reports: a match, a tour.
+    ("México vence a Estados Unidos", "El delantero anotó dos goles en la segunda parte. El "
+     "entrenador celebró el pase a la semifinal del torneo. El portero atajó un penalti. La "
+     "afición llenó el estadio.", Genre.SPORTS),
+    ("La chanteuse américaine annonce une tournée", "La chanteuse présentera ses nouvelles "
+     "chansons en concert à Paris. Le réalisateur de son clip l'accompagne. L'album sort en "
+     "mars, avec une bande-annonce.", Genre.ENTERTAINMENT),
     # one trade word, however often, is not a genre
     ("China adds wheat commitments", CROP, Genre.NEWS),
     ("Daimler output could be affected by dispute", STRIKE, Genre.NEWS),

@@ -340,6 +340,15 @@ MARKET_ROWS = [
      Role.ORIGIN),
     ("Altın fiyatları rekor kırdı", "ABD'de faiz indirimi beklentisi güçlendi.", "ABD",
      Role.ORIGIN),
+    # Spanish and French: the markets, a Latin-American currency's exchange rate.
+    ("El peso mexicano se deprecia frente al dólar", "Los inversores temen los aranceles de "
+     "Estados Unidos.", "Estados Unidos", Role.ORIGIN),
+    ("Les marchés financiers reculent", "Les investisseurs redoutent l'inflation américaine.",
+     "américaine", Role.ORIGIN),
+    ("Dólar hoy en México: el peso gana terreno", "La Reserva Federal de Estados Unidos "
+     "recortó las tasas.", "Estados Unidos", Role.ORIGIN),
+    ("Los mercados de Estados Unidos cierran en rojo", "Estados Unidos publicó datos de "
+     "empleo.", "Estados Unidos", S),
     # ... and not: the title names the country, a currency alone, no market.
     ("El oro sube tras los aranceles de Estados Unidos", "Estados Unidos anunció nuevas "
      "tarifas.", "Estados Unidos", S),

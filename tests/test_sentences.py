@@ -43,6 +43,11 @@ def split(text: str) -> list[str]:
      ["«Встреча состоится в Москве.»", "Так сказал В. Путин."]),
     ("В 2022 г. цены выросли, т.е. заметно. Потом упали.",
      ["В 2022 г. цены выросли, т.е. заметно.", "Потом упали."]),
+    # Spanish plural abbreviations double their initials; titles of address.
+    ("El embajador de EE. UU. llegó a Bogotá. La Sra. Díaz lo recibió. Luego hablaron.",
+     ["El embajador de EE. UU. llegó a Bogotá.", "La Sra. Díaz lo recibió.", "Luego hablaron."]),
+    ("Las FF. AA. y EE.UU. firmaron. Fin.", ["Las FF. AA. y EE.UU. firmaron.", "Fin."]),
+    ("It ended World War II. Peace came.", ["It ended World War II.", "Peace came."]),
     ("习近平抵达莫斯科。双方举行会谈！结果如何？尚不清楚。",
      ["习近平抵达莫斯科。", "双方举行会谈！", "结果如何？", "尚不清楚。"]),
 ])

@@ -3,8 +3,9 @@
 See the YAML file's header for the alias conventions (case, stems, CJK, blockers). The
 shipped catalogue also merges the names of the other languages the feeds speak, kept apart
 and keyed by entity id: ``country-names.yaml`` (generated from CLDR by
-``bench/gen_country_names.py``) and ``entities-i18n.yaml`` (typed: demonyms, leaders,
-institutions, state media, blockers). The names of the world's other countries
+``bench/gen_country_names.py``), ``entities-i18n.yaml`` (typed: demonyms, leaders,
+institutions, state media, blockers) and ``entities-es-fr.yaml`` (the same for Spanish and
+French: spellings, transliterations, idioms). The names of the world's other countries
 (``world-names.yaml``, also generated from CLDR) come along as ``Catalogue.world``, read by the
 role patterns (``rules/world.py``), never matched as entities.
 """
@@ -68,7 +69,7 @@ def _is_cjk(text: str) -> bool:
     return script_of(text) == CJK
 
 
-TRANSLATIONS = ("country-names.yaml", "entities-i18n.yaml")
+TRANSLATIONS = ("country-names.yaml", "entities-i18n.yaml", "entities-es-fr.yaml")
 Translations = Mapping[str, Mapping[str, Any]]
 
 

@@ -6,7 +6,8 @@ names a team or where the game is played ("Minnesota beat Buffalo 4-1", "Spain b
 the Davis Cup"); in an entertainment piece a city names where a band plays or a film is shot.
 ``rules/roles.py`` reads such mentions as venues. A genre is recognised by how densely the
 text uses the words of its trade (scores, goals, assists, coaches; albums, tours, concerts),
-not by any one word, so a political story that mentions a game keeps its places.
+not by any one word, so a political story that mentions a game keeps its places. The words
+are English, Spanish and French (those of Spanish and French that are no English word).
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ _SPORTS_WORDS = """
     quarterfinals finals championship championships league striker midfielder defender
     defenders goalkeeper goalie linebacker linebackers pointer pointers penalty
     nba nhl nfl mlb wnba mls ncaa roster standings
+    gol goles goleador anotó asistencias entrenador entrenadores delantero delanteros portero
+    arquero centrocampista mediocampista temporada torneo liga campeonato jornada semifinal
+    semifinales cuartos penalti penaltis eliminatoria jugador jugadores estadio afición hinchas
+    entraîneur entraîneurs attaquant attaquants défenseur défenseurs gardien saison tournoi
+    championnat matchs prolongation prolongations joueur joueurs stade
+    buteur
     """
 _SHOW_WORDS = """
     album albums song songs single singles band bands tour tours touring concert concerts
@@ -44,6 +51,9 @@ _SHOW_WORDS = """
     emmy emmys oscar oscars movie movies film films sequel trailer premiere episode sitcom
     actor actress celebrity celebrities fans tickets headline headlining festival gig gigs
     setlist
+    álbum canción canciones gira concierto conciertos cantante película películas actriz
+    estreno taquilla tráiler episodio rapero músico chanson chansons tournée chanteur chanteuse
+    acteur actrice épisode rappeur musicien réalisateur
     """
 _SPORTS = frozenset(_SPORTS_WORDS.split())
 _ENTERTAINMENT = frozenset(_SHOW_WORDS.split())
@@ -51,10 +61,11 @@ _ENTERTAINMENT = frozenset(_SHOW_WORDS.split())
 _SPORTS_PAIRS = frozenset(tuple(p.split()) for p in (
     "davis cup", "stanley cup", "world cup", "ryder cup", "super bowl", "world series",
     "grand slam", "premier league", "champions league", "home run", "home runs", "head coach",
-    "wide receiver", "free throw", "free throws", "hat trick", "bowl eligible"))
+    "wide receiver", "free throw", "free throws", "hat trick", "bowl eligible",
+    "demi finale", "mi temps"))
 _SHOW_PAIRS = frozenset(tuple(p.split()) for p in (
     "box office", "golden globe", "golden globes", "record label", "pop star", "rock band",
-    "hall of", "series finale"))
+    "hall of", "series finale", "bande annonce"))
 _PAIRS = tuple(sorted(_SPORTS_PAIRS | _SHOW_PAIRS))
 _SECONDS = frozenset(p[1] for p in _PAIRS)
 # Every trade word and every word of a name, found in the lower-case text by one pass: a word

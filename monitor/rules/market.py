@@ -8,7 +8,8 @@ about a tremor on the Bourse, "la demanda de oro crece antes de la elección en 
 Unidos". Like a price benchmark (the analysts' rule: not about), such a driver weighs as an
 origin.
 
-A country stays a subject where the title names it. A currency is no market word: a headline
+A country stays a subject where the title names it. A currency is no market word (but its local
+price is: "Dólar hoy en México", "Dólar Colombia" are exchange-rate reports): a headline
 about the dollar itself ("Euro ve Dolar 20 yıl sonra eşitlendi") is the dollar's story, while
 one beside another market ("黃金轉跌 美元走強": gold falls as the dollar strengthens) is a
 driver of it.
@@ -30,7 +31,13 @@ _B, _E = r"(?<!\w)", r"(?!\w)"
 _MARKET = re.compile(
     _B + r"(?:gold|silver|crude|Brent|Sensex|Nifty|"
     r"oro|plata|petróleo|crudo|Bolsas?(?!\s+Fam[ií]lia)|Ibex|tipo de cambio|divisas|"
-    r"l['’]or|pétrole|Bourses?|CAC\s?40|taux de change|devises|"
+    r"mercados?(?:\s+(?:bursátil|financier|cambiari)\w*)?|Merval|"
+    r"peso\s+(?:mexicano|colombiano|chileno|argentino|uruguayo|dominicano)|"
+    # the dollar's local price, a Latin-American exchange-rate report: "Dólar hoy", "Dólar
+    # Colombia", "el dólar en México", "dólar blue"
+    r"d[óo]lar(?:\s+hoy|\s+blue|\s+oficial|:?\s+(?:en\s+)?(?:Colombia|México|Argentina|Chile|"
+    r"Perú|Uruguay|Venezuela|Bolivia|Paraguay|Guatemala|Costa Rica|República Dominicana))|"
+    r"l['’]or|pétrole|Bourses?|CAC\s?40|taux de change|devises|marchés?(?:\s+financiers?)?|"
     r"ouro|prata|Ibovespa|câmbio|"
     r"Gold(?:preis|kurs)?\w*|Ölpreis\w*|Börsen?|Aktien?|DAX|Devisen|Wechselkurs\w*|"
     r"золото|золота|нефть|нефти|бирж\w*|нафта|нафти|біржі|Мосбирж\w*|"

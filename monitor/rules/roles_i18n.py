@@ -31,7 +31,9 @@ languages the feeds speak, from the text around the mention (a few words either 
 - a person: a supporter of a leader ("Trump-Unterstützer", "partisans de Trump").
 
 The origin patterns (a model, a comparison, an alignment, a journey, a driver, a nickname, a
-decoration) are ``rules/roles_origin.py``'s.
+decoration) are ``rules/roles_origin.py``'s; a Spanish or French demonym after a trade or as
+a nationality noun before a name ("el cineasta estadounidense", "l'Américain Noah Lyles") is
+``rules/roles_person.py``'s.
 
 ``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
 it never decides for English, whose words it does not list.
@@ -46,6 +48,8 @@ from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.morphology import LATIN, script_of
 from monitor.rules.roles_origin import reads_origin
+from monitor.rules.roles_person import reads_person
+from monitor.rules.roles_scene import scene_role
 from monitor.rules.world import spans
 
 _WINDOW_BEFORE, _WINDOW_AFTER = 90, 60
@@ -95,10 +99,26 @@ _TELLERS_BEFORE = re.compile(
     r"presse|quotidien|funcionarios?|fuentes?|medios|prensa|expertos?|analistas|"
     r"inteligencia|diario|fontes?|mídia|imprensa|especialistas|jornal|"
     r"мнени\w+|источник\w*|разведк\w+|СМИ|джерел\w*|розвідк\w+|ЗМІ)"
-    r"\s+(?:(?:de|des|du|la|los|las|da|do|dos|das|в|из|у|з)\s+)?$"
+    # (then "of", "at", "of the government": "fuentes del Pentágono", "sources au Pentagone")
+    r"\s+(?:(?:de la|de los|de las|del|de|des|du|au|aux|la|los|las|da|do|dos|das|в|из|у|з)\s+"
+    r"|de l['’]\s*)?(?:(?:gobierno|gouvernement|governo)\s+)?$"
     r"|(?:مسؤول\w*|مصادر|مصدر|وسائل الإعلام|وسائل إعلام|صحيفة|صحف|تقارير|خبراء|محللون|"
     r"استخبارات|الاستخبارات|مقامات|منابع|رسانه‌های|رسانه های|رسانه|کارشناسان|روزنامه)\s+$",
     re.IGNORECASE)
+# A news outlet of a country, the adjective after the noun (Spanish, French, Portuguese): "la
+# agencia rusa TASS", "l'agence officielle chinoise", "la cadena estadounidense CNN", "le site
+# américain Axios"; not an agency of the state, which a complement names ("la agencia
+# estadounidense de medicamentos", "l'agence américaine de l'environnement").
+_OUTLET_BEFORE = re.compile(
+    r"(?<!\w)(?:agencias?|agences?|cadenas?|cha[iî]nes?|televisi[oó]n|t[ée]l[ée]vision|"
+    r"televisoras?|emisoras?|radios?|canal|peri[oó]dicos?|journal|journaux|revistas?|"
+    r"magazines?|hebdomadaires?|semanarios?|sites?|sitios?|portal|portais|medio|m[ée]dia|"
+    r"ag[êe]ncias?|emissoras?|jornais|revistas?)"
+    r"(?:\s+(?:de (?:noticias|prensa|informaci[oó]n)|de presse|d['’][ÉéEe]tat|de notícias|"
+    r"estatal|oficial|officielle|officiel|gouvernementale|gubernamental|p[uú]blica|publique|"
+    r"d['’]information|de información|informativ[oa]|d['’]informations?))?\s+$",
+    re.IGNORECASE)
+_OF_AFTER = re.compile(r"^\s+(?:de|del|du|des|d['’]|pour|para|da|do)(?!\w)", re.IGNORECASE)
 
 # Where something is held, or a correspondent works: "саммит в Казани", "Gipfel in Peking".
 _EVENTS = (
@@ -108,7 +128,11 @@ _EVENTS = (
     r"Korrespondent|Turnier|Spiel|Olympi|Sitzung|sommet|réunion|rencontre|conférence|"
     r"tribunal|ambassade|correspondant|tournoi|match|forum|cumbre|reunión|encuentro|"
     r"conferencia|corte|embajada|corresponsal|torneo|foro|cúpula|reunião|encontro|"
-    r"conferência|embaixada|correspondente|[Gg]ran [Pp]remio|GP|Grande Prêmio|Grand Prix")
+    r"conferência|embaixada|correspondente|[Gg]ran [Pp]remio|GP|Grande Prêmio|Grand Prix|"
+    # a show, a fair, a trial: "el concierto en Washington", "le procès à New York"
+    r"Asamblea General|Assemblée générale|concierto|concert|festival|gira|tournée|gala|"
+    r"ceremonia|cérémonie|exposición|exposition|feria|juicio|procès|envoyée? spéciale?|"
+    r"enviad[oa] especial")
 _AT = r"(?:в|во|на|у|in|im|bei|auf|à|en|au|aux|em|no|na|nos|nas|de|do|dos|des)"
 # Verbs of holding between the event and the place: "la conferencia que se celebrará el 18
 # de junio en Nueva York", "le sommet qui aura lieu à Kazan".
@@ -117,6 +141,8 @@ _HELD = (r"(?:se celebr\w*|se realiz\w*|tendrá lugar|tuvo lugar|aura lieu|a eu 
          r"acontecer\w*|acontece|ocorrer\w*|ocorre|состоится|состоялс\w*|пройд[её]т|"
          r"відбудеться|відбул\w*|stattfinde\w*|tagt\w*)")
 _VENUE_BEFORE = re.compile(
+    r"(?<!\w)(?:gira|tour|tournée|turnê)\s+(?:por|à travers|pelos?|pelas?)\s+"
+    r"(?:(?:los|les|os)\s+)?$|"
     r"(?<!\w)(?:" + _EVENTS + r")\w*(?:\s+[^\s,.]+){0,3}?\s+" + _AT + r"\s+$"
     r"|(?<!\w)(?:" + _EVENTS + r")\w*(?:\s+[^\s,.]+){0,5}?\s+(?:que\s+|qui\s+|которы\w+\s+)?"
     + _HELD + r"(?:\s+[^\s,.]+){0,5}?\s+" + _AT + r"\s+$"
@@ -210,10 +236,17 @@ _INSTITUTION_BEFORE = re.compile(
 # A dateline: the place a wire story is filed from, at the start of a field ("МОСКВА, 3 марта
 # — РИА Новости", "PEKÍN, 5 ene (EFE).-", "Berlin (dpa) -") or in a Chinese agency's opening
 # ("新华社北京10月4日电").
+# Latin-American papers write the date in words ("3 de marzo"), Prensa Latina no dash after
+# its name ("La Habana, 5 ene (Prensa Latina) El gobierno"), and a dateline alone ends in
+# ".-" ("WASHINGTON.- El gobierno").
+_AGENCIES = (r"AFP|EFE|dpa|AP|Reuters|ANSA|APA|KNA|Europa Press|Lusa|AA|DHA|İHA|РИА|ТАСС|"
+             r"Интерфакс|УНІАН|Укрінформ|Prensa Latina|PL|Xinhua|Notimex|NTX|Télam|Sputnik")
 _DATELINE_AFTER = re.compile(
-    r"^(?:[,.]\s*\d{1,2}\.?\s+\w+\.?(?:\s+\d{4})?\s*(?:\([^)]{1,30}\))?\s*\.?\s*[—–-]"
-    r"|\s*\((?:AFP|EFE|dpa|AP|Reuters|ANSA|APA|KNA|Europa Press|Lusa|AA|DHA|İHA|РИА|ТАСС|"
-    r"Интерфакс|УНІАН|Укрінформ)[^)]{0,20}\)\s*\.?\s*[—–:-])")
+    r"^(?:[,.]\s*\d{1,2}\.?\s+(?:de\s+)?\w+\.?(?:\s+(?:de\s+)?\d{4})?\s*"
+    r"(?:\([^)]{1,30}\))?\s*\.?\s*[—–-]"
+    r"|\s*\((?:" + _AGENCIES + r")[^)]{0,20}\)\s*\.?\s*[—–:-]"
+    r"|[,.]\s*\d{1,2}\.?\s+(?:de\s+)?\w+\.?\s*\((?:" + _AGENCIES + r")\)\s+(?=[A-ZÁÉÍÓÚÑ])"
+    r"|\s*\.\s?[—–-]\s)")
 _ZH_DATELINE = re.compile(r"^\d{1,2}月\d{1,2}日(?:电|電|讯|訊)")
 
 # A city or a country in a sentence about a match is a club or a national team ("Вашингтон
@@ -225,6 +258,12 @@ _MATCH = re.compile(
     r"\bmatch\b|tournoi|basket-ball|football|olympique|"
     r"Box(?:kampf|karriere|er\b|en\b|ring)|in den Ring|\bboxe\b|boxeo|бокс|UFC|MMA|"
     r"torneo|fútbol|futebol|baloncesto|basquete|Fórmula 1|F1\b|Copa|"
+    r"\b(?:tenis|tennis|golf|rugby)\b|b[ée]isbol|Grandes Ligas|Serie Mundial|Super Bowl|"
+    r"Juegos Olímpicos|Jeux olympiques|Coupe du monde|campeonato|championnat|semifinal|"
+    r"demi-finale|cuartos de final|quarts? de finale|Roland[- ]Garros|Wimbledon|Gran Slam|"
+    r"Grand Chelem|Ligue des champions|Champions League|MLS\b|selecci[óo]n|sélection|"
+    r"empat[aóe]\w*|gole[óa]\w*|(?:el|del|al|un) Mundial\b|les Bleus|"
+    r"(?<![\d.,/-])\d-\d(?![\d.,/-])|"  # a score: 1-1, (3-2)
     r"\bmaç|turnuva|basketbol|futbol|"
     r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
     r"比赛|比賽|球队|球隊|联赛|聯賽|奥运|奧運|世界杯|世界盃|試合|五輪|大リーグ|"
@@ -245,7 +284,13 @@ _PERSON_BEFORE = re.compile(
     r"votantes?|électeurs?|сторонник\w*|сторонниц\w*|прихильник\w*)(?:\s+(?:de|da|do))?"
     r"|touristes?|étudiants?|étudiantes?|journalistes?|ressortissants?|citoyens?|"
     r"turistas?|estudiantes?|periodistas?|ciudadanos?|ciudadanas?|cidadãos?|cidadãs?|"
-    r"jornalistas?|estudantes?)\s+$", re.IGNORECASE)
+    r"jornalistas?|estudantes?|"
+    # a man, a woman, a migrant, a billionaire, an artist of a country
+    r"hombres?|mujer|mujeres|j[oó]venes|joven|niños?|niñas?|migrantes?|inmigrantes?|"
+    r"empresari[oa]s?|multimillonari[oa]s?|millonari[oa]s?|magnates?|artistas?|"
+    r"escritor(?:a|es|as)?|hommes?|femmes?|jeunes?|enfants?|migrants?|immigrés?|"
+    r"hommes? d['’]affaires|femmes? d['’]affaires|milliardaires?|millionnaires?|artistes?|"
+    r"écrivains?|écrivaines?)\s+$", re.IGNORECASE)
 
 # ... in Chinese, Japanese and Korean, a country's name before a word for a person: a
 # nationality ("中国籍の男", "俄罗斯籍男子"), a descent ("中国系"), a people noun
@@ -301,7 +346,9 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if script_of(mention.text) == LATIN and _english_words(before + " " + after, 2):
         return None
     if (_ACCORDING.search(before) or _TELLERS_AFTER.match(after)
-            or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙"))):
+            or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙"))
+            or (_OUTLET_BEFORE.search(before) and not _OF_AFTER.match(after)
+                and "country" in _kinds(mention, catalogue))):
         return "source"
     kinds = _kinds(mention, catalogue) | _kinds(chain_end, catalogue)
     if kinds & _PLACE_KINDS and (
@@ -319,9 +366,11 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if (kinds & (_PLACE_KINDS | {"country"}) and _INSTITUTION_AFTER.match(after)) or (
             kinds & _PLACE_KINDS and _INSTITUTION_BEFORE.search(before)):
         return "venue"
-    if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(
-            _sentence(text, mention.start, mention.end)):
+    sentence = _sentence(text, mention.start, mention.end)
+    if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(sentence):
         return "person"
+    if (scene := scene_role(kinds, before, sentence)) is not None:
+        return scene
     if _TIME_BEFORE.search(before) and not (
             mention.field == "title" and title_alone and not spans(fields.title, catalogue.world)):
         return "venue"
@@ -329,7 +378,9 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "origin"
     if reads_origin(kinds, before, after):
         return "origin"
+    right = text[mention.end:mention.end + _WINDOW_AFTER]  # the mention's own next words
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
-            kinds & {"country"} and _CJK_PERSON_AFTER.match(after)):
+            kinds & {"country"} and (_CJK_PERSON_AFTER.match(after)
+                                     or reads_person(mention.text, before, right))):
         return "person"
     return None

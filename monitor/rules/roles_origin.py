@@ -7,6 +7,13 @@ English: the patterns of ``rules/roles_i18n.py``'s origin role. Pure.
 - a journey or a biography ("regresó de Moscú", "a grandi aux États-Unis");
 - a country's interest rates, or rates set by its central bank, as a market's driver
   ("aunque tasas de EE. UU. y la inflación afectan", "la hausse des taux décidée par la Fed");
+- a work of a country's culture, the adjective after the noun ("una serie estadounidense",
+  "les films américains", "un roman russe"): where a film or a song comes from;
+- a border with a country, and the destination of migrants' journey ("la frontera con
+  Estados Unidos", "caminan rumbo a Estados Unidos", "en route vers les États-Unis"):
+  geography, where a story about migrants or a neighbour takes place beside;
+- remittances sent from a country ("las remesas enviadas desde Estados Unidos", "les envois de
+  fonds depuis les États-Unis"): the story is the receiving economy's, the sender's the origin;
 - a law or a place nicknamed after a country (« loi russe », 「台中白宮」);
 - a decoration of a state's institution ("з медаллю ФСБ").
 
@@ -42,12 +49,13 @@ _STANCE_BEFORE = re.compile(
     r"Anlehnung an|rapprochement avec|alignement sur|acercamiento a|alineamiento con|"
     r"aproximação com|alinhamento com|сближени\w* с|ориентаци\w* на|зближенн\w* з|"
     r"орієнтаці\w* на)\s+(?:(?:das|den|dem|le|la|les|el|la|o|a)\s+)?$", re.IGNORECASE)
-# Where a traveller comes back from, or a person studied, grew up or lived (as in English,
-# rules/roles.py): a journey or a biography, not the country acting ("regresó de Moscú",
+# Where a traveller comes back from, or a person studied, grew up, lived or was born (as in
+# English, rules/roles.py): a journey or a biography, not the country acting ("regresó de Moscú",
 # "de retour de Moscou", "zurück aus Moskau", "вернулся из Москвы", "estudió en la Unión
 # Soviética", "a grandi aux États-Unis", "studierte in Moskau", "учился в Москве").
 _JOURNEY_BEFORE = re.compile(
     r"(?<!\w)(?:regres[óoa]\w*|volvi[óo]\w*|vuelve|vuelo|vuelos|de vuelta|"
+    r"venu\w*|venant|procedentes?|originari[oa]s?|originaires?|"
     r"retour|rentr[ée]\w*|revenu\w*|regressou|voltou|voo|voos|"
     r"zurück|Rückkehr|Rückflug|Flug|вернул\w*|возвращ\w*|прилетел\w*|повернул\w*)"
     r"(?:\s+[^\s,.;:]+){0,3}?\s+(?:de|desde|d['’]|du|des|do|da|dos|das|aus|von|из|з|із)\s*"
@@ -55,7 +63,11 @@ _JOURNEY_BEFORE = re.compile(
     r"|(?<!\w)(?:estudi[óo]|estudiaba|se form[óo]|creci[óo]|vivi[óo]|vive|viv[íi]a|"
     r"[ée]tudi[ée]\w*|a grandi|grandi|vécu|vit|vivait|estudou|cresceu|viveu|morou|"
     r"studierte|studiert|aufgewachsen|lebte|lebt|учил\w*|вырос\w*|жил|жила|жили|живет|живёт|"
-    r"навчал\w*|виріс\w*|жив)"
+    r"навчал\w*|виріс\w*|жив|"
+    # born, settled, exiled there: a biography too ("nació en Estados Unidos", "installé aux
+    # États-Unis depuis 1990", "radicado en EE.UU.")
+    r"naci[óo]|nacid[oa]s?|radicad[oa]s?|residentes?|exiliad[oa]s?|afincad[oa]s?|"
+    r"née?s?|installée?s?|exilée?s?|établie?s?)"
     r"(?:\s+[^\s,.;:]+){0,2}?\s+(?:en|à|au|aux|em|no|na|nos|nas|in|im|в|во|у)\s+"
     r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$", re.IGNORECASE)
 # A country's interest rates or bond yields named as a market's driver, like a price
@@ -71,6 +83,33 @@ _RATES_BEFORE = re.compile(
     r"(?:\s+[^\s.;:!?]+){0,3}?\s+(?:por parte de|por|par|pelo|pela|durch|von|со стороны)"
     r"\s+(?:[^\s.;:!?]+\s+){0,4}?(?:[^\s.;:!?]+\s*,\s*)?(?:[^\s.;:!?]+\s+){0,3}$",
     re.IGNORECASE)
+# Remittances, and the money migrants send home, from a country: where the money comes from
+# ("las remesas desde Estados Unidos", "les transferts d'argent depuis les États-Unis", "as
+# remessas enviadas dos EUA"), not who acts; "Estados Unidos gravará las remesas" acts.
+_REMITTED_BEFORE = re.compile(
+    r"(?<!\w)(?:remesas|env[ií]os de (?:dinero|remesas)|remises|transferts d['’]argent|"
+    r"envois (?:de fonds|d['’]argent)|remessas|envios de dinheiro)"
+    r"(?:\s+[^\s,.;:]+){0,4}?\s+(?:desde|de|procedentes de|depuis|des|de l['’]|do|dos|da|"
+    r"vindas d[aeo]s?)\s*(?:(?:los|las|la|el|les|le|l['’]|os|as|o|a)\s*)?$", re.IGNORECASE)
+# A work of a country's culture (Spanish, French, Portuguese put the adjective after the noun):
+# where it comes from, not who acts ("las series estadounidenses", "un film américain", "le
+# cinéma chinois"); entertainment is not a country's story (the analysts' rule).
+_WORK_BEFORE = re.compile(
+    r"(?<!\w)(?:pel[íi]culas?|filmes?|films?|cintas?|series?|séries?|telenovelas?|"
+    r"feuilletons?|sitcoms?|dibujos animados|dessins? animés?|cine|cinéma|canci[óo]n|"
+    r"canciones|chansons?|discos?|albums?|álbum(?:es)?|novelas?|romans?|videojuegos?|"
+    r"jeux? vidéo|blockbusters?|comedias?|comédies?|documentales?|documentaires?|"
+    r"espectáculos?|spectacles?|música|musique)\s+$", re.IGNORECASE)
+# A border with a country, and where migrants head: geography beside the story ("la frontera
+# con Estados Unidos", "la frontera entre México y Estados Unidos", "rumbo a Estados Unidos",
+# "à destination des États-Unis"); "Estados Unidos cerró la frontera" acts.
+_BORDER_BEFORE = re.compile(
+    r"(?<!\w)(?:fronteras?|frontières?|fronteiras?)(?:\s+(?:norte|sur|nord|sud|común|commune))?"
+    r"\s+(?:con|avec|com|entre\s+[^\s,.;:]+\s+(?:y|et|e))\s+(?:(?:los|les|os|la|le|l['’])\s*)?$"
+    r"|(?<!\w)(?:rumbo a|con destino a|(?:para|buscan|intentan|intentar|quieren) llegar a|"
+    r"cruzar a|emigrar a|emigraron a|migrar a|en route vers|à destination d(?:es?|u)|"
+    r"pour rejoindre|rumo a|com destino a|(?:para|tentam) chegar a)"
+    r"\s+(?:(?:los|les|la|le|l['’]|os|o|a)\s*)?$", re.IGNORECASE)
 # A law or a model nicknamed after a country, in quotation marks: "russische Agentengesetz",
 # «російський закон», "loi russe": the country names the likeness, not the actor.
 _NICKNAME_BEFORE = re.compile(r"[\"“„«「‚']\s*(?:[^\s\"“”„«»]+\s+)?$")
@@ -99,6 +138,9 @@ def reads_origin(kinds: set[str], before: str, after: str) -> bool:
         or (kinds & {"country"} and _COMPARED_BEFORE.search(before))
         or _STANCE_BEFORE.search(before)
         or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before))
+        or (kinds & (_PLACE_KINDS | {"country"}) and _REMITTED_BEFORE.search(before))
+        or (kinds & (_PLACE_KINDS | {"country"}) and _BORDER_BEFORE.search(before))
+        or (kinds & {"country"} and _WORK_BEFORE.search(before))
         or (kinds & {"country", "institution"} and _RATES_BEFORE.search(before))
         or (_NICKNAME_BEFORE.search(before) and _NICKNAME_AFTER.match(after))
         or (_NICKNAME_LAW_BEFORE.search(before) and _NICKNAME_END.match(after))

@@ -4,8 +4,9 @@ and the evidence snippets. Pure.
 A sentence ends at ``.``, ``!``, ``?`` or ``…`` (maybe closed by a quote: ``"'”’»``) before a
 space, right after the CJK ``。！？``, space or not, and at a paragraph break (a blank line).
 A period after an abbreviation ("Mr.", "Gen.", "St.", "Jan.", "г.", "т.е."), an initial
-("J. R. R. Tolkien") or the letters of one ("U.S.", "U.K.") does not end a sentence unless a
-digit follows. A decimal point ("3.5 percent") has no space after it, so never ends one.
+("J. R. R. Tolkien") or the letters of one ("U.S.", "U.K."), or a Spanish plural one, its
+initials doubled ("EE. UU.", "EE.UU.", "FF. AA."), does not end a sentence unless a digit
+follows. A decimal point ("3.5 percent") has no space after it, so never ends one.
 """
 
 from __future__ import annotations
@@ -23,8 +24,13 @@ _ABBREVIATION = re.compile(
     r"Jr|Sr|Inc|Corp|Co|Ltd|No|Vol|vs|etc|approx|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|"
     r"Calif|Fla|Tex|Wash|Mass|Mich|Ariz|Conn|Ill|Ind|Kan|Minn|Penn|Tenn|Wis|Colo|Okla|Ore"
     # Russian: год/город, годы, господин, имени, улица, святой, рубль, тысяча, миллион, миллиард
-    r"|г|гг|гос|им|ул|св|руб|тыс|млн|млрд|см|ср|др|пр|проф|акад|ген)"
-    r"|\b[A-ZА-ЯЁ]|(?:\b[A-Za-zА-Яа-яЁё]\.)+[A-Za-zА-Яа-яЁё])[.]$")
+    r"|г|гг|гос|им|ул|св|руб|тыс|млн|млрд|см|ср|др|пр|проф|акад|ген"
+    # Spanish: señor(a), doctora, licenciado, ingeniero, general, avenida, presidente
+    r"|Sr|Sra|Srta|Dra|Lic|Ing|Gral|Av|Pdte)"
+    r"|\b[A-ZА-ЯЁ]|(?:\b[A-Za-zА-Яа-яЁё]\.)+[A-Za-zА-Яа-яЁё]"
+    # ... and a Spanish plural, its initial doubled: EE. UU., EE.UU., FF. AA., JJ. OO. (not a
+    # Roman numeral: "World War II.")
+    r"|\b([A-HJ-UWYZ])\1)[.]$")
 _LOOK_BACK = 12  # characters before a period in which an abbreviation is looked for
 _CLOSERS = "\"'”’»"
 

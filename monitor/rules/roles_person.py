@@ -1,0 +1,62 @@
+"""A demonym naming a person in Spanish and French, beyond ``rules/roles_i18n.py``'s nouns. Pure.
+
+Romance languages put the adjective after the noun, so a nationality that describes a person
+follows the word for the person's trade: "el cineasta estadounidense", "la tenista rusa",
+"le réalisateur américain", "la nageuse chinoise". And both languages make a nationality
+noun of the adjective, placed before a name: "el estadounidense Taylor Fritz", "la china Zheng
+Qinwen", "l'Américain Noah Lyles", "le Russe Daniil Medvedev". French writes the noun with a
+capital (l'Américain) and the adjective in lower case (l'américain Boeing, the company);
+Spanish writes both in lower case, but a company is feminine (la empresa) and one word, so
+the masculine article, or a name of two capitalised words, says that a person follows.
+
+``reads_person`` says whether a mention of a country, with the text ``before`` and ``after``
+it, names a person that way.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Trades and roles of people (not of a state: a minister, a soldier, a pilot, a diplomat act
+# for it; nor of a company: "productores chinos" of steel are firms).
+_TRADE_BEFORE = re.compile(
+    r"(?<!\w)(?:cineastas?|director(?:a)? de cine|m[úu]sic[oa]s?|"
+    r"humoristas?|comediantes?|fot[óo]graf[oa]s?|influencers?|youtubers?|presentador(?:a|es)?|"
+    r"diseñador(?:a|es|as)?|pintor(?:a|es|as)?|poetas?|novelistas?|tenistas?|futbolistas?|"
+    r"nadador(?:a|es|as)?|boxeador(?:a|es|as)?|atletas?|ciclistas?|golfistas?|"
+    r"jugador(?:a|es|as)?|basquetbolistas?|beisbolistas?|deportistas?|velocistas?|"
+    r"ajedrecistas?|r[ée]alisat(?:eur|rice)s?|cin[ée]astes?|musicien(?:ne)?s?|"
+    r"humoristes?|com[ée]dien(?:ne)?s?|photographes?|mannequins?|"
+    r"influen(?:ceur|ceuse)s?|youtubeu(?:r|se)s?|anima(?:teur|trice)s?|stylistes?|peintres?|"
+    r"po[èe]tes?|romanci(?:er|ère)s?|sporti(?:f|ve)s?|athl[èe]tes?|joueu(?:r|se)s?|"
+    r"nageu(?:r|se)s?|tennisman|tenniswoman|boxeu(?:r|se)s?|cyclistes?|skieu(?:r|se)s?|"
+    r"coureu(?:r|se)s?|[ée]checs|acteurs?|actrices?|chanteu(?:r|se)s?|rappeu(?:r|se)s?|"
+    r"actor(?:es)?|actriz|actrices|cantantes?|raper[oa]s?|escritor(?:a|es|as)?)\s+$",
+    re.IGNORECASE)
+# The nationality noun before a name: "l'Américain Noah Lyles" (French: a capital), "el ruso
+# Medvédev" (Spanish: a masculine article), "la estadounidense Coco Gauff" (two names).
+_FR_NOUN = re.compile(r"^(?:Américaine?|Russe|Chinoise?|Étatsunienne?)$")
+_ES_NOUN = re.compile(r"^(?:estadounidense|norteamerican[oa]|rus[oa]|chin[oa])$")
+_FR_ARTICLE = re.compile(r"(?<!\w)(?:[Ll]['’]|[Ll]e\s+|[Ll]a\s+|[Dd]u\s+|[Aa]u\s+)$")
+_ES_MASCULINE = re.compile(r"(?<!\w)(?:[Ee]l|del|al|[Uu]n)\s+$")
+_ES_FEMININE = re.compile(r"(?<!\w)(?:[Ll]a|[Uu]na)\s+$")
+_NAME = r"[A-ZÁÉÍÓÚÑÀÂÈÊÎÔÛÇ][\w'’-]+"
+_ONE_NAME_AFTER = re.compile(r"^\s+" + _NAME)
+_TWO_NAMES_AFTER = re.compile(r"^\s+" + _NAME + r"\s+" + _NAME)
+
+
+def reads_person(text: str, before: str, after: str) -> bool:
+    """Whether the mention ``text`` of a country (a demonym) names a person: after a word
+    for a person's trade, or as a nationality noun before a name (``after``: the text right
+    after the mention, a name that is itself a mention included)."""
+    if _TRADE_BEFORE.search(before):
+        return True
+    if _FR_NOUN.match(text):
+        return bool(_FR_ARTICLE.search(before) and _ONE_NAME_AFTER.match(after))
+    if _ES_NOUN.match(text):
+        return bool((_ES_MASCULINE.search(before) and _ONE_NAME_AFTER.match(after))
+                    or (_ES_FEMININE.search(before) and _TWO_NAMES_AFTER.match(after)))
+    return False
+
+
+__all__ = ["reads_person"]

@@ -1,0 +1,59 @@
+"""A city or a state as a club's name or a show's scene, in Spanish and French. Pure.
+
+- a club named after its city, the nickname first ("los Knicks de Nueva York", "les Lakers de
+  Los Angeles", "los Dodgers de Los Ángeles"): the city names a team, read as
+  ``rules/roles_i18n.py`` reads a club;
+- a city or a state in a sentence about film, music or television ("triunfa en Hollywood",
+  "el premio en Los Ángeles", "le festival de Los Angeles"): where a show is made or played,
+  a venue (the analysts' rule: entertainment is not a country's story); a country stays a
+  subject there ("el cine estadounidense" is read as a work's origin, rules/roles_origin.py).
+
+- a company as a platform or a studio: "disponible en Netflix", "sur Google" (not "en
+  Boeing": a strike at Boeing is the company's story, nor "propietaria de Facebook"), or named in a
+  sentence about a show ("Netflix dévoile la bande-annonce de la saison 2"): where a show is
+  streamed or searched (an origin, a venue), not the company acting in the economy;
+
+``scene_role`` returns "person" (a team), "origin", "venue" or None.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CITY_KINDS = frozenset({"city", "state", "place"})
+# A nickname in the plural, then "de" and the city.
+_CLUB_BEFORE = re.compile(
+    r"(?<!\w)(?:[Ll]os|[Ll]as|[Ll]es|a los|aux|des)\s+[A-Z][\w'’-]*s\s+(?:de|d['’])\s*$")
+_SHOW = re.compile(
+    r"(?<!\w)(?:actor|actores|actriz|actrices|acteurs?|actrices?|cantantes?|chanteu(?:r|se)s?|"
+    r"pel[íi]culas?|films?|filmes?|cine|cin[ée]ma|cineastas?|cin[ée]astes?|series?|s[ée]ries?|"
+    r"[ÓO]scars?|Grammys?|Globos? de Oro|Golden Globes?|C[ée]sars?|Emmys?|taquilla|"
+    r"box-office|estreno|avant-premi[èe]re|alfombra roja|tapis rouge|rodaje|tournage|"
+    r"álbum|album|concierto|concert|gira|tournée|premios?|prix|gala|festival|bande-annonce|"
+    r"tráiler|trailer|episodios?|épisodes?)(?!\w)",
+    re.IGNORECASE)
+
+
+_PLATFORM_BEFORE = re.compile(
+    r"(?<!\w)(?:disponible en|disponibles en|disponible sur|disponibles sur|sur|via|vía|"
+    r"chez)\s+$", re.IGNORECASE)
+
+
+def scene_role(kinds: set[str], before: str, sentence: str) -> str | None:
+    """The role of a city, a state or a company mention, its ``before`` text and its
+    ``sentence``, as a club ("person"), a platform ("origin") or a show's scene ("venue"), or
+    None."""
+    if kinds == {"company"}:
+        if _PLATFORM_BEFORE.search(before):
+            return "origin"
+        return "venue" if _SHOW.search(sentence) else None
+    if not kinds & _CITY_KINDS or kinds - _CITY_KINDS - {"capital"}:
+        return None
+    if _CLUB_BEFORE.search(before):
+        return "person"
+    if _SHOW.search(sentence):
+        return "venue"
+    return None
+
+
+__all__ = ["scene_role"]

@@ -1,0 +1,302 @@
+"""Spanish and French: names, namesakes, sources, persons and venues, one table each.
+
+Spanish and French news name the three countries in ways an English catalogue does not list:
+abbreviations with and without their dots (EE.UU., EE. UU., EEUU, EUA), demonyms that agree in
+gender and number (estadounidense, norteamericanas, étatsuniens), officials in each
+language's transliteration (Shoigú, Choïgou, Prigojine), and state media by their local names
+(RIA Nóvosti, Spoutnik, Diario del Pueblo). They also carry the names inside idioms and
+things that are not the country (montaña rusa, cuento chino, roulette russe, casse-tête
+chinois, à l'américaine), and name a country as the *source* of a claim ("informó la agencia
+rusa TASS", "selon la chaîne américaine CNN"), as a person's nationality ("el multimillonario
+estadounidense", "une touriste américaine") or as a venue ("la Asamblea General de la ONU en
+Nueva York"). Every sentence here was written for this table; rows naming a country, or reading
+as a subject, guard the new knowledge against overreach.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.config import RuleConfig
+from monitor.rules.catalogue import load_catalogue
+from monitor.rules.engine import RuleEngine
+from monitor.rules.matcher import Fields, Matcher
+from monitor.rules.roles import Role, roles
+from monitor.rules.salience import counted
+
+CATALOGUE = load_catalogue()
+MATCHER = Matcher(CATALOGUE)
+ENGINE = RuleEngine([RuleConfig.model_validate(
+    {"name": "r", "countries": {"at_least": 2, "of": ["RU", "CN", "US"]}})], CATALOGUE)
+RU, CN, US, NONE = {"RU"}, {"CN"}, {"US"}, set[str]()
+RU_US, CN_US, RU_CN = {"RU", "US"}, {"CN", "US"}, {"RU", "CN"}
+S, SOURCE, VENUE, PERSON, ORIGIN = (Role.SUBJECT, Role.SOURCE, Role.VENUE, Role.PERSON,
+                                    Role.ORIGIN)
+
+
+def named(text: str) -> set[str]:
+    """The countries the text's names identify (weak names only beside a strong one)."""
+    mentions = counted(MATCHER.find_in(text, "title"), CATALOGUE)
+    return {c for m in mentions for e in m.entity_ids
+            if (c := CATALOGUE.entities[e].country) is not None}
+
+
+NAMES = [
+    # The United States: the abbreviation in every spelling, the demonyms, the institutions.
+    ("Aranceles de EE.UU a México", US),
+    ("La visita a EE. UU fue cancelada", US),
+    ("El gobierno de EUA anunció nuevas medidas", US),
+    ("Las tropas norteamericanas se retiran", US),
+    ("La Fed mantiene las tasas", US),
+    ("Los mercados esperan la decisión de la Fed", US),
+    ("Detenidos por la Patrulla Fronteriza en Texas", US),
+    ("Trump recibe a Sheinbaum en el Despacho Oval", US),
+    ("Les étatsuniens votent mardi", US),
+    ("Une réunion dans le Bureau ovale", US),
+    ("Kristi Noem visita la frontera", US),
+    ("Pam Bondi ordena una investigación", US),
+    ("Tulsi Gabbard et Kash Patel auditionnés", US),
+    ("Karoline Leavitt defendió los aranceles", US),
+    ("Howard Lutnick anuncia acuerdos comerciales", US),
+    ("Les élections de mi-mandat outre-Atlantique", US),
+    ("El Tío Sam pierde la paciencia", US),
+    ("Le géant asiatique ralentit", CN),
+    # Compound adjectives: the first half is a country too.
+    ("La rivalité sino-américaine s'aggrave", CN_US),
+    ("Las relaciones sino-estadounidenses", CN_US),
+    ("Le sommet américano-russe", RU_US),
+    ("La guerre russo-ukrainienne", RU),
+    ("No es Japón sino Corea", NONE),
+    # Russia: the long name, the second city, officials in Spanish and French spelling.
+    ("La Federación de Rusia responde", RU),
+    ("Incendio en San Petersburgo", RU),
+    ("Manifestation à Saint-Pétersbourg", RU),
+    ("Serguéi Shoigú visita Pyongyang", RU),
+    ("Sergueï Choïgou à Pyongyang", RU),
+    ("La mort d'Evgueni Prigojine", RU),
+    ("Mikhaïl Michoustine reçu à Minsk", RU),
+    ("Alexéi Navalni murió en prisión", RU),
+    ("María Zajárova criticó a la OTAN", RU),
+    ("Mijaíl Mishustin presentó el presupuesto", RU),
+    ("Valeri Guerásimov dirige la ofensiva", RU),
+    ("Andréi Beloúsov, nuevo ministro de Defensa", RU),
+    ("Andreï Belooussov nommé ministre", RU),
+    ("Le pouvoir moscovite dément", RU),
+    ("La agencia RIA Nóvosti y el Kremlin", RU),
+    ("Selon Spoutnik et le Kremlin", RU),
+    # China: its state media and epithets by their local names.
+    ("El Diario del Pueblo y Pekín", CN),
+    ("Le Quotidien du peuple et Pékin", CN),
+    ("L'empire du Milieu accélère", CN),
+    # Idioms and things named after a country: not the country.
+    ("Una montaña rusa de emociones en la Bolsa", NONE),
+    ("Subir a la montaña rusa del parque", NONE),
+    ("Jugar a la ruleta rusa con la economía", NONE),
+    ("Receta de ensaladilla rusa", NONE),
+    ("Eso es un cuento chino", NONE),
+    ("Robo en el barrio chino de Lima", NONE),
+    ("Celebración del Año Nuevo chino en Madrid", NONE),
+    ("Cena en un restaurante chino", NONE),
+    ("Dibujo con tinta china", NONE),
+    ("La China Suárez estrena película", NONE),
+    ("Tu horóscopo chino de la semana", NONE),
+    ("Un jeu de roulette russe", NONE),
+    ("Les montagnes russes du marché", NONE),
+    ("Des poupées russes", NONE),
+    ("Un vrai casse-tête chinois", NONE),
+    ("Un spectacle d'ombres chinoises", NONE),
+    ("Le Nouvel An chinois à Paris", NONE),
+    ("Dîner au restaurant chinois", NONE),
+    ("Un mariage à l'américaine", NONE),
+    ("Le football américain à la télé", NONE),
+    ("Coupe de l'America à Barcelone", NONE),
+    ("La Copa America en juin", NONE),
+    ("Denzel Washington regresa al cine", NONE),
+    ("Messi brilla en el Inter Miami ante el Orlando City", NONE),
+    ("Tráfico en Norteamérica y América del Sur", NONE),
+    ("Sudamérica y Centroamérica", NONE),
+    ("Alcaraz gana el Abierto de Estados Unidos", NONE),
+    ("Nieve en Sierra Nevada", NONE),
+    ("El Partido Colorado gana en Paraguay", NONE),
+    ("Rétrospective Elia Kazan", NONE),
+    # Russia's regions, Wagner, the Cuban and Mexican press's names of the United States.
+    ("Combates en la región de Kursk", RU),
+    ("Les combats dans la région de Koursk", RU),
+    ("Les mercenaires du groupe Wagner au Mali", RU),
+    ("El Grupo Wagner en África", RU),
+    ("La Crimée annexée", RU),
+    ("El bloqueo yanqui contra Cuba", US),
+    ("Migrantes mexicanos en la Unión Americana", US),
+    ("Incendios en Los Ángeles", US),
+    ("La DEA y el Comando Sur en el Caribe", US),
+    ("Recortes en USAID", US),
+    ("Kamala gana el debate", US),
+    ("Kamala Persad-Bissessar gana en Trinidad", NONE),
+    ("Detenido por ICE", NONE),
+    ("Detenido por ICE en Texas", US),
+    ("Una película subtitulada en chino", NONE),
+    ("Traducido del ruso por su autor", NONE),
+    ("Un roman traduit du russe", NONE),
+    ("Cours de langue chinoise", NONE),
+    ("Desfile en la Plaza Roja", RU),
+    ("Inundaciones en Shanghái", CN),
+    ("Elecciones en Nueva Jersey y Dakota del Norte", US),
+    # "americano" counts beside an unambiguous name of the United States only.
+    ("Los países del continente americano", NONE),
+    ("El presidente americano y la Casa Blanca", US),
+    # ... and the country itself beside them.
+    ("La economía rusa, una montaña rusa", RU),
+    ("La delegación china viajó a Lima", CN),
+    ("Le gouvernement chinois et les ombres chinoises", CN),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), [pytest.param(t, w, id=t[:40]) for t, w in NAMES])
+def test_names_and_namesakes(text: str, want: set[str]) -> None:
+    assert named(text) == want
+
+
+def role_in(text: str, name: str) -> Role:
+    fields = Fields(title="", lead=text, body="")
+    mentions = counted(MATCHER.find(fields), CATALOGUE)
+    found = [r for m, r in zip(mentions, roles(mentions, fields, CATALOGUE), strict=True)
+             if m.text == name]
+    assert found, f"{name!r} is not a mention of {text!r}"
+    return found[0]
+
+
+ROLES = [
+    # The source of a claim: a news agency, a channel, a newspaper, a site of a country.
+    ("El ataque dejó diez muertos, informó la agencia rusa TASS.", "rusa", SOURCE),
+    ("Así lo publicó la agencia estatal rusa RIA Nóvosti.", "rusa", SOURCE),
+    ("De acuerdo con la cadena estadounidense CNN, el acuerdo está cerca.", "estadounidense",
+     SOURCE),
+    ("El periódico estadounidense The Wall Street Journal reveló el plan.", "estadounidense",
+     SOURCE),
+    ("La noticia fue difundida por la televisión china.", "china", SOURCE),
+    ("Le plan a été révélé par la chaîne américaine CNN.", "américaine", SOURCE),
+    ("Le journal américain a publié la lettre.", "américain", SOURCE),
+    ("D'après l'agence officielle chinoise, le bilan s'alourdit.", "chinoise", SOURCE),
+    ("Le site américain Axios affirme que l'accord est proche.", "américain", SOURCE),
+    ("Citado por medios rusos, el general negó la retirada.", "rusos", SOURCE),
+    ("Le ministre, cité par des médias russes, a démenti.", "russes", SOURCE),
+    ("Fuentes del Pentágono confirmaron el bombardeo.", "Pentágono", SOURCE),
+    ("Así lo aseguraron funcionarios del gobierno estadounidense.", "estadounidense", SOURCE),
+    ("Des sources au Pentagone confirment la frappe.", "Pentagone", SOURCE),
+    ("Un alto funcionario de la Casa Blanca confirmó el ataque.", "Casa Blanca", SOURCE),
+    # ... an agency of the state is the state acting, not a teller.
+    ("La agencia estadounidense de medicamentos aprobó la vacuna.", "estadounidense", S),
+    ("L'agence américaine de l'environnement interdit le produit.", "américaine", S),
+    ("La agencia USAID fue desmantelada.", "USAID", S),
+    # A dateline: Latin-American wire style, with or without a date, and Prensa Latina's.
+    ("Washington, 5 ene (Prensa Latina) El gobierno de Venezuela denunció", "Washington", VENUE),
+    ("WASHINGTON.- El gobierno de Colombia anunció", "WASHINGTON", VENUE),
+    ("Moscú, 3 de marzo (EFE).- El gobierno de Cuba firmó", "Moscú", VENUE),
+    ("Washington anunció nuevas sanciones contra Caracas.", "Washington", S),
+    # A person: a nationality after a noun for a person.
+    ("El multimillonario estadounidense compró el club.", "estadounidense", PERSON),
+    ("Una joven rusa fue rescatada en los Andes.", "rusa", PERSON),
+    ("Los migrantes chinos cruzan el Darién.", "chinos", PERSON),
+    ("Un homme d'affaires américain arrêté à Bangkok.", "américain", PERSON),
+    ("Une touriste chinoise blessée à Nice.", "chinoise", PERSON),
+    ("Le milliardaire américain a racheté le journal.", "américain", PERSON),
+    ("El ejército ruso avanza en el este.", "ruso", S),
+    # ... after a trade: a film-maker, a swimmer, a director, a comedian.
+    ("El cineasta estadounidense presentó su documental.", "estadounidense", PERSON),
+    ("La nadadora china batió el récord.", "china", PERSON),
+    ("Le réalisateur américain présente son film à Cannes.", "américain", PERSON),
+    ("L'humoriste américain a annulé sa tournée.", "américain", PERSON),
+    ("Los pilotos rusos bombardearon la ciudad.", "rusos", S),
+    ("Los productores chinos de acero bajan precios.", "chinos", S),
+    # ... a nationality noun before a name (French: a capital; Spanish: el, or two names).
+    ("L'Américain Noah Lyles a remporté la course.", "Américain", PERSON),
+    ("El ruso Medvédev perdió en Shanghái.", "ruso", PERSON),
+    ("La estadounidense Coco Gauff ganó en Pekín.", "estadounidense", PERSON),
+    ("La estadounidense Boeing despidió a miles.", "estadounidense", S),
+    ("L'américain Boeing supprime des emplois.", "américain", S),
+    ("La china BYD supera a Tesla.", "china", S),
+    ("Le gouvernement américain dément.", "américain", S),
+    # A venue: the UN in New York, a concert, a festival, a trial.
+    ("Habló ante la Asamblea General de la ONU en Nueva York.", "Nueva York", VENUE),
+    ("El concierto en Washington reunió a miles.", "Washington", VENUE),
+    ("Le festival à New York a été annulé.", "New York", VENUE),
+    # A match: a tennis, baseball or Olympic sentence names players and teams.
+    ("El estadounidense Taylor Fritz ganó el partido de tenis en tres sets.", "estadounidense",
+     PERSON),
+    ("Le Russe Daniil Medvedev s'est qualifié au tournoi de tennis.", "Russe", PERSON),
+    ("Los Dodgers ganaron la Serie Mundial de béisbol en Estados Unidos.", "Estados Unidos",
+     PERSON),
+    # A biography: born, settled, exiled there.
+    ("El escritor nació en Estados Unidos en 1950.", "Estados Unidos", ORIGIN),
+    ("Elle est installée aux États-Unis depuis 1990.", "États-Unis", ORIGIN),
+    ("Il ne va pas en Russie cette année.", "Russie", S),
+    # A work of a country's culture: where it comes from.
+    ("Las series estadounidenses dominan Netflix.", "estadounidenses", ORIGIN),
+    ("Le cinéma chinois bat des records.", "chinois", ORIGIN),
+    ("Un roman russe adapté au théâtre.", "russe", ORIGIN),
+    ("La serie de sanciones estadounidenses golpea a Caracas.", "estadounidenses", S),
+    # ... a correspondent sent there.
+    ("Notre envoyée spéciale à Washington raconte le scrutin.", "Washington", VENUE),
+    # A border with a country, and where migrants head: geography beside the story.
+    ("Miles de migrantes esperan en la frontera con Estados Unidos.", "Estados Unidos", ORIGIN),
+    ("Caminan rumbo a Estados Unidos desde Tapachula.", "Estados Unidos", ORIGIN),
+    ("La caravane est en route vers les États-Unis.", "États-Unis", ORIGIN),
+    ("Estados Unidos cerró la frontera con México.", "Estados Unidos", S),
+    # A club named after its city; a national team in a sentence about a match (a score, a
+    # draw, the World Cup); a city as a show's scene.
+    ("Los Knicks de Nueva York perdieron en casa.", "Nueva York", PERSON),
+    ("Wembanyama a brillé face aux Knicks de New York.", "New York", PERSON),
+    ("La selección de México empató 1-1 con Estados Unidos.", "Estados Unidos", PERSON),
+    ("Argentina jugará el Mundial en Estados Unidos.", "Estados Unidos", PERSON),
+    ("El Banco Mundial presta a Estados Unidos.", "Estados Unidos", S),
+    ("El actor español triunfa en Hollywood.", "Hollywood", VENUE),
+    ("Recibió el premio en Los Ángeles.", "Los Ángeles", VENUE),
+    ("La chanteuse fera une tournée à travers les États-Unis.", "États-Unis", VENUE),
+    ("La Policía de Nueva York detuvo al sospechoso.", "Nueva York", S),
+    # A company as a platform or a studio; a company acting in the economy stays a subject.
+    ("La serie ya está disponible en Netflix.", "Netflix", ORIGIN),
+    ("Netflix dévoile la bande-annonce de la saison 2.", "Netflix", VENUE),
+    ("Netflix anuncia despidos masivos.", "Netflix", S),
+    ("Boeing suspend sa production.", "Boeing", S),
+    ("La tecnológica, propietaria de Facebook, despide a miles.", "Facebook", S),
+    ("Huelga en Boeing por los salarios.", "Boeing", S),
+    # Things that come from a place: films, products.
+    ("Le festival présente trois films venus de Pékin.", "Pékin", ORIGIN),
+    # Remittances sent from a country come from it: the story is the receiving economy's.
+    ("Las remesas desde Estados Unidos crecieron un 5%.", "Estados Unidos", ORIGIN),
+    ("Les transferts d'argent depuis les États-Unis ont baissé.", "États-Unis", ORIGIN),
+    ("Estados Unidos endureció las deportaciones.", "Estados Unidos", S),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "want"),
+                         [pytest.param(t, n, w, id=t[:40]) for t, n, w in ROLES])
+def test_role_of_a_mention(text: str, name: str, want: Role) -> None:
+    assert role_in(text, name) is want
+
+
+def about(title: str, lead: str) -> set[str]:
+    return {c for c, s in ENGINE.analyse(title, lead).countries.items() if s.about}
+
+
+ABOUT = [
+    ("Trump y Putin hablan por teléfono sobre Ucrania", "La Casa Blanca confirmó la llamada.",
+     RU_US),
+    ("México celebra récord de remesas", "Las remesas enviadas desde Estados Unidos sumaron "
+     "64.000 millones de dólares.", NONE),
+    ("Incendio en una fábrica de Guadalajara", "El siniestro ocurrió el lunes, informó la "
+     "agencia estadounidense AP.", NONE),
+    ("Xi Jinping reçoit Vladimir Poutine à Pékin", "Les deux dirigeants ont signé un accord.",
+     RU_CN),
+    ("Inondations dans le sud de la France", "Le bilan s'alourdit, selon la chaîne américaine "
+     "CNN.", NONE),
+    ("La Bourse de Paris, des montagnes russes", "Le CAC 40 a perdu 2 %.", NONE),
+    ("EUA impone aranceles al acero chino", "El Departamento de Comercio anunció la medida.",
+     CN_US),
+]
+
+
+@pytest.mark.parametrize(("title", "lead", "want"),
+                         [pytest.param(t, le, w, id=t[:40]) for t, le, w in ABOUT])
+def test_what_the_story_is_about(title: str, lead: str, want: set[str]) -> None:
+    assert about(title, lead) == want
