@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from monitor.config import FeedConfig
 from monitor.db import dialect
 from monitor.db.bulk import insert_rows, table_of
-from monitor.db.clean import clean_row
+from monitor.db.clean import clean_row, clean_value
 from monitor.db.models import Alert, Feed, FeedEntry
 from monitor.model import FeedState, PolledFeed
 
@@ -215,6 +215,7 @@ def record_polls(session: Session, polls: Sequence[tuple[int, FeedState]]) -> No
     """Write the outcomes of many polls and release their leases: one executemany per shape
     of update (a Core statement; the ORM's bulk UPDATE cost ~1 ms a feed in a profile)."""
     groups: dict[tuple[tuple[str, ...], bool], list[dict[str, Any]]] = {}
+    table = table_of(Feed)
     for feed_id, state in polls:
         values: dict[str, Any] = {
             "last_status": state.status,
@@ -235,11 +236,10 @@ def record_polls(session: Session, polls: Sequence[tuple[int, FeedState]]) -> No
                           body_hash=state.body_hash)
         if state.url:
             values["url"] = state.url
-        values = clean_row(table_of(Feed), values)
+        values = {k: v if v is None else clean_value(table, k, v) for k, v in values.items()}
         increment = not state.success and state.count_failure
         groups.setdefault((tuple(sorted(values)), increment), []).append(
             {"feed_id_": feed_id, **{f"{k}_": v for k, v in values.items()}})
-    table = table_of(Feed)
     for (keys, increment), rows in groups.items():
         stmt = (update(table).where(table.c.id == bindparam("feed_id_"))
                 .values({k: bindparam(f"{k}_") for k in keys}))
