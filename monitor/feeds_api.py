@@ -24,13 +24,13 @@ from monitor.api import _session, daemon_running, prepare_database
 from monitor.app import open_app
 from monitor.config import Config
 from monitor.db import feeds
-from monitor.db.models import Feed
 from monitor.errors import FeedParseError, MonitorError, UsageError
 from monitor.ingest.admission import Known, plan_import, refusal, unique_name
 from monitor.ingest.discover import FeedLink
 from monitor.ingest.opml import Skipped, import_source, read_opml_items
 from monitor.ingest.probe import Probe, probe
 from monitor.ingest.sources import ADDED, ADDED_LAN
+from monitor.model import PolledFeed
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ def poll_feed_now(config: Config, name: str, out: TextIO | None = None,
 
 
 def _claim(session: Session, name: str, now: datetime, owner: str, lease: float
-           ) -> Feed | MonitorError:
+           ) -> PolledFeed | MonitorError:
     """The feed, leased; or why it cannot be polled now (a disabled feed is a usage error,
     exit 2; one removed meanwhile or polled by another instance a runtime one, exit 1)."""
     row = feeds.feed_by_name(session, name)

@@ -1,6 +1,7 @@
-"""The values the stages hand each other, owned by no stage: what a poll learned about a feed
-(``FeedState``), what it brings to store (``NewArticle`` with its ``NewHit``s, ``EntryLink``),
-and what storing it did (``Stored``, ``StoredArticle``).
+"""The values the stages hand each other, owned by no stage: the feed a poll is of
+(``PolledFeed``), what the poll learned about it (``FeedState``), what it brings to store
+(``NewArticle`` with its ``NewHit``s, ``EntryLink``), and what storing it did (``Stored``,
+``StoredArticle``).
 
 An article and its hits are frozen: one built article may be shared by the tasks of two feeds
 that bring the same URL, and storing never writes into it; the story an article joins is set
@@ -16,6 +17,27 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from monitor.evidence_model import Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class PolledFeed:
+    """A feed as a poll reads it: its row's columns that say what to fetch, how to fetch it
+    and what is known of it, read by ``monitor.db.feeds.claim_due_feeds`` with the lease (a
+    plain row, no ORM object: a 304's poll reads these and nothing else)."""
+
+    id: int
+    name: str
+    url: str
+    source: str  # config|opml*|added* (``ingest.sources``: who may reach private addresses)
+    tags: tuple[str, ...]
+    full_text: bool | None  # None: ``fetch.full_text``
+    interval_seconds: float | None  # None: adaptive
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    last_status: int | None
+    error_count: int
+    entries_per_week: float | None
 
 
 @dataclass

@@ -4,12 +4,14 @@ moved feeds, outages, conditional GET and adaptive intervals."""
 from __future__ import annotations
 
 import gzip
+import logging
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
+import pytest
 import sqlalchemy
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -151,6 +153,29 @@ def test_conditional_get_and_unchanged_body_skip_parsing(sqlite_url: str,
     assert statuses == [200, 304]
     assert all(o.entries == 0 for o in second.cycle.outcomes)  # nothing parsed again
     assert _health(config)["etag"]["status"] == 304
+
+
+def test_an_unchanged_feed_is_not_an_info_line_each_poll(sqlite_url: str, web: HTTPServer,
+                                                        caplog: pytest.LogCaptureFixture
+                                                        ) -> None:
+    """10,000 feeds answering 304 every cycle must not write 10,000 INFO lines: the unchanged
+    poll is said at DEBUG (``--log-level DEBUG`` shows it), the cycle's summary stays."""
+    body = rss([ITEM])
+
+    def etagged(req: Request) -> Response:
+        if req.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(body, headers={"ETag": '"v1"'}, content_type="application/rss+xml")
+
+    web.expect_request("/etag").respond_with_handler(etagged)
+    config = _config(sqlite_url, {"etag": web.url_for("/etag")})
+    api.poll_once(config, now=NOW, workers=0)
+    with caplog.at_level(logging.DEBUG, logger="monitor"):
+        second = api.poll_once(config, now=NOW + timedelta(hours=7), workers=0)
+    assert [o.status for o in second.cycle.outcomes] == [304]
+    unchanged = [r for r in caplog.records if "feed unchanged" in r.getMessage()]
+    assert [r.levelno for r in unchanged] == [logging.DEBUG]
+    assert "feed=etag" in unchanged[0].getMessage()
 
 
 def test_busy_feed_is_polled_more_often(sqlite_url: str, web: HTTPServer) -> None:

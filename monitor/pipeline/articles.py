@@ -14,20 +14,21 @@ from typing import Any
 from monitor import model
 from monitor.alerts.outbox import next_digest
 from monitor.app import App
-from monitor.db.models import Article, Feed
+from monitor.db.models import Article
 from monitor.errors import BlockedAddressError, FetchError
 from monitor.ingest.extract import Extracted
 from monitor.ingest.feeds import Entry
 from monitor.ingest.fetch import fetch
 from monitor.ingest.identity import canonical_url
 from monitor.ingest.workers import extract_in_pool
+from monitor.model import PolledFeed
 from monitor.rules.engine import Context
 from monitor.stories import Signature, signature
 
 log = logging.getLogger("monitor.pipeline")
 
 
-async def articles_or_fallbacks(app: App, feed: Feed, to_build: dict[str, Entry],
+async def articles_or_fallbacks(app: App, feed: PolledFeed, to_build: dict[str, Entry],
                                  built: list[model.NewArticle | BaseException],
                                  feed_title: str, context: Context
                                  ) -> tuple[list[model.NewArticle], list[str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -13,16 +14,16 @@ from datetime import datetime
 from monitor import model
 from monitor.app import App
 from monitor.db import feeds
-from monitor.db.models import Feed
 from monitor.db_work import record_polls, run_db
 from monitor.errors import StoreError
 from monitor.ingest import decide
+from monitor.model import PolledFeed
 from monitor.pipeline.poll import Polled, PollOutcome, answered_at, timed_poll
 from monitor.pipeline.stored_rules import refresh_rules
 
 log = logging.getLogger("monitor.pipeline")
 
-Running = dict[asyncio.Task[Polled], Feed]
+Running = dict[asyncio.Task[Polled], PolledFeed]
 
 
 @dataclass
@@ -85,7 +86,7 @@ def _wants_more(app: App, in_flight: int) -> bool:
     return not app.lifecycle.stopping and (size - in_flight >= refill or not in_flight)
 
 
-async def _claim(app: App, now: datetime, started: float, in_flight: int) -> list[Feed]:
+async def _claim(app: App, now: datetime, started: float, in_flight: int) -> list[PolledFeed]:
     """Lease as many due feeds as slots are free."""
     sched = app.config.scheduler
     # The lease counts from the claim, not from the start of a cycle that may have lasted
@@ -137,10 +138,10 @@ class _Group:
     started: float  # the cycle's start (monotonic)
     size: int
     report: CycleReport
-    results: list[tuple[Feed, PollOutcome, model.FeedState | None]] = field(
+    results: list[tuple[PolledFeed, PollOutcome, model.FeedState | None]] = field(
         default_factory=list)
 
-    def add(self, feed: Feed, outcome: PollOutcome, state: model.FeedState | None) -> None:
+    def add(self, feed: PolledFeed, outcome: PollOutcome, state: model.FeedState | None) -> None:
         self.results.append((feed, outcome, state))
 
     def full(self) -> bool:
@@ -175,9 +176,10 @@ class _Group:
 
     def _count(self, outcomes: list[PollOutcome], kinds: list[str]) -> None:
         metrics = self.app.metrics
-        for outcome, kind in zip(outcomes, kinds, strict=True):
-            metrics.polls.labels(kind).inc()
-            metrics.articles.inc(outcome.articles)
+        for kind, n in Counter(kinds).items():  # one labels() lookup per kind, not per poll
+            metrics.polls.labels(kind).inc(n)
+        if articles := sum(o.articles for o in outcomes):
+            metrics.articles.inc(articles)
         if any(o.ok for o in outcomes):
             self.app.polling.last_ok = self.now
             metrics.last_poll.set(time.time())
