@@ -1,11 +1,11 @@
 """Soak: the daemon polling many local feeds for a while, its memory, CPU and lag sampled.
 
-Reproduce: ``.venv/bin/python -m bench.soak [--feeds 10000] [--minutes 30] [--interval 1]``
-(or set ``BENCH_SOAK_MINUTES`` for ``make bench``); the scale figures in README come from
-``--feeds 100000 --minutes 10 --interval 5``. A local aiohttp server (its own process) serves
-the feeds: 70% answer 304 to their ETag, 10% gain one new story per request, 10% fail (500),
-10% throttle (429, Retry-After one interval). Feeds are due every ``--interval`` minutes (also
-the shortest interval, from which failures back off). The daemon runs as `monitor run` (a
+Reproduce: ``.venv/bin/python -m bench.soak [--feeds 10000] [--minutes 30] [--interval 1]`` (or
+set ``BENCH_SOAK_MINUTES`` for ``make bench``); the scale figures in README come from ``--feeds
+100000 --minutes 50 --interval 10 --warm``. A local aiohttp server (its own process) serves the
+feeds: 70% answer 304 to their ETag, 10% gain one new story per request, 10% fail (500), 10%
+throttle (429, Retry-After one interval). Feeds are due every ``--interval`` minutes (also the
+shortest interval, from which failures back off). The daemon runs as `monitor run` (a
 subprocess, with its process pool) on a SQLite file. Every 30 s the bench samples the RSS and
 CPU time of the daemon and its children, the requests the server answered, and, from the
 database (read-only), the feeds never polled yet and the due feeds not polled yet (the backlog)

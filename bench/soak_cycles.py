@@ -15,6 +15,11 @@ error. The verdict, against a tolerance in MB an hour:
 - ``unresolved``: neither (the noise is too large for the run's length: run longer);
 - ``too short``: no full cycle after the first.
 
+The same fit and rule over the last half of the cycles after the first (from the end of the
+middle one; with at least two) give the late slope: memory that grew once after the first
+cycle and then stopped (a structure reaching its high-water mark) is ``growing`` overall and
+``flat`` late; a leak is ``growing`` in both.
+
 The standard error treats the samples as independent, which successive RSS readings are not
 quite: read ``flat`` as "no growth this run can resolve", not as a proof for weeks.
 """
@@ -65,6 +70,8 @@ class Verdict:
     slope_error: float  # its standard error
     tolerance: float  # MB an hour
     word: str  # "flat", "growing", "unresolved" or "too short"
+    late: tuple[float, float, str] | None = None  # slope, error, word over the last half
+    late_from: float = 0.0  # where the last half starts (seconds)
 
 
 def _nearest(samples: Sequence[Sample], at: float) -> int:
@@ -121,14 +128,22 @@ def judge(samples: Sequence[Sample], *, first_end: float, interval: float, toler
         return Verdict(cycles, 0.0, 0.0, 0.0, 0.0, tolerance, "too short")
     first, last = cycles[0], cycles[-1]
     slope, error = _fit(samples[ends[0]:ends[-1] + 1])
-    if slope > tolerance:
-        word = "growing"
-    elif slope + 2 * error <= tolerance:
-        word = "flat"
-    else:
-        word = "unresolved"
+    middle = ends[(len(ends) - 1) // 2]
+    late = None
+    if len(cycles) >= 3:
+        late_slope, late_error = _fit(samples[middle:ends[-1] + 1])
+        late = late_slope, late_error, _word(late_slope, late_error, tolerance)
     return Verdict(cycles, last.rss - first.rss, (last.rss - first.rss) / first.rss, slope,
-                   error, tolerance, word)
+                   error, tolerance, _word(slope, error, tolerance), late,
+                   samples[middle].elapsed)
+
+
+def _word(slope: float, error: float, tolerance: float) -> str:
+    if slope > tolerance:
+        return "growing"
+    if slope + 2 * error <= tolerance:
+        return "flat"
+    return "unresolved"
 
 
 def render(verdict: Verdict) -> list[str]:
@@ -148,6 +163,10 @@ def render(verdict: Verdict) -> list[str]:
         f"{last.number} (minute {last.end / 60:.1f}): {verdict.growth_mb:+.1f} MB "
         f"({verdict.growth:+.1%}); slope {verdict.slope:+.2f} ± {verdict.slope_error:.2f} MB "
         f"an hour (least squares, ± one standard error; {verdict.slope * 24:+.0f} MB a day)")
+    if verdict.late is not None:
+        late_slope, late_error, late_word = verdict.late
+        lines.append(f"  last half (minute {verdict.late_from / 60:.1f} to {last.end / 60:.1f}):"
+                     f" slope {late_slope:+.2f} ± {late_error:.2f} MB an hour: {late_word}")
     lines.append(f"  verdict: {verdict.word} (tolerance {verdict.tolerance:g} MB an hour; flat "
                  "when slope + 2 standard errors is within it, growing when the slope is past "
                  "it, else unresolved)")

@@ -39,6 +39,14 @@ def _fills_in_the_first_cycle(t: float) -> float:
     return 250.0 + 40.0 * min(t, INTERVAL) / INTERVAL + _zigzag(t)
 
 
+def _grows_once_after_the_first_cycle(t: float) -> float:
+    return 290.0 + 8.0 * min(max(t - INTERVAL, 0.0), 180.0) / 180 + _zigzag(t) / 3
+
+
+def _quiet(t: float) -> float:
+    return 290.0 + _zigzag(t) / 3
+
+
 def _noisy_creep(t: float) -> float:
     return 290.0 + 1.0 * t / 3600 + (30.0 if int(t / 30) % 2 else -30.0)
 
@@ -63,6 +71,21 @@ def test_the_verdict_follows_the_rss_after_the_first_cycle(
     assert len(verdict.cycles) == cycles
     if slope is not None:
         assert verdict.slope == pytest.approx(slope, abs=0.5)
+
+
+@pytest.mark.parametrize(("rss", "word", "late"), [
+    (_leak, "growing", "growing"),  # a leak keeps growing to the end
+    # +8 MB in the three minutes after the first cycle, then flat: growing overall (the
+    # criterion counts it), flat over the last half (it stopped)
+    (_grows_once_after_the_first_cycle, "growing", "flat"),
+    (_quiet, "flat", "flat"),
+])
+def test_the_last_half_tells_a_step_from_a_leak(rss: Callable[[float], float], word: str,
+                                               late: str) -> None:
+    verdict = judge(_run(50, rss), first_end=INTERVAL, interval=INTERVAL, tolerance=2.0)
+    assert verdict.word == word
+    assert verdict.late is not None and verdict.late[2] == late
+    assert verdict.late_from == 1800.0  # the end of cycle 3: cycles 4 and 5 are the last half
 
 
 def test_growth_runs_from_the_end_of_the_first_cycle_to_the_end_of_the_last() -> None:
@@ -102,4 +125,5 @@ def test_the_rendering_states_the_tolerance_and_the_verdict() -> None:
     text = "\n".join(render(judge(_run(50, _leak), first_end=INTERVAL, interval=INTERVAL,
                                   tolerance=2.0)))
     assert "growing" in text and "2 MB an hour" in text
+    assert "last half (minute 30.0 to 50.0)" in text
     assert text.count("\n  cycle ") >= 5  # a row per cycle
