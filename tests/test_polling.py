@@ -19,6 +19,7 @@ from werkzeug import Request, Response
 from monitor import api
 from monitor.config import Config
 from monitor.ingest.feeds import parse_feed
+from monitor.pipeline import PollOutcome
 from tests.helpers import make_config, rss
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
@@ -331,6 +332,20 @@ def test_the_next_check_counts_from_when_the_feed_answered(sqlite_url: str,
     assert _next(feed) >= answered + timedelta(minutes=9)  # 10 minutes ± 10% jitter
 
 
+def _poll_twice(db_url: str, web: HTTPServer, first: bytes,
+                second: bytes) -> tuple[Config, PollOutcome]:
+    """Feed "news" serves ``first``, then ``second``: polled twice, seven hours apart; the
+    config and the second poll's outcome."""
+    bodies = iter([first, second])
+    web.expect_request("/news").respond_with_handler(
+        lambda _req: Response(next(bodies), content_type="application/rss+xml"))
+    config = _config(db_url, {"news": web.url_for("/news")})
+    api.poll_once(config, now=NOW, workers=0)
+    report = api.poll_once(config, now=NOW + timedelta(hours=7), workers=0)
+    (outcome,) = report.cycle.outcomes
+    return config, outcome
+
+
 def test_a_changed_feed_stores_only_its_new_entries_as_a_full_parse_reads_them(
         db_url: str, web: HTTPServer) -> None:
     def item(i: int, title: str = "") -> dict[str, str]:
@@ -342,13 +357,7 @@ def test_a_changed_feed_stores_only_its_new_entries_as_a_full_parse_reads_them(
     # Three new entries on top, two dropped at the end, one known entry retitled.
     second = rss([item(i) for i in range(3)] + [item(3, "Story 3, updated")]
                  + [item(i) for i in range(4, 11)])
-    bodies = iter([first, second])
-    web.expect_request("/news").respond_with_handler(
-        lambda _req: Response(next(bodies), content_type="application/rss+xml"))
-    config = _config(db_url, {"news": web.url_for("/news")})
-    api.poll_once(config, now=NOW, workers=0)
-    report = api.poll_once(config, now=NOW + timedelta(hours=7), workers=0)
-    (outcome,) = report.cycle.outcomes
+    config, outcome = _poll_twice(db_url, web, first, second)
     assert (outcome.entries, outcome.new_entries, outcome.articles) == (11, 3, 3)
     engine = sqlalchemy.create_engine(db_url)
     with engine.connect() as db:
@@ -375,11 +384,5 @@ def test_an_entry_brought_long_ago_and_listed_again_is_not_new(db_url: str,
 
     first = rss([item(i) for i in range(KNOWN_KEYS + 5)])
     second = rss([item(-1), item(0), item(KNOWN_KEYS + 4)])
-    bodies = iter([first, second])
-    web.expect_request("/news").respond_with_handler(
-        lambda _req: Response(next(bodies), content_type="application/rss+xml"))
-    config = _config(db_url, {"news": web.url_for("/news")})
-    api.poll_once(config, now=NOW, workers=0)
-    report = api.poll_once(config, now=NOW + timedelta(hours=7), workers=0)
-    (outcome,) = report.cycle.outcomes
+    _, outcome = _poll_twice(db_url, web, first, second)
     assert (outcome.entries, outcome.new_entries, outcome.articles) == (3, 1, 1)
