@@ -7,12 +7,14 @@ import asyncio
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from monitor.app import App
 from monitor.db import dialect
 from monitor.db.session import unit_of_work
 from monitor.db.writer import Job, Record
+from monitor.errors import StoreError
 
 R = TypeVar("R")
 
@@ -58,6 +60,22 @@ async def read_db(app: App, fn: Callable[..., R], *args: Any) -> R:
     """``fn(session, *args)`` in a unit of work of its own, in a worker thread, for reads: a
     caller cancelled meanwhile does not wait for it (its result is dropped)."""
     return await asyncio.to_thread(_in_unit, app, fn, *args)
+
+
+async def read_sql(app: App, fn: Callable[..., R], *args: Any) -> R:
+    """``fn(connection, *args)`` in a worker thread, for reads in plain SQL: a connection
+    of its own, no ORM session (a third of the cost of ``read_db``'s unit of work: these
+    are made for every changed feed). Database errors are ``StoreError``s."""
+    return await asyncio.to_thread(_on_connection, app, fn, *args)
+
+
+def _on_connection(app: App, fn: Callable[..., R], *args: Any) -> R:
+    try:
+        with app.engine.connect() as conn:
+            return fn(conn, *args)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"database error: {type(exc).__name__}: "
+                         f"{exc.args[0] if exc.args else exc}") from exc
 
 
 def _in_unit(app: App, fn: Callable[..., R], *args: Any) -> R:

@@ -186,6 +186,16 @@ def test_the_scan_gives_up_when_unsure(body: bytes, content_type: str | None) ->
     _assert_same(body, frozenset(), content_type)
 
 
+@pytest.mark.parametrize("count", [999, 1001])  # a full parse refuses past 1,000
+def test_a_known_item_with_too_many_attributes_fails_the_feed_as_a_full_parse_does(
+        count: int) -> None:
+    attrs = " ".join(f'a{i}="{i}"' for i in range(count)).encode()
+    body = _PLAIN.replace(b"<title>One</title>", b"<title " + attrs + b">One</title>")
+    known = frozenset(_keys(_PLAIN)[:1])
+    _assert_same(body, known)
+    _assert_same(body.replace(b"<guid>a-2</guid>", b"<guid>a-3</guid>"), known)
+
+
 def test_a_body_of_known_entries_gives_none_but_counts_them() -> None:
     parsed = parse_new(_PLAIN, URL, RSS_TYPE, frozenset(_keys(_PLAIN)))
     assert parsed.entries == [] and parsed.listed == 2
@@ -196,6 +206,33 @@ def test_new_entries_come_out_as_a_full_parse_gives_them() -> None:
     parsed = parse_new(_PLAIN, URL, RSS_TYPE, known)
     assert parsed.entries == parse_feed(_PLAIN, URL, RSS_TYPE).entries[1:]
     assert parsed.title == "Test feed" and parsed.listed == 2
+
+
+_DC_NS = 'xmlns:dc="http://purl.org/dc/elements/1.1/"'
+
+
+@pytest.mark.parametrize("channel", [
+    # feedparser keeps the first title it reads, unless an image or a text input (which
+    # reset its memory of one) comes between: then the later title is the feed's
+    b"<title>First</title><image><url>http://127.0.0.1/i.png</url></image>"
+    b"<dc:title>Second</dc:title>",
+    b"<title>First</title><textInput><name>q</name></textInput><dc:title>Second</dc:title>",
+    b"<title>First</title><link>http://127.0.0.1/</link><dc:title>Second</dc:title>",
+    b"<image><title>Logo</title><url>http://127.0.0.1/i.png</url></image><title>Own</title>",
+    b"<ttl>30</ttl><description>none</description>",  # no title at all
+])
+@pytest.mark.parametrize("after", [False, True])  # the channel's elements after its items
+def test_the_feeds_title_beside_new_entries_is_a_full_parses(channel: bytes, after: bool
+                                                               ) -> None:
+    items = (b"<item><title>One</title><guid>a-1</guid></item>"
+             b"<item><title>Two</title><guid>a-2</guid></item>")
+    inner = items + channel if after else channel + items
+    body = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" ' + _DC_NS.encode()
+            + b"><channel>" + inner + b"</channel></rss>")
+    known = frozenset(_keys(body)[:1])
+    assert scan(body, URL, RSS_TYPE) is not None
+    assert parse_new(body, URL, RSS_TYPE, known).title == parse_feed(body, URL, RSS_TYPE).title
+    _assert_same(body, known)
 
 
 def test_a_relative_guid_is_resolved_against_the_feed_as_feedparser_does() -> None:

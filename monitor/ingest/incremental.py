@@ -1,386 +1,37 @@
 """Parse only what is new. Pure: no network, no clock, no database.
 
 A changed feed body usually brings two or three new entries among thirty; feedparser would
-read all of them. ``scan`` reads the body with expat instead (no Python objects per entry
-beyond its byte range, identity and date) and finds each item's identity exactly as
-``identity.entry_key`` would after a full parse: its GUID, resolved against the feed's URL
-as feedparser resolves it. ``parse_new`` then skips feedparser altogether when every entry
-is known, and otherwise gives it a document made of the feed's header, the new items and the
-feed's end, so the new entries come out as a full parse gives them.
-
-The scan gives up (``None``: a full parse) whenever it is not sure to agree with feedparser:
-anything but RSS 2.0 or Atom 1.0 in their own namespaces, a DTD or entities, ``xml:base``,
-a processing instruction inside the feed,
-an encoding other than UTF-8 or ASCII (declared, by the HTTP charset or by a byte order
-mark), a media type feedparser would warn about (or none), malformed XML, an item without exactly
-one GUID (identity by link or by content hash needs feedparser's reading), an identity or
-a date in a namespace it does not know, nested sources, text between items.
-
-Inside an item (most of a feed's elements) the handlers only count depth and look at the
-elements named like identities, dates and sources; the usual shapes of GUIDs (absolute http(s)
-URLs) and dates (RFC 822, W3C-DTF) are read without feedparser's functions, exactly as those
-read them (property tests compare both).
+read all of them. ``item_scan.scan`` reads the body with expat instead (no Python objects per
+entry beyond its byte range, identity and date). ``parse_new`` then skips feedparser
+altogether when every entry is known, and otherwise gives it a document made of the feed's
+opening (up to the channel's first element), the channel's elements that bear on the feed's
+title, the new items and the channel's end: the new entries and the title come out as a
+full parse gives them, and the publisher's hints are the scan's (read as feedparser reads
+them). When the scan is unsure, or its reading and feedparser's disagree, the whole body is
+parsed.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from typing import Any
-from xml.parsers import expat
+from dataclasses import replace
 
-from monitor.ingest.feeds import _LONG_TAG, Entry, ParsedFeed, _int, _when, parse_feed
+from monitor.ingest.feeds import ParsedFeed, parse_feed
 from monitor.ingest.identity import entry_key
-from monitor.sanitize import clean_text, plausible_date
+from monitor.ingest.item_scan import Scan, ScannedItem, scan
 
-ATOM = "http://www.w3.org/2005/Atom"
-_DC = "http://purl.org/dc/elements/1.1/"
-_DCTERMS = "http://purl.org/dc/terms/"
-_SY = "http://purl.org/rss/1.0/modules/syndication/"
-# Item elements feedparser reads as dates, by (namespace, local name): its _when order.
-_DATES = {
-    ("", "pubDate"): "published", ("", "published"): "published", ("", "issued"): "published",
-    ("", "updated"): "updated", ("", "modified"): "updated", ("", "lastBuildDate"): "updated",
-    ("", "created"): "created", (_DC, "date"): "updated", (_DCTERMS, "issued"): "published",
-    (_DCTERMS, "modified"): "updated", (_DCTERMS, "created"): "created",
-}
-_DATE_NAMES = {local for _, local in _DATES} | {"date"}
-_ID_NAMES = {"guid", "id"}
-_WATCHED = _ID_NAMES | _DATE_NAMES | {"source"}  # item elements the scan looks at
-_XML_BASE = "http://www.w3.org/XML/1998/namespace base"
-_HINTS = {("", "ttl"): "ttl", (_SY, "updatePeriod"): "period",
-          (_SY, "updateFrequency"): "frequency"}
-_DECLARATION = re.compile(rb"\A<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
-_UTF8 = {"utf-8", "utf8", "us-ascii", "ascii"}  # declared: expat refuses other bytes
-_XML_TYPES = {"application/rss+xml", "application/atom+xml", "application/xml"}
-# The shapes of nearly every GUID and date in real feeds, read here as feedparser reads them
-# (its ``_urljoin`` and ``_parse_date`` cost a quarter of a scan each): an absolute http(s)
-# URL that ``urljoin`` gives back as it is (no empty query or fragment, no ``;`` parameters,
-# nothing it strips or normalises), and RFC 822 and W3C-DTF dates with a numeric or GMT
-# zone. Anything else goes through feedparser's own functions.
-_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~!$&'()*+,=:@%/-]*)?"
-                        r"(?:\?[A-Za-z0-9._~!$&'()*+,=:@%/?;-]+)?"
-                        r"(?:#[A-Za-z0-9._~!$&'()*+,=:@%/?;#-]+)?")
-_MONTHS = {m: n for n, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
-                                       "Sep", "Oct", "Nov", "Dec"), 1)}
-_RFC822 = re.compile(r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) ([A-Z][a-z]{2}) "
-                     r"([0-9]{4}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) "
-                     r"(?:GMT|([+-])([0-9]{2})([0-9]{2}))")
-_W3CDTF = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})"
-                     r"(?:Z|([+-])([0-9]{2}):([0-9]{2}))")
+__all__ = ["parse_new", "scan"]
 
 
-class Unsure(Exception):
-    """The scan cannot promise to agree with feedparser: parse the whole body."""
-
-
-@dataclass(frozen=True)
-class ScannedItem:
-    start: int  # byte offsets of the item element in the body
-    end: int
-    key: str  # ``entry_key`` of its entry
-    published: datetime | None  # the entry's date, as ``feeds`` reads it
-
-
-@dataclass(frozen=True)
-class Scan:
-    """A body's items in order, its header (``body[:first.start]``) and end."""
-
-    items: tuple[ScannedItem, ...]
-    version: str  # feedparser's name of the format
-    ttl_minutes: int | None = None
-    update_period: str | None = None
-    update_frequency: int | None = None
-
-
-def _split(name: str) -> tuple[str, str]:
-    ns, _, local = name.rpartition(" ")
-    return ns, local
-
-
-def _encoding_ok(body: bytes, content_type: str | None) -> bool:
-    """UTF-8 (or ASCII, declared) by every account, and a media type feedparser reads without
-    warning."""
-    if body[:2] in (b"\xff\xfe", b"\xfe\xff") or body[:4] == b"\x00\x00\xfe\xff":
-        return False
-    unmarked = body.removeprefix(b"\xef\xbb\xbf")
-    if not unmarked.startswith(b"<") or content_type is None:
-        return False  # anything before the root, no media type: feedparser's business
-    found = _DECLARATION.match(unmarked)
-    declared = found.group(1).decode().lower() if found else None
-    if declared is not None and declared not in _UTF8:
-        return False
-    mime, *params = (p.strip().lower() for p in content_type.split(";"))
-    charset = next((p.split("=", 1)[1].strip("\"' ") for p in params
-                    if p.startswith("charset=")), None)
-    if charset is not None and (charset not in ("utf-8", "utf8") or declared not in (
-            None, "utf-8", "utf8")):
-        return False  # feedparser would read the body as the header says, and warn
-    return mime in _XML_TYPES or (mime == "text/xml" and charset is not None)
-
-
-class _Scanner:
-    """expat's handlers: the items' byte ranges, GUIDs and dates; ``Unsure`` on surprises."""
-
-    def __init__(self, body: bytes, url: str) -> None:
-        self.body, self.url = body, url
-        self.parser = expat.ParserCreate(namespace_separator=" ")
-        self.parser.buffer_text = True
-        self.parser.StartElementHandler = self.start
-        self.parser.EndElementHandler = self.end
-        self.parser.StartDoctypeDeclHandler = self.refuse
-        self.parser.EntityDeclHandler = self.refuse
-        self.parser.ProcessingInstructionHandler = self.instruction
-        self.stack: list[tuple[str, str]] = []
-        self.names: dict[str, tuple[str, str]] = {}  # expat's names, split once
-        self.atom = False
-        self.rss_version = ""
-        self.item_depth = 0  # depth of the item or entry element, 0 outside
-        self.depth = 0  # inside an item: the depth below it (1: the item itself)
-        self.watched: dict[str, tuple[str, str] | None] = {}  # names in items: watched?
-        self.ends: Any = None  # the end handler a capture gives back
-        self.item_start = 0
-        self.guids: list[tuple[str, bool]] = []  # (text, is a permalink)
-        self.dates: dict[str, str] = {}
-        self.hints: dict[str, str] = {}
-        self.capture: str | None = None  # what the current text is for
-        self.buffer: list[str] = []
-        self.items: list[ScannedItem] = []
-        self.last_end = -1
-        self.plain_base = _valid_base(url)
-
-    def refuse(self, *_: Any) -> None:
-        raise Unsure("a DTD or an entity")
-
-    def instruction(self, *_: Any) -> None:
-        if self.stack:  # a style sheet before the root is nothing to feedparser
-            raise Unsure("a processing instruction inside the feed")
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        """An element outside the items (the header, the root, an item's own start)."""
-        if attrs and _XML_BASE in attrs:
-            raise Unsure("xml:base")
-        split = self.names.get(name)
-        if split is None:
-            split = self.names[name] = _split(name)
-        ns, local = split
-        depth = len(self.stack)
-        self.stack.append(split)
-        if depth == 0:
-            self.rss_version = attrs.get("version", "").strip()
-            self.root(ns, local)
-        elif self.is_item(ns, local, depth):
-            self.open_item(attrs)
-        else:
-            self.in_header(ns, local, depth)
-
-    def start_in_item(self, name: str, attrs: dict[str, str]) -> None:
-        """An element inside an item: most of a feed's, so only counted unless watched."""
-        self.depth += 1
-        if attrs and _XML_BASE in attrs:
-            raise Unsure("xml:base")
-        try:
-            split = self.watched[name]
-        except KeyError:
-            ns, local = _split(name)
-            split = self.watched[name] = (ns, local) if local in _WATCHED else None
-        if split is not None:
-            self.in_item(split[0], split[1], attrs, direct=self.depth == 2)
-
-    def end_in_item(self, _name: str) -> None:
-        self.depth -= 1
-        if not self.depth:
-            self.close_item()
-            self.stack.pop()
-            self.parser.StartElementHandler = self.start
-            self.parser.EndElementHandler = self.end
-
-    def root(self, ns: str, local: str) -> None:
-        if (ns, local) == (ATOM, "feed"):
-            self.atom = True
-        elif (ns, local) != ("", "rss") or self.rss_version != "2.0":
-            raise Unsure(f"root element {local!r} in {ns!r}")
-
-    def is_item(self, ns: str, local: str, depth: int) -> bool:
-        if self.atom:
-            return (ns, local, depth) == (ATOM, "entry", 1)
-        if local in ("item", "entry"):
-            if (ns, local, depth, self.stack[1]) != ("", "item", 2, ("", "channel")):
-                raise Unsure("an item outside the channel")
-            return True
-        return False
-
-    def open_item(self, attrs: dict[str, str]) -> None:
-        if "lastmod" in attrs or "href" in attrs:
-            raise Unsure("a CDF item")
-        index = self.parser.CurrentByteIndex
-        if self.last_end >= 0 and self.body[self.last_end:index].strip():
-            raise Unsure("text between items")
-        self.item_depth, self.item_start, self.depth = len(self.stack), index, 1
-        self.guids, self.dates = [], {}
-        self.parser.StartElementHandler = self.start_in_item
-        self.parser.EndElementHandler = self.end_in_item
-
-    def in_item(self, ns: str, local: str, attrs: dict[str, str], *, direct: bool) -> None:
-        own = ns in ("", ATOM) if self.atom else ns == ""
-        if local == "source" and own:
-            raise Unsure("a nested source")
-        if local in _ID_NAMES:
-            if not own or not direct or self.guids or (
-                    local != ("id" if self.atom else "guid")):
-                raise Unsure("an identity other than one GUID")
-            self.capturing("guid")
-            lowered = {k.lower(): v for k, v in attrs.items()}  # as feedparser reads them
-            self.guids.append(("", lowered.get("ispermalink", "true") == "true"))
-        elif local in _DATE_NAMES:
-            kind = _DATES.get(("" if ns in ("", ATOM) and own else ns, local))
-            if kind is None and (ns not in ("", ATOM) or local != "date"):
-                raise Unsure(f"a date in {ns!r}")
-            if kind is not None:
-                self.capturing(kind)
-
-    def in_header(self, ns: str, local: str, depth: int) -> None:
-        hint = _HINTS.get((ns, local))
-        if hint is not None:
-            if depth != (1 if self.atom else 2):
-                raise Unsure("a hint outside the channel")
-            self.capturing("hint:" + hint)
-        elif local in ("item", "entry") or (self.atom and depth > 1 and local == "feed"):
-            raise Unsure("an item where none is expected")
-
-    def capturing(self, what: str) -> None:
-        """The text of the element just opened is kept, for ``what``, until it ends."""
-        self.capture = what
-        parser = self.parser
-        parser.CharacterDataHandler = self.buffer.append
-        self.ends = parser.EndElementHandler
-        parser.StartElementHandler = self.markup_in_capture
-        parser.EndElementHandler = self.end_capture
-
-    def markup_in_capture(self, *_: Any) -> None:
-        raise Unsure("markup inside an identity or a date")
-
-    def end_capture(self, name: str) -> None:
-        self.store("".join(self.buffer).strip())
-        self.capture = None
-        self.buffer.clear()
-        parser = self.parser
-        parser.CharacterDataHandler = None
-        parser.EndElementHandler = self.ends
-        parser.StartElementHandler = (self.start_in_item if self.ends == self.end_in_item
-                                      else self.start)
-        self.ends(name)
-
-    def end(self, _name: str) -> None:
-        self.stack.pop()
-
-    def store(self, value: str) -> None:
-        capture = self.capture or ""
-        if capture == "guid":
-            self.guids[-1] = (value, self.guids[-1][1])
-        elif capture.startswith("hint:"):
-            self.hints[capture[5:]] = value
-        else:
-            self.dates[capture] = value
-
-    def close_item(self) -> None:
-        index = self.parser.CurrentByteIndex
-        if index <= self.item_start or not self.guids:
-            raise Unsure("an empty item, or one without a GUID")
-        end = self.body.index(b">", index) + 1
-        self.items.append(ScannedItem(self.item_start, end, self.key(), self.date()))
-        self.item_depth, self.last_end = 0, end
-
-    def key(self) -> str:
-        guid, permalink = self.guids[0]
-        if permalink and guid:  # feedparser's base: the Content-Location ``parse_feed`` gives
-            guid = self.resolve(guid)
-        guid = clean_text(guid).strip()
-        if not guid:
-            raise Unsure("an empty GUID")
-        return entry_key(Entry(guid=guid, link=None, title="", summary="", content="",
-                               published=None))
-
-    def resolve(self, guid: str) -> str:
-        """``guid`` joined to the feed's URL as feedparser joins it."""
-        if self.plain_base and _PLAIN_URL.fullmatch(guid):
-            return guid  # what urljoin gives back for it, whatever the (valid) base
-        from feedparser.urls import _urljoin
-
-        return str(_urljoin(self.url, guid))
-
-    def date(self) -> datetime | None:
-        """The item's date as ``feeds._when`` reads feedparser's (published, updated,
-        created: the first that is plausible)."""
-        for kind in ("published", "updated", "created"):
-            value = self.dates.get(kind)
-            if value:
-                when = _quick_date(value)
-                if when is None:
-                    from feedparser.datetimes import _parse_date
-
-                    when = _when({"published_parsed": _parse_date(value)})
-                if when is not None:
-                    return when
-        return None
-
-
-def _valid_base(url: str) -> bool:
-    """Whether ``urljoin`` reads ``url`` (an absolute GUID is then given back as it is; a
-    base it cannot read makes every GUID empty)."""
-    from urllib.parse import urlparse
-
-    try:
-        urlparse(url)
-    except ValueError:
-        return False
-    return True
-
-
-def _quick_date(value: str) -> datetime | None:
-    """A date of the usual shapes, read as feedparser reads it (then ``plausible_date``);
-    None for any other shape, or a value feedparser would pass to its other readers."""
-    found = _RFC822.fullmatch(value)
-    if found is not None:
-        day, month, year, hour, minute, second, sign, zh, zm = found.groups()
-        number = _MONTHS.get(month)
-        if number is None:
-            return None
-        parts = (int(year), number, int(day))
-    else:
-        found = _W3CDTF.fullmatch(value)
-        if found is None:
-            return None
-        year, month, day, hour, minute, second, sign, zh, zm = found.groups()
-        parts = (int(year), int(month), int(day))
-    try:
-        stamp = datetime(parts[0], parts[1], parts[2], int(hour), int(minute), int(second),
-                         tzinfo=UTC)
-        if sign is not None:
-            offset = timedelta(hours=int(zh), minutes=int(zm))
-            stamp = stamp - offset if sign == "+" else stamp + offset
-    except (ValueError, OverflowError):
-        return None
-    return plausible_date(stamp)
-
-
-def scan(body: bytes, url: str = "", content_type: str | None = None) -> Scan | None:
-    """The body's items and identities, or None when a full parse must decide."""
-    if not _encoding_ok(body, content_type) or _LONG_TAG.search(body):
-        return None
-    scanner = _Scanner(body, url)
-    try:
-        scanner.parser.Parse(body, True)
-    except (Unsure, expat.ExpatError, ValueError, UnicodeError):
-        return None
-    if not scanner.items:
-        return None
-    hints = scanner.hints
-    return Scan(tuple(scanner.items), "atom10" if scanner.atom else "rss20",
-                ttl_minutes=_int(hints.get("ttl")),
-                update_period=clean_text(hints.get("period", "")) or None,
-                update_frequency=_int(hints.get("frequency")))
+def _document(body: bytes, found: Scan, new: list[ScannedItem]) -> bytes:
+    """What feedparser is given for the ``new`` items: the channel without its other items
+    (and without the elements that bear on nothing it is asked for)."""
+    items = [body[i.start:i.end] for i in new]
+    first, last = found.items[0], found.items[-1]
+    if found.channel is None:
+        return b"".join([body[:first.start], *items, body[last.end:]])
+    before = [body[a:b] for a, b in found.channel if b <= first.start]
+    after = [body[a:b] for a, b in found.channel if a >= last.end]
+    return b"".join([body[:found.opening], *before, *items, *after, body[found.closing:]])
 
 
 def parse_new(body: bytes, url: str, content_type: str | None, known: frozenset[str]
@@ -400,10 +51,9 @@ def parse_new(body: bytes, url: str, content_type: str | None, known: frozenset[
                           ttl_minutes=found.ttl_minutes, update_period=found.update_period,
                           update_frequency=found.update_frequency, listed=listed,
                           published_all=dates)
-    first, last = found.items[0], found.items[-1]
-    document = b"".join([body[:first.start], *(body[i.start:i.end] for i in new),
-                         body[last.end:]])
-    parsed = parse_feed(document, url, content_type)
+    parsed = parse_feed(_document(body, found, new), url, content_type)
     if [entry_key(e) for e in parsed.entries] != [i.key for i in new]:
         return parse_feed(body, url, content_type)  # the scan misread: feedparser decides
-    return replace(parsed, listed=listed, published_all=dates)
+    return replace(parsed, listed=listed, published_all=dates, ttl_minutes=found.ttl_minutes,
+                   update_period=found.update_period,
+                   update_frequency=found.update_frequency)

@@ -137,8 +137,8 @@ class CpuPool(Executor):
             for attempt in (1, 2):
                 executor, generation = self._executor, self._generation
                 try:
-                    for warming in self._warming:
-                        await asyncio.wrap_future(warming)
+                    if self._warming:
+                        await self._warmed(generation)
                     future = asyncio.get_running_loop().run_in_executor(executor, fn, *args)
                     result = await asyncio.wait_for(future, deadline)
                 except RuntimeError as exc:  # BrokenExecutor, or "shutdown" (just replaced)
@@ -163,6 +163,14 @@ class CpuPool(Executor):
                 self._succeeded()
                 return result
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _warmed(self, generation: int) -> None:
+        """Wait for the executor of ``generation`` to have started every worker (once: the
+        next tasks find nothing to wait for)."""
+        for warming in self._warming:
+            await asyncio.wrap_future(warming)
+        if generation == self._generation:
+            self._warming = []
 
     async def run_rules(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(*args)`` in a rules thread, off the event loop. A thread, not the process

@@ -16,13 +16,14 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from monitor import model
 from monitor.app import App
 from monitor.db import articles, entries
 from monitor.db.writer import Job, Record
-from monitor.db_work import read_db
+from monitor.db_work import read_sql
 from monitor.errors import FeedParseError, FetchError, StoreError
 from monitor.ingest import decide, schedule
 from monitor.ingest.decide import Failed, FeedSnapshot, Fetched, PollPlan, Verdict
@@ -126,7 +127,7 @@ async def _poll(app: App, feed: PolledFeed, now: datetime, cycle_started: float 
     answered = answered_at(now, cycle_started)
     parsed, keys = None, frozenset[str]()
     if decide.needs_parse(fetched, known):
-        keys = await read_db(app, articles.recent_entry_keys, feed.id, KNOWN_KEYS)
+        keys = await read_sql(app, articles.recent_entry_keys, feed.id, KNOWN_KEYS)
         parsed = await _parse(app, known, fetched, keys)
     plan = decide.decide_poll(known, fetched, parsed, limits(app), answered, random.random())
     _log_plan(feed, plan)
@@ -190,7 +191,7 @@ def _failed(feed: PolledFeed, plan: PollPlan) -> Polled:
     return outcome, plan.state
 
 
-def _unseen(s: Session, feed_id: int, by_key: dict[str, Entry], every_key: frozenset[str] | None
+def _unseen(s: Connection, feed_id: int, by_key: dict[str, Entry], every_key: frozenset[str] | None
             ) -> tuple[dict[str, Entry], dict[str, str], set[str]]:
     """The entries this feed has not brought before (those not among ``every_key``, the
     feed's entry keys when all are known already), their article keys, and those keys
@@ -205,7 +206,7 @@ def _unseen(s: Session, feed_id: int, by_key: dict[str, Entry], every_key: froze
 async def _build(app: App, feed: PolledFeed, plan: PollPlan, every_key: frozenset[str] | None
                  ) -> _Batch:
     """The articles of the entries this feed had not brought, built (or shared) at once."""
-    new, urls, existing = await read_db(app, _unseen, feed.id, dict(plan.entries), every_key)
+    new, urls, existing = await read_sql(app, _unseen, feed.id, dict(plan.entries), every_key)
     to_build = {urls[k]: e for k, e in new.items() if urls[k] not in existing}
     cfg = app.config.fetch
     full_text = cfg.full_text if feed.full_text is None else feed.full_text
