@@ -24,18 +24,23 @@ articles, dropping the oldest first.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 from array import array
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
+from hashlib import blake2b
 
 NUM_PERM, BANDS = 30, 10
+# Word hashes kept (about 3 MB): news words repeat, and a blake2b costs ten times a look-up;
+# over the 299 news snapshots' titles and leads 16,384 words answer 93% of the look-ups.
+WORDS_CACHED = 16_384
 ROWS = NUM_PERM // BANDS
 _MASKS = [random.Random(7 + i).getrandbits(63) for i in range(NUM_PERM)]
+# Per mask: the table that XORs a byte with the mask's top byte (see ``minhash``).
+_TOP_XOR = [(m, bytes(b ^ (m >> 56) for b in range(256))) for m in _MASKS]
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
@@ -68,9 +73,11 @@ class _Entry:
     when: datetime
 
 
+@lru_cache(maxsize=WORDS_CACHED)
 def _hash(word: str) -> int:
-    # Signed, so that it fits an array of type "q".
-    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big",
+    # Signed, so that it fits an array of type "q". Stable across processes: the index is
+    # refilled from the stored articles at every start.
+    return int.from_bytes(blake2b(word.encode("utf-8"), digest_size=8).digest(), "big",
                           signed=True)
 
 
@@ -81,9 +88,33 @@ def signature(title: str, lead: str, entities: frozenset[str] = frozenset(),
              if w not in _STOP and len(w) > 1}
     if len(words) < 4:
         return None
-    hashes = frozenset(_hash(w) for w in words)
-    minhash = tuple(min(h ^ m for h in hashes) for m in _MASKS)
-    return Signature(hashes, minhash, entities, language)
+    hashes = frozenset(map(_hash, words))
+    return Signature(hashes, minhash(hashes), entities, language)
+
+
+def minhash(hashes: frozenset[int]) -> tuple[int, ...]:
+    """``min(h ^ m for h in hashes)`` for each mask ``m``, computed by the top bytes first.
+
+    The top byte of ``h ^ m`` is the top byte of ``h`` XORed with that of ``m``, so one
+    ``bytes.translate`` (a 256-byte XOR table per mask) gives the top bytes of all the
+    values for a mask at once, in C, and their ``min`` says which hashes can hold the
+    minimum: usually one, whose value is then the answer; on a tie the tied ones are
+    compared whole. The same values as the plain definition, at a third of its cost (1,200
+    big-integer XORs an article, measured at 75 against 28 us). Top bytes are offset by 128
+    (``h >> 56`` is -128..127), so that their order is the signed order of the values; the
+    masks are positive, which leaves that offset alone under the XOR."""
+    values = tuple(hashes)
+    tops = bytes([(h >> 56) + 128 for h in values])
+    out = []
+    for mask, table in _TOP_XOR:
+        keys = tops.translate(table)
+        low = min(keys)
+        first = keys.find(low)
+        if keys.find(low, first + 1) < 0:
+            out.append(values[first] ^ mask)
+        else:
+            out.append(min([h ^ mask for h, key in zip(values, keys, strict=True) if key == low]))
+    return tuple(out)
 
 
 class StoryIndex:

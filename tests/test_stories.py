@@ -4,18 +4,24 @@ listed in digests. Bursts become one message. Real local servers throughout."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from email.message import Message
 from typing import Any
 
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from monitor import api
 from monitor.cli import cli
-from monitor.stories import StoryIndex, signature
+from monitor.stories import _MASKS, Signature, StoryIndex, minhash, signature
 from tests.conftest import Mailbox
 from tests.helpers import make_config, rss
 
@@ -52,6 +58,46 @@ def test_story_index_groups_rewordings_not_other_stories() -> None:
     assert index.find(b, NOW) == 1
     assert index.find(other, NOW) is None
     assert index.find(b, NOW + timedelta(days=3)) is None  # outside the window
+
+
+def _sig_digest(sig: Signature) -> str:
+    return hashlib.sha256(repr((sorted(sig.words), sig.minhash)).encode()).hexdigest()
+
+
+# The signature of OUTLET_A as first released: the index is refilled from stored articles at
+# every start, so a new version (or a faster one) must give the same values, or a restart
+# would part stories the previous process had joined.
+OUTLET_A_SIGNATURE = "f94b7095134d80ec3790fb8b947ac43e4b5fc1a751036fe207c4155ac3e48f59"
+
+
+def test_a_signature_is_the_same_in_every_process_and_version() -> None:
+    sig = signature(OUTLET_A["title"], OUTLET_A["description"])
+    assert sig is not None and len(sig.words) == 19
+    assert _sig_digest(sig) == OUTLET_A_SIGNATURE
+    again = signature(OUTLET_A["title"], OUTLET_A["description"])  # (cached word hashes)
+    assert again is not None and _sig_digest(again) == OUTLET_A_SIGNATURE
+    assert again.bands == sig.bands
+    code = ("import sys; from tests.test_stories import OUTLET_A, _sig_digest; "
+            "from monitor.stories import signature; "
+            "sys.stdout.write(_sig_digest(signature(OUTLET_A['title'], "
+            "OUTLET_A['description'])))")
+    for seed in ("1", "2"):  # str hashes differ from process to process
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, check=True).stdout
+        assert out == OUTLET_A_SIGNATURE
+
+
+# 64-bit signed word hashes, often sharing their top byte (the case ``minhash`` breaks ties in)
+_HASHES = st.one_of(
+    st.integers(-(2 ** 63), 2 ** 63 - 1),
+    st.builds(lambda top, low: (top << 56) | low, st.sampled_from([-128, -1, 0, 1, 127]),
+              st.integers(0, 2 ** 56 - 1)))
+
+
+@given(st.frozensets(_HASHES, min_size=1, max_size=120))
+def test_minhash_is_the_minimum_of_each_masked_hash(hashes: frozenset[int]) -> None:
+    assert minhash(hashes) == tuple(min(h ^ m for h in hashes) for m in _MASKS)
 
 
 def test_index_forgets_the_oldest_past_its_capacity_and_takes_back_an_add() -> None:

@@ -47,6 +47,21 @@ def ensure_transaction(conn: Connection) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+def next_ids(session: Session, table: str) -> int | None:
+    """The id a bulk INSERT into ``table`` numbers its rows from, when the caller is to give
+    them (SQLite), else None (PostgreSQL: INSERT … RETURNING, sorted in the order of the rows).
+
+    SQLite cannot tie new rowids to the rows of a statement, so SQLAlchemy runs RETURNING in
+    parameter order as one INSERT a row. Its ids are max(id) + 1 onwards, which is what
+    SQLite itself would give (no table has AUTOINCREMENT), and safe: SQLite has one writer;
+    when another connection wrote since this transaction's snapshot, its write fails (busy
+    snapshot), and an id taken meanwhile would fail its primary key: never a wrong id."""
+    if not _is_sqlite(session.get_bind().dialect):
+        return None
+    last = session.connection().exec_driver_sql(f"select max(id) from {table}").scalar()
+    return int(last or 0) + 1
+
+
 def advisory_lock(conn: Connection | Session, key: int) -> None:
     """Take turns with other instances until the transaction ends (PostgreSQL's advisory
     lock). Nothing on SQLite: its writers take turns anyway."""

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from monitor.db import dialect
 from monitor.db.articles import article_ids_by_url
 from monitor.db.bulk import insert_rows, table_of
-from monitor.db.clean import clean_row, clean_value
+from monitor.db.clean import clean_value
 from monitor.db.hits import insert_hits
 from monitor.db.models import Article, Feed, FeedEntry
 from monitor.db.outbox import queue_alerts
@@ -200,12 +200,15 @@ def _insert_articles(session: Session, fresh: Sequence[Pair], now: datetime
     started = iter(start_stories(session, [new.title for new in starting], now))
     story_ids = [new.story_id if new.story_id is not None else next(started)
                  for _, new in fresh]
+    created = clean_value(table_of(Article), "created_at", now)
+    # The copies are cleaned already (``_cleaned``): cleaning their long texts twice showed.
     article_ids = insert_rows(session, Article, [
         {"canonical_url": new.canonical_url, "url": new.url, "title": new.title,
          "summary": new.summary, "text": new.text, "text_source": new.text_source,
          "published_at": new.published_at, "author": new.author, "site_name": new.site_name,
          "language": new.language, "meta": new.meta, "story_id": story_id,
-         "created_at": now} for (_, new), story_id in zip(fresh, story_ids, strict=True)])
+         "created_at": created} for (_, new), story_id in zip(fresh, story_ids, strict=True)],
+        storable=True)
     return [StoredArticle(story_id, article_id, given) for (given, _), story_id, article_id
             in zip(fresh, story_ids, article_ids, strict=True)]
 
@@ -217,12 +220,13 @@ def _link_entries(session: Session, feed_id: int, links: Sequence[EntryLink],
     existing.update(article_ids_by_url(session, [t for t in targets if t not in existing]))
     seen_keys: set[str] = set()
     entries: list[dict[str, Any]] = []
+    seen_at = clean_value(table_of(FeedEntry), "seen_at", now)
     for link, target in zip(links, targets, strict=True):
         if link.entry_key in seen_keys or target not in existing:
             continue
         seen_keys.add(link.entry_key)
+        # (the keys were cleaned by ``store_entries``)
         entries.append({"feed_id": feed_id, "entry_key": link.entry_key,
-                        "article_id": existing[target], "seen_at": now})
+                        "article_id": existing[target], "seen_at": seen_at})
     if entries:
-        session.execute(insert(table_of(FeedEntry)), [clean_row(table_of(FeedEntry), e)
-                                                      for e in entries])
+        session.execute(insert(table_of(FeedEntry)), entries)

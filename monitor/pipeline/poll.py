@@ -34,7 +34,13 @@ from monitor.ingest.probe import FEED_ACCEPT
 from monitor.ingest.workers import parse_in_pool
 from monitor.model import PolledFeed
 from monitor.net.log_url import public_url
-from monitor.pipeline.articles import article_once, articles_or_fallbacks, due_at, story_signature
+from monitor.pipeline.articles import (
+    article_once,
+    articles_or_fallbacks,
+    build_from_feed,
+    due_at,
+    story_signature,
+)
 from monitor.rules.engine import Context
 from monitor.stories import Signature
 
@@ -211,9 +217,9 @@ async def _build(app: App, feed: PolledFeed, plan: PollPlan, every_key: frozense
     cfg = app.config.fetch
     full_text = cfg.full_text if feed.full_text is None else feed.full_text
     context = Context(feeds=(feed.name,), tags=feed.tags)
-    built = await asyncio.gather(*(article_once(app, url, e, full_text, plan.feed_title,
-                                                context)
-                                   for url, e in to_build.items()), return_exceptions=True)
+    built = (await asyncio.gather(*(article_once(app, url, e, True, plan.feed_title, context)
+                                    for url, e in to_build.items()), return_exceptions=True)
+             if full_text else await build_from_feed(app, to_build, plan.feed_title, context))
     made, failed = await articles_or_fallbacks(app, feed, to_build, built,
                                                plan.feed_title, context)
     return _Batch([model.EntryLink(k, urls[k]) for k in new], made, failed, len(new))
