@@ -28,6 +28,7 @@ languages the feeds speak, from the text around the mention (a few words either 
   not in a title that names nothing else ("Après l'élection de Trump, le sexisme déferle en
   ligne"): there the event and its aftermath are what the story is about;
 - a former base of a country's forces ("une ancienne base américaine", "旧米軍基地"): an origin;
+- in Japanese, a language, a cuisine, a birthplace ("ロシア語", "中国料理", "米国出身"): an origin;
 - a person: a supporter of a leader ("Trump-Unterstützer", "partisans de Trump").
 
 The origin patterns (a model, a comparison, an alignment, a journey, a driver, a nickname, a
@@ -257,6 +258,12 @@ _CJK_PERSON_AFTER = re.compile(
     r"|^인?\s?(?:관광객|유학생|남성|여성|남자|여자|기자|학생|선수|가수|배우|부부|관광)")
 
 
+# ... and in Japanese a country's name before its language, its cuisine, or a person's
+# birthplace ("ロシア語の授業", "中国料理店", "米国出身の歌手", "アメリカ生まれ"): where a
+# thing or a person comes from, not the country acting.
+_JA_ORIGIN_AFTER = re.compile(r"^(?:語(?!録)|料理|出身|生まれ)")
+
+
 def _kinds(mention: Mention, catalogue: Catalogue) -> set[str]:
     return {catalogue.entities[e].kind for e in mention.entity_ids}
 
@@ -327,7 +334,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and _former(before, after):
         return "origin"
-    if reads_origin(kinds, before, after):
+    if reads_origin(kinds, before, after) or (
+            kinds & {"country"} and _JA_ORIGIN_AFTER.match(after)):
         return "origin"
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
             kinds & {"country"} and _CJK_PERSON_AFTER.match(after)):
