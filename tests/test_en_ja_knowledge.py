@@ -143,3 +143,23 @@ def test_a_desk_adds_a_ministers_surname_in_its_config() -> None:
     alone = engine.analyse("Roe wins the race", "Roe said she was tired.")
     assert full.countries["US"].entities == {"jane-roe": 2}
     assert "US" not in alone.countries
+
+
+# Japanese sports, magazines, New York's futures, and the drivers of Tokyo's market.
+JAPANESE_ROLES = [
+    ("ドジャース大谷が50本塁打、米国の野球ファン熱狂", "", NONE),
+    ("米国でハリケーン被害", "", US),
+    ("米誌タイムの表紙に", "", NONE),
+    ("露紙が報じた", "", NONE),
+    ("NY原油が上昇", "", NONE),
+    ("東京株、米ハイテク株高を好感", "", NONE),
+    ("東証、中国経済の減速懸念で反落", "", NONE),
+    ("米アップル株が最高値", "", US),
+    ("中国経済が減速", "", CN),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "want"), _table(JAPANESE_ROLES))
+def test_japanese_sports_sources_benchmarks_and_drivers(title: str, text: str,
+                                                         want: set[str]) -> None:
+    assert about(title, text) == want

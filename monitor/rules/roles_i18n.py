@@ -229,6 +229,10 @@ _MATCH = re.compile(
     r"\bmaç|turnuva|basketbol|futbol|"
     r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
     r"比赛|比賽|球队|球隊|联赛|聯賽|奥运|奧運|世界杯|世界盃|試合|五輪|大リーグ|"
+    # Japanese baseball and football: the game, its records, its American clubs
+    r"野球|本塁打|ホームラン|投手|打者|サッカー|ワールドシリーズ|Ｗ杯|W杯|ワールドカップ|"
+    r"金メダル|メジャーリーグ|ドジャース|エンゼルス|ヤンキース|カブス|パドレス|マリナーズ|"
+    r"レッドソックス|メッツ|MVP|"
     r"경기|올림픽|월드컵|"
     r"मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")
 _SENTENCE_REACH = 200
@@ -308,7 +312,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if script_of(mention.text) == LATIN and _english_words(before + " " + after, 2):
         return None
     if (_ACCORDING.search(before) or _TELLERS_AFTER.match(after)
-            or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙"))):
+            or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙", "誌"))):
         return "source"
     kinds = _kinds(mention, catalogue) | _kinds(chain_end, catalogue)
     if kinds & _PLACE_KINDS and (
