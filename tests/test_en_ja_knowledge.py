@@ -163,3 +163,12 @@ JAPANESE_ROLES = [
 def test_japanese_sports_sources_benchmarks_and_drivers(title: str, text: str,
                                                          want: set[str]) -> None:
     assert about(title, text) == want
+
+
+def test_a_japanese_body_of_one_paragraph_counts_by_sentences() -> None:
+    """Japanese writes no space after 。: a body of one paragraph still has sentences, and a
+    country discussed in most of them is what the article is about."""
+    body = ("ロシア軍は東部で攻勢を強めた。住民の避難が続いている。ロシア国防省は戦果を発表した。"
+            "専門家は長期化を予想する。ロシアの経済は打撃を受けている。ロシアは交渉を拒んだ。")
+    text = "現地では混乱が続いている。多くの人が不安を訴えた。" + body
+    assert about("戦況の行方", text) == RU

@@ -161,7 +161,8 @@ _ROLE_FACTOR = {Role.SOURCE: "source", Role.VENUE: "venue", Role.PERSON: "person
                 Role.ORIGIN: "origin", Role.TEAM: "team", Role.PASSING: "passing",
                 Role.NAMED: "named", Role.LISTED: "listed"}
 _WIRE_PARAGRAPH = re.compile(r" {4,}")  # wire copy indents paragraphs with spaces
-_SENTENCE = re.compile(r"[.!?。！？][\"'”’»]?\s+")
+# (Chinese and Japanese write no space after 。！？, and may close a quotation after it)
+_SENTENCE = re.compile(r"[.!?][\"'”’»]?\s+|[。！？][」』”’）)]?\s*")
 
 
 def _units(body: str) -> list[int]:
