@@ -172,3 +172,22 @@ def test_a_japanese_body_of_one_paragraph_counts_by_sentences() -> None:
             "専門家は長期化を予想する。ロシアの経済は打撃を受けている。ロシアは交渉を拒んだ。")
     text = "現地では混乱が続いている。多くの人が不安を訴えた。" + body
     assert about("戦況の行方", text) == RU
+
+
+# An English market headline names what moved the market after a word of cause; the country
+# acting stays a subject, and so does a market that is the country's own.
+ENGLISH_DRIVERS = [
+    ("Sensex tanks on weak US cues", "", NONE),
+    ("Crude oil climbs on US inventory draw", "", NONE),
+    ("Gold prices rise ahead of US Fed decision",
+     "Gold rose as traders awaited the central bank's decision.", NONE),
+    ("Rupee recovers as China data lifts sentiment", "", NONE),
+    ("Stocks fall as US imposes tariffs on China", "", {"US", "CN"}),
+    ("U.S. stocks fall as the Fed signals more hikes", "", US),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "want"), _table(ENGLISH_DRIVERS))
+def test_an_english_market_headline_names_its_drivers(title: str, text: str,
+                                                      want: set[str]) -> None:
+    assert about(title, text) == want

@@ -16,7 +16,9 @@ one beside another market ("黃金轉跌 美元走強": gold falls as the dollar
 driver of it.
 
 ``drivers`` returns the indices of such mentions; ``rules/roles.py`` gives them the role
-``ORIGIN``. English stories are read by ``rules/roles_en.py`` alone.
+``ORIGIN``. In English (``english_drivers``) only a headline that names the driver after a
+word of cause ("Nifty falls as US bond yields rise", "Sensex tanks on weak US cues") says
+so: "U.S. stocks fall" is the American market's own story.
 """
 
 from __future__ import annotations
@@ -66,6 +68,50 @@ def _title_drivers(mentions: Sequence[Mention], subject: Sequence[bool], fields:
         return set()
     return {i for i, m in enumerate(mentions) if subject[i] and m.field == "title"
             and _JA_INDICATOR_AFTER.match(fields.title[m.end:])}
+
+
+# An English headline on a market names what moved it after a word of cause: "Nifty falls
+# as US bond yields rise", "Sensex tanks on weak US cues", "Gold rises ahead of US Fed
+# decision", "Crude climbs on US inventory draw".
+_EN_MARKET = re.compile(
+    r"\b(?:Sensex|Nifty|gold|silver|crude|Brent|oil\s+prices?|stocks|shares|equities|"
+    r"markets?|bourses?|rupee|yen|euro|sterling|FTSE|Nikkei|Hang\s+Seng|Dalal\s+Street|"
+    r"bond\s+yields?)\b", re.IGNORECASE)
+_EN_CAUSE_BEFORE = re.compile(
+    r"\b(?:as|on|after|ahead\s+of|amid|over|despite|following|tracking|tracks|track|"
+    r"awaiting|awaits|eyes|eyeing)\s+(?:the\s+)?(?:(?:weak|strong|firm|soft|upbeat|"
+    r"downbeat|mixed|positive|negative|hot|cool|hawkish|dovish)\s+)?$", re.IGNORECASE)
+
+
+# ... a market figure of that country, not the country acting ("as US imposes tariffs" is a
+# story about the US acting, whatever it does to the Sensex).
+_EN_INDICATOR_AFTER = re.compile(
+    r"^(?:['’]s)?(?:\s+[\w-]+){0,2}?\s+(?:bond|yields?|Treasur(?:y|ies)|cues?|Fed|rates?|"
+    r"data|jobs|payrolls|inflation|CPI|PPI|GDP|futures|stocks|shares|markets?|dollar|"
+    r"inventor(?:y|ies)|stockpiles?|crude|demand|growth|slowdown|recession|economy|"
+    r"economic|tech|equities|indices|index)\b", re.IGNORECASE)
+
+
+def english_drivers(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
+                    catalogue: Catalogue) -> set[int]:
+    """Indices of the subject mentions that name what moved the market an English headline
+    reports: the title's after a word of cause and before a market figure ("Nifty falls as
+    US bond yields rise"), and,
+    where the title then names no country as a subject, the lead's and body's."""
+    title = fields.title
+    market = _EN_MARKET.search(title)
+    if market is None:
+        return set()
+    moved = {i for i, m in enumerate(mentions) if subject[i] and m.field == "title"
+             and m.start > market.start() and _EN_CAUSE_BEFORE.search(title[:m.start])
+             and _EN_INDICATOR_AFTER.match(title[m.end:])}
+    if not moved:
+        return set()
+    kept = {c for i, m in enumerate(mentions) if m.field == "title" and subject[i]
+            and i not in moved for c in _countries(m, catalogue)}
+    return moved | {i for i, m in enumerate(mentions)
+                    if subject[i] and m.field != "title"
+                    and (own := _countries(m, catalogue)) and not own & kept}
 
 
 def drivers(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
