@@ -191,3 +191,24 @@ ENGLISH_DRIVERS = [
 def test_an_english_market_headline_names_its_drivers(title: str, text: str,
                                                       want: set[str]) -> None:
     assert about(title, text) == want
+
+
+# Japanese lifestyle and culture: where a trend is popular, a country's performers and
+# national team, where a person studied or lives; the state acting stays a subject.
+JAPANESE_CULTURE = [
+    ("アメリカで人気のスイーツが上陸", "", NONE),
+    ("中国で話題のアニメ映画", "", NONE),
+    ("ロシアのバレエ団が来日公演", "", NONE),
+    ("米国代表が金メダル", "", NONE),
+    ("米国の大学に留学した学生の体験記", "", NONE),
+    ("中国在住の日本人に注意喚起", "", NONE),
+    ("中国の代表団が来日", "", CN),
+    ("中国で日本人を拘束", "", CN),
+    ("米国でハリケーン被害拡大", "", US),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "want"), _table(JAPANESE_CULTURE))
+def test_japanese_trends_performers_and_biographies(title: str, text: str,
+                                                     want: set[str]) -> None:
+    assert about(title, text) == want
