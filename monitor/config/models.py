@@ -232,6 +232,8 @@ class EntityConfig(_Model):
     weak: bool = False  # counts only beside its country named outright
     aliases: dict[AliasLanguage, list[AliasText]] = Field(default_factory=dict)
     weak_aliases: list[AliasText] = Field(default_factory=list)
+    # bare surnames: count where the story also names the entity or its country's politics
+    surnames: list[AliasText] = Field(default_factory=list)
     patterns: list[str] = Field(default_factory=list)
 
     @field_validator("patterns")

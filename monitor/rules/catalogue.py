@@ -37,6 +37,9 @@ class Entity:
     kind: str
     weights: dict[str, float]  # country -> how much a mention counts towards it (1.0 for own)
     weak: bool = False  # ambiguous alone (Congress, Senate): counts only beside a strong mention
+    # weak, yet naming its country's politics for a politician's bare surname beside it (the
+    # Democrats and Republicans: "the Democrats ... called the election for Harris")
+    corroborates: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,9 @@ class Alias:
     boundaries: bool = True  # False for CJK (Han and kana)
     weak: bool = False  # this alias is ambiguous even where its entity is not
     exact: bool = False  # matched only as written: no capitalised or ALL-CAPS form
+    # a bare surname ("Harris"): counts only where the story names its entity otherwise or
+    # names its country's politics (rules/salience.py's ``counted``)
+    surname: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,6 +180,8 @@ def parse_catalogue(data: Any, translations: list[Any] | None = None) -> Catalog
         weak = _weak_aliases(where, entity.id, raw, extra_weak)
         for alias in weak:
             index.add_weak(str(alias).strip(), entity.id)
+        for alias in _surnames(where, entity.id, raw):
+            index.add_surname(str(alias).strip(), entity.id)
         for lang, names in _names(raw, entity, weak, extra).items():
             if not isinstance(names, list):
                 raise RuleError(f"{where} ({entity.id}): {lang} aliases must be a list")
@@ -193,6 +201,7 @@ class _AliasIndex:
     weak: set[str] = field(default_factory=set)
     # written "=russo": the capitalised form is a surname
     exact: set[str] = field(default_factory=set)
+    surnames: set[str] = field(default_factory=set)
 
     def _link(self, text: str, stem: bool, ent_id: str) -> None:
         ids = self.by_alias.setdefault((text, stem), [])
@@ -202,6 +211,11 @@ class _AliasIndex:
     def add_weak(self, written: str, ent_id: str) -> None:
         for text, stem in _forms(written):
             self.weak.add(text)
+            self._link(text, stem, ent_id)
+
+    def add_surname(self, written: str, ent_id: str) -> None:
+        for text, stem in _forms(written):
+            self.surnames.add(text)
             self._link(text, stem, ent_id)
 
     def add(self, written: str, ent_id: str) -> None:
@@ -214,7 +228,7 @@ class _AliasIndex:
     def aliases(self, blockers: list[Any]) -> list[Alias]:
         """Every alias, then the blockers (aliases of no entity)."""
         out = [Alias(text, tuple(ids), stem, not _is_cjk(text), text in self.weak,
-                     text in self.exact)
+                     text in self.exact, text in self.surnames)
                for (text, stem), ids in self.by_alias.items()]
         out += [Alias(text, (), stem, not _is_cjk(text))
                 for b in blockers for text, stem in _forms(str(b))]
@@ -243,7 +257,8 @@ def _entity(where: str, raw: dict[str, Any]) -> Entity:
     if unknown := sorted(set(weights) - set(COUNTRY_NAMES)):
         raise RuleError(f"{where} ({ent_id}): unknown country {', '.join(unknown)}")
     return Entity(id=ent_id, name=name, country=country, kind=str(raw.get("kind", "")),
-                  weights=weights, weak=bool(raw.get("weak", False)))
+                  weights=weights, weak=bool(raw.get("weak", False)),
+                  corroborates=bool(raw.get("corroborates", False)))
 
 
 def _patterns(where: str, ent_id: str, raw: dict[str, Any]) -> list[Pattern]:
@@ -265,12 +280,21 @@ def _weak_aliases(where: str, ent_id: str, raw: dict[str, Any],
     return weak + [a for names in extra_weak.get(ent_id, {}).values() for a in names]
 
 
+def _surnames(where: str, ent_id: str, raw: dict[str, Any]) -> list[Any]:
+    """The entry's bare surnames ("Harris" of Kamala Harris), matched as its aliases but
+    counted only where the story also names the entity otherwise or its country's politics."""
+    surnames = raw.get("surnames") or []
+    if not isinstance(surnames, list):
+        raise RuleError(f"{where} ({ent_id}): surnames must be a list")
+    return surnames
+
+
 def _names(raw: dict[str, Any], entity: Entity, weak: list[Any],
            extra: dict[str, dict[str, list[Any]]]) -> dict[str, Any]:
     """language -> the entry's aliases, the translations' added; an entry without aliases is
     matched by its name in English, unless it has patterns or weak aliases (then by those)."""
     langs = {lang: raw[lang] for lang in LANGUAGES if lang in raw}
-    if not langs and not (raw.get("patterns") or weak):
+    if not langs and not (raw.get("patterns") or weak or raw.get("surnames")):
         langs = {"en": [entity.name]}
     for lang, names in extra.get(entity.id, {}).items():
         langs = {**langs, lang: [*langs.get(lang, []), *names]}

@@ -8,14 +8,17 @@ about a tremor on the Bourse, "la demanda de oro crece antes de la elección en 
 Unidos". Like a price benchmark (the analysts' rule: not about), such a driver weighs as an
 origin.
 
-A country stays a subject where the title names it. A currency is no market word (but its local
-price is: "Dólar hoy en México", "Dólar Colombia" are exchange-rate reports): a headline
-about the dollar itself ("Euro ve Dolar 20 yıl sonra eşitlendi") is the dollar's story, while
-one beside another market ("黃金轉跌 美元走強": gold falls as the dollar strengthens) is a
+A country stays a subject where the title names it, unless a Japanese headline on Tokyo's
+market names that country's shares or rates as what moved it ("東京株、米ハイテク株高を好感").
+A currency is no market word (but its local price is: "Dólar hoy en México", "Dólar Colombia"
+are exchange-rate reports): a headline about the dollar itself ("Euro ve Dolar 20 yıl sonra
+eşitlendi") is the dollar's story, while one beside another market ("黃金轉跌 美元走強": gold falls as the dollar strengthens) is a
 driver of it.
 
 ``drivers`` returns the indices of such mentions; ``rules/roles.py`` gives them the role
-``ORIGIN``. English stories are read by ``rules/roles_en.py`` alone.
+``ORIGIN``. In English (``english_drivers``) only a headline that names the driver after a
+word of cause ("Nifty falls as US bond yields rise", "Sensex tanks on weak US cues") says
+so: "U.S. stocks fall" is the American market's own story.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ _MARKET = re.compile(
     r"सोन[ाे]|चांदी|सेंसेक्स|निफ्टी|शेयर बाजार|रुपय[ाे]|कच्चा तेल|সোনা\w*|শেয়ার বাজার\w*)" + _E
     + r"|黄金|黃金|金价|金價|贵金属|貴金屬|油价|油價|原油|股市|台股|港股|A股|汇市|匯市|汇率|匯率|"
     r"盘后|盤後|股价|股價|期货|期貨|大盘|大盤|金価格|金相場|株価|日経平均|円相場|為替|東証|円安|"
+    r"東京株|日本株|"
     r"円高|금값|유가(?!족)|코스피|코스닥|환율|증시|주가",
     re.IGNORECASE)
 
@@ -54,17 +58,81 @@ def _countries(mention: Mention, catalogue: Catalogue) -> set[str]:
     return {c for e in mention.entity_ids if (c := catalogue.entities[e].country)}
 
 
+# A Japanese headline on Tokyo's market names what moved it in the same line: "東京株、米ハイテク
+# 株高を好感", "円相場、米金利上昇で円安", "東証、中国経済の減速懸念で反落". A country before
+# its shares, rates, bonds or economy there is a driver, not the story's subject.
+_JA_HOME_MARKET = re.compile(r"東京株|日本株|東証|日経平均|日経先物|円相場|円安|円高|東京外為")
+_JA_INDICATOR_AFTER = re.compile(r"^[ァ-ヺー・]{0,8}(?:株|金利|長期金利|国債|債券|利回り|経済|景気|"
+                                 r"の(?:経済|景気))")
+
+
+def _title_drivers(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields
+                   ) -> set[int]:
+    """Indices of the title's subject mentions that name another market's shares, rates or
+    bonds in a Japanese headline on Tokyo's market."""
+    if _JA_HOME_MARKET.search(fields.title) is None:
+        return set()
+    return {i for i, m in enumerate(mentions) if subject[i] and m.field == "title"
+            and _JA_INDICATOR_AFTER.match(fields.title[m.end:])}
+
+
+# An English headline on a market names what moved it after a word of cause: "Nifty falls
+# as US bond yields rise", "Sensex tanks on weak US cues", "Gold rises ahead of US Fed
+# decision", "Crude climbs on US inventory draw".
+_EN_MARKET = re.compile(
+    r"\b(?:Sensex|Nifty|gold|silver|crude|Brent|oil\s+prices?|stocks|shares|equities|"
+    r"markets?|bourses?|rupee|yen|euro|sterling|FTSE|Nikkei|Hang\s+Seng|Dalal\s+Street|"
+    r"bond\s+yields?)\b", re.IGNORECASE)
+_EN_CAUSE_BEFORE = re.compile(
+    r"\b(?:as|on|after|ahead\s+of|amid|over|despite|following|tracking|tracks|track|"
+    r"awaiting|awaits|eyes|eyeing)\s+(?:the\s+)?(?:(?:weak|strong|firm|soft|upbeat|"
+    r"downbeat|mixed|positive|negative|hot|cool|hawkish|dovish)\s+)?$", re.IGNORECASE)
+
+
+# ... a market figure of that country, not the country acting ("as US imposes tariffs" is a
+# story about the US acting, whatever it does to the Sensex).
+_EN_INDICATOR_AFTER = re.compile(
+    r"^(?:['’]s)?(?:\s+[\w-]+){0,2}?\s+(?:bond|yields?|Treasur(?:y|ies)|cues?|Fed|rates?|"
+    r"data|jobs|payrolls|inflation|CPI|PPI|GDP|futures|stocks|shares|markets?|dollar|"
+    r"inventor(?:y|ies)|stockpiles?|crude|demand|growth|slowdown|recession|economy|"
+    r"economic|tech|equities|indices|index)\b", re.IGNORECASE)
+
+
+def english_drivers(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
+                    catalogue: Catalogue) -> set[int]:
+    """Indices of the subject mentions that name what moved the market an English headline
+    reports: the title's after a word of cause and before a market figure ("Nifty falls as
+    US bond yields rise"), and,
+    where the title then names no country as a subject, the lead's and body's."""
+    title = fields.title
+    market = _EN_MARKET.search(title)
+    if market is None:
+        return set()
+    moved = {i for i, m in enumerate(mentions) if subject[i] and m.field == "title"
+             and m.start > market.start() and _EN_CAUSE_BEFORE.search(title[:m.start])
+             and _EN_INDICATOR_AFTER.match(title[m.end:])}
+    if not moved:
+        return set()
+    kept = {c for i, m in enumerate(mentions) if m.field == "title" and subject[i]
+            and i not in moved for c in _countries(m, catalogue)}
+    return moved | {i for i, m in enumerate(mentions)
+                    if subject[i] and m.field != "title"
+                    and (own := _countries(m, catalogue)) and not own & kept}
+
+
 def drivers(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
             catalogue: Catalogue) -> set[int]:
     """Indices of the subject mentions (``subject[i]``) in the lead and body of a market
-    report that name a country its title leaves out (see the module's docstring)."""
+    report that name a country its title leaves out, and of a Japanese headline's that name
+    what moved Tokyo's market (see the module's docstring)."""
     if _MARKET.search(fields.title) is None:
         return set()
+    moved = _title_drivers(mentions, subject, fields)
     kept = {c for i, m in enumerate(mentions) if m.field == "title" and subject[i]
-            for c in _countries(m, catalogue)}
-    return {i for i, m in enumerate(mentions)
-            if subject[i] and m.field != "title"
-            and (own := _countries(m, catalogue)) and not own & kept}
+            and i not in moved for c in _countries(m, catalogue)}
+    return moved | {i for i, m in enumerate(mentions)
+                    if subject[i] and m.field != "title"
+                    and (own := _countries(m, catalogue)) and not own & kept}
 
 
 __all__ = ["drivers"]

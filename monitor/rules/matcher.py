@@ -54,6 +54,7 @@ class Mention:
     start: int  # position within the field's text
     end: int
     weak: bool = False  # an alias ambiguous on its own (see the catalogue's weak_aliases)
+    surname: bool = False  # a bare surname (see the catalogue's surnames)
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class Matcher:
         for alias in catalogue.aliases:
             if script_of(alias.text) == ARABIC:
                 alias = Alias(fold_arabic(alias.text), alias.entity_ids, alias.stem,
-                              alias.boundaries, alias.weak, alias.exact)
+                              alias.boundaries, alias.weak, alias.exact, alias.surname)
             variants = _spellings(alias.text) | (set() if alias.exact else {alias.text.upper()})
             # "midterms" also opens a sentence or a headline
             if alias.text[:1].islower() and not alias.exact:
@@ -151,7 +152,8 @@ class Matcher:
                 elif alias.entity_ids and prev.entity_ids and key == alias.text:
                     ids = tuple(dict.fromkeys(prev.entity_ids + alias.entity_ids))
                     keys[key] = Alias(key, ids, prev.stem or alias.stem, prev.boundaries,
-                                      prev.weak and alias.weak)
+                                      prev.weak and alias.weak,
+                                      surname=prev.surname and alias.surname)
         self._aliases = list(keys.values())
         self._scripts = [script_of(alias.text) for alias in self._aliases]
         # (a pattern is run only over text that has the character its matches start with)
@@ -173,7 +175,8 @@ class Matcher:
         for pattern, first, alias in self._patterns:
             if first in scan:
                 found.extend((m.start(), m.end(), alias) for m in pattern.finditer(scan))
-        return [Mention(alias.entity_ids, text[start:end], field, start, end, alias.weak)
+        return [Mention(alias.entity_ids, text[start:end], field, start, end, alias.weak,
+                        alias.surname)
                 for start, end, alias in _longest(found, len(text)) if alias.entity_ids]
 
     def _aliases_in(self, text: str, scan: str) -> list[tuple[int, int, Alias]]:

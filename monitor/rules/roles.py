@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.genre import Genre, genre
-from monitor.rules.market import drivers
+from monitor.rules.market import drivers, english_drivers
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.passing import listed_in_english, passing
 from monitor.rules.roles_en import Role, kinds_of, role_of, title_tail
@@ -123,15 +123,20 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     # The other languages' patterns (rules/roles_i18n.py) read what English ones left a subject;
     # an English story passes only the countries of a list that a preposition introduces.
     if reads_english(fields):
-        listed = listed_in_english(mentions, [r is Role.SUBJECT for r in found], fields,
-                                   catalogue)
-        return [Role.PASSING if i in listed else r for i, r in enumerate(found)]
+        subject = [r is Role.SUBJECT for r in found]
+        listed = listed_in_english(mentions, subject, fields, catalogue)
+        moved = english_drivers(mentions, subject, fields, catalogue)
+        return [Role.PASSING if i in listed else Role.ORIGIN if i in moved else r
+                for i, r in enumerate(found)]
     alone = sum(m.field == "title" for m in mentions) == 1
     found = [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
                                                                 catalogue, alone)) else r
              for i, (r, m) in enumerate(zip(found, mentions, strict=True))]
-    # ... the drivers of a market report (rules/market.py) ...
-    moved = drivers(mentions, [r is Role.SUBJECT for r in found], fields, catalogue)
+    # ... the drivers of a market report (rules/market.py), an English headline's too ...
+    # (an English headline's words of cause and of markets are English's alone)
+    subject = [r is Role.SUBJECT for r in found]
+    moved = drivers(mentions, subject, fields, catalogue) | english_drivers(
+        mentions, subject, fields, catalogue)
     found = [Role.ORIGIN if i in moved else r for i, r in enumerate(found)]
     # ... and the subjects that only pass (rules/passing.py): a list, a lone aside; not in an
     # English headline or briefing that has too few English words to read as English above.

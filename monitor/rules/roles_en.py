@@ -6,7 +6,8 @@ place a story is filed from or held at (a "MOSCOW, March 3 -" dateline, "at the 
 York", "the U.S. agriculture counselor in Moscow said"), a demonym that names a person or an
 audience ("an American in Kyiv", "Chinese tourists", "the U.S. men's team"), or where a person
 or a thing comes from ("a Russian-born pianist", "Chinese-built missiles", "a dancer from
-China", one end of "From the U.S. to China,"), a university naming where a researcher works,
+China", one end of "From the U.S. to China,", "Russian-speaking", a language: "translated
+into Chinese"), a university naming where a researcher works,
 the other side of a comparison ("a hub that can rival China", "more than the U.S."),
 a financial centre where shares trade ("its New York-listed shares"), a company named in the
 body in passing, a place in the name of a company with a legal form of elsewhere
@@ -124,7 +125,16 @@ _RANGE_TO_BEFORE = re.compile(r"(?:^|[.:!?]\s+)From\s+(?:the\s+)?[\w.'’ -]{1,3
 _TEAM_AFTER = re.compile(r"^\s+(?:men['’]s|women['’]s|national\s+(?:team|side|squad)|Olympic|"
                          r"Davis\s+Cup|Ryder\s+Cup|World\s+Cup|team)\b", re.IGNORECASE)
 _ORIGIN_AFTER = re.compile(r"^-(?:born|raised|bred|made|built|designed|supplied|manufactured|"
-                           r"inspired|style|themed)\b")
+                           r"inspired|style|themed|speaking|speakers?|language)\b")
+# A language, not the country: "translated into Chinese", "fluent in Russian", "learning
+# Chinese", "spoke in Russian" (a noun after it is a thing: "learning Chinese history").
+_LANGUAGES = frozenset({"Chinese", "Russian"})
+_LANGUAGE_BEFORE = re.compile(r"\b(?:translat\w+|written|writes?|wrote|publish\w*|subtitl\w+|"
+                              r"dubb\w+|spoken?|speaks?|speaking|fluent|learn\w*|stud(?:y|ied|"
+                              r"ies|ying)|teach\w*|taught|lessons|classes|sings?|sang)"
+                              r"\s+(?:(?:in|into)\s+)?(?:Mandarin\s+)?$")
+_LANGUAGE_AFTER = re.compile(r"^(?:\s*$|\s*[,.;:!?)\"”]|\s+(?:and|or|but|at|in|with|to|for|as|"
+                             r"while|before|after|when|because|by|on|from)\b)")
 _ORIGIN_BEFORE = re.compile(r"\b" + _PEOPLE + r"\s+(?:(?:who\s+)?(?:came|comes|fled)\s+)?"
                             r"(?:from|of)\s+(?:the\s+)?$")
 _ADDRESS_AFTER = re.compile(r"^,\s*[A-Z]{2}\.?\s+\d{5}(?:-\d{4})?\b")
@@ -347,6 +357,9 @@ def _as_origin(a: _Around) -> Role | None:
         return Role.ORIGIN  # the other side of a comparison
     if own[:1] == "-" and _ORIGIN_AFTER.match(own):
         return Role.ORIGIN
+    if a.mention.text in _LANGUAGES and _LANGUAGE_BEFORE.search(before) \
+            and _LANGUAGE_AFTER.match(own):
+        return Role.ORIGIN  # the language: "translated into Chinese"
     if (countries and before.endswith(("from ", "of ", "the "))
             and _ORIGIN_BEFORE.search(before)):
         return Role.ORIGIN

@@ -28,6 +28,8 @@ languages the feeds speak, from the text around the mention (a few words either 
   not in a title that names nothing else ("Après l'élection de Trump, le sexisme déferle en
   ligne"): there the event and its aftermath are what the story is about;
 - a former base of a country's forces ("une ancienne base américaine", "旧米軍基地"): an origin;
+- in Japanese, a language, a cuisine, a birthplace, a place of study ("ロシア語", "中国料理",
+  "米国出身", "米国に留学"): an origin; where a trend is popular ("アメリカで人気"): a venue;
 - a person: a supporter of a leader ("Trump-Unterstützer", "partisans de Trump").
 
 The origin patterns (a model, a comparison, an alignment, a journey, a driver, a nickname, a
@@ -267,6 +269,10 @@ _MATCH = re.compile(
     r"\bmaç|turnuva|basketbol|futbol|"
     r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
     r"比赛|比賽|球队|球隊|联赛|聯賽|奥运|奧運|世界杯|世界盃|試合|五輪|大リーグ|"
+    # Japanese baseball and football: the game, its records, its American clubs
+    r"野球|本塁打|ホームラン|投手|打者|サッカー|ワールドシリーズ|Ｗ杯|W杯|ワールドカップ|"
+    r"金メダル|メジャーリーグ|ドジャース|エンゼルス|ヤンキース|カブス|パドレス|マリナーズ|"
+    r"レッドソックス|メッツ|MVP|"
     r"경기|올림픽|월드컵|"
     r"मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")
 _SENTENCE_REACH = 200
@@ -299,7 +305,20 @@ _PERSON_BEFORE = re.compile(
 _CJK_PERSON_AFTER = re.compile(
     r"^(?:籍|国籍|國籍|系(?![統统列])|人?(?:の|的)?(?:男性|女性|男子|女子|男|女|観光客|旅行者|留学生|"
     r"留學生|游客|遊客|旅客|公民|歌手|俳優|女優|選手|选手|記者|记者|学生|學生|夫妻|一家|少年|少女))"
-    r"|^인?\s?(?:관광객|유학생|남성|여성|남자|여자|기자|학생|선수|가수|배우|부부|관광)")
+    r"|^인?\s?(?:관광객|유학생|남성|여성|남자|여자|기자|학생|선수|가수|배우|부부|관광)"
+    # Japanese: a country's performers and national team ("ロシアのバレエ団", "米国代表"; not a
+    # government's delegation, 代表団)
+    r"|^の?(?:バレエ団|楽団|交響楽団|オーケストラ|劇団|サーカス|アーティスト|バンド|アイドル|"
+    r"人気歌手|スター|代表(?!団)|選手団)")
+
+
+# ... and in Japanese a country's name before its language, its cuisine, or a person's
+# birthplace ("ロシア語の授業", "中国料理店", "米国出身の歌手", "アメリカ生まれ"): where a
+# thing or a person comes from, not the country acting.
+_JA_ORIGIN_AFTER = re.compile(r"^(?:語(?!録)|料理|出身|生まれ|育ち|在住|(?:の大学)?(?:に|へ)?留学)")
+# ... and the place where a trend is popular ("アメリカで人気のスイーツ", "中国で話題"): a
+# lifestyle story's setting, as a venue.
+_JA_TREND_AFTER = re.compile(r"^で(?:も)?(?:大|再び)?(?:人気|話題|流行|ヒット|ブーム|バズ)")
 
 
 def _kinds(mention: Mention, catalogue: Catalogue) -> set[str]:
@@ -346,7 +365,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if script_of(mention.text) == LATIN and _english_words(before + " " + after, 2):
         return None
     if (_ACCORDING.search(before) or _TELLERS_AFTER.match(after)
-            or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙"))
+            or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙", "誌"))
             or (_OUTLET_BEFORE.search(before) and not _OF_AFTER.match(after)
                 and "country" in _kinds(mention, catalogue))):
         return "source"
@@ -376,7 +395,10 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and _former(before, after):
         return "origin"
-    if reads_origin(kinds, before, after):
+    if kinds & (_PLACE_KINDS | {"country"}) and _JA_TREND_AFTER.match(after):
+        return "venue"
+    if reads_origin(kinds, before, after) or (
+            kinds & {"country"} and _JA_ORIGIN_AFTER.match(after)):
         return "origin"
     right = text[mention.end:mention.end + _WINDOW_AFTER]  # the mention's own next words
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (

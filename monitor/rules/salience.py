@@ -114,30 +114,55 @@ class CountryScore:
 _NOT_DISAMBIGUATING = frozenset({"city", "company", "university"})
 
 
+# Kinds that name a state's politics: beside one, a politician's bare surname is the politician.
+_POLITICAL_KINDS = frozenset({"leader", "official", "institution"})
+
+
 def counted(mentions: list[Mention], catalogue: Catalogue) -> list[Mention]:
     """The mentions that count. "One sense per discourse": a weak mention (Congress, or "St.
     Petersburg", which may be in Florida) counts for its country only when the article also
-    names that country unambiguously; otherwise it is dropped, for salience, for queries
-    (``@US``) and for evidence alike."""
+    names that country unambiguously; a bare surname ("Harris") counts only when the article
+    also names its entity otherwise ("Kamala Harris", "Vice President Harris") or its
+    country's politics unambiguously or by a party (another of its leaders, the White House,
+    "the Democrats ... called the election for Harris"), not for a namesake in a sports story
+    nor beside an ambiguous "Supreme Court". What does not count is
+    dropped, for salience, for queries (``@US``) and for evidence alike."""
     entities = catalogue.entities
     strong: set[str] = set()
     for mention in mentions:
-        if mention.weak:
+        if mention.weak or mention.surname:
             continue
         for eid in mention.entity_ids:
             ent = entities[eid]
             if not ent.weak and ent.country and ent.kind not in _NOT_DISAMBIGUATING:
                 strong.add(ent.country)
-    return [m for m in mentions
+    kept = [m for m in mentions
             if not (m.weak or all(entities[e].weak for e in m.entity_ids))
             or any(entities[e].country in strong for e in m.entity_ids)]
+    if not any(m.surname for m in kept):
+        return kept
+    return _surnames_counted(kept, mentions, catalogue)
+
+
+def _surnames_counted(kept: list[Mention], mentions: list[Mention], catalogue: Catalogue
+                      ) -> list[Mention]:
+    """``kept`` without the bare surnames that neither their entity nor their country's
+    politics, named otherwise in ``mentions``, establishes."""
+    entities = catalogue.entities
+    named = {e for m in mentions if not m.surname for e in m.entity_ids}
+    politics = {ent.country for m in mentions if not m.surname for e in m.entity_ids
+                if (ent := entities[e]).kind in _POLITICAL_KINDS
+                and (ent.corroborates or not (ent.weak or m.weak))}
+    return [m for m in kept if not m.surname
+            or any(e in named or entities[e].country in politics for e in m.entity_ids)]
 
 
 _ROLE_FACTOR = {Role.SOURCE: "source", Role.VENUE: "venue", Role.PERSON: "person",
                 Role.ORIGIN: "origin", Role.TEAM: "team", Role.PASSING: "passing",
                 Role.NAMED: "named", Role.LISTED: "listed"}
 _WIRE_PARAGRAPH = re.compile(r" {4,}")  # wire copy indents paragraphs with spaces
-_SENTENCE = re.compile(r"[.!?。！？][\"'”’»]?\s+")
+# (Chinese and Japanese write no space after 。！？, and may close a quotation after it)
+_SENTENCE = re.compile(r"[.!?][\"'”’»]?\s+|[。！？][」』”’）)]?\s*")
 
 
 def _units(body: str) -> list[int]:

@@ -17,7 +17,7 @@ from monitor.rules.catalogue import Alias, Catalogue, _slug, load_catalogue, par
 if TYPE_CHECKING:
     from monitor.config import Config, EntityConfig
 
-MERGED_LISTS = ("weak_aliases", "patterns")
+MERGED_LISTS = ("weak_aliases", "surnames", "patterns")
 FIXED = ("related", "kind", "weak")  # what a user entry cannot change on a catalogue entity
 
 
@@ -90,7 +90,7 @@ def check_entities(entities: Sequence[EntityConfig]) -> list[tuple[str, str]]:
                                  f"{ent.country or 'a related entity'} in the catalogue, "
                                  f"not {entity.country}"))
             problems += [(f"{where}.{key}", f"{ent_id} is in the catalogue: only aliases, "
-                          "weak_aliases and patterns can be added to it")
+                          "weak_aliases, surnames and patterns can be added to it")
                          for key in FIXED if key in entity.model_fields_set]
             continue
         if entity.name is None:
