@@ -12,8 +12,8 @@ A country stays a subject where the title names it, unless a Japanese headline o
 market names that country's shares or rates as what moved it ("東京株、米ハイテク株高を好感").
 A currency is no market word (but its local price is: "Dólar hoy en México", "Dólar Colombia"
 are exchange-rate reports): a headline about the dollar itself ("Euro ve Dolar 20 yıl sonra
-eşitlendi") is the dollar's story, while one beside another market ("黃金轉跌 美元走強": gold falls as the dollar strengthens) is a
-driver of it.
+eşitlendi") is the dollar's story, while one beside another market ("黃金轉跌 美元走強": gold
+falls as the dollar strengthens) is a driver of it.
 
 ``drivers`` returns the indices of such mentions; ``rules/roles.py`` gives them the role
 ``ORIGIN``. In English (``english_drivers``) only a headline that names the driver after a
