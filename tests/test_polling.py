@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -136,16 +136,20 @@ def test_network_outage_does_not_penalise_feeds(sqlite_url: str) -> None:
         assert _next(feed) == timedelta(minutes=5)
 
 
+def _etagged(body: bytes) -> Callable[[Request], Response]:
+    """A feed with ETag "v1": 304 to a request that names it, the body otherwise."""
+    def answer(req: Request) -> Response:
+        if req.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(body, headers={"ETag": '"v1"'}, content_type="application/rss+xml")
+    return answer
+
+
 def test_conditional_get_and_unchanged_body_skip_parsing(sqlite_url: str,
                                                          web: HTTPServer) -> None:
     body = rss([ITEM])
 
-    def etagged(req: Request) -> Response:
-        if req.headers.get("If-None-Match") == '"v1"':
-            return Response(status=304)
-        return Response(body, headers={"ETag": '"v1"'}, content_type="application/rss+xml")
-
-    web.expect_request("/etag").respond_with_handler(etagged)
+    web.expect_request("/etag").respond_with_handler(_etagged(body))
     web.expect_request("/plain").respond_with_data(body, content_type="application/rss+xml")
     config = _config(sqlite_url, {"etag": web.url_for("/etag"), "plain": web.url_for("/plain")})
     api.poll_once(config, now=NOW, workers=0)
@@ -163,12 +167,7 @@ def test_an_unchanged_feed_is_not_an_info_line_each_poll(sqlite_url: str, web: H
     poll is said at DEBUG (``--log-level DEBUG`` shows it), the cycle's summary stays."""
     body = rss([ITEM])
 
-    def etagged(req: Request) -> Response:
-        if req.headers.get("If-None-Match") == '"v1"':
-            return Response(status=304)
-        return Response(body, headers={"ETag": '"v1"'}, content_type="application/rss+xml")
-
-    web.expect_request("/etag").respond_with_handler(etagged)
+    web.expect_request("/etag").respond_with_handler(_etagged(body))
     config = _config(sqlite_url, {"etag": web.url_for("/etag")})
     api.poll_once(config, now=NOW, workers=0)
     with caplog.at_level(logging.DEBUG, logger="monitor"):
