@@ -80,13 +80,13 @@ YOUNG_GC_THRESHOLD = 10_000
 @asynccontextmanager
 async def open_app(config: Config, out: TextIO | None = None,
                    workers: int | None = None) -> AsyncIterator[App]:
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], YOUNG_GC_THRESHOLD), *thresholds[1:])
     engine = make_engine(config.database.url, timeouts_of(config.database))
     http = make_client(config.fetch)
     fetcher = Fetcher(config.fetch)
     pool = CpuPool(config.fetch.extract_workers if workers is None else workers)
     app: App | None = None
+    thresholds = gc.get_threshold()  # set here, so that a failed start-up leaves it alone
+    gc.set_threshold(max(thresholds[0], YOUNG_GC_THRESHOLD), *thresholds[1:])
     try:
         rules = RuleEngine(config.rules, catalogue_for(config))
         channels = build_channels(config.alerts.channels, http, out or sys.stdout)

@@ -55,10 +55,15 @@ def next_ids(session: Session, table: str) -> int | None:
     parameter order as one INSERT a row. Its ids are max(id) + 1 onwards, which is what
     SQLite itself would give (no table has AUTOINCREMENT), and safe: SQLite has one writer;
     when another connection wrote since this transaction's snapshot, its write fails (busy
-    snapshot), and an id taken meanwhile would fail its primary key: never a wrong id."""
+    snapshot), and an id taken meanwhile would fail its primary key: never a wrong id. The
+    write lock is taken before max(id) is read (pysqlite opens no transaction before the first
+    write), so no other writer can insert in between and fail this insert's primary key."""
     if not _is_sqlite(session.get_bind().dialect):
         return None
-    last = session.connection().exec_driver_sql(f"select max(id) from {table}").scalar()
+    conn = session.connection()
+    ensure_transaction(conn)
+    conn.exec_driver_sql(f"update {table} set id = id where 0")  # the write lock, now
+    last = conn.exec_driver_sql(f"select max(id) from {table}").scalar()
     return int(last or 0) + 1
 
 
