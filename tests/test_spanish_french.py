@@ -148,6 +148,19 @@ NAMES = [
     ("La economía rusa, una montaña rusa", RU),
     ("La delegación china viajó a Lima", CN),
     ("Le gouvernement chinois et les ombres chinoises", CN),
+    # A company named with its country ("du chinois Huawei") is that country's actor; only a
+    # language after a verb of translating is not the country.
+    ("La filiale du chinois Geely ouvre une usine en Alsace", CN),
+    ("Le rachat du russe Severstal par un fonds suisse", RU),
+    ("L'usine du chinois BYD en Hongrie", CN),
+    ("La planta del chino BYD en Brasil", CN),
+    ("Las fundiciones del ruso Rusal en Guinea", RU),
+    ("Un roman traduit du russe par André Markowicz", NONE),
+    ("Des poèmes traduits du chinois", NONE),
+    ("Sa traduction du russe est parue en 1990", NONE),
+    ("Un libro traducido del chino al español", NONE),
+    ("Cuentos traducidos del ruso", NONE),
+    ("La traducción del ruso de la novela", NONE),
 ]
 
 
