@@ -161,6 +161,15 @@ NAMES = [
     ("Un libro traducido del chino al español", NONE),
     ("Cuentos traducidos del ruso", NONE),
     ("La traducción del ruso de la novela", NONE),
+    # Virginie is the state after a preposition or an article, and a French first name before
+    # a surname.
+    ("Virginie Calmels a rencontré l'ambassadeur de Chine", CN),
+    ("Virginie Efira présente son film à Cannes", NONE),
+    ("Élection du gouverneur en Virginie", US),
+    ("La Virginie vote mardi", US),
+    ("Le gouverneur de Virginie signe la loi", US),
+    ("L'État de Virginie adopte son budget", US),
+    ("Les mineurs de Virginie-Occidentale en grève", US),
 ]
 
 
