@@ -230,6 +230,13 @@ ROLES = [
     ("L'humoriste américain a annulé sa tournée.", "américain", PERSON),
     ("Los pilotos rusos bombardearon la ciudad.", "rusos", S),
     ("Los productores chinos de acero bajan precios.", "chinos", S),
+    # ... nor market players: business prose calls firms acteurs, actores, jugadores, joueurs.
+    ("Les acteurs chinois de la batterie dominent le marché.", "chinois", S),
+    ("Los actores chinos del mercado del litio suben precios.", "chinos", S),
+    ("Los jugadores estadounidenses del sector recortan empleos.", "estadounidenses", S),
+    ("Les joueurs américains du cloud investissent en Europe.", "américains", S),
+    ("L'acteur chinois a reçu un prix à Cannes.", "chinois", PERSON),
+    ("El jugador ruso firmó con el Real Madrid.", "ruso", PERSON),
     # ... a nationality noun before a name (French: a capital; Spanish: el, or two names).
     ("L'Américain Noah Lyles a remporté la course.", "Américain", PERSON),
     ("El ruso Medvédev perdió en Shanghái.", "ruso", PERSON),
