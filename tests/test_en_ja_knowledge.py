@@ -40,6 +40,24 @@ SURNAMES = [
     ("Harris jailed for fraud", "The Supreme Court upheld the sentence against Harris.", NONE),
     ("Carter scores a hat-trick", "Carter, the Wales striker, scored three times.", NONE),
     ("Warren Gatland names his squad", "Warren picked four new caps for the tour.", NONE),
+    # A party word or "midterms" is the US's beside the US or where no other country is named:
+    # another country's story may have its own Democrats and midterms.
+    ("Milei courts Beijing before the vote",
+     "Ahead of Argentina's midterm elections, Milei met Chinese officials; Sanders, an analyst "
+     "at Fitch, said the peso would weaken.", CN),
+    ("Democrats in Seoul pick a negotiator",
+     "South Korea's Democratic Party named Harris to lead talks with China.", CN),
+    ("Democrat Harris meets Chinese envoy", "The talks with China lasted two hours.", CN | US),
+    ("Chinese envoy meets Republicans",
+     "Republicans hosted the envoy from China; Sen. Sanders joined them.", CN | US),
+    ("Harris courts Chinese investors", "The Democrats in Washington welcomed the plan.",
+     CN | US),
+    # ... and a surname before another capitalised name is a first name or a firm's name.
+    ("Democrats in Seoul pick a negotiator",
+     "The Democratic Party named lawmaker Harris Kim to lead talks with China.", CN),
+    ("Kerry Group expands in China", "Kerry said the Democrats' budget would not hurt.", CN),
+    ("French minister visits Moscow",
+     "Jean-Pierre Raffarin met Russian officials; the Democrats were not mentioned.", RU),
 ]
 
 
@@ -81,6 +99,15 @@ JAPANESE = [
     # ... not rice, dew or the middle
     ("米が高騰、農家に恩恵", "", NONE),
     ("米、麦、大豆の価格が上昇", "", NONE),
+    # ... rice inside a list (after 、 or ，) or before another crop; a headline's 米、 stays
+    ("中国が大豆、小麦、米、トウモロコシの輸入を拡大", "", CN),
+    ("米、トウモロコシ、大豆の価格が上昇", "", NONE),
+    ("パン、米、麺の消費が増加", "", NONE),
+    ("うどん，米，そばの売り上げ", "", NONE),
+    ("米、ジャガイモの値上がり続く", "", NONE),
+    ("米、大麦の作付面積が減少", "", NONE),
+    ("米、対中関税を引き上げ", "", CN | US),
+    ("米，イラン産原油の輸入を制裁", "", US),
     ("米の価格が上昇", "", NONE),
     ("披露宴でサプライズを披露", "", NONE),
     ("暴露本が話題に", "", NONE),

@@ -148,6 +148,28 @@ NAMES = [
     ("La economía rusa, una montaña rusa", RU),
     ("La delegación china viajó a Lima", CN),
     ("Le gouvernement chinois et les ombres chinoises", CN),
+    # A company named with its country ("du chinois Huawei") is that country's actor; only a
+    # language after a verb of translating is not the country.
+    ("La filiale du chinois Geely ouvre une usine en Alsace", CN),
+    ("Le rachat du russe Severstal par un fonds suisse", RU),
+    ("L'usine du chinois BYD en Hongrie", CN),
+    ("La planta del chino BYD en Brasil", CN),
+    ("Las fundiciones del ruso Rusal en Guinea", RU),
+    ("Un roman traduit du russe par André Markowicz", NONE),
+    ("Des poèmes traduits du chinois", NONE),
+    ("Sa traduction du russe est parue en 1990", NONE),
+    ("Un libro traducido del chino al español", NONE),
+    ("Cuentos traducidos del ruso", NONE),
+    ("La traducción del ruso de la novela", NONE),
+    # Virginie is the state after a preposition or an article, and a French first name before
+    # a surname.
+    ("Virginie Calmels a rencontré l'ambassadeur de Chine", CN),
+    ("Virginie Efira présente son film à Cannes", NONE),
+    ("Élection du gouverneur en Virginie", US),
+    ("La Virginie vote mardi", US),
+    ("Le gouverneur de Virginie signe la loi", US),
+    ("L'État de Virginie adopte son budget", US),
+    ("Les mineurs de Virginie-Occidentale en grève", US),
 ]
 
 
@@ -208,6 +230,13 @@ ROLES = [
     ("L'humoriste américain a annulé sa tournée.", "américain", PERSON),
     ("Los pilotos rusos bombardearon la ciudad.", "rusos", S),
     ("Los productores chinos de acero bajan precios.", "chinos", S),
+    # ... nor market players: business prose calls firms acteurs, actores, jugadores, joueurs.
+    ("Les acteurs chinois de la batterie dominent le marché.", "chinois", S),
+    ("Los actores chinos del mercado del litio suben precios.", "chinos", S),
+    ("Los jugadores estadounidenses del sector recortan empleos.", "estadounidenses", S),
+    ("Les joueurs américains du cloud investissent en Europe.", "américains", S),
+    ("L'acteur chinois a reçu un prix à Cannes.", "chinois", PERSON),
+    ("El jugador ruso firmó con el Real Madrid.", "ruso", PERSON),
     # ... a nationality noun before a name (French: a capital; Spanish: el, or two names).
     ("L'Américain Noah Lyles a remporté la course.", "Américain", PERSON),
     ("El ruso Medvédev perdió en Shanghái.", "ruso", PERSON),

@@ -100,6 +100,13 @@ def _top_level_bar(source: str) -> bool:
     return False
 
 
+def _before_a_name(text: str, end: int) -> bool:
+    """Whether another capitalised word follows ``text[:end]`` after a space: a bare surname
+    there is a first name ("Harris Kim", "Jean-Pierre Raffarin") or a firm's ("Kerry Group")."""
+    rest = text[end:end + 3]
+    return len(rest) > 1 and rest[0] == " " and rest[1].isupper()
+
+
 def required_first(pattern: re.Pattern[str]) -> str | None:
     """A character that every match of ``pattern`` starts with, where its source shows one
     plainly (a literal first, not made optional, no alternative outside a group); else None."""
@@ -177,7 +184,8 @@ class Matcher:
                 found.extend((m.start(), m.end(), alias) for m in pattern.finditer(scan))
         return [Mention(alias.entity_ids, text[start:end], field, start, end, alias.weak,
                         alias.surname)
-                for start, end, alias in _longest(found, len(text)) if alias.entity_ids]
+                for start, end, alias in _longest(found, len(text))
+                if alias.entity_ids and not (alias.surname and _before_a_name(text, end))]
 
     def _aliases_in(self, text: str, scan: str) -> list[tuple[int, int, Alias]]:
         """Every alias the automaton finds in ``scan`` (``text`` with spaces for its line

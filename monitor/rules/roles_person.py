@@ -18,20 +18,22 @@ from __future__ import annotations
 import re
 
 # Trades and roles of people (not of a state: a minister, a soldier, a pilot, a diplomat act
-# for it; nor of a company: "productores chinos" of steel are firms).
+# for it; nor of a company: "productores chinos" of steel are firms, and so are business
+# prose's plural players, "les acteurs chinois de la batterie", "los jugadores
+# estadounidenses del sector": acteurs, joueurs, actores, jugadores only in the singular).
 _TRADE_BEFORE = re.compile(
     r"(?<!\w)(?:cineastas?|director(?:a)? de cine|m[úu]sic[oa]s?|"
     r"humoristas?|comediantes?|fot[óo]graf[oa]s?|influencers?|youtubers?|presentador(?:a|es)?|"
     r"diseñador(?:a|es|as)?|pintor(?:a|es|as)?|poetas?|novelistas?|tenistas?|futbolistas?|"
     r"nadador(?:a|es|as)?|boxeador(?:a|es|as)?|atletas?|ciclistas?|golfistas?|"
-    r"jugador(?:a|es|as)?|basquetbolistas?|beisbolistas?|deportistas?|velocistas?|"
+    r"jugador(?:a|as)?|basquetbolistas?|beisbolistas?|deportistas?|velocistas?|"
     r"ajedrecistas?|r[ée]alisat(?:eur|rice)s?|cin[ée]astes?|musicien(?:ne)?s?|"
     r"humoristes?|com[ée]dien(?:ne)?s?|photographes?|mannequins?|"
     r"influen(?:ceur|ceuse)s?|youtubeu(?:r|se)s?|anima(?:teur|trice)s?|stylistes?|peintres?|"
-    r"po[èe]tes?|romanci(?:er|ère)s?|sporti(?:f|ve)s?|athl[èe]tes?|joueu(?:r|se)s?|"
+    r"po[èe]tes?|romanci(?:er|ère)s?|sporti(?:f|ve)s?|athl[èe]tes?|joueur|joueuses?|"
     r"nageu(?:r|se)s?|tennisman|tenniswoman|boxeu(?:r|se)s?|cyclistes?|skieu(?:r|se)s?|"
-    r"coureu(?:r|se)s?|[ée]checs|acteurs?|actrices?|chanteu(?:r|se)s?|rappeu(?:r|se)s?|"
-    r"actor(?:es)?|actriz|actrices|cantantes?|raper[oa]s?|escritor(?:a|es|as)?)\s+$",
+    r"coureu(?:r|se)s?|[ée]checs|acteur|actrices?|chanteu(?:r|se)s?|rappeu(?:r|se)s?|"
+    r"actor|actriz|actrices|cantantes?|raper[oa]s?|escritor(?:a|es|as)?)\s+$",
     re.IGNORECASE)
 # The nationality noun before a name: "l'Américain Noah Lyles" (French: a capital), "el ruso
 # Medvédev" (Spanish: a masculine article), "la estadounidense Coco Gauff" (two names).

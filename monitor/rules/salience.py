@@ -141,20 +141,42 @@ def counted(mentions: list[Mention], catalogue: Catalogue) -> list[Mention]:
             or any(entities[e].country in strong for e in m.entity_ids)]
     if not any(m.surname for m in kept):
         return kept
-    return _surnames_counted(kept, mentions, catalogue)
+    return _surnames_counted(kept, mentions, catalogue, strong)
 
 
-def _surnames_counted(kept: list[Mention], mentions: list[Mention], catalogue: Catalogue
-                      ) -> list[Mention]:
+def _surnames_counted(kept: list[Mention], mentions: list[Mention], catalogue: Catalogue,
+                      strong: set[str]) -> list[Mention]:
     """``kept`` without the bare surnames that neither their entity nor their country's
-    politics, named otherwise in ``mentions``, establishes."""
+    politics, named otherwise in ``mentions``, establishes. A weak corroborator (a party word,
+    "midterms") establishes its country's politics only where no other country is named
+    strongly without it (Argentina's midterms, South Korea's Democratic Party beside China),
+    or right before the surname ("Democrat Harris")."""
     entities = catalogue.entities
     named = {e for m in mentions if not m.surname for e in m.entity_ids}
-    politics = {ent.country for m in mentions if not m.surname for e in m.entity_ids
-                if (ent := entities[e]).kind in _POLITICAL_KINDS
-                and (ent.corroborates or not (ent.weak or m.weak))}
+    politics: set[str | None] = set()
+    party_words: list[tuple[Mention, str | None]] = []
+    for m in mentions:
+        if m.surname:
+            continue
+        for e in m.entity_ids:
+            ent = entities[e]
+            if ent.kind not in _POLITICAL_KINDS:
+                continue
+            if not (ent.weak or m.weak):
+                politics.add(ent.country)
+            elif ent.corroborates:
+                party_words.append((m, ent.country))
+    politics |= {c for _m, c in party_words if not strong - {c}}
     return [m for m in kept if not m.surname
-            or any(e in named or entities[e].country in politics for e in m.entity_ids)]
+            or any(e in named or (country := entities[e].country) in politics
+                   or _right_before(m, country, party_words) for e in m.entity_ids)]
+
+
+def _right_before(surname: Mention, country: str | None,
+                  party_words: list[tuple[Mention, str | None]]) -> bool:
+    """Whether one of ``party_words`` of ``country`` stands right before ``surname``."""
+    return any(c == country and p.field == surname.field
+               and 0 <= surname.start - p.end <= 1 for p, c in party_words)
 
 
 _ROLE_FACTOR = {Role.SOURCE: "source", Role.VENUE: "venue", Role.PERSON: "person",
