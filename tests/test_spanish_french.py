@@ -223,6 +223,15 @@ ROLES = [
     ("Une touriste chinoise blessée à Nice.", "chinoise", PERSON),
     ("Le milliardaire américain a racheté le journal.", "américain", PERSON),
     ("El ejército ruso avanza en el este.", "ruso", S),
+    # ... a nationality noun after an indefinite article or a number, named or not; the
+    # definite plural is the country's people or government.
+    ("Un estadounidense fue detenido en Caracas.", "estadounidense", PERSON),
+    ("Tres rusos resultaron heridos en Tailandia.", "rusos", PERSON),
+    ("Une Américaine a été arrêtée à Bali.", "Américaine", PERSON),
+    ("Um russo foi preso em Lisboa.", "russo", PERSON),
+    ("Los estadounidenses acuden a las urnas.", "estadounidenses", S),
+    ("Les Américains ont frappé des cibles en Syrie.", "Américains", S),
+    ("Un avión ruso se estrelló en Siberia.", "ruso", S),
     # ... after a trade: a film-maker, a swimmer, a director, a comedian.
     ("El cineasta estadounidense presentó su documental.", "estadounidense", PERSON),
     ("La nadadora china batió el récord.", "china", PERSON),
@@ -245,6 +254,25 @@ ROLES = [
     ("L'américain Boeing supprime des emplois.", "américain", S),
     ("La china BYD supera a Tesla.", "china", S),
     ("Le gouvernement américain dément.", "américain", S),
+    # "Of" is not "in": a country's court or embassy, a meeting of two countries act ...
+    ("La Corte Suprema de EE. UU. anuló el fallo.", "EE. UU.", S),
+    ("La Embajada de Estados Unidos en Bogotá emitió una alerta.", "Estados Unidos", S),
+    ("L'ambassade des États-Unis à Kiev ferme ses portes.", "États-Unis", S),
+    ("A embaixada dos EUA em Brasília emitiu um alerta.", "EUA", S),
+    ("La reunión de Estados Unidos y China terminó sin acuerdo.", "Estados Unidos", S),
+    ("La cumbre de Rusia y África se celebra cada tres años.", "Rusia", S),
+    # ... an event named after its place is held there: a Grand Prix, a tournament, a summit.
+    ("Hamilton ganó el Gran Premio de Estados Unidos.", "Estados Unidos", VENUE),
+    ("Medvédev ganó el Masters de Miami.", "Miami", VENUE),
+    ("La cumbre de Washington reunió a líderes africanos.", "Washington", VENUE),
+    ("La conférence de Washington a réuni quarante pays.", "Washington", VENUE),
+    # ... and the seat of an international body: the UN's New York, the OAS's Washington.
+    ("Radicó una petición ante la CIDH, en Washington.", "Washington", VENUE),
+    ("En Nueva York, el Consejo de Seguridad de la ONU votó la resolución.", "Nueva York",
+     VENUE),
+    ("Le FMI a publié à Washington ses prévisions pour l'Afrique.", "Washington", VENUE),
+    ("Washington pidió al Consejo de Seguridad de la ONU nuevas sanciones.", "Washington", S),
+    ("Un tiroteo en Nueva York dejó tres muertos.", "Nueva York", S),
     # A venue: the UN in New York, a concert, a festival, a trial.
     ("Habló ante la Asamblea General de la ONU en Nueva York.", "Nueva York", VENUE),
     ("El concierto en Washington reunió a miles.", "Washington", VENUE),

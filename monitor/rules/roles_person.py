@@ -8,6 +8,10 @@ Qinwen", "l'Américain Noah Lyles", "le Russe Daniil Medvedev". French writes th
 capital (l'Américain) and the adjective in lower case (l'américain Boeing, the company);
 Spanish writes both in lower case, but a company is feminine (la empresa) and one word, so
 the masculine article, or a name of two capitalised words, says that a person follows.
+After an indefinite article or a number the noun is a person, named or not: "un
+estadounidense fue detenido en Caracas", "dos rusos heridos", "une Américaine arrêtée à
+Moscou", "um americano é preso" (the definite plural is the country's people or government:
+"los estadounidenses votan", "les Américains ont frappé").
 
 ``reads_person`` says whether a mention of a country, with the text ``before`` and ``after``
 it, names a person that way.
@@ -39,6 +43,17 @@ _TRADE_BEFORE = re.compile(
 # Medvédev" (Spanish: a masculine article), "la estadounidense Coco Gauff" (two names).
 _FR_NOUN = re.compile(r"^(?:Américaine?|Russe|Chinoise?|Étatsunienne?)$")
 _ES_NOUN = re.compile(r"^(?:estadounidense|norteamerican[oa]|rus[oa]|chin[oa])$")
+# A nationality noun after an indefinite article or a number: Spanish and Portuguese in lower
+# case, French with its capital.
+_SOME_NOUN = re.compile(
+    r"^(?:estadounidenses?|norteamerican[oa]s?|rus[oa]s?|chin[oa]s?|estadunidenses?|"
+    r"norte-american[oa]s?|american[oa]s?|russ[oa]s?|chinês|chinesa|chines[ae]s|Américaine?s?|"
+    r"Russes?|"
+    r"Chinois(?:es?)?|Étatsunien(?:ne)?s?)$")
+_SOME = re.compile(
+    r"(?<!\w)(?:un|una|une|um|uma|unos|unas|uns|umas|deux|"
+    r"dois|duas|tres|trois|três|cuatro|quatre|quatro|cinco|cinq|seis|six|diez|dix|dez|"
+    r"varios|varias|plusieurs|vários|várias|\d+)\s+$", re.IGNORECASE)
 _FR_ARTICLE = re.compile(r"(?<!\w)(?:[Ll]['’]|[Ll]e\s+|[Ll]a\s+|[Dd]u\s+|[Aa]u\s+)$")
 _ES_MASCULINE = re.compile(r"(?<!\w)(?:[Ee]l|del|al|[Uu]n)\s+$")
 _ES_FEMININE = re.compile(r"(?<!\w)(?:[Ll]a|[Uu]na)\s+$")
@@ -51,7 +66,7 @@ def reads_person(text: str, before: str, after: str) -> bool:
     """Whether the mention ``text`` of a country (a demonym) names a person: after a word
     for a person's trade, or as a nationality noun before a name (``after``: the text right
     after the mention, a name that is itself a mention included)."""
-    if _TRADE_BEFORE.search(before):
+    if _TRADE_BEFORE.search(before) or (_SOME_NOUN.match(text) and _SOME.search(before)):
         return True
     if _FR_NOUN.match(text):
         return bool(_FR_ARTICLE.search(before) and _ONE_NAME_AFTER.match(after))
