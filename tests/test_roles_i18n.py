@@ -275,6 +275,15 @@ PASSING_ROWS = [
      "aufgetaucht.", "Russland", S),
     ("Indien und Japan vertiefen Handel", "China reagiert verärgert. China droht mit Zöllen.",
      "China", S),
+    # ... nor a company's nationality after the company noun: the title's actor.
+    ("Amazon invierte 5.000 millones en México", "La empresa estadounidense construirá centros "
+     "de datos.", "estadounidense", S),
+    ("Starbucks ouvre 50 cafés en Inde", "Le groupe américain vise 1 000 boutiques.",
+     "américain", S),
+    ("Shein abre fábrica no Brasil", "A varejista chinesa vai investir R$ 750 milhões.",
+     "chinesa", S),
+    ("Lula visita Angola", "O presidente chegou depois de uma escala, e elogiou a empresa "
+     "local. O acordo com a China foi citado.", "China", PASSING),
 ]
 
 

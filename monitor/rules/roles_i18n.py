@@ -220,7 +220,7 @@ _MATCH = re.compile(
     r"\bmatch\b|tournoi|basket-ball|football|olympique|"
     r"Box(?:kampf|karriere|er\b|en\b|ring)|in den Ring|\bboxe\b|boxeo|бокс|UFC|MMA|"
     r"torneo|fútbol|futebol|baloncesto|basquete|Fórmula 1|F1\b|Copa|"
-    r"\b(?:tenis|tennis|golf|rugby)\b|b[ée]isbol|Grandes Ligas|Serie Mundial|Super Bowl|"
+    r"\b(?:tenis|tennis|golf|rugby|ATP|WTA)\b|b[ée]isbol|Grandes Ligas|Serie Mundial|Super Bowl|"
     r"Juegos Olímpicos|Jeux olympiques|Coupe du monde|campeonato|championnat|semifinal|"
     r"demi-finale|cuartos de final|quarts? de finale|Roland[- ]Garros|Wimbledon|Gran Slam|"
     r"Grand Chelem|Ligue des champions|Champions League|MLS\b|selecci[óo]n|sélection|"

@@ -12,6 +12,7 @@
   Boeing": a strike at Boeing is the company's story, nor "propietaria de Facebook"), or named in a
   sentence about a show ("Netflix dévoile la bande-annonce de la saison 2"): where a show is
   streamed or searched (an origin, a venue), not the company acting in the economy;
+  a record or a song ("presenta su nuevo disco en Nueva York") is a show too;
 
 ``scene_role`` returns "person" (a team), "origin", "venue" or None.
 """
@@ -29,7 +30,8 @@ _SHOW = re.compile(
     r"pel[íi]culas?|films?|filmes?|cine|cin[ée]ma|cineastas?|cin[ée]astes?|series?|s[ée]ries?|"
     r"[ÓO]scars?|Grammys?|Globos? de Oro|Golden Globes?|C[ée]sars?|Emmys?|taquilla|"
     r"box-office|estreno|avant-premi[èe]re|alfombra roja|tapis rouge|rodaje|tournage|"
-    r"álbum|album|concierto|concert|gira|tournée|premios?|prix|gala|festival|bande-annonce|"
+    r"álbum|album|discos?|disques?|canci[oó]n|canciones|chansons?|canç(?:ão|ões)|sencillo|"
+    r"videoclip|concierto|concert|gira|tournée|premios?|prix|gala|festival|bande-annonce|"
     r"tráiler|trailer|episodios?|épisodes?)(?!\w)",
     re.IGNORECASE)
 
