@@ -366,6 +366,39 @@ def test_role_of_a_mention(text: str, name: str, want: Role) -> None:
     assert role_in(text, name) is want
 
 
+def title_role(title: str, name: str) -> Role:
+    fields = Fields(title=title, lead="", body="")
+    mentions = counted(MATCHER.find(fields), CATALOGUE)
+    found = [r for m, r in zip(mentions, roles(mentions, fields, CATALOGUE), strict=True)
+             if m.text == name]
+    assert found, f"{name!r} is not a mention of {title!r}"
+    return found[0]
+
+
+# A profile: the person "who" did something somewhere; the place is the story's setting,
+# unless the state there acted on the person, or a crime or a disaster happened there.
+PROFILES = [
+    ("La polémica historia del mexicano que asegura haber inventado los Cheetos en EE.UU.",
+     "EE.UU.", VENUE),
+    ("El colombiano que trabaja en la NASA", "NASA", VENUE),
+    ("La historia de la peruana que triunfa como chef en Nueva York", "Nueva York", VENUE),
+    ("O brasileiro que fez fortuna nos EUA", "EUA", VENUE),
+    ("Le Sénégalais qui a ouvert trois restaurants à New York", "New York", VENUE),
+    ("El mexicano que fue ejecutado en Texas", "Texas", S),
+    ("La mujer que sobrevivió al tiroteo en Texas", "Texas", S),
+    ("La empresa que más invierte en Estados Unidos", "Estados Unidos", S),
+    ("La ley que entra en vigor en Texas", "Texas", S),
+    ("La semana que cambió todo en Washington", "Washington", S),
+    ("Le pain qui coûte cher aux États-Unis", "États-Unis", S),
+]
+
+
+@pytest.mark.parametrize(("title", "name", "want"),
+                         [pytest.param(*r, id=r[0][:40]) for r in PROFILES])
+def test_the_setting_of_a_profile(title: str, name: str, want: Role) -> None:
+    assert title_role(title, name) is want
+
+
 def about(title: str, lead: str) -> set[str]:
     return {c for c, s in ENGINE.analyse(title, lead).countries.items() if s.about}
 

@@ -51,7 +51,7 @@ from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.morphology import LATIN, script_of
 from monitor.rules.roles_origin import reads_origin
-from monitor.rules.roles_person import reads_person
+from monitor.rules.roles_person import in_profile, reads_person
 from monitor.rules.roles_scene import scene_role
 from monitor.rules.roles_venue import PLACE_KINDS, reads_venue
 from monitor.rules.world import spans
@@ -335,7 +335,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
              and _DATELINE_AFTER.match(after)) or _ZH_DATELINE.match(after)):
         return "venue"
     sentence = _sentence(text, mention.start, mention.end)
-    if reads_venue(kinds, set(mention.entity_ids), before, after, sentence):
+    if reads_venue(kinds, set(mention.entity_ids), before, after, sentence) or (
+            mention.field == "title" and in_profile(text[:mention.start])):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and (
             _DEATH_BEFORE.search(before) or _DEATH_CASE_AFTER.match(after)

@@ -15,6 +15,14 @@ Moscou", "um americano é preso" (the definite plural is the country's people or
 
 ``reads_person`` says whether a mention of a country, with the text ``before`` and ``after``
 it, names a person that way.
+
+A profile: a headline whose subject is a person, the one "who" did something somewhere ("La
+polémica historia del mexicano que asegura haber inventado los Cheetos en EE.UU.", "El
+colombiano que trabaja en la NASA", "Le Français qui a conquis New York", "O brasileiro que
+fez fortuna nos EUA"), is that person's story; the place after "en" is its setting, a venue
+(``in_profile``), unless the headline says the state there acted on the person (arrested,
+sentenced, deported, executed: "el mexicano que fue ejecutado en Texas" is Texas's story too),
+or names a crime or a disaster there ("la mujer que sobrevivió a un tiroteo en Texas").
 """
 
 from __future__ import annotations
@@ -62,6 +70,47 @@ _ONE_NAME_AFTER = re.compile(r"^\s+" + _NAME)
 _TWO_NAMES_AFTER = re.compile(r"^\s+" + _NAME + r"\s+" + _NAME)
 
 
+# The person: a nationality (-ano, -ense, -eño, -ino, -eno, -és, -ol, -í, -eco, -ayo; French
+# with its capital: -ais, -ain, -ien, -ois), or a word for a person, after an article or a
+# "story of"; then "who", then what they did, then a preposition of place.
+_WHO = (r"(?:[a-záéíóúñ]+(?:an[oa]s?|ens[e]s?|eñ[oa]s?|in[oa]s?|en[oa]s?|és|esas?|eses|í|íes|"
+        r"ec[oa]s?|ay[oa]s?|eir[oa]s?)|(?:españ|mong)ol(?:a|es|as)?|hombres?|mujer(?:es)?|"
+        r"j[oó]ven(?:es)?|niñ[oa]s?|científic[oa]s?|médic[oa]s?|estudiantes?|migrantes?|"
+        r"inmigrantes?|madres?|padres?|hij[oa]s?|abuel[oa]s?|chef|artistas?|ingenier[oa]s?|"
+        r"enfermer[oa]s?|homem|homens|mulher(?:es)?|jovens?|menin[oa]s?|hommes?|femmes?|"
+        r"jeunes?|enfants?|(?-i:[A-ZÉ][a-zéè]+(?:ais|aise|ain|aine|ien|ienne|ois|oise)s?))")
+# ... not the things those endings also spell.
+_NOT_WHO = re.compile(
+    r"^(?:semanas?|mañanas?|ventanas?|campanas?|veranos?|planos?|manos?|caminos?|destinos?|"
+    r"terrenos?|estrenos?|mes|país|interés|estrés|revés|empresas?|promesas?|sorpresas?|"
+    r"presas?|represas?|mesas?|oficinas?|medicinas?|gasolinas?|máquinas?|piscinas?|minas?|"
+    r"cocinas?|marinas?|vitaminas?|disciplinas?|doctrinas?|vinos?|casinos?|bibliotecas?|"
+    r"hipotecas?|discotecas?|diseños?|ensayos?|playas?|mayo|rayos?|fronteiras?|bandeiras?|"
+    r"carteiras?|maneiras?|primeir[oa]s?|madeiras?)$", re.IGNORECASE)
+_PROFILE = re.compile(
+    r"^(?:[^,:;.!?]*?(?<!\w)(?:historia|vida|testimonio|odisea|drama|caso|histoire|vie|"
+    r"história)\s+(?:del|de la|de los|de las|de|do|da|dos|das|du|des|de l['’])\s*"
+    r"|\W*(?:el|la|los|las|un|una|o|a|os|as|um|uma|le|les|l['’])\s*)"
+    r"(?P<who>" + _WHO + r")\s+(?:que|quien|quienes|qui)\s+[^,:;!?]*?\s"
+    r"(?:en|em|à|aux|au|no|na|nos|nas|dans)\s+(?:(?:la|el|los|las|le|les|o|a|os|as)\s+)?$",
+    re.IGNORECASE)
+# ... a state acting on the person, or a crime or a disaster there: the place's own story.
+_STATE_ACTS = re.compile(
+    r"(?<!\w)(?:detenid|arrestad|condenad|ejecutad|deportad|expulsad|encarcelad|pres[oa]s?\b|"
+    r"juzgad|acusad|sancionad|asesinad|arrêté|condamné|expulsé|exécuté|emprisonné|"
+    r"inculpé|executad|tiroteo|masacre|atentado|ataque|huracán|incendio|terremoto|inundaci|"
+    r"fusillade|attentat|ouragan|incendie|séisme|tiroteio|massacre|furacão|incêndio)",
+    re.IGNORECASE)
+
+
+def in_profile(before: str) -> bool:
+    """Whether a headline's place, after the headline's text ``before`` it, is the setting
+    of a person's profile (see the module's docstring)."""
+    found = _PROFILE.search(before)
+    return bool(found and not _NOT_WHO.match(found.group("who"))
+                and not _STATE_ACTS.search(before))
+
+
 def reads_person(text: str, before: str, after: str) -> bool:
     """Whether the mention ``text`` of a country (a demonym) names a person: after a word
     for a person's trade, or as a nationality noun before a name (``after``: the text right
@@ -76,4 +125,4 @@ def reads_person(text: str, before: str, after: str) -> bool:
     return False
 
 
-__all__ = ["reads_person"]
+__all__ = ["in_profile", "reads_person"]
