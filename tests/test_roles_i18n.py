@@ -178,6 +178,11 @@ ROWS = [
     ("Der Dirigent studierte in Moskau und lebt heute in Wien.", "Moskau", Role.ORIGIN),
     ("Moscú firmó un acuerdo de gas con Budapest.", "Moscú", S),
     ("El ministro viajó a Moscú para firmar un acuerdo.", "Moscú", S),
+    # ... and a journey called off: the trip does not happen, the country does not act.
+    ("Presidente levou pontos e cancelou viagem à Rússia.", "Rússia", Role.ORIGIN),
+    ("Sánchez aplazó su visita a China por la dana.", "China", Role.ORIGIN),
+    ("Macron annule son voyage en Chine.", "Chine", Role.ORIGIN),
+    ("Lula viajará à Rússia para a cúpula do Brics.", "Rússia", S),
     # A country's interest rates as a market's driver: a benchmark, not the country acting.
     ("Aunque tasas de EE. UU. y la inflación afectan, el peso siguió cayendo.", "EE. UU.",
      Role.ORIGIN),

@@ -4,7 +4,8 @@ English: the patterns of ``rules/roles_i18n.py``'s origin role. Pure.
 - a model or a comparison ("inspirado no modelo norte-americano", "à l'instar des
   États-Unis", "a diferencia de Rusia", "anders als die USA");
 - an alignment with a country ("Annäherung an Moskau", "rapprochement avec Moscou");
-- a journey or a biography ("regresó de Moscú", "a grandi aux États-Unis");
+- a journey or a biography ("regresó de Moscú", "a grandi aux États-Unis"), a journey called
+  off ("cancelou viagem à Rússia");
 - a country's interest rates, or rates set by its central bank, as a market's driver
   ("aunque tasas de EE. UU. y la inflación afectan", "la hausse des taux décidée par la Fed");
 - a work of a country's culture, the adjective after the noun ("una serie estadounidense",
@@ -69,7 +70,15 @@ _JOURNEY_BEFORE = re.compile(
     r"naci[óo]|nacid[oa]s?|radicad[oa]s?|residentes?|exiliad[oa]s?|afincad[oa]s?|"
     r"née?s?|installée?s?|exilée?s?|établie?s?)"
     r"(?:\s+[^\s,.;:]+){0,2}?\s+(?:en|à|au|aux|em|no|na|nos|nas|in|im|в|во|у)\s+"
-    r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$", re.IGNORECASE)
+    r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$"
+    # ... and a journey called off: "cancelou viagem à Rússia", "aplazó su visita a China",
+    # "annule son voyage en Chine" (the trip does not happen; the country does not act)
+    r"|(?<!\w)(?:cancel\w*|suspend\w*|suspens\w*|aplaz\w*|pospu\w*|pospon\w*|adi[oó]u?|"
+    r"adiad\w*|annul\w*|report[ée]\w*|absag\w*|abgesagt|отмен\w*|отложил\w*)"
+    r"(?:\s+[^\s,.;:]+){0,3}?\s+(?:viajes?|viage(?:m|ns)|visitas?|voyages?|visites?|"
+    r"déplacements?|Reise|Besuch|визит\w*|поездк\w*)"
+    r"(?:\s+[^\s,.;:]+){0,2}?\s+(?:a|à|ao|en|au|aux|em|para|nach|in|в|во)\s+"
+    r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|die)\s+)?$", re.IGNORECASE)
 # A country's interest rates or bond yields named as a market's driver, like a price
 # benchmark ("aunque tasas de EE. UU. y la inflación afectan" the peso, "taux d'intérêt des
 # États-Unis"); a central bank acting (la Fed) is an institution, not matched here.
