@@ -141,6 +141,10 @@ NAMES = [
     ("Desfile en la Plaza Roja", RU),
     ("Inundaciones en Shanghái", CN),
     ("Elecciones en Nueva Jersey y Dakota del Norte", US),
+    # China's companies as the Spanish, French and Portuguese press names them.
+    ("BYD abre una planta en Brasil", CN),
+    ("Shein et Temu inondent l'Europe de colis", CN),
+    ("DeepSeek abala as big techs", CN),
     # Dmitry Medvedev with his first name (his surname alone is also the tennis player's).
     ("Dmitri Medvédev amenaza a Occidente", RU),
     ("Dmitri Medvedev menace l'Occident", RU),
