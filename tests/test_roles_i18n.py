@@ -363,9 +363,24 @@ MARKET_ROWS = [
      "recortó las tasas.", "Estados Unidos", Role.ORIGIN),
     ("Los mercados de Estados Unidos cierran en rojo", "Estados Unidos publicó datos de "
      "empleo.", "Estados Unidos", S),
+    # ... and in the title, another market, the Fed or a country's figures after a word of
+    # cause.
+    ("El Ibex 35 sube arrastrado por Wall Street", "El selectivo ganó un 1 %.", "Wall Street",
+     Role.ORIGIN),
+    ("Le CAC 40 termine en hausse, porté par Wall Street", "La séance a été calme.",
+     "Wall Street", Role.ORIGIN),
+    ("Ibovespa fecha em alta com Wall Street", "O índice subiu 1%.", "Wall Street",
+     Role.ORIGIN),
+    ("El Brent cae por la demanda china", "El barril perdió un 2 %.", "china", Role.ORIGIN),
+    ("El oro sube tras los datos de empleo de EE.UU.", "La onza ganó un 1 %.", "EE.UU.",
+     Role.ORIGIN),
     # ... and not: the title names the country, a currency alone, no market.
     ("El oro sube tras los aranceles de Estados Unidos", "Estados Unidos anunció nuevas "
      "tarifas.", "Estados Unidos", S),
+    ("El Ibex cae tras los aranceles de EE.UU.", "Las bolsas europeas cedieron.", "EE.UU.", S),
+    ("Wall Street y el Ibex caen", "Las bolsas cedieron.", "Wall Street", S),
+    ("La Bolsa de Nueva York cierra con pérdidas", "El Dow Jones cayó un 1 %.", "Nueva York",
+     S),
     ("Le dollar au plus haut depuis vingt ans", "Les États-Unis relèvent leurs taux.",
      "États-Unis", S),
     ("Ein Rekordjahr für Autobauer", "Die USA kaufen mehr deutsche Autos.", "USA", S),

@@ -53,6 +53,8 @@ NAMES = [
     ("Trump recibe a Sheinbaum en el Despacho Oval", US),
     ("Les étatsuniens votent mardi", US),
     ("Une réunion dans le Bureau ovale", US),
+    ("Le département d'Etat approuve une vente d'armes", US),
+    ("Le département d’État dément", US),
     ("Kristi Noem visita la frontera", US),
     ("Pam Bondi ordena una investigación", US),
     ("Tulsi Gabbard et Kash Patel auditionnés", US),
@@ -145,6 +147,14 @@ NAMES = [
     ("BYD abre una planta en Brasil", CN),
     ("Shein et Temu inondent l'Europe de colis", CN),
     ("DeepSeek abala as big techs", CN),
+    # The WTI benchmark is "Texas" in Spanish wire copy: a price, not the state.
+    ("El petróleo de Texas sube un 2 %", NONE),
+    ("El Brent y el Texas caen por la demanda", NONE),
+    ("El barril de petróleo intermedio de Texas (WTI) cae", NONE),
+    ("Le pétrole texan recule", NONE),
+    ("Petróleo do Texas sobe 2%", NONE),
+    ("Tiroteo en una escuela de Texas", US),
+    ("Le gouverneur du Texas signe la loi", US),
     # Dmitry Medvedev with his first name (his surname alone is also the tennis player's).
     ("Dmitri Medvédev amenaza a Occidente", RU),
     ("Dmitri Medvedev menace l'Occident", RU),
