@@ -45,6 +45,8 @@ NAMES = [
     # The United States: the abbreviation in every spelling, the demonyms, the institutions.
     ("Aranceles de EE.UU a México", US),
     ("La visita a EE. UU fue cancelada", US),
+    ("E.E.U.U. anuncia sanciones contra Venezuela", US),
+    ("Team USA gana el oro en baloncesto", NONE),
     ("El gobierno de EUA anunció nuevas medidas", US),
     ("Las tropas norteamericanas se retiran", US),
     ("La Fed mantiene las tasas", US),
