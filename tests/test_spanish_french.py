@@ -122,6 +122,12 @@ NAMES = [
     ("Alcaraz gana el Abierto de Estados Unidos", NONE),
     ("Nieve en Sierra Nevada", NONE),
     ("El Partido Colorado gana en Paraguay", NONE),
+    ("Crecida del río Colorado en Mendoza", NONE),
+    ("Lluvias en el departamento de Florida", NONE),
+    ("Fiesta de San Francisco de Asís en Quito", NONE),
+    ("Inundaciones en San Francisco de Macorís", NONE),
+    ("Huracán en Florida", US),
+    ("Niebla en San Francisco", US),
     ("Rétrospective Elia Kazan", NONE),
     # Russia's regions, Wagner, the Cuban and Mexican press's names of the United States.
     ("Combates en la región de Kursk", RU),
