@@ -361,6 +361,15 @@ ROLES = [
     ("Recibió el premio en Los Ángeles.", "Los Ángeles", VENUE),
     ("La chanteuse fera une tournée à travers les États-Unis.", "États-Unis", VENUE),
     ("La Policía de Nueva York detuvo al sospechoso.", "Nueva York", S),
+    # ... but a series of attacks, a price, the verb "girar", the parties to a conflict or a
+    # market are no show.
+    ("Una serie de tornados azota Texas y Oklahoma.", "Texas", S),
+    ("Une série d'attaques frappe New York.", "New York", S),
+    ("Les prix de l'essence flambent en Californie.", "Californie", S),
+    ("El debate gira en torno a la inmigración en Texas.", "Texas", S),
+    ("Les acteurs économiques de Californie investissent.", "Californie", S),
+    ("Le film a reçu le prix du jury à Los Angeles.", "Los Angeles", VENUE),
+    ("La serie se rodó en Nueva York.", "Nueva York", VENUE),
     # ... and a record or a song is a show too; a place in a sentence about the ATP a venue
     # of the sport.
     ("Bad Bunny presentó su nuevo disco en Nueva York.", "Nueva York", VENUE),
