@@ -355,6 +355,10 @@ ROLES = [
     ("Los Knicks de Nueva York perdieron en casa.", "Nueva York", PERSON),
     ("Wembanyama a brillé face aux Knicks de New York.", "New York", PERSON),
     ("La selección de México empató 1-1 con Estados Unidos.", "Estados Unidos", PERSON),
+    # ... not a court's vote, whose tally reads like a score, nor a jury's selection.
+    ("La Corte Suprema de EE. UU. decidió por 6-3 anular el fallo.", "EE. UU.", S),
+    ("La Cour suprême des États-Unis tranche à 6-3.", "États-Unis", S),
+    ("Comienza la selección del jurado en Nueva York.", "Nueva York", S),
     ("Argentina jugará el Mundial en Estados Unidos.", "Estados Unidos", PERSON),
     ("El Banco Mundial presta a Estados Unidos.", "Estados Unidos", S),
     ("El actor español triunfa en Hollywood.", "Hollywood", VENUE),

@@ -235,6 +235,11 @@ _MATCH = re.compile(
     r"レッドソックス|メッツ|MVP|"
     r"경기|올림픽|월드컵|"
     r"मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")
+# ... not a court's or a chamber's vote, whose tally reads like a score ("la Corte Suprema de
+# EE. UU. decidió por 6-3"), nor a jury's selection.
+_VOTE = re.compile(r"(?<!\w)(?:Corte|Cour|Tribunal|Suprem[oa]|suprême|jueces|juges|juízes|"
+                   r"vot(?:o|os|ación|aron|e|es|é|ação|aram)|jurado|jury|júri|Senado|Sénat|"
+                   r"Congreso|Congrès|Congresso|Gericht|Richter|Stimmen)(?!\w)")
 _SENTENCE_REACH = 200
 _SENTENCE_STOP = re.compile(r"[.!?。！？]\s")
 _PLACE_KINDS = PLACE_KINDS
@@ -345,7 +350,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if (kinds & (_PLACE_KINDS | {"country"}) and _INSTITUTION_AFTER.match(after)) or (
             kinds & _PLACE_KINDS and _INSTITUTION_BEFORE.search(before)):
         return "venue"
-    if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(sentence):
+    if (kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(sentence)
+            and not _VOTE.search(sentence)):
         return "person"
     if (scene := scene_role(kinds, before, sentence)) is not None:
         return scene
