@@ -178,6 +178,10 @@ ROWS = [
     ("Der Dirigent studierte in Moskau und lebt heute in Wien.", "Moskau", Role.ORIGIN),
     ("Moscú firmó un acuerdo de gas con Budapest.", "Moscú", S),
     ("El ministro viajó a Moscú para firmar un acuerdo.", "Moscú", S),
+    # ... but a flight of deportees from a country is the country deporting them.
+    ("Llegan a Bogotá los vuelos de deportación de Estados Unidos.", "Estados Unidos", S),
+    ("Chega a Confins voo com deportados dos EUA.", "EUA", S),
+    ("Un vuelo procedente de Miami aterrizó en Bogotá.", "Miami", Role.ORIGIN),
     # ... and a journey called off: the trip does not happen, the country does not act.
     ("Presidente levou pontos e cancelou viagem à Rússia.", "Rússia", Role.ORIGIN),
     ("Sánchez aplazó su visita a China por la dana.", "China", Role.ORIGIN),

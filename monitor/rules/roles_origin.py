@@ -5,7 +5,7 @@ English: the patterns of ``rules/roles_i18n.py``'s origin role. Pure.
   États-Unis", "a diferencia de Rusia", "anders als die USA");
 - an alignment with a country ("Annäherung an Moskau", "rapprochement avec Moscou");
 - a journey or a biography ("regresó de Moscú", "a grandi aux États-Unis"), a journey called
-  off ("cancelou viagem à Rússia");
+  off ("cancelou viagem à Rússia"); not a flight of deportees, which the country sends;
 - a country's interest rates, or rates set by its central bank, as a market's driver
   ("aunque tasas de EE. UU. y la inflación afectan", "la hausse des taux décidée par la Fed");
 - a work of a country's culture, the adjective after the noun ("una serie estadounidense",
@@ -79,6 +79,10 @@ _JOURNEY_BEFORE = re.compile(
     r"déplacements?|Reise|Besuch|визит\w*|поездк\w*)"
     r"(?:\s+[^\s,.;:]+){0,2}?\s+(?:a|à|ao|en|au|aux|em|para|nach|in|в|во)\s+"
     r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|die)\s+)?$", re.IGNORECASE)
+# ... but a flight of deportees from a country is that country deporting them ("los vuelos de
+# deportación de Estados Unidos", "voo com deportados dos EUA"): its government acts.
+_DEPORTED = re.compile(r"(?<!\w)(?:deporta\w*|déporté\w*|deportad\w*|expulsad\w*|expulsé\w*|"
+                       r"expulsos|expulsões|expulsiones|expulsions)(?!\w)", re.IGNORECASE)
 # A country's interest rates or bond yields named as a market's driver, like a price
 # benchmark ("aunque tasas de EE. UU. y la inflación afectan" the peso, "taux d'intérêt des
 # États-Unis"); a central bank acting (la Fed) is an institution, not matched here.
@@ -146,7 +150,8 @@ def reads_origin(kinds: set[str], before: str, after: str) -> bool:
         _MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
         or (kinds & {"country"} and _COMPARED_BEFORE.search(before))
         or _STANCE_BEFORE.search(before)
-        or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before))
+        or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before)
+            and not _DEPORTED.search(before[-60:]))
         or (kinds & (_PLACE_KINDS | {"country"}) and _REMITTED_BEFORE.search(before))
         or (kinds & (_PLACE_KINDS | {"country"}) and _BORDER_BEFORE.search(before))
         or (kinds & {"country"} and _WORK_BEFORE.search(before))
