@@ -291,6 +291,15 @@ PASSING_ROWS = [
      "américain", S),
     ("Shein abre fábrica no Brasil", "A varejista chinesa vai investir R$ 750 milhões.",
      "chinesa", S),
+    # ... nor the agent of a measure the story reports.
+    ("México y Canadá responden a los aranceles", "Los gobiernos respondieron a las tarifas "
+     "impuestas por Washington.", "Washington", S),
+    ("Le Mexique riposte aux droits de douane", "Le gouvernement a répondu aux taxes "
+     "imposées par Washington.", "Washington", S),
+    ("Brasil reage ao tarifaço", "O governo respondeu às tarifas impostas pelos EUA.", "EUA",
+     S),
+    ("Venezuela celebra elecciones regionales", "La oposición participa tras años de boicot, "
+     "mientras Estados Unidos observa.", "Estados Unidos", PASSING),
     ("Lula visita Angola", "O presidente chegou depois de uma escala, e elogiou a empresa "
      "local. O acordo com a China foi citado.", "China", PASSING),
 ]
