@@ -116,6 +116,11 @@ NAMES = [
     ("Coupe de l'America à Barcelone", NONE),
     ("La Copa America en juin", NONE),
     ("Denzel Washington regresa al cine", NONE),
+    # US newspapers named after a place or the country are no country.
+    ("Pemex negocia un crédito, informó The Wall Street Journal", NONE),
+    ("El Miami Herald revela detalles del caso en Venezuela", NONE),
+    ("USA Today: el papa visitará Argentina", NONE),
+    ("Wall Street cierra en rojo", US),
     ("Messi brilla en el Inter Miami ante el Orlando City", NONE),
     ("Tráfico en Norteamérica y América del Sur", NONE),
     ("Sudamérica y Centroamérica", NONE),
