@@ -355,6 +355,13 @@ ROLES = [
     ("Caminan rumbo a Estados Unidos desde Tapachula.", "Estados Unidos", ORIGIN),
     ("La caravane est en route vers les États-Unis.", "États-Unis", ORIGIN),
     ("Estados Unidos cerró la frontera con México.", "Estados Unidos", S),
+    ("Miles de migrantes caminan hacia la frontera sur de EE.UU.", "EE.UU.", ORIGIN),
+    ("La caravana migrante avanza hacia Estados Unidos.", "Estados Unidos", ORIGIN),
+    ("La caravane de migrants marche vers les États-Unis.", "États-Unis", ORIGIN),
+    ("El huracán avanza hacia Florida.", "Florida", S),
+    # ... and a country's community abroad lives there.
+    ("La comunidad colombiana en Nueva York celebra la independencia.", "Nueva York", PERSON),
+    ("La diaspora haïtienne aux États-Unis s'inquiète.", "États-Unis", PERSON),
     # A club named after its city; a national team in a sentence about a match (a score, a
     # draw, the World Cup); a city as a show's scene.
     ("Los Knicks de Nueva York perdieron en casa.", "Nueva York", PERSON),

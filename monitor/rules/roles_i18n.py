@@ -261,7 +261,11 @@ _PERSON_BEFORE = re.compile(
     r"empresari[oa]s?|multimillonari[oa]s?|millonari[oa]s?|magnates?|artistas?|"
     r"escritor(?:a|es|as)?|hommes?|femmes?|jeunes?|enfants?|migrants?|immigrés?|"
     r"hommes? d['’]affaires|femmes? d['’]affaires|milliardaires?|millionnaires?|artistes?|"
-    r"écrivains?|écrivaines?)\s+$", re.IGNORECASE)
+    r"écrivains?|écrivaines?)\s+$"
+    # ... a country's community abroad: "la comunidad colombiana en Nueva York"
+    r"|(?<!\w)(?:comunidad|comunidades|diáspora|communauté|diaspora|comunidade)\s+[^\s,.;:]+\s+"
+    r"(?:en|à|aux|au|em|nos|nas|no|na|de|dos|des)\s+(?:(?:la|los|les|os|o)\s+)?$",
+    re.IGNORECASE)
 
 # ... in Chinese, Japanese and Korean, a country's name before a word for a person: a
 # nationality ("中国籍の男", "俄罗斯籍男子"), a descent ("中国系"), a people noun

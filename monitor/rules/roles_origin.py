@@ -122,7 +122,14 @@ _BORDER_BEFORE = re.compile(
     r"|(?<!\w)(?:rumbo a|con destino a|(?:para|buscan|intentan|intentar|quieren) llegar a|"
     r"cruzar a|emigrar a|emigraron a|migrar a|en route vers|à destination d(?:es?|u)|"
     r"pour rejoindre|rumo a|com destino a|(?:para|tentam) chegar a)"
-    r"\s+(?:(?:los|les|la|le|l['’]|os|o|a)\s*)?$", re.IGNORECASE)
+    r"\s+(?:(?:los|les|la|le|l['’]|os|o|a)\s*)?$"
+    # ... the border of a country ("la frontera sur de EE.UU.", "la frontière des
+    # États-Unis"), and where a caravan of migrants walks ("avanza hacia Estados Unidos")
+    r"|(?<!\w)(?:fronteras?|frontières?|fronteiras?)(?:\s+(?:norte|sur|nord|sud))?\s+"
+    r"(?:de|del|des|du|dos|do|da)\s+(?:(?:los|les|os|la|le|l['’]|o|a)\s*)?$"
+    r"|(?<!\w)(?:migrantes?|caravanas?|éxodo|refugiados|migrants|caravanes?|exode|réfugiés|"
+    r"imigrantes)(?!\w)[^.;:!?]{0,40}?(?<!\w)(?:hacia|vers|rumo|em direção)"
+    r"\s+(?:(?:los|les|os|la|le|l['’]|o|a|aos|às)\s*)?$", re.IGNORECASE)
 # A law or a model nicknamed after a country, in quotation marks: "russische Agentengesetz",
 # «російський закон», "loi russe": the country names the likeness, not the actor.
 _NICKNAME_BEFORE = re.compile(r"[\"“„«「‚']\s*(?:[^\s\"“”„«»]+\s+)?$")
