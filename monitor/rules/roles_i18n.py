@@ -225,7 +225,10 @@ _MATCH = re.compile(
     r"demi-finale|cuartos de final|quarts? de finale|Roland[- ]Garros|Wimbledon|Gran Slam|"
     r"Grand Chelem|Ligue des champions|Champions League|MLS\b|selecci[óo]n|sélection|"
     r"empat[aóe]\w*|gole[óa]\w*|(?:el|del|al|un) Mundial\b|les Bleus|"
-    r"(?<![\d.,/-])\d-\d(?![\d.,/-])|"  # a score: 1-1, (3-2)
+    r"(?<![\d.,/-])\d-\d(?![\d.,/-])|por \d a \d(?!\d)|"  # a score: 1-1, (3-2), por 2 a 1
+    # Portuguese and Latin-American football, volleyball, a friendly
+    r"[Ss]eleção|Concacaf|Conmebol|Liga de Naciones|v[ôó]lei|voleibol|v[óo]ley|"
+    r"(?:partido|jogo|encuentro|duelo|em|en) amistoso|match amical|"
     r"\bmaç|turnuva|basketbol|futbol|"
     r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
     r"比赛|比賽|球队|球隊|联赛|聯賽|奥运|奧運|世界杯|世界盃|試合|五輪|大リーグ|"
