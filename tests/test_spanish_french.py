@@ -446,6 +446,7 @@ PROFILES = [
     ("La empresa que más invierte en Estados Unidos", "Estados Unidos", S),
     ("La ley que entra en vigor en Texas", "Texas", S),
     ("La semana que cambió todo en Washington", "Washington", S),
+    ("Los estudiantes que protestan en Estados Unidos contra la guerra", "Estados Unidos", S),
     ("Le pain qui coûte cher aux États-Unis", "États-Unis", S),
 ]
 

@@ -16,13 +16,14 @@ Moscou", "um americano é preso" (the definite plural is the country's people or
 ``reads_person`` says whether a mention of a country, with the text ``before`` and ``after``
 it, names a person that way.
 
-A profile: a headline whose subject is a person, the one "who" did something somewhere ("La
+A profile: a headline whose subject is one person, the one "who" did something somewhere ("La
 polémica historia del mexicano que asegura haber inventado los Cheetos en EE.UU.", "El
 colombiano que trabaja en la NASA", "Le Français qui a conquis New York", "O brasileiro que
 fez fortuna nos EUA"), is that person's story; the place after "en" is its setting, a venue
 (``in_profile``), unless the headline says the state there acted on the person (arrested,
 sentenced, deported, executed: "el mexicano que fue ejecutado en Texas" is Texas's story too),
-or names a crime or a disaster there ("la mujer que sobrevivió a un tiroteo en Texas").
+or names a crime or a disaster there ("la mujer que sobrevivió a un tiroteo en Texas"). A
+group is no profile: "los estudiantes que protestan en EE.UU." is the country's politics.
 """
 
 from __future__ import annotations
@@ -89,8 +90,8 @@ _NOT_WHO = re.compile(
     r"carteiras?|maneiras?|primeir[oa]s?|madeiras?)$", re.IGNORECASE)
 _PROFILE = re.compile(
     r"^(?:[^,:;.!?]*?(?<!\w)(?:historia|vida|testimonio|odisea|drama|caso|histoire|vie|"
-    r"história)\s+(?:del|de la|de los|de las|de|do|da|dos|das|du|des|de l['’])\s*"
-    r"|\W*(?:el|la|los|las|un|una|o|a|os|as|um|uma|le|les|l['’])\s*)"
+    r"história)\s+(?:del|de la|de una|de un|de|do|da|du|de l['’])\s*"
+    r"|\W*(?:el|la|un|una|o|a|um|uma|le|l['’])\s*)"
     r"(?P<who>" + _WHO + r")\s+(?:que|quien|quienes|qui)\s+[^,:;!?]*?\s"
     r"(?:en|em|à|aux|au|no|na|nos|nas|dans)\s+(?:(?:la|el|los|las|le|les|o|a|os|as)\s+)?$",
     re.IGNORECASE)
