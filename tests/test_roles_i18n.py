@@ -300,6 +300,8 @@ PASSING_ROWS = [
      S),
     ("Venezuela celebra elecciones regionales", "La oposición participa tras años de boicot, "
      "mientras Estados Unidos observa.", "Estados Unidos", PASSING),
+    ("Venezuela celebra elecciones regionales", "El gobierno, apoyado por Rusia, ganó en 20 "
+     "estados.", "Rusia", PASSING),
     ("Lula visita Angola", "O presidente chegou depois de uma escala, e elogiou a empresa "
      "local. O acordo com a China foi citado.", "China", PASSING),
 ]

@@ -55,8 +55,12 @@ _ACTOR_BEFORE = re.compile(
     r"startup|minera|entreprises?|sociétés?|firmes?|groupes?|géants?|constructeurs?|"
     r"compagnies?|laboratoires?|fabricants?|banques?|start-up|companhias?|montadoras?|"
     r"petroleiras?|varejistas?)(?:\s+(?:de|du|des|da|do)\s+[\w-]+)?\s+$"
-    # ... and the agent of a measure: a participle, then "by"
-    r"|\w(?:ad[oa]s?|id[oa]s?|est[oa]s?|ost[oa]s?|ée?s?)\s+(?:por|par|pel[oa]s?)\s+"
+    # ... and the agent of a measure: imposed, announced, decreed, ordered, signed by (not
+    # "apoyado por Rusia", a background ally)
+    r"|(?<!\w)(?:impuest|impost|imposé|anunciad|annoncé|aprobad|aprovad|approuvé|decretad|"
+    r"décrété|decidid|décidé|adoptad|adopté|aplicad|appliqué|ordenad|ordonné|exigid|exigé|"
+    r"propuest|propost|proposé|dictad|promulgad|firmad|assinad|signé|sancionad|sanctionné|"
+    r"lanzad|lançad|lancé)\w*\s+(?:por|par|pel[oa]s?)\s+"
     r"(?:(?:el|la|los|las|le|les|l['’]|o|a|os|as)\s*)?$",
     re.IGNORECASE)
 
