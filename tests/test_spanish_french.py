@@ -159,6 +159,13 @@ NAMES = [
     ("Desfile en la Plaza Roja", RU),
     ("Inundaciones en Shanghái", CN),
     ("Elecciones en Nueva Jersey y Dakota del Norte", US),
+    # ... and their Portuguese twins.
+    ("Tiroteio em Nova Iorque deixa três mortos", US),
+    ("Vulcão entra em erupção no Havaí", US),
+    ("Tempestade atinge a Carolina do Norte", US),
+    ("Incêndio em Filadélfia", US),
+    ("Nova Jérsia aprova lei", US),
+    ("São Petersburgo recebe fórum", RU),
     # China's companies as the Spanish, French and Portuguese press names them.
     ("BYD abre una planta en Brasil", CN),
     ("Shein et Temu inondent l'Europe de colis", CN),
