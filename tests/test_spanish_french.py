@@ -140,6 +140,8 @@ NAMES = [
     # Russia's regions, Wagner, the Cuban and Mexican press's names of the United States.
     ("Combates en la región de Kursk", RU),
     ("Les combats dans la région de Koursk", RU),
+    ("Inundaciones en Oremburgo", RU),
+    ("Séisme au Kamtchatka", RU),
     ("Les mercenaires du groupe Wagner au Mali", RU),
     ("El Grupo Wagner en África", RU),
     ("La Crimée annexée", RU),
