@@ -305,6 +305,11 @@ ROLES = [
     ("La nadadora china batió el récord.", "china", PERSON),
     ("Le réalisateur américain présente son film à Cannes.", "américain", PERSON),
     ("L'humoriste américain a annulé sa tournée.", "américain", PERSON),
+    ("El economista estadounidense Paul Krugman advierte de una recesión.", "estadounidense",
+     PERSON),
+    ("Des chercheurs américains ont découvert une nouvelle molécule.", "américains", PERSON),
+    ("Cientistas chineses criam bateria mais eficiente.", "chineses", PERSON),
+    ("Investigadores estadounidenses examinan los restos del avión.", "estadounidenses", S),
     ("Los pilotos rusos bombardearon la ciudad.", "rusos", S),
     ("Los productores chinos de acero bajan precios.", "chinos", S),
     # ... nor market players: business prose calls firms acteurs, actores, jugadores, joueurs.

@@ -1,17 +1,18 @@
-"""A demonym naming a person in Spanish and French, beyond ``rules/roles_i18n.py``'s nouns. Pure.
+"""A demonym naming a person in Spanish, French and Portuguese, beyond ``roles_i18n``'s. Pure.
 
 Romance languages put the adjective after the noun, so a nationality that describes a person
 follows the word for the person's trade: "el cineasta estadounidense", "la tenista rusa",
-"le réalisateur américain", "la nageuse chinoise". And both languages make a nationality
-noun of the adjective, placed before a name: "el estadounidense Taylor Fritz", "la china Zheng
-Qinwen", "l'Américain Noah Lyles", "le Russe Daniil Medvedev". French writes the noun with a
-capital (l'Américain) and the adjective in lower case (l'américain Boeing, the company);
-Spanish writes both in lower case, but a company is feminine (la empresa) and one word, so
-the masculine article, or a name of two capitalised words, says that a person follows.
-After an indefinite article or a number the noun is a person, named or not: "un
-estadounidense fue detenido en Caracas", "dos rusos heridos", "une Américaine arrêtée à
-Moscou", "um americano é preso" (the definite plural is the country's people or government:
-"los estadounidenses votan", "les Américains ont frappé").
+"el economista estadounidense", "le réalisateur américain", "la nageuse chinoise". And both
+languages make a nationality noun of the adjective, placed before a name: "el estadounidense
+Taylor Fritz", "la china Zheng Qinwen", "l'Américain Noah Lyles", "le Russe Daniil Medvedev".
+French writes the noun with a capital (l'Américain) and the adjective in lower case
+(l'américain Boeing, the company); Spanish writes both in lower case, but a company is
+feminine (la empresa) and one word, so the masculine article, or a name of two capitalised
+words, says that a person follows. After an indefinite article or a number the noun is a
+person, named or not: "un estadounidense fue detenido en Caracas", "tres rusos heridos" (not
+"dos", which is also Portuguese "of the"), "une Américaine arrêtée à Moscou", "um russo é
+preso" (the definite plural is the country's people or government: "los estadounidenses
+votan", "les Américains ont frappé").
 
 ``reads_person`` says whether a mention of a country, with the text ``before`` and ``after``
 it, names a person that way.
@@ -46,7 +47,14 @@ _TRADE_BEFORE = re.compile(
     r"po[èe]tes?|romanci(?:er|ère)s?|sporti(?:f|ve)s?|athl[èe]tes?|joueur|joueuses?|"
     r"nageu(?:r|se)s?|tennisman|tenniswoman|boxeu(?:r|se)s?|cyclistes?|skieu(?:r|se)s?|"
     r"coureu(?:r|se)s?|[ée]checs|acteur|actrices?|chanteu(?:r|se)s?|rappeu(?:r|se)s?|"
-    r"actor|actriz|actrices|cantantes?|raper[oa]s?|escritor(?:a|es|as)?)\s+$",
+    r"actor|actriz|actrices|cantantes?|raper[oa]s?|escritor(?:a|es|as)?|"
+    # a scholar, a doctor, a lawyer ("el economista estadounidense Paul Krugman"; not
+    # "investigadores", who are also a state's investigators)
+    r"científic[oa]s?|economistas?|profesor(?:a|es|as)?|médic[oa]s?|abogad[oa]s?|"
+    r"arquitect[oa]s?|historiador(?:a|es|as)?|filósof[oa]s?|scientifiques?|chercheu(?:r|se)s?|"
+    r"économistes?|professeure?s?|médecins?|avocate?s?|architectes?|historien(?:ne)?s?|"
+    r"philosophes?|cientistas?|pesquisador(?:a|es|as)?|advogad[oa]s?|historiador(?:a|es|as)?|"
+    r"filósof[oa]s?)\s+$",
     re.IGNORECASE)
 # The nationality noun before a name: "l'Américain Noah Lyles" (French: a capital), "el ruso
 # Medvédev" (Spanish: a masculine article), "la estadounidense Coco Gauff" (two names).
