@@ -9,7 +9,8 @@ Unidos". Like a price benchmark (the analysts' rule: not about), such a driver w
 origin.
 
 A country stays a subject where the title names it, unless a Japanese headline on Tokyo's
-market names that country's shares or rates as what moved it ("東京株、米ハイテク株高を好感").
+market names that country's shares or rates as what moved it ("東京株、米ハイテク株高を好感"),
+or a Korean one on Seoul's ("코스피, 美 증시 훈풍에 상승").
 A currency is no market word (but its local price is: "Dólar hoy en México", "Dólar Colombia"
 are exchange-rate reports): a headline about the dollar itself ("Euro ve Dolar 20 yıl sonra
 eşitlendi") is the dollar's story, while one beside another market ("黃金轉跌 美元走強": gold
@@ -62,18 +63,29 @@ def _countries(mention: Mention, catalogue: Catalogue) -> set[str]:
 # 株高を好感", "円相場、米金利上昇で円安", "東証、中国経済の減速懸念で反落". A country before
 # its shares, rates, bonds or economy there is a driver, not the story's subject.
 _JA_HOME_MARKET = re.compile(r"東京株|日本株|東証|日経平均|日経先物|円相場|円安|円高|東京外為")
+# ... and a Korean one on Seoul's: "코스피, 美 증시 훈풍에 상승", "원·달러 환율, 미 금리
+# 인하에 하락".
+_KO_HOME_MARKET = re.compile(r"코스피|코스닥|원·달러|원/달러|원달러|원화 가치|"
+                             r"서울 외환시장|국내 증시")
+_KO_INDICATOR_AFTER = re.compile(r"^\s?(?:증시|주가|국채|금리|기준금리|경제|경기|고용|물가|"
+                                 r"소비자물가|지표|기술주|반도체주|빅테크|달러|CPI|GDP)")
 _JA_INDICATOR_AFTER = re.compile(r"^[ァ-ヺー・]{0,8}(?:株|金利|長期金利|国債|債券|利回り|経済|景気|"
+                                 r"雇用|物価|消費者物価|指標|統計|利下げ|利上げ|インフレ|"
                                  r"の(?:経済|景気))")
 
 
 def _title_drivers(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields
                    ) -> set[int]:
     """Indices of the title's subject mentions that name another market's shares, rates or
-    bonds in a Japanese headline on Tokyo's market."""
-    if _JA_HOME_MARKET.search(fields.title) is None:
+    bonds in a Japanese headline on Tokyo's market, or a Korean one on Seoul's."""
+    if _JA_HOME_MARKET.search(fields.title) is not None:
+        after = _JA_INDICATOR_AFTER
+    elif _KO_HOME_MARKET.search(fields.title) is not None:
+        after = _KO_INDICATOR_AFTER
+    else:
         return set()
     return {i for i, m in enumerate(mentions) if subject[i] and m.field == "title"
-            and _JA_INDICATOR_AFTER.match(fields.title[m.end:])}
+            and after.match(fields.title[m.end:])}
 
 
 # An English headline on a market names what moved it after a word of cause: "Nifty falls
