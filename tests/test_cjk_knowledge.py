@@ -177,3 +177,59 @@ MARKETS = [
 def test_a_korean_market_headline_names_its_drivers(title: str, text: str,
                                                     want: set[str]) -> None:
     assert about(title, text) == want
+
+
+# In Japanese, a country named as the story's cause in the lead (Russia's invasion of Ukraine
+# behind wheat prices, China's slowdown behind a carmaker's forecast) is background; where a
+# show or a fair opens is a venue; where a product comes from ("中国産ウナギ") an origin. The
+# war's own story, and a title that names the country, stay the country's.
+BACKGROUND = [
+    ("小麦価格が高騰、パンも値上げへ",
+     "ロシアによるウクライナ侵攻の影響で、小麦の国際価格が高騰している。", NONE),
+    ("電気代、来月から値上げ",
+     "ロシアのウクライナ侵攻を受けて燃料価格が上昇し、電力各社は料金を引き上げる。", NONE),
+    ("トヨタ、今期の利益予想を下方修正", "中国の景気減速の影響で、販売台数が減った。", NONE),
+    ("ロシアのウクライナ侵攻から１０００日",
+     "ロシアによるウクライナ侵攻の開始から１０００日となった。", RU),
+    ("ロシア軍、東部で攻勢",
+     "ロシアのウクライナ侵攻が長期化する中、ロシア軍は東部で攻勢を強めた。", RU),
+    ("ニューヨークで日本映画祭が開幕", "米ニューヨークで日本映画祭が開幕した。", NONE),
+    ("ラスベガスで見本市", "米ラスベガスで開幕した家電見本市には多くの日本企業が出展した。", NONE),
+    ("中国産ウナギを国産と偽装、社長逮捕",
+     "中国産のウナギを国産と偽って販売したとして、警察は社長を逮捕した。", NONE),
+    ("米国産業界、関税に反発", "", US),
+    ("米国で鳥インフル拡大、卵価格が高騰", "", US),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "want"), _table(BACKGROUND))
+def test_a_japanese_cause_a_venue_and_a_products_origin(title: str, text: str,
+                                                         want: set[str]) -> None:
+    assert about(title, text) == want
+
+
+# Companies as economic actors and the officials in office, in Japanese and Korean: the
+# company named in the body alone is a maker or a platform in passing; a dish is a dish.
+ACTORS = [
+    ("エヌビディア、売上高９４％増", "", US),
+    ("アリババ、クラウド事業を強化", "", CN),
+    ("ＵＳスチール買収、日本製鉄が計画見直し", "", US),
+    ("新型スマホを発売", "シャープは新型スマートフォンを発売した。価格は５万円。"
+     "グーグルの基本ソフトを搭載する。", NONE),
+    ("アップルパイの専門店が開店", "", NONE),
+    ("人気アニメの新作", "新シリーズはネットフリックスで配信される。", NONE),
+    ("네이버, 새벽배송 나선다",
+     "네이버가 새벽배송과 넷플릭스 구독 등 멤버십 혜택을 앞세웠다.", NONE),
+    ("엔비디아, 3분기 매출 94% 증가", "", US),
+    ("파인애플 가격 급등", "", NONE),
+    ("ラトニック氏、日本に投資要求", "", US),
+    ("米財務長官、為替で日本に注文", "", US),
+    ("ボロジン下院議長が訪朝", "", RU),
+    ("林剣報道官、日本の措置に反発", "", CN),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "want"), _table(ACTORS))
+def test_companies_and_officials_in_japanese_and_korean(title: str, text: str,
+                                                        want: set[str]) -> None:
+    assert about(title, text) == want

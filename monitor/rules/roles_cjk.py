@@ -10,7 +10,16 @@
 - whether its sentence is about a game: the words of baseball, basketball, football, skating,
   table tennis, golf and the other sports in Japanese and Korean ("得点", "選手", "フィギュア",
   "홈런", "메이저리그", "선수"), full-width letters read as ASCII ("ＮＢＡ" is "NBA"): there a
-  country names a league, a team or an athlete's country.
+  country names a league, a team or an athlete's country;
+- whether a Japanese mention in the lead or the body names a cause, the background of the
+  story rather than its subject: "ロシアによるウクライナ侵攻の影響で" (because of Russia's
+  invasion), "中国の景気減速を受け" (after China's slowdown), "米国の利上げに伴い": an origin,
+  as a market's driver is (a title that names the country keeps it a subject);
+- whether a Japanese mention names the place where a show, a fair or a festival opens
+  ("ニューヨークで日本映画祭が開幕", "ラスベガスで開幕した見本市"): a venue;
+- whether a company is named as a platform or a maker, a service a story's subject uses
+  ("ネットフリックスで配信", "グーグルの検索", "넷플릭스 구독", "애플 앱스토어"): an origin, as
+  "disponible en Netflix" is in Spanish.
 """
 
 from __future__ import annotations
@@ -35,6 +44,44 @@ _SPORTS = re.compile(
     r"선수|득점|우승|결승|준결승|올림픽|월드컵|메이저리그|프로야구|야구|홈런|도루|"
     r"투수|타자|축구|농구|배구|골프|테니스|탁구|피겨|레슬링|체조|수영|마라톤|권투|"
     r"월드시리즈|프리미어리그|챔피언스리그|K리그")
+
+
+# The country's war or its economy's turn, then a word of cause.
+_JA_CAUSE_AFTER = re.compile(
+    r"^(?:軍)?(?:による|の)(?:ウクライナ)?(?:軍事)?侵攻(?:の(?:影響|長期化)|を受け|に伴|以降|後、|"
+    r"が(?:長期化|続く))"
+    r"|^(?:の|による)(?:急激な|大幅な|相次ぐ)?(?:利上げ|利下げ|金融引き締め|金融緩和|景気減速|景気悪化|"
+    r"経済減速|景気後退|不動産不況|高関税|追加関税|関税措置|関税政策)(?:の影響|を受け|に伴|による)")
+# (after 米 the city may be one the catalogue does not list: "米ラスベガスで開幕した見本市")
+_JA_VENUE_AFTER = re.compile(
+    r"^[ァ-ヺー・]{0,12}で(?:[^、。\s]{0,10}?が)?(?:開幕|閉幕|開か|開催|始ま)"
+    r"|^[ァ-ヺー・]{0,12}で(?:の)?(?:公演|上映|個展|展覧会|演奏会|コンサート|ライブ|映画祭|見本市|"
+    r"展示会)")
+
+
+# A company's service, store, product or show after its name.
+_PLATFORM_AFTER = re.compile(
+    r"^(?:の)?(?:で(?:配信|公開|視聴|独占|検索)|配信|オリジナル|ドラマ|作品|検索|マップ|地図|アプリ|"
+    r"スマホ|スマートフォン|端末|基本ソフト|ＯＳ|OS|クラウド上|プラットフォーム)"
+    r"|^\s?(?:구독|드라마|오리지널|시리즈|에서 (?:공개|방영|스트리밍|검색)|앱|검색|지도|"
+    r"스마트폰|운영체제|플랫폼)")
+
+
+def cjk_platform(kinds: set[str], after: str) -> bool:
+    """Whether a company mention, ``after`` following it, names a platform or a product."""
+    return kinds == {"company"} and _PLATFORM_AFTER.match(after) is not None
+
+
+def ja_cause(field: str, after: str) -> bool:
+    """Whether a Japanese mention in the lead or the body, ``after`` following it, names the
+    story's cause."""
+    return field != "title" and _JA_CAUSE_AFTER.match(after) is not None
+
+
+def ja_venue(after: str) -> bool:
+    """Whether a Japanese mention, ``after`` following it, names where a show or a fair is
+    held."""
+    return _JA_VENUE_AFTER.match(after) is not None
 
 
 def cjk_dateline(text: str, start: int, after: str) -> bool:

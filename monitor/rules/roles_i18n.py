@@ -49,7 +49,7 @@ from itertools import islice
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.morphology import LATIN, script_of
-from monitor.rules.roles_cjk import cjk_dateline, cjk_sports
+from monitor.rules.roles_cjk import cjk_dateline, cjk_platform, cjk_sports, ja_cause, ja_venue
 from monitor.rules.roles_origin import reads_origin
 from monitor.rules.roles_person import reads_person
 from monitor.rules.roles_scene import scene_role
@@ -317,7 +317,9 @@ _CJK_PERSON_AFTER = re.compile(
 # ... and in Japanese a country's name before its language, its cuisine, or a person's
 # birthplace ("ロシア語の授業", "中国料理店", "米国出身の歌手", "アメリカ生まれ"): where a
 # thing or a person comes from, not the country acting.
-_JA_ORIGIN_AFTER = re.compile(r"^(?:語(?!録)|料理|出身|生まれ|育ち|在住|(?:の大学)?(?:に|へ)?留学)")
+# (and a product's: "中国産ウナギ", "米国製の部品", not "米国産業" its industry nor "中国製造2025")
+_JA_ORIGIN_AFTER = re.compile(r"^(?:語(?!録)|料理|出身|生まれ|育ち|在住|(?:の大学)?(?:に|へ)?留学|"
+                              r"(?:産|製)(?![業造]))")
 # ... and the place where a trend is popular ("アメリカで人気のスイーツ", "中国で話題"): a
 # lifestyle story's setting, as a venue.
 _JA_TREND_AFTER = re.compile(r"^で(?:も)?(?:大|再び)?(?:人気|話題|流行|ヒット|ブーム|バズ)")
@@ -378,7 +380,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
             or cjk_dateline(text, mention.start, after)):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and (
-            _VENUE_BEFORE.search(before) or _VENUE_AFTER.match(after)
+            _VENUE_BEFORE.search(before) or _VENUE_AFTER.match(after) or ja_venue(after)
             or (_CJK_AT.search(before) and _ZH_HELD.match(after))):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and (
@@ -401,8 +403,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "origin"
     if kinds & (_PLACE_KINDS | {"country"}) and _JA_TREND_AFTER.match(after):
         return "venue"
-    if reads_origin(kinds, before, after) or (
-            kinds & {"country"} and _JA_ORIGIN_AFTER.match(after)):
+    if reads_origin(kinds, before, after) or ja_cause(mention.field, after) or (
+            kinds & {"country"} and _JA_ORIGIN_AFTER.match(after)) or cjk_platform(kinds, after):
         return "origin"
     right = text[mention.end:mention.end + _WINDOW_AFTER]  # the mention's own next words
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
