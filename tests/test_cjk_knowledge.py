@@ -122,8 +122,8 @@ def test_a_countrys_regions_in_japanese_and_korean(title: str, text: str,
     assert about(title, text) == want
 
 
-# A sports story in Japanese or Korean, full-width letters too (ＮＢＡ): the country names a
-# league, a team or an athlete's country; 경기 is also the economy ("미국 경기 침체").
+# A sports story in Japanese, Korean or Chinese, full-width letters too (ＮＢＡ): the country
+# names a league, a team or an athlete's country; 경기 is also the economy ("미국 경기 침체").
 SPORTS = [
     ("八村塁が２０得点", "米プロバスケットボールＮＢＡのレイカーズの八村塁選手が２０得点を挙げた。",
      NONE),
@@ -132,13 +132,15 @@ SPORTS = [
     ("오타니, 50홈런-50도루 달성",
      "미국 프로야구 메이저리그 LA 다저스의 오타니 쇼헤이가 50홈런-50도루를 달성했다.", NONE),
     ("중국 탁구 선수, 세계선수권 우승", "", NONE),
+    ("大谷翔平获得MVP", "美国职业棒球大联盟道奇队球星大谷翔平获得年度最有价值球员奖。", NONE),
+    ("美国篮球队夺冠", "", NONE),
     ("미국 경기 침체 우려 커져", "미국의 고용 지표가 부진하면서 경기 침체 우려가 커졌다.", US),
     ("중국 경기 둔화 우려", "중국의 3분기 경제성장률이 4.6%에 그치며 경기 둔화 우려가 커졌다.", CN),
 ]
 
 
 @pytest.mark.parametrize(("title", "text", "want"), _table(SPORTS))
-def test_a_sports_story_in_japanese_and_korean(title: str, text: str,
+def test_a_sports_story_in_japanese_korean_and_chinese(title: str, text: str,
                                                want: set[str]) -> None:
     assert about(title, text) == want
 
@@ -161,20 +163,25 @@ def test_a_countrys_name_inside_another_name(title: str, text: str, want: set[st
     assert about(title, text) == want
 
 
-# A Korean headline on Seoul's market names what moved it, as a Japanese one on Tokyo's
-# does: the country's shares or rates there are a driver; the American market's own story
-# stays the US's.
+# A Korean headline on Seoul's market, or a Chinese one on Shanghai's or Taipei's, names what
+# moved it, as a Japanese one on Tokyo's does: the country's shares or rates there are a
+# driver; the American market's own story stays the US's. 美媒 (US media) is a source.
 MARKETS = [
     ("코스피, 美 증시 훈풍에 상승", "", NONE),
     ("코스피, 미 증시 훈풍에 상승", "", NONE),
     ("원·달러 환율, 미 금리 인하 기대에 하락", "", NONE),
     ("미 증시, 기술주 강세에 사상 최고치", "", US),
     ("円相場、米消費者物価の上振れで円安", "", NONE),
+    ("台股开高 美股科技股反弹", "", NONE),
+    ("美股三大指数全线收涨", "", US),
+    ("降息后美债还能买吗", "", US),
+    ("美大选进入最后冲刺", "", US),
+    ("美媒称以色列将发动报复", "", NONE),
 ]
 
 
 @pytest.mark.parametrize(("title", "text", "want"), _table(MARKETS))
-def test_a_korean_market_headline_names_its_drivers(title: str, text: str,
+def test_a_korean_or_chinese_market_headline_names_its_drivers(title: str, text: str,
                                                     want: set[str]) -> None:
     assert about(title, text) == want
 
@@ -226,6 +233,8 @@ ACTORS = [
     ("米財務長官、為替で日本に注文", "", US),
     ("ボロジン下院議長が訪朝", "", RU),
     ("林剣報道官、日本の措置に反発", "", CN),
+    ("小米汽车交付量创新高", "", CN),
+    ("小米粥的做法", "", NONE),
 ]
 
 

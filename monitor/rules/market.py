@@ -69,6 +69,10 @@ _KO_HOME_MARKET = re.compile(r"코스피|코스닥|원·달러|원/달러|원달
                              r"서울 외환시장|국내 증시")
 _KO_INDICATOR_AFTER = re.compile(r"^\s?(?:증시|주가|국채|금리|기준금리|경제|경기|고용|물가|"
                                  r"소비자물가|지표|기술주|반도체주|빅테크|달러|CPI|GDP)")
+# ... and a Chinese one on Shanghai's, Shenzhen's, Hong Kong's or Taipei's: "台股开高
+# 美股科技股反弹" (美股 and 美债 name another market's shares and bonds themselves).
+_ZH_HOME_MARKET = re.compile(r"台股|A股|港股|沪指|滬指|上证|上證|深成指|深證|恒指|恆指|恒生|恆生")
+_ZH_MARKET_NAME = re.compile(r"(?:股|债|債)$")
 _JA_INDICATOR_AFTER = re.compile(r"^[ァ-ヺー・]{0,8}(?:株|金利|長期金利|国債|債券|利回り|経済|景気|"
                                  r"雇用|物価|消費者物価|指標|統計|利下げ|利上げ|インフレ|"
                                  r"の(?:経済|景気))")
@@ -77,11 +81,15 @@ _JA_INDICATOR_AFTER = re.compile(r"^[ァ-ヺー・]{0,8}(?:株|金利|長期金�
 def _title_drivers(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields
                    ) -> set[int]:
     """Indices of the title's subject mentions that name another market's shares, rates or
-    bonds in a Japanese headline on Tokyo's market, or a Korean one on Seoul's."""
+    bonds in a Japanese headline on Tokyo's market, a Korean one on Seoul's or a Chinese one
+    on a Chinese market's."""
     if _JA_HOME_MARKET.search(fields.title) is not None:
         after = _JA_INDICATOR_AFTER
     elif _KO_HOME_MARKET.search(fields.title) is not None:
         after = _KO_INDICATOR_AFTER
+    elif _ZH_HOME_MARKET.search(fields.title) is not None:
+        return {i for i, m in enumerate(mentions) if subject[i] and m.field == "title"
+                and _ZH_MARKET_NAME.search(m.text)}
     else:
         return set()
     return {i for i, m in enumerate(mentions) if subject[i] and m.field == "title"

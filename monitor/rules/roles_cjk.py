@@ -1,4 +1,4 @@
-"""A wire story's dateline and a sports story's words, in Japanese and Korean. Pure.
+"""A wire story's dateline and a sports story's words, in Japanese, Korean and Chinese. Pure.
 
 ``rules/roles_i18n.py`` asks this module two things about a mention in Japanese or Korean text:
 
@@ -8,9 +8,9 @@
   "［ワシントン　２２日　ロイター］", Yonhap's "(워싱턴=연합뉴스)", News1's "(베이징=뉴스1)":
   a venue, like "МОСКВА, 3 марта — РИА Новости";
 - whether its sentence is about a game: the words of baseball, basketball, football, skating,
-  table tennis, golf and the other sports in Japanese and Korean ("得点", "選手", "フィギュア",
-  "홈런", "메이저리그", "선수"), full-width letters read as ASCII ("ＮＢＡ" is "NBA"): there a
-  country names a league, a team or an athlete's country;
+  table tennis, golf and the other sports in Japanese, Korean and Chinese ("得点", "選手",
+  "フィギュア", "홈런", "메이저리그", "선수", "棒球", "球星"), full-width letters read as ASCII
+  ("ＮＢＡ" is "NBA"): there a country names a league, a team or an athlete's country;
 - whether a Japanese mention in the lead or the body names a cause, the background of the
   story rather than its subject: "ロシアによるウクライナ侵攻の影響で" (because of Russia's
   invasion), "中国の景気減速を受け" (after China's slowdown), "米国の利上げに伴い": an origin,
@@ -43,7 +43,10 @@ _SPORTS = re.compile(
     # Korean: the same
     r"선수|득점|우승|결승|준결승|올림픽|월드컵|메이저리그|프로야구|야구|홈런|도루|"
     r"투수|타자|축구|농구|배구|골프|테니스|탁구|피겨|레슬링|체조|수영|마라톤|권투|"
-    r"월드시리즈|프리미어리그|챔피언스리그|K리그")
+    r"월드시리즈|프리미어리그|챔피언스리그|K리그|"
+    # Chinese (simplified and traditional)
+    r"棒球|篮球|籃球|足球|网球|網球|高尔夫|高爾夫|排球|乒乓球|羽毛球|田径|田徑|球员|球員|球星|"
+    r"大联盟|大聯盟|职业棒球|職棒|美职篮|美職籃|英超|欧冠|歐冠")
 
 
 # The country's war or its economy's turn, then a word of cause.
@@ -92,7 +95,7 @@ def cjk_dateline(text: str, start: int, after: str) -> bool:
 
 
 def cjk_sports(sentence: str) -> bool:
-    """Whether a Japanese or Korean sentence is about a game."""
+    """Whether a Japanese, Korean or Chinese sentence is about a game."""
     if sentence.isascii():
         return False
     return _SPORTS.search(unicodedata.normalize("NFKC", sentence)) is not None
