@@ -242,3 +242,16 @@ ACTORS = [
 def test_companies_and_officials_in_japanese_and_korean(title: str, text: str,
                                                         want: set[str]) -> None:
     assert about(title, text) == want
+
+
+def test_a_flattened_japanese_body_counts_by_its_paragraphs() -> None:
+    """A feed flattens an article's paragraphs into one line, and Japanese writes no space
+    after 。 inside a paragraph: "。 " is where a paragraph ended. A country discussed in three
+    of eight paragraphs is discussed through the body (rules/salience.py), as it would be
+    with the line breaks kept, though it stands in only three of twenty-four sentences."""
+    filler = "関係者は慎重な見方を示した。市場の反応は限られた。今後の動向が注目される。"
+    us = "米政府は新たな方針を示した。市場の反応は限られた。今後の動向が注目される。"
+    paragraphs = [us if i in (1, 4, 6) else filler for i in range(8)]
+    text = "会議は三日間続いた。参加者は多かった。" + " ".join(paragraphs)
+    assert about("国際会議が閉幕", text) == US
+    assert about("国際会議が閉幕", text.replace("。 ", "。")) == NONE
