@@ -188,8 +188,9 @@ def test_a_korean_or_chinese_market_headline_names_its_drivers(title: str, text:
 
 # In Japanese, a country named as the story's cause in the lead (Russia's invasion of Ukraine
 # behind wheat prices, China's slowdown behind a carmaker's forecast) is background; where a
-# show or a fair opens is a venue; where a product comes from ("中国産ウナギ") an origin. The
-# war's own story, and a title that names the country, stay the country's.
+# show or a fair opens is a venue; where a product comes from ("中国産ウナギ", "중국산 김치")
+# or a traveller goes ("미국행") an origin, a descent or a nationality ("중국계", "미국 국적")
+# a person. The war's own story, and a title that names the country, stay the country's.
 BACKGROUND = [
     ("小麦価格が高騰、パンも値上げへ",
      "ロシアによるウクライナ侵攻の影響で、小麦の国際価格が高騰している。", NONE),
@@ -205,12 +206,18 @@ BACKGROUND = [
     ("中国産ウナギを国産と偽装、社長逮捕",
      "中国産のウナギを国産と偽って販売したとして、警察は社長を逮捕した。", NONE),
     ("米国産業界、関税に反発", "", US),
+    ("중국산 김치 수입 급증", "", NONE),
+    ("미국행 비행기 결항", "", NONE),
+    ("중국계 남성 체포", "", NONE),
+    ("미국 국적 남성 체포", "", NONE),
+    ("미국발 관세 폭탄", "", US),
+    ("러시아산 원유에 가격 상한", "러시아에 대한 제재의 일환이다.", RU),
     ("米国で鳥インフル拡大、卵価格が高騰", "", US),
 ]
 
 
 @pytest.mark.parametrize(("title", "text", "want"), _table(BACKGROUND))
-def test_a_japanese_cause_a_venue_and_a_products_origin(title: str, text: str,
+def test_a_cause_a_venue_a_products_origin_a_nationality(title: str, text: str,
                                                          want: set[str]) -> None:
     assert about(title, text) == want
 

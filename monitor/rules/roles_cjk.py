@@ -19,7 +19,10 @@
   ("ニューヨークで日本映画祭が開幕", "ラスベガスで開幕した見本市"): a venue;
 - whether a company is named as a platform or a maker, a service a story's subject uses
   ("ネットフリックスで配信", "グーグルの検索", "넷플릭스 구독", "애플 앱스토어"): an origin, as
-  "disponible en Netflix" is in Spanish.
+  "disponible en Netflix" is in Spanish;
+- what a Korean country name's bound noun says: 산 a product's origin ("중국산 김치"), 행
+  where a traveller goes ("미국행 비행기"), 계 and a following 국적 a person's descent or
+  nationality ("중국계 미국인", "미국 국적 남성"), as 中国産 and 中国籍 are in Japanese.
 """
 
 from __future__ import annotations
@@ -73,6 +76,21 @@ _PLATFORM_AFTER = re.compile(
 def cjk_platform(kinds: set[str], after: str) -> bool:
     """Whether a company mention, ``after`` following it, names a platform or a product."""
     return kinds == {"company"} and _PLATFORM_AFTER.match(after) is not None
+
+
+_KO_ORIGIN = re.compile(r"[가-힣](?:산|행)(?:의|은|는|이|가|을|를|도|과|와|으로|로)?$")
+_KO_PERSON = re.compile(r"[가-힣]계(?:의|은|는|이|가|을|를|도)?$")
+_KO_NATIONALITY_AFTER = re.compile(r"^\s?국적")
+
+
+def ko_bound_role(text: str, after: str) -> str | None:
+    """The role a Korean country name's bound noun gives the mention ``text`` ("origin",
+    "person"), or None."""
+    if _KO_ORIGIN.search(text):
+        return "origin"
+    if _KO_PERSON.search(text) or _KO_NATIONALITY_AFTER.match(after):
+        return "person"
+    return None
 
 
 def ja_cause(field: str, after: str) -> bool:

@@ -46,10 +46,10 @@ from __future__ import annotations
 import re
 from itertools import islice
 
+from monitor.rules import roles_cjk as cjk
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.morphology import LATIN, script_of
-from monitor.rules.roles_cjk import cjk_dateline, cjk_platform, cjk_sports, ja_cause, ja_venue
 from monitor.rules.roles_origin import reads_origin
 from monitor.rules.roles_person import reads_person
 from monitor.rules.roles_scene import scene_role
@@ -377,10 +377,10 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if kinds & _PLACE_KINDS and (
             (mention.start <= 3 and not text[:mention.start].strip(" «\"")
              and _DATELINE_AFTER.match(after)) or _ZH_DATELINE.match(after)
-            or cjk_dateline(text, mention.start, after)):
+            or cjk.cjk_dateline(text, mention.start, after)):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and (
-            _VENUE_BEFORE.search(before) or _VENUE_AFTER.match(after) or ja_venue(after)
+            _VENUE_BEFORE.search(before) or _VENUE_AFTER.match(after) or cjk.ja_venue(after)
             or (_CJK_AT.search(before) and _ZH_HELD.match(after))):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and (
@@ -392,7 +392,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "venue"
     sentence = _sentence(text, mention.start, mention.end)
     if kinds & (_PLACE_KINDS | {"country"}) and (_MATCH.search(sentence)
-                                                 or cjk_sports(sentence)):
+                                                 or cjk.cjk_sports(sentence)):
         return "person"
     if (scene := scene_role(kinds, before, sentence)) is not None:
         return scene
@@ -403,8 +403,11 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "origin"
     if kinds & (_PLACE_KINDS | {"country"}) and _JA_TREND_AFTER.match(after):
         return "venue"
-    if reads_origin(kinds, before, after) or ja_cause(mention.field, after) or (
-            kinds & {"country"} and _JA_ORIGIN_AFTER.match(after)) or cjk_platform(kinds, after):
+    if kinds & {"country"} and (bound := cjk.ko_bound_role(mention.text, after)):
+        return bound
+    if (reads_origin(kinds, before, after) or cjk.ja_cause(mention.field, after)
+            or cjk.cjk_platform(kinds, after)
+            or (kinds & {"country"} and _JA_ORIGIN_AFTER.match(after))):
         return "origin"
     right = text[mention.end:mention.end + _WINDOW_AFTER]  # the mention's own next words
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
