@@ -262,3 +262,22 @@ def test_a_flattened_japanese_body_counts_by_its_paragraphs() -> None:
     text = "会議は三日間続いた。参加者は多かった。" + " ".join(paragraphs)
     assert about("国際会議が閉幕", text) == US
     assert about("国際会議が閉幕", text.replace("。 ", "。")) == NONE
+
+
+# A Chinese, Japanese or Korean headline may close with its outlet's name after a bar, a dash
+# or a colon: a country's name there names the outlet, not the story's subject.
+TAILS = [
+    ("北朝鮮が衛星打ち上げ | 中国網日本語版", "", NONE),
+    ("北朝鮮が衛星打ち上げ｜人民網日本語版", "", NONE),
+    ("中国経済が減速｜中国網日本語版", "", CN),
+    ("米大統領選の行方｜ＮＨＫニュース", "", US),
+    ("북한, 미사일 발사 | 미국의소리", "", NONE),
+    ("朝鲜发射导弹 - 美国之音中文网", "", NONE),
+    ("ロシア：ウクライナ東部で攻勢", "", RU),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "want"), _table(TAILS))
+def test_a_headlines_closing_outlet_is_a_source(title: str, text: str,
+                                                want: set[str]) -> None:
+    assert about(title, text) == want

@@ -22,7 +22,10 @@
   "disponible en Netflix" is in Spanish;
 - what a Korean country name's bound noun says: 산 a product's origin ("중국산 김치"), 행
   where a traveller goes ("미국행 비행기"), 계 and a following 국적 a person's descent or
-  nationality ("중국계 미국인", "미국 국적 남성"), as 中国産 and 中国籍 are in Japanese.
+  nationality ("중국계 미국인", "미국 국적 남성"), as 中国産 and 中国籍 are in Japanese;
+- where a Chinese, Japanese or Korean headline's closing outlet starts, after a bar, a dash
+  or a colon ("｜中国網日本語版", "：時事ドットコム", " | 미국의소리"): a mention there is the
+  source (``rules/roles_en.py``'s ``title_tail`` reads the English ones).
 """
 
 from __future__ import annotations
@@ -117,3 +120,23 @@ def cjk_sports(sentence: str) -> bool:
     if sentence.isascii():
         return False
     return _SPORTS.search(unicodedata.normalize("NFKC", sentence)) is not None
+
+
+# An outlet's name closing a headline: after a bar, a dash or a colon, a short name ending in a
+# word for a paper, an agency, a broadcaster, a site or an edition.
+_TITLE_TAIL = re.compile(
+    r"(?:\s?[|｜]\s?|\s[-－―—–]\s?|[―：])([^|｜\-－―—–：「」『』“”]{1,30})$")
+_OUTLET_END = re.compile(
+    r"(?:ドットコム|新聞|ニュース|NEWS|News|日報|通信|テレビ|放送|日本語版|版|オンライン|デジタル|"
+    r"ジャパン|Japan|\.com|\.jp|网|網|报|報|新闻|新聞網|뉴스|일보|신문|방송|TV|의소리|한국어)\s*$")
+_CJK_TEXT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def cjk_title_tail(title: str) -> int | None:
+    """Where a Chinese, Japanese or Korean headline's closing outlet starts, if it has one."""
+    if not _CJK_TEXT.search(title):
+        return None
+    tail = _TITLE_TAIL.search(title)
+    if tail is None or tail.start() == 0 or not _OUTLET_END.search(tail.group(1)):
+        return None
+    return tail.start(1)
