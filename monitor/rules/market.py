@@ -75,7 +75,10 @@ _ZH_HOME_MARKET = re.compile(r"台股|A股|港股|沪指|滬指|上证|上證|�
 _ZH_MARKET_NAME = re.compile(r"(?:股|债|債)$")
 _JA_INDICATOR_AFTER = re.compile(r"^[ァ-ヺー・]{0,8}(?:株|金利|長期金利|国債|債券|利回り|経済|景気|"
                                  r"雇用|物価|消費者物価|指標|統計|利下げ|利上げ|インフレ|"
-                                 r"の(?:経済|景気))")
+                                 r"の(?:経済|景気)|"
+                                 # a leader's tariffs, words, policy, win ("トランプ関税で")
+                                 r"(?:氏|大統領|政権|次期政権)?の?(?:関税|発言|政策|経済政策|"
+                                 r"勝利|当選|再選|就任))")
 
 
 def _title_drivers(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields

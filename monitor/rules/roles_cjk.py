@@ -20,9 +20,10 @@
 - whether a company is named as a platform or a maker, a service a story's subject uses
   ("ネットフリックスで配信", "グーグルの検索", "넷플릭스 구독", "애플 앱스토어"): an origin, as
   "disponible en Netflix" is in Spanish;
-- what a Korean country name's bound noun says: 산 a product's origin ("중국산 김치"), 행
-  where a traveller goes ("미국행 비행기"), 계 and a following 국적 a person's descent or
-  nationality ("중국계 미국인", "미국 국적 남성"), as 中国産 and 中国籍 are in Japanese;
+- what a country name's suffix says: a product's origin ("中国産ウナギ", "중국산 김치"; not
+  in a sentence about a tariff, a ban or sanctions on those goods), where a traveller goes
+  ("미국행 비행기"), a person's descent or nationality ("중국계 미국인", "미국 국적 남성"), as
+  中国籍 is in Japanese;
 - where a Chinese, Japanese or Korean headline's closing outlet starts, after a bar, a dash
   or a colon ("｜中国網日本語版", "：時事ドットコム", " | 미국의소리"): a mention there is the
   source (``rules/roles_en.py``'s ``title_tail`` reads the English ones).
@@ -81,17 +82,31 @@ def cjk_platform(kinds: set[str], after: str) -> bool:
     return kinds == {"company"} and _PLATFORM_AFTER.match(after) is not None
 
 
-_KO_ORIGIN = re.compile(r"[가-힣](?:산|행)(?:의|은|는|이|가|을|를|도|과|와|으로|로)?$")
-_KO_PERSON = re.compile(r"[가-힣]계(?:의|은|는|이|가|을|를|도)?$")
+# A product's origin: Japanese 中国産 and 米国製 (not 米国産業, its industry, nor 中国製造2025, a
+# plan), Korean 중국산; a traveller's destination (미국행); a descent (중국계) or a nationality
+# (미국 국적).
+_JA_PRODUCT_AFTER = re.compile(r"^(?:産|製)(?![業造])")
+_KO_PRODUCT = re.compile(r"[가-힣]산(?:의|은|는|이|가|을|를|도|과|와|으로|로)?$")
+_KO_BOUND_FOR = re.compile(r"[가-힣]행(?:의|은|는|이|가|을|를|도|과|와|으로|로)?$")
+_KO_DESCENT = re.compile(r"[가-힣]계(?:의|은|는|이|가|을|를|도)?$")
 _KO_NATIONALITY_AFTER = re.compile(r"^\s?국적")
+# ... unless the sentence is about a trade measure against the country's goods (a tariff, a
+# ban, sanctions, a price cap): there they stand for its economy.
+_TRADE = re.compile(r"関税|輸入禁止|禁輸|輸入規制|輸出規制|制裁|ダンピング|価格上限|"
+                    r"관세|제재|수입 금지|수입금지|수입 규제|덤핑|가격 상한|"
+                    r"关税|關稅|禁令|倾销|傾銷")
 
 
-def ko_bound_role(text: str, after: str) -> str | None:
-    """The role a Korean country name's bound noun gives the mention ``text`` ("origin",
-    "person"), or None."""
-    if _KO_ORIGIN.search(text):
+def bound_role(text: str, after: str, sentence: str) -> str | None:
+    """The role a country name's suffix gives the mention ``text`` in its ``sentence``
+    ("origin", "person"), or None: a product's origin outside a trade measure, a traveller's
+    destination, a descent or a nationality."""
+    if (_JA_PRODUCT_AFTER.match(after) or _KO_PRODUCT.search(text)) \
+            and not _TRADE.search(sentence):
         return "origin"
-    if _KO_PERSON.search(text) or _KO_NATIONALITY_AFTER.match(after):
+    if _KO_BOUND_FOR.search(text):
+        return "origin"
+    if _KO_DESCENT.search(text) or _KO_NATIONALITY_AFTER.match(after):
         return "person"
     return None
 

@@ -317,9 +317,7 @@ _CJK_PERSON_AFTER = re.compile(
 # ... and in Japanese a country's name before its language, its cuisine, or a person's
 # birthplace ("ロシア語の授業", "中国料理店", "米国出身の歌手", "アメリカ生まれ"): where a
 # thing or a person comes from, not the country acting.
-# (and a product's: "中国産ウナギ", "米国製の部品", not "米国産業" its industry nor "中国製造2025")
-_JA_ORIGIN_AFTER = re.compile(r"^(?:語(?!録)|料理|出身|生まれ|育ち|在住|(?:の大学)?(?:に|へ)?留学|"
-                              r"(?:産|製)(?![業造]))")
+_JA_ORIGIN_AFTER = re.compile(r"^(?:語(?!録)|料理|出身|生まれ|育ち|在住|(?:の大学)?(?:に|へ)?留学)")
 # ... and the place where a trend is popular ("アメリカで人気のスイーツ", "中国で話題"): a
 # lifestyle story's setting, as a venue.
 _JA_TREND_AFTER = re.compile(r"^で(?:も)?(?:大|再び)?(?:人気|話題|流行|ヒット|ブーム|バズ)")
@@ -403,7 +401,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "origin"
     if kinds & (_PLACE_KINDS | {"country"}) and _JA_TREND_AFTER.match(after):
         return "venue"
-    if kinds & {"country"} and (bound := cjk.ko_bound_role(mention.text, after)):
+    if kinds & {"country"} and (bound := cjk.bound_role(mention.text, after, sentence)):
         return bound
     if (reads_origin(kinds, before, after) or cjk.ja_cause(mention.field, after)
             or cjk.cjk_platform(kinds, after)
