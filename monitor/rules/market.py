@@ -9,12 +9,15 @@ Unidos". Like a price benchmark (the analysts' rule: not about), such a driver w
 origin.
 
 A country stays a subject where the title names it, unless a Japanese headline on Tokyo's
-market names that country's shares or rates as what moved it ("東京株、米ハイテク株高を好感"),
-or a Korean one on Seoul's ("코스피, 美 증시 훈풍에 상승").
+market names that country's shares or rates as what moved it ("東京株、米ハイテク株高を好感").
 A currency is no market word (but its local price is: "Dólar hoy en México", "Dólar Colombia"
 are exchange-rate reports): a headline about the dollar itself ("Euro ve Dolar 20 yıl sonra
 eşitlendi") is the dollar's story, while one beside another market ("黃金轉跌 美元走強": gold
 falls as the dollar strengthens) is a driver of it.
+
+A Korean headline on Seoul's market and a Chinese one on Shanghai's, Hong Kong's or Taipei's
+name their drivers as the Japanese one does ("코스피, 美 증시 훈풍에 상승", "台股开高
+美股科技股反弹").
 
 ``drivers`` returns the indices of such mentions; ``rules/roles.py`` gives them the role
 ``ORIGIN``. In English (``english_drivers``) only a headline that names the driver after a

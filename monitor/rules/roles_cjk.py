@@ -1,6 +1,7 @@
-"""A wire story's dateline and a sports story's words, in Japanese, Korean and Chinese. Pure.
+"""A mention's part in Japanese, Korean and Chinese text, where other languages' patterns
+(``rules/roles_i18n.py``) read none. Pure.
 
-``rules/roles_i18n.py`` asks this module two things about a mention in Japanese or Korean text:
+``rules/roles_i18n.py`` asks this module about a mention in Chinese, Japanese or Korean text:
 
 - whether it is a dateline: the place a wire story is filed from, in brackets at the start of
   the text, before the agency's or the correspondent's name or the date: Kyodo's
@@ -157,3 +158,22 @@ def cjk_title_tail(title: str) -> int | None:
     if tail is None or tail.start() == 0 or not _OUTLET_END.search(tail.group(1)):
         return None
     return tail.start(1)
+
+
+_PLACES = frozenset({"capital", "city", "place", "state", "country"})
+
+
+def cjk_role(kinds: set[str], text: str, field: str, after: str, sentence: str) -> str | None:
+    """The role ("venue", "person", "origin") that this module's patterns read for a mention
+    of ``kinds`` written ``text`` in ``field``, ``after`` following it in ``sentence``; None
+    when they read none (a dateline and a headline's outlet are asked for apart)."""
+    places = bool(kinds & _PLACES)
+    if places and ja_venue(after):
+        return "venue"
+    if places and cjk_sports(sentence):
+        return "person"
+    if "country" in kinds and (bound := bound_role(text, after, sentence)):
+        return bound
+    if ja_cause(field, after) or cjk_platform(kinds, after):
+        return "origin"
+    return None

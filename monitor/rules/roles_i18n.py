@@ -378,7 +378,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
             or cjk.cjk_dateline(text, mention.start, after)):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and (
-            _VENUE_BEFORE.search(before) or _VENUE_AFTER.match(after) or cjk.ja_venue(after)
+            _VENUE_BEFORE.search(before) or _VENUE_AFTER.match(after)
             or (_CJK_AT.search(before) and _ZH_HELD.match(after))):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and (
@@ -389,11 +389,12 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
             kinds & _PLACE_KINDS and _INSTITUTION_BEFORE.search(before)):
         return "venue"
     sentence = _sentence(text, mention.start, mention.end)
-    if kinds & (_PLACE_KINDS | {"country"}) and (_MATCH.search(sentence)
-                                                 or cjk.cjk_sports(sentence)):
+    if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(sentence):
         return "person"
     if (scene := scene_role(kinds, before, sentence)) is not None:
         return scene
+    if (cjk_role := cjk.cjk_role(kinds, mention.text, mention.field, after, sentence)):
+        return cjk_role
     if _TIME_BEFORE.search(before) and not (
             mention.field == "title" and title_alone and not spans(fields.title, catalogue.world)):
         return "venue"
@@ -401,11 +402,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "origin"
     if kinds & (_PLACE_KINDS | {"country"}) and _JA_TREND_AFTER.match(after):
         return "venue"
-    if kinds & {"country"} and (bound := cjk.bound_role(mention.text, after, sentence)):
-        return bound
-    if (reads_origin(kinds, before, after) or cjk.ja_cause(mention.field, after)
-            or cjk.cjk_platform(kinds, after)
-            or (kinds & {"country"} and _JA_ORIGIN_AFTER.match(after))):
+    if reads_origin(kinds, before, after) or (
+            kinds & {"country"} and _JA_ORIGIN_AFTER.match(after)):
         return "origin"
     right = text[mention.end:mention.end + _WINDOW_AFTER]  # the mention's own next words
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
