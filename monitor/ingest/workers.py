@@ -109,6 +109,7 @@ class CpuPool(Executor):
         self._generation = 0
         self._closed = False
         self._slots = asyncio.Semaphore(self.size)
+        self._tasks: set[Future[Any]] = set()  # handed to a worker by ``run``, not done yet
         self._rules = ThreadPoolExecutor(max_workers=RULE_THREADS,
                                          thread_name_prefix="monitor-rules")
         self._executor, self._warming = self._new()
@@ -139,8 +140,10 @@ class CpuPool(Executor):
                 try:
                     if self._warming:
                         await self._warmed(generation)
-                    future = asyncio.get_running_loop().run_in_executor(executor, fn, *args)
-                    result = await asyncio.wait_for(future, deadline)
+                    task = executor.submit(fn, *args)
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+                    result = await asyncio.wait_for(asyncio.wrap_future(task), deadline)
                 except RuntimeError as exc:  # BrokenExecutor, or "shutdown" (just replaced)
                     if self._closed or not (isinstance(exc, BrokenExecutor)
                                             or "shutdown" in str(exc)):
@@ -221,7 +224,11 @@ class CpuPool(Executor):
         for proc in procs:
             await asyncio.to_thread(proc.join, max(0.0, ends - time.monotonic()))
         if alive := [p for p in procs if p.is_alive()]:
-            log.warning("killing busy workers at shutdown workers=%d", len(alive))
+            if busy := [t for t in self._tasks if not t.done()]:
+                log.warning("killing busy workers at shutdown workers=%d tasks=%d", len(alive),
+                            len(busy))
+            else:  # idle, only slow to exit (a loaded machine): nothing is lost
+                log.debug("killing idle workers slow to exit workers=%d", len(alive))
             for proc in alive:
                 proc.kill()
 

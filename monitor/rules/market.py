@@ -18,6 +18,10 @@ are exchange-rate reports): a headline about the dollar itself ("Euro ve Dolar 2
 eşitlendi") is the dollar's story, while one beside another market ("黃金轉跌 美元走強": gold
 falls as the dollar strengthens) is a driver of it.
 
+A Korean headline on Seoul's market and a Chinese one on Shanghai's, Hong Kong's or Taipei's
+name their drivers as the Japanese one does ("코스피, 美 증시 훈풍에 상승", "台股开高
+美股科技股反弹").
+
 ``drivers`` returns the indices of such mentions; ``rules/roles.py`` gives them the role
 ``ORIGIN``. In English (``english_drivers``) only a headline that names the driver after a
 word of cause ("Nifty falls as US bond yields rise", "Sensex tanks on weak US cues") says
@@ -65,18 +69,40 @@ def _countries(mention: Mention, catalogue: Catalogue) -> set[str]:
 # 株高を好感", "円相場、米金利上昇で円安", "東証、中国経済の減速懸念で反落". A country before
 # its shares, rates, bonds or economy there is a driver, not the story's subject.
 _JA_HOME_MARKET = re.compile(r"東京株|日本株|東証|日経平均|日経先物|円相場|円安|円高|東京外為")
+# ... and a Korean one on Seoul's: "코스피, 美 증시 훈풍에 상승", "원·달러 환율, 미 금리
+# 인하에 하락".
+_KO_HOME_MARKET = re.compile(r"코스피|코스닥|원·달러|원/달러|원달러|원화 가치|"
+                             r"서울 외환시장|국내 증시")
+_KO_INDICATOR_AFTER = re.compile(r"^\s?(?:증시|주가|국채|금리|기준금리|경제|경기|고용|물가|"
+                                 r"소비자물가|지표|기술주|반도체주|빅테크|달러|CPI|GDP)")
+# ... and a Chinese one on Shanghai's, Shenzhen's, Hong Kong's or Taipei's: "台股开高
+# 美股科技股反弹" (美股 and 美债 name another market's shares and bonds themselves).
+_ZH_HOME_MARKET = re.compile(r"台股|A股|港股|沪指|滬指|上证|上證|深成指|深證|恒指|恆指|恒生|恆生")
+_ZH_MARKET_NAME = re.compile(r"(?:股|债|債)$")
 _JA_INDICATOR_AFTER = re.compile(r"^[ァ-ヺー・]{0,8}(?:株|金利|長期金利|国債|債券|利回り|経済|景気|"
-                                 r"の(?:経済|景気))")
+                                 r"雇用|物価|消費者物価|指標|統計|利下げ|利上げ|インフレ|"
+                                 r"の(?:経済|景気)|"
+                                 # a leader's tariffs, words, policy, win ("トランプ関税で")
+                                 r"(?:氏|大統領|政権|次期政権)?の?(?:関税|発言|政策|経済政策|"
+                                 r"勝利|当選|再選|就任))")
 
 
 def _title_drivers(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields
                    ) -> set[int]:
     """Indices of the title's subject mentions that name another market's shares, rates or
-    bonds in a Japanese headline on Tokyo's market."""
-    if _JA_HOME_MARKET.search(fields.title) is None:
+    bonds in a Japanese headline on Tokyo's market, a Korean one on Seoul's or a Chinese one
+    on a Chinese market's."""
+    if _JA_HOME_MARKET.search(fields.title) is not None:
+        after = _JA_INDICATOR_AFTER
+    elif _KO_HOME_MARKET.search(fields.title) is not None:
+        after = _KO_INDICATOR_AFTER
+    elif _ZH_HOME_MARKET.search(fields.title) is not None:
+        return {i for i, m in enumerate(mentions) if subject[i] and m.field == "title"
+                and _ZH_MARKET_NAME.search(m.text)}
+    else:
         return set()
     return {i for i, m in enumerate(mentions) if subject[i] and m.field == "title"
-            and _JA_INDICATOR_AFTER.match(fields.title[m.end:])}
+            and after.match(fields.title[m.end:])}
 
 
 # An English headline on a market names what moved it after a word of cause: "Nifty falls

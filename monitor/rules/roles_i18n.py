@@ -47,6 +47,7 @@ from __future__ import annotations
 import re
 from itertools import islice
 
+from monitor.rules import roles_cjk as cjk
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.morphology import LATIN, script_of
@@ -236,7 +237,8 @@ _MATCH = re.compile(
     r"野球|本塁打|ホームラン|投手|打者|サッカー|ワールドシリーズ|Ｗ杯|W杯|ワールドカップ|"
     r"金メダル|メジャーリーグ|ドジャース|エンゼルス|ヤンキース|カブス|パドレス|マリナーズ|"
     r"レッドソックス|メッツ|MVP|"
-    r"경기|올림픽|월드컵|"
+    # (경기 is also the economy: "미국 경기 침체")
+    r"경기(?!\s?(?:침체|둔화|부양|회복|전망|하강|위축|악화|지표|부진|반등|호조|과열|불황|도))|"
     r"मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")
 # ... not a court's or a chamber's vote, whose tally reads like a score ("la Corte Suprema de
 # EE. UU. decidió por 6-3"), nor a jury's selection.
@@ -344,7 +346,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     kinds = _kinds(mention, catalogue) | _kinds(chain_end, catalogue)
     if kinds & _PLACE_KINDS and (
             (mention.start <= 3 and not text[:mention.start].strip(" «\"")
-             and _DATELINE_AFTER.match(after)) or _ZH_DATELINE.match(after)):
+             and _DATELINE_AFTER.match(after)) or _ZH_DATELINE.match(after)
+            or cjk.cjk_dateline(text, mention.start, after)):
         return "venue"
     sentence = _sentence(text, mention.start, mention.end)
     if reads_venue(kinds, set(mention.entity_ids), before, after, sentence) or (
@@ -362,6 +365,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "person"
     if (scene := scene_role(kinds, before, sentence)) is not None:
         return scene
+    if (cjk_role := cjk.cjk_role(kinds, mention.text, mention.field, after, sentence)):
+        return cjk_role
     if _TIME_BEFORE.search(before) and not (
             mention.field == "title" and title_alone and not spans(fields.title, catalogue.world)):
         return "venue"
