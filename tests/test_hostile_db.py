@@ -52,20 +52,28 @@ def _config(tmp_path: Path, db_url: str, **extra: Any) -> Path:
         "feeds": [{"name": "wire", "url": "http://127.0.0.1:9/feed.xml"}], **extra})
 
 
-MIGRATE_AT = """
-import sys, time
+MIGRATE_ON_GO = """
+import sys
 from monitor.db.engine import make_engine, upgrade
 engine = make_engine(sys.argv[1])
-time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # all start at once
+print("ready", flush=True)
+sys.stdin.readline()  # all start at once
 upgrade(engine)
 """
 
 
 def test_instances_starting_together_take_turns_at_the_migrations(pg_url: str) -> None:
-    at = time.time() + 8  # after every process has imported monitor
-    procs = [subprocess.Popen([sys.executable, "-c", MIGRATE_AT, pg_url, str(at)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    procs = [subprocess.Popen([sys.executable, "-c", MIGRATE_ON_GO, pg_url],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
              for _ in range(4)]
+    # Each has imported monitor and made its engine; then all are told to go at once.
+    for p in procs:
+        assert p.stdout is not None and p.stdout.readline() == "ready\n", p.communicate()
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0] * 4, [err[-600:] for _out, err in results]
     engine = make_engine(pg_url)
