@@ -118,6 +118,7 @@ class CpuPool(Executor):
         self._closed = False
         self._slots = asyncio.Semaphore(self.size * (1 + QUEUED_PER_WORKER))
         self._turns = _Turns(self.size)
+        self._tasks: set[Future[Any]] = set()  # handed to a worker by ``run``, not done yet
         self._rules = ThreadPoolExecutor(max_workers=RULE_THREADS,
                                          thread_name_prefix="monitor-rules")
         self._executor, self._warming = self._new()
@@ -177,7 +178,14 @@ class CpuPool(Executor):
         """``fn(*args)`` handed to ``executor`` at once, its result awaited within
         ``deadline`` seconds of its turn to run (``TimeoutError`` past it)."""
         turn = self._turns.join()
-        future = asyncio.get_running_loop().run_in_executor(executor, fn, *args)
+        try:
+            task = executor.submit(fn, *args)  # (raises for a broken or shut down executor)
+        except BaseException:
+            self._turns.leave(turn)
+            raise
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        future = asyncio.wrap_future(task)
         try:
             if not turn.done():
                 await asyncio.wait((future, turn), return_when=asyncio.FIRST_COMPLETED)
@@ -245,7 +253,11 @@ class CpuPool(Executor):
         for proc in procs:
             await asyncio.to_thread(proc.join, max(0.0, ends - time.monotonic()))
         if alive := [p for p in procs if p.is_alive()]:
-            log.warning("killing busy workers at shutdown workers=%d", len(alive))
+            if busy := [t for t in self._tasks if not t.done()]:
+                log.warning("killing busy workers at shutdown workers=%d tasks=%d", len(alive),
+                            len(busy))
+            else:  # idle, only slow to exit (a loaded machine): nothing is lost
+                log.debug("killing idle workers slow to exit workers=%d", len(alive))
             for proc in alive:
                 proc.kill()
 
