@@ -46,3 +46,21 @@ def test_a_task_waiting_behind_another_still_times_out_on_its_own_run() -> None:
         await pool.run(time.sleep, 0, deadline=60)  # the new worker takes tasks
 
     asyncio.run(_with_pool(body))
+
+
+def test_with_a_thread_a_task_behind_an_overrun_runs_on_the_new_executor() -> None:
+    """A thread cannot be killed: the task behind one that overran is not left queued behind
+    it (it would wait for the stuck thread and time out), it runs on the new executor."""
+    async def body() -> None:
+        pool = CpuPool(0)
+        try:
+            first = asyncio.ensure_future(pool.run(time.sleep, 4, deadline=1))
+            await asyncio.sleep(0)
+            second = asyncio.ensure_future(pool.run(time.sleep, 0, deadline=2))
+            with pytest.raises(WorkerTimeout):
+                await first
+            await second
+        finally:
+            await pool.close(5)
+
+    asyncio.run(body())

@@ -11,7 +11,8 @@ public API for it) and builds a new executor; on a broken pool it builds a new o
 breakage however many tasks notice it. The tasks that met the breakage (those that ran beside
 a killed worker included) are retried once on the new executor.
 
-Each worker has one task queued behind the one it runs (``QUEUED_PER_WORKER``): a worker that
+Each worker process has one task queued behind the one it runs (``QUEUED_PER_WORKER``; not a
+thread, which cannot be killed: a task queued behind its overrun would wait for it): a worker that
 finishes takes the next at once, instead of waiting for its result to reach the event loop
 and the next task to come back through the executor's threads, which on a busy event loop
 (the GIL handed over every 5 ms) left the workers idle a good part of a cold round. A task's
@@ -116,7 +117,10 @@ class CpuPool(Executor):
         self.health = PoolHealth()
         self._generation = 0
         self._closed = False
-        self._slots = asyncio.Semaphore(self.size * (1 + QUEUED_PER_WORKER))
+        # (not with a thread: one queued behind an overrun, which cannot be killed, would
+        # wait for it on the old executor instead of running on the new one)
+        queued = 0 if workers == 0 else QUEUED_PER_WORKER
+        self._slots = asyncio.Semaphore(self.size * (1 + queued))
         self._turns = _Turns(self.size)
         self._tasks: set[Future[Any]] = set()  # handed to a worker by ``run``, not done yet
         self._rules = ThreadPoolExecutor(max_workers=RULE_THREADS,
