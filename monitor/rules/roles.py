@@ -25,6 +25,7 @@ from monitor.rules.genre import Genre, genre
 from monitor.rules.market import drivers, english_drivers
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.passing import listed_in_english, passing
+from monitor.rules.roles_cjk import cjk_title_tail
 from monitor.rules.roles_en import Role, kinds_of, role_of, title_tail
 from monitor.rules.roles_i18n import foreign_role, reads_english
 
@@ -110,6 +111,8 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
         return []
     last = _chains(mentions, fields)
     tail_start = title_tail(fields.title)
+    if tail_start is None:
+        tail_start = cjk_title_tail(fields.title)
     found = _named_again(mentions, [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
                                     for i, m in enumerate(mentions)], fields)
     # The genre is read only if a mention could become a team in some genre (a sports story

@@ -17,6 +17,8 @@ The whole article counts: a country discussed through the body (named as a subje
 least three of its paragraphs, or sentences when it has one paragraph, and in at least 15% of
 them) adds four times its share of the body's country mentions, so a country that the body
 discusses after the lead reaches the threshold; one or two passing body mentions add nothing.
+(A Chinese or Japanese body flattened to one line, as a feed's description is, keeps its
+paragraphs where a space follows 。: those languages write none inside a paragraph.)
 Conversely, in an article of six paragraphs or more, a country named once in the lead and
 never again weighs as a body mention: the article does not return to it.
 
@@ -184,12 +186,15 @@ _ROLE_FACTOR = {Role.SOURCE: "source", Role.VENUE: "venue", Role.PERSON: "person
                 Role.NAMED: "named", Role.LISTED: "listed"}
 _WIRE_PARAGRAPH = re.compile(r" {4,}")  # wire copy indents paragraphs with spaces
 # (Chinese and Japanese write no space after 。！？, and may close a quotation after it)
+# Chinese and Japanese write no space after 。！？ inside a paragraph: a space there is where a
+# paragraph ended before the text was flattened to one line (a feed's description).
+_CJK_PARAGRAPH = re.compile(r"[。！？][」』”’）)]?[ \u3000]+")
 _SENTENCE = re.compile(r"[.!?][\"'”’»]?\s+|[。！？][」』”’）)]?\s*")
 
 
 def _units(body: str) -> list[int]:
-    """Start offsets of the body's paragraphs (lines, or wire copy's indented paragraphs), or
-    of its sentences if it has one paragraph."""
+    """Start offsets of the body's paragraphs (lines, wire copy's indented paragraphs, or a
+    flattened Chinese or Japanese text's "。 "), or of its sentences if it has one paragraph."""
     if "\n" in body:
         cuts, at = [], body.find("\n")
         while at != -1:
@@ -197,6 +202,8 @@ def _units(body: str) -> list[int]:
             at = body.find("\n", at + 1)
     elif "    " in body:
         cuts = [m.end() for m in _WIRE_PARAGRAPH.finditer(body)]
+    elif _CJK_PARAGRAPH.search(body):
+        cuts = [m.end() for m in _CJK_PARAGRAPH.finditer(body)]
     else:
         cuts = [m.end() for m in _SENTENCE.finditer(body)]
     return [0, *(c for c in cuts if c < len(body))]

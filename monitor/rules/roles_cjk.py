@@ -1,0 +1,179 @@
+"""A mention's part in Japanese, Korean and Chinese text, where other languages' patterns
+(``rules/roles_i18n.py``) read none. Pure.
+
+``rules/roles_i18n.py`` asks this module about a mention in Chinese, Japanese or Korean text:
+
+- whether it is a dateline: the place a wire story is filed from, in brackets at the start of
+  the text, before the agency's or the correspondent's name or the date: Kyodo's
+  "【ワシントン共同】", Jiji's "〔ワシントン時事〕", a paper's "【北京＝山田太郎】", Reuters'
+  "［ワシントン　２２日　ロイター］", Yonhap's "(워싱턴=연합뉴스)", News1's "(베이징=뉴스1)":
+  a venue, like "МОСКВА, 3 марта — РИА Новости";
+- whether its sentence is about a game: the words of baseball, basketball, football, skating,
+  table tennis, golf and the other sports in Japanese, Korean and Chinese ("得点", "選手",
+  "フィギュア", "홈런", "메이저리그", "선수", "棒球", "球星"), full-width letters read as ASCII
+  ("ＮＢＡ" is "NBA"): there a country names a league, a team or an athlete's country;
+- whether a Japanese mention in the lead or the body names a cause, the background of the
+  story rather than its subject: "ロシアによるウクライナ侵攻の影響で" (because of Russia's
+  invasion), "中国の景気減速を受け" (after China's slowdown), "米国の利上げに伴い": an origin,
+  as a market's driver is (a title that names the country keeps it a subject);
+- whether a Japanese mention names the place where a show, a fair or a festival opens
+  ("ニューヨークで日本映画祭が開幕", "ラスベガスで開幕した見本市"): a venue;
+- whether a company is named as a platform or a maker, a service a story's subject uses
+  ("ネットフリックスで配信", "グーグルの検索", "넷플릭스 구독", "애플 앱스토어"): an origin, as
+  "disponible en Netflix" is in Spanish;
+- what a country name's suffix says: a product's origin ("中国産ウナギ", "중국산 김치"; not
+  in a sentence about a tariff, a ban or sanctions on those goods), where a traveller goes
+  ("미국행 비행기"), a person's descent or nationality ("중국계 미국인", "미국 국적 남성"), as
+  中国籍 is in Japanese;
+- where a Chinese, Japanese or Korean headline's closing outlet starts, after a bar, a dash
+  or a colon ("｜中国網日本語版", "：時事ドットコム", " | 미국의소리"): a mention there is the
+  source (``rules/roles_en.py``'s ``title_tail`` reads the English ones).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# An opening bracket at the start of the field, then the place (the mention) ...
+_DATELINE_BEFORE = re.compile(r"^\s*[【〔［\[（(]\s*$")
+# ... then the agency or the correspondent after "=" (Kyodo, Jiji, Reuters, AFP, Yonhap, News1,
+# Newsis), or the date.
+_DATELINE_AFTER = re.compile(
+    r"^\s*(?:[=＝]|共同|時事|ロイター|ＡＦＰ|AFP|ブルームバーグ|発|[\s　]*[\d０-９]{1,2}日)")
+
+_SPORTS = re.compile(
+    # Japanese: the games, their players and their scores
+    r"選手|得点|優勝|決勝|準決勝|代表戦|試合|五輪|パラリンピック|大リーグ|メジャーリーグ|"
+    r"野球|本塁打|ホームラン|盗塁|投手|打者|サッカー|バスケット|バレーボール|ラグビー|"
+    r"フィギュア|スケート|卓球|テニス|ゴルフ|柔道|レスリング|体操|競泳|陸上競技|マラソン|"
+    r"ボクシング|相撲|競馬|ワールドシリーズ|ワールドカップ|W杯|NBA|MLB|NFL|NHL|MVP|"
+    # Korean: the same
+    r"선수|득점|우승|결승|준결승|올림픽|월드컵|메이저리그|프로야구|야구|홈런|도루|"
+    r"투수|타자|축구|농구|배구|골프|테니스|탁구|피겨|레슬링|체조|수영|마라톤|권투|"
+    r"월드시리즈|프리미어리그|챔피언스리그|K리그|"
+    # Chinese (simplified and traditional)
+    r"棒球|篮球|籃球|足球|网球|網球|高尔夫|高爾夫|排球|乒乓球|羽毛球|田径|田徑|球员|球員|球星|"
+    r"大联盟|大聯盟|职业棒球|職棒|美职篮|美職籃|英超|欧冠|歐冠")
+
+
+# The country's war or its economy's turn, then a word of cause.
+_JA_CAUSE_AFTER = re.compile(
+    r"^(?:軍)?(?:による|の)(?:ウクライナ)?(?:軍事)?侵攻(?:の(?:影響|長期化)|を受け|に伴|以降|後、|"
+    r"が(?:長期化|続く))"
+    r"|^(?:の|による)(?:急激な|大幅な|相次ぐ)?(?:利上げ|利下げ|金融引き締め|金融緩和|景気減速|景気悪化|"
+    r"経済減速|景気後退|不動産不況|高関税|追加関税|関税措置|関税政策)(?:の影響|を受け|に伴|による)")
+# (after 米 the city may be one the catalogue does not list: "米ラスベガスで開幕した見本市")
+# (and a building there between: "ニューヨークの国連本部で開かれている国連総会")
+_JA_VENUE_AFTER = re.compile(
+    r"^[ァ-ヺー・]{0,12}(?:の[^、。\s]{1,8}?)?で(?:[^、。\s]{0,10}?が)?(?:開幕|閉幕|開か|開催|始ま)"
+    r"|^の国連本部"
+    r"|^[ァ-ヺー・]{0,12}で(?:の)?(?:公演|上映|個展|展覧会|演奏会|コンサート|ライブ|映画祭|見本市|"
+    r"展示会)")
+
+
+# A company's service, store, product or show after its name.
+_PLATFORM_AFTER = re.compile(
+    r"^(?:の)?(?:で(?:配信|公開|視聴|独占|検索)|配信|オリジナル|ドラマ|作品|検索|マップ|地図|アプリ|"
+    r"スマホ|スマートフォン|端末|基本ソフト|ＯＳ|OS|クラウド上|プラットフォーム)"
+    r"|^\s?(?:구독|드라마|오리지널|시리즈|에서 (?:공개|방영|스트리밍|검색)|앱|검색|지도|"
+    r"스마트폰|운영체제|플랫폼)")
+
+
+def cjk_platform(kinds: set[str], after: str) -> bool:
+    """Whether a company mention, ``after`` following it, names a platform or a product."""
+    return kinds == {"company"} and _PLATFORM_AFTER.match(after) is not None
+
+
+# A product's origin: Japanese 中国産 and 米国製 (not 米国産業, its industry, nor 中国製造2025, a
+# plan), Korean 중국산; a traveller's destination (미국행); a descent (중국계) or a nationality
+# (미국 국적).
+_JA_PRODUCT_AFTER = re.compile(r"^(?:産|製)(?![業造])")
+_KO_PRODUCT = re.compile(r"[가-힣]산(?:의|은|는|이|가|을|를|도|과|와|으로|로)?$")
+_KO_BOUND_FOR = re.compile(r"[가-힣]행(?:의|은|는|이|가|을|를|도|과|와|으로|로)?$")
+_KO_DESCENT = re.compile(r"[가-힣]계(?:의|은|는|이|가|을|를|도)?$")
+_KO_NATIONALITY_AFTER = re.compile(r"^\s?국적")
+# ... unless the sentence is about a trade measure against the country's goods (a tariff, a
+# ban, sanctions, a price cap): there they stand for its economy.
+_TRADE = re.compile(r"関税|輸入禁止|禁輸|輸入規制|輸出規制|制裁|ダンピング|価格上限|"
+                    r"관세|제재|수입 금지|수입금지|수입 규제|덤핑|가격 상한|"
+                    r"关税|關稅|禁令|倾销|傾銷")
+
+
+def bound_role(text: str, after: str, sentence: str) -> str | None:
+    """The role a country name's suffix gives the mention ``text`` in its ``sentence``
+    ("origin", "person"), or None: a product's origin outside a trade measure, a traveller's
+    destination, a descent or a nationality."""
+    if (_JA_PRODUCT_AFTER.match(after) or _KO_PRODUCT.search(text)) \
+            and not _TRADE.search(sentence):
+        return "origin"
+    if _KO_BOUND_FOR.search(text):
+        return "origin"
+    if _KO_DESCENT.search(text) or _KO_NATIONALITY_AFTER.match(after):
+        return "person"
+    return None
+
+
+def ja_cause(field: str, after: str) -> bool:
+    """Whether a Japanese mention in the lead or the body, ``after`` following it, names the
+    story's cause."""
+    return field != "title" and _JA_CAUSE_AFTER.match(after) is not None
+
+
+def ja_venue(after: str) -> bool:
+    """Whether a Japanese mention, ``after`` following it, names where a show or a fair is
+    held."""
+    return _JA_VENUE_AFTER.match(after) is not None
+
+
+def cjk_dateline(text: str, start: int, after: str) -> bool:
+    """Whether the mention at ``text[start:]``, ``after`` following it, is a Japanese or
+    Korean wire story's dateline."""
+    return (start <= 3 and _DATELINE_BEFORE.match(text[:start]) is not None
+            and _DATELINE_AFTER.match(after) is not None)
+
+
+def cjk_sports(sentence: str) -> bool:
+    """Whether a Japanese, Korean or Chinese sentence is about a game."""
+    if sentence.isascii():
+        return False
+    return _SPORTS.search(unicodedata.normalize("NFKC", sentence)) is not None
+
+
+# An outlet's name closing a headline: after a bar, a dash or a colon, a short name ending in a
+# word for a paper, an agency, a broadcaster, a site or an edition.
+_TITLE_TAIL = re.compile(
+    r"(?:\s?[|｜]\s?|\s[-－―—–]\s?|[―：])([^|｜\-－―—–：「」『』“”]{1,30})$")
+_OUTLET_END = re.compile(
+    r"(?:ドットコム|新聞|ニュース|NEWS|News|日報|通信|テレビ|放送|日本語版|版|オンライン|デジタル|"
+    r"ジャパン|Japan|\.com|\.jp|网|網|报|報|新闻|新聞網|뉴스|일보|신문|방송|TV|의소리|한국어)\s*$")
+_CJK_TEXT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def cjk_title_tail(title: str) -> int | None:
+    """Where a Chinese, Japanese or Korean headline's closing outlet starts, if it has one."""
+    if not _CJK_TEXT.search(title):
+        return None
+    tail = _TITLE_TAIL.search(title)
+    if tail is None or tail.start() == 0 or not _OUTLET_END.search(tail.group(1)):
+        return None
+    return tail.start(1)
+
+
+_PLACES = frozenset({"capital", "city", "place", "state", "country"})
+
+
+def cjk_role(kinds: set[str], text: str, field: str, after: str, sentence: str) -> str | None:
+    """The role ("venue", "person", "origin") that this module's patterns read for a mention
+    of ``kinds`` written ``text`` in ``field``, ``after`` following it in ``sentence``; None
+    when they read none (a dateline and a headline's outlet are asked for apart)."""
+    places = bool(kinds & _PLACES)
+    if places and ja_venue(after):
+        return "venue"
+    if places and cjk_sports(sentence):
+        return "person"
+    if "country" in kinds and (bound := bound_role(text, after, sentence)):
+        return bound
+    if ja_cause(field, after) or cjk_platform(kinds, after):
+        return "origin"
+    return None
