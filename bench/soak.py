@@ -96,14 +96,19 @@ def _cpu_seconds(pid: int, *, reaped: bool = False) -> float:
     return ticks / TICKS
 
 
-def _rss_mb(pid: int) -> float:
+def _memory_kb(pid: int) -> tuple[int, int, int]:
+    """VmRSS, RssAnon and RssFile (+ RssShmem) of ``pid`` in kB, as /proc states them (the
+    kernel's own unit: a 1 MB rounding would make a step of one look like a slope)."""
+    fields: dict[str, int] = {}
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+                fields[key] = int(value.split()[0])
+    except (OSError, ValueError):
+        return 0, 0, 0
+    return (fields.get("VmRSS", 0), fields.get("RssAnon", 0),
+            fields.get("RssFile", 0) + fields.get("RssShmem", 0))
 
 
 def _children(pid: int) -> list[int]:
@@ -113,12 +118,15 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _tree(pid: int) -> tuple[float, float, float]:
-    """RSS of the daemon and of its child processes (workers, resource tracker), in MB, and
-    their CPU seconds."""
+def _tree(pid: int) -> tuple[float, float, float, float, float]:
+    """RSS of the daemon and of its child processes (workers, resource tracker) in MB, their
+    CPU seconds, and the daemon's RSS split into anonymous memory (its heaps) and file pages
+    (mapped libraries), in MB."""
     kids = _children(pid)
     cpu = _cpu_seconds(pid, reaped=True) + sum(_cpu_seconds(c) for c in kids)
-    return _rss_mb(pid), sum(_rss_mb(c) for c in kids), cpu
+    rss, anon, file = _memory_kb(pid)
+    workers = sum(_memory_kb(c)[0] for c in kids)
+    return rss / 1024, workers / 1024, cpu, anon / 1024, file / 1024
 
 
 def _backlog(db: Path) -> tuple[int, int, float]:
@@ -148,8 +156,9 @@ def _run_daemon(config_path: Path, db: Path, minutes: float, served: Any,
     started = time.monotonic()
 
     def sample() -> None:
-        samples.append(Sample(time.monotonic() - started, *_tree(proc.pid), served.value,
-                              *_backlog(db)))
+        daemon, workers, cpu, anon, file = _tree(proc.pid)
+        samples.append(Sample(time.monotonic() - started, daemon, workers, cpu, served.value,
+                              *_backlog(db), daemon_anon_mb=anon, daemon_file_mb=file))
 
     try:
         while time.monotonic() - started < minutes * 60:
@@ -313,7 +322,7 @@ def _report(args: Any, samples: list[Sample], setup: float) -> None:
           f", the longest wait max {max(s.oldest_wait for s in steady):.0f} s, at the end "
           f"{end.backlog} feeds, {end.oldest_wait:.0f} s")
     print("  samples (min: daemon+workers MB, CPU s, polled, backlog/oldest wait s): " + ", ".join(
-        f"{s.elapsed / 60:.1f}: {s.daemon_mb:.0f}+{s.workers_mb:.0f}, {s.cpu:.0f}, {s.served}, "
+        f"{s.elapsed / 60:.1f}: {s.daemon_mb:.1f}+{s.workers_mb:.1f}, {s.cpu:.0f}, {s.served}, "
         f"{s.backlog}/{s.oldest_wait:.0f}" for s in samples))
 
 
