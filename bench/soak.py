@@ -13,8 +13,10 @@ with the oldest one's wait: the poll lag.
 The samples are cut into cycles (``bench.soak_cycles``): the first ends once every feed has
 been polled and both one interval and the story window have passed, each later one an
 interval after; the report prints RSS, CPU, polls and lag per cycle, the growth from the end
-of the first cycle to the end of the last, a least-squares slope (MB an hour) and "flat" /
-"growing" against ``--tolerance``. Stories are indexed for a window of 10 minutes here (2 days
+of the first cycle to the end of the last, a least-squares slope (MB an hour) overall and over
+the last half, and "flat" / "plateau" / "growing" against ``--tolerance``. Memory is read in
+kB from ``/proc/PID/status`` (VmRSS; the daemon's RssAnon and RssFile apart), the daemon and
+its workers apart. Stories are indexed for a window of 10 minutes here (2 days
 by default) so that the run reaches the steady state the window bounds; run at least three
 cycles after the first to tell filling from a leak.
 At the end article text is pruned and the database vacuumed, and its size reported.
@@ -306,10 +308,11 @@ def _report(args: Any, samples: list[Sample], setup: float) -> None:
           f"--interval {args.interval:g}{warm}); load average {os.getloadavg()[0]:.2f}")
     print(f"  start: config written and database made in {setup:.0f} s; every feed polled "
           f"once by minute " + (f"{first.elapsed / 60:.1f}" if first else "never (not in the run)"))
-    print(f"  RSS (daemon + workers): peak {max(s.rss for s in samples):.0f} MB, "
-          f"after the first cycle (minute {base.elapsed / 60:.1f}) {base.rss:.0f} MB, "
-          f"max since {max(s.rss for s in steady):.0f} MB, final {end.rss:.0f} MB "
-          f"({end.daemon_mb:.0f} + {end.workers_mb:.0f}) (goal: <= 400 MB, no growth)")
+    print(f"  RSS (daemon + workers): peak {max(s.rss for s in samples):.1f} MB, "
+          f"after the first cycle (minute {base.elapsed / 60:.1f}) {base.rss:.1f} MB, "
+          f"max since {max(s.rss for s in steady):.1f} MB, final {end.rss:.1f} MB "
+          f"({end.daemon_mb:.1f} + {end.workers_mb:.1f}; the daemon's anonymous memory "
+          f"{end.daemon_anon_mb:.1f}) (goal: <= 400 MB, no growth)")
     for line in render(verdict):
         print(line)
     per_min = (end.served - base.served) / span * 60
