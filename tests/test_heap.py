@@ -2,7 +2,8 @@
 and freed a lot (the memory in its own malloc arena, a block kept here and there so that none
 of it is at the heap's top), ``heap.trim`` brings the process's resident anonymous memory back
 down, and the running daemon does so on its own (``monitor_heap_trims_total`` on /metrics).
-On a C library without ``malloc_trim`` it does nothing and says so."""
+``heap.limit_arenas`` caps the arenas that many threads allocating at once get (unless the
+environment sets the cap). On a C library without these calls nothing happens, as said."""
 
 from __future__ import annotations
 
@@ -63,9 +64,50 @@ def test_trim_gives_freed_heap_memory_back() -> None:
     assert trimmed["before"] - trimmed["after"] > 60  # of about 118 MB freed
 
 
+ARENAS = """
+import ctypes, sys, threading
+from monitor import heap
+
+if sys.argv[1] == "limit":
+    print(heap.limit_arenas(2, env={}))
+together = threading.Barrier(8)
+kept = []
+
+def allocate():
+    together.wait()  # all eight alive at once: none takes over an arena another left
+    kept.append([bytes(bytearray(4000)) for _ in range(100)])
+    together.wait()
+
+threads = [threading.Thread(target=allocate) for _ in range(8)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+ctypes.CDLL(None).malloc_stats()  # one "Arena N:" block per arena, on stderr
+"""
+
+
+def _arenas(mode: str) -> tuple[str, int]:
+    out = subprocess.run([sys.executable, "-c", ARENAS, mode], capture_output=True, text=True,
+                         check=True, timeout=120)
+    return out.stdout.strip(), out.stderr.count("Arena ")
+
+
+@pytest.mark.skipif(not GLIBC, reason="needs glibc")
+def test_limit_arenas_keeps_many_threads_to_two_arenas() -> None:
+    assert _arenas("default")[1] >= 5  # the main one and one a thread: up to 8 per core
+    assert _arenas("limit") == ("True", 2)
+
+
+def test_an_arena_cap_in_the_environment_rules() -> None:
+    assert heap.limit_arenas(2, env={"MALLOC_ARENA_MAX": "4"}) is False
+    assert heap.limit_arenas(2, env={"GLIBC_TUNABLES": "glibc.malloc.arena_max=4"}) is False
+
+
 @pytest.mark.skipif(GLIBC, reason="glibc has malloc_trim")
 def test_without_malloc_trim_nothing_happens() -> None:
     assert heap.trim() is None
+    assert heap.limit_arenas(2, env={}) is None
 
 
 @pytest.mark.skipif(not GLIBC, reason="needs glibc")
