@@ -11,7 +11,7 @@ growing. ``malloc_trim(0)`` hands every whole free page of every arena back to t
 follows what is in use. And ``limit_arenas`` caps the arenas at two (``mallopt``, before the
 daemon starts its threads): the threads mostly wait for the GIL, SQLite or the network, so
 they contend little for two arenas, and each arena fewer is one high-water mark fewer (in
-the 100,000-feed soak two arenas hold the daemon about 24 MB lower). A ``MALLOC_ARENA_MAX``
+the 100,000-feed soak two arenas held the daemon 26 MB lower). A ``MALLOC_ARENA_MAX``
 or ``glibc.malloc.arena_max`` tunable in the environment is left to rule. Other C libraries
 (musl, macOS) have no such calls: both do nothing there.
 """
