@@ -16,6 +16,7 @@ from monitor.errors import FeedParseError
 from monitor.ingest.feeds import Entry, ParsedFeed, parse_feed
 from monitor.ingest.identity import entry_key
 from monitor.ingest.incremental import parse_new, scan
+from monitor.ingest.item_scan import ATOM
 from tests.conftest import shared
 from tests.helpers import rss
 
@@ -42,13 +43,13 @@ def _new(parsed: ParsedFeed, known: frozenset[str]) -> list[tuple[str, Entry]]:
 
 
 def _outcome(body: bytes, known: frozenset[str], content_type: str | None,
-             incremental: bool) -> tuple[object, ...]:
+             incremental: bool, url: str = URL) -> tuple[object, ...]:
     """What a poll stores of a changed body: the new entries (what their articles are built
     from, with the feed's title), the entries listed and their dates (the publishing rate),
     the publisher's hints and the warning recorded on the feed."""
     try:
-        parsed = (parse_new(body, URL, content_type, known) if incremental
-                  else parse_feed(body, URL, content_type))
+        parsed = (parse_new(body, url, content_type, known) if incremental
+                  else parse_feed(body, url, content_type))
     except FeedParseError as exc:
         return _stored(exc, known)
     return _stored(parsed, known)
@@ -79,9 +80,9 @@ def _assert_same(body: bytes, known: frozenset[str], content_type: str | None = 
                                                                  False)
 
 
-def _keys(body: bytes, content_type: str | None = RSS_TYPE) -> list[str]:
+def _keys(body: bytes, content_type: str | None = RSS_TYPE, url: str = URL) -> list[str]:
     try:
-        return [entry_key(e) for e in parse_feed(body, URL, content_type).entries]
+        return [entry_key(e) for e in parse_feed(body, url, content_type).entries]
     except FeedParseError:
         return []
 
@@ -353,3 +354,38 @@ def test_the_scan_resolves_a_guid_as_feedparser_does(guid: str, base: str,
     if found is not None:
         assert [i.key for i in found.items] == [
             entry_key(e) for e in parse_feed(body, base, RSS_TYPE).entries]
+
+
+def _links_body(link: str, shape: str) -> bytes:
+    """A feed of a known entry and a new one whose link is ``link``: a link element (beside
+    a GUID that is no link), a permalink GUID standing for the link, or an Atom link's
+    href (``link`` escaped)."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    if shape == "atom":
+        return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="{ATOM}"><title>T</title>'
+                f"<entry><id>urn:a-1</id><title>One</title><link href=\"http://127.0.0.1/1\"/>"
+                f"</entry><entry><id>urn:a-2</id><title>Two</title><link href={quoteattr(link)}/>"
+                "</entry></feed>").encode()
+    second = (f"<guid>{escape(link)}</guid>" if shape == "guid"
+              else f'<guid isPermaLink="false">a-2</guid><link>{escape(link)}</link>')
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+            '<item><title>One</title><guid isPermaLink="false">a-1</guid>'
+            "<link>http://127.0.0.1/1</link></item>"
+            f"<item><title>Two</title>{second}</item></channel></rss>").encode()
+
+
+@settings(max_examples=400, deadline=None)
+@given(_guids(), st.sampled_from([URL, "https://127.0.0.1/a/b.xml", "http://[::1/feed", ""]),
+       st.sampled_from(["link", "guid", "atom"]))
+@example("/story/2", URL, "link")  # relative: joined to the feed's URL
+@example("", URL, "atom")  # an empty href is the feed's URL itself
+@example("story/2", URL, "guid")
+@example("http://127.0.0.1/2", "http://[::1/feed", "link")  # a base urljoin cannot read
+def test_a_new_entrys_link_is_resolved_against_the_feed_as_a_full_parse_does(
+        link: str, base: str, shape: str) -> None:
+    body = _links_body(link, shape)
+    content_type = "application/atom+xml" if shape == "atom" else RSS_TYPE
+    known = frozenset(_keys(body, content_type, base)[:1])
+    assert _outcome(body, known, content_type, True, base) == _outcome(
+        body, known, content_type, False, base)

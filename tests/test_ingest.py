@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import csv
 import gzip
+import importlib.abc
+import importlib.util
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -98,6 +101,33 @@ def test_html_page_is_not_a_feed() -> None:
         parse_feed(b"<html><head><title>403 ERROR</title></head><body>denied</body></html>")
     with pytest.raises(FeedParseError, match="empty"):
         parse_feed(b"   ")
+
+
+class _ImportLookups(importlib.abc.MetaPathFinder):
+    """Every module the import system is asked to find (it finds none of them itself)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> None:
+        self.names.append(fullname)
+
+
+def test_a_parse_does_not_search_for_a_sax_driver_that_is_not_installed() -> None:
+    """feedparser asks for its preferred SAX driver (libxml2's) before the standard one at
+    every parse; where it is not installed, no parse searches the import path for it again."""
+    if importlib.util.find_spec("drv_libxml2") is not None:
+        pytest.skip("libxml2's SAX driver is installed here: feedparser uses it")
+    body = rss([{"title": "One", "guid": "a-1", "link": "http://127.0.0.1/1"}])
+    parse_feed(body, "http://127.0.0.1/feed.xml", "application/rss+xml")
+    lookups = _ImportLookups()
+    sys.meta_path.insert(0, lookups)
+    try:
+        parsed = parse_feed(body, "http://127.0.0.1/feed.xml", "application/rss+xml")
+    finally:
+        sys.meta_path.remove(lookups)
+    assert [e.title for e in parsed.entries] == ["One"] and parsed.warning is None
+    assert "drv_libxml2" not in lookups.names
 
 
 def test_news_snapshots_parse() -> None:

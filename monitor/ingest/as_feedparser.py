@@ -39,10 +39,16 @@ def valid_base(url: str) -> bool:
     return True
 
 
+def plain_url(value: str) -> bool:
+    """Whether ``value`` is an absolute http(s) URL that ``urljoin`` gives back as it is,
+    whatever the (valid) base it is joined to."""
+    return _PLAIN_URL.fullmatch(value) is not None
+
+
 def resolve_guid(base: str, guid: str, *, plain_base: bool) -> str:
     """``guid`` joined to the feed's URL as feedparser joins it (``plain_base``: ``base``
     is one ``valid_base`` accepts)."""
-    if plain_base and _PLAIN_URL.fullmatch(guid):
+    if plain_base and plain_url(guid):
         return guid  # what urljoin gives back for it, whatever the (valid) base
     from feedparser.urls import _urljoin
 

@@ -42,11 +42,17 @@ def _bounded(key: str) -> str:
     return key if len(key) <= MAX_KEY else key[:400] + "#" + content_hash(key)
 
 
+def guid_key(guid: str) -> str | None:
+    """The identity of an entry with this GUID; None for a blank one (the entry is then
+    known by its link, else its content)."""
+    guid = clean_text(guid).strip()
+    return _bounded("guid:" + guid) if guid else None
+
+
 def entry_key(entry: Entry) -> str:
     """The entry's identity inside its feed."""
-    guid = clean_text(entry.guid).strip() if entry.guid else ""
-    if guid:
-        return _bounded("guid:" + guid)
+    if entry.guid and (key := guid_key(entry.guid)) is not None:
+        return key
     link = canonical_url(entry.link) if entry.link else ""
     if link:
         return _bounded("url:" + link)

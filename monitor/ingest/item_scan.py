@@ -28,8 +28,8 @@ from typing import Any
 from xml.parsers import expat
 
 from monitor.ingest.as_feedparser import read_date, resolve_guid, valid_base
-from monitor.ingest.feeds import _LONG_TAG, MAX_ATTRIBUTES, Entry, _int
-from monitor.ingest.identity import entry_key
+from monitor.ingest.feeds import _LONG_TAG, MAX_ATTRIBUTES, _int
+from monitor.ingest.identity import guid_key
 from monitor.sanitize import clean_text
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -334,11 +334,10 @@ class _Scanner:
         guid, permalink = self.guids[0]
         if permalink and guid:  # feedparser's base: the Content-Location ``parse_feed`` gives
             guid = resolve_guid(self.url, guid, plain_base=self.plain_base)
-        guid = clean_text(guid).strip()
-        if not guid:
+        key = guid_key(guid)  # (``entry_key`` of its entry, without making one)
+        if key is None:
             raise Unsure("an empty GUID")
-        return entry_key(Entry(guid=guid, link=None, title="", summary="", content="",
-                               published=None))
+        return key
 
     def date(self) -> datetime | None:
         """The item's date as ``feeds._when`` reads feedparser's (published, updated,
