@@ -213,6 +213,12 @@ NAMES = [
     ("Le gouverneur de Virginie signe la loi", US),
     ("L'État de Virginie adopte son budget", US),
     ("Les mineurs de Virginie-Occidentale en grève", US),
+    # The continent's compounds, hyphenated in French and Portuguese: not the United States.
+    ("Les pays latino-américains signent un accord", NONE),
+    ("La diplomatie sud-américaine et centre-américaine", NONE),
+    ("Os países latino-americanos assinam acordo", NONE),
+    ("A seleção sul-americana nos Jogos Pan-Americanos", NONE),
+    ("As nações centro-americanas e ibero-americanas", NONE),
 ]
 
 
@@ -229,15 +235,28 @@ def counted_names(text: str) -> set[str]:
 # Weak names: the parties and the midterms (other countries have Republican and Democratic
 # parties), Brazil's "americano", Latin America's "gringo": beside the country only.
 WEAK = [
-    ("Los republicanos y la Casa Blanca", "republicanos", True),
+    ("El Partido Demócrata y la Casa Blanca", "Partido Demócrata", True),
     ("El Partido Republicano de Kast gana en Chile", "Partido Republicano", False),
-    ("Les démocrates reprennent la Chambre des représentants des États-Unis", "démocrates",
-     True),
-    ("Os democratas e o Partido Republicano nos EUA", "Partido Republicano", True),
+    ("Le Parti républicain reprend la Chambre des représentants des États-Unis",
+     "Parti républicain", True),
+    ("Os democratas e o Partido Democrata nos EUA", "Partido Democrata", True),
     ("O governo americano e os EUA", "americano", True),
     ("O continente americano", "americano", False),
     ("Los gringos y Estados Unidos", "gringos", True),
-    ("Las elecciones de medio término en EE. UU.", "elecciones de medio término", True),
+    ("Las elecciones de mitad de mandato en EE. UU.", "elecciones de mitad de mandato", True),
+    # ... but not the names other countries' parties and elections bear, even beside the US:
+    # France's Les Républicains, Brazil's Republicanos, Chile's Partido Republicano, the
+    # sociaux-démocrates, Argentina's and Mexico's midterms.
+    ("Les Républicains répondent aux droits de douane des États-Unis", "Républicains", False),
+    ("Les chrétiens-démocrates allemands et les États-Unis", "démocrates", False),
+    ("Hugo Motta, do Republicanos, critica a tarifa dos EUA", "Republicanos", False),
+    ("Os sociais-democratas e os EUA", "democratas", False),
+    ("El Partido Republicano de Kast y Estados Unidos", "Partido Republicano", False),
+    ("Los republicanos chilenos celebran; EE.UU. felicita a Kast", "republicanos", False),
+    ("Las elecciones intermedias en Argentina y el apoyo de EE.UU.", "elecciones intermedias",
+     False),
+    ("Las elecciones de medio término y el apoyo de Estados Unidos a Milei",
+     "elecciones de medio término", False),
 ]
 
 
@@ -373,6 +392,21 @@ ROLES = [
     ("La caravane est en route vers les États-Unis.", "États-Unis", ORIGIN),
     ("Estados Unidos cerró la frontera con México.", "Estados Unidos", S),
     ("Miles de migrantes caminan hacia la frontera sur de EE.UU.", "EE.UU.", ORIGIN),
+    ("Cientos de migrantes esperan en la frontera de Estados Unidos.", "Estados Unidos",
+     ORIGIN),
+    # ... but a border crossed by an army or drones is the country's territory under attack.
+    ("Drones ukrainiens franchissent la frontière de la Russie.", "Russie", S),
+    ("Corea del Norte envía tropas a la frontera de Rusia.", "Rusia", S),
+    ("Tropas ucranianas cruzaron la frontera de Rusia.", "Rusia", S),
+    # A trip called off is no visit (in the lead, roles_i18n's table), but a travel ban stops
+    # other people's trips: the country acts; and Spanish "reportes" are reports.
+    ("Trump suspende los viajes a Estados Unidos de ciudadanos de 12 países.",
+     "Estados Unidos", S),
+    ("Los reportes sobre la visita a Rusia de Maduro preocupan.", "Rusia", S),
+    # "a Washington" after a request is the US government addressed, not the IMF's seat.
+    ("Milei pidió a Washington que respalde el acuerdo con el FMI.", "Washington", S),
+    # "encontrou" (found) is no "encontro" (meeting).
+    ("A polícia encontrou drogas nos EUA.", "EUA", S),
     ("La caravana migrante avanza hacia Estados Unidos.", "Estados Unidos", ORIGIN),
     ("La caravane de migrants marche vers les États-Unis.", "États-Unis", ORIGIN),
     ("El huracán avanza hacia Florida.", "Florida", S),
@@ -462,6 +496,15 @@ PROFILES = [
     ("La semana que cambió todo en Washington", "Washington", S),
     ("Los estudiantes que protestan en Estados Unidos contra la guerra", "Estados Unidos", S),
     ("Le pain qui coûte cher aux États-Unis", "États-Unis", S),
+    # ... nor the things a person's endings also spell: a chain, a sentence, a tanker.
+    ("La cadena que revolucionó la comida rápida en Estados Unidos", "Estados Unidos", S),
+    ("La condena que enfrenta en Estados Unidos el exministro", "Estados Unidos", S),
+    ("O petroleiro que encalhou na Rússia", "Rússia", S),
+    ("El submarino que se hundió en aguas de Rusia", "Rusia", S),
+    ("A carreira que mais contrata nos EUA", "EUA", S),
+    # A headline's trip called off stays the country's story (a leader's diplomacy).
+    ("Blinken aplaza su viaje a China por el globo espía", "China", S),
+    ("Lula cancela viagem à China", "China", S),
 ]
 
 

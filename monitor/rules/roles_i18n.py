@@ -374,7 +374,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "origin"
     if kinds & (_PLACE_KINDS | {"country"}) and _JA_TREND_AFTER.match(after):
         return "venue"
-    if reads_origin(kinds, before, after) or (
+    if reads_origin(kinds, before, after, mention.field == "title") or (
             kinds & {"country"} and _JA_ORIGIN_AFTER.match(after)):
         return "origin"
     right = text[mention.end:mention.end + _WINDOW_AFTER]  # the mention's own next words

@@ -33,7 +33,7 @@ _EVENTS = (
     r"кореспондент|турнір|Gipfel|Treffen|Konferenz|Gespräch|Verhandlung|Gericht|Botschaft|"
     r"Korrespondent|Turnier|Spiel|Olympi|Sitzung|sommet|réunion|rencontre|conférence|"
     r"tribunal|ambassade|correspondant|tournoi|match|forum|cumbre|reunión|encuentro|"
-    r"conferencia|corte|embajada|corresponsal|torneo|foro|cúpula|reunião|encontro|"
+    r"conferencia|corte|embajada|corresponsal|torneo|foro|cúpula|reunião|encontro(?!u)|"
     r"conferência|embaixada|correspondente|[Gg]ran [Pp]remio|GP|Grande Prêmio|Grand Prix|"
     # a show, a fair, a trial: "el concierto en Washington", "le procès à New York"
     r"Asamblea General|Assemblée générale|concierto|concert|festival|gira|tournée|gala|"
@@ -83,7 +83,9 @@ _CJK_AT = re.compile(r"(?:在|于|於)$")
 # The seats of international bodies: New York (Q60) of the United Nations, Washington (Q61) of
 # the IMF, the World Bank, the OAS, the Inter-American Commission and Bank; named after a
 # preposition of place ("en Nueva York", "à Washington", "em Nova York", "in New York").
-_SEAT_AT = re.compile(r"(?<!\w)(?:en|à|a|em|in|desde|depuis|sede en|siège à)\s+$",
+# (Not Spanish and Portuguese "a": "pidió a Washington que respalde el acuerdo con el FMI"
+# addresses the government.)
+_SEAT_AT = re.compile(r"(?<!\w)(?:en|à|em|in|desde|depuis|sede en|siège à)\s+$",
                       re.IGNORECASE)
 _SEATED = {
     "Q60": re.compile(r"(?<!\w)(?:ONU|Naciones Unidas|Nations [Uu]nies|Nações Unidas|UNO|"
