@@ -405,8 +405,17 @@ ROLES = [
     ("Los reportes sobre la visita a Rusia de Maduro preocupan.", "Rusia", S),
     # "a Washington" after a request is the US government addressed, not the IMF's seat.
     ("Milei pidió a Washington que respalde el acuerdo con el FMI.", "Washington", S),
-    # "encontrou" (found) is no "encontro" (meeting).
+    # "encontrou" (found) is no "encontro" (meeting), a GPU or a GPS no Grand Prix, a Galaxy
+    # phone no gala, a bank's exposure no exhibition, an adjective no song ("sencillo").
     ("A polícia encontrou drogas nos EUA.", "EUA", S),
+    ("Nvidia no podrá vender sus GPU en China.", "China", S),
+    ("Las interferencias del GPS en Rusia preocupan a la OTAN.", "Rusia", S),
+    ("Samsung lanza el Galaxy S25 en China.", "China", S),
+    ("L'exposition des banques françaises en Russie reste forte.", "Russie", S),
+    ("La exposición de los bancos europeos en Rusia preocupa.", "Rusia", S),
+    ("Votar en Texas no es sencillo para los latinos.", "Texas", S),
+    ("La exposición de Picasso en Nueva York abre el lunes.", "Nueva York", VENUE),
+    ("Shakira presenta su nuevo sencillo en Miami.", "Miami", VENUE),
     ("La caravana migrante avanza hacia Estados Unidos.", "Estados Unidos", ORIGIN),
     ("La caravane de migrants marche vers les États-Unis.", "États-Unis", ORIGIN),
     ("El huracán avanza hacia Florida.", "Florida", S),

@@ -34,11 +34,15 @@ _EVENTS = (
     r"Korrespondent|Turnier|Spiel|Olympi|Sitzung|sommet|réunion|rencontre|conférence|"
     r"tribunal|ambassade|correspondant|tournoi|match|forum|cumbre|reunión|encuentro|"
     r"conferencia|corte|embajada|corresponsal|torneo|foro|cúpula|reunião|encontro(?!u)|"
-    r"conferência|embaixada|correspondente|[Gg]ran [Pp]remio|GP|Grande Prêmio|Grand Prix|"
-    # a show, a fair, a trial: "el concierto en Washington", "le procès à New York"
-    r"Asamblea General|Assemblée générale|concierto|concert|festival|gira|tournée|gala|"
-    r"ceremonia|cérémonie|exposición|exposition|feria|juicio|procès|envoyée? spéciale?|"
-    r"enviad[oa] especial")
+    r"conferência|embaixada|correspondente|[Gg]ran [Pp]remio|GP(?!\w)|Grande Prêmio|"
+    r"Grand Prix|"
+    # a show, a fair, a trial: "el concierto en Washington", "le procès à New York" (not a
+    # Galaxy phone, nor a bank's exposure: "l'exposition des banques françaises en Russie")
+    r"Asamblea General|Assemblée générale|concierto|concert|festival|gira|tournée|galas?(?!\w)|"
+    r"ceremonia|cérémonie|"
+    r"(?:exposición|exposition)(?!\s+(?:de|des|du)\s+(?:la\s+|los\s+|las\s+|l['’])?"
+    r"(?:banc|banq|bank|fond|entidad|inversor|investisseur|empresa|entreprise|groupe))|"
+    r"feria|juicio|procès|envoyée? spéciale?|enviad[oa] especial")
 _AT = r"(?:в|во|на|у|in|im|bei|auf|à|en|au|aux|em|no|na|nos|nas)"
 # Verbs of holding between the event and the place: "la conferencia que se celebrará el 18
 # de junio en Nueva York", "le sommet qui aura lieu à Kazan".
