@@ -405,6 +405,17 @@ ROLES = [
     ("Los reportes sobre la visita a Rusia de Maduro preocupan.", "Rusia", S),
     # "a Washington" after a request is the US government addressed, not the IMF's seat.
     ("Milei pidió a Washington que respalde el acuerdo con el FMI.", "Washington", S),
+    # A selection of companies or projects is no national team, a friendly meeting of two
+    # countries no friendly match; the team, qualified or capitalised, still is.
+    ("Os EUA anunciaram a seleção de empresas da China para sanções.", "EUA", S),
+    ("Pékin annonce la sélection de projets avec la Russie.", "Russie", S),
+    ("Washington anunció la selección de proveedores chinos.", "Washington", S),
+    ("Rusia y China celebraron un encuentro amistoso en Moscú.", "Rusia", S),
+    ("La selección mexicana venció a Estados Unidos.", "Estados Unidos", PERSON),
+    ("A Seleção enfrenta os EUA em amistoso.", "EUA", PERSON),
+    ("A seleção brasileira enfrenta os EUA.", "EUA", PERSON),
+    ("La sélection nationale affronte la Russie.", "Russie", PERSON),
+    ("La Selección enfrenta a Estados Unidos en Houston.", "Estados Unidos", PERSON),
     # "encontrou" (found) is no "encontro" (meeting), a GPU or a GPS no Grand Prix, a Galaxy
     # phone no gala, a bank's exposure no exhibition, an adjective no song ("sencillo").
     ("A polícia encontrou drogas nos EUA.", "EUA", S),
