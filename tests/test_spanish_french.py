@@ -552,6 +552,11 @@ ABOUT = [
     ("La Bourse de Paris, des montagnes russes", "Le CAC 40 a perdu 2 %.", NONE),
     ("EUA impone aranceles al acero chino", "El Departamento de Comercio anunció la medida.",
      CN_US),
+    # A leader's or an official's tour is a state visit, not an artist's tour.
+    ("Poutine entame une tournée en Chine", "Le président russe arrive lundi.", RU_CN),
+    ("Putin inicia una gira por China", "El mandatario llega el lunes.", RU_CN),
+    ("Blinken, de gira por China", "El secretario de Estado llegó a Shanghái.", CN_US),
+    ("Shakira anuncia su gira por Estados Unidos", "La cantante actuará en 20 ciudades.", NONE),
 ]
 
 

@@ -17,12 +17,18 @@ match is held, or where a correspondent works, as a venue ("саммит в Ка
   CIDH, en Washington", "habló en Nueva York ante el Consejo de Seguridad de la ONU"), where
   the body meets, not the United States acting.
 
-``reads_venue`` says whether a mention, from its kinds, ids and surrounding text, is a venue.
+``reads_venue`` says whether a mention, from its kinds, ids and surrounding text, is a venue;
+``state_tours`` which venues are a leader's or an official's tour ("Putin inicia una gira por
+China"): a state visit, the country's story, not an artist's tour.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from monitor.rules.catalogue import Catalogue
+from monitor.rules.matcher import Fields, Mention
 
 PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
 
@@ -103,6 +109,38 @@ _SEATED = {
 }
 
 
+# A tour: "una gira por China", "une tournée en Chine", "turnê pelos EUA". An artist's tour is
+# a venue; a leader's or an official's (``state_tours``) is a state visit.
+_TOUR_BEFORE = re.compile(
+    r"(?<!\w)(?:gira|tour|tournée|turnê)(?:\s+[^\s,.;:]+){0,3}?\s+"
+    r"(?:por|en|à|au|aux|em|no|na|nos|nas|à travers|pelos?|pelas?)\s+"
+    r"(?:(?:los|les|la|le|l['’]|os|o|a)\s*)?$", re.IGNORECASE)
+_STOP = re.compile(r"[.!?。！？]\s")
+_STATE_KINDS = frozenset({"leader", "official"})
+
+
+def state_tours(mentions: Sequence[Mention], venues: Sequence[bool], fields: Fields,
+                catalogue: Catalogue) -> set[int]:
+    """Indices of the ``venues`` mentions named as a tour's place ("inicia una gira por
+    China") whose sentence names a leader or an official before them ("Putin inicia una
+    gira por China"): a state visit, the country's story."""
+    found: set[int] = set()
+    for i, m in enumerate(mentions):
+        if not venues[i]:
+            continue
+        text = fields.get(m.field)
+        before = text[max(0, m.start - 90):m.start]
+        if not _TOUR_BEFORE.search(before):
+            continue
+        stops = list(_STOP.finditer(text, 0, m.start))
+        start = stops[-1].end() if stops else 0
+        if any(o.field == m.field and start <= o.start < m.start
+               and {catalogue.entities[e].kind for e in o.entity_ids} & _STATE_KINDS
+               for o in mentions):
+            found.add(i)
+    return found
+
+
 def reads_venue(kinds: set[str], ids: set[str], before: str, after: str,
                 sentence: str) -> bool:
     """Whether a mention of a place or a country (its entities' ``kinds`` and ``ids``, the
@@ -119,4 +157,4 @@ def reads_venue(kinds: set[str], ids: set[str], before: str, after: str,
         seated.search(sentence) for eid, seated in _SEATED.items() if eid in ids)
 
 
-__all__ = ["PLACE_KINDS", "reads_venue"]
+__all__ = ["PLACE_KINDS", "reads_venue", "state_tours"]
