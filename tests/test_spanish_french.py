@@ -213,6 +213,12 @@ NAMES = [
     ("Le gouverneur de Virginie signe la loi", US),
     ("L'État de Virginie adopte son budget", US),
     ("Les mineurs de Virginie-Occidentale en grève", US),
+    # The continent's compounds, hyphenated in French and Portuguese: not the United States.
+    ("Les pays latino-américains signent un accord", NONE),
+    ("La diplomatie sud-américaine et centre-américaine", NONE),
+    ("Os países latino-americanos assinam acordo", NONE),
+    ("A seleção sul-americana nos Jogos Pan-Americanos", NONE),
+    ("As nações centro-americanas e ibero-americanas", NONE),
 ]
 
 
@@ -229,15 +235,28 @@ def counted_names(text: str) -> set[str]:
 # Weak names: the parties and the midterms (other countries have Republican and Democratic
 # parties), Brazil's "americano", Latin America's "gringo": beside the country only.
 WEAK = [
-    ("Los republicanos y la Casa Blanca", "republicanos", True),
+    ("El Partido Demócrata y la Casa Blanca", "Partido Demócrata", True),
     ("El Partido Republicano de Kast gana en Chile", "Partido Republicano", False),
-    ("Les démocrates reprennent la Chambre des représentants des États-Unis", "démocrates",
-     True),
-    ("Os democratas e o Partido Republicano nos EUA", "Partido Republicano", True),
+    ("Le Parti républicain reprend la Chambre des représentants des États-Unis",
+     "Parti républicain", True),
+    ("Os democratas e o Partido Democrata nos EUA", "Partido Democrata", True),
     ("O governo americano e os EUA", "americano", True),
     ("O continente americano", "americano", False),
     ("Los gringos y Estados Unidos", "gringos", True),
-    ("Las elecciones de medio término en EE. UU.", "elecciones de medio término", True),
+    ("Las elecciones de mitad de mandato en EE. UU.", "elecciones de mitad de mandato", True),
+    # ... but not the names other countries' parties and elections bear, even beside the US:
+    # France's Les Républicains, Brazil's Republicanos, Chile's Partido Republicano, the
+    # sociaux-démocrates, Argentina's and Mexico's midterms.
+    ("Les Républicains répondent aux droits de douane des États-Unis", "Républicains", False),
+    ("Les chrétiens-démocrates allemands et les États-Unis", "démocrates", False),
+    ("Hugo Motta, do Republicanos, critica a tarifa dos EUA", "Republicanos", False),
+    ("Os sociais-democratas e os EUA", "democratas", False),
+    ("El Partido Republicano de Kast y Estados Unidos", "Partido Republicano", False),
+    ("Los republicanos chilenos celebran; EE.UU. felicita a Kast", "republicanos", False),
+    ("Las elecciones intermedias en Argentina y el apoyo de EE.UU.", "elecciones intermedias",
+     False),
+    ("Las elecciones de medio término y el apoyo de Estados Unidos a Milei",
+     "elecciones de medio término", False),
 ]
 
 
@@ -373,6 +392,41 @@ ROLES = [
     ("La caravane est en route vers les États-Unis.", "États-Unis", ORIGIN),
     ("Estados Unidos cerró la frontera con México.", "Estados Unidos", S),
     ("Miles de migrantes caminan hacia la frontera sur de EE.UU.", "EE.UU.", ORIGIN),
+    ("Cientos de migrantes esperan en la frontera de Estados Unidos.", "Estados Unidos",
+     ORIGIN),
+    # ... but a border crossed by an army or drones is the country's territory under attack.
+    ("Drones ukrainiens franchissent la frontière de la Russie.", "Russie", S),
+    ("Corea del Norte envía tropas a la frontera de Rusia.", "Rusia", S),
+    ("Tropas ucranianas cruzaron la frontera de Rusia.", "Rusia", S),
+    # A trip called off is no visit (in the lead, roles_i18n's table), but a travel ban stops
+    # other people's trips: the country acts; and Spanish "reportes" are reports.
+    ("Trump suspende los viajes a Estados Unidos de ciudadanos de 12 países.",
+     "Estados Unidos", S),
+    ("Los reportes sobre la visita a Rusia de Maduro preocupan.", "Rusia", S),
+    # "a Washington" after a request is the US government addressed, not the IMF's seat.
+    ("Milei pidió a Washington que respalde el acuerdo con el FMI.", "Washington", S),
+    # A selection of companies or projects is no national team, a friendly meeting of two
+    # countries no friendly match; the team, qualified or capitalised, still is.
+    ("Os EUA anunciaram a seleção de empresas da China para sanções.", "EUA", S),
+    ("Pékin annonce la sélection de projets avec la Russie.", "Russie", S),
+    ("Washington anunció la selección de proveedores chinos.", "Washington", S),
+    ("Rusia y China celebraron un encuentro amistoso en Moscú.", "Rusia", S),
+    ("La selección mexicana venció a Estados Unidos.", "Estados Unidos", PERSON),
+    ("A Seleção enfrenta os EUA em amistoso.", "EUA", PERSON),
+    ("A seleção brasileira enfrenta os EUA.", "EUA", PERSON),
+    ("La sélection nationale affronte la Russie.", "Russie", PERSON),
+    ("La Selección enfrenta a Estados Unidos en Houston.", "Estados Unidos", PERSON),
+    # "encontrou" (found) is no "encontro" (meeting), a GPU or a GPS no Grand Prix, a Galaxy
+    # phone no gala, a bank's exposure no exhibition, an adjective no song ("sencillo").
+    ("A polícia encontrou drogas nos EUA.", "EUA", S),
+    ("Nvidia no podrá vender sus GPU en China.", "China", S),
+    ("Las interferencias del GPS en Rusia preocupan a la OTAN.", "Rusia", S),
+    ("Samsung lanza el Galaxy S25 en China.", "China", S),
+    ("L'exposition des banques françaises en Russie reste forte.", "Russie", S),
+    ("La exposición de los bancos europeos en Rusia preocupa.", "Rusia", S),
+    ("Votar en Texas no es sencillo para los latinos.", "Texas", S),
+    ("La exposición de Picasso en Nueva York abre el lunes.", "Nueva York", VENUE),
+    ("Shakira presenta su nuevo sencillo en Miami.", "Miami", VENUE),
     ("La caravana migrante avanza hacia Estados Unidos.", "Estados Unidos", ORIGIN),
     ("La caravane de migrants marche vers les États-Unis.", "États-Unis", ORIGIN),
     ("El huracán avanza hacia Florida.", "Florida", S),
@@ -462,6 +516,15 @@ PROFILES = [
     ("La semana que cambió todo en Washington", "Washington", S),
     ("Los estudiantes que protestan en Estados Unidos contra la guerra", "Estados Unidos", S),
     ("Le pain qui coûte cher aux États-Unis", "États-Unis", S),
+    # ... nor the things a person's endings also spell: a chain, a sentence, a tanker.
+    ("La cadena que revolucionó la comida rápida en Estados Unidos", "Estados Unidos", S),
+    ("La condena que enfrenta en Estados Unidos el exministro", "Estados Unidos", S),
+    ("O petroleiro que encalhou na Rússia", "Rússia", S),
+    ("El submarino que se hundió en aguas de Rusia", "Rusia", S),
+    ("A carreira que mais contrata nos EUA", "EUA", S),
+    # A headline's trip called off stays the country's story (a leader's diplomacy).
+    ("Blinken aplaza su viaje a China por el globo espía", "China", S),
+    ("Lula cancela viagem à China", "China", S),
 ]
 
 
@@ -489,6 +552,11 @@ ABOUT = [
     ("La Bourse de Paris, des montagnes russes", "Le CAC 40 a perdu 2 %.", NONE),
     ("EUA impone aranceles al acero chino", "El Departamento de Comercio anunció la medida.",
      CN_US),
+    # A leader's or an official's tour is a state visit, not an artist's tour.
+    ("Poutine entame une tournée en Chine", "Le président russe arrive lundi.", RU_CN),
+    ("Putin inicia una gira por China", "El mandatario llega el lunes.", RU_CN),
+    ("Blinken, de gira por China", "El secretario de Estado llegó a Shanghái.", CN_US),
+    ("Shakira anuncia su gira por Estados Unidos", "La cantante actuará en 20 ciudades.", NONE),
 ]
 
 

@@ -28,6 +28,7 @@ from monitor.rules.passing import listed_in_english, passing
 from monitor.rules.roles_cjk import cjk_title_tail
 from monitor.rules.roles_en import Role, kinds_of, role_of, title_tail
 from monitor.rules.roles_i18n import foreign_role, reads_english
+from monitor.rules.roles_venue import state_tours
 
 __all__ = ["Role", "role_of", "roles"]
 
@@ -135,6 +136,9 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     found = [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
                                                                 catalogue, alone)) else r
              for i, (r, m) in enumerate(zip(found, mentions, strict=True))]
+    # ... a leader's tour is a state visit (rules/roles_venue.py) ...
+    toured = state_tours(mentions, [r is Role.VENUE for r in found], fields, catalogue)
+    found = [Role.SUBJECT if i in toured else r for i, r in enumerate(found)]
     # ... the drivers of a market report (rules/market.py), an English headline's too ...
     # (an English headline's words of cause and of markets are English's alone)
     subject = [r is Role.SUBJECT for r in found]

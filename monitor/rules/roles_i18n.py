@@ -224,12 +224,20 @@ _MATCH = re.compile(
     r"\b(?:tenis|tennis|golf|rugby|ATP|WTA)\b|b[ée]isbol|Grandes Ligas|Serie Mundial|Super Bowl|"
     r"Juegos Olímpicos|Jeux olympiques|Coupe du monde|campeonato|championnat|semifinal|"
     r"demi-finale|cuartos de final|quarts? de finale|Roland[- ]Garros|Wimbledon|Gran Slam|"
-    r"Grand Chelem|Ligue des champions|Champions League|MLS\b|selecci[óo]n|sélection|"
+    r"Grand Chelem|Ligue des champions|Champions League|MLS\b|"
+    # a national team, capitalised or qualified ("la selección mexicana", "a seleção
+    # brasileira", "la sélection nationale"), not a selection of companies or projects
+    r"Selecci[óo]n|Seleção|Sélection|sélectionneur|"
+    r"(?:selecci[óo]n|seleção|sélection)\s+(?:nacional|nationale|mayor|principal|olímpica|"
+    r"olympique|rusa|sub-?\d+|de (?:fútbol|futbol|futebol|football|baloncesto|voleibol)|"
+    r"[a-záéíóúñãçèê]+(?:ana|ina|ena|eña|esa|ense|ola|ica|eca|aya|eira|aise|ienne|aine|oise|"
+    r"que))(?!\w)|"
     r"empat[aóe]\w*|gole[óa]\w*|(?:el|del|al|un) Mundial\b|les Bleus|"
     r"(?<![\d.,/-])\d-\d(?![\d.,/-])|por \d a \d(?!\d)|"  # a score: 1-1, (3-2), por 2 a 1
     # Portuguese and Latin-American football, volleyball, a friendly
-    r"[Ss]eleção|Concacaf|Conmebol|Liga de Naciones|v[ôó]lei|voleibol|v[óo]ley|"
-    r"(?:partido|jogo|encuentro|duelo|em|en) amistoso|match amical|"
+    r"Concacaf|Conmebol|Liga de Naciones|v[ôó]lei|voleibol|v[óo]ley|"
+    # (not "un encuentro amistoso" of two governments)
+    r"(?:partido|jogo|duelo|em|en) amistoso|match amical|"
     r"\bmaç|turnuva|basketbol|futbol|"
     r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
     r"比赛|比賽|球队|球隊|联赛|聯賽|奥运|奧運|世界杯|世界盃|試合|五輪|大リーグ|"
@@ -374,7 +382,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "origin"
     if kinds & (_PLACE_KINDS | {"country"}) and _JA_TREND_AFTER.match(after):
         return "venue"
-    if reads_origin(kinds, before, after) or (
+    if reads_origin(kinds, before, after, mention.field == "title") or (
             kinds & {"country"} and _JA_ORIGIN_AFTER.match(after)):
         return "origin"
     right = text[mention.end:mention.end + _WINDOW_AFTER]  # the mention's own next words

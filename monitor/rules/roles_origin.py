@@ -70,13 +70,18 @@ _JOURNEY_BEFORE = re.compile(
     r"naci[óo]|nacid[oa]s?|radicad[oa]s?|residentes?|exiliad[oa]s?|afincad[oa]s?|"
     r"née?s?|installée?s?|exilée?s?|établie?s?)"
     r"(?:\s+[^\s,.;:]+){0,2}?\s+(?:en|à|au|aux|em|no|na|nos|nas|in|im|в|во|у)\s+"
-    r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$"
-    # ... and a journey called off: "cancelou viagem à Rússia", "aplazó su visita a China",
-    # "annule son voyage en Chine" (the trip does not happen; the country does not act)
-    r"|(?<!\w)(?:cancel\w*|suspend\w*|suspens\w*|aplaz\w*|pospu\w*|pospon\w*|adi[oó]u?|"
-    r"adiad\w*|annul\w*|report[ée]\w*|absag\w*|abgesagt|отмен\w*|отложил\w*)"
-    r"(?:\s+[^\s,.;:]+){0,3}?\s+(?:viajes?|viage(?:m|ns)|visitas?|voyages?|visites?|"
-    r"déplacements?|Reise|Besuch|визит\w*|поездк\w*)"
+    r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$", re.IGNORECASE)
+# ... and a journey called off in the lead or the body: "cancelou viagem à Rússia", "aplazó
+# su visita a China", "annule son voyage en Chine" (the trip does not happen; the country does
+# not act). One trip only: a ban on trips ("suspende los viajes a Estados Unidos de
+# ciudadanos de 12 países") is the country acting; and a headline's trip called off ("Blinken
+# aplaza su viaje a China") is the story's diplomacy (``reads_origin``'s ``title``).
+_CALLED_OFF_BEFORE = re.compile(
+    r"(?<!\w)(?:cancel\w*|suspend\w*|suspens\w*|aplaz\w*|pospu\w*|pospon\w*|adi[oó]u?|"
+    r"adiad\w*|annul\w*|report(?:é|ée|és|ées|er|ent|era|ait)|absag\w*|abgesagt|отмен\w*|"
+    r"отложил\w*)"
+    r"(?:\s+[^\s,.;:]+){0,3}?\s+(?:viaje|viagem|visita|voyage|visite|déplacement|Reise|"
+    r"Besuch|визит\w*|поездк\w*)"
     r"(?:\s+[^\s,.;:]+){0,2}?\s+(?:a|à|ao|en|au|aux|em|para|nach|in|в|во)\s+"
     r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|die)\s+)?$", re.IGNORECASE)
 # ... but a flight of deportees from a country is that country deporting them ("los vuelos de
@@ -123,13 +128,21 @@ _BORDER_BEFORE = re.compile(
     r"cruzar a|emigrar a|emigraron a|migrar a|en route vers|à destination d(?:es?|u)|"
     r"pour rejoindre|rumo a|com destino a|(?:para|tentam) chegar a)"
     r"\s+(?:(?:los|les|la|le|l['’]|os|o|a)\s*)?$"
-    # ... the border of a country ("la frontera sur de EE.UU.", "la frontière des
-    # États-Unis"), and where a caravan of migrants walks ("avanza hacia Estados Unidos")
-    r"|(?<!\w)(?:fronteras?|frontières?|fronteiras?)(?:\s+(?:norte|sur|nord|sud))?\s+"
-    r"(?:de|del|des|du|dos|do|da)\s+(?:(?:los|les|os|la|le|l['’]|o|a)\s*)?$"
+    # ... where a caravan of migrants walks ("avanza hacia Estados Unidos")
     r"|(?<!\w)(?:migrantes?|caravanas?|éxodo|refugiados|migrants|caravanes?|exode|réfugiés|"
     r"imigrantes)(?!\w)[^.;:!?]{0,40}?(?<!\w)(?:hacia|vers|rumo|em direção)"
     r"\s+(?:(?:los|les|os|la|le|l['’]|o|a|aos|às)\s*)?$", re.IGNORECASE)
+# ... the border of a country where migrants are ("miles de migrantes caminan hacia la
+# frontera sur de EE.UU.", "la frontière des États-Unis"); not a border that an army, a drone
+# or a shell crosses ("des drones franchissent la frontière de la Russie"): the territory
+# under attack is the country's story.
+_BORDER_OF_BEFORE = re.compile(
+    r"(?<!\w)(?:fronteras?|frontières?|fronteiras?)(?:\s+(?:norte|sur|nord|sud))?\s+"
+    r"(?:de|del|des|du|dos|do|da)\s+(?:(?:los|les|os|la|le|l['’]|o|a)\s*)?$", re.IGNORECASE)
+_MIGRANTS = re.compile(
+    r"(?<!\w)(?:e?migra\w*|inmigra\w*|imigra\w*|immigr\w*|caravan\w*|éxodo|exode|"
+    r"refugiad\w*|réfugié\w*|asilo|asile|indocumentad\w*|sans-papiers|clandestin\w*|"
+    r"deportad\w*|deportaç\w*|deportaci\w*|expulsé\w*)", re.IGNORECASE)
 # A law or a model nicknamed after a country, in quotation marks: "russische Agentengesetz",
 # «російський закон», "loi russe": the country names the likeness, not the actor.
 _NICKNAME_BEFORE = re.compile(r"[\"“„«「‚']\s*(?:[^\s\"“”„«»]+\s+)?$")
@@ -150,11 +163,15 @@ _NICKNAME_AFTER = re.compile(
     r"قانون|[Yy]asa)\w*(?:\s+[^\s\"“”„«»]+)?[\"“”»」‘']")
 
 
-def reads_origin(kinds: set[str], before: str, after: str) -> bool:
-    """Whether the text ``before`` and ``after`` a mention of entities of ``kinds`` reads it as
-    a model, a comparison, an alignment, a journey, a driver, a nickname or a decoration."""
+def reads_origin(kinds: set[str], before: str, after: str, title: bool = False) -> bool:
+    """Whether the text ``before`` and ``after`` a mention of entities of ``kinds`` (in the
+    ``title`` or not) reads it as a model, a comparison, an alignment, a journey, a driver, a
+    nickname or a decoration."""
+    places = kinds & (_PLACE_KINDS | {"country"})
     return bool(
-        _MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
+        (places and not title and _CALLED_OFF_BEFORE.search(before))
+        or (places and _BORDER_OF_BEFORE.search(before) and _MIGRANTS.search(before))
+        or _MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
         or (kinds & {"country"} and _COMPARED_BEFORE.search(before))
         or _STANCE_BEFORE.search(before)
         or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before)

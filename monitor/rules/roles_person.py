@@ -95,7 +95,15 @@ _NOT_WHO = re.compile(
     r"presas?|represas?|mesas?|oficinas?|medicinas?|gasolinas?|máquinas?|piscinas?|minas?|"
     r"cocinas?|marinas?|vitaminas?|disciplinas?|doctrinas?|vinos?|casinos?|bibliotecas?|"
     r"hipotecas?|discotecas?|diseños?|ensayos?|playas?|mayo|rayos?|fronteiras?|bandeiras?|"
-    r"carteiras?|maneiras?|primeir[oa]s?|madeiras?)$", re.IGNORECASE)
+    r"carteiras?|maneiras?|primeir[oa]s?|madeiras?|"
+    # a chain, a sentence, a scene, a dinner, a tanker, a career, money...
+    r"cadenas?|condenas?|penas?|cenas?|escenas?|antenas?|arenas?|docenas?|cuarentenas?|"
+    r"faenas?|ballenas?|sirenas?|venenos?|frenos?|truenos?|sueños?|océanos?|pantanos?|"
+    r"granos?|aduanas?|caravanas?|manzanas?|bananas?|submarinos?|molinos?|pepinos?|"
+    r"rutinas?|cortinas?|vitrinas?|turbinas?|harinas?|colinas?|remesas?|fresas?|"
+    r"petroleir[oa]s?|cruzeiros?|dinheiros?|roteiros?|carreiras?|feiras?|cadeiras?|"
+    r"geladeiras?|trincheiras?|fileiras?|pulseiras?|torneiras?|brincadeiras?|besteiras?|"
+    r"poeiras?|cachoeiras?|ribeiras?|caldeiras?)$", re.IGNORECASE)
 _PROFILE = re.compile(
     r"^(?:[^,:;.!?]*?(?<!\w)(?:historia|vida|testimonio|odisea|drama|caso|histoire|vie|"
     r"história)\s+(?:del|de la|de una|de un|de|do|da|du|de l['’])\s*"

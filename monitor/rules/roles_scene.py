@@ -35,7 +35,10 @@ _SHOW = re.compile(
     r"(?:series?|s[ée]ries?)(?!\s+(?:(?:de|do|da|dos|das)(?!\w)|d['’]))|"
     r"[ÓO]scars?|Grammys?|Globos? de Oro|Golden Globes?|C[ée]sars?|Emmys?|taquilla|"
     r"box-office|estreno|avant-premi[èe]re|alfombra roja|tapis rouge|rodaje|tournage|"
-    r"álbum|album|discos?|disques?|canci[oó]n|canciones|chansons?|canç(?:ão|ões)|sencillo|"
+    r"álbum|album|discos?|disques?|canci[oó]n|canciones|chansons?|canç(?:ão|ões)|"
+    # a single, not the adjective ("no es sencillo")
+    r"(?:su|nuevo|primer|último|segundo|este|un nuevo)\s+sencillo|"
+    r"sencillo\s+(?:musical|debut|titulado)|"
     r"videoclip|concierto|(?<!de )concert|"
     # a tour, not the verb ("el debate gira en torno a"); a prize, not a price ("les prix de
     # l'essence")

@@ -17,12 +17,18 @@ match is held, or where a correspondent works, as a venue ("саммит в Ка
   CIDH, en Washington", "habló en Nueva York ante el Consejo de Seguridad de la ONU"), where
   the body meets, not the United States acting.
 
-``reads_venue`` says whether a mention, from its kinds, ids and surrounding text, is a venue.
+``reads_venue`` says whether a mention, from its kinds, ids and surrounding text, is a venue;
+``state_tours`` which venues are a leader's or an official's tour ("Putin inicia una gira por
+China"): a state visit, the country's story, not an artist's tour.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from monitor.rules.catalogue import Catalogue
+from monitor.rules.matcher import Fields, Mention
 
 PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
 
@@ -33,12 +39,16 @@ _EVENTS = (
     r"кореспондент|турнір|Gipfel|Treffen|Konferenz|Gespräch|Verhandlung|Gericht|Botschaft|"
     r"Korrespondent|Turnier|Spiel|Olympi|Sitzung|sommet|réunion|rencontre|conférence|"
     r"tribunal|ambassade|correspondant|tournoi|match|forum|cumbre|reunión|encuentro|"
-    r"conferencia|corte|embajada|corresponsal|torneo|foro|cúpula|reunião|encontro|"
-    r"conferência|embaixada|correspondente|[Gg]ran [Pp]remio|GP|Grande Prêmio|Grand Prix|"
-    # a show, a fair, a trial: "el concierto en Washington", "le procès à New York"
-    r"Asamblea General|Assemblée générale|concierto|concert|festival|gira|tournée|gala|"
-    r"ceremonia|cérémonie|exposición|exposition|feria|juicio|procès|envoyée? spéciale?|"
-    r"enviad[oa] especial")
+    r"conferencia|corte|embajada|corresponsal|torneo|foro|cúpula|reunião|encontro(?!u)|"
+    r"conferência|embaixada|correspondente|[Gg]ran [Pp]remio|GP(?!\w)|Grande Prêmio|"
+    r"Grand Prix|"
+    # a show, a fair, a trial: "el concierto en Washington", "le procès à New York" (not a
+    # Galaxy phone, nor a bank's exposure: "l'exposition des banques françaises en Russie")
+    r"Asamblea General|Assemblée générale|concierto|concert|festival|gira|tournée|galas?(?!\w)|"
+    r"ceremonia|cérémonie|"
+    r"(?:exposición|exposition)(?!\s+(?:de|des|du)\s+(?:la\s+|los\s+|las\s+|l['’])?"
+    r"(?:banc|banq|bank|fond|entidad|inversor|investisseur|empresa|entreprise|groupe))|"
+    r"feria|juicio|procès|envoyée? spéciale?|enviad[oa] especial")
 _AT = r"(?:в|во|на|у|in|im|bei|auf|à|en|au|aux|em|no|na|nos|nas)"
 # Verbs of holding between the event and the place: "la conferencia que se celebrará el 18
 # de junio en Nueva York", "le sommet qui aura lieu à Kazan".
@@ -83,7 +93,9 @@ _CJK_AT = re.compile(r"(?:在|于|於)$")
 # The seats of international bodies: New York (Q60) of the United Nations, Washington (Q61) of
 # the IMF, the World Bank, the OAS, the Inter-American Commission and Bank; named after a
 # preposition of place ("en Nueva York", "à Washington", "em Nova York", "in New York").
-_SEAT_AT = re.compile(r"(?<!\w)(?:en|à|a|em|in|desde|depuis|sede en|siège à)\s+$",
+# (Not Spanish and Portuguese "a": "pidió a Washington que respalde el acuerdo con el FMI"
+# addresses the government.)
+_SEAT_AT = re.compile(r"(?<!\w)(?:en|à|em|in|desde|depuis|sede en|siège à)\s+$",
                       re.IGNORECASE)
 _SEATED = {
     "Q60": re.compile(r"(?<!\w)(?:ONU|Naciones Unidas|Nations [Uu]nies|Nações Unidas|UNO|"
@@ -95,6 +107,38 @@ _SEATED = {
                       r"Estados Americanos|CIDH|Comisión Interamericana|BID|"
                       r"Banco Interamericano)(?!\w)"),
 }
+
+
+# A tour: "una gira por China", "une tournée en Chine", "turnê pelos EUA". An artist's tour is
+# a venue; a leader's or an official's (``state_tours``) is a state visit.
+_TOUR_BEFORE = re.compile(
+    r"(?<!\w)(?:gira|tour|tournée|turnê)(?:\s+[^\s,.;:]+){0,3}?\s+"
+    r"(?:por|en|à|au|aux|em|no|na|nos|nas|à travers|pelos?|pelas?)\s+"
+    r"(?:(?:los|les|la|le|l['’]|os|o|a)\s*)?$", re.IGNORECASE)
+_STOP = re.compile(r"[.!?。！？]\s")
+_STATE_KINDS = frozenset({"leader", "official"})
+
+
+def state_tours(mentions: Sequence[Mention], venues: Sequence[bool], fields: Fields,
+                catalogue: Catalogue) -> set[int]:
+    """Indices of the ``venues`` mentions named as a tour's place ("inicia una gira por
+    China") whose sentence names a leader or an official before them ("Putin inicia una
+    gira por China"): a state visit, the country's story."""
+    found: set[int] = set()
+    for i, m in enumerate(mentions):
+        if not venues[i]:
+            continue
+        text = fields.get(m.field)
+        before = text[max(0, m.start - 90):m.start]
+        if not _TOUR_BEFORE.search(before):
+            continue
+        stops = list(_STOP.finditer(text, 0, m.start))
+        start = stops[-1].end() if stops else 0
+        if any(o.field == m.field and start <= o.start < m.start
+               and {catalogue.entities[e].kind for e in o.entity_ids} & _STATE_KINDS
+               for o in mentions):
+            found.add(i)
+    return found
 
 
 def reads_venue(kinds: set[str], ids: set[str], before: str, after: str,
@@ -113,4 +157,4 @@ def reads_venue(kinds: set[str], ids: set[str], before: str, after: str,
         seated.search(sentence) for eid, seated in _SEATED.items() if eid in ids)
 
 
-__all__ = ["PLACE_KINDS", "reads_venue"]
+__all__ = ["PLACE_KINDS", "reads_venue", "state_tours"]
