@@ -269,14 +269,7 @@ _MATCH = re.compile(
     r"(?<![\d.,/-])\d-\d(?![\d.,/-])|"  # a score: 1-1, (3-2)
     r"\bmaç|turnuva|basketbol|futbol|"
     r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
-    r"比赛|比賽|球队|球隊|联赛|聯賽|奥运|奧運|世界杯|世界盃|試合|五輪|大リーグ|"
-    # Japanese baseball and football: the game, its records, its American clubs
-    r"野球|本塁打|ホームラン|投手|打者|サッカー|ワールドシリーズ|Ｗ杯|W杯|ワールドカップ|"
-    r"金メダル|メジャーリーグ|ドジャース|エンゼルス|ヤンキース|カブス|パドレス|マリナーズ|"
-    r"レッドソックス|メッツ|MVP|"
-    # (경기 is also the economy: "미국 경기 침체")
-    r"경기(?!\s?(?:침체|둔화|부양|회복|전망|하강|위축|악화|지표|부진|반등|호조|과열|불황|도))|"
-    r"मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")
+    r"मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")  # (Chinese, Japanese, Korean: roles_cjk)
 _SENTENCE_REACH = 200
 _SENTENCE_STOP = re.compile(r"[.!?。！？]\s")
 _PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
@@ -307,7 +300,7 @@ _PERSON_BEFORE = re.compile(
 _CJK_PERSON_AFTER = re.compile(
     r"^(?:籍|国籍|國籍|系(?![統统列])|人?(?:の|的)?(?:男性|女性|男子|女子|男|女|観光客|旅行者|留学生|"
     r"留學生|游客|遊客|旅客|公民|歌手|俳優|女優|選手|选手|記者|记者|学生|學生|夫妻|一家|少年|少女))"
-    r"|^인?\s?(?:관광객|유학생|남성|여성|남자|여자|기자|학생|선수|가수|배우|부부|관광)"
+    r"|^인?\s?(?:관광객|유학생|남성|여성|남자|여자|기자|학생|선수(?!를)|가수|배우|부부|관광)"
     # Japanese: a country's performers and national team ("ロシアのバレエ団", "米国代表"; not a
     # government's delegation, 代表団)
     r"|^の?(?:バレエ団|楽団|交響楽団|オーケストラ|劇団|サーカス|アーティスト|バンド|アイドル|"
@@ -389,12 +382,13 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
             kinds & _PLACE_KINDS and _INSTITUTION_BEFORE.search(before)):
         return "venue"
     sentence = _sentence(text, mention.start, mention.end)
-    if kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(sentence):
+    if kinds & (_PLACE_KINDS | {"country"}) and (_MATCH.search(sentence)
+                                                 or cjk.cjk_sports(sentence)):
         return "person"
     if (scene := scene_role(kinds, before, sentence)) is not None:
         return scene
-    if (cjk_role := cjk.cjk_role(kinds, mention.text, mention.field, after, sentence)):
-        return cjk_role
+    if (cjk_read := cjk.cjk_role(kinds, mention.text, mention.field, after, sentence)):
+        return cjk_read
     if _TIME_BEFORE.search(before) and not (
             mention.field == "title" and title_alone and not spans(fields.title, catalogue.world)):
         return "venue"
