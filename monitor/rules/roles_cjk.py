@@ -28,6 +28,10 @@
   in a sentence about a tariff, a ban or sanctions on those goods), where a traveller goes
   ("미국행 비행기"), a person's descent or nationality ("중국계 미국인", "미국 국적 남성"), as
   中国籍 is in Japanese;
+- whether a country's name names a person: a nationality, a descent, a people noun after it
+  ("中国籍の男", "ロシア人観光客", "미국인 관광객"), a country's performers or team ("米国代表");
+  in Japanese its language, cuisine, a birthplace ("ロシア語", "米国出身": an origin), and where
+  a trend is popular ("アメリカで人気": a venue);
 - where a Chinese, Japanese or Korean headline's closing outlet starts, after a bar, a dash
   or a colon ("｜中国網日本語版", "：時事ドットコム", " | 미국의소리"): a mention there is the
   source (``rules/roles_en.py``'s ``title_tail`` reads the English ones).
@@ -168,6 +172,47 @@ def cjk_sports(sentence: str) -> bool:
     if _CJK_TEXT.search(sentence) is None:
         return False
     return _SPORTS.search(unicodedata.normalize("NFKC", sentence)) is not None
+
+
+# In Chinese, Japanese and Korean, a country's name before a word for a person: a
+# nationality ("中国籍の男", "俄罗斯籍男子"), a descent ("中国系"), a people noun
+# ("ロシア人観光客", "美国游客", "중국인 관광객"); not "中国人民銀行" (the people's
+# institutions) nor "米国人の6割" (a poll of the public).
+_PERSON_AFTER = re.compile(
+    r"^(?:籍|国籍|國籍|系(?![統统列])|人?(?:の|的)?(?:男性|女性|男子|女子|男|女|観光客|旅行者|留学生|"
+    r"留學生|游客|遊客|旅客|公民|歌手|俳優|女優|選手|选手|記者|记者|学生|學生|夫妻|一家|少年|少女))"
+    r"|^인?\s?(?:관광객|유학생|남성|여성|남자|여자|기자|학생|선수(?!를)|가수|배우|부부|관광)"
+    # Japanese: a country's performers and national team ("ロシアのバレエ団", "米国代表"; not a
+    # government's delegation, 代表団)
+    r"|^の?(?:バレエ団|楽団|交響楽団|オーケストラ|劇団|サーカス|アーティスト|バンド|アイドル|"
+    r"人気歌手|スター|代表(?!団)|選手団)")
+
+
+# ... and in Japanese a country's name before its language, its cuisine, or a person's
+# birthplace ("ロシア語の授業", "中国料理店", "米国出身の歌手", "アメリカ生まれ"): where a
+# thing or a person comes from, not the country acting.
+_ORIGIN_AFTER = re.compile(r"^(?:語(?!録)|料理|出身|生まれ|育ち|在住|(?:の大学)?(?:に|へ)?留学)")
+# ... and the place where a trend is popular ("アメリカで人気のスイーツ", "中国で話題"): a
+# lifestyle story's setting, as a venue.
+_TREND_AFTER = re.compile(r"^で(?:も)?(?:大|再び)?(?:人気|話題|流行|ヒット|ブーム|バズ)")
+
+
+def cjk_person(after: str) -> bool:
+    """Whether a country's name, ``after`` following it, names a person's nationality, descent
+    or people, or a country's performers or team."""
+    return _PERSON_AFTER.match(after) is not None
+
+
+def ja_origin(after: str) -> bool:
+    """Whether a Japanese country's name, ``after`` following it, names a language, a cuisine,
+    a birthplace or a place of study."""
+    return _ORIGIN_AFTER.match(after) is not None
+
+
+def ja_trend(after: str) -> bool:
+    """Whether a Japanese place's name, ``after`` following it, names where a trend is
+    popular."""
+    return _TREND_AFTER.match(after) is not None
 
 
 # An outlet's name closing a headline: after a bar, a dash or a colon, a short name ending in a

@@ -33,9 +33,10 @@ languages the feeds speak, from the text around the mention (a few words either 
 - a person: a supporter of a leader ("Trump-Unterstützer", "partisans de Trump").
 
 The origin patterns (a model, a comparison, an alignment, a journey, a driver, a nickname, a
-decoration) are ``rules/roles_origin.py``'s; a Spanish or French demonym after a trade or as
-a nationality noun before a name ("el cineasta estadounidense", "l'Américain Noah Lyles") is
-``rules/roles_person.py``'s.
+decoration) are ``rules/roles_origin.py``'s; the Chinese, Japanese and Korean ones (a person,
+a language, a trend, a game, a cause, a product) ``rules/roles_cjk.py``'s; a Spanish or
+French demonym after a trade or as a nationality noun before a name ("el cineasta
+estadounidense", "l'Américain Noah Lyles") is ``rules/roles_person.py``'s.
 
 ``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
 it never decides for English, whose words it does not list.
@@ -293,27 +294,8 @@ _PERSON_BEFORE = re.compile(
     r"hommes? d['’]affaires|femmes? d['’]affaires|milliardaires?|millionnaires?|artistes?|"
     r"écrivains?|écrivaines?)\s+$", re.IGNORECASE)
 
-# ... in Chinese, Japanese and Korean, a country's name before a word for a person: a
-# nationality ("中国籍の男", "俄罗斯籍男子"), a descent ("中国系"), a people noun
-# ("ロシア人観光客", "美国游客", "중국인 관광객"); not "中国人民銀行" (the people's
-# institutions) nor "米国人の6割" (a poll of the public).
-_CJK_PERSON_AFTER = re.compile(
-    r"^(?:籍|国籍|國籍|系(?![統统列])|人?(?:の|的)?(?:男性|女性|男子|女子|男|女|観光客|旅行者|留学生|"
-    r"留學生|游客|遊客|旅客|公民|歌手|俳優|女優|選手|选手|記者|记者|学生|學生|夫妻|一家|少年|少女))"
-    r"|^인?\s?(?:관광객|유학생|남성|여성|남자|여자|기자|학생|선수(?!를)|가수|배우|부부|관광)"
-    # Japanese: a country's performers and national team ("ロシアのバレエ団", "米国代表"; not a
-    # government's delegation, 代表団)
-    r"|^の?(?:バレエ団|楽団|交響楽団|オーケストラ|劇団|サーカス|アーティスト|バンド|アイドル|"
-    r"人気歌手|スター|代表(?!団)|選手団)")
-
-
-# ... and in Japanese a country's name before its language, its cuisine, or a person's
-# birthplace ("ロシア語の授業", "中国料理店", "米国出身の歌手", "アメリカ生まれ"): where a
-# thing or a person comes from, not the country acting.
-_JA_ORIGIN_AFTER = re.compile(r"^(?:語(?!録)|料理|出身|生まれ|育ち|在住|(?:の大学)?(?:に|へ)?留学)")
-# ... and the place where a trend is popular ("アメリカで人気のスイーツ", "中国で話題"): a
-# lifestyle story's setting, as a venue.
-_JA_TREND_AFTER = re.compile(r"^で(?:も)?(?:大|再び)?(?:人気|話題|流行|ヒット|ブーム|バズ)")
+# (a person, a language, a cuisine, a trend after a name in Chinese, Japanese and Korean:
+# rules/roles_cjk.py)
 
 
 def _kinds(mention: Mention, catalogue: Catalogue) -> set[str]:
@@ -394,14 +376,14 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and _former(before, after):
         return "origin"
-    if kinds & (_PLACE_KINDS | {"country"}) and _JA_TREND_AFTER.match(after):
+    if kinds & (_PLACE_KINDS | {"country"}) and cjk.ja_trend(after):
         return "venue"
     if reads_origin(kinds, before, after) or (
-            kinds & {"country"} and _JA_ORIGIN_AFTER.match(after)):
+            kinds & {"country"} and cjk.ja_origin(after)):
         return "origin"
     right = text[mention.end:mention.end + _WINDOW_AFTER]  # the mention's own next words
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
-            kinds & {"country"} and (_CJK_PERSON_AFTER.match(after)
+            kinds & {"country"} and (cjk.cjk_person(after)
                                      or reads_person(mention.text, before, right))):
         return "person"
     return None
