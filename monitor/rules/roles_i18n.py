@@ -270,7 +270,7 @@ _MATCH = re.compile(
     r"(?<![\d.,/-])\d-\d(?![\d.,/-])|"  # a score: 1-1, (3-2)
     r"\bmaç|turnuva|basketbol|futbol|"
     r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
-    r"मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")  # (Chinese, Japanese, Korean: roles_cjk)
+    r"MVP|मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")  # (Chinese, Japanese, Korean: roles_cjk)
 _SENTENCE_REACH = 200
 _SENTENCE_STOP = re.compile(r"[.!?。！？]\s")
 _PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
