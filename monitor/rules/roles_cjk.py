@@ -203,10 +203,15 @@ def cjk_person(after: str) -> bool:
     return _PERSON_AFTER.match(after) is not None
 
 
-def ja_origin(after: str) -> bool:
-    """Whether a Japanese country's name, ``after`` following it, names a language, a cuisine,
-    a birthplace or a place of study."""
-    return _ORIGIN_AFTER.match(after) is not None
+# ... and in Korean a country's films ("미국 영화 출연", an actor cast in an American film: a
+# work's origin, as "el cine estadounidense" is in Spanish; not 영화관, its cinemas).
+_KO_WORK_AFTER = re.compile(r"^\s?영화(?!관)")
+
+
+def cjk_origin(after: str) -> bool:
+    """Whether a country's name, ``after`` following it, names a language, a cuisine, a
+    birthplace or a place of study (Japanese), or a film (Korean)."""
+    return _ORIGIN_AFTER.match(after) is not None or _KO_WORK_AFTER.match(after) is not None
 
 
 def ja_trend(after: str) -> bool:

@@ -379,7 +379,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if kinds & (_PLACE_KINDS | {"country"}) and cjk.ja_trend(after):
         return "venue"
     if reads_origin(kinds, before, after) or (
-            kinds & {"country"} and cjk.ja_origin(after)):
+            kinds & {"country"} and cjk.cjk_origin(after)):
         return "origin"
     right = text[mention.end:mention.end + _WINDOW_AFTER]  # the mention's own next words
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
