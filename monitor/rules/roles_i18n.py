@@ -81,7 +81,9 @@ _TELLERS_AFTER = re.compile(
     r"Kreise|Quellen|Angaben|Berichte|Analysten|Denkfabrik|Nachrichtenagentur)"
     r"|^(?:['’]\w*)?\s+(?:basın|medya|yetkili|kaynak|istihbarat|uzman|gazete)"
     r"|^(?:['’]\w*)\s+göre\b"
-    r"|^[^\s。，,；]{0,6}?(?:官员|官員|媒体|媒體|消息人士|情报|情報|专家|專家|分析师|分析師|"
+    # (its intelligence services tell; 美国军事情报, US military secrets, is what is stolen)
+    r"|^[^\s。，,；]{0,6}?(?:官员|官員|媒体|媒體|消息人士|情报(?:机构|部门|官员|界|人士)|"
+    r"情報(?:機関|当局|筋|部門|官員|界)|专家|專家|分析师|分析師|"
     r"智库|智庫|报纸|報紙|网站|網站|电视台|電視台|有线电视|有線電視|知情人士|"
     r"によると|によれば|が報じ|は報じ|が伝え|は伝え|の報道|メディア|当局者|高官|関係者|"
     r"ニュースサイト|通信社)"
