@@ -13,8 +13,10 @@ with the oldest one's wait: the poll lag.
 The samples are cut into cycles (``bench.soak_cycles``): the first ends once every feed has
 been polled and both one interval and the story window have passed, each later one an
 interval after; the report prints RSS, CPU, polls and lag per cycle, the growth from the end
-of the first cycle to the end of the last, a least-squares slope (MB an hour) and "flat" /
-"growing" against ``--tolerance``. Stories are indexed for a window of 10 minutes here (2 days
+of the first cycle to the end of the last, a least-squares slope (MB an hour) overall and over
+the last half, and "flat" / "plateau" / "growing" against ``--tolerance``. Memory is read in
+kB from ``/proc/PID/status`` (VmRSS; the daemon's RssAnon and RssFile apart), the daemon and
+its workers apart. Stories are indexed for a window of 10 minutes here (2 days
 by default) so that the run reaches the steady state the window bounds; run at least three
 cycles after the first to tell filling from a leak.
 At the end article text is pruned and the database vacuumed, and its size reported.
@@ -96,14 +98,19 @@ def _cpu_seconds(pid: int, *, reaped: bool = False) -> float:
     return ticks / TICKS
 
 
-def _rss_mb(pid: int) -> float:
+def _memory_kb(pid: int) -> tuple[int, int, int]:
+    """VmRSS, RssAnon and RssFile (+ RssShmem) of ``pid`` in kB, as /proc states them (the
+    kernel's own unit: a 1 MB rounding would make a step of one look like a slope)."""
+    fields: dict[str, int] = {}
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+                fields[key] = int(value.split()[0])
+    except (OSError, ValueError):
+        return 0, 0, 0
+    return (fields.get("VmRSS", 0), fields.get("RssAnon", 0),
+            fields.get("RssFile", 0) + fields.get("RssShmem", 0))
 
 
 def _children(pid: int) -> list[int]:
@@ -113,12 +120,15 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _tree(pid: int) -> tuple[float, float, float]:
-    """RSS of the daemon and of its child processes (workers, resource tracker), in MB, and
-    their CPU seconds."""
+def _tree(pid: int) -> tuple[float, float, float, float, float]:
+    """RSS of the daemon and of its child processes (workers, resource tracker) in MB, their
+    CPU seconds, and the daemon's RSS split into anonymous memory (its heaps) and file pages
+    (mapped libraries), in MB."""
     kids = _children(pid)
     cpu = _cpu_seconds(pid, reaped=True) + sum(_cpu_seconds(c) for c in kids)
-    return _rss_mb(pid), sum(_rss_mb(c) for c in kids), cpu
+    rss, anon, file = _memory_kb(pid)
+    workers = sum(_memory_kb(c)[0] for c in kids)
+    return rss / 1024, workers / 1024, cpu, anon / 1024, file / 1024
 
 
 def _backlog(db: Path) -> tuple[int, int, float]:
@@ -148,8 +158,9 @@ def _run_daemon(config_path: Path, db: Path, minutes: float, served: Any,
     started = time.monotonic()
 
     def sample() -> None:
-        samples.append(Sample(time.monotonic() - started, *_tree(proc.pid), served.value,
-                              *_backlog(db)))
+        daemon, workers, cpu, anon, file = _tree(proc.pid)
+        samples.append(Sample(time.monotonic() - started, daemon, workers, cpu, served.value,
+                              *_backlog(db), daemon_anon_mb=anon, daemon_file_mb=file))
 
     try:
         while time.monotonic() - started < minutes * 60:
@@ -297,10 +308,11 @@ def _report(args: Any, samples: list[Sample], setup: float) -> None:
           f"--interval {args.interval:g}{warm}); load average {os.getloadavg()[0]:.2f}")
     print(f"  start: config written and database made in {setup:.0f} s; every feed polled "
           f"once by minute " + (f"{first.elapsed / 60:.1f}" if first else "never (not in the run)"))
-    print(f"  RSS (daemon + workers): peak {max(s.rss for s in samples):.0f} MB, "
-          f"after the first cycle (minute {base.elapsed / 60:.1f}) {base.rss:.0f} MB, "
-          f"max since {max(s.rss for s in steady):.0f} MB, final {end.rss:.0f} MB "
-          f"({end.daemon_mb:.0f} + {end.workers_mb:.0f}) (goal: <= 400 MB, no growth)")
+    print(f"  RSS (daemon + workers): peak {max(s.rss for s in samples):.1f} MB, "
+          f"after the first cycle (minute {base.elapsed / 60:.1f}) {base.rss:.1f} MB, "
+          f"max since {max(s.rss for s in steady):.1f} MB, final {end.rss:.1f} MB "
+          f"({end.daemon_mb:.1f} + {end.workers_mb:.1f}; the daemon's anonymous memory "
+          f"{end.daemon_anon_mb:.1f}) (goal: <= 400 MB, no growth)")
     for line in render(verdict):
         print(line)
     per_min = (end.served - base.served) / span * 60
@@ -313,7 +325,7 @@ def _report(args: Any, samples: list[Sample], setup: float) -> None:
           f", the longest wait max {max(s.oldest_wait for s in steady):.0f} s, at the end "
           f"{end.backlog} feeds, {end.oldest_wait:.0f} s")
     print("  samples (min: daemon+workers MB, CPU s, polled, backlog/oldest wait s): " + ", ".join(
-        f"{s.elapsed / 60:.1f}: {s.daemon_mb:.0f}+{s.workers_mb:.0f}, {s.cpu:.0f}, {s.served}, "
+        f"{s.elapsed / 60:.1f}: {s.daemon_mb:.1f}+{s.workers_mb:.1f}, {s.cpu:.0f}, {s.served}, "
         f"{s.backlog}/{s.oldest_wait:.0f}" for s in samples))
 
 

@@ -18,7 +18,7 @@ from typing import Any, Protocol, TextIO
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from monitor import clock, dispatch, pipeline, scheduler
+from monitor import clock, dispatch, heap, pipeline, scheduler
 from monitor.app import App, open_app
 from monitor.config import Config
 from monitor.config_api import check_rule_sources
@@ -98,6 +98,7 @@ def run_daemon(config: Config, ui: UiFactory | None = None) -> None:
     beside /healthz and /metrics (the CLI passes it when ``server.ui``)."""
     from monitor.server import check_can_listen
 
+    heap.limit_arenas()  # before any thread allocates: two malloc arenas, not 8 per core
     with single_instance(config):
         check_can_listen(config.server)  # a busy server.port: said before any work starts
         prepare_database(config)

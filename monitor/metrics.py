@@ -31,6 +31,9 @@ class Metrics:
         self.last_poll = Gauge("monitor_last_successful_poll_timestamp_seconds",
                                "When a feed was last polled successfully", registry=r)
         self.up = Gauge("monitor_database_up", "1 when the database answers", registry=r)
+        self.heap_trims = Counter(
+            "monitor_heap_trims", "Times the C heap's free pages were given back to the "
+            "system (glibc malloc_trim; never elsewhere)", registry=r)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

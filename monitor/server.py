@@ -25,7 +25,6 @@ from monitor.db import dialect, feeds, outbox
 from monitor.db.session import unit_of_work
 from monitor.errors import EndpointError, StoreError
 
-DB_TIMEOUT = 5.0
 MAX_CONNECTIONS = 64  # open at once; a scraper needs one, a flood gets no more
 IDLE_TIMEOUT = 5.0  # a connection without a request in progress is closed after this
 MAX_LIFETIME = 60.0  # and any connection after this
@@ -55,7 +54,8 @@ async def health(app: App) -> tuple[bool, dict[str, object]]:
     stale_after = max(3 * app.config.scheduler.tick, 60.0)
     beat_age = time.monotonic() - app.lifecycle.heartbeat
     try:
-        db_ok = await asyncio.wait_for(asyncio.to_thread(_database_ok, app), DB_TIMEOUT)
+        db_ok = await asyncio.wait_for(asyncio.to_thread(_database_ok, app),
+                                       app.config.server.health_timeout)
     except TimeoutError:
         db_ok = False
     app.metrics.up.set(1 if db_ok else 0)
@@ -84,7 +84,8 @@ def make_web_app(app: App, base: web.Application | None = None) -> web.Applicati
 
     async def metrics(_request: web.Request) -> web.Response:
         try:
-            await asyncio.wait_for(asyncio.to_thread(_refresh_gauges, app), DB_TIMEOUT)
+            await asyncio.wait_for(asyncio.to_thread(_refresh_gauges, app),
+                                   app.config.server.health_timeout)
         except (TimeoutError, StoreError):
             app.metrics.up.set(0)
         return web.Response(body=app.metrics.render(),

@@ -79,6 +79,12 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+def desk_client(base: str) -> httpx.Client:
+    """A client of the desk at ``base``, patient enough for a loaded CI machine (httpx's default
+    of 5 s ran out there on a first page under eight busy processes)."""
+    return httpx.Client(base_url=base, timeout=30)
+
+
 def login(client: httpx.Client, name: str = "ana", password: str = PASSWORD) -> str:
     """Log ``client`` in through the login form; returns the session's CSRF token (read from
     the page the login lands on is not always possible, so it is read from any desk page

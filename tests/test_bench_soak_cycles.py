@@ -73,19 +73,57 @@ def test_the_verdict_follows_the_rss_after_the_first_cycle(
         assert verdict.slope == pytest.approx(slope, abs=0.5)
 
 
-@pytest.mark.parametrize(("rss", "word", "late"), [
-    (_leak, "growing", "growing"),  # a leak keeps growing to the end
+def _steps_once_by_a_megabyte(t: float) -> float:
+    """The daemon's real shape: +1 MB (in kB steps) 8 minutes after the first cycle, then
+    flat for 32 minutes, read at the kernel's kB resolution."""
+    return 290.0 + (1.0 if t >= INTERVAL + 480 else 0.0) + (4 if int(t / 30) % 2 else 0) / 1024
+
+
+def _leaks_in_the_workers_only(t: float) -> float:
+    return 290.0 + (3.0 * t / 3600 if t > INTERVAL else 0.0)
+
+
+@pytest.mark.parametrize(("rss", "tolerance", "overall", "late", "word"), [
+    (_leak, 2.0, "growing", "growing", "growing"),  # a leak keeps growing to the end
     # +8 MB in the three minutes after the first cycle, then flat: growing overall (the
-    # criterion counts it), flat over the last half (it stopped)
-    (_grows_once_after_the_first_cycle, "growing", "flat"),
-    (_quiet, "flat", "flat"),
+    # criterion counts it), flat over the last half (it stopped): a plateau, not a leak
+    (_grows_once_after_the_first_cycle, 2.0, "growing", "flat", "plateau"),
+    # one step of 1 MB, then 32 flat minutes: a slope overall (1.4 MB an hour), none late
+    (_steps_once_by_a_megabyte, 1.0, "growing", "flat", "plateau"),
+    (_leaks_in_the_workers_only, 2.0, "growing", "growing", "growing"),
+    (_quiet, 2.0, "flat", "flat", "flat"),
 ])
-def test_the_last_half_tells_a_step_from_a_leak(rss: Callable[[float], float], word: str,
-                                               late: str) -> None:
-    verdict = judge(_run(50, rss), first_end=INTERVAL, interval=INTERVAL, tolerance=2.0)
-    assert verdict.word == word
+def test_the_last_half_tells_a_plateau_from_a_leak(rss: Callable[[float], float],
+                                                  tolerance: float, overall: str, late: str,
+                                                  word: str) -> None:
+    verdict = judge(_run(50, rss), first_end=INTERVAL, interval=INTERVAL, tolerance=tolerance)
+    assert (verdict.overall, verdict.word) == (overall, word)
     assert verdict.late is not None and verdict.late[2] == late
     assert verdict.late_from == 1800.0  # the end of cycle 3: cycles 4 and 5 are the last half
+
+
+def test_growing_late_is_growing_whatever_came_before() -> None:
+    """Memory that fell after the first cycle and then started to grow is no plateau."""
+    def falls_then_leaks(t: float) -> float:
+        return 300.0 - 10.0 * min(max(t - INTERVAL, 0), 900) / 900 + max(t - 1800, 0) / 3600 * 6
+
+    verdict = judge(_run(50, falls_then_leaks), first_end=INTERVAL, interval=INTERVAL,
+                    tolerance=2.0)
+    assert verdict.late is not None and verdict.late[2] == "growing"
+    assert verdict.word == "growing"
+
+
+def test_the_late_slope_is_given_for_the_daemon_and_the_workers_apart() -> None:
+    samples = [Sample(s.elapsed, 250.0 + s.elapsed / 3600 * 4, 50.0, s.cpu, s.served, 0, 0,
+                      0.0, daemon_anon_mb=230.0 + s.elapsed / 3600 * 4, daemon_file_mb=20.0)
+               for s in _run(50, _quiet)]
+    verdict = judge(samples, first_end=INTERVAL, interval=INTERVAL, tolerance=2.0)
+    parts = {name: slope for name, slope, _error in verdict.late_parts}
+    assert parts["daemon"] == pytest.approx(4.0)
+    assert parts["its anonymous memory"] == pytest.approx(4.0)
+    assert parts["workers"] == pytest.approx(0.0, abs=1e-6)
+    assert verdict.cycles[-1].workers_mb == 50.0
+    assert verdict.cycles[-1].daemon_anon_mb == pytest.approx(230.0 + 3001 / 3600 * 4)
 
 
 def test_growth_runs_from_the_end_of_the_first_cycle_to_the_end_of_the_last() -> None:
@@ -124,6 +162,6 @@ def test_each_cycle_has_its_peak_cpu_polls_and_lag() -> None:
 def test_the_rendering_states_the_tolerance_and_the_verdict() -> None:
     text = "\n".join(render(judge(_run(50, _leak), first_end=INTERVAL, interval=INTERVAL,
                                   tolerance=2.0)))
-    assert "growing" in text and "2 MB an hour" in text
+    assert "verdict: growing" in text and "2 MB an hour" in text
     assert "last half (minute 30.0 to 50.0)" in text
     assert text.count("\n  cycle ") >= 5  # a row per cycle

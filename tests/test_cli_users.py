@@ -8,13 +8,12 @@ import json
 import sqlite3
 from pathlib import Path
 
-import httpx
 import yaml
 from click.testing import CliRunner
 
 from monitor.cli import cli
 from monitor.config import load_config
-from tests.desk_support import PASSWORD, desk_server, login, make_desk
+from tests.desk_support import PASSWORD, desk_client, desk_server, login, make_desk
 
 
 def _config(tmp_path: Path) -> Path:
@@ -51,7 +50,7 @@ def test_users_add_list_token_and_disable(tmp_path: Path) -> None:
     assert row["created_at"]
 
     desk = make_desk(load_config(path))
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         bearer = {"Authorization": f"Bearer {token}"}
         assert client.get("/api/none", headers=bearer).status_code == 404  # let in
         login(client, "ana", PASSWORD)

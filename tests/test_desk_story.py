@@ -10,7 +10,6 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
@@ -20,7 +19,7 @@ from monitor.desk.marks import add_mark, story_marks, undo_mark
 from monitor.desk.story import story_detail
 from monitor.errors import NotFoundError, UsageError
 from tests.desk_story_data import HOSTILE, Filled, fill
-from tests.desk_support import create_user, desk_server, login, make_desk
+from tests.desk_support import create_user, desk_client, desk_server, login, make_desk
 
 T0 = datetime(2026, 1, 6, 9, 0, tzinfo=UTC)
 
@@ -91,7 +90,7 @@ def _sections(page: str) -> list[str]:
 def test_the_story_page_shows_evidence_then_timeline_then_text(filled: Filled) -> None:
     desk = make_desk(filled.config)
     create_user(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         page = client.get(f"/stories/{filled.seed_story}")
         assert page.status_code == 200
@@ -113,7 +112,7 @@ def test_the_story_page_shows_evidence_then_timeline_then_text(filled: Filled) -
 def test_a_hostile_headline_and_text_render_inert(filled: Filled) -> None:
     desk = make_desk(filled.config)
     create_user(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         html = client.get(f"/stories/{filled.hostile_story}").text
         assert "<script>alert" not in html and "<img src=x" not in html
@@ -126,7 +125,7 @@ def test_marks_over_http_with_csrf_undo_and_history(filled: Filled) -> None:
     desk = make_desk(filled.config, clock=lambda: T0)
     create_user(desk)
     sid = filled.seed_story
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         token = login(client)
         form = {"kind": "false_positive", "reason": "off_topic"}
         assert client.post(f"/stories/{sid}/marks", data=form).status_code == 403
@@ -204,7 +203,7 @@ def test_hits_with_the_same_evidence_show_it_once_headed_by_their_rules_and_outl
     filled = fill(tmp_path, web, SAME_AND_OTHER)
     desk = make_desk(filled.config)
     create_user(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         html = client.get(f"/stories/{filled.seed_story}").text
     groups = _groups(html)

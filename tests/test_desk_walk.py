@@ -16,7 +16,7 @@ from pytest_httpserver import HTTPServer
 
 from monitor.web.desk import Desk
 from tests.desk_list_data import NOW, fill
-from tests.desk_support import create_user, desk_server, login, make_desk, session_csrf
+from tests.desk_support import create_user, desk_client, desk_server, login, make_desk, session_csrf
 from tests.helpers import make_config
 
 
@@ -24,7 +24,7 @@ from tests.helpers import make_config
 def client(tmp_path: Path, web: HTTPServer) -> Iterator[httpx.Client]:
     desk: Desk = make_desk(fill(tmp_path, web), clock=lambda: NOW)
     create_user(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         yield client
 
@@ -97,7 +97,7 @@ def test_the_workbench_says_when_a_rule_name_is_new(client: httpx.Client) -> Non
 def test_a_desk_with_no_story_yet_says_so(sqlite_url: str) -> None:
     desk = make_desk(make_config(sqlite_url, []), clock=lambda: NOW)
     create_user(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         empty = client.get("/")
         assert empty.status_code == 200

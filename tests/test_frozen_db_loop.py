@@ -17,9 +17,14 @@ from tests.conftest import free_port
 from tests.daemon_support import daemon, http_status, stop, wait_for
 from tests.helpers import rss
 from tests.proxy import TcpProxy
-from tests.test_hostile_db import STORIES, _config, _hit_titles
-
-SHUTDOWN_TIMEOUT = 5.0
+from tests.test_hostile_db import (
+    HEALTH_TIMEOUT,
+    PROBE_TIMEOUT,
+    SHUTDOWN_TIMEOUT,
+    STORIES,
+    _config,
+    _hit_titles,
+)
 
 
 class _Feed:
@@ -62,7 +67,7 @@ def test_a_silent_postgresql_mid_poll_and_mid_dispatch_does_not_freeze_the_daemo
         port = free_port()
         config = _config(
             tmp_path, url,
-            server={"enabled": True, "port": port},
+            server={"enabled": True, "port": port, "health_timeout": f"{HEALTH_TIMEOUT:g}s"},
             # No pool processes: a daemon killed on a failed check leaves no child holding
             # its output open.
             fetch={"full_text": False, "timeout": "3s", "extract_workers": 0},
@@ -85,13 +90,13 @@ def test_a_silent_postgresql_mid_poll_and_mid_dispatch_does_not_freeze_the_daemo
             assert feed.waiting.wait(30), "the feed was not polled again"
             proxy.freeze()
             feed.open.set()
-            # /healthz keeps answering (each time within the probe's own 5 s database
-            # timeout and a margin), while the poll and the dispatch rounds wait on the
-            # database in their threads.
-            wait_for(lambda: http_status(health, timeout=10) == 503, timeout=20,
+            # /healthz keeps answering (each time within its own database timeout and a
+            # margin), while the poll and the dispatch rounds wait on the database in their
+            # threads.
+            wait_for(lambda: http_status(health, timeout=PROBE_TIMEOUT) == 503, timeout=20,
                      what="503 while silent", proc=proc)
             for _ in range(4):
-                assert http_status(health, timeout=10) == 503
+                assert http_status(health, timeout=PROBE_TIMEOUT) == 503
             proxy.thaw()
             wait_for(lambda: http_status(health, timeout=15) == 200
                      and len(_hit_titles(pg_url)) == 2 and delivered(second) >= 1, timeout=90,

@@ -164,7 +164,7 @@ def test_a_page_that_extracts_forever_falls_back_to_the_feed_text(
     for n in (1, 2, 3):
         web.expect_request(f"/tables{n}").respond_with_data(tables, content_type="text/html")
     config = make_config(sqlite_url, [{"name": "wire", "url": web.url_for("/feed.xml")}],
-                         extra={"fetch": {"extract_timeout": "8s"}})
+                         extra={"fetch": {"extract_timeout": "3s"}})
 
     async def body(app: App) -> None:
         report = await asyncio.wait_for(pipeline.poll_cycle(app, clock.utcnow()), 150)
@@ -172,7 +172,7 @@ def test_a_page_that_extracts_forever_falls_back_to_the_feed_text(
         assert _scalar(app, "select text_source from articles where url like '%/ok'") == "full"
         for n in (1, 2, 3):
             source = _scalar(app, f"select text_source from articles where url like '%/tables{n}'")
-            assert source == "feed: extraction timed out after 8s"
+            assert source == "feed: extraction timed out after 3s"
         app.lifecycle.heartbeat = time.monotonic()
         ok, report_body = await health(app)
         extraction: Any = report_body["extraction"]

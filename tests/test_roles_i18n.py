@@ -178,6 +178,15 @@ ROWS = [
     ("Der Dirigent studierte in Moskau und lebt heute in Wien.", "Moskau", Role.ORIGIN),
     ("Moscú firmó un acuerdo de gas con Budapest.", "Moscú", S),
     ("El ministro viajó a Moscú para firmar un acuerdo.", "Moscú", S),
+    # ... but a flight of deportees from a country is the country deporting them.
+    ("Llegan a Bogotá los vuelos de deportación de Estados Unidos.", "Estados Unidos", S),
+    ("Chega a Confins voo com deportados dos EUA.", "EUA", S),
+    ("Un vuelo procedente de Miami aterrizó en Bogotá.", "Miami", Role.ORIGIN),
+    # ... and a journey called off: the trip does not happen, the country does not act.
+    ("Presidente levou pontos e cancelou viagem à Rússia.", "Rússia", Role.ORIGIN),
+    ("Sánchez aplazó su visita a China por la dana.", "China", Role.ORIGIN),
+    ("Macron annule son voyage en Chine.", "Chine", Role.ORIGIN),
+    ("Lula viajará à Rússia para a cúpula do Brics.", "Rússia", S),
     # A country's interest rates as a market's driver: a benchmark, not the country acting.
     ("Aunque tasas de EE. UU. y la inflación afectan, el peso siguió cayendo.", "EE. UU.",
      Role.ORIGIN),
@@ -275,6 +284,26 @@ PASSING_ROWS = [
      "aufgetaucht.", "Russland", S),
     ("Indien und Japan vertiefen Handel", "China reagiert verärgert. China droht mit Zöllen.",
      "China", S),
+    # ... nor a company's nationality after the company noun: the title's actor.
+    ("Amazon invierte 5.000 millones en México", "La empresa estadounidense construirá centros "
+     "de datos.", "estadounidense", S),
+    ("Starbucks ouvre 50 cafés en Inde", "Le groupe américain vise 1 000 boutiques.",
+     "américain", S),
+    ("Shein abre fábrica no Brasil", "A varejista chinesa vai investir R$ 750 milhões.",
+     "chinesa", S),
+    # ... nor the agent of a measure the story reports.
+    ("México y Canadá responden a los aranceles", "Los gobiernos respondieron a las tarifas "
+     "impuestas por Washington.", "Washington", S),
+    ("Le Mexique riposte aux droits de douane", "Le gouvernement a répondu aux taxes "
+     "imposées par Washington.", "Washington", S),
+    ("Brasil reage ao tarifaço", "O governo respondeu às tarifas impostas pelos EUA.", "EUA",
+     S),
+    ("Venezuela celebra elecciones regionales", "La oposición participa tras años de boicot, "
+     "mientras Estados Unidos observa.", "Estados Unidos", PASSING),
+    ("Venezuela celebra elecciones regionales", "El gobierno, apoyado por Rusia, ganó en 20 "
+     "estados.", "Rusia", PASSING),
+    ("Lula visita Angola", "O presidente chegou depois de uma escala, e elogiou a empresa "
+     "local. O acordo com a China foi citado.", "China", PASSING),
 ]
 
 
@@ -349,9 +378,24 @@ MARKET_ROWS = [
      "recortó las tasas.", "Estados Unidos", Role.ORIGIN),
     ("Los mercados de Estados Unidos cierran en rojo", "Estados Unidos publicó datos de "
      "empleo.", "Estados Unidos", S),
+    # ... and in the title, another market, the Fed or a country's figures after a word of
+    # cause.
+    ("El Ibex 35 sube arrastrado por Wall Street", "El selectivo ganó un 1 %.", "Wall Street",
+     Role.ORIGIN),
+    ("Le CAC 40 termine en hausse, porté par Wall Street", "La séance a été calme.",
+     "Wall Street", Role.ORIGIN),
+    ("Ibovespa fecha em alta com Wall Street", "O índice subiu 1%.", "Wall Street",
+     Role.ORIGIN),
+    ("El Brent cae por la demanda china", "El barril perdió un 2 %.", "china", Role.ORIGIN),
+    ("El oro sube tras los datos de empleo de EE.UU.", "La onza ganó un 1 %.", "EE.UU.",
+     Role.ORIGIN),
     # ... and not: the title names the country, a currency alone, no market.
     ("El oro sube tras los aranceles de Estados Unidos", "Estados Unidos anunció nuevas "
      "tarifas.", "Estados Unidos", S),
+    ("El Ibex cae tras los aranceles de EE.UU.", "Las bolsas europeas cedieron.", "EE.UU.", S),
+    ("Wall Street y el Ibex caen", "Las bolsas cedieron.", "Wall Street", S),
+    ("La Bolsa de Nueva York cierra con pérdidas", "El Dow Jones cayó un 1 %.", "Nueva York",
+     S),
     ("Le dollar au plus haut depuis vingt ans", "Les États-Unis relèvent leurs taux.",
      "États-Unis", S),
     ("Ein Rekordjahr für Autobauer", "Die USA kaufen mehr deutsche Autos.", "USA", S),

@@ -1,6 +1,7 @@
 """Several instances on one PostgreSQL database share the work: three `monitor run` processes
-and 500 local feeds; each feed is polled once per interval, nothing is stored or alerted twice,
-and when one instance is killed its feeds are polled by the others once its leases expire."""
+and 200 local feeds (claimed 40 at a time: five batches a round for three instances); each
+feed is polled once per interval, nothing is stored or alerted twice, and when one instance is
+killed mid-cycle its feeds are polled by the others once its leases expire."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -21,14 +23,30 @@ import yaml
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from tests.daemon_support import wait_for
 from tests.helpers import rss
 
-FEEDS = 500
+FEEDS = 200
+BATCH = 40
 INTERVAL = 4.0
 LEASE = 5.0
 
 
-def test_three_instances_share_500_feeds(tmp_path: Path, web: HTTPServer, slack: HTTPServer,
+def _wait_for_leases_held(pg_url: str, owner: str, timeout: float) -> None:
+    """Until ``owner`` holds a feed's lease (looked at every 10 ms: a round holds its leases
+    only while it polls)."""
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(pg_url, connect_timeout=5, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute("select count(*) from feeds where lease_owner = %s",
+                               (owner,)).fetchone()
+            if row and row[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError(f"{owner} held no lease in {timeout:g} s")
+
+
+def test_three_instances_share_200_feeds(tmp_path: Path, web: HTTPServer, slack: HTTPServer,
                                          pg_url: str) -> None:
     polls: dict[int, list[float]] = defaultdict(list)
     lock = threading.Lock()
@@ -62,7 +80,7 @@ def test_three_instances_share_500_feeds(tmp_path: Path, web: HTTPServer, slack:
         "fetch": {"full_text": False, "timeout": "5s", "concurrency": 16, "per_host": 16,
                   "extract_workers": 0},
         "scheduler": {"min_interval": "1s", "tick": "1s", "dispatch_every": "1s",
-                      "batch_size": 100, "lease": f"{LEASE:g}s", "shutdown_timeout": "5s"},
+                      "batch_size": BATCH, "lease": f"{LEASE:g}s", "shutdown_timeout": "5s"},
         "feeds": [{"name": f"f{i}", "url": web.url_for(f"/feed/{i}"),
                    "interval": f"{INTERVAL:g}s"} for i in range(FEEDS)],
         "rules": [{"name": "russia-china-us", "countries": {"at_least": 2}}],
@@ -75,12 +93,25 @@ def test_three_instances_share_500_feeds(tmp_path: Path, web: HTTPServer, slack:
                                "--log-level", "WARNING", "run"], stdout=subprocess.DEVNULL,
                               stderr=(tmp_path / f"instance-{i}.log").open("w"),
                               env={**os.environ, "PYTHONUNBUFFERED": "1"}) for i in range(3)]
+    first = f"{socket.gethostname()}:{procs[0].pid}"  # the instance name in lease_owner
+
+    def polled(times: int, after: float = 0.0) -> bool:
+        with lock:
+            return all(sum(t > after for t in polls[n]) >= times for n in range(FEEDS))
+
     try:
-        time.sleep(12)
-        procs[0].send_signal(signal.SIGKILL)  # mid-cycle: its leases stay behind
+        # Every feed polled twice (the three share the rounds), then the first instance is
+        # killed while it holds leases (mid-cycle: they stay behind).
+        wait_for(lambda: polled(2), timeout=60, what="every feed polled twice")
+        _wait_for_leases_held(pg_url, first, timeout=30)
+        procs[0].send_signal(signal.SIGKILL)
         procs[0].wait(timeout=10)
         killed_at = time.monotonic()
-        time.sleep(LEASE + 2 * INTERVAL + 4)
+        # Every feed polled again once the dead instance's leases have expired, then another
+        # interval of the two sharing its feeds (a feed taken twice would be polled twice).
+        wait_for(lambda: polled(1, after=killed_at + LEASE), timeout=60,
+                 what="every feed polled after the leases expired")
+        time.sleep(INTERVAL)
         for proc in procs[1:]:
             proc.send_signal(signal.SIGTERM)
         for i, proc in enumerate(procs[1:], 1):

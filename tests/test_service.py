@@ -42,8 +42,9 @@ def _serve_story(web: HTTPServer) -> None:
 
 
 def _write_config(tmp_path: Path, db_url: str, feed_url: str, port: int | None = None,
-                  **extra: Any) -> Path:
-    server = {"server": {"enabled": True, "port": port}} if port else {}
+                  health_timeout: str = "5s", **extra: Any) -> Path:
+    server = ({"server": {"enabled": True, "port": port, "health_timeout": health_timeout}}
+              if port else {})
     return write_daemon_config(tmp_path, db_url, **{
         "feeds": [{"name": "wire", "url": feed_url, "interval": "2s"}], **server, **extra})
 
@@ -197,7 +198,9 @@ def test_sqlite_locked_by_another_writer(tmp_path: Path, web: HTTPServer) -> Non
     _serve_story(web)
     port = free_port()
     db = tmp_path / "m.db"
-    config = _write_config(tmp_path, f"sqlite:///{db}", web.url_for("/feed.xml"), port)
+    # /healthz gives up on the locked database after 1 s (SQLite itself waits 5 s).
+    config = _write_config(tmp_path, f"sqlite:///{db}", web.url_for("/feed.xml"), port,
+                           health_timeout="1s")
     base = f"http://127.0.0.1:{port}"
     with daemon(config) as proc:
         wait_for(lambda: http_status(f"{base}/healthz") == 200, what="healthy")

@@ -45,6 +45,8 @@ NAMES = [
     # The United States: the abbreviation in every spelling, the demonyms, the institutions.
     ("Aranceles de EE.UU a México", US),
     ("La visita a EE. UU fue cancelada", US),
+    ("E.E.U.U. anuncia sanciones contra Venezuela", US),
+    ("Team USA gana el oro en baloncesto", NONE),
     ("El gobierno de EUA anunció nuevas medidas", US),
     ("Las tropas norteamericanas se retiran", US),
     ("La Fed mantiene las tasas", US),
@@ -53,7 +55,12 @@ NAMES = [
     ("Trump recibe a Sheinbaum en el Despacho Oval", US),
     ("Les étatsuniens votent mardi", US),
     ("Une réunion dans le Bureau ovale", US),
+    ("Le département d'Etat approuve une vente d'armes", US),
+    ("Le département d’État dément", US),
     ("Kristi Noem visita la frontera", US),
+    ("Alejandro Mayorkas anuncia nuevas medidas migratorias", US),
+    ("Musk dirigirá el Departamento de Eficiencia Gubernamental", US),
+    ("Ramzán Kadírov amenaza a Polonia", RU),
     ("Pam Bondi ordena una investigación", US),
     ("Tulsi Gabbard et Kash Patel auditionnés", US),
     ("Karoline Leavitt defendió los aranceles", US),
@@ -112,16 +119,29 @@ NAMES = [
     ("Coupe de l'America à Barcelone", NONE),
     ("La Copa America en juin", NONE),
     ("Denzel Washington regresa al cine", NONE),
+    # US newspapers named after a place or the country are no country.
+    ("Pemex negocia un crédito, informó The Wall Street Journal", NONE),
+    ("El Miami Herald revela detalles del caso en Venezuela", NONE),
+    ("USA Today: el papa visitará Argentina", NONE),
+    ("Wall Street cierra en rojo", US),
     ("Messi brilla en el Inter Miami ante el Orlando City", NONE),
     ("Tráfico en Norteamérica y América del Sur", NONE),
     ("Sudamérica y Centroamérica", NONE),
     ("Alcaraz gana el Abierto de Estados Unidos", NONE),
     ("Nieve en Sierra Nevada", NONE),
     ("El Partido Colorado gana en Paraguay", NONE),
+    ("Crecida del río Colorado en Mendoza", NONE),
+    ("Lluvias en el departamento de Florida", NONE),
+    ("Fiesta de San Francisco de Asís en Quito", NONE),
+    ("Inundaciones en San Francisco de Macorís", NONE),
+    ("Huracán en Florida", US),
+    ("Niebla en San Francisco", US),
     ("Rétrospective Elia Kazan", NONE),
     # Russia's regions, Wagner, the Cuban and Mexican press's names of the United States.
     ("Combates en la región de Kursk", RU),
     ("Les combats dans la région de Koursk", RU),
+    ("Inundaciones en Oremburgo", RU),
+    ("Séisme au Kamtchatka", RU),
     ("Les mercenaires du groupe Wagner au Mali", RU),
     ("El Grupo Wagner en África", RU),
     ("La Crimée annexée", RU),
@@ -141,6 +161,29 @@ NAMES = [
     ("Desfile en la Plaza Roja", RU),
     ("Inundaciones en Shanghái", CN),
     ("Elecciones en Nueva Jersey y Dakota del Norte", US),
+    # ... and their Portuguese twins.
+    ("Tiroteio em Nova Iorque deixa três mortos", US),
+    ("Vulcão entra em erupção no Havaí", US),
+    ("Tempestade atinge a Carolina do Norte", US),
+    ("Incêndio em Filadélfia", US),
+    ("Nova Jérsia aprova lei", US),
+    ("São Petersburgo recebe fórum", RU),
+    # China's companies as the Spanish, French and Portuguese press names them.
+    ("BYD abre una planta en Brasil", CN),
+    ("Shein et Temu inondent l'Europe de colis", CN),
+    ("DeepSeek abala as big techs", CN),
+    # The WTI benchmark is "Texas" in Spanish wire copy: a price, not the state.
+    ("El petróleo de Texas sube un 2 %", NONE),
+    ("El Brent y el Texas caen por la demanda", NONE),
+    ("El barril de petróleo intermedio de Texas (WTI) cae", NONE),
+    ("Le pétrole texan recule", NONE),
+    ("Petróleo do Texas sobe 2%", NONE),
+    ("Tiroteo en una escuela de Texas", US),
+    ("Le gouverneur du Texas signe la loi", US),
+    # Dmitry Medvedev with his first name (his surname alone is also the tennis player's).
+    ("Dmitri Medvédev amenaza a Occidente", RU),
+    ("Dmitri Medvedev menace l'Occident", RU),
+    ("Medvédev gana en tres sets", NONE),
     # "americano" counts beside an unambiguous name of the United States only.
     ("Los países del continente americano", NONE),
     ("El presidente americano y la Casa Blanca", US),
@@ -176,6 +219,31 @@ NAMES = [
 @pytest.mark.parametrize(("text", "want"), [pytest.param(t, w, id=t[:40]) for t, w in NAMES])
 def test_names_and_namesakes(text: str, want: set[str]) -> None:
     assert named(text) == want
+
+
+def counted_names(text: str) -> set[str]:
+    """The texts of the mentions counted (weak names only beside a strong one)."""
+    return {m.text for m in counted(MATCHER.find_in(text, "title"), CATALOGUE)}
+
+
+# Weak names: the parties and the midterms (other countries have Republican and Democratic
+# parties), Brazil's "americano", Latin America's "gringo": beside the country only.
+WEAK = [
+    ("Los republicanos y la Casa Blanca", "republicanos", True),
+    ("El Partido Republicano de Kast gana en Chile", "Partido Republicano", False),
+    ("Les démocrates reprennent la Chambre des représentants des États-Unis", "démocrates",
+     True),
+    ("Os democratas e o Partido Republicano nos EUA", "Partido Republicano", True),
+    ("O governo americano e os EUA", "americano", True),
+    ("O continente americano", "americano", False),
+    ("Los gringos y Estados Unidos", "gringos", True),
+    ("Las elecciones de medio término en EE. UU.", "elecciones de medio término", True),
+]
+
+
+@pytest.mark.parametrize(("text", "name", "want"), [pytest.param(*r, id=r[0][:40]) for r in WEAK])
+def test_weak_names_count_beside_the_country(text: str, name: str, want: bool) -> None:
+    assert (name in counted_names(text)) is want
 
 
 def role_in(text: str, name: str) -> Role:
@@ -223,11 +291,25 @@ ROLES = [
     ("Une touriste chinoise blessée à Nice.", "chinoise", PERSON),
     ("Le milliardaire américain a racheté le journal.", "américain", PERSON),
     ("El ejército ruso avanza en el este.", "ruso", S),
+    # ... a nationality noun after an indefinite article or a number, named or not; the
+    # definite plural is the country's people or government.
+    ("Un estadounidense fue detenido en Caracas.", "estadounidense", PERSON),
+    ("Tres rusos resultaron heridos en Tailandia.", "rusos", PERSON),
+    ("Une Américaine a été arrêtée à Bali.", "Américaine", PERSON),
+    ("Um russo foi preso em Lisboa.", "russo", PERSON),
+    ("Los estadounidenses acuden a las urnas.", "estadounidenses", S),
+    ("Les Américains ont frappé des cibles en Syrie.", "Américains", S),
+    ("Un avión ruso se estrelló en Siberia.", "ruso", S),
     # ... after a trade: a film-maker, a swimmer, a director, a comedian.
     ("El cineasta estadounidense presentó su documental.", "estadounidense", PERSON),
     ("La nadadora china batió el récord.", "china", PERSON),
     ("Le réalisateur américain présente son film à Cannes.", "américain", PERSON),
     ("L'humoriste américain a annulé sa tournée.", "américain", PERSON),
+    ("El economista estadounidense Paul Krugman advierte de una recesión.", "estadounidense",
+     PERSON),
+    ("Des chercheurs américains ont découvert une nouvelle molécule.", "américains", PERSON),
+    ("Cientistas chineses criam bateria mais eficiente.", "chineses", PERSON),
+    ("Investigadores estadounidenses examinan los restos del avión.", "estadounidenses", S),
     ("Los pilotos rusos bombardearon la ciudad.", "rusos", S),
     ("Los productores chinos de acero bajan precios.", "chinos", S),
     # ... nor market players: business prose calls firms acteurs, actores, jugadores, joueurs.
@@ -245,6 +327,25 @@ ROLES = [
     ("L'américain Boeing supprime des emplois.", "américain", S),
     ("La china BYD supera a Tesla.", "china", S),
     ("Le gouvernement américain dément.", "américain", S),
+    # "Of" is not "in": a country's court or embassy, a meeting of two countries act ...
+    ("La Corte Suprema de EE. UU. anuló el fallo.", "EE. UU.", S),
+    ("La Embajada de Estados Unidos en Bogotá emitió una alerta.", "Estados Unidos", S),
+    ("L'ambassade des États-Unis à Kiev ferme ses portes.", "États-Unis", S),
+    ("A embaixada dos EUA em Brasília emitiu um alerta.", "EUA", S),
+    ("La reunión de Estados Unidos y China terminó sin acuerdo.", "Estados Unidos", S),
+    ("La cumbre de Rusia y África se celebra cada tres años.", "Rusia", S),
+    # ... an event named after its place is held there: a Grand Prix, a tournament, a summit.
+    ("Hamilton ganó el Gran Premio de Estados Unidos.", "Estados Unidos", VENUE),
+    ("Medvédev ganó el Masters de Miami.", "Miami", VENUE),
+    ("La cumbre de Washington reunió a líderes africanos.", "Washington", VENUE),
+    ("La conférence de Washington a réuni quarante pays.", "Washington", VENUE),
+    # ... and the seat of an international body: the UN's New York, the OAS's Washington.
+    ("Radicó una petición ante la CIDH, en Washington.", "Washington", VENUE),
+    ("En Nueva York, el Consejo de Seguridad de la ONU votó la resolución.", "Nueva York",
+     VENUE),
+    ("Le FMI a publié à Washington ses prévisions pour l'Afrique.", "Washington", VENUE),
+    ("Washington pidió al Consejo de Seguridad de la ONU nuevas sanciones.", "Washington", S),
+    ("Un tiroteo en Nueva York dejó tres muertos.", "Nueva York", S),
     # A venue: the UN in New York, a concert, a festival, a trial.
     ("Habló ante la Asamblea General de la ONU en Nueva York.", "Nueva York", VENUE),
     ("El concierto en Washington reunió a miles.", "Washington", VENUE),
@@ -271,17 +372,49 @@ ROLES = [
     ("Caminan rumbo a Estados Unidos desde Tapachula.", "Estados Unidos", ORIGIN),
     ("La caravane est en route vers les États-Unis.", "États-Unis", ORIGIN),
     ("Estados Unidos cerró la frontera con México.", "Estados Unidos", S),
+    ("Miles de migrantes caminan hacia la frontera sur de EE.UU.", "EE.UU.", ORIGIN),
+    ("La caravana migrante avanza hacia Estados Unidos.", "Estados Unidos", ORIGIN),
+    ("La caravane de migrants marche vers les États-Unis.", "États-Unis", ORIGIN),
+    ("El huracán avanza hacia Florida.", "Florida", S),
+    # ... and a country's community abroad lives there.
+    ("La comunidad colombiana en Nueva York celebra la independencia.", "Nueva York", PERSON),
+    ("La diaspora haïtienne aux États-Unis s'inquiète.", "États-Unis", PERSON),
     # A club named after its city; a national team in a sentence about a match (a score, a
     # draw, the World Cup); a city as a show's scene.
     ("Los Knicks de Nueva York perdieron en casa.", "Nueva York", PERSON),
     ("Wembanyama a brillé face aux Knicks de New York.", "New York", PERSON),
     ("La selección de México empató 1-1 con Estados Unidos.", "Estados Unidos", PERSON),
+    # ... not a court's vote, whose tally reads like a score, nor a jury's selection.
+    ("La Corte Suprema de EE. UU. decidió por 6-3 anular el fallo.", "EE. UU.", S),
+    ("La Cour suprême des États-Unis tranche à 6-3.", "États-Unis", S),
+    ("Comienza la selección del jurado en Nueva York.", "Nueva York", S),
     ("Argentina jugará el Mundial en Estados Unidos.", "Estados Unidos", PERSON),
+    ("Seleção brasileira enfrenta os EUA em amistoso.", "EUA", PERSON),
+    ("Seleção feminina vence os Estados Unidos por 2 a 1.", "Estados Unidos", PERSON),
+    ("Brasil perde para os EUA no vôlei.", "EUA", PERSON),
+    ("La Tri enfrenta a Estados Unidos en la Liga de Naciones de la Concacaf.",
+     "Estados Unidos", PERSON),
+    ("Les Bleues battues par les États-Unis en match amical.", "États-Unis", PERSON),
+    ("México y Estados Unidos mantienen una relación amistosa.", "Estados Unidos", S),
     ("El Banco Mundial presta a Estados Unidos.", "Estados Unidos", S),
     ("El actor español triunfa en Hollywood.", "Hollywood", VENUE),
     ("Recibió el premio en Los Ángeles.", "Los Ángeles", VENUE),
     ("La chanteuse fera une tournée à travers les États-Unis.", "États-Unis", VENUE),
     ("La Policía de Nueva York detuvo al sospechoso.", "Nueva York", S),
+    # ... but a series of attacks, a price, the verb "girar", the parties to a conflict or a
+    # market are no show.
+    ("Una serie de tornados azota Texas y Oklahoma.", "Texas", S),
+    ("Une série d'attaques frappe New York.", "New York", S),
+    ("Les prix de l'essence flambent en Californie.", "Californie", S),
+    ("El debate gira en torno a la inmigración en Texas.", "Texas", S),
+    ("Les acteurs économiques de Californie investissent.", "Californie", S),
+    ("Le film a reçu le prix du jury à Los Angeles.", "Los Angeles", VENUE),
+    ("La serie se rodó en Nueva York.", "Nueva York", VENUE),
+    # ... and a record or a song is a show too; a place in a sentence about the ATP a venue
+    # of the sport.
+    ("Bad Bunny presentó su nuevo disco en Nueva York.", "Nueva York", VENUE),
+    ("La chanteuse a enregistré sa chanson à Los Angeles.", "Los Angeles", VENUE),
+    ("Sinner, número uno de la ATP, entrena en Miami.", "Miami", PERSON),
     # A company as a platform or a studio; a company acting in the economy stays a subject.
     ("La serie ya está disponible en Netflix.", "Netflix", ORIGIN),
     ("Netflix dévoile la bande-annonce de la saison 2.", "Netflix", VENUE),
@@ -302,6 +435,40 @@ ROLES = [
                          [pytest.param(t, n, w, id=t[:40]) for t, n, w in ROLES])
 def test_role_of_a_mention(text: str, name: str, want: Role) -> None:
     assert role_in(text, name) is want
+
+
+def title_role(title: str, name: str) -> Role:
+    fields = Fields(title=title, lead="", body="")
+    mentions = counted(MATCHER.find(fields), CATALOGUE)
+    found = [r for m, r in zip(mentions, roles(mentions, fields, CATALOGUE), strict=True)
+             if m.text == name]
+    assert found, f"{name!r} is not a mention of {title!r}"
+    return found[0]
+
+
+# A profile: the person "who" did something somewhere; the place is the story's setting,
+# unless the state there acted on the person, or a crime or a disaster happened there.
+PROFILES = [
+    ("La polémica historia del mexicano que asegura haber inventado los Cheetos en EE.UU.",
+     "EE.UU.", VENUE),
+    ("El colombiano que trabaja en la NASA", "NASA", VENUE),
+    ("La historia de la peruana que triunfa como chef en Nueva York", "Nueva York", VENUE),
+    ("O brasileiro que fez fortuna nos EUA", "EUA", VENUE),
+    ("Le Sénégalais qui a ouvert trois restaurants à New York", "New York", VENUE),
+    ("El mexicano que fue ejecutado en Texas", "Texas", S),
+    ("La mujer que sobrevivió al tiroteo en Texas", "Texas", S),
+    ("La empresa que más invierte en Estados Unidos", "Estados Unidos", S),
+    ("La ley que entra en vigor en Texas", "Texas", S),
+    ("La semana que cambió todo en Washington", "Washington", S),
+    ("Los estudiantes que protestan en Estados Unidos contra la guerra", "Estados Unidos", S),
+    ("Le pain qui coûte cher aux États-Unis", "États-Unis", S),
+]
+
+
+@pytest.mark.parametrize(("title", "name", "want"),
+                         [pytest.param(*r, id=r[0][:40]) for r in PROFILES])
+def test_the_setting_of_a_profile(title: str, name: str, want: Role) -> None:
+    assert title_role(title, name) is want
 
 
 def about(title: str, lead: str) -> set[str]:

@@ -23,7 +23,15 @@ from monitor.desk.saved import get_saved, save_search
 from monitor.desk.users import new_token
 from monitor.web.desk import Desk
 from tests.cli_pipeline import NOW, OUTLET_A, OUTLET_B, poll, serve, write_config
-from tests.desk_support import PASSWORD, create_user, csrf_of, desk_server, login, make_desk
+from tests.desk_support import (
+    PASSWORD,
+    create_user,
+    csrf_of,
+    desk_client,
+    desk_server,
+    login,
+    make_desk,
+)
 from tests.helpers import make_config
 
 
@@ -45,7 +53,7 @@ def _token(desk: Desk) -> dict[str, str]:
                                     "\t//evil.example/", "/\x00/evil.example/"])
 def test_login_never_redirects_off_the_desk_through_a_character_a_browser_drops(
         desk: Desk, target: str) -> None:
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         page = client.get("/login", params={"next": target})
         assert 'name="next" value="/"' in page.text
         response = client.post("/login", data={"name": "ana", "password": PASSWORD,
@@ -58,7 +66,7 @@ def test_an_api_token_deletes_no_saved_search(desk: Desk) -> None:
     with unit_of_work(desk.engine) as s:
         save_search(s, "kept", "country=RU", "ana", datetime.now(UTC))
     bearer = _token(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         assert client.get("/api/saved/kept", headers=bearer).status_code == 200
         response = client.post("/saved/kept/delete", headers=bearer)
         assert response.status_code == 401
@@ -69,7 +77,7 @@ def test_an_api_token_deletes_no_saved_search(desk: Desk) -> None:
 
 def test_the_json_endpoints_answer_their_errors_in_json(desk: Desk) -> None:
     bearer = _token(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         for response, status in ((client.get("/api/saved/none", headers=bearer), 404),
                                  (client.get("/api/stories"), 401),
                                  (client.get("/api/stories", headers={
@@ -85,7 +93,7 @@ def test_the_json_endpoints_answer_their_errors_in_json(desk: Desk) -> None:
 def test_a_server_error_keeps_the_security_headers_and_says_nothing_of_the_inside(
         desk: Desk) -> None:
     bearer = _token(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         with desk.engine.begin() as c:  # a real fault: the table is gone under the desk
             c.execute(text("DROP TABLE saved_searches"))
@@ -113,7 +121,7 @@ def test_a_hostile_headline_and_a_javascript_link_are_inert_on_every_page(
     poll(path, NOW)
     desk = make_desk(load_config(path), clock=lambda: NOW + timedelta(hours=1))
     create_user(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         csrf = login(client)
         listing = client.get("/")
         story_id = re.findall(r'data-story-id="(\d+)"', listing.text)
@@ -143,7 +151,7 @@ def _set_cookie(response: httpx.Response, name: str) -> str:
 
 
 def test_the_session_cookie_is_httponly_samesite_and_new_at_each_login(desk: Desk) -> None:
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         page = client.get("/login")
         form_cookie = _set_cookie(page, "monitor_login")
         assert "HttpOnly" in form_cookie and "SameSite=Strict" in form_cookie
@@ -159,7 +167,7 @@ def test_the_session_cookie_is_httponly_samesite_and_new_at_each_login(desk: Des
 
 
 def test_logout_ends_the_session_even_for_a_copy_of_its_cookie(desk: Desk) -> None:
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         csrf = login(client)
         copied = client.cookies["monitor_session"]
         assert client.post("/logout", data={"csrf": csrf}).status_code == 303
@@ -172,7 +180,7 @@ def test_logout_ends_the_session_even_for_a_copy_of_its_cookie(desk: Desk) -> No
 
 def test_the_ops_page_shows_no_message_a_link_could_make_up(desk: Desk) -> None:
     made_up = "Your session expired: log in again at evil.example"
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         csrf = login(client)
         page = client.get("/ops", params={"error": made_up, "done": made_up})
         assert page.status_code == 200 and made_up not in page.text
@@ -192,7 +200,7 @@ def test_the_story_timeline_says_which_alert_went_where_and_the_follow_up(
     poll(path, NOW + timedelta(minutes=10))  # the second outlet: a follow-up
     desk = make_desk(load_config(path))
     create_user(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         listing = client.get("/")
         (story_id,) = set(re.findall(r'data-story-id="(\d+)"', listing.text))
@@ -208,7 +216,7 @@ def test_the_story_timeline_says_which_alert_went_where_and_the_follow_up(
 
 def test_a_saved_search_is_one_that_runs_and_the_save_goes_back_to_its_list(
         desk: Desk) -> None:
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         csrf = login(client)
         refused = client.post("/saved", data={"name": "broken", "csrf": csrf,
                                               "params": "q=Kremlin\r\nSet-Cookie: x=1"})
@@ -224,7 +232,7 @@ def test_a_saved_search_is_one_that_runs_and_the_save_goes_back_to_its_list(
 def test_a_mark_sent_by_the_pages_script_is_refused_in_json_that_says_why(desk: Desk) -> None:
     # What desk.js sends: a session that ended (or a stale CSRF token) must read as a reason.
     asks_json = {"Accept": "application/json", "X-Requested-With": "fetch"}
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         stale = client.post("/stories/1/marks", data={"kind": "starred"},
                             headers={**asks_json, "X-CSRF-Token": "stale"})

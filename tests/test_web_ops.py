@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import httpx
 from pytest_httpserver import HTTPServer
 
-from tests.desk_support import create_user, desk_server, login, make_desk
+from tests.desk_support import create_user, desk_client, desk_server, login, make_desk
 from tests.ops_fill import BROKEN, filled
 
 
@@ -26,7 +25,7 @@ def test_the_ops_page_shows_feed_health_and_retries_a_failed_alert(
     _path, config = filled(tmp_path, web, slack)
     desk = make_desk(config)
     create_user(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         csrf = login(client)
         page = client.get("/ops")
         assert page.status_code == 200
@@ -52,7 +51,7 @@ def test_markup_in_a_feed_name_renders_inert_on_the_ops_page(
     _path, config = filled(tmp_path, web, slack)
     desk = make_desk(config)
     create_user(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         page = client.get("/ops").text
     assert "<script>alert(1)" not in page and not re.search(r"<img\b", page)

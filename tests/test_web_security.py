@@ -11,7 +11,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import yaml
 
 from monitor.config import load_config
@@ -22,7 +21,15 @@ from monitor.web.auth import TOKEN_PATHS, is_public
 from monitor.web.desk import Desk
 from monitor.web.serve import check_can_serve
 from tests.conftest import free_port
-from tests.desk_support import PASSWORD, create_user, csrf_of, desk_server, login, make_desk
+from tests.desk_support import (
+    PASSWORD,
+    create_user,
+    csrf_of,
+    desk_client,
+    desk_server,
+    login,
+    make_desk,
+)
 from tests.helpers import make_config
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
@@ -50,7 +57,7 @@ def test_every_route_refuses_a_request_without_a_session_or_token(sqlite_url: st
     desk = make_desk(make_config(sqlite_url, []))
     walked = sorted(set(routes(desk)))
     assert ("GET", "/ops") in walked and ("POST", "/logout") in walked
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         for method, path in walked:
             response = client.request(method, path)
             if is_public(path):
@@ -67,7 +74,7 @@ def test_every_post_route_needs_the_csrf_token_even_with_a_session(sqlite_url: s
     create_user(desk)
     unsafe = sorted({(m, p) for m, p in routes(desk) if m not in SAFE and p != "/login"})
     assert ("POST", "/ops/alerts/1/retry") in unsafe
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         for method, path in unsafe:
             assert client.request(method, path, data={}).status_code == 403, (method, path)
@@ -85,7 +92,7 @@ def test_an_api_token_opens_the_api_paths_and_no_html_page(sqlite_url: str) -> N
     pages = sorted({p for m, p in routes(desk) if m == "GET" and not is_public(p)
                     and not p.startswith(TOKEN_PATHS)})
     assert "/ops" in pages
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         # Past authentication (no such endpoint: 404), where no token is 401.
         assert client.get("/api/nothing-here").status_code == 401
         assert client.get("/api/nothing-here", headers=bearer).status_code == 404
@@ -104,7 +111,7 @@ def test_a_disabled_user_loses_its_session_and_its_token(sqlite_url: str) -> Non
     create_user(desk)
     with unit_of_work(desk.engine) as s:
         token = new_token(s, "ana")
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         assert client.get("/ops").status_code == 200
         with unit_of_work(desk.engine) as s:
@@ -117,7 +124,7 @@ def test_a_disabled_user_loses_its_session_and_its_token(sqlite_url: str) -> Non
 def test_failed_logins_from_one_address_are_limited_whatever_the_names(sqlite_url: str) -> None:
     desk = make_desk(make_config(sqlite_url, []))
     create_user(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         for n in range(5):
             page = client.get("/login")
             client.post("/login", data={"name": f"guess{n}", "password": "guess guess",
@@ -165,7 +172,7 @@ def test_a_second_login_page_does_not_void_the_form_already_shown(sqlite_url: st
     # (sent to /login), shows a second login page: the first form must still work.
     desk = make_desk(make_config(sqlite_url, []))
     create_user(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         shown = client.get("/login?next=/ops")
         assert client.get("/stories/1", follow_redirects=True).status_code == 200
         assert client.get("/favicon.ico").status_code == 404  # public: never a login page

@@ -8,7 +8,6 @@ import secrets
 from pathlib import Path
 
 import feedparser
-import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
@@ -16,7 +15,7 @@ from monitor.db.session import unit_of_work
 from monitor.db.users import find_user, set_token
 from monitor.web.desk import Desk
 from tests.desk_list_data import HOSTILE, NOW, OTHERS, fill
-from tests.desk_support import create_user, desk_server, login, make_desk
+from tests.desk_support import create_user, desk_client, desk_server, login, make_desk
 
 
 @pytest.fixture()
@@ -41,7 +40,7 @@ def _row_ids(html: str) -> list[int]:
 
 def test_the_list_page_links_rows_facets_and_renders_a_hostile_headline_inert(
         desk: Desk) -> None:
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         page = client.get("/")
         assert page.status_code == 200
@@ -67,7 +66,7 @@ def test_the_list_page_links_rows_facets_and_renders_a_hostile_headline_inert(
 
 
 def test_a_wrong_parameter_is_a_400_page_that_says_why(desk: Desk) -> None:
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         bad = client.get("/", params={"review": "maybe"})
         assert bad.status_code == 400 and "is not a review state" in bad.text
@@ -78,7 +77,7 @@ def test_a_wrong_parameter_is_a_400_page_that_says_why(desk: Desk) -> None:
 
 
 def test_the_next_page_link_walks_the_list(desk: Desk) -> None:
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         seen: list[int] = []
         pages = 0
@@ -96,7 +95,7 @@ def test_the_next_page_link_walks_the_list(desk: Desk) -> None:
 
 def test_the_json_list_takes_a_token_or_a_session(desk: Desk) -> None:
     token = _token(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         assert client.get("/api/stories").status_code == 401
         bearer = {"Authorization": f"Bearer {token}"}
         doc = client.get("/api/stories", params={"country": ["RU", "CN"], "limit": "1"},
@@ -113,7 +112,7 @@ def test_the_json_list_takes_a_token_or_a_session(desk: Desk) -> None:
 
 def test_a_saved_search_is_a_feed_and_json_and_can_be_deleted(desk: Desk) -> None:
     token = _token(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         csrf = login(client)
         params = "country=RU&country=CN&entity=Q15031"
         assert client.post("/saved", data={"name": "xi-moscow", "params": params}
@@ -130,7 +129,7 @@ def test_a_saved_search_is_a_feed_and_json_and_can_be_deleted(desk: Desk) -> Non
         assert {h["rule"] for h in body["hits"]} == {"kremlin", "russia-china-us"}
         assert len({h["story_id"] for h in body["hits"]}) == 1
 
-        reader = httpx.Client(base_url=base)  # a feed reader: no session, the token in the URL
+        reader = desk_client(base)  # a feed reader: no session, the token in the URL
         assert reader.get("/saved/xi-moscow.atom").status_code == 401
         atom = reader.get("/saved/xi-moscow.atom", params={"token": token})
         assert atom.status_code == 200
@@ -151,7 +150,7 @@ def test_a_saved_search_is_a_feed_and_json_and_can_be_deleted(desk: Desk) -> Non
 
 def test_the_atom_feed_escapes_a_hostile_headline(desk: Desk) -> None:
     token = _token(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         csrf = login(client)
         client.post("/saved", data={"name": "kremlin", "params": "rule=kremlin",
                                     "csrf": csrf})

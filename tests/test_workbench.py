@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
@@ -23,7 +22,7 @@ from monitor.errors import ConfigError
 from monitor.rules.catalogue import load_catalogue
 from monitor.rules.user_entities import catalogue_for
 from tests.cli_pipeline import OUTLET_A, OUTLET_B
-from tests.desk_support import create_user, csrf_of, desk_server, login, make_desk
+from tests.desk_support import create_user, csrf_of, desk_client, desk_server, login, make_desk
 from tests.workbench_feeds import BIKES, MUSEUM, NOW, WHEAT, poll_feeds, story_ids
 
 SEED_TITLE_START = "The U.S. is concerned"
@@ -125,7 +124,7 @@ def test_the_page_runs_an_edit_shows_inline_errors_saves_and_the_next_poll_uses_
     config = poll_feeds(web, sqlite_url)
     desk = make_desk(config, clock=lambda: NOW + timedelta(hours=1))
     create_user(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         token = login(client)
         start = client.get("/workbench", params={"rule": "russia-china-us"})
         assert start.status_code == 200
@@ -182,7 +181,7 @@ def test_a_stored_rule_is_disabled_and_enabled_with_a_csrf_token(
         workbench.save(s, config, RuleForm(name="bikes", query="bike*"), "bo", NOW)
     desk = make_desk(config)
     create_user(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         token = login(client)
         assert client.post("/workbench/rules/bikes/disable").status_code == 403
         off = client.post("/workbench/rules/bikes/disable", data={"csrf": token})
@@ -207,7 +206,7 @@ def test_untrusted_headlines_and_rule_text_are_escaped(web: HTTPServer,
     config = poll_feeds(web, sqlite_url, extra_items=[hostile])
     desk = make_desk(config, clock=lambda: NOW + timedelta(hours=1))
     create_user(desk)
-    with desk_server(desk) as base, httpx.Client(base_url=base) as client:
+    with desk_server(desk) as base, desk_client(base) as client:
         login(client)
         page = client.get("/workbench", params={
             "name": "x", "query": 'kremlin OR "</textarea><script>alert(4)</script>"',

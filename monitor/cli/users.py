@@ -6,13 +6,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.orm import Session
 
 from monitor.cli.base import cli, load, print_json, runtime_errors
 from monitor.config import Config
 from monitor.errors import UserError
+
+if TYPE_CHECKING:  # SQLAlchemy is imported by the commands that use a database, not at start
+    from sqlalchemy.orm import Session
 
 
 @contextmanager

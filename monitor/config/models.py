@@ -328,6 +328,8 @@ class ServerConfig(_Model):
     host: str = "127.0.0.1"
     port: int = Field(default=9108, gt=0, lt=65536)
     ui: bool = False  # the analyst's desk beside /healthz and /metrics
+    # How long /healthz (and a /metrics scrape) waits for the database; past it, 503.
+    health_timeout: Duration = 5.0
     # The key that signs the desk's session cookies; unset: a random one per process.
     secret: SecretStr | None = None
 

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from monitor.errors import FeedParseError
+from monitor.ingest import feedparser_bases
 from monitor.sanitize import clean_text, clean_url, plausible_date
 
 # Real HTML tags and comments only: "<!channel>" or "<@U123>" in a headline are text.
@@ -283,6 +284,7 @@ def _parse(body: bytes, url: str, content_type: str | None) -> ParsedFeed:
         return parse_json_feed(body, url)
     import feedparser  # here: the daemon's own process never parses (its workers do); 10 MB
 
+    feedparser_bases.install()  # the same results, a fifth of the parse less
     _check_attributes(body)
     headers = {"content-location": url}
     if content_type:

@@ -9,8 +9,16 @@ killer, a segfault in lxml) breaks the executor for good: every later task fails
 the executor's processes (SIGKILL, through the executor's private ``_processes``: there is no
 public API for it) and builds a new executor; on a broken pool it builds a new one, once per
 breakage however many tasks notice it. The tasks that met the breakage (those that ran beside
-a killed worker included) are retried once on the new executor. A task is handed to the
-executor only when a worker is free, so its deadline counts its own run, not its wait.
+a killed worker included) are retried once on the new executor.
+
+Each worker process has one task queued behind the one it runs (``QUEUED_PER_WORKER``; not a
+thread, which cannot be killed: a task queued behind its overrun would wait for it): a worker that
+finishes takes the next at once, instead of waiting for its result to reach the event loop
+and the next task to come back through the executor's threads, which on a busy event loop
+(the GIL handed over every 5 ms) left the workers idle a good part of a cold round. A task's
+deadline still counts its own run, not its wait: tasks start in the order they were handed
+over, so a task's clock starts once fewer than ``size`` tasks handed over before it are left
+(``_Turns``), a little before the worker really takes it.
 
 Kept in a module of its own with few imports: a spawned worker imports this module (for its
 initializer) and the ingest modules its tasks come from, not the whole application.
@@ -46,6 +54,7 @@ log = logging.getLogger("monitor.workers")
 T = TypeVar("T")
 FAILING_AFTER = 3  # tasks failed in a row (crashes, overruns) after which health says so
 RULE_THREADS = 2
+QUEUED_PER_WORKER = 1  # tasks waiting in the executor for each worker, beside its running one
 
 
 def _warm_worker() -> None:
@@ -108,7 +117,11 @@ class CpuPool(Executor):
         self.health = PoolHealth()
         self._generation = 0
         self._closed = False
-        self._slots = asyncio.Semaphore(self.size)
+        # (not with a thread: one queued behind an overrun, which cannot be killed, would
+        # wait for it on the old executor instead of running on the new one)
+        queued = 0 if workers == 0 else QUEUED_PER_WORKER
+        self._slots = asyncio.Semaphore(self.size * (1 + queued))
+        self._turns = _Turns(self.size)
         self._tasks: set[Future[Any]] = set()  # handed to a worker by ``run``, not done yet
         self._rules = ThreadPoolExecutor(max_workers=RULE_THREADS,
                                          thread_name_prefix="monitor-rules")
@@ -140,10 +153,7 @@ class CpuPool(Executor):
                 try:
                     if self._warming:
                         await self._warmed(generation)
-                    task = executor.submit(fn, *args)
-                    self._tasks.add(task)
-                    task.add_done_callback(self._tasks.discard)
-                    result = await asyncio.wait_for(asyncio.wrap_future(task), deadline)
+                    result = await self._within(executor, deadline, fn, *args)
                 except RuntimeError as exc:  # BrokenExecutor, or "shutdown" (just replaced)
                     if self._closed or not (isinstance(exc, BrokenExecutor)
                                             or "shutdown" in str(exc)):
@@ -166,6 +176,29 @@ class CpuPool(Executor):
                 self._succeeded()
                 return result
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _within(self, executor: Executor, deadline: float, fn: Callable[..., T],
+                      *args: Any) -> T:
+        """``fn(*args)`` handed to ``executor`` at once, its result awaited within
+        ``deadline`` seconds of its turn to run (``TimeoutError`` past it)."""
+        turn = self._turns.join()
+        try:
+            task = executor.submit(fn, *args)  # (raises for a broken or shut down executor)
+        except BaseException:
+            self._turns.leave(turn)
+            raise
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        future = asyncio.wrap_future(task)
+        try:
+            if not turn.done():
+                await asyncio.wait((future, turn), return_when=asyncio.FIRST_COMPLETED)
+            return await asyncio.wait_for(future, deadline)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        finally:
+            self._turns.leave(turn)
 
     async def _warmed(self, generation: int) -> None:
         """Wait for the executor of ``generation`` to have started every worker (once: the
@@ -231,6 +264,34 @@ class CpuPool(Executor):
                 log.debug("killing idle workers slow to exit workers=%d", len(alive))
             for proc in alive:
                 proc.kill()
+
+
+class _Turns:
+    """The tasks handed to the executor, in that order: the first ``size`` of them are the
+    ones running (workers take tasks in the order they were handed over), so a task's turn
+    comes once fewer than ``size`` handed over before it are left."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._waiting: list[asyncio.Future[None]] = []
+
+    def join(self) -> asyncio.Future[None]:
+        """A task handed over now: its turn, a future done once the task runs."""
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append(turn)
+        self._start()
+        return turn
+
+    def leave(self, turn: asyncio.Future[None]) -> None:
+        """The task of ``turn`` ended (or was given up): the next one's turn comes."""
+        self._waiting.remove(turn)
+        turn.cancel()  # (when it never came)
+        self._start()
+
+    def _start(self) -> None:
+        for turn in self._waiting[:self.size]:
+            if not turn.done():
+                turn.set_result(None)
 
 
 def _kill(executor: Executor) -> None:

@@ -9,7 +9,10 @@ Unidos". Like a price benchmark (the analysts' rule: not about), such a driver w
 origin.
 
 A country stays a subject where the title names it, unless a Japanese headline on Tokyo's
-market names that country's shares or rates as what moved it ("東京株、米ハイテク株高を好感").
+market names that country's shares or rates as what moved it ("東京株、米ハイテク株高を好感"),
+or a Spanish, French or Portuguese one names another market, the Fed or a country's figures
+after a word of cause ("El Ibex 35 sube arrastrado por Wall Street", "El Brent cae por la
+demanda china").
 A currency is no market word (but its local price is: "Dólar hoy en México", "Dólar Colombia"
 are exchange-rate reports): a headline about the dollar itself ("Euro ve Dolar 20 yıl sonra
 eşitlendi") is the dollar's story, while one beside another market ("黃金轉跌 美元走強": gold
@@ -146,14 +149,53 @@ def english_drivers(mentions: Sequence[Mention], subject: Sequence[bool], fields
                     and (own := _countries(m, catalogue)) and not own & kept}
 
 
+# A Spanish, French or Portuguese headline on a market names what moved it after a word of
+# cause, as a market or an indicator of that country: "El Ibex 35 sube arrastrado por Wall
+# Street", "Le CAC 40 termine en hausse, porté par Wall Street", "Ibovespa fecha em alta com
+# Wall Street", "El Brent cae por la demanda china", "el oro sube tras los datos de empleo de
+# EE.UU."; "El Ibex cae tras los aranceles de EE.UU." names the US acting.
+_ROMANCE_CAUSE_BEFORE = re.compile(
+    r"(?<!\w)(?:arrastrad\w*|impulsad\w*|lastrad\w*|presionad\w*|contagiad\w*|animad\w*|"
+    r"tras|por|ante|pese a|a pesar de|a la espera de|en espera de|atent[oa]s? a|"
+    r"pendientes? de|con|porté\w* par|plombé\w* par|tiré\w* par|dans le sillage de|"
+    r"sur fond de|après|malgré|face à|avec|puxad\w* por|impulsionad\w* por|"
+    r"pressionad\w* por|após|com|na esteira de|apesar de|de olho (?:em|n[oa]s?))\s+"
+    r"(?:[^\s,.;:]+\s+){0,5}?$", re.IGNORECASE)
+_ROMANCE_INDICATOR_BEFORE = re.compile(
+    r"(?<!\w)(?:demandas?|datos?|inflación|empleo|tasas?|tipos|bonos?|rendimientos?|"
+    r"crecimiento|economía|consumo|importaciones|producción|inventarios?|reservas|bolsas?|"
+    r"mercados?|índices?|acciones|tecnológicas|demandes?|données|inflation|emploi|taux|"
+    r"obligations|croissance|économie|consommation|importations|stocks|marchés?|valeurs|"
+    r"dados|inflação|emprego|juros|títulos|crescimento|economia|estoques|ações|mercados?)"
+    r"(?:\s+(?:de|del|de la|de los|en|des|du|de l['’]|do|da|dos|das|nos|nas|aux|em|en los)"
+    r")?\s*$", re.IGNORECASE)
+_DRIVER_KINDS = frozenset({"market"})
+_DRIVER_IDS = frozenset({"wall-street", "federal-reserve"})
+
+
+def _romance_title_drivers(mentions: Sequence[Mention], subject: Sequence[bool],
+                           fields: Fields, catalogue: Catalogue, market: re.Match[str]
+                           ) -> set[int]:
+    """Indices of the title's subject mentions, after its market word and a word of cause,
+    that name another market, the Fed or an indicator of a country (see above)."""
+    title = fields.title
+    return {i for i, m in enumerate(mentions) if subject[i] and m.field == "title"
+            and m.start > market.start() and _ROMANCE_CAUSE_BEFORE.search(title[:m.start])
+            and (_ROMANCE_INDICATOR_BEFORE.search(title[:m.start])
+                 or set(m.entity_ids) & _DRIVER_IDS
+                 or {catalogue.entities[e].kind for e in m.entity_ids} & _DRIVER_KINDS)}
+
+
 def drivers(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
             catalogue: Catalogue) -> set[int]:
     """Indices of the subject mentions (``subject[i]``) in the lead and body of a market
-    report that name a country its title leaves out, and of a Japanese headline's that name
-    what moved Tokyo's market (see the module's docstring)."""
-    if _MARKET.search(fields.title) is None:
+    report that name a country its title leaves out, and of a Japanese, Spanish, French or
+    Portuguese headline's that name what moved its market (see the module's docstring)."""
+    market = _MARKET.search(fields.title)
+    if market is None:
         return set()
-    moved = _title_drivers(mentions, subject, fields)
+    moved = _title_drivers(mentions, subject, fields) | _romance_title_drivers(
+        mentions, subject, fields, catalogue, market)
     kept = {c for i, m in enumerate(mentions) if m.field == "title" and subject[i]
             and i not in moved for c in _countries(m, catalogue)}
     return moved | {i for i, m in enumerate(mentions)

@@ -12,7 +12,12 @@ Two kinds of subject mention say that a country is only passed on the way, in an
   this one, which the text names once, in the lead, and never again ("India's fuel imports"
   over a lead that lists America among the suppliers; "Georgian election protests" whose lead
   calls the ruling party friendly to Russia). The title says what the story is about; a
-  single aside in the lead does not add a country to it.
+  single aside in the lead does not add a country to it. A company's nationality is no aside:
+  "Amazon invierte 5.000 millones en México" over "La empresa estadounidense construirá
+  centros de datos" (Spanish, French and Portuguese put the demonym after the company noun:
+  "le groupe américain", "a montadora norte-americana") names the title's actor, and so
+  does the agent of a measure the story reports ("las tarifas impuestas por Washington", "les
+  taxes imposées par Washington", "as tarifas impostas pelos EUA").
 
 In English (``listed_in_english``) only the first kind, and only where a preposition or
 "such as" introduces the list ("corn from China, Argentina and South Africa"): an English list
@@ -42,6 +47,22 @@ _LIST_GAP = re.compile(
 _LIST_GAP_MAX = 12
 _REACH = 120  # a list is read this far either side of a catalogue country's name
 _COUNTRY = "country"
+# A company noun before a demonym: the company the story is about, and its country; or the
+# agent of a measure.
+_ACTOR_BEFORE = re.compile(
+    r"(?<!\w)(?:empresas?|compañías?|firmas?|multinacional|tecnológicas?|farmacéuticas?|"
+    r"petroleras?|automotriz|automotora|fabricantes?|aerolíneas?|gigantes?|grupo|banco|"
+    r"startup|minera|entreprises?|sociétés?|firmes?|groupes?|géants?|constructeurs?|"
+    r"compagnies?|laboratoires?|fabricants?|banques?|start-up|companhias?|montadoras?|"
+    r"petroleiras?|varejistas?)(?:\s+(?:de|du|des|da|do)\s+[\w-]+)?\s+$"
+    # ... and the agent of a measure: imposed, announced, decreed, ordered, signed by (not
+    # "apoyado por Rusia", a background ally)
+    r"|(?<!\w)(?:impuest|impost|imposé|anunciad|annoncé|aprobad|aprovad|approuvé|decretad|"
+    r"décrété|decidid|décidé|adoptad|adopté|aplicad|appliqué|ordenad|ordonné|exigid|exigé|"
+    r"propuest|propost|proposé|dictad|promulgad|firmad|assinad|signé|sancionad|sanctionné|"
+    r"lanzad|lançad|lancé)\w*\s+(?:por|par|pel[oa]s?)\s+"
+    r"(?:(?:el|la|los|las|le|les|l['’]|o|a|os|as)\s*)?$",
+    re.IGNORECASE)
 
 
 def _own(mention: Mention, catalogue: Catalogue) -> set[str]:
@@ -116,7 +137,8 @@ def _lone_in_lead(mentions: Sequence[Mention], subject: Sequence[bool], fields: 
             in_title |= own
             if subject[i]:
                 title_subjects |= own
-        elif subject[i]:
+        elif subject[i] and not _ACTOR_BEFORE.search(
+                fields.get(m.field), max(0, m.start - 40), m.start):
             for c in own:
                 seen.setdefault(c, []).append(i)
     lone = {c: at[0] for c, at in seen.items()

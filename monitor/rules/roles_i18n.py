@@ -9,7 +9,8 @@ languages the feeds speak, from the text around the mention (a few words either 
 - a dateline: "МОСКВА, 3 марта — РИА Новости", "PEKÍN, 5 ene (EFE).-", "新华社北京10月4日电";
 - a venue: a place named as where a summit, a court, a conference or a match is held, or
   where a correspondent works ("саммит в Казани", "دادگاهی در واشنگتن", "GP dos Estados
-  Unidos", "워싱턴 특파원", "रूस में होने वाले शिखर सम्मेलन");
+  Unidos", "워싱턴 특파원", "रूस में होने वाले शिखर सम्मेलन"), or the seat of an
+  international body ("ante la CIDH, en Washington"): ``rules/roles_venue.py`` reads them;
 - a team: a city or a country in a sentence about a match ("Вашингтон обыграл «Рейнджерс»":
   a club; "the favourites USA, Canada and Germany" of a tournament: national teams);
 - a person: a demonym naming a tourist, a student, an actor ("американский турист"), and in
@@ -52,8 +53,9 @@ from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.morphology import LATIN, script_of
 from monitor.rules.roles_origin import reads_origin
-from monitor.rules.roles_person import reads_person
+from monitor.rules.roles_person import in_profile, reads_person
 from monitor.rules.roles_scene import scene_role
+from monitor.rules.roles_venue import PLACE_KINDS, reads_venue
 from monitor.rules.world import spans
 
 _WINDOW_BEFORE, _WINDOW_AFTER = 90, 60
@@ -126,48 +128,6 @@ _OUTLET_BEFORE = re.compile(
     re.IGNORECASE)
 _OF_AFTER = re.compile(r"^\s+(?:de|del|du|des|d['’]|pour|para|da|do)(?!\w)", re.IGNORECASE)
 
-# Where something is held, or a correspondent works: "саммит в Казани", "Gipfel in Peking".
-_EVENTS = (
-    r"саммит|встреч|переговор|конференци|форум|суд(?=[аеуо]?\s)|судебн|посольств|"
-    r"корреспондент|собкор|турнир|матч|чемпионат|олимпиад|саміт|зустріч|конференці|"
-    r"кореспондент|турнір|Gipfel|Treffen|Konferenz|Gespräch|Verhandlung|Gericht|Botschaft|"
-    r"Korrespondent|Turnier|Spiel|Olympi|Sitzung|sommet|réunion|rencontre|conférence|"
-    r"tribunal|ambassade|correspondant|tournoi|match|forum|cumbre|reunión|encuentro|"
-    r"conferencia|corte|embajada|corresponsal|torneo|foro|cúpula|reunião|encontro|"
-    r"conferência|embaixada|correspondente|[Gg]ran [Pp]remio|GP|Grande Prêmio|Grand Prix|"
-    # a show, a fair, a trial: "el concierto en Washington", "le procès à New York"
-    r"Asamblea General|Assemblée générale|concierto|concert|festival|gira|tournée|gala|"
-    r"ceremonia|cérémonie|exposición|exposition|feria|juicio|procès|envoyée? spéciale?|"
-    r"enviad[oa] especial")
-_AT = r"(?:в|во|на|у|in|im|bei|auf|à|en|au|aux|em|no|na|nos|nas|de|do|dos|des)"
-# Verbs of holding between the event and the place: "la conferencia que se celebrará el 18
-# de junio en Nueva York", "le sommet qui aura lieu à Kazan".
-_HELD = (r"(?:se celebr\w*|se realiz\w*|tendrá lugar|tuvo lugar|aura lieu|a eu lieu|"
-         r"se tiendra|se tient|s['’]est tenu\w*|se dérouler\w*|se déroule\w*|será realizad\w*|"
-         r"acontecer\w*|acontece|ocorrer\w*|ocorre|состоится|состоялс\w*|пройд[её]т|"
-         r"відбудеться|відбул\w*|stattfinde\w*|tagt\w*)")
-_VENUE_BEFORE = re.compile(
-    r"(?<!\w)(?:gira|tour|tournée|turnê)\s+(?:por|à travers|pelos?|pelas?)\s+"
-    r"(?:(?:los|les|os)\s+)?$|"
-    r"(?<!\w)(?:" + _EVENTS + r")\w*(?:\s+[^\s,.]+){0,3}?\s+" + _AT + r"\s+$"
-    r"|(?<!\w)(?:" + _EVENTS + r")\w*(?:\s+[^\s,.]+){0,5}?\s+(?:que\s+|qui\s+|которы\w+\s+)?"
-    + _HELD + r"(?:\s+[^\s,.]+){0,5}?\s+" + _AT + r"\s+$"
-    r"|(?:قمة|مؤتمر|محكمة|سفارة|مراسل|اجتماع|منتدى|بطولة|مباراة|ملعب|لقاء|محادثات|دادگاه|"
-    r"نشست|اجلاس|کنفرانس|سفارت|خبرنگار|دانشگاه|مسابقه|مسابقات|دیدار|مذاکرات|همایش)\S*"
-    r"(?:\s+\S+){0,3}?\s+(?:في|ب|در)\s*$", re.IGNORECASE)
-# Chinese: "在 X 举行" (held in X), the place between a preposition and the event.
-_ZH_HELD = re.compile(
-    r"^[^\s。，,；]{0,8}?(?:举行|舉行|召开|召開|峰会|峰會|会议|會議|会谈|會談|开幕|開幕|法院|举办|"
-    r"舉辦)")
-_VENUE_AFTER = re.compile(
-    r"^(?:で(?:開か|開催|行わ|の会談|の首脳)|特派員|支局)"
-    r"|^\S{0,2}\s?(?:특파원|에서 열린|에서 열리는|에서 개최|에서 진행)"
-    r"|^\S{0,3}\s+(?:में\s+)?(?:होने वाले|होने वाली|हुए|हुई|आयोजित|चल रहे)\s+(?:\S+\s+){0,3}?"
-    r"(?:शिखर|सम्मेलन|बैठक|वार्ता)"
-    r"|^\S{0,3}\s+(?:অনুষ্ঠিত|আয়োজিত)"
-    r"|^['’](?:da|de|ta|te|daki|deki)\s+(?:düzenlenen|yapılan|gerçekleştirilen|toplanan|"
-    r"düzenlenecek|yapılacak)\b")
-_CJK_AT = re.compile(r"(?:在|于|於)$")
 # Where a person died or was found dead: a place of death, not the story's subject ("В США
 # умер Фетхуллах Гюлен", "encontrado morto nos EUA", "morto em Los Angeles (EUA)", "starb in
 # den USA", "在美国病逝", "米国で死去", "미국에서 별세"). Singular verbs only: "в России
@@ -264,18 +224,26 @@ _MATCH = re.compile(
     r"\bmatch\b|tournoi|basket-ball|football|olympique|"
     r"Box(?:kampf|karriere|er\b|en\b|ring)|in den Ring|\bboxe\b|boxeo|бокс|UFC|MMA|"
     r"torneo|fútbol|futebol|baloncesto|basquete|Fórmula 1|F1\b|Copa|"
-    r"\b(?:tenis|tennis|golf|rugby)\b|b[ée]isbol|Grandes Ligas|Serie Mundial|Super Bowl|"
+    r"\b(?:tenis|tennis|golf|rugby|ATP|WTA)\b|b[ée]isbol|Grandes Ligas|Serie Mundial|Super Bowl|"
     r"Juegos Olímpicos|Jeux olympiques|Coupe du monde|campeonato|championnat|semifinal|"
     r"demi-finale|cuartos de final|quarts? de finale|Roland[- ]Garros|Wimbledon|Gran Slam|"
     r"Grand Chelem|Ligue des champions|Champions League|MLS\b|selecci[óo]n|sélection|"
     r"empat[aóe]\w*|gole[óa]\w*|(?:el|del|al|un) Mundial\b|les Bleus|"
-    r"(?<![\d.,/-])\d-\d(?![\d.,/-])|"  # a score: 1-1, (3-2)
+    r"(?<![\d.,/-])\d-\d(?![\d.,/-])|por \d a \d(?!\d)|"  # a score: 1-1, (3-2), por 2 a 1
+    # Portuguese and Latin-American football, volleyball, a friendly
+    r"[Ss]eleção|Concacaf|Conmebol|Liga de Naciones|v[ôó]lei|voleibol|v[óo]ley|"
+    r"(?:partido|jogo|encuentro|duelo|em|en) amistoso|match amical|"
     r"\bmaç|turnuva|basketbol|futbol|"
     r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
     r"MVP|मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")  # (Chinese, Japanese, Korean: roles_cjk)
+# ... not a court's or a chamber's vote, whose tally reads like a score ("la Corte Suprema de
+# EE. UU. decidió por 6-3"), nor a jury's selection.
+_VOTE = re.compile(r"(?<!\w)(?:Corte|Cour|Tribunal|Suprem[oa]|suprême|jueces|juges|juízes|"
+                   r"vot(?:o|os|ación|aron|e|es|é|ação|aram)|jurado|jury|júri|Senado|Sénat|"
+                   r"Congreso|Congrès|Congresso|Gericht|Richter|Stimmen)(?!\w)")
 _SENTENCE_REACH = 200
 _SENTENCE_STOP = re.compile(r"[.!?。！？]\s")
-_PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
+_PLACE_KINDS = PLACE_KINDS
 
 # A demonym naming a person: "американский турист", "touriste américain".
 _PERSON_AFTER = re.compile(
@@ -294,7 +262,11 @@ _PERSON_BEFORE = re.compile(
     r"empresari[oa]s?|multimillonari[oa]s?|millonari[oa]s?|magnates?|artistas?|"
     r"escritor(?:a|es|as)?|hommes?|femmes?|jeunes?|enfants?|migrants?|immigrés?|"
     r"hommes? d['’]affaires|femmes? d['’]affaires|milliardaires?|millionnaires?|artistes?|"
-    r"écrivains?|écrivaines?)\s+$", re.IGNORECASE)
+    r"écrivains?|écrivaines?)\s+$"
+    # ... a country's community abroad: "la comunidad colombiana en Nueva York"
+    r"|(?<!\w)(?:comunidad|comunidades|diáspora|communauté|diaspora|comunidade)\s+[^\s,.;:]+\s+"
+    r"(?:en|à|aux|au|em|nos|nas|no|na|de|dos|des)\s+(?:(?:la|los|les|os|o)\s+)?$",
+    re.IGNORECASE)
 
 # (a person, a language, a cuisine, a trend after a name in Chinese, Japanese and Korean:
 # rules/roles_cjk.py)
@@ -354,9 +326,9 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
              and _DATELINE_AFTER.match(after)) or _ZH_DATELINE.match(after)
             or cjk.cjk_dateline(text, mention.start, after)):
         return "venue"
-    if kinds & (_PLACE_KINDS | {"country"}) and (
-            _VENUE_BEFORE.search(before) or _VENUE_AFTER.match(after)
-            or (_CJK_AT.search(before) and _ZH_HELD.match(after))):
+    sentence = _sentence(text, mention.start, mention.end)
+    if reads_venue(kinds, set(mention.entity_ids), before, after, sentence) or (
+            mention.field == "title" and in_profile(text[:mention.start])):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and (
             _DEATH_BEFORE.search(before) or _DEATH_CASE_AFTER.match(after)
@@ -365,9 +337,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if (kinds & (_PLACE_KINDS | {"country"}) and _INSTITUTION_AFTER.match(after)) or (
             kinds & _PLACE_KINDS and _INSTITUTION_BEFORE.search(before)):
         return "venue"
-    sentence = _sentence(text, mention.start, mention.end)
-    if kinds & (_PLACE_KINDS | {"country"}) and (_MATCH.search(sentence)
-                                                 or cjk.cjk_sports(sentence)):
+    if kinds & (_PLACE_KINDS | {"country"}) and (
+            (_MATCH.search(sentence) and not _VOTE.search(sentence)) or cjk.cjk_sports(sentence)):
         return "person"
     if (scene := scene_role(kinds, before, sentence)) is not None:
         return scene

@@ -4,7 +4,8 @@ English: the patterns of ``rules/roles_i18n.py``'s origin role. Pure.
 - a model or a comparison ("inspirado no modelo norte-americano", "à l'instar des
   États-Unis", "a diferencia de Rusia", "anders als die USA");
 - an alignment with a country ("Annäherung an Moskau", "rapprochement avec Moscou");
-- a journey or a biography ("regresó de Moscú", "a grandi aux États-Unis");
+- a journey or a biography ("regresó de Moscú", "a grandi aux États-Unis"), a journey called
+  off ("cancelou viagem à Rússia"); not a flight of deportees, which the country sends;
 - a country's interest rates, or rates set by its central bank, as a market's driver
   ("aunque tasas de EE. UU. y la inflación afectan", "la hausse des taux décidée par la Fed");
 - a work of a country's culture, the adjective after the noun ("una serie estadounidense",
@@ -69,7 +70,19 @@ _JOURNEY_BEFORE = re.compile(
     r"naci[óo]|nacid[oa]s?|radicad[oa]s?|residentes?|exiliad[oa]s?|afincad[oa]s?|"
     r"née?s?|installée?s?|exilée?s?|établie?s?)"
     r"(?:\s+[^\s,.;:]+){0,2}?\s+(?:en|à|au|aux|em|no|na|nos|nas|in|im|в|во|у)\s+"
-    r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$", re.IGNORECASE)
+    r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|der|dem)\s+)?$"
+    # ... and a journey called off: "cancelou viagem à Rússia", "aplazó su visita a China",
+    # "annule son voyage en Chine" (the trip does not happen; the country does not act)
+    r"|(?<!\w)(?:cancel\w*|suspend\w*|suspens\w*|aplaz\w*|pospu\w*|pospon\w*|adi[oó]u?|"
+    r"adiad\w*|annul\w*|report[ée]\w*|absag\w*|abgesagt|отмен\w*|отложил\w*)"
+    r"(?:\s+[^\s,.;:]+){0,3}?\s+(?:viajes?|viage(?:m|ns)|visitas?|voyages?|visites?|"
+    r"déplacements?|Reise|Besuch|визит\w*|поездк\w*)"
+    r"(?:\s+[^\s,.;:]+){0,2}?\s+(?:a|à|ao|en|au|aux|em|para|nach|in|в|во)\s+"
+    r"(?:(?:la|el|los|las|le|les|l['’]|o|a|os|as|den|die)\s+)?$", re.IGNORECASE)
+# ... but a flight of deportees from a country is that country deporting them ("los vuelos de
+# deportación de Estados Unidos", "voo com deportados dos EUA"): its government acts.
+_DEPORTED = re.compile(r"(?<!\w)(?:deporta\w*|déporté\w*|deportad\w*|expulsad\w*|expulsé\w*|"
+                       r"expulsos|expulsões|expulsiones|expulsions)(?!\w)", re.IGNORECASE)
 # A country's interest rates or bond yields named as a market's driver, like a price
 # benchmark ("aunque tasas de EE. UU. y la inflación afectan" the peso, "taux d'intérêt des
 # États-Unis"); a central bank acting (la Fed) is an institution, not matched here.
@@ -109,7 +122,14 @@ _BORDER_BEFORE = re.compile(
     r"|(?<!\w)(?:rumbo a|con destino a|(?:para|buscan|intentan|intentar|quieren) llegar a|"
     r"cruzar a|emigrar a|emigraron a|migrar a|en route vers|à destination d(?:es?|u)|"
     r"pour rejoindre|rumo a|com destino a|(?:para|tentam) chegar a)"
-    r"\s+(?:(?:los|les|la|le|l['’]|os|o|a)\s*)?$", re.IGNORECASE)
+    r"\s+(?:(?:los|les|la|le|l['’]|os|o|a)\s*)?$"
+    # ... the border of a country ("la frontera sur de EE.UU.", "la frontière des
+    # États-Unis"), and where a caravan of migrants walks ("avanza hacia Estados Unidos")
+    r"|(?<!\w)(?:fronteras?|frontières?|fronteiras?)(?:\s+(?:norte|sur|nord|sud))?\s+"
+    r"(?:de|del|des|du|dos|do|da)\s+(?:(?:los|les|os|la|le|l['’]|o|a)\s*)?$"
+    r"|(?<!\w)(?:migrantes?|caravanas?|éxodo|refugiados|migrants|caravanes?|exode|réfugiés|"
+    r"imigrantes)(?!\w)[^.;:!?]{0,40}?(?<!\w)(?:hacia|vers|rumo|em direção)"
+    r"\s+(?:(?:los|les|os|la|le|l['’]|o|a|aos|às)\s*)?$", re.IGNORECASE)
 # A law or a model nicknamed after a country, in quotation marks: "russische Agentengesetz",
 # «російський закон», "loi russe": the country names the likeness, not the actor.
 _NICKNAME_BEFORE = re.compile(r"[\"“„«「‚']\s*(?:[^\s\"“”„«»]+\s+)?$")
@@ -137,7 +157,8 @@ def reads_origin(kinds: set[str], before: str, after: str) -> bool:
         _MODEL_BEFORE.search(before) or _MODEL_AFTER.match(after)
         or (kinds & {"country"} and _COMPARED_BEFORE.search(before))
         or _STANCE_BEFORE.search(before)
-        or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before))
+        or (kinds & (_PLACE_KINDS | {"country"}) and _JOURNEY_BEFORE.search(before)
+            and not _DEPORTED.search(before[-60:]))
         or (kinds & (_PLACE_KINDS | {"country"}) and _REMITTED_BEFORE.search(before))
         or (kinds & (_PLACE_KINDS | {"country"}) and _BORDER_BEFORE.search(before))
         or (kinds & {"country"} and _WORK_BEFORE.search(before))

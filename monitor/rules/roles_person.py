@@ -1,16 +1,30 @@
-"""A demonym naming a person in Spanish and French, beyond ``rules/roles_i18n.py``'s nouns. Pure.
+"""A demonym naming a person in Spanish, French and Portuguese, beyond ``roles_i18n``'s. Pure.
 
 Romance languages put the adjective after the noun, so a nationality that describes a person
 follows the word for the person's trade: "el cineasta estadounidense", "la tenista rusa",
-"le réalisateur américain", "la nageuse chinoise". And both languages make a nationality
-noun of the adjective, placed before a name: "el estadounidense Taylor Fritz", "la china Zheng
-Qinwen", "l'Américain Noah Lyles", "le Russe Daniil Medvedev". French writes the noun with a
-capital (l'Américain) and the adjective in lower case (l'américain Boeing, the company);
-Spanish writes both in lower case, but a company is feminine (la empresa) and one word, so
-the masculine article, or a name of two capitalised words, says that a person follows.
+"el economista estadounidense", "le réalisateur américain", "la nageuse chinoise". And both
+languages make a nationality noun of the adjective, placed before a name: "el estadounidense
+Taylor Fritz", "la china Zheng Qinwen", "l'Américain Noah Lyles", "le Russe Daniil Medvedev".
+French writes the noun with a capital (l'Américain) and the adjective in lower case
+(l'américain Boeing, the company); Spanish writes both in lower case, but a company is
+feminine (la empresa) and one word, so the masculine article, or a name of two capitalised
+words, says that a person follows. After an indefinite article or a number the noun is a
+person, named or not: "un estadounidense fue detenido en Caracas", "tres rusos heridos" (not
+"dos", which is also Portuguese "of the"), "une Américaine arrêtée à Moscou", "um russo é
+preso" (the definite plural is the country's people or government: "los estadounidenses
+votan", "les Américains ont frappé").
 
 ``reads_person`` says whether a mention of a country, with the text ``before`` and ``after``
 it, names a person that way.
+
+A profile: a headline whose subject is one person, the one "who" did something somewhere ("La
+polémica historia del mexicano que asegura haber inventado los Cheetos en EE.UU.", "El
+colombiano que trabaja en la NASA", "Le Français qui a conquis New York", "O brasileiro que
+fez fortuna nos EUA"), is that person's story; the place after "en" is its setting, a venue
+(``in_profile``), unless the headline says the state there acted on the person (arrested,
+sentenced, deported, executed: "el mexicano que fue ejecutado en Texas" is Texas's story too),
+or names a crime or a disaster there ("la mujer que sobrevivió a un tiroteo en Texas"). A
+group is no profile: "los estudiantes que protestan en EE.UU." is the country's politics.
 """
 
 from __future__ import annotations
@@ -33,12 +47,30 @@ _TRADE_BEFORE = re.compile(
     r"po[èe]tes?|romanci(?:er|ère)s?|sporti(?:f|ve)s?|athl[èe]tes?|joueur|joueuses?|"
     r"nageu(?:r|se)s?|tennisman|tenniswoman|boxeu(?:r|se)s?|cyclistes?|skieu(?:r|se)s?|"
     r"coureu(?:r|se)s?|[ée]checs|acteur|actrices?|chanteu(?:r|se)s?|rappeu(?:r|se)s?|"
-    r"actor|actriz|actrices|cantantes?|raper[oa]s?|escritor(?:a|es|as)?)\s+$",
+    r"actor|actriz|actrices|cantantes?|raper[oa]s?|escritor(?:a|es|as)?|"
+    # a scholar, a doctor, a lawyer ("el economista estadounidense Paul Krugman"; not
+    # "investigadores", who are also a state's investigators)
+    r"científic[oa]s?|economistas?|profesor(?:a|es|as)?|médic[oa]s?|abogad[oa]s?|"
+    r"arquitect[oa]s?|historiador(?:a|es|as)?|filósof[oa]s?|scientifiques?|chercheu(?:r|se)s?|"
+    r"économistes?|professeure?s?|médecins?|avocate?s?|architectes?|historien(?:ne)?s?|"
+    r"philosophes?|cientistas?|pesquisador(?:a|es|as)?|advogad[oa]s?|historiador(?:a|es|as)?|"
+    r"filósof[oa]s?)\s+$",
     re.IGNORECASE)
 # The nationality noun before a name: "l'Américain Noah Lyles" (French: a capital), "el ruso
 # Medvédev" (Spanish: a masculine article), "la estadounidense Coco Gauff" (two names).
 _FR_NOUN = re.compile(r"^(?:Américaine?|Russe|Chinoise?|Étatsunienne?)$")
 _ES_NOUN = re.compile(r"^(?:estadounidense|norteamerican[oa]|rus[oa]|chin[oa])$")
+# A nationality noun after an indefinite article or a number: Spanish and Portuguese in lower
+# case, French with its capital.
+_SOME_NOUN = re.compile(
+    r"^(?:estadounidenses?|norteamerican[oa]s?|rus[oa]s?|chin[oa]s?|estadunidenses?|"
+    r"norte-american[oa]s?|american[oa]s?|russ[oa]s?|chinês|chinesa|chines[ae]s|Américaine?s?|"
+    r"Russes?|"
+    r"Chinois(?:es?)?|Étatsunien(?:ne)?s?)$")
+_SOME = re.compile(
+    r"(?<!\w)(?:un|una|une|um|uma|unos|unas|uns|umas|deux|"
+    r"dois|duas|tres|trois|três|cuatro|quatre|quatro|cinco|cinq|seis|six|diez|dix|dez|"
+    r"varios|varias|plusieurs|vários|várias|\d+)\s+$", re.IGNORECASE)
 _FR_ARTICLE = re.compile(r"(?<!\w)(?:[Ll]['’]|[Ll]e\s+|[Ll]a\s+|[Dd]u\s+|[Aa]u\s+)$")
 _ES_MASCULINE = re.compile(r"(?<!\w)(?:[Ee]l|del|al|[Uu]n)\s+$")
 _ES_FEMININE = re.compile(r"(?<!\w)(?:[Ll]a|[Uu]na)\s+$")
@@ -47,11 +79,52 @@ _ONE_NAME_AFTER = re.compile(r"^\s+" + _NAME)
 _TWO_NAMES_AFTER = re.compile(r"^\s+" + _NAME + r"\s+" + _NAME)
 
 
+# The person: a nationality (-ano, -ense, -eño, -ino, -eno, -és, -ol, -í, -eco, -ayo; French
+# with its capital: -ais, -ain, -ien, -ois), or a word for a person, after an article or a
+# "story of"; then "who", then what they did, then a preposition of place.
+_WHO = (r"(?:[a-záéíóúñ]+(?:an[oa]s?|ens[e]s?|eñ[oa]s?|in[oa]s?|en[oa]s?|és|esas?|eses|í|íes|"
+        r"ec[oa]s?|ay[oa]s?|eir[oa]s?)|(?:españ|mong)ol(?:a|es|as)?|hombres?|mujer(?:es)?|"
+        r"j[oó]ven(?:es)?|niñ[oa]s?|científic[oa]s?|médic[oa]s?|estudiantes?|migrantes?|"
+        r"inmigrantes?|madres?|padres?|hij[oa]s?|abuel[oa]s?|chef|artistas?|ingenier[oa]s?|"
+        r"enfermer[oa]s?|homem|homens|mulher(?:es)?|jovens?|menin[oa]s?|hommes?|femmes?|"
+        r"jeunes?|enfants?|(?-i:[A-ZÉ][a-zéè]+(?:ais|aise|ain|aine|ien|ienne|ois|oise)s?))")
+# ... not the things those endings also spell.
+_NOT_WHO = re.compile(
+    r"^(?:semanas?|mañanas?|ventanas?|campanas?|veranos?|planos?|manos?|caminos?|destinos?|"
+    r"terrenos?|estrenos?|mes|país|interés|estrés|revés|empresas?|promesas?|sorpresas?|"
+    r"presas?|represas?|mesas?|oficinas?|medicinas?|gasolinas?|máquinas?|piscinas?|minas?|"
+    r"cocinas?|marinas?|vitaminas?|disciplinas?|doctrinas?|vinos?|casinos?|bibliotecas?|"
+    r"hipotecas?|discotecas?|diseños?|ensayos?|playas?|mayo|rayos?|fronteiras?|bandeiras?|"
+    r"carteiras?|maneiras?|primeir[oa]s?|madeiras?)$", re.IGNORECASE)
+_PROFILE = re.compile(
+    r"^(?:[^,:;.!?]*?(?<!\w)(?:historia|vida|testimonio|odisea|drama|caso|histoire|vie|"
+    r"história)\s+(?:del|de la|de una|de un|de|do|da|du|de l['’])\s*"
+    r"|\W*(?:el|la|un|una|o|a|um|uma|le|l['’])\s*)"
+    r"(?P<who>" + _WHO + r")\s+(?:que|quien|quienes|qui)\s+[^,:;!?]*?\s"
+    r"(?:en|em|à|aux|au|no|na|nos|nas|dans)\s+(?:(?:la|el|los|las|le|les|o|a|os|as)\s+)?$",
+    re.IGNORECASE)
+# ... a state acting on the person, or a crime or a disaster there: the place's own story.
+_STATE_ACTS = re.compile(
+    r"(?<!\w)(?:detenid|arrestad|condenad|ejecutad|deportad|expulsad|encarcelad|pres[oa]s?\b|"
+    r"juzgad|acusad|sancionad|asesinad|arrêté|condamné|expulsé|exécuté|emprisonné|"
+    r"inculpé|executad|tiroteo|masacre|atentado|ataque|huracán|incendio|terremoto|inundaci|"
+    r"fusillade|attentat|ouragan|incendie|séisme|tiroteio|massacre|furacão|incêndio)",
+    re.IGNORECASE)
+
+
+def in_profile(before: str) -> bool:
+    """Whether a headline's place, after the headline's text ``before`` it, is the setting
+    of a person's profile (see the module's docstring)."""
+    found = _PROFILE.search(before)
+    return bool(found and not _NOT_WHO.match(found.group("who"))
+                and not _STATE_ACTS.search(before))
+
+
 def reads_person(text: str, before: str, after: str) -> bool:
     """Whether the mention ``text`` of a country (a demonym) names a person: after a word
     for a person's trade, or as a nationality noun before a name (``after``: the text right
     after the mention, a name that is itself a mention included)."""
-    if _TRADE_BEFORE.search(before):
+    if _TRADE_BEFORE.search(before) or (_SOME_NOUN.match(text) and _SOME.search(before)):
         return True
     if _FR_NOUN.match(text):
         return bool(_FR_ARTICLE.search(before) and _ONE_NAME_AFTER.match(after))
@@ -61,4 +134,4 @@ def reads_person(text: str, before: str, after: str) -> bool:
     return False
 
 
-__all__ = ["reads_person"]
+__all__ = ["in_profile", "reads_person"]

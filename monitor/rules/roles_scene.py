@@ -12,6 +12,7 @@
   Boeing": a strike at Boeing is the company's story, nor "propietaria de Facebook"), or named in a
   sentence about a show ("Netflix dévoile la bande-annonce de la saison 2"): where a show is
   streamed or searched (an origin, a venue), not the company acting in the economy;
+  a record or a song ("presenta su nuevo disco en Nueva York") is a show too;
 
 ``scene_role`` returns "person" (a team), "origin", "venue" or None.
 """
@@ -25,11 +26,22 @@ _CITY_KINDS = frozenset({"city", "state", "place"})
 _CLUB_BEFORE = re.compile(
     r"(?<!\w)(?:[Ll]os|[Ll]as|[Ll]es|a los|aux|des)\s+[A-Z][\w'’-]*s\s+(?:de|d['’])\s*$")
 _SHOW = re.compile(
-    r"(?<!\w)(?:actor|actores|actriz|actrices|acteurs?|actrices?|cantantes?|chanteu(?:r|se)s?|"
-    r"pel[íi]culas?|films?|filmes?|cine|cin[ée]ma|cineastas?|cin[ée]astes?|series?|s[ée]ries?|"
+    # (not "los actores armados", "les acteurs économiques": parties to a conflict, a market)
+    r"(?<!\w)(?:(?:actor|actores|acteurs?)(?!\s+(?:armad|polític|politiques|sociales|sociaux|"
+    r"económic|économiques|del|de la|de los|du|des|de l|internacionales|internationaux|"
+    r"regionales|régionaux|clave|clés))|actriz|actrices|actrices?|cantantes?|"
+    r"chanteu(?:r|se)s?|pel[íi]culas?|films?|filmes?|cine|cin[ée]ma|cineastas?|cin[ée]astes?|"
+    # (a series of attacks, "una serie de tornados", is no show)
+    r"(?:series?|s[ée]ries?)(?!\s+(?:(?:de|do|da|dos|das)(?!\w)|d['’]))|"
     r"[ÓO]scars?|Grammys?|Globos? de Oro|Golden Globes?|C[ée]sars?|Emmys?|taquilla|"
     r"box-office|estreno|avant-premi[èe]re|alfombra roja|tapis rouge|rodaje|tournage|"
-    r"álbum|album|concierto|concert|gira|tournée|premios?|prix|gala|festival|bande-annonce|"
+    r"álbum|album|discos?|disques?|canci[oó]n|canciones|chansons?|canç(?:ão|ões)|sencillo|"
+    r"videoclip|concierto|(?<!de )concert|"
+    # a tour, not the verb ("el debate gira en torno a"); a prize, not a price ("les prix de
+    # l'essence")
+    r"(?:la|su|una|esta|nueva|primera|última)\s+gira|gira\s+(?:mundial|por|de conciertos)|"
+    r"tournée|premios?|prix(?=\s+(?:(?-i:[A-Z])|littéraire|du jury|d['’]interprétation|du meilleur|"
+    r"de la meilleure|spécial))|gala|festival|bande-annonce|"
     r"tráiler|trailer|episodios?|épisodes?)(?!\w)",
     re.IGNORECASE)
 

@@ -34,6 +34,10 @@ from monitor.rules.morphology import (
     start_ok,
 )
 
+# libyaml's safe loader when PyYAML has it: the same data, ten times faster than pure Python
+# (about 1 s of every engine build, paid by each CLI command and daemon start).
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 WORLD_NAMES = "world-names.yaml"
 _MIN_KANA = 3  # a two-kana name (マリ) is a syllable of many words
 
@@ -87,7 +91,7 @@ def _kana(text: str) -> bool:
 def load_world() -> World:
     """The names shipped in the package (read once: they are data of the package)."""
     text = resources.files("monitor.rules").joinpath("data", WORLD_NAMES).read_text("utf-8")
-    return parse_world(yaml.safe_load(text))
+    return parse_world(yaml.load(text, Loader=_LOADER))
 
 
 def spans(text: str, world: World) -> list[tuple[int, int]]:
