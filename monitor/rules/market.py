@@ -74,7 +74,7 @@ _JA_HOME_MARKET = re.compile(r"東京株|日本株|東証|日経平均|日経先
 _KO_HOME_MARKET = re.compile(r"코스피|코스닥|원·달러|원/달러|원달러|원화 가치|"
                              r"서울 외환시장|국내 증시")
 _KO_INDICATOR_AFTER = re.compile(r"^\s?(?:증시|주가|국채|금리|기준금리|경제|경기|고용|물가|"
-                                 r"소비자물가|지표|기술주|반도체주|빅테크|달러|CPI|GDP)")
+                                 r"소비자물가|지표|기술주|반도체주|빅테크|달러|CPI|GDP|관세)")
 # ... and a Chinese one on Shanghai's, Shenzhen's, Hong Kong's or Taipei's: "台股开高
 # 美股科技股反弹" (美股 and 美债 name another market's shares and bonds themselves).
 _ZH_HOME_MARKET = re.compile(r"台股|A股|港股|沪指|滬指|上证|上證|深成指|深證|恒指|恆指|恒生|恆生")

@@ -34,9 +34,10 @@ languages the feeds speak, from the text around the mention (a few words either 
 - a person: a supporter of a leader ("Trump-Unterstützer", "partisans de Trump").
 
 The origin patterns (a model, a comparison, an alignment, a journey, a driver, a nickname, a
-decoration) are ``rules/roles_origin.py``'s; a Spanish or French demonym after a trade or as
-a nationality noun before a name ("el cineasta estadounidense", "l'Américain Noah Lyles") is
-``rules/roles_person.py``'s.
+decoration) are ``rules/roles_origin.py``'s; the Chinese, Japanese and Korean ones (a person,
+a language, a trend, a game, a cause, a product) ``rules/roles_cjk.py``'s; a Spanish or
+French demonym after a trade or as a nationality noun before a name ("el cineasta
+estadounidense", "l'Américain Noah Lyles") is ``rules/roles_person.py``'s.
 
 ``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
 it never decides for English, whose words it does not list.
@@ -82,7 +83,9 @@ _TELLERS_AFTER = re.compile(
     r"Kreise|Quellen|Angaben|Berichte|Analysten|Denkfabrik|Nachrichtenagentur)"
     r"|^(?:['’]\w*)?\s+(?:basın|medya|yetkili|kaynak|istihbarat|uzman|gazete)"
     r"|^(?:['’]\w*)\s+göre\b"
-    r"|^[^\s。，,；]{0,6}?(?:官员|官員|媒体|媒體|消息人士|情报|情報|专家|專家|分析师|分析師|"
+    # (its intelligence services tell; 美国军事情报, US military secrets, is what is stolen)
+    r"|^[^\s。，,；]{0,6}?(?:官员|官員|媒体|媒體|消息人士|情报(?:机构|部门|官员|界|人士)|"
+    r"情報(?:機関|当局|筋|部門|官員|界)|专家|專家|分析师|分析師|"
     r"智库|智庫|报纸|報紙|网站|網站|电视台|電視台|有线电视|有線電視|知情人士|"
     r"によると|によれば|が報じ|は報じ|が伝え|は伝え|の報道|メディア|当局者|高官|関係者|"
     r"ニュースサイト|通信社)"
@@ -240,14 +243,7 @@ _MATCH = re.compile(
     r"(?:partido|jogo|duelo|em|en) amistoso|match amical|"
     r"\bmaç|turnuva|basketbol|futbol|"
     r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
-    r"比赛|比賽|球队|球隊|联赛|聯賽|奥运|奧運|世界杯|世界盃|試合|五輪|大リーグ|"
-    # Japanese baseball and football: the game, its records, its American clubs
-    r"野球|本塁打|ホームラン|投手|打者|サッカー|ワールドシリーズ|Ｗ杯|W杯|ワールドカップ|"
-    r"金メダル|メジャーリーグ|ドジャース|エンゼルス|ヤンキース|カブス|パドレス|マリナーズ|"
-    r"レッドソックス|メッツ|MVP|"
-    # (경기 is also the economy: "미국 경기 침체")
-    r"경기(?!\s?(?:침체|둔화|부양|회복|전망|하강|위축|악화|지표|부진|반등|호조|과열|불황|도))|"
-    r"मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")
+    r"MVP|मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")  # (Chinese, Japanese, Korean: roles_cjk)
 # ... not a court's or a chamber's vote, whose tally reads like a score ("la Corte Suprema de
 # EE. UU. decidió por 6-3"), nor a jury's selection.
 _VOTE = re.compile(r"(?<!\w)(?:Corte|Cour|Tribunal|Suprem[oa]|suprême|jueces|juges|juízes|"
@@ -280,27 +276,8 @@ _PERSON_BEFORE = re.compile(
     r"(?:en|à|aux|au|em|nos|nas|no|na|de|dos|des)\s+(?:(?:la|los|les|os|o)\s+)?$",
     re.IGNORECASE)
 
-# ... in Chinese, Japanese and Korean, a country's name before a word for a person: a
-# nationality ("中国籍の男", "俄罗斯籍男子"), a descent ("中国系"), a people noun
-# ("ロシア人観光客", "美国游客", "중국인 관광객"); not "中国人民銀行" (the people's
-# institutions) nor "米国人の6割" (a poll of the public).
-_CJK_PERSON_AFTER = re.compile(
-    r"^(?:籍|国籍|國籍|系(?![統统列])|人?(?:の|的)?(?:男性|女性|男子|女子|男|女|観光客|旅行者|留学生|"
-    r"留學生|游客|遊客|旅客|公民|歌手|俳優|女優|選手|选手|記者|记者|学生|學生|夫妻|一家|少年|少女))"
-    r"|^인?\s?(?:관광객|유학생|남성|여성|남자|여자|기자|학생|선수|가수|배우|부부|관광)"
-    # Japanese: a country's performers and national team ("ロシアのバレエ団", "米国代表"; not a
-    # government's delegation, 代表団)
-    r"|^の?(?:バレエ団|楽団|交響楽団|オーケストラ|劇団|サーカス|アーティスト|バンド|アイドル|"
-    r"人気歌手|スター|代表(?!団)|選手団)")
-
-
-# ... and in Japanese a country's name before its language, its cuisine, or a person's
-# birthplace ("ロシア語の授業", "中国料理店", "米国出身の歌手", "アメリカ生まれ"): where a
-# thing or a person comes from, not the country acting.
-_JA_ORIGIN_AFTER = re.compile(r"^(?:語(?!録)|料理|出身|生まれ|育ち|在住|(?:の大学)?(?:に|へ)?留学)")
-# ... and the place where a trend is popular ("アメリカで人気のスイーツ", "中国で話題"): a
-# lifestyle story's setting, as a venue.
-_JA_TREND_AFTER = re.compile(r"^で(?:も)?(?:大|再び)?(?:人気|話題|流行|ヒット|ブーム|バズ)")
+# (a person, a language, a cuisine, a trend after a name in Chinese, Japanese and Korean:
+# rules/roles_cjk.py)
 
 
 def _kinds(mention: Mention, catalogue: Catalogue) -> set[str]:
@@ -368,26 +345,26 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if (kinds & (_PLACE_KINDS | {"country"}) and _INSTITUTION_AFTER.match(after)) or (
             kinds & _PLACE_KINDS and _INSTITUTION_BEFORE.search(before)):
         return "venue"
-    if (kinds & (_PLACE_KINDS | {"country"}) and _MATCH.search(sentence)
-            and not _VOTE.search(sentence)):
+    if kinds & (_PLACE_KINDS | {"country"}) and (
+            (_MATCH.search(sentence) and not _VOTE.search(sentence)) or cjk.cjk_sports(sentence)):
         return "person"
     if (scene := scene_role(kinds, before, sentence)) is not None:
         return scene
-    if (cjk_role := cjk.cjk_role(kinds, mention.text, mention.field, after, sentence)):
-        return cjk_role
+    if (cjk_read := cjk.cjk_role(kinds, mention.text, mention.field, after, sentence)):
+        return cjk_read
     if _TIME_BEFORE.search(before) and not (
             mention.field == "title" and title_alone and not spans(fields.title, catalogue.world)):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and _former(before, after):
         return "origin"
-    if kinds & (_PLACE_KINDS | {"country"}) and _JA_TREND_AFTER.match(after):
+    if kinds & (_PLACE_KINDS | {"country"}) and cjk.ja_trend(after):
         return "venue"
     if reads_origin(kinds, before, after, mention.field == "title") or (
-            kinds & {"country"} and _JA_ORIGIN_AFTER.match(after)):
+            kinds & {"country"} and cjk.cjk_origin(after)):
         return "origin"
     right = text[mention.end:mention.end + _WINDOW_AFTER]  # the mention's own next words
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
-            kinds & {"country"} and (_CJK_PERSON_AFTER.match(after)
+            kinds & {"country"} and (cjk.cjk_person(after)
                                      or reads_person(mention.text, before, right))):
         return "person"
     return None

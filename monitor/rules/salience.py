@@ -192,9 +192,10 @@ _CJK_PARAGRAPH = re.compile(r"[。！？][」』”’）)]?[ \u3000]+")
 _SENTENCE = re.compile(r"[.!?][\"'”’»]?\s+|[。！？][」』”’）)]?\s*")
 
 
-def _units(body: str) -> list[int]:
+def _units(body: str, least_cuts: int = 2) -> list[int]:
     """Start offsets of the body's paragraphs (lines, wire copy's indented paragraphs, or a
-    flattened Chinese or Japanese text's "。 "), or of its sentences if it has one paragraph."""
+    flattened Chinese or Japanese text's "。 " when it has ``least_cuts`` of them: one stray
+    space is no paragraph break), or of its sentences if it has one paragraph."""
     if "\n" in body:
         cuts, at = [], body.find("\n")
         while at != -1:
@@ -202,8 +203,8 @@ def _units(body: str) -> list[int]:
             at = body.find("\n", at + 1)
     elif "    " in body:
         cuts = [m.end() for m in _WIRE_PARAGRAPH.finditer(body)]
-    elif _CJK_PARAGRAPH.search(body):
-        cuts = [m.end() for m in _CJK_PARAGRAPH.finditer(body)]
+    elif len(cjk := [m.end() for m in _CJK_PARAGRAPH.finditer(body)]) >= least_cuts:
+        cuts = cjk
     else:
         cuts = [m.end() for m in _SENTENCE.finditer(body)]
     return [0, *(c for c in cuts if c < len(body))]
@@ -341,9 +342,9 @@ def _body_terms(scores: dict[str, CountryScore], body_starts: dict[str, list[int
     """What the body adds and takes: the spread term, and a lone lead mention over a long
     body weighed as a body mention."""
     if any(len(v) >= params.spread_min for v in body_starts.values()):
-        _add_spread(scores, body_starts, _units(fields.body), params)
+        _add_spread(scores, body_starts, _units(fields.body, params.spread_min - 1), params)
     if any(v == ["lead"] for v in plain.values()) \
-            and len(_units(fields.body)) >= params.lone_lead_units:
+            and len(_units(fields.body, params.spread_min - 1)) >= params.lone_lead_units:
         for country, seen in plain.items():
             if seen == ["lead"]:
                 scores[country].salience *= params.body / params.lead
