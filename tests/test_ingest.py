@@ -7,6 +7,7 @@ import csv
 import gzip
 import importlib.abc
 import importlib.util
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -128,6 +129,42 @@ def test_a_parse_does_not_search_for_a_sax_driver_that_is_not_installed() -> Non
         sys.meta_path.remove(lookups)
     assert [e.title for e in parsed.entries] == ["One"] and parsed.warning is None
     assert "drv_libxml2" not in lookups.names
+
+
+_FIRST_PARSES = """
+import sys, threading
+from feedparser import api
+from monitor.ingest import feeds
+body = sys.argv[1].encode()
+errors = []
+for _ in range(30):  # each round: a process's first parses, made by four threads at once
+    feeds._feedparser.cache_clear()
+    if "drv_libxml2" not in api.PREFERRED_XML_PARSERS:
+        api.PREFERRED_XML_PARSERS.insert(0, "drv_libxml2")
+    start = threading.Barrier(4)
+    def parse():
+        start.wait()
+        try:
+            feeds.parse_feed(body, "http://127.0.0.1/feed.xml", "application/rss+xml")
+        except Exception as exc:
+            errors.append(repr(exc))
+    threads = [threading.Thread(target=parse) for _ in range(4)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+print(errors[:3] or "ok")
+"""
+
+
+def test_threads_making_a_process_first_parses_at_once_all_parse() -> None:
+    """In thread mode (``extract_workers: 0``) and the desk's feed probe, a process's first
+    parses can come from several threads at once: each parses (the set-up of feedparser on
+    first use races with nothing)."""
+    if importlib.util.find_spec("drv_libxml2") is not None:
+        pytest.skip("libxml2's SAX driver is installed here: nothing is dropped")
+    body = rss([{"title": "One", "guid": "a-1", "link": "http://127.0.0.1/1"}])
+    out = subprocess.run([sys.executable, "-c", _FIRST_PARSES, body.decode()],
+                         capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == "ok", out.stdout + out.stderr
 
 
 def test_news_snapshots_parse() -> None:

@@ -64,3 +64,32 @@ def test_with_a_thread_a_task_behind_an_overrun_runs_on_the_new_executor() -> No
             await pool.close(5)
 
     asyncio.run(body())
+
+
+def test_a_task_whose_caller_gave_up_keeps_its_turn_until_it_ends() -> None:
+    """A poll cancelled mid-cycle leaves its parse running in the worker: the task behind it
+    waits for that parse and still gets its whole deadline (it does not time out, and no
+    innocent worker is killed for it)."""
+    async def body(pool: CpuPool) -> None:
+        first = asyncio.ensure_future(pool.run(time.sleep, 3.0, deadline=60))
+        await asyncio.sleep(0.3)  # it runs
+        second = asyncio.ensure_future(pool.run(time.sleep, 0.1, deadline=1.5))
+        await asyncio.sleep(0.2)
+        first.cancel()  # e.g. a cycle's polls cancelled; the worker goes on with it
+        await second
+        assert pool.health.replaced == 0 and pool.health.failures_in_row == 0
+
+    asyncio.run(_with_pool(body))
+
+
+def test_a_given_up_task_that_overruns_its_deadline_is_killed_and_the_next_runs() -> None:
+    async def body(pool: CpuPool) -> None:
+        first = asyncio.ensure_future(pool.run(time.sleep, 60, deadline=1.0))
+        await asyncio.sleep(0.3)
+        second = asyncio.ensure_future(pool.run(time.sleep, 0.1, deadline=5))
+        await asyncio.sleep(0.2)
+        first.cancel()
+        await second  # ran on the new worker once the given-up task overran
+        assert pool.health.replaced == 1
+
+    asyncio.run(_with_pool(body))

@@ -279,7 +279,9 @@ def _feedparser() -> Any:  # feedparser has no type hints
     from feedparser import api
 
     if _LIBXML2_DRIVER in api.PREFERRED_XML_PARSERS and find_spec(_LIBXML2_DRIVER) is None:
-        api.PREFERRED_XML_PARSERS.remove(_LIBXML2_DRIVER)
+        # (in place, in one step: threads making their first parse at once may all get here)
+        api.PREFERRED_XML_PARSERS[:] = [
+            p for p in api.PREFERRED_XML_PARSERS if p != _LIBXML2_DRIVER]
     feedparser_bases.install()  # the same results, a fifth of the parse less
     return feedparser
 

@@ -123,6 +123,7 @@ class CpuPool(Executor):
         self._slots = asyncio.Semaphore(self.size * (1 + queued))
         self._turns = _Turns(self.size)
         self._tasks: set[Future[Any]] = set()  # handed to a worker by ``run``, not done yet
+        self._watchers: set[asyncio.Task[None]] = set()  # given-up tasks' turns (``_orphaned``)
         self._rules = ThreadPoolExecutor(max_workers=RULE_THREADS,
                                          thread_name_prefix="monitor-rules")
         self._executor, self._warming = self._new()
@@ -153,7 +154,7 @@ class CpuPool(Executor):
                 try:
                     if self._warming:
                         await self._warmed(generation)
-                    result = await self._within(executor, deadline, fn, *args)
+                    result = await self._within(executor, generation, deadline, fn, *args)
                 except RuntimeError as exc:  # BrokenExecutor, or "shutdown" (just replaced)
                     if self._closed or not (isinstance(exc, BrokenExecutor)
                                             or "shutdown" in str(exc)):
@@ -177,11 +178,12 @@ class CpuPool(Executor):
                 return result
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _within(self, executor: Executor, deadline: float, fn: Callable[..., T],
-                      *args: Any) -> T:
+    async def _within(self, executor: Executor, generation: int, deadline: float,
+                      fn: Callable[..., T], *args: Any) -> T:
         """``fn(*args)`` handed to ``executor`` at once, its result awaited within
-        ``deadline`` seconds of its turn to run (``TimeoutError`` past it)."""
-        turn = self._turns.join()
+        ``deadline`` seconds of its turn to run (``TimeoutError`` past it). A caller that
+        gives up (cancelled) while the task runs leaves it its turn: ``_orphaned``."""
+        turn, handed_on = self._turns.join(), False
         try:
             task = executor.submit(fn, *args)  # (raises for a broken or shut down executor)
         except BaseException:
@@ -196,9 +198,32 @@ class CpuPool(Executor):
             return await asyncio.wait_for(future, deadline)
         except asyncio.CancelledError:
             future.cancel()
+            if not task.cancel():  # a worker has it: the next task's turn comes after it
+                self._orphaned(task, turn, generation, deadline)
+                handed_on = True
             raise
         finally:
-            self._turns.leave(turn)
+            if not handed_on:
+                self._turns.leave(turn)
+
+    def _orphaned(self, task: Future[Any], turn: asyncio.Future[None], generation: int,
+                  deadline: float) -> None:
+        """Keep ``turn`` until the given-up ``task`` ends, or until ``deadline`` seconds from
+        now, when its worker is killed (the tasks behind it are retried on a new executor):
+        otherwise the next task's deadline would count while it still waits behind it."""
+        async def watch() -> None:
+            try:
+                await asyncio.wait_for(asyncio.wrap_future(task), deadline)
+            except TimeoutError:
+                self._replace(generation, kill=True, why="a given-up task overran its deadline")
+            except Exception:  # its own error, or a broken pool: it ended all the same
+                log.debug("a given-up task ended with an error", exc_info=True)
+            finally:
+                self._turns.leave(turn)
+
+        watcher = asyncio.get_running_loop().create_task(watch())
+        self._watchers.add(watcher)
+        watcher.add_done_callback(self._watchers.discard)
 
     async def _warmed(self, generation: int) -> None:
         """Wait for the executor of ``generation`` to have started every worker (once: the
@@ -257,7 +282,8 @@ class CpuPool(Executor):
         for proc in procs:
             await asyncio.to_thread(proc.join, max(0.0, ends - time.monotonic()))
         if alive := [p for p in procs if p.is_alive()]:
-            if busy := [t for t in self._tasks if not t.done()]:
+            # (a copy: the executor's thread discards finished tasks meanwhile)
+            if busy := [t for t in self._tasks.copy() if not t.done()]:
                 log.warning("killing busy workers at shutdown workers=%d tasks=%d", len(alive),
                             len(busy))
             else:  # idle, only slow to exit (a loaded machine): nothing is lost
