@@ -8,24 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.config import RuleConfig
-from monitor.rules.catalogue import load_catalogue
-from monitor.rules.engine import RuleEngine
-
-CATALOGUE = load_catalogue()
-RULE = RuleConfig(name="russia-china-us", countries={"at_least": 2})  # type: ignore[arg-type]
-ENGINE = RuleEngine([RULE], CATALOGUE)
-RU, CN, US, NONE = {"RU"}, {"CN"}, {"US"}, set[str]()
-
-
-def about(title: str, text: str = "") -> set[str]:
-    return {c for c, s in ENGINE.analyse(title, text).countries.items() if s.about}
-
-
-def _table(rows: list[tuple[str, str, set[str]]]) -> list[object]:
-    return [pytest.param(title, text, want, id=(title + " " + text)[:50])
-            for title, text, want in rows]
-
+from tests.about_support import CN, NONE, RU, US, about
+from tests.about_support import table as _table
 
 # A wire story's dateline says where it was filed (Kyodo's 【ワシントン共同】, Jiji's
 # 〔ワシントン時事〕, a correspondent's 【北京＝山田太郎】, Reuters' [ワシントン ２２日 ロイター],

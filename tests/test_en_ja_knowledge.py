@@ -7,24 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.config import RuleConfig
-from monitor.rules.catalogue import load_catalogue, parse_catalogue
+from monitor.rules.catalogue import parse_catalogue
 from monitor.rules.engine import RuleEngine
-
-CATALOGUE = load_catalogue()
-RULE = RuleConfig(name="russia-china-us", countries={"at_least": 2})  # type: ignore[arg-type]
-ENGINE = RuleEngine([RULE], CATALOGUE)
-RU, CN, US, NONE = {"RU"}, {"CN"}, {"US"}, set[str]()
-
-
-def about(title: str, text: str = "") -> set[str]:
-    return {c for c, s in ENGINE.analyse(title, text).countries.items() if s.about}
-
-
-def _table(rows: list[tuple[str, str, set[str]]]) -> list[object]:
-    return [pytest.param(title, text, want, id=(title + " " + text)[:50])
-            for title, text, want in rows]
-
+from tests.about_support import CN, ENGINE, NONE, RU, RULE, US, about
+from tests.about_support import table as _table
 
 # A bare surname is the politician where the story names the politician otherwise, or the
 # country's politics by an unambiguous name or a party; a namesake elsewhere is not.
