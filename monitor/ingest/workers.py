@@ -32,6 +32,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import (
@@ -54,6 +55,7 @@ log = logging.getLogger("monitor.workers")
 T = TypeVar("T")
 FAILING_AFTER = 3  # tasks failed in a row (crashes, overruns) after which health says so
 RULE_THREADS = 2
+PARENT_CHECK = 1.0  # seconds between a worker's checks that the daemon is still there
 QUEUED_PER_WORKER = 1  # tasks waiting in the executor for each worker, beside its running one
 
 
@@ -62,12 +64,23 @@ def _warm_worker() -> None:
     its workers itself, without each printing a KeyboardInterrupt traceback), then import
     what every worker needs before its first task: the feed parser. Trafilatura (26 MB) is
     imported by the first extraction, so that workers of a daemon that only polls feeds
-    (``full_text: false``) never carry it."""
+    (``full_text: false``) never carry it. And watch the parent: ``_exit_with_parent``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True,
+                     name="monitor-parent-watch").start()
     import feedparser  # noqa: F401
 
     import monitor.ingest.extract
     import monitor.ingest.feeds  # noqa: F401
+
+
+def _exit_with_parent(parent: int, every: float = PARENT_CHECK) -> None:
+    """Exit once ``parent`` is gone (re-parented: the daemon was SIGKILLed or OOM-killed). A
+    worker waits for its next task on a pipe whose writing end it holds itself, so it would
+    never see the daemon go and would stay, holding its memory, forever."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(0)
 
 
 def _ready() -> None:
