@@ -59,14 +59,14 @@ PARENT_CHECK = 1.0  # seconds between a worker's checks that the daemon is still
 QUEUED_PER_WORKER = 1  # tasks waiting in the executor for each worker, beside its running one
 
 
-def _warm_worker() -> None:
+def _warm_worker(parent: int) -> None:
     """Ignore SIGINT (Ctrl-C reaches the terminal's whole process group: the daemon stops
     its workers itself, without each printing a KeyboardInterrupt traceback), then import
     what every worker needs before its first task: the feed parser. Trafilatura (26 MB) is
     imported by the first extraction, so that workers of a daemon that only polls feeds
     (``full_text: false``) never carry it. And watch the parent: ``_exit_with_parent``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True,
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
                      name="monitor-parent-watch").start()
     import feedparser  # noqa: F401
 
@@ -75,7 +75,8 @@ def _warm_worker() -> None:
 
 
 def _exit_with_parent(parent: int, every: float = PARENT_CHECK) -> None:
-    """Exit once ``parent`` is gone (re-parented: the daemon was SIGKILLed or OOM-killed). A
+    """Exit once ``parent`` (the daemon's pid, as the daemon gave it: a worker still starting
+    when the daemon died has been re-parented already) is gone (SIGKILL, OOM killer). A
     worker waits for its next task on a pipe whose writing end it holds itself, so it would
     never see the daemon go and would stay, holding its memory, forever."""
     while os.getppid() == parent:
@@ -93,7 +94,7 @@ def make_pool(workers: int | None) -> Executor:
         return ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor-cpu")
     return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1,
                                mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_warm_worker)
+                               initializer=_warm_worker, initargs=(os.getpid(),))
 
 
 @dataclass
