@@ -475,5 +475,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    with open(f"/proc/{pid}/stat") as f:  # a zombie is dead, awaiting its reaper
-        return f.read().split(") ", 1)[1][0] != "Z"
+    try:
+        with open(f"/proc/{pid}/stat") as f:  # a zombie is dead, awaiting its reaper
+            return f.read().split(") ", 1)[1][0] != "Z"
+    except (ProcessLookupError, FileNotFoundError):  # it went between the two looks
+        return False

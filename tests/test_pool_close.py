@@ -19,8 +19,11 @@ def _gone(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return True
-    with open(f"/proc/{pid}/stat") as f:  # a zombie not reaped yet is gone too
-        return f.read().split(") ", 1)[1].startswith("Z")
+    try:
+        with open(f"/proc/{pid}/stat") as f:  # a zombie not reaped yet is gone too
+            return f.read().split(") ", 1)[1].startswith("Z")
+    except (ProcessLookupError, FileNotFoundError):  # it went between the two looks
+        return True
 
 
 def test_idle_workers_are_stopped_without_a_warning(caplog: pytest.LogCaptureFixture) -> None:
