@@ -143,6 +143,19 @@ def test_per_language_pools_the_three_countries(tmp_path: Path, lang: str, stori
     assert set(report["languages"]) == {"en", "de"}  # row f has no lang: in no language
 
 
+@pytest.mark.parametrize(("lang", "stories", "micro"), [
+    ("en", 2, {"tp": 2, "fp": 0, "fn": 0}),
+    # de without the borderline row c: d misses US, e finds RU and US.
+    ("de", 2, {"tp": 3, "fp": 0, "fn": 1}),
+])
+def test_per_language_on_clear_rows_leaves_borderline_rows_out(
+        tmp_path: Path, lang: str, stories: int, micro: dict[str, int]) -> None:
+    report = rules_api.evaluate_file(RULES_CONFIG, _rows(tmp_path, ROWS))
+    got = report["languages_clear"][lang]
+    assert got["stories"] == stories
+    assert {k: got["micro"][k] for k in micro} == micro
+
+
 def test_query_rules_are_scored_only_against_their_own_labels(tmp_path: Path) -> None:
     report = rules_api.evaluate_file(RULES_CONFIG, _rows(tmp_path, ROWS))
     rules = report["rules"]
@@ -201,6 +214,7 @@ def test_text_report_shows_clear_rows_and_languages(tmp_path: Path) -> None:
     (de,) = [line.split() for line in lines if line.startswith("de ")]
     assert de[:2] == ["de", "3"]
     assert de[6] == "-"  # CN: no gold and no prediction in German, so no F1 (not 0.000)
+    assert de[-1] == "0.857"  # clear F1: rows d and e only (tp 3, fn 1), borderline c left out
     assert "rule never-labeled" not in result.stdout  # not in the shipped config
 
 
@@ -209,7 +223,7 @@ def test_baseline_is_scored_in_the_same_run(tmp_path: Path) -> None:
              "countries": ["RU"], "lang": "en"}, *ROWS]
     report = rules_api.evaluate_file(RULES_CONFIG, _rows(tmp_path, rows), baseline=True)
     base = report["baseline"]
-    assert set(base) == {"slices", "languages", "keywords"}
+    assert set(base) == {"slices", "languages", "languages_clear", "keywords"}
     assert set(base["slices"]) == set(report["slices"]) == {"all", "clear", "borderline"}
     # The keyword net reads "Chinese restaurant" as China; the catalogue blocks it.
     assert base["slices"]["all"]["countries"]["CN"]["fp"] == 1

@@ -36,14 +36,15 @@ def _languages(report: dict[str, Any], base: dict[str, Any] | None) -> list[str]
         return []
     head = (f"{'lang':<6}{'stories':>8}{'micro P':>9}{'R':>7}{'F1':>7}"
             + "".join(f"{c + ' F1':>7}" for c in COUNTRIES) + f"{'flag F1':>9}{'flag tp/fp/fn':>15}"
-            + (f"{'base F1':>9}" if base is not None else ""))
-    lines = ["", "per language (all rows; micro = RU, CN, US pooled)", head]
+            + f"{'clear F1':>10}" + (f"{'base F1':>9}" if base is not None else ""))
+    lines = ["", "per language (all rows; micro = RU, CN, US pooled; clear F1: the micro F1 on"
+             " the language's clear rows)", head]
     for lang, s in langs.items():
         m, f = s["micro"], s["flag"]
         counts = f"{f['tp']}/{f['fp']}/{f['fn']}"
         line = (f"{lang:<6}{s['stories']:>8}{m['precision']:>9.3f}{m['recall']:>7.3f}"
                 f"{_f1(m, 7)}" + "".join(_f1(s["countries"][c], 7) for c in COUNTRIES)
-                + f"{_f1(f, 9)}{counts:>15}")
+                + f"{_f1(f, 9)}{counts:>15}" + _f1(report["languages_clear"][lang]["micro"], 10))
         if base is not None:
             line += _f1(base["languages"][lang]["micro"], 9)
         lines.append(line)

@@ -88,6 +88,7 @@ class Scoreboard:
     slices: dict[str, Slice] = field(
         default_factory=lambda: {k: Slice() for k in ("all", "clear", "borderline")})
     languages: dict[str, Slice] = field(default_factory=dict)
+    languages_clear: dict[str, Slice] = field(default_factory=dict)  # borderline rows left out
 
     def add(self, row: dict[str, Any], about: set[str], gold: set[str], flag: bool,
             gold_flag: bool) -> None:
@@ -95,10 +96,15 @@ class Scoreboard:
             self.slices[key].add(about, gold, flag, gold_flag)
         if lang := row.get("lang"):
             self.languages.setdefault(str(lang), Slice()).add(about, gold, flag, gold_flag)
+            clear = self.languages_clear.setdefault(str(lang), Slice())
+            if not row.get("borderline"):
+                clear.add(about, gold, flag, gold_flag)
 
     def as_dict(self) -> dict[str, Any]:
         return {"slices": {k: s.as_dict() for k, s in self.slices.items()},
-                "languages": {k: s.as_dict() for k, s in sorted(self.languages.items())}}
+                "languages": {k: s.as_dict() for k, s in sorted(self.languages.items())},
+                "languages_clear": {k: s.as_dict()
+                                    for k, s in sorted(self.languages_clear.items())}}
 
 
 @dataclass
