@@ -11,7 +11,7 @@ import os
 import socket
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TextIO
@@ -80,14 +80,18 @@ YOUNG_GC_THRESHOLD = 10_000
 @asynccontextmanager
 async def open_app(config: Config, out: TextIO | None = None,
                    workers: int | None = None) -> AsyncIterator[App]:
-    engine = make_engine(config.database.url, timeouts_of(config.database))
-    http = make_client(config.fetch)
-    fetcher = Fetcher(config.fetch)
-    pool = CpuPool(config.fetch.extract_workers if workers is None else workers)
-    app: App | None = None
-    thresholds = gc.get_threshold()  # set here, so that a failed start-up leaves it alone
-    gc.set_threshold(max(thresholds[0], YOUNG_GC_THRESHOLD), *thresholds[1:])
-    try:
+    async with AsyncExitStack() as resources:  # each one made is closed, whatever fails next
+        engine = make_engine(config.database.url, timeouts_of(config.database))
+        resources.callback(engine.dispose)
+        pool = CpuPool(config.fetch.extract_workers if workers is None else workers)
+        resources.push_async_callback(pool.close, grace=POOL_GRACE)  # busy workers killed after
+        fetcher = Fetcher(config.fetch)
+        resources.push_async_callback(fetcher.aclose)
+        http = make_client(config.fetch)
+        resources.push_async_callback(http.aclose)
+        thresholds = gc.get_threshold()  # set here, so that a failed start-up leaves it alone
+        gc.set_threshold(max(thresholds[0], YOUNG_GC_THRESHOLD), *thresholds[1:])
+        resources.callback(gc.set_threshold, *thresholds)
         rules = RuleEngine(config.rules, catalogue_for(config))
         channels = build_channels(config.alerts.channels, http, out or sys.stdout)
         stories = StoryIndex(config.stories.threshold,
@@ -95,16 +99,14 @@ async def open_app(config: Config, out: TextIO | None = None,
                              capacity=config.stories.index_size)
         app = App(config=config, engine=engine, http=http, fetcher=fetcher, pool=pool, rules=rules,
                   channels=channels, out=out or sys.stdout, stories=stories)
+        resources.push_async_callback(_stop_sending, app)
         yield app
-    finally:
-        gc.set_threshold(*thresholds)
-        if app is not None:
-            sending = list(app.delivery.sending.values())
-            for task in sending:  # a channel still sending: cut off
-                task.cancel()
-            await asyncio.gather(*sending, return_exceptions=True)
-            await app.writer.close()
-        await http.aclose()
-        await fetcher.aclose()
-        await pool.close(grace=POOL_GRACE)  # busy workers are killed after it
-        engine.dispose()
+
+
+async def _stop_sending(app: App) -> None:
+    """Cut off a channel still sending, then let the writer commit what it holds."""
+    sending = list(app.delivery.sending.values())
+    for task in sending:
+        task.cancel()
+    await asyncio.gather(*sending, return_exceptions=True)
+    await app.writer.close()

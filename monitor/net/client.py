@@ -1,9 +1,14 @@
 """The HTTP clients and transports, built from ``fetch:`` settings: the alert channels' shared
 client (``make_client``) and the transports the fetcher sends through, one of them connecting
-to public addresses only (``guard.GlobalOnlyResolver``).
+to public addresses only (``guard.GlobalOnlyResolver``). The TLS context honours
+``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` as httpx does; one that names no readable bundle is a
+configuration error, said as one, not a traceback from inside httpx.
 """
 
 from __future__ import annotations
+
+import os
+import ssl
 
 import aiohttp
 import httpx
@@ -12,7 +17,10 @@ from aiohttp.connector import Connection
 from httpx_aiohttp import AiohttpTransport
 
 from monitor.config import FetchConfig
+from monitor.errors import ConfigError
 from monitor.net.guard import GlobalOnlyResolver
+
+CA_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR")
 
 
 def limits(cfg: FetchConfig) -> httpx.Limits:
@@ -22,7 +30,20 @@ def limits(cfg: FetchConfig) -> httpx.Limits:
 def transport(cfg: FetchConfig) -> httpx.AsyncBaseTransport:
     if cfg.transport == "aiohttp":
         return _aiohttp_transport(cfg, None)
-    return httpx.AsyncHTTPTransport(limits=limits(cfg))
+    return httpx.AsyncHTTPTransport(verify=ssl_context(), limits=limits(cfg))
+
+
+def ssl_context() -> ssl.SSLContext:
+    """httpx's default context (certifi, or the bundle ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``
+    name); a bundle that cannot be read raises ``ConfigError`` naming the variable."""
+    try:
+        return httpx.create_ssl_context()
+    except (OSError, ssl.SSLError) as exc:
+        named = [f"{name}={os.environ[name]}" for name in CA_VARIABLES if os.environ.get(name)]
+        where = ", ".join(named) or "the default CA bundle"
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+        raise ConfigError([("", f"cannot load TLS certificates from {where}: {reason}")]) \
+            from exc
 
 
 class _ClientResponse(aiohttp.ClientResponse):
@@ -45,12 +66,12 @@ def _aiohttp_transport(cfg: FetchConfig,
     built lazily, inside the event loop, as httpx-aiohttp does its own); with ``resolver``
     (``GlobalOnlyResolver``) only public addresses are connected to."""
     pool = limits(cfg)
-    ssl_context = httpx.create_ssl_context()
+    context = ssl_context()
 
     def session() -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(limit=pool.max_connections or 100,
                                          keepalive_timeout=pool.keepalive_expiry,
-                                         ssl=ssl_context, resolver=resolver)
+                                         ssl=context, resolver=resolver)
         return aiohttp.ClientSession(connector=connector, response_class=_ClientResponse)
     return AiohttpTransport(limits=pool, client=session)
 
