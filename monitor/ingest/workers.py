@@ -9,7 +9,8 @@ killer, a segfault in lxml) breaks the executor for good: every later task fails
 the executor's processes (SIGKILL, through the executor's private ``_processes``: there is no
 public API for it) and builds a new executor; on a broken pool it builds a new one, once per
 breakage however many tasks notice it. The tasks that met the breakage (those that ran beside
-a killed worker included) are retried once on the new executor.
+a killed worker included) are retried once on the new executor, one at a time: a task that kills
+its worker again then takes down only itself.
 
 Each worker process has one task queued behind the one it runs (``QUEUED_PER_WORKER``; not a
 thread, which cannot be killed: a task queued behind its overrun would wait for it): a worker that
@@ -137,6 +138,12 @@ class CpuPool(Executor):
         self._slots = asyncio.Semaphore(self.size * (1 + queued))
         self._turns = _Turns(self.size)
         self._tasks: set[Future[Any]] = set()  # handed to a worker by ``run``, not done yet
+        # Retries run one at a time. A dead worker breaks the whole executor, so every task in
+        # flight fails with it, the innocent beside the one that killed it: retried together,
+        # a task that kills its worker again (a segfault in lxml on one feed) would fail them
+        # all a second time, for good. Alone, it takes down only itself; the tasks handed
+        # over meanwhile are on their first try and get theirs.
+        self._retrying = asyncio.Lock()
         self._watchers: set[asyncio.Task[None]] = set()  # given-up tasks' turns (``_orphaned``)
         self._rules = ThreadPoolExecutor(max_workers=RULE_THREADS,
                                          thread_name_prefix="monitor-rules")
@@ -163,34 +170,41 @@ class CpuPool(Executor):
         ``WorkerTimeout`` on an overrun (the worker is killed and replaced) and
         ``WorkerError`` when the pool broke under it twice; ``fn``'s own exceptions pass."""
         async with self._slots:
-            for attempt in (1, 2):
-                executor, generation = self._executor, self._generation
+            try:
+                return await self._attempt(fn, args, deadline, what)
+            except _Broken as first:
+                log.warning("worker died; retrying on a new pool task=%s error=%r",
+                            what, str(first.__cause__))
+            async with self._retrying:  # one retry at a time: see ``_retrying``
                 try:
-                    if self._warming:
-                        await self._warmed(generation)
-                    result = await self._within(executor, generation, deadline, fn, *args)
-                except RuntimeError as exc:  # BrokenExecutor, or "shutdown" (just replaced)
-                    if self._closed or not (isinstance(exc, BrokenExecutor)
-                                            or "shutdown" in str(exc)):
-                        raise
-                    self._replace(generation, kill=False, why=f"a worker died: {exc}")
-                    if attempt == 2:
-                        self._failed(f"{what} failed: the worker died twice ({exc})")
-                        raise WorkerError(f"{what} failed: the worker died twice") from None
-                    log.warning("worker died; retrying on a new pool task=%s error=%r",
-                                what, str(exc))
-                    continue
-                except TimeoutError:
-                    self._replace(generation, kill=True, why=f"{what} overran {deadline:g}s")
-                    message = f"{what} timed out after {deadline:g}s"
-                    self._failed(message)
-                    raise WorkerTimeout(message) from None
-                except Exception:
-                    self._succeeded()  # the task's own error: the pool is fine
-                    raise
-                self._succeeded()
-                return result
-        raise AssertionError("unreachable")  # pragma: no cover
+                    return await self._attempt(fn, args, deadline, what)
+                except _Broken as again:
+                    self._failed(f"{what} failed: the worker died twice ({again.__cause__})")
+                    raise WorkerError(f"{what} failed: the worker died twice") from None
+
+    async def _attempt(self, fn: Callable[..., T], args: tuple[Any, ...], deadline: float,
+                       what: str) -> T:
+        """One try on the current executor; ``_Broken`` when the pool broke under it."""
+        executor, generation = self._executor, self._generation
+        try:
+            if self._warming:
+                await self._warmed(generation)
+            result = await self._within(executor, generation, deadline, fn, *args)
+        except RuntimeError as exc:  # BrokenExecutor, or "shutdown" (just replaced)
+            if self._closed or not (isinstance(exc, BrokenExecutor) or "shutdown" in str(exc)):
+                raise
+            self._replace(generation, kill=False, why=f"a worker died: {exc}")
+            raise _Broken() from exc
+        except TimeoutError:
+            self._replace(generation, kill=True, why=f"{what} overran {deadline:g}s")
+            message = f"{what} timed out after {deadline:g}s"
+            self._failed(message)
+            raise WorkerTimeout(message) from None
+        except Exception:
+            self._succeeded()  # the task's own error: the pool is fine
+            raise
+        self._succeeded()
+        return result
 
     async def _within(self, executor: Executor, generation: int, deadline: float,
                       fn: Callable[..., T], *args: Any) -> T:
@@ -304,6 +318,10 @@ class CpuPool(Executor):
                 log.debug("killing idle workers slow to exit workers=%d", len(alive))
             for proc in alive:
                 proc.kill()
+
+
+class _Broken(Exception):
+    """The executor broke under a task (a worker died): it may be tried again."""
 
 
 class _Turns:
