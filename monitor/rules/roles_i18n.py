@@ -25,9 +25,10 @@ languages the feeds speak, from the text around the mention (a few words either 
   Agentengesetz", in quotation marks), a nickname after a famous place (「台北白宮」), a
   decoration of a state's institution ("з медаллю ФСБ");
 - a place of death: where a person died or was found dead ("В США умер", "morto nos EUA"),
-  and a time: an event of a leader's career as a date ("après la victoire de Trump"): venues;
-  not in a title that names nothing else ("Après l'élection de Trump, le sexisme déferle en
-  ligne"): there the event and its aftermath are what the story is about;
+  and a time: an event of a leader's career as a date ("après la victoire de Trump"), or a
+  country's election ("tras las elecciones de EE.UU.", "米大統領選後に": ``rules/roles_time.py``):
+  venues; not in a title that names nothing else ("Après l'élection de Trump, le sexisme
+  déferle en ligne"): there the event and its aftermath are what the story is about;
 - a former base of a country's forces ("une ancienne base américaine", "旧米軍基地"): an origin;
 - in Japanese, a language, a cuisine, a birthplace, a place of study ("ロシア語", "中国料理",
   "米国出身", "米国に留学"): an origin; where a trend is popular ("アメリカで人気"): a venue;
@@ -55,6 +56,7 @@ from monitor.rules.morphology import LATIN, script_of
 from monitor.rules.roles_origin import reads_origin
 from monitor.rules.roles_person import in_profile, reads_person
 from monitor.rules.roles_scene import scene_role
+from monitor.rules.roles_time import election_time
 from monitor.rules.roles_venue import PLACE_KINDS, reads_venue
 from monitor.rules.world import spans
 
@@ -352,7 +354,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return scene
     if (cjk_read := cjk.cjk_role(kinds, mention.text, mention.field, after, sentence)):
         return cjk_read
-    if _TIME_BEFORE.search(before) and not (
+    if (_TIME_BEFORE.search(before) or (
+            kinds & {"country"} and election_time(mention.text, before, after))) and not (
             mention.field == "title" and title_alone and not spans(fields.title, catalogue.world)):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and _former(before, after):
