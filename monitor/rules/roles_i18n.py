@@ -38,7 +38,8 @@ The origin patterns (a model, a comparison, an alignment, a journey, a driver, a
 decoration) are ``rules/roles_origin.py``'s; the Chinese, Japanese and Korean ones (a person,
 a language, a trend, a game, a cause, a product) ``rules/roles_cjk.py``'s; a Spanish or
 French demonym after a trade or as a nationality noun before a name ("el cineasta
-estadounidense", "l'Américain Noah Lyles") is ``rules/roles_person.py``'s.
+estadounidense", "l'Américain Noah Lyles"), and the nationality of the one person a headline
+profiles ("El soldado de EE.UU. que aprendió a tocar el piano"), are ``rules/roles_person.py``'s.
 
 ``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
 it never decides for English, whose words it does not list.
@@ -54,7 +55,7 @@ from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.morphology import LATIN, script_of
 from monitor.rules.roles_origin import reads_origin
-from monitor.rules.roles_person import in_profile, reads_person
+from monitor.rules.roles_person import in_profile, profiled, reads_person
 from monitor.rules.roles_scene import scene_role
 from monitor.rules.roles_time import election_time
 from monitor.rules.roles_venue import PLACE_KINDS, reads_venue
@@ -368,6 +369,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     right = text[mention.end:mention.end + _WINDOW_AFTER]  # the mention's own next words
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
             kinds & {"country"} and (cjk.cjk_person(after)
-                                     or reads_person(mention.text, before, right))):
+                                     or reads_person(mention.text, before, right))) or (
+            mention.field == "title" and kinds & {"country"}
+            and profiled(text[:mention.start], mention.text, text[mention.end:])):
         return "person"
     return None
