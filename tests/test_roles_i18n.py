@@ -357,7 +357,7 @@ def test_a_career_event_in_a_title_that_names_nothing_else(title: str, name: str
 # the market. The subject rows guard the rule: a title that names the country, a title about
 # a currency itself, a title that is no market report.
 MARKET_ROWS = [
-    ("El oro marca un nuevo máximo histórico", "La demanda crece antes de las elecciones en "
+    ("El oro marca un nuevo máximo histórico", "La demanda crece por la inflación en "
      "Estados Unidos.", "Estados Unidos", Role.ORIGIN),
     ("Le pétrole recule pour la troisième séance", "Les stocks américains ont augmenté plus "
      "que prévu.", "américains", Role.ORIGIN),

@@ -30,6 +30,7 @@ from enum import Enum
 
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
+from monitor.rules.roles_person import profiled_en
 
 
 class Role(Enum):
@@ -375,6 +376,9 @@ def _as_person(a: _Around) -> Role | None:
             or (a.mention.field == "title" and _PERSON_AFTER_TITLE.match(a.own))
             or (_PERSON_AROUND.search(a.before) and _IN_AFTER.match(a.own))):
         return Role.PERSON
+    if a.mention.field == "title" and a.kinds & {"country"} and profiled_en(
+            a.text[:a.mention.start], a.mention.text, a.text[a.mention.end:]):
+        return Role.PERSON  # the one person a headline profiles: "The U.S. Soldier Who..."
     return None
 
 

@@ -25,9 +25,10 @@ languages the feeds speak, from the text around the mention (a few words either 
   Agentengesetz", in quotation marks), a nickname after a famous place (「台北白宮」), a
   decoration of a state's institution ("з медаллю ФСБ");
 - a place of death: where a person died or was found dead ("В США умер", "morto nos EUA"),
-  and a time: an event of a leader's career as a date ("après la victoire de Trump"): venues;
-  not in a title that names nothing else ("Après l'élection de Trump, le sexisme déferle en
-  ligne"): there the event and its aftermath are what the story is about;
+  and a time: an event of a leader's career as a date ("après la victoire de Trump"), or a
+  country's election ("tras las elecciones de EE.UU.", "米大統領選後に": ``rules/roles_time.py``):
+  venues; not in a title that names nothing else ("Après l'élection de Trump, le sexisme
+  déferle en ligne"): there the event and its aftermath are what the story is about;
 - a former base of a country's forces ("une ancienne base américaine", "旧米軍基地"): an origin;
 - in Japanese, a language, a cuisine, a birthplace, a place of study ("ロシア語", "中国料理",
   "米国出身", "米国に留学"): an origin; where a trend is popular ("アメリカで人気"): a venue;
@@ -37,7 +38,8 @@ The origin patterns (a model, a comparison, an alignment, a journey, a driver, a
 decoration) are ``rules/roles_origin.py``'s; the Chinese, Japanese and Korean ones (a person,
 a language, a trend, a game, a cause, a product) ``rules/roles_cjk.py``'s; a Spanish or
 French demonym after a trade or as a nationality noun before a name ("el cineasta
-estadounidense", "l'Américain Noah Lyles") is ``rules/roles_person.py``'s.
+estadounidense", "l'Américain Noah Lyles"), and the nationality of the one person a headline
+profiles ("El soldado de EE.UU. que aprendió a tocar el piano"), are ``rules/roles_person.py``'s.
 
 ``foreign_role`` returns the role's value ("source", "venue", "person", "origin") or None;
 it never decides for English, whose words it does not list.
@@ -53,8 +55,9 @@ from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.morphology import LATIN, script_of
 from monitor.rules.roles_origin import reads_origin
-from monitor.rules.roles_person import in_profile, reads_person
+from monitor.rules.roles_person import in_profile, profiled, reads_person
 from monitor.rules.roles_scene import scene_role
+from monitor.rules.roles_time import election_time
 from monitor.rules.roles_venue import PLACE_KINDS, reads_venue
 from monitor.rules.world import spans
 
@@ -352,7 +355,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return scene
     if (cjk_read := cjk.cjk_role(kinds, mention.text, mention.field, after, sentence)):
         return cjk_read
-    if _TIME_BEFORE.search(before) and not (
+    if (_TIME_BEFORE.search(before) or (
+            kinds & {"country"} and election_time(mention.text, before, after))) and not (
             mention.field == "title" and title_alone and not spans(fields.title, catalogue.world)):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and _former(before, after):
@@ -365,6 +369,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     right = text[mention.end:mention.end + _WINDOW_AFTER]  # the mention's own next words
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
             kinds & {"country"} and (cjk.cjk_person(after)
-                                     or reads_person(mention.text, before, right))):
+                                     or reads_person(mention.text, before, right))) or (
+            mention.field == "title" and kinds & {"country"}
+            and profiled(text[:mention.start], mention.text, text[mention.end:])):
         return "person"
     return None

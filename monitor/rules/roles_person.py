@@ -14,6 +14,13 @@ person, named or not: "un estadounidense fue detenido en Caracas", "tres rusos h
 preso" (the definite plural is the country's people or government: "los estadounidenses
 votan", "les Américains ont frappé").
 
+The profiled person's own nationality is a demonym naming a person too: "El soldado de EE.UU.
+que aprendió a tocar el piano", "La estadounidense que cruzó el Atlántico a remo", "Le Russe
+qui a traversé la Patagonie à vélo" (``profiled``): one person, singular, at the headline's
+start, as "a U.S. soldier who..." is in English; not a group ("los soldados estadounidenses
+que llegan a Polonia": the state's), nor a profile of the state acting on the person or of
+harm the person did ("el soldado ruso que mató a un civil"): the country's acts.
+
 ``reads_person`` says whether a mention of a country, with the text ``before`` and ``after``
 it, names a person that way.
 
@@ -120,6 +127,73 @@ _STATE_ACTS = re.compile(
     re.IGNORECASE)
 
 
+# The profiled person's own nationality: "El soldado de EE.UU. que aprendió a tocar el piano",
+# "La estadounidense que cruzó el Atlántico a remo", "Le Russe qui a traversé la Sibérie à
+# pied", "O americano que vive numa ilha": one person, singular, at the headline's start (a
+# group, "los soldados estadounidenses que", is the state's).
+_PERSON_ONE = (r"(?:hombre|mujer|j[oó]ven|niñ[oa]|chic[oa]|señor[a]?|anciano|anciana|"
+               r"soldado|militar|marine|veterano|exsoldado|excombatiente|sargento|piloto|"
+               r"astronauta|turista|estudiante|migrante|inmigrante|empresari[oa]|"
+               r"millonari[oa]|multimillonari[oa]|artista|músic[oa]|escritor[a]?|médic[oa]|"
+               r"científic[oa]|profesor[a]?|abogad[oa]|ingenier[oa]|enfermer[oa]|madre|padre|"
+               r"hij[oa]|abuel[oa]|homem|mulher|menin[oa]|rapaz|moça|soldat|militaire|"
+               r"vétéran|pilote|astronaute|touriste|étudiante?|homme|femme|jeune|enfant|"
+               r"garçon|fille|artiste|écrivaine?|médecin)")
+_PROFILE_HEAD = re.compile(
+    r"^\W*(?:(?:[^,:;.!?]*?(?<!\w)(?:historia|vida|testimonio|odisea|histoire|vie|"
+    r"história)\s+(?:del|de la|de una|de un|de|do|da|du|de l['’])\s*)"
+    r"|(?:el|la|un|una|o|a|um|uma|le|l['’]|une)\s*)"
+    r"(?:(?P<who>" + _PERSON_ONE + r")\s+"
+    r"(?:(?:de|do|da)\s+(?:los\s+|las\s+|la\s+)?|des\s+|du\s+)?)?$",
+    re.IGNORECASE)
+_PROFILE_NOUN = re.compile(
+    r"^(?:estadounidense|norteamerican[oa]|rus[oa]|chin[oa]|estadunidense|norte-american[oa]|"
+    r"american[oa]|russ[oa]|chinês|chinesa|Américaine?|Russe|Chinoise?)$")
+_PROFILE_WHO = re.compile(r"^\s+(?:que|quien|qui)\s")
+# ... but a profile of what the person did to others (killed, shot, spied) tells of the
+# country's acts too.
+_HARM = re.compile(r"(?<!\w)(?:mat[óo]|mataron|asesin|dispar|tortur|bombarde|espi[óoa]|"
+                   r"desert|tu[ée]|a tué|abattu|mat(?:ou|aram)|atir)", re.IGNORECASE)
+
+
+def profiled(before: str, text: str, after: str) -> bool:
+    """Whether the mention ``text`` of a country, at a headline's ``before`` and ``after``,
+    is the nationality of the one person the headline profiles ("El soldado de EE.UU. que
+    aprendió a tocar el piano"): a demonym naming a person, unless the headline says a state
+    acted on the person, or names a crime or a disaster, or harm the person did."""
+    found = _PROFILE_HEAD.search(before)
+    if found is None or not _PROFILE_WHO.match(after):
+        return False
+    if found.group("who") is None and not _PROFILE_NOUN.match(text):
+        return False  # "El ruso que..." names the person; "La Rusia que..." the country
+    headline = before + text + after
+    return not (_STATE_ACTS.search(headline) or _HARM.search(headline))
+
+
+# English puts the nationality first: "The U.S. Soldier Who Learned to Play Saddam's Piano",
+# "A Russian Woman Who Rows Across the Pacific", "The American Who Built a Village School"
+# (not "The Chinese who", a people).
+_EN_HEAD = re.compile(r"^\W*(?:The|A|An)\s+$")
+_EN_ONE = (r"(?:soldier|veteran|marine|sailor|pilot|astronaut|man|woman|boy|girl|teenager|"
+           r"student|tourist|traveller|traveler|engineer|doctor|nurse|teacher|scientist|artist|"
+           r"musician|writer|chef|farmer|father|mother|grandmother|grandfather|widow|expat|"
+           r"immigrant|millionaire|billionaire)")
+_EN_WHO = re.compile(r"^\s+(?:(?P<who>" + _EN_ONE + r")\s+)?who\s", re.IGNORECASE)
+_EN_NOUN = re.compile(r"^(?:American|Russian|Soviet)$")
+_EN_HARM = re.compile(r"\b(?:kill|shot|shoot|murder|spied|spy|arrest|detain|jail|sentenc|"
+                      r"execut|deport|charg|convict|attack|massacre|bomb|tortur|defect)",
+                      re.IGNORECASE)
+
+
+def profiled_en(before: str, text: str, after: str) -> bool:
+    """``profiled`` for an English headline: "The U.S. Soldier Who Learned to Play Piano"."""
+    if _EN_HEAD.match(before) is None or (who := _EN_WHO.match(after)) is None:
+        return False
+    if who.group("who") is None and not _EN_NOUN.match(text):
+        return False
+    return _EN_HARM.search(after) is None
+
+
 def in_profile(before: str) -> bool:
     """Whether a headline's place, after the headline's text ``before`` it, is the setting
     of a person's profile (see the module's docstring)."""
@@ -142,4 +216,4 @@ def reads_person(text: str, before: str, after: str) -> bool:
     return False
 
 
-__all__ = ["in_profile", "reads_person"]
+__all__ = ["in_profile", "profiled", "profiled_en", "reads_person"]

@@ -1,0 +1,77 @@
+"""The nationality of the one person a headline profiles ("El soldado de EE.UU. que aprendió
+a tocar el piano", "The U.S. Soldier Who..."): monitor/rules/roles_person.py, one table.
+
+Rows that are not subjects were subjects before (weighed in full, a single one made a country
+*about*); the subject rows guard the pattern: a group of people, the country itself, a
+profile of harm done or suffered.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.rules.matcher import Fields, Matcher
+from monitor.rules.roles import Role, roles
+from monitor.rules.salience import counted
+from tests.about_support import CATALOGUE, NONE, US, about, table
+
+MATCHER = Matcher(CATALOGUE)
+S, PERSON = Role.SUBJECT, Role.PERSON
+
+
+def role_of(title: str, name: str) -> Role:
+    fields = Fields(title=title, lead="", body="")
+    mentions = counted(MATCHER.find(fields), CATALOGUE)
+    found = [r for m, r in zip(mentions, roles(mentions, fields, CATALOGUE), strict=True)
+             if m.text == name]
+    assert found, f"{name!r} is not a mention of {title!r}"
+    return found[0]
+
+
+# (headline, the mention, its role): the one person a headline profiles, singular.
+PROFILE_ROWS = [
+    # Spanish
+    ("El soldado de EE.UU. que se convirtió en chef de un restaurante en Lima", "EE.UU.",
+     PERSON),
+    ("La estadounidense que cruzó el Atlántico a remo", "estadounidense", PERSON),
+    ("El ingeniero ruso que construye violines en Sevilla", "ruso", PERSON),
+    ("La historia del estadounidense que aprendió a tejer en Oaxaca", "estadounidense",
+     PERSON),
+    # Portuguese, French
+    ("O norte-americano que vive há vinte anos numa ilha do Pará", "norte-americano",
+     PERSON),
+    ("A mulher russa que ensina balé em Recife", "russa", PERSON),
+    ("Le Russe qui a traversé la Patagonie à vélo", "Russe", PERSON),
+    ("Le Chinois qui a appris le français en chantant", "Chinois", PERSON),
+    # English: the nationality before the person
+    ("The U.S. Soldier Who Became a Chef in Lima", "U.S.", PERSON),
+    ("The American Who Built a School in a Kenyan Village", "American", PERSON),
+    # ... and not: a group, the country itself, harm done or suffered.
+    ("Los soldados estadounidenses que llegan a Polonia", "estadounidenses", S),
+    ("La Rusia que sueña con volver a ser imperio", "Rusia", S),
+    ("El soldado ruso que mató a un civil en Ucrania", "ruso", S),
+    ("El estadounidense que fue detenido en Moscú", "estadounidense", S),
+    ("Le soldat américain qui a tué trois civils", "américain", S),
+    ("O russo que foi preso em Lisboa", "russo", S),
+    ("The U.S. Soldier Who Killed Three Civilians", "U.S.", S),
+    ("The Chinese Who Left Shanghai for the Countryside", "Chinese", S),
+]
+
+
+@pytest.mark.parametrize(("title", "name", "want"),
+                         [pytest.param(*r, id=r[0][:40]) for r in PROFILE_ROWS])
+def test_the_nationality_of_a_profiled_person(title: str, name: str, want: Role) -> None:
+    assert role_of(title, name) is want
+
+
+# What the stories are about: a profiled person's nationality makes no country about; harm
+# the person did keeps it.
+ABOUT = [
+    ("El soldado de EE.UU. que se convirtió en chef en Lima", "", NONE),
+    ("El soldado de EE.UU. que mató a tres civiles", "", US),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "want"), table(ABOUT))
+def test_what_the_story_is_about(title: str, text: str, want: set[str]) -> None:
+    assert about(title, text) == want
