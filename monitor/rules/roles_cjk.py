@@ -25,7 +25,8 @@
   ("ネットフリックスで配信", "グーグルの検索", "넷플릭스 구독", "애플 앱스토어"): an origin, as
   "disponible en Netflix" is in Spanish;
 - what a country name's suffix says: a product's origin ("中国産ウナギ", "중국산 김치"; not
-  in a sentence about a tariff, a ban or sanctions on those goods), where a traveller goes
+  a state's energy, raw materials or arms, "ロシア産原油", nor in a sentence about a tariff, a
+  ban or sanctions on those goods), where a traveller goes
   ("미국행 비행기"), a person's descent or nationality ("중국계 미국인", "미국 국적 남성"), as
   中国籍 is in Japanese;
 - whether a country's name names a person: a nationality, a descent, a people noun after it
@@ -121,7 +122,15 @@ _KO_BOUND_FOR = re.compile(r"[가-힣]행$")
 _KO_TRAVEL_AFTER = re.compile(r"^\s?(?:비행기|항공편|여객기|항공권|노선|직항|열차|배편|티켓)")
 _KO_DESCENT = re.compile(r"[가-힣]계(?:의|은|는|이|가|을|를|도)?$")
 _KO_NATIONALITY_AFTER = re.compile(r"^\s?국적")
-# ... unless the sentence is about a trade measure against the country's goods (a tariff, a
+# ... unless the goods are a state's strategic exports, energy, raw materials and arms
+# ("ロシア産原油", "러시아산 천연가스", "북한제 포탄"): like "Russian crude" in English, they
+# stand for the state's economy and power, not for where a shop's goods come from;
+_STRATEGIC_AFTER = re.compile(
+    r"^(?:産|製)?(?:の)?\s?(?:原油|石油|天然ガス|液化天然ガス|ＬＮＧ|LNG|ガス|石炭|穀物|小麦|"
+    r"肥料|ウラン|レアアース|兵器|武器|弾薬|砲弾|ミサイル|無人機|ドローン|戦闘機|"
+    r"원유|석유|천연가스|액화천연가스|가스|석탄|곡물|밀|비료|우라늄|희토류|무기|탄약|포탄|"
+    r"미사일|무인기|드론|전투기)")
+# ... or the sentence is about a trade measure against the country's goods (a tariff, a
 # ban, sanctions, a price cap): there they stand for its economy.
 _TRADE = re.compile(r"関税|輸入禁止|禁輸|輸入規制|輸出規制|制裁|ダンピング|価格上限|排除|"
                     r"輸入[^、。]{0,8}?(?:停止|制限|中止)|"
@@ -136,7 +145,7 @@ def bound_role(text: str, after: str, sentence: str, japanese: bool = True) -> s
     destination, a descent or a nationality (the Japanese suffixes only in ``japanese``
     text)."""
     if ((japanese and _JA_PRODUCT_AFTER.match(after)) or _KO_PRODUCT.search(text)) \
-            and not _TRADE.search(sentence):
+            and not _STRATEGIC_AFTER.match(after) and not _TRADE.search(sentence):
         return "origin"
     if _KO_BOUND_FOR.search(text) and _KO_TRAVEL_AFTER.match(after):
         return "origin"
