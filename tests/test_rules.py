@@ -48,6 +48,8 @@ def countries_in(text: str) -> list[str]:
     ("George Washington crossed the river", []),      # the person
     ("Wildfires in Washington state", []),            # the state is not the capital
     ("Denzel Washington stars", []),
+    ("Virginia Woolf's letters and a Tennessee Williams play", []),  # people named after states
+    ("Virginia Giuffre sued; Virginia lawmakers met", ["US"]),        # the person, the state
     ("Atlanta, Georgia", ["US"]),                     # the city says it
     ("Georgia's president in Tbilisi", []),           # Georgia alone is ambiguous: no match
     ("Turkey and Russia talk; roast turkey", ["RU"]),
