@@ -8,6 +8,8 @@ profile of harm done or suffered.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from monitor.rules.matcher import Fields, Matcher
@@ -75,3 +77,17 @@ ABOUT = [
 @pytest.mark.parametrize(("title", "text", "want"), table(ABOUT))
 def test_what_the_story_is_about(title: str, text: str, want: set[str]) -> None:
     assert about(title, text) == want
+
+
+def test_a_long_run_of_punctuation_before_a_country_in_a_title_is_read_at_once() -> None:
+    """A feed's title is untrusted: 40,000 characters of "- - -" before a country took the
+    profile's pattern minutes (quadratic backtracking), in the rules threads every article
+    shares. Read at once, and the same as without the run."""
+    title = "- " * 20_000 + "La economía de China crece más de lo esperado"
+    lead = "Estados Unidos respondió con aranceles."
+    done: list[set[str]] = []
+    reader = threading.Thread(target=lambda: done.append(about(title, lead)), daemon=True)
+    reader.start()
+    reader.join(timeout=20)  # a guard, not a speed claim
+    assert done, "the analysis was still running"
+    assert done[0] == about("La economía de China crece más de lo esperado", lead)

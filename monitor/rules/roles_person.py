@@ -139,8 +139,8 @@ _PERSON_ONE = (r"(?:hombre|mujer|j[oó]ven|niñ[oa]|chic[oa]|señor[a]?|anciano|
                r"hij[oa]|abuel[oa]|homem|mulher|menin[oa]|rapaz|moça|soldat|militaire|"
                r"vétéran|pilote|astronaute|touriste|étudiante?|homme|femme|jeune|enfant|"
                r"garçon|fille|artiste|écrivaine?|médecin)")
-_PROFILE_HEAD = re.compile(
-    r"^\W*(?:(?:[^,:;.!?]*?(?<!\w)(?:historia|vida|testimonio|odisea|histoire|vie|"
+_PROFILE_HEAD = re.compile(  # (\W*+: no giving back, else a long run of "- - -" is quadratic)
+    r"^\W*+(?:(?:[^,:;.!?]*?(?<!\w)(?:historia|vida|testimonio|odisea|histoire|vie|"
     r"história)\s+(?:del|de la|de una|de un|de|do|da|du|de l['’])\s*)"
     r"|(?:el|la|un|una|o|a|um|uma|le|l['’]|une)\s*)"
     r"(?:(?P<who>" + _PERSON_ONE + r")\s+"
