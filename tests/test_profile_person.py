@@ -15,7 +15,7 @@ import pytest
 from monitor.rules.matcher import Fields, Matcher
 from monitor.rules.roles import Role, roles
 from monitor.rules.salience import counted
-from tests.about_support import CATALOGUE, NONE, US, about, table
+from tests.about_support import CATALOGUE, NONE, RU, US, about, table
 
 MATCHER = Matcher(CATALOGUE)
 S, PERSON = Role.SUBJECT, Role.PERSON
@@ -57,6 +57,12 @@ PROFILE_ROWS = [
     ("O russo que foi preso em Lisboa", "russo", S),
     ("The U.S. Soldier Who Killed Three Civilians", "U.S.", S),
     ("The Chinese Who Left Shanghai for the Countryside", "Chinese", S),
+    # ... nor a person the headline ties to another state: the person is the link.
+    ("The American Who Advises the Kremlin", "American", S),
+    ("The American Who Spent 10 Years in a Chinese Prison", "American", S),
+    ("El estadounidense que asesora al Kremlin", "estadounidense", S),
+    ("La estadounidense que pasó diez años en una cárcel china", "estadounidense", S),
+    ("Le Russe qui a conseillé la Maison Blanche", "Russe", S),
 ]
 
 
@@ -67,10 +73,12 @@ def test_the_nationality_of_a_profiled_person(title: str, name: str, want: Role)
 
 
 # What the stories are about: a profiled person's nationality makes no country about; harm
-# the person did keeps it.
+# the person did keeps it, and so does a tie to another state.
 ABOUT = [
     ("El soldado de EE.UU. que se convirtió en chef en Lima", "", NONE),
     ("El soldado de EE.UU. que mató a tres civiles", "", US),
+    ("The American Who Became Putin's Favorite Propagandist", "", RU | US),
+    ("El estadounidense que se convirtió en el propagandista favorito de Putin", "", RU | US),
 ]
 
 

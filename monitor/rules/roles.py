@@ -114,8 +114,9 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     tail_start = title_tail(fields.title)
     if tail_start is None:
         tail_start = cjk_title_tail(fields.title)
-    found = _named_again(mentions, [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
-                                    for i, m in enumerate(mentions)], fields)
+    alone = sum(m.field == "title" for m in mentions) == 1
+    found = _named_again(mentions, [role_of(m, mentions[last[i]], fields, catalogue, tail_start,
+                                            alone) for i, m in enumerate(mentions)], fields)
     # The genre is read only if a mention could become a team in some genre (a sports story
     # makes the most of them: an entertainment one only drops countries).
     political = _political(mentions, catalogue)
@@ -132,7 +133,6 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
         moved = english_drivers(mentions, subject, fields, catalogue)
         return [Role.PASSING if i in listed else Role.ORIGIN if i in moved else r
                 for i, r in enumerate(found)]
-    alone = sum(m.field == "title" for m in mentions) == 1
     found = [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
                                                                 catalogue, alone)) else r
              for i, (r, m) in enumerate(zip(found, mentions, strict=True))]

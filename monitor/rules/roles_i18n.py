@@ -370,7 +370,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
             kinds & {"country"} and (cjk.cjk_person(after)
                                      or reads_person(mention.text, before, right))) or (
-            mention.field == "title" and kinds & {"country"}
+            mention.field == "title" and title_alone and kinds & {"country"}
             and profiled(text[:mention.start], mention.text, text[mention.end:])):
         return "person"
     return None

@@ -19,7 +19,9 @@ que aprendió a tocar el piano", "La estadounidense que cruzó el Atlántico a r
 qui a traversé la Patagonie à vélo" (``profiled``): one person, singular, at the headline's
 start, as "a U.S. soldier who..." is in English; not a group ("los soldados estadounidenses
 que llegan a Polonia": the state's), nor a profile of the state acting on the person or of
-harm the person did ("el soldado ruso que mató a un civil"): the country's acts.
+harm the person did ("el soldado ruso que mató a un civil"): the country's acts; nor a person
+the headline ties to another state ("El estadounidense que asesora al Kremlin": the callers
+read a profile only in a title that names nothing else), where the person is the link.
 
 ``reads_person`` says whether a mention of a country, with the text ``before`` and ``after``
 it, names a person that way.
