@@ -18,6 +18,7 @@ are read by ``rules/roles_i18n.py``'s patterns; only the genre is read from the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from monitor.rules.catalogue import Catalogue
@@ -106,6 +107,28 @@ def _named_again(mentions: Sequence[Mention], found: list[Role], fields: Fields)
             for m, r in zip(mentions, found, strict=True)]
 
 
+# A sentence's end, for the countries named together (CJK writes no space after its stops).
+_SENTENCE_END = re.compile(r"[.!?]\s|[。！？]")
+
+
+def _beside_another_country(mentions: Sequence[Mention], fields: Fields,
+                            catalogue: Catalogue) -> list[bool]:
+    """For each mention, whether another mention in its sentence names a country it does not
+    ("Antes de las elecciones de EE.UU., Rusia intensifica su desinformación")."""
+    def countries(m: Mention) -> set[str]:
+        return {c for e in m.entity_ids for c, w in catalogue.entities[e].weights.items() if w}
+
+    ends = {name: [e.end() for e in _SENTENCE_END.finditer(fields.get(name))]
+            for name in {m.field for m in mentions}}
+    named: dict[tuple[str, int], set[str]] = {}  # a sentence's countries, all its mentions'
+    keys, own = [], [countries(m) for m in mentions]
+    for m, its in zip(mentions, own, strict=True):
+        key = (m.field, bisect_right(ends[m.field], m.start))
+        named.setdefault(key, set()).update(its)
+        keys.append(key)
+    return [bool(named[key] - its) for key, its in zip(keys, own, strict=True)]
+
+
 def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> list[Role]:
     """The role of each mention, in order."""
     if not mentions:
@@ -133,9 +156,10 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
         moved = english_drivers(mentions, subject, fields, catalogue)
         return [Role.PASSING if i in listed else Role.ORIGIN if i in moved else r
                 for i, r in enumerate(found)]
+    beside = _beside_another_country(mentions, fields, catalogue)
     found = [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
-                                                                catalogue, alone)) else r
-             for i, (r, m) in enumerate(zip(found, mentions, strict=True))]
+                                                                catalogue, alone, beside[i]))
+             else r for i, (r, m) in enumerate(zip(found, mentions, strict=True))]
     # ... a leader's tour is a state visit (rules/roles_venue.py) ...
     toured = state_tours(mentions, [r is Role.VENUE for r in found], fields, catalogue)
     found = [Role.SUBJECT if i in toured else r for i, r in enumerate(found)]

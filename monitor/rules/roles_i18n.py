@@ -316,10 +316,12 @@ def _english_words(text: str, at_least: int) -> bool:
 
 
 def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
-                 catalogue: Catalogue, title_alone: bool = False) -> str | None:
+                 catalogue: Catalogue, title_alone: bool = False,
+                 beside: bool = False) -> str | None:
     """The role of a mention read by this module's patterns ("source", "venue", "person",
     "origin"), or None when it reads as a subject (``chain_end`` ends the mention's noun
-    phrase; ``title_alone``: it is the title's only mention). A Latin-script mention among
+    phrase; ``title_alone``: it is the title's only mention; ``beside``: its sentence names
+    another country). A Latin-script mention among
     English words is left to rules/roles.py, and so is an article that ``reads_english``."""
     text = fields.get(mention.field)
     before = text[max(0, mention.start - _WINDOW_BEFORE):mention.start]
@@ -356,7 +358,10 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if (cjk_read := cjk.cjk_role(kinds, mention.text, mention.field, after, sentence)):
         return cjk_read
     if (_TIME_BEFORE.search(before) or (
-            kinds & {"country"} and election_time(mention.text, before, after))) and not (
+            # (not beside another country: "antes de las elecciones de EE.UU., Rusia
+            # intensifica su desinformación" is the election as a target, not a date)
+            kinds & {"country"} and not beside
+            and election_time(mention.text, before, after))) and not (
             mention.field == "title" and title_alone and not spans(fields.title, catalogue.world)):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and _former(before, after):
