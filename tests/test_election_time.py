@@ -64,6 +64,12 @@ ELECTION_ROWS = [
     ("韓国の輸出が減少", "米大統領選でトランプ氏が勝利した。", "米大統領選", S),
     ("大选日", "美国大选结果公布。", "美国", S),
     ("한국 수출 감소", "미국 대선 후보 토론회가 열렸다.", "미국", S),
+    # ... nor an election that a noun's time is: the campaign before it is the story.
+    ("Campaña electoral", "La campaña antes de las elecciones de EE.UU. se vuelve más sucia.",
+     "EE.UU.", S),
+    ("Campanha", "A campanha antes das eleições nos EUA fica mais suja.", "EUA", S),
+    ("Выборы", "Кампания перед выборами в США становится всё грязнее.", "США", S),
+    ("Wahlkampf", "Der Wahlkampf vor der US-Wahl wird schmutziger.", "US", S),
     # ... nor an election another country's acts in the same sentence aim at: a target.
     ("Ciberseguridad", "Antes de las elecciones de EE.UU., Rusia intensifica su campaña de "
      "desinformación.", "EE.UU.", S),

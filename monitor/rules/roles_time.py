@@ -41,10 +41,14 @@ _ELECTION = (r"(?:(?:президентск\w+|парламентск\w+|про�
              r"legislativas|gerais|de meio de mandato|президента|президента\s+\w+))?")
 _IN = (r"(?:\s+(?:de|en|in|aux|à|dans|em|nos|nas|no|na|do|dos|da|des|du|в|во|у)"
        r"(?:\s+(?:los|las|la|el|les|den|der|os|as|o|a))?)?")
-_BEFORE = re.compile(r"(?<!\w)" + _WHEN + r"\s+" + _ARTICLE + _ELECTION + _IN + r"\s+$",
+# The time opens its clause, where it dates what follows ("Tras las elecciones de EE.UU., el
+# peso se desplomó"); after a noun it is the noun's ("la campaña antes de las elecciones de
+# EE.UU. se vuelve más sucia": the election is the subject).
+_OPENS = r"(?:^|[,;:.!?—–(«\"“]\s*)\W*?"
+_BEFORE = re.compile(_OPENS + _WHEN + r"\s+" + _ARTICLE + _ELECTION + _IN + r"\s+$",
                      re.IGNORECASE)
 # German writes the country into the word: "nach der US-Wahl", "vor den US-Präsidentschaftswahlen".
-_DE_BEFORE = re.compile(r"(?<!\w)" + _WHEN + r"\s+" + _ARTICLE + r"$", re.IGNORECASE)
+_DE_BEFORE = re.compile(_OPENS + _WHEN + r"\s+" + _ARTICLE + r"$", re.IGNORECASE)
 _DE_AFTER = re.compile(r"^-(?:Wahl|Präsidentschaftswahl|Kongresswahl|Zwischenwahl|"
                        r"Präsidentenwahl)(?:en)?(?!\w)")
 
