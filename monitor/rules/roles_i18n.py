@@ -315,6 +315,14 @@ def _english_words(text: str, at_least: int) -> bool:
     return sum(1 for _ in islice(_ENGLISH.finditer(text), at_least)) >= at_least
 
 
+def _dated(mention: Mention, kinds: set[str], before: str, after: str, beside: bool) -> bool:
+    """Whether the mention names a time: a leader's career event, or the country's election
+    (not beside another country: "antes de las elecciones de EE.UU., Rusia intensifica su
+    desinformación" is the election as a target, not a date)."""
+    return bool(_TIME_BEFORE.search(before)) or (
+        "country" in kinds and not beside and election_time(mention.text, before, after))
+
+
 def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
                  catalogue: Catalogue, title_alone: bool = False,
                  beside: bool = False) -> str | None:
@@ -357,11 +365,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return scene
     if (cjk_read := cjk.cjk_role(kinds, mention.text, mention.field, after, sentence)):
         return cjk_read
-    if (_TIME_BEFORE.search(before) or (
-            # (not beside another country: "antes de las elecciones de EE.UU., Rusia
-            # intensifica su desinformación" is the election as a target, not a date)
-            kinds & {"country"} and not beside
-            and election_time(mention.text, before, after))) and not (
+    if _dated(mention, kinds, before, after, beside) and not (
             mention.field == "title" and title_alone and not spans(fields.title, catalogue.world)):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and _former(before, after):
