@@ -57,6 +57,14 @@ PROFILE_ROWS = [
     ("O russo que foi preso em Lisboa", "russo", S),
     ("The U.S. Soldier Who Killed Three Civilians", "U.S.", S),
     ("The Chinese Who Left Shanghai for the Countryside", "Chinese", S),
+    # (harm: a poisoning, a hack, an invasion, a surrender or a desertion is the war's or the
+    # state's story)
+    ("The Russian Who Poisoned Skripal", "Russian", S),
+    ("The Russian Who Hacked the 2016 Election", "Russian", S),
+    ("El ruso que envenenó a Skripal", "ruso", S),
+    ("El soldado ruso que se rindió en Ucrania", "ruso", S),
+    ("Le soldat russe qui a déserté", "russe", S),
+    ("O russo que invadiu a Ucrânia aos 19 anos", "russo", S),
     # ... nor a person the headline ties to another state: the person is the link.
     ("The American Who Advises the Kremlin", "American", S),
     ("The American Who Spent 10 Years in a Chinese Prison", "American", S),

@@ -155,7 +155,8 @@ _PROFILE_WHO = re.compile(r"^\s+(?:que|quien|qui)\s")
 # ... but a profile of what the person did to others (killed, shot, spied) tells of the
 # country's acts too.
 _HARM = re.compile(r"(?<!\w)(?:mat[óo]|mataron|asesin|dispar|tortur|bombarde|espi[óoa]|"
-                   r"desert|tu[ée]|a tué|abattu|mat(?:ou|aram)|atir)", re.IGNORECASE)
+                   r"desert|désert|tu[ée]|a tué|abattu|mat(?:ou|aram)|atir|envenen|empoisonn|"
+                   r"hacke|pirat|invad|envah|se rindi|se rendeu|s['’]est rendu)", re.IGNORECASE)
 
 
 def profiled(before: str, text: str, after: str) -> bool:
@@ -183,7 +184,8 @@ _EN_ONE = (r"(?:soldier|veteran|marine|sailor|pilot|astronaut|man|woman|boy|girl
 _EN_WHO = re.compile(r"^\s+(?:(?P<who>" + _EN_ONE + r")\s+)?who\s", re.IGNORECASE)
 _EN_NOUN = re.compile(r"^(?:American|Russian|Soviet)$")
 _EN_HARM = re.compile(r"\b(?:kill|shot|shoot|murder|spied|spy|arrest|detain|jail|sentenc|"
-                      r"execut|deport|charg|convict|attack|massacre|bomb|tortur|defect)",
+                      r"execut|deport|charg|convict|attack|massacre|bomb|tortur|defect|"
+                      r"poison|hack|invad|surrender|deserted)",
                       re.IGNORECASE)
 
 
