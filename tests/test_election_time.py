@@ -95,6 +95,8 @@ ABOUT = [
     ("Tras las elecciones de EE.UU., Trump anuncia aranceles", "Trump firmó el decreto.", US),
     ("Injerencia", "Rusia intentó influir antes de las elecciones de Estados Unidos, según el "
      "FBI.", RU | US),
+    ("Ucrania", "Tras las elecciones en Rusia, el Kremlin endurece su postura.", RU),
+    ("Taiwán", "Tras las elecciones en Estados Unidos, Washington endurece su postura.", US),
 ]
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 
 from monitor.rules.catalogue import Catalogue
@@ -107,26 +108,19 @@ def _named_again(mentions: Sequence[Mention], found: list[Role], fields: Fields)
             for m, r in zip(mentions, found, strict=True)]
 
 
-# A sentence's end, for the countries named together (CJK writes no space after its stops).
+# A sentence's end, for the mentions named together (CJK writes no space after its stops).
 _SENTENCE_END = re.compile(r"[.!?]\s|[。！？]")
 
 
-def _beside_another_country(mentions: Sequence[Mention], fields: Fields,
-                            catalogue: Catalogue) -> list[bool]:
-    """For each mention, whether another mention in its sentence names a country it does not
-    ("Antes de las elecciones de EE.UU., Rusia intensifica su desinformación")."""
-    def countries(m: Mention) -> set[str]:
-        return {c for e in m.entity_ids for c, w in catalogue.entities[e].weights.items() if w}
-
+def _named_beside(mentions: Sequence[Mention], fields: Fields) -> list[bool]:
+    """For each mention, whether its sentence names something else: another country acting
+    ("Antes de las elecciones de EE.UU., Rusia intensifica su desinformación"), or its own
+    state's organ ("Tras las elecciones en Rusia, el Kremlin endurece su postura")."""
     ends = {name: [e.end() for e in _SENTENCE_END.finditer(fields.get(name))]
             for name in {m.field for m in mentions}}
-    named: dict[tuple[str, int], set[str]] = {}  # a sentence's countries, all its mentions'
-    keys, own = [], [countries(m) for m in mentions]
-    for m, its in zip(mentions, own, strict=True):
-        key = (m.field, bisect_right(ends[m.field], m.start))
-        named.setdefault(key, set()).update(its)
-        keys.append(key)
-    return [bool(named[key] - its) for key, its in zip(keys, own, strict=True)]
+    keys = [(m.field, bisect_right(ends[m.field], m.start)) for m in mentions]
+    many = Counter(keys)
+    return [many[key] > 1 for key in keys]
 
 
 def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> list[Role]:
@@ -156,7 +150,7 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
         moved = english_drivers(mentions, subject, fields, catalogue)
         return [Role.PASSING if i in listed else Role.ORIGIN if i in moved else r
                 for i, r in enumerate(found)]
-    beside = _beside_another_country(mentions, fields, catalogue)
+    beside = _named_beside(mentions, fields)
     found = [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
                                                                 catalogue, alone, beside[i]))
              else r for i, (r, m) in enumerate(zip(found, mentions, strict=True))]

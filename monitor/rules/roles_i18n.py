@@ -317,8 +317,9 @@ def _english_words(text: str, at_least: int) -> bool:
 
 def _dated(mention: Mention, kinds: set[str], before: str, after: str, beside: bool) -> bool:
     """Whether the mention names a time: a leader's career event, or the country's election
-    (not beside another country: "antes de las elecciones de EE.UU., Rusia intensifica su
-    desinformación" is the election as a target, not a date)."""
+    (not beside another mention: "antes de las elecciones de EE.UU., Rusia intensifica su
+    desinformación" is the election as a target, not a date; and beside its own state's organ,
+    "tras las elecciones en Rusia, el Kremlin endurece su postura", the state is the story)."""
     return bool(_TIME_BEFORE.search(before)) or (
         "country" in kinds and not beside and election_time(mention.text, before, after))
 
@@ -328,8 +329,8 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
                  beside: bool = False) -> str | None:
     """The role of a mention read by this module's patterns ("source", "venue", "person",
     "origin"), or None when it reads as a subject (``chain_end`` ends the mention's noun
-    phrase; ``title_alone``: it is the title's only mention; ``beside``: its sentence names
-    another country). A Latin-script mention among
+    phrase; ``title_alone``: it is the title's only mention; ``beside``: its sentence has
+    another mention). A Latin-script mention among
     English words is left to rules/roles.py, and so is an article that ``reads_english``."""
     text = fields.get(mention.field)
     before = text[max(0, mention.start - _WINDOW_BEFORE):mention.start]

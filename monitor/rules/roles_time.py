@@ -7,8 +7,9 @@ EE.UU., el peso se desplomó", "avant l'élection présidentielle américaine", 
 The country there is named only for the time its election gives the story, like a dateline,
 not as who acts (its leaders and officials, named apart, still count). A country whose
 election is what happens ("EE.UU. celebra elecciones", "米大統領選で勝利") is not dated by it,
-nor one another country acts on in the same sentence ("Antes de las elecciones de EE.UU.,
-Rusia intensifica su desinformación": the election is the target; ``rules/roles.py`` says so).
+nor one whose sentence names anything else ("Antes de las elecciones de EE.UU., Rusia
+intensifica su desinformación": the election is the target; "Tras las elecciones en Rusia, el
+Kremlin endurece su postura": the state acts; ``rules/roles.py`` says so).
 
 ``election_time`` says whether a mention of a country, with the text ``before`` and ``after``
 it, names such a time (``rules/roles_i18n.py`` makes it a venue, as it does a leader's
