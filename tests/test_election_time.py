@@ -13,7 +13,7 @@ import pytest
 from monitor.rules.matcher import Fields, Matcher
 from monitor.rules.roles import Role, roles
 from monitor.rules.salience import counted
-from tests.about_support import CATALOGUE, NONE, US, about, table
+from tests.about_support import CATALOGUE, NONE, RU, US, about, table
 
 MATCHER = Matcher(CATALOGUE)
 S, VENUE = Role.SUBJECT, Role.VENUE
@@ -64,6 +64,20 @@ ELECTION_ROWS = [
     ("韓国の輸出が減少", "米大統領選でトランプ氏が勝利した。", "米大統領選", S),
     ("大选日", "美国大选结果公布。", "美国", S),
     ("한국 수출 감소", "미국 대선 후보 토론회가 열렸다.", "미국", S),
+    # ... nor an election that a noun's time is: the campaign before it is the story.
+    ("Campaña electoral", "La campaña antes de las elecciones de EE.UU. se vuelve más sucia.",
+     "EE.UU.", S),
+    ("Campanha", "A campanha antes das eleições nos EUA fica mais suja.", "EUA", S),
+    ("Выборы", "Кампания перед выборами в США становится всё грязнее.", "США", S),
+    ("Wahlkampf", "Der Wahlkampf vor der US-Wahl wird schmutziger.", "US", S),
+    # ... nor an election another country's acts in the same sentence aim at: a target.
+    ("Ciberseguridad", "Antes de las elecciones de EE.UU., Rusia intensifica su campaña de "
+     "desinformación.", "EE.UU.", S),
+    ("Cybersicherheit", "Vor der US-Wahl verbreitet Russland gezielt Falschnachrichten.", "US",
+     S),
+    ("Безопасность", "Перед выборами в США Россия усилила кампанию дезинформации.", "США", S),
+    ("情報戦", "米大統領選を前に、ロシアが偽情報を拡散している。", "米大統領選", S),
+    ("情報战", "美国大选前，俄罗斯加大干预力度。", "美国", S),
 ]
 
 
@@ -79,6 +93,10 @@ def test_an_election_as_a_date(title: str, lead: str, name: str, want: Role) -> 
 ABOUT = [
     ("北朝鮮、核実験の可能性 米大統領選前後に", "韓国の国防相が述べた。", NONE),
     ("Tras las elecciones de EE.UU., Trump anuncia aranceles", "Trump firmó el decreto.", US),
+    ("Injerencia", "Rusia intentó influir antes de las elecciones de Estados Unidos, según el "
+     "FBI.", RU | US),
+    ("Ucrania", "Tras las elecciones en Rusia, el Kremlin endurece su postura.", RU),
+    ("Taiwán", "Tras las elecciones en Estados Unidos, Washington endurece su postura.", US),
 ]
 
 

@@ -8,12 +8,14 @@ profile of harm done or suffered.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from monitor.rules.matcher import Fields, Matcher
 from monitor.rules.roles import Role, roles
 from monitor.rules.salience import counted
-from tests.about_support import CATALOGUE, NONE, US, about, table
+from tests.about_support import CATALOGUE, NONE, RU, US, about, table
 
 MATCHER = Matcher(CATALOGUE)
 S, PERSON = Role.SUBJECT, Role.PERSON
@@ -55,6 +57,20 @@ PROFILE_ROWS = [
     ("O russo que foi preso em Lisboa", "russo", S),
     ("The U.S. Soldier Who Killed Three Civilians", "U.S.", S),
     ("The Chinese Who Left Shanghai for the Countryside", "Chinese", S),
+    # (harm: a poisoning, a hack, an invasion, a surrender or a desertion is the war's or the
+    # state's story)
+    ("The Russian Who Poisoned Skripal", "Russian", S),
+    ("The Russian Who Hacked the 2016 Election", "Russian", S),
+    ("El ruso que envenenó a Skripal", "ruso", S),
+    ("El soldado ruso que se rindió en Ucrania", "ruso", S),
+    ("Le soldat russe qui a déserté", "russe", S),
+    ("O russo que invadiu a Ucrânia aos 19 anos", "russo", S),
+    # ... nor a person the headline ties to another state: the person is the link.
+    ("The American Who Advises the Kremlin", "American", S),
+    ("The American Who Spent 10 Years in a Chinese Prison", "American", S),
+    ("El estadounidense que asesora al Kremlin", "estadounidense", S),
+    ("La estadounidense que pasó diez años en una cárcel china", "estadounidense", S),
+    ("Le Russe qui a conseillé la Maison Blanche", "Russe", S),
 ]
 
 
@@ -65,13 +81,29 @@ def test_the_nationality_of_a_profiled_person(title: str, name: str, want: Role)
 
 
 # What the stories are about: a profiled person's nationality makes no country about; harm
-# the person did keeps it.
+# the person did keeps it, and so does a tie to another state.
 ABOUT = [
     ("El soldado de EE.UU. que se convirtió en chef en Lima", "", NONE),
     ("El soldado de EE.UU. que mató a tres civiles", "", US),
+    ("The American Who Became Putin's Favorite Propagandist", "", RU | US),
+    ("El estadounidense que se convirtió en el propagandista favorito de Putin", "", RU | US),
 ]
 
 
 @pytest.mark.parametrize(("title", "text", "want"), table(ABOUT))
 def test_what_the_story_is_about(title: str, text: str, want: set[str]) -> None:
     assert about(title, text) == want
+
+
+def test_a_long_run_of_punctuation_before_a_country_in_a_title_is_read_at_once() -> None:
+    """A feed's title is untrusted: 40,000 characters of "- - -" before a country took the
+    profile's pattern minutes (quadratic backtracking), in the rules threads every article
+    shares. Read at once, and the same as without the run."""
+    title = "- " * 20_000 + "La economía de China crece más de lo esperado"
+    lead = "Estados Unidos respondió con aranceles."
+    done: list[set[str]] = []
+    reader = threading.Thread(target=lambda: done.append(about(title, lead)), daemon=True)
+    reader.start()
+    reader.join(timeout=20)  # a guard, not a speed claim
+    assert done, "the analysis was still running"
+    assert done[0] == about("La economía de China crece más de lo esperado", lead)

@@ -18,6 +18,8 @@ are read by ``rules/roles_i18n.py``'s patterns; only the genre is read from the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 
 from monitor.rules.catalogue import Catalogue
@@ -106,6 +108,21 @@ def _named_again(mentions: Sequence[Mention], found: list[Role], fields: Fields)
             for m, r in zip(mentions, found, strict=True)]
 
 
+# A sentence's end, for the mentions named together (CJK writes no space after its stops).
+_SENTENCE_END = re.compile(r"[.!?]\s|[。！？]")
+
+
+def _named_beside(mentions: Sequence[Mention], fields: Fields) -> list[bool]:
+    """For each mention, whether its sentence names something else: another country acting
+    ("Antes de las elecciones de EE.UU., Rusia intensifica su desinformación"), or its own
+    state's organ ("Tras las elecciones en Rusia, el Kremlin endurece su postura")."""
+    ends = {name: [e.end() for e in _SENTENCE_END.finditer(fields.get(name))]
+            for name in {m.field for m in mentions}}
+    keys = [(m.field, bisect_right(ends[m.field], m.start)) for m in mentions]
+    many = Counter(keys)
+    return [many[key] > 1 for key in keys]
+
+
 def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> list[Role]:
     """The role of each mention, in order."""
     if not mentions:
@@ -114,8 +131,9 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     tail_start = title_tail(fields.title)
     if tail_start is None:
         tail_start = cjk_title_tail(fields.title)
-    found = _named_again(mentions, [role_of(m, mentions[last[i]], fields, catalogue, tail_start)
-                                    for i, m in enumerate(mentions)], fields)
+    alone = sum(m.field == "title" for m in mentions) == 1
+    found = _named_again(mentions, [role_of(m, mentions[last[i]], fields, catalogue, tail_start,
+                                            alone) for i, m in enumerate(mentions)], fields)
     # The genre is read only if a mention could become a team in some genre (a sports story
     # makes the most of them: an entertainment one only drops countries).
     political = _political(mentions, catalogue)
@@ -132,10 +150,10 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
         moved = english_drivers(mentions, subject, fields, catalogue)
         return [Role.PASSING if i in listed else Role.ORIGIN if i in moved else r
                 for i, r in enumerate(found)]
-    alone = sum(m.field == "title" for m in mentions) == 1
+    beside = _named_beside(mentions, fields)
     found = [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
-                                                                catalogue, alone)) else r
-             for i, (r, m) in enumerate(zip(found, mentions, strict=True))]
+                                                                catalogue, alone, beside[i]))
+             else r for i, (r, m) in enumerate(zip(found, mentions, strict=True))]
     # ... a leader's tour is a state visit (rules/roles_venue.py) ...
     toured = state_tours(mentions, [r is Role.VENUE for r in found], fields, catalogue)
     found = [Role.SUBJECT if i in toured else r for i, r in enumerate(found)]

@@ -247,13 +247,15 @@ class _Around:
     folded: str  # ``before`` in lower case, for the cheap tests
     after: str  # up to _WINDOW_AFTER characters after its noun phrase
     own: str  # up to 60 characters after the mention itself
+    title_alone: bool = False  # the title's only mention
 
 
 def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Catalogue,
-            tail_start: int | None) -> Role:
+            tail_start: int | None, title_alone: bool = False) -> Role:
     """The part one mention plays (``chain_end`` is the last mention of its noun phrase;
-    ``tail_start`` where the title's closing attribution starts, if it has one). The
-    patterns are tried in order; the first that reads a role decides."""
+    ``tail_start`` where the title's closing attribution starts, if it has one;
+    ``title_alone``: it is the title's only mention). The patterns are tried in order; the
+    first that reads a role decides."""
     text = fields.get(mention.field)
     if mention.field == "title" and tail_start is not None and mention.start >= tail_start:
         return Role.SOURCE
@@ -263,7 +265,7 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
     around = _Around(mention, text, kinds_of(mention, catalogue) | kinds_of(chain_end, catalogue),
                      before, before.lower(),
                      text[chain_end.end:chain_end.end + _WINDOW_AFTER],
-                     text[mention.end:mention.end + 60])
+                     text[mention.end:mention.end + 60], title_alone)
     for reads in _READERS:
         if (role := reads(around)) is not None:
             return role
@@ -376,9 +378,11 @@ def _as_person(a: _Around) -> Role | None:
             or (a.mention.field == "title" and _PERSON_AFTER_TITLE.match(a.own))
             or (_PERSON_AROUND.search(a.before) and _IN_AFTER.match(a.own))):
         return Role.PERSON
-    if a.mention.field == "title" and a.kinds & {"country"} and profiled_en(
+    if a.mention.field == "title" and a.title_alone and a.kinds & {"country"} and profiled_en(
             a.text[:a.mention.start], a.mention.text, a.text[a.mention.end:]):
-        return Role.PERSON  # the one person a headline profiles: "The U.S. Soldier Who..."
+        # the one person a headline profiles: "The U.S. Soldier Who..."; not one the
+        # headline ties to another state ("The American Who Became Putin's Propagandist")
+        return Role.PERSON
     return None
 
 

@@ -315,11 +315,22 @@ def _english_words(text: str, at_least: int) -> bool:
     return sum(1 for _ in islice(_ENGLISH.finditer(text), at_least)) >= at_least
 
 
+def _dated(mention: Mention, kinds: set[str], before: str, after: str, beside: bool) -> bool:
+    """Whether the mention names a time: a leader's career event, or the country's election
+    (not beside another mention: "antes de las elecciones de EE.UU., Rusia intensifica su
+    desinformación" is the election as a target, not a date; and beside its own state's organ,
+    "tras las elecciones en Rusia, el Kremlin endurece su postura", the state is the story)."""
+    return bool(_TIME_BEFORE.search(before)) or (
+        "country" in kinds and not beside and election_time(mention.text, before, after))
+
+
 def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
-                 catalogue: Catalogue, title_alone: bool = False) -> str | None:
+                 catalogue: Catalogue, title_alone: bool = False,
+                 beside: bool = False) -> str | None:
     """The role of a mention read by this module's patterns ("source", "venue", "person",
     "origin"), or None when it reads as a subject (``chain_end`` ends the mention's noun
-    phrase; ``title_alone``: it is the title's only mention). A Latin-script mention among
+    phrase; ``title_alone``: it is the title's only mention; ``beside``: its sentence has
+    another mention). A Latin-script mention among
     English words is left to rules/roles.py, and so is an article that ``reads_english``."""
     text = fields.get(mention.field)
     before = text[max(0, mention.start - _WINDOW_BEFORE):mention.start]
@@ -355,8 +366,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return scene
     if (cjk_read := cjk.cjk_role(kinds, mention.text, mention.field, after, sentence)):
         return cjk_read
-    if (_TIME_BEFORE.search(before) or (
-            kinds & {"country"} and election_time(mention.text, before, after))) and not (
+    if _dated(mention, kinds, before, after, beside) and not (
             mention.field == "title" and title_alone and not spans(fields.title, catalogue.world)):
         return "venue"
     if kinds & (_PLACE_KINDS | {"country"}) and _former(before, after):
@@ -370,7 +380,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
     if _PERSON_AFTER.match(after) or _PERSON_BEFORE.search(before) or (
             kinds & {"country"} and (cjk.cjk_person(after)
                                      or reads_person(mention.text, before, right))) or (
-            mention.field == "title" and kinds & {"country"}
+            mention.field == "title" and title_alone and kinds & {"country"}
             and profiled(text[:mention.start], mention.text, text[mention.end:])):
         return "person"
     return None

@@ -19,7 +19,9 @@ que aprendió a tocar el piano", "La estadounidense que cruzó el Atlántico a r
 qui a traversé la Patagonie à vélo" (``profiled``): one person, singular, at the headline's
 start, as "a U.S. soldier who..." is in English; not a group ("los soldados estadounidenses
 que llegan a Polonia": the state's), nor a profile of the state acting on the person or of
-harm the person did ("el soldado ruso que mató a un civil"): the country's acts.
+harm the person did ("el soldado ruso que mató a un civil"): the country's acts; nor a person
+the headline ties to another state ("El estadounidense que asesora al Kremlin": the callers
+read a profile only in a title that names nothing else), where the person is the link.
 
 ``reads_person`` says whether a mention of a country, with the text ``before`` and ``after``
 it, names a person that way.
@@ -139,8 +141,8 @@ _PERSON_ONE = (r"(?:hombre|mujer|j[oó]ven|niñ[oa]|chic[oa]|señor[a]?|anciano|
                r"hij[oa]|abuel[oa]|homem|mulher|menin[oa]|rapaz|moça|soldat|militaire|"
                r"vétéran|pilote|astronaute|touriste|étudiante?|homme|femme|jeune|enfant|"
                r"garçon|fille|artiste|écrivaine?|médecin)")
-_PROFILE_HEAD = re.compile(
-    r"^\W*(?:(?:[^,:;.!?]*?(?<!\w)(?:historia|vida|testimonio|odisea|histoire|vie|"
+_PROFILE_HEAD = re.compile(  # (\W*+: no giving back, else a long run of "- - -" is quadratic)
+    r"^\W*+(?:(?:[^,:;.!?]*?(?<!\w)(?:historia|vida|testimonio|odisea|histoire|vie|"
     r"história)\s+(?:del|de la|de una|de un|de|do|da|du|de l['’])\s*)"
     r"|(?:el|la|un|una|o|a|um|uma|le|l['’]|une)\s*)"
     r"(?:(?P<who>" + _PERSON_ONE + r")\s+"
@@ -153,7 +155,8 @@ _PROFILE_WHO = re.compile(r"^\s+(?:que|quien|qui)\s")
 # ... but a profile of what the person did to others (killed, shot, spied) tells of the
 # country's acts too.
 _HARM = re.compile(r"(?<!\w)(?:mat[óo]|mataron|asesin|dispar|tortur|bombarde|espi[óoa]|"
-                   r"desert|tu[ée]|a tué|abattu|mat(?:ou|aram)|atir)", re.IGNORECASE)
+                   r"desert|désert|tu[ée]|a tué|abattu|mat(?:ou|aram)|atir|envenen|empoisonn|"
+                   r"hacke|pirat|invad|envah|se rindi|se rendeu|s['’]est rendu)", re.IGNORECASE)
 
 
 def profiled(before: str, text: str, after: str) -> bool:
@@ -181,7 +184,8 @@ _EN_ONE = (r"(?:soldier|veteran|marine|sailor|pilot|astronaut|man|woman|boy|girl
 _EN_WHO = re.compile(r"^\s+(?:(?P<who>" + _EN_ONE + r")\s+)?who\s", re.IGNORECASE)
 _EN_NOUN = re.compile(r"^(?:American|Russian|Soviet)$")
 _EN_HARM = re.compile(r"\b(?:kill|shot|shoot|murder|spied|spy|arrest|detain|jail|sentenc|"
-                      r"execut|deport|charg|convict|attack|massacre|bomb|tortur|defect)",
+                      r"execut|deport|charg|convict|attack|massacre|bomb|tortur|defect|"
+                      r"poison|hack|invad|surrender|deserted)",
                       re.IGNORECASE)
 
 

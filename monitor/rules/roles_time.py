@@ -6,7 +6,10 @@ EE.UU., el peso se desplomó", "avant l'élection présidentielle américaine", 
 "после выборов в США", "米大統領選後に", "米大統領選を前に", "美国大选后", "미국 대선 이후".
 The country there is named only for the time its election gives the story, like a dateline,
 not as who acts (its leaders and officials, named apart, still count). A country whose
-election is what happens ("EE.UU. celebra elecciones", "米大統領選で勝利") is not dated by it.
+election is what happens ("EE.UU. celebra elecciones", "米大統領選で勝利") is not dated by it,
+nor one whose sentence names anything else ("Antes de las elecciones de EE.UU., Rusia
+intensifica su desinformación": the election is the target; "Tras las elecciones en Rusia, el
+Kremlin endurece su postura": the state acts; ``rules/roles.py`` says so).
 
 ``election_time`` says whether a mention of a country, with the text ``before`` and ``after``
 it, names such a time (``rules/roles_i18n.py`` makes it a venue, as it does a leader's
@@ -39,10 +42,14 @@ _ELECTION = (r"(?:(?:президентск\w+|парламентск\w+|про�
              r"legislativas|gerais|de meio de mandato|президента|президента\s+\w+))?")
 _IN = (r"(?:\s+(?:de|en|in|aux|à|dans|em|nos|nas|no|na|do|dos|da|des|du|в|во|у)"
        r"(?:\s+(?:los|las|la|el|les|den|der|os|as|o|a))?)?")
-_BEFORE = re.compile(r"(?<!\w)" + _WHEN + r"\s+" + _ARTICLE + _ELECTION + _IN + r"\s+$",
+# The time opens its clause, where it dates what follows ("Tras las elecciones de EE.UU., el
+# peso se desplomó"); after a noun it is the noun's ("la campaña antes de las elecciones de
+# EE.UU. se vuelve más sucia": the election is the subject).
+_OPENS = r"(?:^|[,;:.!?—–(«\"“]\s*)\W*?"
+_BEFORE = re.compile(_OPENS + _WHEN + r"\s+" + _ARTICLE + _ELECTION + _IN + r"\s+$",
                      re.IGNORECASE)
 # German writes the country into the word: "nach der US-Wahl", "vor den US-Präsidentschaftswahlen".
-_DE_BEFORE = re.compile(r"(?<!\w)" + _WHEN + r"\s+" + _ARTICLE + r"$", re.IGNORECASE)
+_DE_BEFORE = re.compile(_OPENS + _WHEN + r"\s+" + _ARTICLE + r"$", re.IGNORECASE)
 _DE_AFTER = re.compile(r"^-(?:Wahl|Präsidentschaftswahl|Kongresswahl|Zwischenwahl|"
                        r"Präsidentenwahl)(?:en)?(?!\w)")
 
