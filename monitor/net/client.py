@@ -35,7 +35,14 @@ def transport(cfg: FetchConfig) -> httpx.AsyncBaseTransport:
 
 def ssl_context() -> ssl.SSLContext:
     """httpx's default context (certifi, or the bundle ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``
-    name); a bundle that cannot be read raises ``ConfigError`` naming the variable."""
+    name); a bundle that cannot be read, or a ``SSL_CERT_DIR`` that is no directory (which
+    OpenSSL would take for an empty one: every HTTPS fetch failing verification), raises
+    ``ConfigError`` naming the variable."""
+    cert_dir = os.environ.get("SSL_CERT_DIR")
+    if cert_dir and not os.environ.get("SSL_CERT_FILE") \
+            and not any(os.path.isdir(d) for d in cert_dir.split(os.pathsep)):
+        raise ConfigError([("", f"cannot load TLS certificates from SSL_CERT_DIR={cert_dir}: "
+                                "not a directory")])
     try:
         return httpx.create_ssl_context()
     except (OSError, ssl.SSLError) as exc:
