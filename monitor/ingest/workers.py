@@ -142,7 +142,9 @@ class CpuPool(Executor):
         # flight fails with it, the innocent beside the one that killed it: retried together,
         # a task that kills its worker again (a segfault in lxml on one feed) would fail them
         # all a second time, for good. Alone, it takes down only itself; the tasks handed
-        # over meanwhile are on their first try and get theirs.
+        # over meanwhile are on their first try and get theirs. (Two tasks that each kill
+        # their worker can still fail an innocent retry between them: a retry shares the
+        # executor with first tries.)
         self._retrying = asyncio.Lock()
         self._watchers: set[asyncio.Task[None]] = set()  # given-up tasks' turns (``_orphaned``)
         self._rules = ThreadPoolExecutor(max_workers=RULE_THREADS,
@@ -169,18 +171,20 @@ class CpuPool(Executor):
         """``fn(*args)`` in a worker, within ``deadline`` seconds of its start. Raises
         ``WorkerTimeout`` on an overrun (the worker is killed and replaced) and
         ``WorkerError`` when the pool broke under it twice; ``fn``'s own exceptions pass."""
-        async with self._slots:
+        try:
+            async with self._slots:
+                return await self._attempt(fn, args, deadline, what)
+        except _Broken as first:
+            log.warning("worker died; retrying on a new pool task=%s error=%r",
+                        what, str(first.__cause__))
+        # One retry at a time (see ``_retrying``); waiting for its turn, a retry holds no slot,
+        # so that first tries go on meanwhile.
+        async with self._retrying, self._slots:
             try:
                 return await self._attempt(fn, args, deadline, what)
-            except _Broken as first:
-                log.warning("worker died; retrying on a new pool task=%s error=%r",
-                            what, str(first.__cause__))
-            async with self._retrying:  # one retry at a time: see ``_retrying``
-                try:
-                    return await self._attempt(fn, args, deadline, what)
-                except _Broken as again:
-                    self._failed(f"{what} failed: the worker died twice ({again.__cause__})")
-                    raise WorkerError(f"{what} failed: the worker died twice") from None
+            except _Broken as again:
+                self._failed(f"{what} failed: the worker died twice ({again.__cause__})")
+                raise WorkerError(f"{what} failed: the worker died twice") from None
 
     async def _attempt(self, fn: Callable[..., T], args: tuple[Any, ...], deadline: float,
                        what: str) -> T:
