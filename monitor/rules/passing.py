@@ -19,10 +19,14 @@ Two kinds of subject mention say that a country is only passed on the way, in an
   does the agent of a measure the story reports ("las tarifas impuestas por Washington", "les
   taxes imposées par Washington", "as tarifas impostas pelos EUA").
 
-In English (``listed_in_english``) only the first kind, and only where a preposition or
-"such as" introduces the list ("corn from China, Argentina and South Africa"): an English list
-before its verb is the sentence's subject ("the United States, Japan and South Korea held
-drills").
+A third kind, in every language: the members of a bloc named in a relative clause ("Brics, a
+bloc that includes Russia and China", "bloco que inclui Rússia e China", "в который входят
+Россия и Китай", "التي تضم روسيا والصين"): background to the story of another country.
+
+In English (``listed_in_english``) only the first and third kinds, the first only where a
+preposition or "such as" introduces the list ("corn from China, Argentina and South Africa"):
+an English list before its verb is the sentence's subject ("the United States, Japan and South
+Korea held drills").
 
 ``passing`` returns the indices of such mentions; ``rules/roles.py`` gives them the role
 ``PASSING``, which weighs a fraction of a plain mention (``rules/salience.py``).
@@ -149,6 +153,59 @@ def _lone_in_lead(mentions: Sequence[Mention], subject: Sequence[bool], fields: 
     return set()
 
 
+# A bloc's members in a relative clause, the opener right before the first of them: "a bloc
+# that includes", "bloco que inclui", "groupe qui comprend", "zu der auch", "в который входят",
+# "до якого входять", "التي تضم", "که شامل", "जिसमें", "যার সদস্য"; the members that follow it,
+# joined by commas or a conjunction, are named with it.
+_BLOC = (r"(?:bloc|group|grouping|alliance|organi[sz]ation|club|forum|coalition|format|bloco|"
+         r"grupo|aliança|organização|fórum|bloque|alianza|organización|foro|groupe|organisation|"
+         r"Gruppe|Staatengruppe|Bündnis|Block|Allianz|Organisation|Forum|Brics|BRICS|G20|SCO|"
+         r"OCX)\b[^.;:!?\n]{0,40}?")
+_MEMBERS_BEFORE = re.compile(
+    _BLOC + r"(?:\b(?:that|which)\s+(?:also\s+)?(?:includes?|included|comprises?|brings\s+"
+    r"together)|\bwhose\s+members\s+(?:include|are)|\bmade\s+up\s+of|\bque\s+(?:também\s+|"
+    r"también\s+)?(?:inclui|incluye|reúne|engloba|agrupa|integra|integram|integran)|"
+    r"\b(?:formad[oa]|compost[oa]|integrad[oa]|composé|formé)\s+(?:por|de)|\bqui\s+(?:comprend|"
+    r"inclut|regroupe|réunit|rassemble|compte)|,\s+zu\s+(?:der|dem|denen)"
+    r"(?:\s+(?:auch|unter anderem))?)\s+(?:(?:a|o|os|as|la|le|les|l['’]|the)\s+)?$"
+    r"|(?<!\w)(?:в\s+(?:который|которую|которое|которые|него|неё)\s+(?:также\s+)?входят|"
+    r"куда\s+(?:также\s+)?входят|членами\s+которо\w+\s+являются|до\s+(?:якого|якої|яких)\s+"
+    r"(?:також\s+)?входять|куди\s+(?:також\s+)?входять)\s+$"
+    # (Arabic, Persian, Hindi, Bengali: "which includes" after a bloc's noun only, not a
+    # summit's or a meeting's)
+    r"|(?:مجموعة|تحالف|منظمة|تكتل|بريكس|گروه|ائتلاف|سازمان|بریکس|بلوک|ब्रिक्स|समूह|संगठन|"
+    r"गठबंधन|ব্রিকস|জোট|সংস্থা|গোষ্ঠী)[^.;:!?\n।]{0,40}?(?:(?:التي|الذي)\s+(?:تضم|يضم|تشمل|"
+    r"يشمل)(?:\s+كلا?\s+من)?|که\s+(?:شامل|متشکل\s+از)|जिसमें|जिनमें|যার\s+সদস্য(?:\s+\S+)?|"
+    r"যাতে\s+রয়েছে)\s+$", re.IGNORECASE)
+# Between two members: separators, a conjunction, and other countries' names (capitalised, or
+# in a script without capitals).
+_MEMBERS_GAP = re.compile(
+    r"(?:[\s,،、]+|\s*و|\s+(?:and|und|et|y|e|i|ve|и|і|та|و|और|এবং|ও)\s+|"
+    r"(?<=\s)(?:l['’]|(?:the|la|le|les|el|los|las|o|a|os|as|die|der|den)(?=\s))|"
+    r"(?<=[\s'’])[A-ZÀ-ÞА-ЯЁІЇЄ\u0600-\u06ff\u0900-\u09ff][\w'’\u0900-\u09ff-]*)*")
+_MEMBERS_GAP_MAX = 40
+_MEMBERS_REACH = 140
+
+
+def members(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields) -> set[int]:
+    """Indices of the subject mentions in the lead or the body that name a bloc's members in a
+    relative clause (see the module's docstring)."""
+    found: set[int] = set()
+    last_end: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        if m.field == "title" or not subject[i]:
+            continue
+        text = fields.get(m.field)
+        end = last_end.get(m.field)
+        gap = text[end:m.start] if end is not None and end <= m.start else None
+        joined = gap is not None and len(gap) <= _MEMBERS_GAP_MAX and bool(
+            _MEMBERS_GAP.fullmatch(gap))
+        if joined or _MEMBERS_BEFORE.search(text, max(0, m.start - _MEMBERS_REACH), m.start):
+            found.add(i)
+            last_end[m.field] = m.end
+    return found
+
+
 # In English, a list of countries is an example among others where a preposition or "such
 # as" introduces it ("corn from China, Argentina and South Africa", "rivals such as Japan,
 # Korea and China"); a list before its verb acts ("the United States, Japan and South Korea
@@ -164,7 +221,8 @@ def listed_in_english(mentions: Sequence[Mention], subject: Sequence[bool], fiel
     preposition introduces."""
     if not catalogue.world or not any(subject):
         return set()
-    return _listed(mentions, subject, fields, catalogue, _EN_LIST_LEAD_IN)
+    return _listed(mentions, subject, fields, catalogue, _EN_LIST_LEAD_IN) | members(
+        mentions, subject, fields)
 
 
 def passing(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
@@ -173,8 +231,9 @@ def passing(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields
     docstring)."""
     if not catalogue.world or not any(subject):
         return set()
-    return _listed(mentions, subject, fields, catalogue) | _lone_in_lead(
-        mentions, subject, fields, catalogue)
+    return (_listed(mentions, subject, fields, catalogue)
+            | _lone_in_lead(mentions, subject, fields, catalogue)
+            | members(mentions, subject, fields))
 
 
 __all__ = ["listed_in_english", "passing"]

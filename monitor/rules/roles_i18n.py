@@ -244,9 +244,12 @@ _MATCH = re.compile(
     r"Concacaf|Conmebol|Liga de Naciones|v[ôó]lei|voleibol|v[óo]ley|"
     # (not "un encuentro amistoso" of two governments)
     r"(?:partido|jogo|duelo|em|en) amistoso|match amical|"
-    r"\bmaç|turnuva|basketbol|futbol|"
-    r"مباراة|المنتخب|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|مسابقات|تیم ملی|"
-    r"MVP|मैच|टूर्नामेंट|ओलंपिक|ম্যাচ|টুর্নামেন্ট|অলিম্পিক")  # (Chinese, Japanese, Korean: roles_cjk)
+    r"\bmaç|turnuva|basketbol|futbol|[Mm]illi [Tt]akım|"
+    # a German national side or friendly ("DFB-Elf", "Länderspiel", "Nationalmannschaft")
+    r"Testspiel|Länderspiel|Nationalmannschaft|Nationalelf|DFB|Bundesliga|Eishockey|Handball|"
+    r"مباراة|المنتخب|منتخب|ودي[اًة]|الدوري|بطولة|كرة القدم|يورو|والیبال|فوتبال|بسکتبال|مسابقه|"
+    r"مسابقات|تیم ملی|MVP|मैच|टूर्नामेंट|ओलंपिक|हॉकी|क्रिकेट|फुटबॉल|विश्व कप|एशिया कप|वनडे|"
+    r"ম্যাচ|টুর্নামেন্ট|অলিম্পিক|ক্রিকেট|ফুটবল|হকি|বিশ্বকাপ|এশিয়া কাপ")  # (CJK: roles_cjk)
 # ... not a court's or a chamber's vote, whose tally reads like a score ("la Corte Suprema de
 # EE. UU. decidió por 6-3"), nor a jury's selection.
 _VOTE = re.compile(r"(?<!\w)(?:Corte|Cour|Tribunal|Suprem[oa]|suprême|jueces|juges|juízes|"
