@@ -240,7 +240,7 @@ WEAK = [
     ("Le Parti républicain reprend la Chambre des représentants des États-Unis",
      "Parti républicain", True),
     ("Os democratas e o Partido Democrata nos EUA", "Partido Democrata", True),
-    ("O governo americano e os EUA", "americano", True),
+    ("O mercado americano e os EUA", "americano", True),  # ("governo americano" is strong)
     ("O continente americano", "americano", False),
     ("Los gringos y Estados Unidos", "gringos", True),
     ("Las elecciones de mitad de mandato en EE. UU.", "elecciones de mitad de mandato", True),
