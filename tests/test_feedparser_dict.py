@@ -1,5 +1,6 @@
 """feedparser's dictionary look-ups short-cut (``ingest.feedparser_dict``): for every key,
-special, mapped or plain, present or not, ``get`` and ``in`` answer as feedparser's own do."""
+special, mapped or plain, present or not, ``[]``, ``get``, ``in`` and ``[] =`` do what
+feedparser's own do."""
 
 from __future__ import annotations
 
@@ -12,9 +13,26 @@ from feedparser.util import FeedParserDict
 from monitor.ingest.feedparser_dict import SPECIAL, fast_methods, install
 from monitor.ingest.feeds import parse_feed
 
-# feedparser's own methods (also once ``install`` has run in this process)
-OWN_GET = getattr(FeedParserDict.get, "__wrapped__", FeedParserDict.get)
-OWN_CONTAINS = getattr(FeedParserDict.__contains__, "__wrapped__", FeedParserDict.__contains__)
+
+def _own(method: Any) -> Any:
+    """feedparser's own method (also once ``install`` has run in this process)."""
+    return getattr(method, "__wrapped__", method)
+
+
+OWN_GETITEM = _own(FeedParserDict.__getitem__)
+OWN_GET = _own(FeedParserDict.get)
+OWN_CONTAINS = _own(FeedParserDict.__contains__)
+OWN_SETITEM = _own(FeedParserDict.__setitem__)
+OWN_METHODS = {"__getitem__": OWN_GETITEM, "get": OWN_GET, "__contains__": OWN_CONTAINS,
+               "has_key": OWN_CONTAINS, "__setitem__": OWN_SETITEM}
+
+
+class Own(FeedParserDict):  # type: ignore[misc]
+    """``FeedParserDict`` with feedparser's own methods, whatever ``install`` did."""
+
+
+for _name, _method in OWN_METHODS.items():
+    setattr(Own, _name, _method)
 
 CONTENTS: list[dict[str, Any]] = [
     {},
@@ -43,25 +61,36 @@ def _answer(call: Any) -> tuple[str, Any]:
 
 
 @pytest.mark.parametrize("contents", CONTENTS)
-def test_get_and_in_answer_as_feedparser_does_for_every_key(contents: dict[str, Any]) -> None:
-    get, contains = fast_methods(type("Own", (FeedParserDict,), {
-        "get": OWN_GET, "__contains__": OWN_CONTAINS}))
-    d = FeedParserDict(contents)
+def test_lookups_answer_as_feedparsers_own_for_every_key(contents: dict[str, Any]) -> None:
+    fast = fast_methods(Own)
+    d = Own(contents)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         for key in KEYS:
-            assert _answer(lambda k=key: get(d, k)) == _answer(lambda k=key: OWN_GET(d, k)), key
-            assert _answer(lambda k=key: get(d, k, "dflt")) == _answer(
-                lambda k=key: OWN_GET(d, k, "dflt")), key
-            assert contains(d, key) == OWN_CONTAINS(d, key), key
+            assert _answer(lambda k=key: fast.getitem(d, k)) == _answer(lambda k=key: d[k]), key
+            assert _answer(lambda k=key: fast.get(d, k)) == _answer(lambda k=key: d.get(k)), key
+            assert _answer(lambda k=key: fast.get(d, k, "dflt")) == _answer(
+                lambda k=key: d.get(k, "dflt")), key
+            assert fast.contains(d, key) == (key in d), key
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_a_value_is_stored_under_the_key_feedparser_stores_it(key: str) -> None:
+    fast = fast_methods(Own)
+    mine, theirs = Own(), Own()
+    fast.setitem(mine, key, "v")
+    theirs[key] = "v"
+    assert dict(mine) == dict(theirs)
 
 
 def test_an_unhashable_key_raises_as_before() -> None:
-    get, contains = fast_methods(type("Own", (FeedParserDict,), {
-        "get": OWN_GET, "__contains__": OWN_CONTAINS}))
-    d = FeedParserDict({"type": "x"})
-    assert _answer(lambda: get(d, [])) == _answer(lambda: OWN_GET(d, [])) == ("raises", TypeError)
-    assert _answer(lambda: contains(d, [])) == _answer(lambda: OWN_CONTAINS(d, []))
+    fast = fast_methods(Own)
+    d = Own({"type": "x"})
+    for call, own in ((lambda: fast.getitem(d, [])), (lambda: d[[]])), (
+            (lambda: fast.get(d, [])), (lambda: d.get([]))), (
+            (lambda: fast.contains(d, [])), (lambda: [] in d)), (
+            (lambda: fast.setitem(d, [], 1)), (lambda: d.__setitem__([], 1))):
+        assert _answer(call) == _answer(own) == ("raises", TypeError)
 
 
 def test_updated_still_falls_back_to_published_with_feedparsers_warning() -> None:
@@ -90,9 +119,8 @@ def test_a_parse_reads_entries_as_with_feedparsers_own_methods(
     install()
     fast = _parsed(FEED)
     with monkeypatch.context() as m:
-        m.setattr(FeedParserDict, "get", OWN_GET)
-        m.setattr(FeedParserDict, "__contains__", OWN_CONTAINS)
-        m.setattr(FeedParserDict, "has_key", OWN_CONTAINS)
+        for name, method in OWN_METHODS.items():
+            m.setattr(FeedParserDict, name, method)
         own = _parsed(FEED)
     assert fast == own
     (entry,) = fast.entries
