@@ -4,6 +4,7 @@ feedparser's own do."""
 
 from __future__ import annotations
 
+import copy
 import warnings
 from typing import Any
 
@@ -33,6 +34,7 @@ class Own(FeedParserDict):  # type: ignore[misc]
 
 for _name, _method in OWN_METHODS.items():
     setattr(Own, _name, _method)
+Own.__deepcopy__ = None  # (``copy.deepcopy`` then takes its own way, as without ``install``)
 
 CONTENTS: list[dict[str, Any]] = [
     {},
@@ -91,6 +93,18 @@ def test_an_unhashable_key_raises_as_before() -> None:
             (lambda: fast.contains(d, [])), (lambda: [] in d)), (
             (lambda: fast.setitem(d, [], 1)), (lambda: d.__setitem__([], 1))):
         assert _answer(call) == _answer(own) == ("raises", TypeError)
+
+
+@pytest.mark.parametrize("contents", CONTENTS)
+def test_a_deep_copy_is_the_one_deepcopy_makes_without_install(contents: dict[str, Any]) -> None:
+    install()
+    nested = {**contents, "nested": FeedParserDict({"type": "text/html", "list": [1, {"a": 2}]})}
+    mine = copy.deepcopy(FeedParserDict(nested))
+    theirs = copy.deepcopy(Own(nested))
+    assert type(mine) is FeedParserDict and type(mine["nested"]) is FeedParserDict
+    assert dict(mine) == dict(theirs) and vars(mine) == vars(theirs)
+    assert mine["nested"] is not nested["nested"]
+    assert mine["nested"]["list"] is not nested["nested"]["list"]
 
 
 def test_updated_still_falls_back_to_published_with_feedparsers_warning() -> None:

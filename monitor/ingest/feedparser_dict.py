@@ -22,6 +22,8 @@ the parse workers: the daemon's own process never parses).
 
 from __future__ import annotations
 
+import copy
+import copyreg
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -77,12 +79,23 @@ def fast_methods(cls: Any) -> Methods:
     return Methods(getitem, get, contains, setitem)
 
 
+def reconstructing_deepcopy(self: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy``'s own copy of a ``FeedParserDict``, made as it makes it (from
+    ``__reduce_ex__(4)``, by ``copy._reconstruct``), without first looking for a
+    ``__deepcopy__`` through the class's ``__getattr__`` (a ``KeyError`` turned into an
+    ``AttributeError``, at each of the parse's copies of its content parameters)."""
+    return copy._reconstruct(self, memo, *self.__reduce_ex__(4))  # type: ignore[attr-defined]
+
+
 def install() -> None:
     """Put the short-cuts on ``FeedParserDict`` (once per process)."""
     from feedparser.util import FeedParserDict
 
     if hasattr(FeedParserDict.get, "__wrapped__"):
         return
+    if copyreg.dispatch_table.get(FeedParserDict) is None and (
+            "__deepcopy__" not in vars(FeedParserDict)):  # (else deepcopy goes another way)
+        FeedParserDict.__deepcopy__ = reconstructing_deepcopy
     fast = fast_methods(FeedParserDict)
     FeedParserDict.__getitem__ = fast.getitem
     FeedParserDict.get = fast.get
