@@ -38,6 +38,11 @@ MEMBERS = [
      "दोनों नेताओं ने ब्रिक्स के विस्तार पर चर्चा की, जिसमें रूस और चीन भी शामिल हैं।", NONE),
     ("লুলা-মোদি বৈঠক", "দুই নেতা ব্রিকসের সম্প্রসারণ নিয়ে আলোচনা করেন, যার সদস্য রাশিয়া ও চীন।",
      NONE),
+    # a lead whose lower case is longer than it (İ is two characters in lower case), a bloc's
+    # noun in capitals: found all the same (passing.py's cue words are found in lower case)
+    ("Erdoğan hosts Modi in İstanbul",
+     "At the İstanbul talks the leaders discussed BRICS, a GROUP that includes Russia and China.",
+     NONE),
 ]
 
 ACTING = [
