@@ -10,22 +10,12 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.rules.matcher import Fields, Matcher
-from monitor.rules.roles import Role, roles
-from monitor.rules.salience import counted
-from tests.about_support import CATALOGUE, NONE, RU, US, about, table
+from monitor.rules.roles import Role
+from tests.about_support import NONE, RU, US, about, role_of, table
 
-MATCHER = Matcher(CATALOGUE)
 S, VENUE = Role.SUBJECT, Role.VENUE
 
 
-def role_of(title: str, lead: str, name: str) -> Role:
-    fields = Fields(title=title, lead=lead, body="")
-    mentions = counted(MATCHER.find(fields), CATALOGUE)
-    found = [r for m, r in zip(mentions, roles(mentions, fields, CATALOGUE), strict=True)
-             if m.text == name]
-    assert found, f"{name!r} is not a mention of {title!r} / {lead!r}"
-    return found[0]
 
 
 # (title, lead, the mention, its role). The election rows put the time in the lead under a

@@ -12,22 +12,12 @@ import threading
 
 import pytest
 
-from monitor.rules.matcher import Fields, Matcher
-from monitor.rules.roles import Role, roles
-from monitor.rules.salience import counted
-from tests.about_support import CATALOGUE, NONE, RU, US, about, table
+from monitor.rules.roles import Role
+from tests.about_support import NONE, RU, US, about, role_of, table
 
-MATCHER = Matcher(CATALOGUE)
 S, PERSON = Role.SUBJECT, Role.PERSON
 
 
-def role_of(title: str, name: str) -> Role:
-    fields = Fields(title=title, lead="", body="")
-    mentions = counted(MATCHER.find(fields), CATALOGUE)
-    found = [r for m, r in zip(mentions, roles(mentions, fields, CATALOGUE), strict=True)
-             if m.text == name]
-    assert found, f"{name!r} is not a mention of {title!r}"
-    return found[0]
 
 
 # (headline, the mention, its role): the one person a headline profiles, singular.
@@ -77,7 +67,7 @@ PROFILE_ROWS = [
 @pytest.mark.parametrize(("title", "name", "want"),
                          [pytest.param(*r, id=r[0][:40]) for r in PROFILE_ROWS])
 def test_the_nationality_of_a_profiled_person(title: str, name: str, want: Role) -> None:
-    assert role_of(title, name) is want
+    assert role_of(title, "", name) is want
 
 
 # What the stories are about: a profiled person's nationality makes no country about; harm
