@@ -46,8 +46,8 @@ def ssl_context() -> ssl.SSLContext:
     try:
         return httpx.create_ssl_context()
     except (OSError, ssl.SSLError) as exc:
-        named = [f"{name}={os.environ[name]}" for name in CA_VARIABLES if os.environ.get(name)]
-        where = ", ".join(named) or "the default CA bundle"
+        used = next((name for name in CA_VARIABLES if os.environ.get(name)), None)  # as httpx
+        where = f"{used}={os.environ[used]}" if used else "the default CA bundle"
         reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
         raise ConfigError([("", f"cannot load TLS certificates from {where}: {reason}")]) \
             from exc
