@@ -57,6 +57,7 @@ from monitor.rules.morphology import LATIN, script_of
 from monitor.rules.roles_origin import reads_origin
 from monitor.rules.roles_person import in_profile, profiled, reads_person
 from monitor.rules.roles_scene import scene_role
+from monitor.rules.roles_source import agency_source
 from monitor.rules.roles_time import election_time
 from monitor.rules.roles_venue import PLACE_KINDS, reads_venue
 from monitor.rules.world import spans
@@ -68,8 +69,8 @@ _WORDS = r"(?:[^\s,;:.!?،؛。，、]+\s+){0,7}"  # a few words, not across a c
 _ACCORDING = re.compile(
     r"(?<!\w)(?:"
     r"[Пп]о данным|[Пп]о словам|[Пп]о сообщени\w+|[Пп]о информации|[Пп]о оценк\w+|"
-    r"со ссылкой на|[Сс]огласно|как сообща\w+|как пиш\w+|[Зз]а даними|[Зз]а словами|"
-    r"[Зз]а інформацією|[Зз]а оцінк\w+|з посиланням на|як повідомля\w+|[Зз]гідно з|"
+    r"со ссылкой на|[Сс]огласно|[Кк]ак сообща\w+|[Кк]ак пиш\w+|[Зз]а даними|[Зз]а словами|"
+    r"[Зз]а інформацією|[Зз]а оцінк\w+|з посиланням на|[Яя]к повідомля\w+|[Зз]гідно з|"
     r"[Ll]aut|nach Angaben|nach Einschätzung|nach Informationen|nach Berichten|"
     r"unter Berufung auf|[Ss]elon|[Dd]['’]après|citant|[Ss]egún|[Dd]e acuerdo con|citando|"
     r"[Ss]egundo|[Dd]e acordo com|[Cc]onforme"
@@ -342,6 +343,7 @@ def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
         return None
     if (_ACCORDING.search(before) or _TELLERS_AFTER.match(after)
             or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙", "誌"))
+            or agency_source(_kinds(mention, catalogue), before, after)
             or (_OUTLET_BEFORE.search(before) and not _OF_AFTER.match(after)
                 and "country" in _kinds(mention, catalogue))):
         return "source"
