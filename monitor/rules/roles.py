@@ -28,8 +28,9 @@ from monitor.rules.market import drivers, english_drivers
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.passing import listed_in_english, passing
 from monitor.rules.roles_cjk import cjk_title_tail
-from monitor.rules.roles_en import Role, kinds_of, role_of, title_tail
+from monitor.rules.roles_en import GAMES_AFTER, Role, kinds_of, role_of, title_tail
 from monitor.rules.roles_i18n import foreign_role, reads_english
+from monitor.rules.roles_time import election_targeted
 from monitor.rules.roles_venue import state_tours
 
 __all__ = ["Role", "role_of", "roles"]
@@ -108,19 +109,77 @@ def _named_again(mentions: Sequence[Mention], found: list[Role], fields: Fields)
             for m, r in zip(mentions, found, strict=True)]
 
 
+_HOST_KINDS = frozenset({"city", "state", "place"})  # not a capital: it is also its state
+
+
+def _hosts_again(mentions: Sequence[Mention], found: list[Role], fields: Fields,
+                 catalogue: Catalogue, political: set[str | None]) -> list[Role]:
+    """One sense per discourse for a host city: once "the Shanghai Masters" has shown that
+    Shanghai is where a tournament is played, the story's other "Shanghai" is that venue too
+    ("Medvedev wins in Shanghai"), unless the story names its country's politics."""
+    hosts = {m.entity_ids for m, r in zip(mentions, found, strict=True)
+             if r is Role.VENUE and kinds_of(m, catalogue) <= _HOST_KINDS
+             and GAMES_AFTER.match(fields.get(m.field)[m.end:m.end + 40])}
+    if not hosts:
+        return found
+    return [Role.VENUE if r is Role.SUBJECT and m.entity_ids in hosts
+            and not {catalogue.entities[e].country for e in m.entity_ids} & political else r
+            for m, r in zip(mentions, found, strict=True)]
+
+
+# Another language's alias that is also an English word: German's genitive "Trumps" ("Trumps
+# Zölle") is the verb in "Safety Trumps Speed" (not "the Trumps", the family).
+_ENGLISH_HOMOGRAPHS = frozenset({"Trumps", "TRUMPS"})
+_ENGLISH_WORD = re.compile(r"(?<!\w)(?:the|and|of|to|is|are|for|that|with|from|has|have|at|"
+                           r"by|its|over|how|why|a)(?!\w)", re.IGNORECASE)
+
+
+def _homographs(mentions: Sequence[Mention], found: list[Role], fields: Fields) -> list[Role]:
+    """An English word read as another language's alias, among English words (within 200
+    characters; a headline's lead too), is no name: a word of a phrase, weighed as one of a
+    company's name."""
+    def english(m: Mention) -> bool:
+        text = fields.get(m.field)
+        return text[max(0, m.start - 4):m.start].lower() != "the " and bool(
+            _ENGLISH_WORD.search(text, max(0, m.start - 200), m.end + 200)
+            or (m.field == "title" and _ENGLISH_WORD.search(fields.lead[:200])))
+    return [Role.NAMED if m.text in _ENGLISH_HOMOGRAPHS and r is Role.SUBJECT and english(m)
+            else r for m, r in zip(mentions, found, strict=True)]
+
+
 # A sentence's end, for the mentions named together (CJK writes no space after its stops).
 _SENTENCE_END = re.compile(r"[.!?]\s|[。！？]")
 
 
-def _named_beside(mentions: Sequence[Mention], fields: Fields) -> list[bool]:
-    """For each mention, whether its sentence names something else: another country acting
-    ("Antes de las elecciones de EE.UU., Rusia intensifica su desinformación"), or its own
-    state's organ ("Tras las elecciones en Rusia, el Kremlin endurece su postura")."""
+def _named_beside(mentions: Sequence[Mention], fields: Fields,
+                  catalogue: Catalogue) -> list[bool]:
+    """For each mention, whether its sentence names something that makes its country's
+    election no date: its own state's organ ("Tras las elecciones en Rusia, el Kremlin endurece
+    su postura"), or another country acting on the election ("Antes de las elecciones de
+    EE.UU., Rusia intensifica su desinformación"; not "A pocos días de las elecciones en
+    EE.UU., Rusia lanzó misiles contra Ucrania", where the election dates the strike)."""
     ends = {name: [e.end() for e in _SENTENCE_END.finditer(fields.get(name))]
             for name in {m.field for m in mentions}}
     keys = [(m.field, bisect_right(ends[m.field], m.start)) for m in mentions]
     many = Counter(keys)
-    return [many[key] > 1 for key in keys]
+    if max(many.values()) < 2:
+        return [False] * len(mentions)
+    countries = [{catalogue.entities[e].country for e in m.entity_ids} for m in mentions]
+    together: dict[tuple[str, int], list[int]] = {}
+    for i, key in enumerate(keys):
+        together.setdefault(key, []).append(i)
+    out = []
+    for i, key in enumerate(keys):
+        mates = [j for j in together[key] if j != i]
+        if not mates:
+            out.append(False)
+            continue
+        field, n = key
+        text, cuts = fields.get(field), ends[field]
+        sentence = text[cuts[n - 1] if n else 0:cuts[n] if n < len(cuts) else len(text)]
+        out.append(any(countries[i] & countries[j] for j in mates)
+                   or election_targeted(sentence))
+    return out
 
 
 def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> list[Role]:
@@ -137,6 +196,8 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     # The genre is read only if a mention could become a team in some genre (a sports story
     # makes the most of them: an entertainment one only drops countries).
     political = _political(mentions, catalogue)
+    found = _homographs(mentions, _hosts_again(mentions, found, fields, catalogue, political),
+                        fields)
     if any(_may_be_team(m, r, catalogue, Genre.SPORTS, political)
            for m, r in zip(mentions, found, strict=True)):
         story = genre(fields)
@@ -150,7 +211,7 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
         moved = english_drivers(mentions, subject, fields, catalogue)
         return [Role.PASSING if i in listed else Role.ORIGIN if i in moved else r
                 for i, r in enumerate(found)]
-    beside = _named_beside(mentions, fields)
+    beside = _named_beside(mentions, fields, catalogue)
     found = [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
                                                                 catalogue, alone, beside[i]))
              else r for i, (r, m) in enumerate(zip(found, mentions, strict=True))]

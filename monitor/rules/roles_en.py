@@ -65,6 +65,10 @@ _SOURCE_AFTER = re.compile(
 # An agency or state medium itself followed by a verb of reporting or estimating.
 _AGENCY_AFTER = re.compile(r"^(?:['’]s)?" + _IN_PLACE + r",?\s+" + _VERBS + r"\b",
                            re.IGNORECASE)
+# ... not an institution that warns someone: "the State Department warns China" is the state
+# acting (a warning "that" or "of" something is still a claim).
+_WARNS_WHOM = re.compile(r"^(?:['’]s)?,?\s+[Ww]arn(?:s|ed)?\s+(?:[Tt]he\s+)?"
+                         r"(?!(?:That|Of|Against|About|On|Over|It)\b)[A-Z]")
 # An official named after the claim, closing its sentence: "..., the secretary said."
 _SAID_END = re.compile(r"^\s+(?:said|says|told\s+reporters|wrote)(?:\s+on\s+\w+|\s+\w+day)?"
                        r"\s*[.;]")
@@ -162,9 +166,13 @@ _ALIGNED_BEFORE = re.compile(r"\b(?:align(?:s|ed|ing)?\s+with|in\s+line\s+with|"
                              r"(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){0,3}$")
 _ALIGNED = ("align", "line with", "mirror", "modeled", "modelled", "inspired")
 _ALIGNED_KINDS = frozenset({"country", "leader", "official"})
-# A place naming an event held there: "the 2028 Los Angeles Games", "the Beijing Olympics".
-_GAMES_AFTER = re.compile(r"^(?:['’]s)?\s+(?:Olympics|Olympic\s+Games|Paralympics|"
-                          r"Paralympic\s+Games|Games|Expo|World\s+Expo)\b")
+# A place naming an event held there: "the 2028 Los Angeles Games", "the Beijing Olympics", a
+# tournament ("the Shanghai Masters", "the Miami Open", "the Kremlin Cup"; not "Beijing Open
+# to talks").
+GAMES_AFTER = re.compile(r"^(?:['’]s)?\s+(?:Olympics|Olympic\s+Games|Paralympics|"
+                         r"Paralympic\s+Games|Games|Expo|World\s+Expo|(?:Rolex\s+)?Masters|"
+                         r"(?:Tennis\s+)?Open(?!\s+(?:to|for|up|door|doors)\b)|Grand\s+Prix|"
+                         r"(?:Half\s+)?Marathon|Cup|Invitational|Challenger|Diamond\s+League)\b")
 # The grain trade's loading range, not the country acting: "26,000 tonnes U.S. Gulf to
 # Lisbon", "fob US Gulf" (the Gulf Coast itself, hit by a storm, is territory).
 _GULF_AFTER = re.compile(r"^\s+Gulf\b(?!\s+(?:Coast|coast|states?|of)\b)")
@@ -274,7 +282,9 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
 
 def _as_source(a: _Around) -> Role | None:
     """Who says or measures it: "U.S. officials said", "according to Xinhua"."""
-    if _SOURCE_AFTER.match(a.after) or (a.kinds & _AGENCY_KINDS and _AGENCY_AFTER.match(a.after)):
+    if _SOURCE_AFTER.match(a.after) or (a.kinds & _AGENCY_KINDS and _AGENCY_AFTER.match(a.after)
+                                        and not ("institution" in a.kinds
+                                                 and _WARNS_WHOM.match(a.after))):
         return Role.SOURCE
     if "official" in a.kinds and _SAID_END.match(a.after) and _CLAUSE_BEFORE.search(a.before):
         return Role.SOURCE  # "..., Defense Secretary Lloyd J. Austin III said."
@@ -313,7 +323,7 @@ def _as_place(a: _Around) -> Role | None:
         return Role.VENUE
     if _ADDRESS_AFTER.match(own):
         return Role.VENUE  # a postal address: "P.O. Box 69440, Los Angeles, CA 90069"
-    if _GAMES_AFTER.match(own):
+    if GAMES_AFTER.match(own):
         return Role.VENUE  # an event named after its host city: "the 2028 Los Angeles Games"
     if ("University" in before and _UNIVERSITY_BEFORE.search(before)) \
             or _UNIVERSITY_AFTER.match(own):

@@ -22,9 +22,10 @@ import re
 
 # Before or after, ahead of, on the eve of, days before (Spanish, French, Portuguese, German,
 # Russian, Ukrainian).
-_WHEN = (r"(?:tras|después de|desde|antes de|hasta|a (?:\w+ )?(?:días|semanas|meses) de|"
-         r"en vísperas de|de cara a|après|depuis|avant|jusqu['’]à|à l['’]approche de|"
-         r"à la veille de|à (?:\w+ )?(?:jours|semaines|mois) d(?:e|es|u)|"
+_WHEN = (r"(?:tras|después de|desde|antes de|hasta|"
+         r"a (?:\w+ )?(?:días?|semanas?|mes|meses|horas) de|en vísperas de|de cara a|"
+         r"après|depuis|avant|jusqu['’]à|à l['’]approche de|"
+         r"à la veille de|à (?:\w+ )?(?:jours?|semaines?|mois|heures) d(?:e|es|u)|"
          r"após|depois d[aeo]s?|antes d[aeo]s?|"
          r"às vésperas d[aeo]s?|nach|seit|vor|bis zu[rm]?|kurz (?:vor|nach)|"
          r"после|до|накануне|в преддверии|за (?:\w+ )?(?:дн\w+|недел\w+|месяц\w*) до|"
@@ -69,6 +70,25 @@ _CJK_AFTER = re.compile(r"^" + _CJK_ELECTION + r"?" + _CJK_HELD + _CJK_WHEN)
 _CJK_AFTER_COUNTRY = re.compile(r"^(?:の|的)?" + _CJK_ELECTION + _CJK_HELD + _CJK_WHEN)
 
 
+# What makes the election the target of the sentence's other actor, not its date: "Antes de
+# las elecciones de EE.UU., Rusia intensifica su desinformación" (interference, influence,
+# voters, candidates, the campaign, fraud), in the languages of ``_WHEN``.
+_TARGET = re.compile(
+    r"desinformaci[oó]n|désinformation|desinformação|Desinformation|дезинформац|дезінформац|"
+    r"injerencia|ingérence|ingerência|interferencia|interférence|interferência|Einmischung|"
+    r"Einflussnahme|вмешательств|втручанн|influencia|influence|influência|"
+    r"votantes|electores|électeurs|eleitores|Wähler|избирател|виборц|"
+    r"candidat|Kandidat|кандидат|campaña|campagne|campanha|Wahlkampf|кампани|"
+    r"fraude|Wahlbetrug|фальсификац|фальсифікац|hacke|piratage|ciberataque|cyberattaque",
+    re.IGNORECASE)
+
+
+def election_targeted(sentence: str) -> bool:
+    """Whether ``sentence`` speaks of what is done to an election (so a country's election
+    named in it beside another country acting is that actor's target, not a date)."""
+    return _TARGET.search(sentence) is not None
+
+
 def election_time(text: str, before: str, after: str) -> bool:
     """Whether the mention ``text`` of a country, ``before`` and ``after`` it, names the time
     of its election: "tras las elecciones de EE.UU.", "nach der US-Wahl", "米大統領選後"."""
@@ -81,4 +101,4 @@ def election_time(text: str, before: str, after: str) -> bool:
     return _CJK_AFTER_COUNTRY.match(after) is not None
 
 
-__all__ = ["election_time"]
+__all__ = ["election_targeted", "election_time"]
