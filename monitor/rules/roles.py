@@ -110,16 +110,32 @@ def _named_again(mentions: Sequence[Mention], found: list[Role], fields: Fields)
 
 
 _HOST_KINDS = frozenset({"city", "state", "place"})  # not a capital: it is also its state
+# A tournament named before its host, in the other languages: "el Masters de Shanghái", "le
+# marathon de Chicago", "турнир в Шанхае".
+_EVENT_BEFORE = re.compile(r"(?<!\w)(?:Masters|Open|Abierto|Marat[oó]n|Marathon|Gran Premio|"
+                           r"Grand Prix|torneo|tournoi|Turnier|турнир\w*|марафон\w*)"
+                           r"\s+(?:de|del|du|von|in|в|во)\s+$", re.IGNORECASE)
+
+
+def _hosts(mention: Mention, fields: Fields) -> bool:
+    """Whether the mention names where a tournament or games are held ("the Shanghai
+    Masters", "the China Open", "el Masters de Shanghái")."""
+    text = fields.get(mention.field)
+    return bool(GAMES_AFTER.match(text[mention.end:mention.end + 40])
+                or _EVENT_BEFORE.search(text[max(0, mention.start - 30):mention.start]))
 
 
 def _hosts_again(mentions: Sequence[Mention], found: list[Role], fields: Fields,
                  catalogue: Catalogue, political: set[str | None]) -> list[Role]:
-    """One sense per discourse for a host city: once "the Shanghai Masters" has shown that
-    Shanghai is where a tournament is played, the story's other "Shanghai" is that venue too
-    ("Medvedev wins in Shanghai"), unless the story names its country's politics."""
+    """A country naming a tournament ("the China Open") is its venue; and one sense per
+    discourse for a host city: once "the Shanghai Masters" has shown that Shanghai is where a
+    tournament is played, the story's other "Shanghai" is that venue too ("Medvedev wins in
+    Shanghai"), unless the story names its country's politics."""
+    found = [Role.VENUE if r is Role.SUBJECT and kinds_of(m, catalogue) == {"country"}
+             and GAMES_AFTER.match(fields.get(m.field)[m.end:m.end + 40]) else r
+             for m, r in zip(mentions, found, strict=True)]
     hosts = {m.entity_ids for m, r in zip(mentions, found, strict=True)
-             if r is Role.VENUE and kinds_of(m, catalogue) <= _HOST_KINDS
-             and GAMES_AFTER.match(fields.get(m.field)[m.end:m.end + 40])}
+             if r is Role.VENUE and kinds_of(m, catalogue) <= _HOST_KINDS and _hosts(m, fields)}
     if not hosts:
         return found
     return [Role.VENUE if r is Role.SUBJECT and m.entity_ids in hosts
@@ -152,18 +168,19 @@ _SENTENCE_END = re.compile(r"[.!?]\s|[。！？]")
 
 
 def _named_beside(mentions: Sequence[Mention], fields: Fields,
-                  catalogue: Catalogue) -> list[bool]:
-    """For each mention, whether its sentence names something that makes its country's
-    election no date: its own state's organ ("Tras las elecciones en Rusia, el Kremlin endurece
-    su postura"), or another country acting on the election ("Antes de las elecciones de
-    EE.UU., Rusia intensifica su desinformación"; not "A pocos días de las elecciones en
-    EE.UU., Rusia lanzó misiles contra Ucrania", where the election dates the strike)."""
+                  catalogue: Catalogue) -> list[str]:
+    """For each mention, what its sentence names beside it that makes its country's election
+    no date: "target", another mention in a sentence that speaks of the vote ("Antes de las
+    elecciones de EE.UU., Rusia intensifica su desinformación"; not "A pocos días de las
+    elecciones en EE.UU., Rusia lanzó misiles contra Ucrania", where the election dates the
+    strike); "own", its own state's organ ("Tras las elecciones en Rusia, el Kremlin endurece
+    su postura"); else ""."""
     ends = {name: [e.end() for e in _SENTENCE_END.finditer(fields.get(name))]
             for name in {m.field for m in mentions}}
     keys = [(m.field, bisect_right(ends[m.field], m.start)) for m in mentions]
     many = Counter(keys)
     if max(many.values()) < 2:
-        return [False] * len(mentions)
+        return [""] * len(mentions)
     countries = [{catalogue.entities[e].country for e in m.entity_ids} for m in mentions]
     together: dict[tuple[str, int], list[int]] = {}
     for i, key in enumerate(keys):
@@ -171,14 +188,11 @@ def _named_beside(mentions: Sequence[Mention], fields: Fields,
     out = []
     for i, key in enumerate(keys):
         mates = [j for j in together[key] if j != i]
-        if not mates:
-            out.append(False)
-            continue
         field, n = key
         text, cuts = fields.get(field), ends[field]
         sentence = text[cuts[n - 1] if n else 0:cuts[n] if n < len(cuts) else len(text)]
-        out.append(any(countries[i] & countries[j] for j in mates)
-                   or election_targeted(sentence))
+        out.append("" if not mates else "target" if election_targeted(sentence)
+                   else "own" if any(countries[i] & countries[j] for j in mates) else "")
     return out
 
 
@@ -215,6 +229,7 @@ def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> 
     found = [Role(f) if r is Role.SUBJECT and (f := foreign_role(m, mentions[last[i]], fields,
                                                                 catalogue, alone, beside[i]))
              else r for i, (r, m) in enumerate(zip(found, mentions, strict=True))]
+    found = _hosts_again(mentions, found, fields, catalogue, political)  # "Masters de Shanghái"
     # ... a leader's tour is a state visit (rules/roles_venue.py) ...
     toured = state_tours(mentions, [r is Role.VENUE for r in found], fields, catalogue)
     found = [Role.SUBJECT if i in toured else r for i, r in enumerate(found)]

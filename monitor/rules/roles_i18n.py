@@ -319,33 +319,42 @@ def _english_words(text: str, at_least: int) -> bool:
     return sum(1 for _ in islice(_ENGLISH.finditer(text), at_least)) >= at_least
 
 
-def _dated(mention: Mention, kinds: set[str], before: str, after: str, beside: bool) -> bool:
-    """Whether the mention names a time: a leader's career event, or the country's election
-    (not beside another mention: "antes de las elecciones de EE.UU., Rusia intensifica su
-    desinformación" is the election as a target, not a date; and beside its own state's organ,
-    "tras las elecciones en Rusia, el Kremlin endurece su postura", the state is the story)."""
+def _dated(mention: Mention, kinds: set[str], before: str, after: str, beside: str) -> bool:
+    """Whether the mention names a time: a leader's career event, or the country's election,
+    unless ``beside`` says (``rules/roles.py``) that its sentence makes the election a target
+    ("target": another country acting on the vote, "antes de las elecciones de EE.UU., Rusia
+    intensifica su desinformación") or the country's election no date ("own": its own state's
+    organ, "tras las elecciones en Rusia, el Kremlin endurece su postura")."""
+    if "country" in kinds and beside == "target":
+        return False
     return bool(_TIME_BEFORE.search(before)) or (
         "country" in kinds and not beside and election_time(mention.text, before, after))
 
 
+def _cited(mention: Mention, kinds: set[str], before: str, after: str) -> bool:
+    """Whether the mention is the source of a claim ("по данным США", "US-Medien", "la agencia
+    rusa TASS", "ذكرت وكالة شينخوا": ``rules/roles_source.py``)."""
+    return bool(_ACCORDING.search(before) or _TELLERS_AFTER.match(after)
+                or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙", "誌"))
+                or agency_source(kinds, before, after)
+                or (_OUTLET_BEFORE.search(before) and not _OF_AFTER.match(after)
+                    and "country" in kinds))
+
+
 def foreign_role(mention: Mention, chain_end: Mention, fields: Fields,
                  catalogue: Catalogue, title_alone: bool = False,
-                 beside: bool = False) -> str | None:
+                 beside: str = "") -> str | None:
     """The role of a mention read by this module's patterns ("source", "venue", "person",
     "origin"), or None when it reads as a subject (``chain_end`` ends the mention's noun
-    phrase; ``title_alone``: it is the title's only mention; ``beside``: its sentence has
-    another mention). A Latin-script mention among
+    phrase; ``title_alone``: it is the title's only mention; ``beside``: what else its sentence
+    names, ``rules/roles.py``'s "target" or "own"). A Latin-script mention among
     English words is left to rules/roles.py, and so is an article that ``reads_english``."""
     text = fields.get(mention.field)
     before = text[max(0, mention.start - _WINDOW_BEFORE):mention.start]
     after = text[chain_end.end:chain_end.end + _WINDOW_AFTER]
     if script_of(mention.text) == LATIN and _english_words(before + " " + after, 2):
         return None
-    if (_ACCORDING.search(before) or _TELLERS_AFTER.match(after)
-            or _TELLERS_BEFORE.search(before) or mention.text.endswith(("媒", "紙", "誌"))
-            or agency_source(_kinds(mention, catalogue), before, after)
-            or (_OUTLET_BEFORE.search(before) and not _OF_AFTER.match(after)
-                and "country" in _kinds(mention, catalogue))):
+    if _cited(mention, _kinds(mention, catalogue), before, after):
         return "source"
     kinds = _kinds(mention, catalogue) | _kinds(chain_end, catalogue)
     if kinds & _PLACE_KINDS and (

@@ -79,7 +79,11 @@ _TARGET = re.compile(
     r"Einflussnahme|вмешательств|втручанн|influencia|influence|influência|"
     r"votantes|electores|électeurs|eleitores|Wähler|избирател|виборц|"
     r"candidat|Kandidat|кандидат|campaña|campagne|campanha|Wahlkampf|кампани|"
-    r"fraude|Wahlbetrug|фальсификац|фальсифікац|hacke|piratage|ciberataque|cyberattaque",
+    r"fraude|Wahlbetrug|фальсификац|фальсифікац|hacke|piratage|ciberataque|cyberattaque|"
+    r"noticias falsas|fausses nouvelles|notícias falsas|Falschnachricht|Fake News|фейк|"
+    # Chinese, Japanese, Korean: interference, disinformation, voters, candidates
+    r"干预|干涉|介入|干渉|虚假信息|假信息|偽情報|虚偽情報|世論工作|选民|選民|有権者|候选人|候選人|"
+    r"候補|개입|허위\s?정보|가짜\s?뉴스|유권자|후보",
     re.IGNORECASE)
 
 
