@@ -13,9 +13,10 @@ from monitor.rules.roles import Role
 from tests.about_support import CN, NONE, RU, US, about, role_of
 from tests.about_support import table as _table
 
-# The US Treasury acting: its unambiguous names count on their own; the bare "Treasury" (also
-# Britain's, and a bond) and "Treasury Department" (Brazil's, Britain's in wire copy) only
-# beside another US name.
+# The US Treasury acting: its unambiguous names count on their own, and so does a "Treasury
+# Department" that sanctions, blacklists or fines; the bare "Treasury" (also Britain's, and a
+# bond) and "Treasury Department" otherwise (Brazil's, Britain's in wire copy) only beside
+# another US name.
 TREASURY = [
     ("U.S. Treasury sanctions Russian banks", "The U.S. Treasury imposed sanctions on three "
      "Russian lenders on Tuesday.", RU | US),
@@ -26,12 +27,21 @@ TREASURY = [
     ("Department of the Treasury fines Chinese exporter", "The Department of the Treasury "
      "fined a Chinese electronics exporter for shipping parts to Iran.", CN | US),
     ("Treasury Department sanctions Russian lenders", "The Treasury Department imposed "
-     "sanctions on Russian banks, Secretary Janet Yellen said in Washington.", RU | US),
+     "sanctions on three Russian banks.", RU | US),
+    ("Treasury Department Blacklists Chinese Chipmakers", "", CN | US),
+    ("Treasury sanctions Russian banks", "The Treasury sanctioned three Russian banks, the "
+     "Biden administration said.", RU | US),
     ("Commerce Department blacklists Chinese firms", "The Commerce Department added dozens of "
      "Chinese companies to its entity list.", CN | US),
     ("State Department warns China over drills", "The State Department warned Beijing "
      "against new military drills near Taiwan.", CN | US),
-    # negatives: Britain's Treasury, a bond, another country's treasury, a warning "of"
+    # negatives: the bare Treasury without another US name (Britain's sanctions office is in
+    # its Treasury), Britain's Treasury, a bond, another country's treasury, a warning "of"
+    ("Treasury sanctions Russian banks", "The Treasury sanctioned three Russian banks.", RU),
+    ("UK Treasury sanctions Russian oligarchs", "The UK Treasury sanctioned two Russian "
+     "businessmen.", RU),
+    ("Brazil fines a bank", "Brazil's Treasury Department fined a bank over Chinese "
+     "payments.", NONE),
     ("Treasury in London cuts tax", "The Treasury in London said Chancellor Jeremy Hunt "
      "would cut fuel duty as Russian gas prices rose.", RU),
     ("Treasury yields rise", "Treasury yields rose as investors sold Chinese stocks.", CN),
