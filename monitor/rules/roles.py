@@ -11,7 +11,9 @@ other mentions decide.
 
 This module reads the whole story around the English patterns: mentions chained into one
 noun phrase, the title's closing attribution, the genre, a foreign company's name said
-again, and the countries that only pass (``rules/passing.py``). Other languages' mentions
+again, a tournament's host city said again ("the Shanghai Masters" ... "wins in Shanghai"),
+an English word that is another language's alias (German "Trumps" in "Safety Trumps Speed"),
+and the countries that only pass (``rules/passing.py``). Other languages' mentions
 are read by ``rules/roles_i18n.py``'s patterns; only the genre is read from the whole story.
 """
 
@@ -131,11 +133,12 @@ def _hosts_again(mentions: Sequence[Mention], found: list[Role], fields: Fields,
     discourse for a host city: once "the Shanghai Masters" has shown that Shanghai is where a
     tournament is played, the story's other "Shanghai" is that venue too ("Medvedev wins in
     Shanghai"), unless the story names its country's politics."""
-    found = [Role.VENUE if r is Role.SUBJECT and kinds_of(m, catalogue) == {"country"}
-             and GAMES_AFTER.match(fields.get(m.field)[m.end:m.end + 40]) else r
+    found = [Role.VENUE if r is Role.SUBJECT
+             and GAMES_AFTER.match(fields.get(m.field)[m.end:m.end + 40])
+             and kinds_of(m, catalogue) == {"country"} else r
              for m, r in zip(mentions, found, strict=True)]
     hosts = {m.entity_ids for m, r in zip(mentions, found, strict=True)
-             if r is Role.VENUE and kinds_of(m, catalogue) <= _HOST_KINDS and _hosts(m, fields)}
+             if r is Role.VENUE and _hosts(m, fields) and kinds_of(m, catalogue) <= _HOST_KINDS}
     if not hosts:
         return found
     return [Role.VENUE if r is Role.SUBJECT and m.entity_ids in hosts
@@ -185,15 +188,15 @@ def _named_beside(mentions: Sequence[Mention], fields: Fields,
     together: dict[tuple[str, int], list[int]] = {}
     for i, key in enumerate(keys):
         together.setdefault(key, []).append(i)
-    out = []
-    for i, key in enumerate(keys):
-        mates = [j for j in together[key] if j != i]
-        field, n = key
-        text, cuts = fields.get(field), ends[field]
-        sentence = text[cuts[n - 1] if n else 0:cuts[n] if n < len(cuts) else len(text)]
-        out.append("" if not mates else "target" if election_targeted(sentence)
-                   else "own" if any(countries[i] & countries[j] for j in mates) else "")
-    return out
+    targeted: dict[tuple[str, int], bool] = {}
+    for (field, n), members in together.items():
+        if len(members) > 1:
+            text, cuts = fields.get(field), ends[field]
+            targeted[field, n] = election_targeted(
+                text[cuts[n - 1] if n else 0:cuts[n] if n < len(cuts) else len(text)])
+    return ["" if many[key] < 2 else "target" if targeted[key]
+            else "own" if any(countries[i] & countries[j] for j in together[key] if j != i)
+            else "" for i, key in enumerate(keys)]
 
 
 def roles(mentions: Sequence[Mention], fields: Fields, catalogue: Catalogue) -> list[Role]:
