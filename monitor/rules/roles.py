@@ -30,10 +30,10 @@ from monitor.rules.market import drivers, english_drivers
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.passing import listed_in_english, passing
 from monitor.rules.roles_cjk import cjk_title_tail
-from monitor.rules.roles_en import GAMES_AFTER, Role, kinds_of, role_of, title_tail
+from monitor.rules.roles_en import Role, kinds_of, role_of, title_tail
 from monitor.rules.roles_i18n import foreign_role, reads_english
 from monitor.rules.roles_time import election_targeted
-from monitor.rules.roles_venue import state_tours
+from monitor.rules.roles_venue import GAMES_AFTER, hosts, state_tours
 
 __all__ = ["Role", "role_of", "roles"]
 
@@ -112,19 +112,6 @@ def _named_again(mentions: Sequence[Mention], found: list[Role], fields: Fields)
 
 
 _HOST_KINDS = frozenset({"city", "state", "place"})  # not a capital: it is also its state
-# A tournament named before its host, in the other languages: "el Masters de Shanghái", "le
-# marathon de Chicago", "турнир в Шанхае".
-_EVENT_BEFORE = re.compile(r"(?<!\w)(?:Masters|Open|Abierto|Marat[oó]n|Marathon|Gran Premio|"
-                           r"Grand Prix|torneo|tournoi|Turnier|турнир\w*|марафон\w*)"
-                           r"\s+(?:de|del|du|von|in|в|во)\s+$", re.IGNORECASE)
-
-
-def _hosts(mention: Mention, fields: Fields) -> bool:
-    """Whether the mention names where a tournament or games are held ("the Shanghai
-    Masters", "the China Open", "el Masters de Shanghái")."""
-    text = fields.get(mention.field)
-    return bool(GAMES_AFTER.match(text[mention.end:mention.end + 40])
-                or _EVENT_BEFORE.search(text[max(0, mention.start - 30):mention.start]))
 
 
 def _hosts_again(mentions: Sequence[Mention], found: list[Role], fields: Fields,
@@ -137,11 +124,11 @@ def _hosts_again(mentions: Sequence[Mention], found: list[Role], fields: Fields,
              and GAMES_AFTER.match(fields.get(m.field)[m.end:m.end + 40])
              and kinds_of(m, catalogue) == {"country"} else r
              for m, r in zip(mentions, found, strict=True)]
-    hosts = {m.entity_ids for m, r in zip(mentions, found, strict=True)
-             if r is Role.VENUE and _hosts(m, fields) and kinds_of(m, catalogue) <= _HOST_KINDS}
-    if not hosts:
+    hosted = {m.entity_ids for m, r in zip(mentions, found, strict=True)
+              if r is Role.VENUE and hosts(m, fields) and kinds_of(m, catalogue) <= _HOST_KINDS}
+    if not hosted:
         return found
-    return [Role.VENUE if r is Role.SUBJECT and m.entity_ids in hosts
+    return [Role.VENUE if r is Role.SUBJECT and m.entity_ids in hosted
             and not {catalogue.entities[e].country for e in m.entity_ids} & political else r
             for m, r in zip(mentions, found, strict=True)]
 

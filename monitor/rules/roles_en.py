@@ -31,6 +31,7 @@ from enum import Enum
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.roles_person import profiled_en
+from monitor.rules.roles_venue import GAMES_AFTER
 
 
 class Role(Enum):
@@ -166,13 +167,6 @@ _ALIGNED_BEFORE = re.compile(r"\b(?:align(?:s|ed|ing)?\s+with|in\s+line\s+with|"
                              r"(?:the\s+)?(?:[A-Z][\w.'’-]*\s+){0,3}$")
 _ALIGNED = ("align", "line with", "mirror", "modeled", "modelled", "inspired")
 _ALIGNED_KINDS = frozenset({"country", "leader", "official"})
-# A place naming an event held there: "the 2028 Los Angeles Games", "the Beijing Olympics", a
-# tournament ("the Shanghai Masters", "the Miami Open", "the Kremlin Cup"; not "Beijing Open
-# to talks").
-GAMES_AFTER = re.compile(r"^(?:['’]s)?\s+(?:Olympics|Olympic\s+Games|Paralympics|"
-                         r"Paralympic\s+Games|Games|Expo|World\s+Expo|(?:Rolex\s+)?Masters|"
-                         r"(?:Tennis\s+)?Open(?!\s+(?:to|for|up|door|doors)\b)|Grand\s+Prix|"
-                         r"(?:Half\s+)?Marathon|Cup|Invitational|Challenger|Diamond\s+League)\b")
 # The grain trade's loading range, not the country acting: "26,000 tonnes U.S. Gulf to
 # Lisbon", "fob US Gulf" (the Gulf Coast itself, hit by a storm, is territory).
 _GULF_AFTER = re.compile(r"^\s+Gulf\b(?!\s+(?:Coast|coast|states?|of)\b)")

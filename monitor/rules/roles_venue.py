@@ -17,6 +17,11 @@ match is held, or where a correspondent works, as a venue ("саммит в Ка
   CIDH, en Washington", "habló en Nueva York ante el Consejo de Seguridad de la ONU"), where
   the body meets, not the United States acting.
 
+And in every language, English too: an event named after its host ("the Beijing Olympics",
+"the Shanghai Masters", "the Miami Open", "el Masters de Shanghái", "турнир в Шанхае"):
+``GAMES_AFTER`` (the English order) and ``hosts``, which ``rules/roles.py`` reads to call the
+host city's other mentions in the story a venue too.
+
 ``reads_venue`` says whether a mention, from its kinds, ids and surrounding text, is a venue;
 ``state_tours`` which venues are a leader's or an official's tour ("Putin inicia una gira por
 China"): a state visit, the country's story, not an artist's tour.
@@ -29,6 +34,27 @@ from collections.abc import Sequence
 
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
+
+# A place naming an event held there: "the 2028 Los Angeles Games", "the Beijing Olympics", a
+# tournament ("the Shanghai Masters", "the Miami Open", "the Kremlin Cup"; not "Beijing Open
+# to talks").
+GAMES_AFTER = re.compile(r"^(?:['’]s)?\s+(?:Olympics|Olympic\s+Games|Paralympics|"
+                         r"Paralympic\s+Games|Games|Expo|World\s+Expo|(?:Rolex\s+)?Masters|"
+                         r"(?:Tennis\s+)?Open(?!\s+(?:to|for|up|door|doors)\b)|Grand\s+Prix|"
+                         r"(?:Half\s+)?Marathon|Cup|Invitational|Challenger|Diamond\s+League)\b")
+# ... and before it, in the other languages: "el Masters de Shanghái", "le marathon de
+# Chicago", "турнир в Шанхае".
+_EVENT_BEFORE = re.compile(r"(?<!\w)(?:Masters|Open|Abierto|Marat[oó]n|Marathon|Gran Premio|"
+                           r"Grand Prix|torneo|tournoi|Turnier|турнир\w*|марафон\w*)"
+                           r"\s+(?:de|del|du|von|in|в|во)\s+$", re.IGNORECASE)
+
+
+def hosts(mention: Mention, fields: Fields) -> bool:
+    """Whether the mention names where a tournament or games are held ("the Shanghai
+    Masters", "the China Open", "el Masters de Shanghái")."""
+    text = fields.get(mention.field)
+    return bool(GAMES_AFTER.match(text[mention.end:mention.end + 40])
+                or _EVENT_BEFORE.search(text[max(0, mention.start - 30):mention.start]))
 
 PLACE_KINDS = frozenset({"capital", "city", "place", "state"})
 
@@ -157,4 +183,4 @@ def reads_venue(kinds: set[str], ids: set[str], before: str, after: str,
         seated.search(sentence) for eid, seated in _SEATED.items() if eid in ids)
 
 
-__all__ = ["PLACE_KINDS", "reads_venue", "state_tours"]
+__all__ = ["GAMES_AFTER", "PLACE_KINDS", "hosts", "reads_venue", "state_tours"]
