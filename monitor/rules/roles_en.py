@@ -66,8 +66,7 @@ _SOURCE_AFTER = re.compile(
 # An agency or state medium itself followed by a verb of reporting or estimating.
 _AGENCY_AFTER = re.compile(r"^(?:['’]s)?" + _IN_PLACE + r",?\s+" + _VERBS + r"\b",
                            re.IGNORECASE)
-# ... not an institution that warns someone: "the State Department warns China" is the state
-# acting (a warning "that" or "of" something is still a claim).
+# ... not an institution warning someone ("the State Department warns China"): it acts.
 _WARNS_WHOM = re.compile(r"^(?:['’]s)?,?\s+[Ww]arn(?:s|ed)?\s+(?:[Tt]he\s+)?"
                          r"(?!(?:That|Of|Against|About|On|Over|It)\b)[A-Z]")
 # An official named after the claim, closing its sentence: "..., the secretary said."
@@ -276,9 +275,8 @@ def role_of(mention: Mention, chain_end: Mention, fields: Fields, catalogue: Cat
 
 def _as_source(a: _Around) -> Role | None:
     """Who says or measures it: "U.S. officials said", "according to Xinhua"."""
-    if _SOURCE_AFTER.match(a.after) or (a.kinds & _AGENCY_KINDS and _AGENCY_AFTER.match(a.after)
-                                        and not ("institution" in a.kinds
-                                                 and _WARNS_WHOM.match(a.after))):
+    if _SOURCE_AFTER.match(a.after) or (a.kinds & _AGENCY_KINDS and _AGENCY_AFTER.match(
+            a.after) and not ("institution" in a.kinds and _WARNS_WHOM.match(a.after))):
         return Role.SOURCE
     if "official" in a.kinds and _SAID_END.match(a.after) and _CLAUSE_BEFORE.search(a.before):
         return Role.SOURCE  # "..., Defense Secretary Lloyd J. Austin III said."
