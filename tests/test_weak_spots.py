@@ -114,6 +114,9 @@ AGENCY_ROLES = [
     ("Türkei", "China schickte Helfer in die Türkei, meldete die Nachrichtenagentur Xinhua.",
      "Xinhua", Role.SOURCE),
     ("土耳其", "新华社报道，中国向土耳其派出救援队。", "新华社", Role.SOURCE),
+    ("ترکیه", "شینهوا گزارش داد که چین تیم امداد به ترکیه فرستاد.", "شینهوا", Role.SOURCE),
+    ("Türkiye", "Xinhua'nın haberine göre Çin, Türkiye'ye kurtarma ekibi gönderdi.", "Xinhua",
+     Role.SOURCE),
     # negatives: the agency as what the story is about, and "according to" as before
     ("روسيا", "طردت السلطات الأمريكية مراسلي وكالة تاس الروسية من واشنطن.", "تاس", Role.SUBJECT),
     ("Россия", "Власти США закрыли бюро ТАСС в Вашингтоне.", "ТАСС", Role.SUBJECT),

@@ -8,7 +8,8 @@ Russian, Ukrainian, Spanish, French, Portuguese and German put first ("ذكرت 
 "Как сообщает агентство Синьхуа", "передает ТАСС", "informó la agencia Xinhua", "meldete die
 Nachrichtenagentur Xinhua"); someone speaking to it ("قال لوكالة تاس", "заявил ТАСС", "dijo a
 la agencia Xinhua", "sagte der Agentur Tass"); and the agency then the verb ("ТАСС сообщает",
-"وكالة شينخوا ذكرت", "新华社报道", "Xinhua informó"). The agency there is a source, as
+"وكالة شينخوا ذكرت", "新华社报道", "Xinhua informó", "شینهوا گزارش داد", "Xinhua'nın
+haberine göre"). The agency there is a source, as
 "according to Xinhua" is; a story about the agency itself ("Russia bans ...", an agency's
 correspondent expelled) names it otherwise.
 
@@ -63,7 +64,10 @@ _VERB_AFTER = re.compile(
     r"|informó|informa|inform[oó]u|indicó|señaló|reportó|rapporte|a rapporté|indique|"
     r"a indiqué|relatou|noticiou|berichtete|berichtet|meldete|meldet"
     r")"
-    r"|^(?:记者)?(?:报道|報道|报导|報導|消息|称|稱|援引|发布|發布|播报|播報|说|說|指出|表示)",
+    r"|^(?:记者)?(?:报道|報道|报导|報導|消息|称|稱|援引|发布|發布|播报|播報|说|說|指出|表示)"
+    # Persian and Turkish put the verb last: "شینهوا گزارش داد", "Xinhua'nın haberine göre"
+    r"|^\s*(?:گزارش\s+(?:داد|داده|می‌دهد|میدهد)|اعلام\s+کرد|نوشت)"
+    r"|^['’]\w*\s+(?:haberine|haberlerine|açıklamasına|bildirdiğine)\s+göre",
     re.IGNORECASE)
 
 
