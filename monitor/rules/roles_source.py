@@ -9,9 +9,8 @@ Russian, Ukrainian, Spanish, French, Portuguese and German put first ("ذكرت 
 Nachrichtenagentur Xinhua"); someone speaking to it ("قال لوكالة تاس", "заявил ТАСС", "dijo a
 la agencia Xinhua", "sagte der Agentur Tass"); and the agency then the verb ("ТАСС сообщает",
 "وكالة شينخوا ذكرت", "新华社报道", "Xinhua informó", "شینهوا گزارش داد", "Xinhua'nın
-haberine göre"). The agency there is a source, as
-"according to Xinhua" is; a story about the agency itself ("Russia bans ...", an agency's
-correspondent expelled) names it otherwise.
+haberine göre"). The agency there is a source, as "according to Xinhua" is; a story about
+the agency itself ("Russia bans ...", an agency's correspondent expelled) names it otherwise.
 
 ``agency_source`` says whether a mention of a state medium, with the text ``before`` and
 ``after`` it, is cited so.
