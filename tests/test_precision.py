@@ -10,6 +10,7 @@ from monitor.rules.catalogue import load_catalogue
 from monitor.rules.engine import RuleEngine
 from monitor.rules.matcher import split_fields
 from monitor.rules.roles import Role, roles
+from monitor.rules.salience import _units
 
 CATALOGUE = load_catalogue()
 RULE = RuleConfig(name="russia-china-us", countries={"at_least": 2})  # type: ignore[arg-type]
@@ -235,6 +236,28 @@ def test_the_whole_article_counts(paragraphs: list[str], us: bool) -> None:
     countries = about("China's growth slows", _article(LEAD, paragraphs))
     assert "CN" in countries
     assert ("US" in countries) is us
+
+
+# Named in three of eleven body paragraphs (27%): the body discusses the United States.
+SPREAD_OUT = [FILLER[0], "Exports to the United States fell 12 percent.", FILLER[1], FILLER[2],
+              "Washington raised tariffs on Chinese steel in May.", FILLER[3], FILLER[0],
+              "The Biden administration said more curbs were coming.", *FILLER[1:]]
+
+
+@pytest.mark.parametrize("between", ["\n", "\n\n", "\n \n", "\r\n\r\n", "\n\n\n"])
+def test_blank_lines_between_paragraphs_are_no_paragraphs(between: str) -> None:
+    countries = about("China's growth slows", between.join([LEAD, *SPREAD_OUT]))
+    assert countries == {"CN", "US"}
+
+
+@pytest.mark.parametrize(("body", "starts"), [
+    ("a\nb\nc", [0, 2, 4]),
+    ("a\n\nb\n \nc", [0, 3, 7]),
+    ("a\r\n\r\nb", [0, 5]),
+    ("one. two. three.", [0, 5, 10]),
+])
+def test_units_are_the_paragraphs_that_are_not_blank(body: str, starts: list[int]) -> None:
+    assert _units(body) == starts
 
 
 def test_a_body_of_one_paragraph_counts_by_sentences() -> None:

@@ -189,18 +189,18 @@ _WIRE_PARAGRAPH = re.compile(r" {4,}")  # wire copy indents paragraphs with spac
 # Chinese and Japanese write no space after 。！？ inside a paragraph: a space there is where a
 # paragraph ended before the text was flattened to one line (a feed's description).
 _CJK_PARAGRAPH = re.compile(r"[。！？][」』”’）)]?[ \u3000]+")
+_LINE_BREAKS = re.compile(r"\n\s*")  # a paragraph ends there; blank lines start none
 _SENTENCE = re.compile(r"[.!?][\"'”’»]?\s+|[。！？][」』”’）)]?\s*")
 
 
 def _units(body: str, least_cuts: int = 2) -> list[int]:
-    """Start offsets of the body's paragraphs (lines, wire copy's indented paragraphs, or a
-    flattened Chinese or Japanese text's "。 " when it has ``least_cuts`` of them: one stray
-    space is no paragraph break), or of its sentences if it has one paragraph."""
+    """Start offsets of the body's paragraphs (its lines that are not blank: a text that
+    parts its paragraphs by an empty line has as many as one that does not; wire copy's
+    indented paragraphs; a flattened Chinese or Japanese text's "。 " when it has
+    ``least_cuts`` of them: one stray space is no paragraph break), or of its sentences if it
+    has one paragraph. ``body`` is stripped (``split_fields``): it starts with a paragraph."""
     if "\n" in body:
-        cuts, at = [], body.find("\n")
-        while at != -1:
-            cuts.append(at + 1)
-            at = body.find("\n", at + 1)
+        cuts = [m.end() for m in _LINE_BREAKS.finditer(body)]
     elif "    " in body:
         cuts = [m.end() for m in _WIRE_PARAGRAPH.finditer(body)]
     elif len(cjk := [m.end() for m in _CJK_PARAGRAPH.finditer(body)]) >= least_cuts:
