@@ -44,6 +44,15 @@ def role_of(title: str, text: str, mention: str) -> Role:
     ("INDIA WHEAT CROP SEEN LOWER -- USDA", "India's wheat crop will fall.", "USDA", Role.SOURCE),
     ("KENYA COFFEE EXPORTS UP-U.S. REPORT", "Kenya exported more.", "U.S.", Role.SOURCE),
     ("USDA ESTIMATES EGYPT WHEAT IMPORTS", "Egypt will buy more.", "USDA", Role.SOURCE),
+    # ... the abbreviation in brackets part of the source's name, and where it sits
+    ("Malaria in Laos", "Cases rose, according to the Centers for Disease Control (CDC) in the "
+     "U.S.", "CDC", Role.SOURCE),
+    ("Malaria in Laos", "Cases rose, according to the Centers for Disease Control (CDC) in the "
+     "U.S.", "U.S.", Role.SOURCE),
+    ("Malaria in Laos", "Cases rose, the Centers for Disease Control (CDC) said.", "CDC",
+     Role.SOURCE),
+    ("Malaria in Laos", "The Centers for Disease Control (CDC) sent a team.", "CDC",
+     Role.SUBJECT),
     # a dateline, a venue
     ("Pakistan bonds", "MOSCOW, March 3 (Reuters) - Pakistan sold bonds. Dealers were calm.",
      "MOSCOW", Role.VENUE),

@@ -62,17 +62,21 @@ _IN_PLACE = r"(?:\s+(?:in|at)\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)?"
 _SOURCE_AFTER = re.compile(
     r"^(?:['’]s)?(?:\s+[\w.&-]+){0,3}?\s+" + _TELLERS + _IN_PLACE + r",?\s+" + _VERBS + r"\b",
     re.IGNORECASE)
-# An agency or state medium itself followed by a verb of reporting or estimating.
-_AGENCY_AFTER = re.compile(r"^(?:['’]s)?" + _IN_PLACE + r",?\s+" + _VERBS + r"\b",
+# An agency or state medium itself followed by a verb of reporting or estimating (its
+# abbreviation in brackets closing before it: "the Centers for Disease Control (CDC) said").
+_AGENCY_AFTER = re.compile(r"^\)?(?:['’]s)?" + _IN_PLACE + r",?\s+" + _VERBS + r"\b",
                            re.IGNORECASE)
 # An official named after the claim, closing its sentence: "..., the secretary said."
 _SAID_END = re.compile(r"^\s+(?:said|says|told\s+reporters|wrote)(?:\s+on\s+\w+|\s+\w+day)?"
                        r"\s*[.;]")
 _CLAUSE_BEFORE = re.compile(r"[,\"”]\s+(?:[\w.'’-]+\s+){0,5}$")
 _AGENCY_KINDS = frozenset({"institution", "state media", "market"})
+# (a name's abbreviation in brackets is part of it: "according to the Centers for Disease
+# Control (CDC) in the US", the CDC and the US alike)
 _ACCORDING_BEFORE = re.compile(
     r"\b(?:according\s+to|citing|cited\s+by|quoted\s+by|(?:said|told|reported)\s+(?:by|to))"
-    r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w.'’-]+\s+){0,6}$", re.IGNORECASE)
+    r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w.'’-]+(?:\s+\([\w.'’-]+\))?\s+){0,6}(?:\(\s*)?$",
+    re.IGNORECASE)
 # A wire headline's closing attribution: "... SEEN LOWER -- USDA", "...SHAPE-U.S. REPORT".
 _TITLE_TAIL = re.compile(r"(?:\s(?:--?|—|–)\s*|(?<=[A-Z])-(?=[A-Z]))([^-—–]{1,40})$")
 # A place named as where the speaker or a meeting is: "the embassy in", "at the U.N. in".
