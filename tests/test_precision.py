@@ -115,6 +115,15 @@ def role_of(title: str, text: str, mention: str) -> Role:
     # ...not an American company's plain name, nor a place before another company's name
     ("Steel prices", "U.S. Steel Corp raised its prices.", "U.S.", Role.SUBJECT),
     ("Steel", "China sold steel to Kimal Scientific Products Ltd.", "China", Role.SUBJECT),
+    # a company as the platform a show is watched or a video posted on
+    ("Royal interview", "While the world was watching the new season of the drama on Netflix, "
+     "the prince spoke.", "Netflix", Role.ORIGIN),
+    ("Watch the debate live on Facebook", "", "Facebook", Role.ORIGIN),
+    ("Protest video", "She posted the video via Facebook.", "Facebook", Role.ORIGIN),
+    # ...not the company that something is done to, nor the company acting
+    ("Fines", "The EU imposed a record fine on Google.", "Google", Role.SUBJECT),
+    ("Strike", "Unions piled pressure on Boeing.", "Boeing", Role.SUBJECT),
+    ("Prices", "Netflix raised its prices in Europe.", "Netflix", Role.SUBJECT),
     # ...but the plain subject stays a subject
     ("Sanctions", "The U.S. imposed sanctions on Iran.", "U.S.", Role.SUBJECT),
     ("Troops", "Russian troops crossed the border.", "Russian troops", Role.SUBJECT),

@@ -31,6 +31,7 @@ from enum import Enum
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.roles_person import profiled_en
+from monitor.rules.roles_scene import english_platform
 
 
 class Role(Enum):
@@ -332,6 +333,8 @@ def _as_company_or_market(a: _Around) -> Role | None:
     if a.mention.field == "body" and a.kinds == {"company"} \
             and TICKER not in a.mention.entity_ids:
         return Role.ORIGIN  # a maker or platform in passing ("on Google's Play store")
+    if english_platform(a.kinds, a.before):
+        return Role.ORIGIN  # "watching The Crown on Netflix", in the title or the lead too
     if "university" in a.kinds:
         return Role.ORIGIN  # where a researcher works or studied, not the country acting
     if a.kinds & {"city"} and (_LISTING_AFTER.match(a.own) or _LISTING_BEFORE.search(a.before)):
