@@ -396,6 +396,17 @@ def test_who_the_whole_story_is_about(title: str, text: str, countries: set[str]
      "more on that of the United States.", "China", Role.PASSING),
     ("Drills", "The United States, Japan and South Korea held drills on Monday.",
      "United States", Role.SUBJECT),
+    # politicians named as examples of a kind of people ("such as"), each of the list
+    ("A prince's friends", "He knew everyone, from politicians such as Bill Clinton and "
+     "President Trump to film stars.", "Bill Clinton", Role.PASSING),
+    ("A prince's friends", "He knew everyone, from politicians such as Bill Clinton and "
+     "President Trump to film stars.", "Trump", Role.PASSING),
+    ("A prince's friends", "He knew all of them, from leaders such as Obama, Putin or Xi "
+     "Jinping to the bankers of the city.", "Putin", Role.PASSING),
+    # ... not the politician who acts, nor one named after a list that ended
+    ("Summit", "Leaders such as Macron attended, and Trump spoke first.", "Trump",
+     Role.SUBJECT),
+    ("Summit", "Trump met leaders such as Macron and Scholz.", "Trump", Role.SUBJECT),
     # a biography: where a person studied, grew up or lived
     ("China reshuffle", "Diplomats say Li, a technocrat who studied in the Soviet Union, will "
      "succeed him.", "Soviet Union", Role.ORIGIN),
