@@ -40,7 +40,7 @@ analyst-labeled extraction-benchmark pages (``python -m bench.eval_fulltext``), 
 holdout unchanged, the dev files' flag F1 within one story). That grid still counted every
 blank line between the pages' paragraphs as a paragraph, so its 15% was 30% of the real ones.
 Counting the paragraphs alone, a grid of 15/20/25/30% on that tune part gives micro-F1 on
-clear rows .933, .942, .931, .931 (holdout .880 for all four; a weight of 4 or 5 alike, 3
+clear rows .942, .952, .940, .940 (holdout .917 for all four; a weight of 4 or 5 alike, 3
 lower): 20% is ahead by one page, but costs one borderline story of the Reuters tune part,
 where the units are hard-wrapped lines, and the constructed cases of tests/test_precision.py
 and tests/test_cjk_knowledge.py (named in three of nineteen paragraphs, four of twenty-two
