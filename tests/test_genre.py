@@ -30,6 +30,15 @@ STADIUM = ("The city council approved a stadium for the team after a long debate
     ("La chanteuse américaine annonce une tournée", "La chanteuse présentera ses nouvelles "
      "chansons en concert à Paris. Le réalisateur de son clip l'accompagne. L'album sort en "
      "mars, avec une bande-annonce.", Genre.ENTERTAINMENT),
+    # a music-business feud: a label, its artists, their recordings and performances
+    ("Manager denies blocking singer's show", "The pop songstress says her former label "
+     "will not let her use her old recordings in televised performances. The label's owner "
+     "denies it. Other artists have backed her, and the music press has taken sides; his "
+     "performers are staying quiet.", Genre.ENTERTAINMENT),
+    # ... but a company's results, however well it performed, are news
+    ("Retailer beats forecasts", "The retailer's performance beat forecasts as its stores "
+     "performed well. Its best-performing unit sold music players. Analysts praised the "
+     "performance of its online shop, and shares rose 4 percent.", Genre.NEWS),
     # one trade word, however often, is not a genre
     ("China adds wheat commitments", CROP, Genre.NEWS),
     ("Daimler output could be affected by dispute", STRIKE, Genre.NEWS),

@@ -10,6 +10,7 @@ from monitor.rules.catalogue import load_catalogue
 from monitor.rules.engine import RuleEngine
 from monitor.rules.matcher import split_fields
 from monitor.rules.roles import Role, roles
+from monitor.rules.salience import _units
 
 CATALOGUE = load_catalogue()
 RULE = RuleConfig(name="russia-china-us", countries={"at_least": 2})  # type: ignore[arg-type]
@@ -43,6 +44,15 @@ def role_of(title: str, text: str, mention: str) -> Role:
     ("INDIA WHEAT CROP SEEN LOWER -- USDA", "India's wheat crop will fall.", "USDA", Role.SOURCE),
     ("KENYA COFFEE EXPORTS UP-U.S. REPORT", "Kenya exported more.", "U.S.", Role.SOURCE),
     ("USDA ESTIMATES EGYPT WHEAT IMPORTS", "Egypt will buy more.", "USDA", Role.SOURCE),
+    # ... the abbreviation in brackets part of the source's name, and where it sits
+    ("Malaria in Laos", "Cases rose, according to the Centers for Disease Control (CDC) in the "
+     "U.S.", "CDC", Role.SOURCE),
+    ("Malaria in Laos", "Cases rose, according to the Centers for Disease Control (CDC) in the "
+     "U.S.", "U.S.", Role.SOURCE),
+    ("Malaria in Laos", "Cases rose, the Centers for Disease Control (CDC) said.", "CDC",
+     Role.SOURCE),
+    ("Malaria in Laos", "The Centers for Disease Control (CDC) sent a team.", "CDC",
+     Role.SUBJECT),
     # a dateline, a venue
     ("Pakistan bonds", "MOSCOW, March 3 (Reuters) - Pakistan sold bonds. Dealers were calm.",
      "MOSCOW", Role.VENUE),
@@ -105,6 +115,15 @@ def role_of(title: str, text: str, mention: str) -> Role:
     # ...not an American company's plain name, nor a place before another company's name
     ("Steel prices", "U.S. Steel Corp raised its prices.", "U.S.", Role.SUBJECT),
     ("Steel", "China sold steel to Kimal Scientific Products Ltd.", "China", Role.SUBJECT),
+    # a company as the platform a show is watched or a video posted on
+    ("Royal interview", "While the world was watching the new season of the drama on Netflix, "
+     "the prince spoke.", "Netflix", Role.ORIGIN),
+    ("Watch the debate live on Facebook", "", "Facebook", Role.ORIGIN),
+    ("Protest video", "She posted the video via Facebook.", "Facebook", Role.ORIGIN),
+    # ...not the company that something is done to, nor the company acting
+    ("Fines", "The EU imposed a record fine on Google.", "Google", Role.SUBJECT),
+    ("Strike", "Unions piled pressure on Boeing.", "Boeing", Role.SUBJECT),
+    ("Prices", "Netflix raised its prices in Europe.", "Netflix", Role.SUBJECT),
     # ...but the plain subject stays a subject
     ("Sanctions", "The U.S. imposed sanctions on Iran.", "U.S.", Role.SUBJECT),
     ("Troops", "Russian troops crossed the border.", "Russian troops", Role.SUBJECT),
@@ -237,6 +256,28 @@ def test_the_whole_article_counts(paragraphs: list[str], us: bool) -> None:
     assert ("US" in countries) is us
 
 
+# Named in three of eleven body paragraphs (27%): the body discusses the United States.
+SPREAD_OUT = [FILLER[0], "Exports to the United States fell 12 percent.", FILLER[1], FILLER[2],
+              "Washington raised tariffs on Chinese steel in May.", FILLER[3], FILLER[0],
+              "The Biden administration said more curbs were coming.", *FILLER[1:]]
+
+
+@pytest.mark.parametrize("between", ["\n", "\n\n", "\n \n", "\r\n\r\n", "\n\n\n"])
+def test_blank_lines_between_paragraphs_are_no_paragraphs(between: str) -> None:
+    countries = about("China's growth slows", between.join([LEAD, *SPREAD_OUT]))
+    assert countries == {"CN", "US"}
+
+
+@pytest.mark.parametrize(("body", "starts"), [
+    ("a\nb\nc", [0, 2, 4]),
+    ("a\n\nb\n \nc", [0, 3, 7]),
+    ("a\r\n\r\nb", [0, 5]),
+    ("one. two. three.", [0, 5, 10]),
+])
+def test_units_are_the_paragraphs_that_are_not_blank(body: str, starts: list[int]) -> None:
+    assert _units(body) == starts
+
+
 def test_a_body_of_one_paragraph_counts_by_sentences() -> None:
     fields = split_fields("t", "a. b. c")
     assert fields.body == "c"
@@ -355,6 +396,17 @@ def test_who_the_whole_story_is_about(title: str, text: str, countries: set[str]
      "more on that of the United States.", "China", Role.PASSING),
     ("Drills", "The United States, Japan and South Korea held drills on Monday.",
      "United States", Role.SUBJECT),
+    # politicians named as examples of a kind of people ("such as"), each of the list
+    ("A prince's friends", "He knew everyone, from politicians such as Bill Clinton and "
+     "President Trump to film stars.", "Bill Clinton", Role.PASSING),
+    ("A prince's friends", "He knew everyone, from politicians such as Bill Clinton and "
+     "President Trump to film stars.", "Trump", Role.PASSING),
+    ("A prince's friends", "He knew all of them, from leaders such as Obama, Putin or Xi "
+     "Jinping to the bankers of the city.", "Putin", Role.PASSING),
+    # ... not the politician who acts, nor one named after a list that ended
+    ("Summit", "Leaders such as Macron attended, and Trump spoke first.", "Trump",
+     Role.SUBJECT),
+    ("Summit", "Trump met leaders such as Macron and Scholz.", "Trump", Role.SUBJECT),
     # a biography: where a person studied, grew up or lived
     ("China reshuffle", "Diplomats say Li, a technocrat who studied in the Soviet Union, will "
      "succeed him.", "Soviet Union", Role.ORIGIN),

@@ -50,7 +50,7 @@ _SHOW_WORDS = """
     singer songwriter rapper musician musicians guitarist drummer vocalist grammy grammys
     emmy emmys oscar oscars movie movies film films sequel trailer premiere episode sitcom
     actor actress celebrity celebrities fans tickets headline headlining festival gig gigs
-    setlist
+    setlist music pop artists performer performers performances recordings songstress
     álbum canción canciones gira concierto conciertos cantante película películas actriz
     estreno taquilla tráiler episodio rapero músico chanson chansons tournée chanteur chanteuse
     acteur actrice épisode rappeur musicien réalisateur

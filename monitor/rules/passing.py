@@ -26,7 +26,9 @@ bloc that includes Russia and China", "bloco que inclui Rússia e China", "в к
 In English (``listed_in_english``) only the first and third kinds, the first only where a
 preposition or "such as" introduces the list ("corn from China, Argentina and South Africa"):
 an English list before its verb is the sentence's subject ("the United States, Japan and South
-Korea held drills").
+Korea held drills"). And a fourth: politicians named as examples of a kind of people after
+"such as" ("from politicians such as Bill Clinton and President Trump to media figures"),
+each of the list; not those who act ("Trump met leaders such as Macron").
 
 ``passing`` returns the indices of such mentions; ``rules/roles.py`` gives them the role
 ``PASSING``, which weighs a fraction of a plain mention (``rules/salience.py``).
@@ -245,14 +247,44 @@ _EN_LIST_LEAD_IN = re.compile(
     r"against|such\s+as|for|of)\s+(?:the\s+)?$")
 
 
+# Politicians named as examples of a kind of people: "Epstein's friends, from politicians such
+# as Bill Clinton and President Trump to media figures", each after "such as" or after the
+# example before it.
+_PERSON_KINDS = frozenset({"leader", "official"})
+_EXAMPLES_LEAD_IN = re.compile(r"\bsuch\s+as\s+$")
+_EXAMPLES_GAP = re.compile(
+    r"(?:,|,?\s+(?:and|or))\s+(?:(?:former\s+)?(?:President|Vice\s+President|Senator|Sen\.|"
+    r"Secretary|Governor|Gov\.|Speaker)\s+)?")
+
+
+def _examples(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
+              catalogue: Catalogue) -> set[int]:
+    """Subject mentions of politicians that the lead or the body names as examples after
+    "such as"."""
+    found: set[int] = set()
+    last: Mention | None = None  # the example before, if the mention before was one
+    for i, m in enumerate(mentions):
+        person = subject[i] and m.field != "title" and any(
+            catalogue.entities[e].kind in _PERSON_KINDS for e in m.entity_ids)
+        text = fields.get(m.field)
+        if person and (_EXAMPLES_LEAD_IN.search(text, max(0, m.start - 12), m.start) or (
+                last is not None and last.field == m.field
+                and _EXAMPLES_GAP.fullmatch(text, last.end, m.start))):
+            found.add(i)
+            last = m
+        else:
+            last = None
+    return found
+
+
 def listed_in_english(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,
                       catalogue: Catalogue) -> set[int]:
     """Indices of the subject mentions that stand in an English list of countries that a
-    preposition introduces."""
+    preposition introduces, or that name politicians as examples ("such as")."""
     if not catalogue.world or not any(subject):
         return set()
-    return _listed(mentions, subject, fields, catalogue, _EN_LIST_LEAD_IN) | members(
-        mentions, subject, fields)
+    return (_listed(mentions, subject, fields, catalogue, _EN_LIST_LEAD_IN)
+            | members(mentions, subject, fields) | _examples(mentions, subject, fields, catalogue))
 
 
 def passing(mentions: Sequence[Mention], subject: Sequence[bool], fields: Fields,

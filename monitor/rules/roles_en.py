@@ -31,6 +31,7 @@ from enum import Enum
 from monitor.rules.catalogue import Catalogue
 from monitor.rules.matcher import Fields, Mention
 from monitor.rules.roles_person import profiled_en
+from monitor.rules.roles_scene import english_platform
 from monitor.rules.roles_venue import GAMES_AFTER
 
 
@@ -63,8 +64,9 @@ _IN_PLACE = r"(?:\s+(?:in|at)\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)?"
 _SOURCE_AFTER = re.compile(
     r"^(?:['’]s)?(?:\s+[\w.&-]+){0,3}?\s+" + _TELLERS + _IN_PLACE + r",?\s+" + _VERBS + r"\b",
     re.IGNORECASE)
-# An agency or state medium itself followed by a verb of reporting or estimating.
-_AGENCY_AFTER = re.compile(r"^(?:['’]s)?" + _IN_PLACE + r",?\s+" + _VERBS + r"\b",
+# An agency or state medium itself followed by a verb of reporting or estimating (its
+# abbreviation in brackets closing before it: "the Centers for Disease Control (CDC) said").
+_AGENCY_AFTER = re.compile(r"^\)?(?:['’]s)?" + _IN_PLACE + r",?\s+" + _VERBS + r"\b",
                            re.IGNORECASE)
 # ... not an institution warning someone ("the State Department warns China"): it acts.
 _WARNS_WHOM = re.compile(r"^(?:['’]s)?,?\s+[Ww]arn(?:s|ed)?\s+(?:[Tt]he\s+)?"
@@ -74,9 +76,12 @@ _SAID_END = re.compile(r"^\s+(?:said|says|told\s+reporters|wrote)(?:\s+on\s+\w+|
                        r"\s*[.;]")
 _CLAUSE_BEFORE = re.compile(r"[,\"”]\s+(?:[\w.'’-]+\s+){0,5}$")
 _AGENCY_KINDS = frozenset({"institution", "state media", "market"})
+# (a name's abbreviation in brackets is part of it: "according to the Centers for Disease
+# Control (CDC) in the US", the CDC and the US alike)
 _ACCORDING_BEFORE = re.compile(
     r"\b(?:according\s+to|citing|cited\s+by|quoted\s+by|(?:said|told|reported)\s+(?:by|to))"
-    r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w.'’-]+\s+){0,6}$", re.IGNORECASE)
+    r"\s+(?:the\s+|a\s+|an\s+)?(?:[\w.'’-]+(?:\s+\([\w.'’-]+\))?\s+){0,6}(?:\(\s*)?$",
+    re.IGNORECASE)
 # A wire headline's closing attribution: "... SEEN LOWER -- USDA", "...SHAPE-U.S. REPORT".
 _TITLE_TAIL = re.compile(r"(?:\s(?:--?|—|–)\s*|(?<=[A-Z])-(?=[A-Z]))([^-—–]{1,40})$")
 # A place named as where the speaker or a meeting is: "the embassy in", "at the U.N. in".
@@ -330,6 +335,8 @@ def _as_company_or_market(a: _Around) -> Role | None:
     if a.mention.field == "body" and a.kinds == {"company"} \
             and TICKER not in a.mention.entity_ids:
         return Role.ORIGIN  # a maker or platform in passing ("on Google's Play store")
+    if english_platform(a.kinds, a.before):
+        return Role.ORIGIN  # "watching The Crown on Netflix", in the title or the lead too
     if "university" in a.kinds:
         return Role.ORIGIN  # where a researcher works or studied, not the country acting
     if a.kinds & {"city"} and (_LISTING_AFTER.match(a.own) or _LISTING_BEFORE.search(a.before)):

@@ -1,4 +1,5 @@
-"""A city or a state as a club's name or a show's scene, in Spanish and French. Pure.
+"""A city or a state as a club's name or a show's scene, in Spanish and French; a company as
+a platform, in those and in English. Pure.
 
 - a club named after its city, the nickname first ("los Knicks de Nueva York", "les Lakers de
   Los Angeles", "los Dodgers de Los Ángeles"): the city names a team, read as
@@ -13,8 +14,14 @@
   sentence about a show ("Netflix dévoile la bande-annonce de la saison 2"): where a show is
   streamed or searched (an origin, a venue), not the company acting in the economy;
   a record or a song ("presenta su nuevo disco en Nueva York") is a show too;
+- in English, a company after a verb of watching, streaming, posting or selling and "on" or
+  "via" ("watching the third season of The Crown on Netflix", "posted a video on Facebook"):
+  the platform, wherever it stands (in the body every company named in passing is an origin
+  already, rules/roles_en.py); not "a fine on Google" nor "pressure on Boeing", which are the
+  company's story.
 
-``scene_role`` returns "person" (a team), "origin", "venue" or None.
+``scene_role`` returns "person" (a team), "origin", "venue" or None; ``english_platform``
+says whether an English company mention is a platform.
 """
 
 from __future__ import annotations
@@ -54,6 +61,21 @@ _PLATFORM_BEFORE = re.compile(
     r"chez)\s+$", re.IGNORECASE)
 
 
+_EN_PLATFORM_BEFORE = re.compile(
+    r"\b(?:watch|watches|watched|watching|stream|streams|streamed|streaming|binge\w*|"
+    r"available|airs|aired|airing|premieres?|premiered|post|posts|posted|posting|share|shares|"
+    r"shared|sharing|upload\w*|download\w*|sold|sells?|selling|tweet\w*|broadcast\w*)\b"
+    r"[^.;:!?]{0,60}?\s(?:on|via)\s+$", re.IGNORECASE)
+
+
+def english_platform(kinds: set[str], before: str) -> bool:
+    """Whether a company mention after ``before`` names the platform something is watched,
+    streamed, posted or sold on."""
+    if kinds != {"company"} or not before.endswith((" on ", " via ", " On ", " Via ")):
+        return False  # a cheap test first
+    return _EN_PLATFORM_BEFORE.search(before) is not None
+
+
 def scene_role(kinds: set[str], before: str, sentence: str) -> str | None:
     """The role of a city, a state or a company mention, its ``before`` text and its
     ``sentence``, as a club ("person"), a platform ("origin") or a show's scene ("venue"), or
@@ -71,4 +93,4 @@ def scene_role(kinds: set[str], before: str, sentence: str) -> str | None:
     return None
 
 
-__all__ = ["scene_role"]
+__all__ = ["english_platform", "scene_role"]
