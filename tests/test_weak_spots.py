@@ -49,6 +49,14 @@ TREASURY = [
      "would repay its Chinese creditors in March.", NONE),
     ("Pentagon warns of Chinese buildup", "The Pentagon warned that China is expanding its "
      "nuclear arsenal faster than expected.", CN),
+    # another country's Treasury Department named by a word before it that the possessive
+    # and demonym endings do not catch (review of issue 11)
+    ("UK Treasury Department fines bank", "The UK Treasury Department fined a London bank "
+     "for breaching Russia sanctions.", RU),
+    ("Israeli Treasury Department sanctions", "The Israeli Treasury Department sanctioned "
+     "two Russian exchanges.", RU),
+    ("Thai Treasury Department freezes funds", "A Thai Treasury Department freezes Chinese "
+     "gang funds, officials said.", CN),
 ]
 
 
