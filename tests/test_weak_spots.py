@@ -220,3 +220,23 @@ CULTURE = [
 def test_a_festival_of_a_culture_is_not_its_country(title: str, text: str,
                                                     want: set[str]) -> None:
     assert about(title, text) == want
+
+
+# A host city is a venue again only where its own sentence tells of a contest: a story about the
+# city itself that names its tournament in passing keeps the city's country.
+HOST_CITY_STORIES = [
+    ("Shanghai lockdown protests spread", "Protests spread across Shanghai a week after the "
+     "Shanghai Marathon was cancelled.", CN),
+    ("Chicago shooting: mayor blames Russia-linked gangs", "Chicago's mayor said gangs tied to "
+     "Russia were behind the shooting, days before the Chicago Marathon.", RU | US),
+    ("Miami floods close downtown", "Floods closed downtown Miami on the eve of the Miami Open, "
+     "the city said.", US),
+    # ... and in a sports story the city stays the tournament's venue
+    ("Rublev wins in Shanghai", "Andrey Rublev won the Shanghai Masters on Sunday.", NONE),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "want"), _table(HOST_CITY_STORIES))
+def test_a_story_about_a_host_city_keeps_its_country(title: str, text: str,
+                                                    want: set[str]) -> None:
+    assert about(title, text) == want

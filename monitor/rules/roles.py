@@ -129,8 +129,32 @@ def _hosts_again(mentions: Sequence[Mention], found: list[Role], fields: Fields,
     if not hosted:
         return found
     return [Role.VENUE if r is Role.SUBJECT and m.entity_ids in hosted
-            and not {catalogue.entities[e].country for e in m.entity_ids} & political else r
+            and not {catalogue.entities[e].country for e in m.entity_ids} & political
+            and _sporting(m, fields) else r
             for m, r in zip(mentions, found, strict=True)]
+
+
+# A result or a contest in the host city's own sentence ("Medvedev wins in Shanghai"): without
+# one, the city is the story's own ("Shanghai lockdown protests spread", "Chicago shooting:
+# mayor blames gangs", in a lead that also names the Shanghai or Chicago Marathon).
+_CONTEST = re.compile(
+    r"(?<!\w)(?:win|wins|won|winning|winner|beat|beats|beaten|defeat\w*|lifts?|title|final\w*|"
+    r"champion\w*|victory|triumph\w*|seed\w*|match\w*|race|runners?|marathon|tournament|"
+    r"open|masters|gan[aóe]\w*|derrot\w*|campe[oó]n\w*|torneo|s'impose|remport\w*|"
+    r"victoire|tournoi|выигр\w*|обыгр\w*|побед\w*|финал\w*|турнир\w*|чемпион\w*)(?!\w)",
+    re.IGNORECASE)
+
+
+def _sporting(mention: Mention, fields: Fields) -> bool:
+    """Whether the sentence that names ``mention`` (a title: all of it) tells of a contest."""
+    text = fields.get(mention.field)
+    if mention.field == "title":
+        return bool(_CONTEST.search(text))
+    ends = [e.end() for e in _SENTENCE_END.finditer(text)]
+    at = bisect_right(ends, mention.start)
+    start = ends[at - 1] if at else 0
+    stop = ends[at] if at < len(ends) else len(text)
+    return bool(_CONTEST.search(text, start, stop))
 
 
 # Another language's alias that is also an English word: German's genitive "Trumps" ("Trumps
